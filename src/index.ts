@@ -1,0 +1,5 @@
+/**
+ * certdesk's library API (DESIGN §3). Importing this module has no side effects: no server, no
+ * configuration read, no files touched.
+ */
+import 'reflect-metadata';
