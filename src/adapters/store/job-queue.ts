@@ -1,0 +1,225 @@
+import type { Db } from './open-database.js';
+
+export type JobState = 'queued' | 'running' | 'done' | 'dead';
+
+export interface Job<P = unknown> {
+  id: number;
+  kind: string;
+  serialKey: string | null;
+  payload: P;
+  state: JobState;
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  lastError: string | null;
+}
+
+export interface EnqueueOptions {
+  /** Jobs sharing a serial key never run at the same time (certdesk uses `ticket:<id>`). */
+  serialKey?: string;
+  /** Epoch ms before which the job must not start. */
+  runAt?: number;
+  maxAttempts?: number;
+}
+
+export interface RetryPolicy {
+  baseMs: number;
+  capMs: number;
+  /** Returns a number in [0, 1); injected so tests can pin the jitter. */
+  random: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 1000, capMs: 5 * 60_000, random: Math.random };
+
+/**
+ * Exponential backoff with "equal jitter": half the exponential delay is fixed, half random, so
+ * retries spread out but never come back almost at once.
+ */
+export function backoffMs(attempt: number, policy: RetryPolicy = DEFAULT_RETRY): number {
+  const exp = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + (exp / 2) * policy.random());
+}
+
+interface JobRow {
+  id: number;
+  kind: string;
+  serial_key: string | null;
+  payload: string;
+  state: JobState;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  last_error: string | null;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    serialKey: row.serial_key,
+    payload: JSON.parse(row.payload) as unknown,
+    state: row.state,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    runAt: row.run_at,
+    lastError: row.last_error,
+  };
+}
+
+/**
+ * The durable job queue, in the same SQLite database as the state it serves, so a job can be
+ * enqueued in the same transaction as the change that caused it.
+ *
+ * Contract:
+ * - `claim` hands out at most one job at a time per serial key, under a lease; a worker that dies
+ *   (kill -9) simply stops renewing its lease and the job is claimed again once the lease expires.
+ * - `complete` / `fail` / `extendLease` / `release` only act while the caller still holds the lease
+ *   (they return false otherwise: another worker has taken the job over).
+ * - `fail` retries with exponential backoff and jitter, never sooner than `retryAfterMs`; a
+ *   non-retryable failure, or the last allowed attempt, moves the job to `dead` with its error.
+ */
+export class JobQueue {
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Db,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {
+    this.stmts = {
+      insert: db.prepare(
+        `INSERT INTO jobs (kind, serial_key, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
+         VALUES (@kind, @serialKey, @payload, 'queued', 0, @maxAttempts, @runAt, @now, @now)`,
+      ),
+      next: db.prepare(
+        `SELECT id FROM jobs j
+          WHERE ((j.state = 'queued' AND j.run_at <= @now) OR (j.state = 'running' AND j.lease_until < @now))
+            AND (j.serial_key IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM jobs o
+                   WHERE o.serial_key = j.serial_key AND o.state = 'running'
+                     AND o.lease_until >= @now AND o.id <> j.id))
+          ORDER BY j.run_at, j.id
+          LIMIT 1`,
+      ),
+      take: db.prepare(
+        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = @owner,
+                lease_until = @leaseUntil, updated_at = @now
+          WHERE id = @id RETURNING *`,
+      ),
+      complete: db.prepare(
+        `UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = @now, finished_at = @now
+          WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
+      ),
+      retry: db.prepare(
+        `UPDATE jobs SET state = 'queued', run_at = @runAt, last_error = @error, lease_owner = NULL,
+                lease_until = NULL, updated_at = @now
+          WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
+      ),
+      bury: db.prepare(
+        `UPDATE jobs SET state = 'dead', last_error = @error, lease_owner = NULL, lease_until = NULL,
+                updated_at = @now, finished_at = @now
+          WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
+      ),
+      extend: db.prepare(
+        `UPDATE jobs SET lease_until = @leaseUntil, updated_at = @now
+          WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
+      ),
+      release: db.prepare(
+        `UPDATE jobs SET state = 'queued', attempts = MAX(0, attempts - 1), lease_owner = NULL,
+                lease_until = NULL, updated_at = @now
+          WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
+      ),
+      get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
+      nextRunAt: db.prepare(`SELECT MIN(CASE WHEN state = 'queued' THEN run_at ELSE lease_until END)
+                               FROM jobs WHERE state IN ('queued', 'running')`),
+      countByState: db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state'),
+      purge: db.prepare(`DELETE FROM jobs WHERE state = 'done' AND finished_at < ?`),
+    };
+  }
+
+  /** Adds a job; call inside the caller's transaction to make it atomic with the state change. */
+  enqueue<P>(kind: string, payload: P, now: number, options: EnqueueOptions = {}): number {
+    const info = this.stmts.insert.run({
+      kind,
+      serialKey: options.serialKey ?? null,
+      payload: JSON.stringify(payload),
+      maxAttempts: options.maxAttempts ?? 8,
+      runAt: options.runAt ?? now,
+      now,
+    });
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Claims the next runnable job for `owner` under a lease of `leaseMs`, or returns null. */
+  claim(owner: string, now: number, leaseMs: number): Job | null {
+    const tx = this.db.transaction(() => {
+      const id = this.stmts.next.pluck().get({ now }) as number | undefined;
+      if (id === undefined) return null;
+      const row = this.stmts.take.get({ id, owner, leaseUntil: now + leaseMs, now }) as JobRow;
+      return toJob(row);
+    });
+    return tx.immediate();
+  }
+
+  complete(id: number, owner: string, now: number): boolean {
+    return this.stmts.complete.run({ id, owner, now }).changes === 1;
+  }
+
+  /**
+   * Records a failed attempt. Returns what happened to the job: `retry` (with the time it will
+   * run again), `dead`, or `lost` when the lease was no longer ours.
+   */
+  fail(
+    id: number,
+    owner: string,
+    now: number,
+    failure: { error: string; retryable: boolean; retryAfterMs?: number },
+  ): { outcome: 'retry'; runAt: number } | { outcome: 'dead' | 'lost' } {
+    const row = this.stmts.get.get(id) as JobRow | undefined;
+    if (!row) return { outcome: 'lost' };
+    const error = failure.error.slice(0, 4000);
+    if (!failure.retryable || row.attempts >= row.max_attempts) {
+      return this.stmts.bury.run({ id, owner, error, now }).changes === 1 ? { outcome: 'dead' } : { outcome: 'lost' };
+    }
+    const runAt = now + Math.max(backoffMs(row.attempts, this.retry), failure.retryAfterMs ?? 0);
+    return this.stmts.retry.run({ id, owner, error, runAt, now }).changes === 1 ? { outcome: 'retry', runAt } : { outcome: 'lost' };
+  }
+
+  extendLease(id: number, owner: string, now: number, leaseMs: number): boolean {
+    return this.stmts.extend.run({ id, owner, leaseUntil: now + leaseMs, now }).changes === 1;
+  }
+
+  /** Gives a running job back unharmed (graceful shutdown): it is queued again without counting the attempt. */
+  release(id: number, owner: string, now: number): boolean {
+    return this.stmts.release.run({ id, owner, now }).changes === 1;
+  }
+
+  get(id: number): Job | null {
+    const row = this.stmts.get.get(id) as JobRow | undefined;
+    return row ? toJob(row) : null;
+  }
+
+  /** Earliest time (epoch ms) at which a job may become runnable, or null when nothing is pending. */
+  nextDueAt(): number | null {
+    return (this.stmts.nextRunAt.pluck().get() as number | null) ?? null;
+  }
+
+  countByState(): Record<JobState, number> {
+    const counts: Record<JobState, number> = { queued: 0, running: 0, done: 0, dead: 0 };
+    for (const r of this.stmts.countByState.all() as { state: JobState; n: number }[]) counts[r.state] = r.n;
+    return counts;
+  }
+
+  /** Deletes finished jobs older than `before` (dead jobs are kept for inspection). */
+  purgeDone(before: number): number {
+    return this.stmts.purge.run(before).changes;
+  }
+
+  list(filter: { state?: JobState; kind?: string } = {}): Job[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM jobs WHERE (@state IS NULL OR state = @state) AND (@kind IS NULL OR kind = @kind) ORDER BY id`,
+      )
+      .all({ state: filter.state ?? null, kind: filter.kind ?? null }) as JobRow[];
+    return rows.map(toJob);
+  }
+}

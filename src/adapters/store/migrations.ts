@@ -1,0 +1,95 @@
+/**
+ * Versioned schema migrations, applied in order at start-up inside one transaction each.
+ * Never edit a migration that has shipped: add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'renewals, keys, deliveries, jobs, audit',
+    sql: `
+      CREATE TABLE private_keys (
+        id            INTEGER PRIMARY KEY,
+        ticket_id     INTEGER NOT NULL,
+        algorithm     TEXT    NOT NULL,
+        spki_sha256   TEXT    NOT NULL,
+        ciphertext    BLOB    NOT NULL,
+        iv            BLOB    NOT NULL,
+        tag           BLOB    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        retired_at    INTEGER
+      );
+      CREATE INDEX private_keys_ticket ON private_keys(ticket_id);
+
+      CREATE TABLE renewals (
+        ticket_id        INTEGER PRIMARY KEY,
+        state            TEXT    NOT NULL,
+        site             TEXT,
+        fields           TEXT    NOT NULL DEFAULT '{}',
+        problems         TEXT    NOT NULL DEFAULT '[]',
+        organization_id  INTEGER,
+        requester_id     INTEGER,
+        key_id           INTEGER REFERENCES private_keys(id),
+        csr_pem          TEXT,
+        csr_spki_sha256  TEXT,
+        last_comment_id  INTEGER NOT NULL DEFAULT 0,
+        findings         TEXT,
+        certificate      TEXT,
+        fullchain_pem    TEXT,
+        approved_by      INTEGER,
+        version          INTEGER NOT NULL DEFAULT 0,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL
+      );
+      CREATE INDEX renewals_site ON renewals(site);
+      CREATE INDEX renewals_state ON renewals(state);
+
+      CREATE TABLE webhook_deliveries (
+        dedup_key    TEXT    PRIMARY KEY,
+        received_at  INTEGER NOT NULL,
+        event_type   TEXT    NOT NULL,
+        ticket_id    INTEGER,
+        job_id       INTEGER
+      );
+      CREATE INDEX webhook_deliveries_received ON webhook_deliveries(received_at);
+
+      CREATE TABLE jobs (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT    NOT NULL,
+        serial_key   TEXT,
+        payload      TEXT    NOT NULL,
+        state        TEXT    NOT NULL CHECK (state IN ('queued', 'running', 'done', 'dead')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        run_at       INTEGER NOT NULL,
+        lease_owner  TEXT,
+        lease_until  INTEGER,
+        last_error   TEXT,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        finished_at  INTEGER
+      );
+      CREATE INDEX jobs_ready ON jobs(state, run_at);
+      CREATE INDEX jobs_serial ON jobs(serial_key, state);
+
+      CREATE TABLE audit (
+        id         INTEGER PRIMARY KEY,
+        ticket_id  INTEGER,
+        at         INTEGER NOT NULL,
+        actor      TEXT    NOT NULL,
+        action     TEXT    NOT NULL,
+        detail     TEXT    NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_ticket ON audit(ticket_id, id);
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    `,
+  },
+];

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { openDatabase, schemaVersion, type Db } from './open-database.js';
+import { JobQueue, type RetryPolicy } from './job-queue.js';
+import { DeliveryLog } from './delivery-log.js';
+import { AuditLog } from './audit-log.js';
+
+/**
+ * certdesk's durable store: one SQLite file (`<DATA_DIR>/certdesk.db`) holding renewals, encrypted
+ * keys, webhook deliveries, jobs and the audit trail. `transaction(fn)` runs `fn` atomically
+ * (BEGIN IMMEDIATE), so a state change and the job it causes are committed together or not at all.
+ */
+export interface Store {
+  readonly db: Db;
+  readonly jobs: JobQueue;
+  readonly deliveries: DeliveryLog;
+  readonly audit: AuditLog;
+  transaction<T>(fn: () => T): T;
+  /** True when the database answers and every migration is applied. */
+  isReady(): boolean;
+  close(): void;
+}
+
+export function openStore(options: { file: string; retry?: RetryPolicy }): Store {
+  const db = openDatabase(options.file);
+  const store: Store = {
+    db,
+    jobs: new JobQueue(db, options.retry),
+    deliveries: new DeliveryLog(db),
+    audit: new AuditLog(db),
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    isReady: () => {
+      try {
+        const v = schemaVersion(db);
+        return v.applied === v.expected;
+      } catch {
+        return false;
+      }
+    },
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+  return store;
+}
+
+export function storeFile(dataDir: string): string {
+  return join(dataDir, 'certdesk.db');
+}

@@ -1,0 +1,63 @@
+/** certdesk's configuration, read once from the environment by `loadConfig` and frozen. */
+
+export type InstallerKind = 'tls-front' | 'nginx' | 'command';
+export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
+export type Priority = 'urgent' | 'high' | 'normal' | 'low';
+
+export type ZendeskAuth = { email: string; apiToken: string } | { oauthToken: string; email?: string };
+
+export interface Config {
+  /** True when ZENDESK_URL is unset: embedded Zendesk sandbox, generated secrets, TLS front. */
+  sandbox: boolean;
+  port: number;
+  publicUrl: string | null;
+  dataDir: string;
+  logLevel: string;
+  zendesk: {
+    /** Origin of the Zendesk account, e.g. https://example.zendesk.com (null in sandbox mode). */
+    url: string | null;
+    /** Credentials (null in sandbox mode: the sandbox accepts certdesk's own API user). */
+    auth: ZendeskAuth | null;
+    /** certdesk's own API user (its comments are ignored): ZENDESK_EMAIL or the sandbox default. */
+    apiUserEmail: string;
+    webhookSecret: string | null;
+    webhookSecretPrevious: string | null;
+    webhookMaxAgeSeconds: number;
+    attachmentHosts: string[];
+    renewalPriority: Priority;
+  };
+  keys: {
+    /** 32-byte AES-256-GCM key; null means "generate one into DATA_DIR" (sandbox mode only). */
+    encryptionKey: Buffer | null;
+    algorithm: KeyAlgorithm;
+  };
+  validation: {
+    domainsFile: string | null;
+    extraCaFile: string | null;
+    aiaFetch: boolean;
+  };
+  install: {
+    installer: InstallerKind;
+    tlsFrontPort: number;
+    nginxCertDir: string | null;
+    nginxTestCmd: string;
+    nginxReloadCmd: string | null;
+    installCommand: string | null;
+    verifyAddr: string | null;
+  };
+  mail: {
+    smtpUrl: string | null;
+    from: string | null;
+    opsEmail: string | null;
+    inboundSecret: string | null;
+    smtpListenPort: number | null;
+  };
+  agents: {
+    zafSharedSecret: string | null;
+    adminToken: string | null;
+  };
+  sandboxPort: number;
+}
+
+/** The sandbox's name for certdesk's own API user when ZENDESK_EMAIL is unset (DESIGN §3). */
+export const SANDBOX_API_USER = 'certdesk@sandbox.invalid';

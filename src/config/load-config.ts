@@ -1,0 +1,222 @@
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../lib/errors.js';
+import { SANDBOX_API_USER, type Config, type InstallerKind, type KeyAlgorithm, type Priority } from './config.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ['rsa-2048', 'rsa-3072', 'rsa-4096'];
+const INSTALLERS: readonly InstallerKind[] = ['tls-front', 'nginx', 'command'];
+const PRIORITIES: readonly Priority[] = ['urgent', 'high', 'normal', 'low'];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Reads every variable of DESIGN §3 once, validates all of them, and returns a frozen Config.
+ * Throws ConfigError listing every problem, one plain sentence each (the caller prints them and
+ * exits 2). Pure: reads only `env` and resolves paths against `cwd`; no file is opened here.
+ * Secrets never appear in a problem message.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  const port = (name: string, fallback: number | null): number | null => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (raw === 'off' && fallback === null) return null;
+    if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+      problems.push(`${name} must be a port number between 0 and 65535${fallback === null ? ' or "off"' : ''} (got "${raw}").`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}").`);
+      return fallback;
+    }
+    return raw as T;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const raw = get(name);
+    if (raw === undefined) return null;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) throw new Error('protocol');
+      return raw.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${redactUrl(raw)}").`);
+      return null;
+    }
+  };
+  const path = (name: string, fallback?: string): string | null => {
+    const raw = get(name) ?? fallback;
+    if (raw === undefined) return null;
+    return isAbsolute(raw) ? raw : resolve(cwd, raw);
+  };
+
+  const zendeskUrl = url('ZENDESK_URL', ['https:', 'http:']);
+  const sandbox = get('ZENDESK_URL') === undefined;
+  if (zendeskUrl && zendeskUrl.startsWith('http:') && !isLoopbackUrl(zendeskUrl)) {
+    problems.push('ZENDESK_URL must use https (plain http is only accepted for localhost).');
+  }
+
+  const email = get('ZENDESK_EMAIL');
+  const apiToken = get('ZENDESK_API_TOKEN');
+  const oauthToken = get('ZENDESK_OAUTH_TOKEN');
+  if (email !== undefined && !EMAIL.test(email)) problems.push(`ZENDESK_EMAIL must be an email address (got "${email}").`);
+  let auth: Config['zendesk']['auth'] = null;
+  if (oauthToken !== undefined) {
+    auth = email === undefined ? { oauthToken } : { oauthToken, email };
+  } else if (apiToken !== undefined) {
+    if (email === undefined) problems.push('ZENDESK_API_TOKEN is set but ZENDESK_EMAIL is not: an API token needs the email of the user it belongs to.');
+    else auth = { email, apiToken };
+  }
+  if (!sandbox && auth === null && !(apiToken !== undefined && email === undefined)) {
+    problems.push('ZENDESK_URL is set but no credentials are: set ZENDESK_EMAIL and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN.');
+  }
+
+  const webhookSecret = get('ZENDESK_WEBHOOK_SECRET') ?? null;
+  if (!sandbox && webhookSecret === null) {
+    problems.push('ZENDESK_WEBHOOK_SECRET is required when ZENDESK_URL is set (run "npm run cli -- setup-zendesk" to create the webhook and get it).');
+  }
+  const maxAgeRaw = get('WEBHOOK_MAX_AGE_SECONDS');
+  let webhookMaxAgeSeconds = 600;
+  if (maxAgeRaw !== undefined) {
+    if (!/^\d+$/.test(maxAgeRaw) || Number(maxAgeRaw) < 1) problems.push(`WEBHOOK_MAX_AGE_SECONDS must be a whole number of seconds, at least 1 (got "${maxAgeRaw}").`);
+    else webhookMaxAgeSeconds = Number(maxAgeRaw);
+  }
+  const attachmentHosts = (get('ZENDESK_ATTACHMENT_HOSTS') ?? '*.zdusercontent.com')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const h of attachmentHosts) {
+    if (!/^(\*\.)?[a-z0-9.-]+(:\d+)?$/.test(h)) problems.push(`ZENDESK_ATTACHMENT_HOSTS entry "${h}" is not a host name or *.domain pattern.`);
+  }
+
+  const kekRaw = get('KEY_ENCRYPTION_KEY');
+  let encryptionKey: Buffer | null = null;
+  if (kekRaw !== undefined) {
+    const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(kekRaw) ? Buffer.from(kekRaw, 'base64') : Buffer.alloc(0);
+    if (decoded.length !== 32) {
+      problems.push(`KEY_ENCRYPTION_KEY must be base64 of exactly 32 random bytes (it decodes to ${decoded.length} bytes); create one with: openssl rand -base64 32`);
+    } else {
+      encryptionKey = decoded;
+    }
+  } else if (!sandbox) {
+    problems.push('KEY_ENCRYPTION_KEY is required when ZENDESK_URL is set (create one with: openssl rand -base64 32).');
+  }
+
+  const installer = oneOf('INSTALLER', INSTALLERS, 'tls-front');
+  const verifyAddr = get('INSTALL_VERIFY_ADDR') ?? null;
+  if (verifyAddr !== null && !/^(\[[0-9a-f:]+\]|[a-z0-9.-]+):\d{1,5}$/i.test(verifyAddr)) {
+    problems.push(`INSTALL_VERIFY_ADDR must be host:port (got "${verifyAddr}").`);
+  }
+  const nginxCertDir = path('NGINX_CERT_DIR');
+  const nginxReloadCmd = get('NGINX_RELOAD_CMD') ?? null;
+  const installCommand = get('INSTALL_COMMAND') ?? null;
+  if (installer === 'nginx') {
+    if (nginxCertDir === null) problems.push('INSTALLER=nginx needs NGINX_CERT_DIR (where fullchain.pem and privkey.pem are written).');
+    if (nginxReloadCmd === null) problems.push('INSTALLER=nginx needs NGINX_RELOAD_CMD (e.g. "nginx -s reload").');
+  }
+  if (installer === 'command' && installCommand === null) problems.push('INSTALLER=command needs INSTALL_COMMAND.');
+  if (installer !== 'tls-front' && verifyAddr === null) {
+    problems.push(`INSTALLER=${installer} needs INSTALL_VERIFY_ADDR (host:port where the new certificate is checked live).`);
+  }
+
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const mailFrom = get('MAIL_FROM') ?? null;
+  if (smtpUrl !== null && mailFrom === null) problems.push('SMTP_URL is set but MAIL_FROM is not: outgoing mail needs a sender address.');
+  if (mailFrom !== null && !EMAIL.test(mailFrom.replace(/^.*<([^>]+)>\s*$/, '$1'))) problems.push(`MAIL_FROM must be an email address (got "${mailFrom}").`);
+  const opsEmail = get('OPS_EMAIL') ?? null;
+  if (opsEmail !== null && !EMAIL.test(opsEmail)) problems.push(`OPS_EMAIL must be an email address (got "${opsEmail}").`);
+
+  const adminToken = get('ADMIN_TOKEN') ?? null;
+  if (adminToken !== null && adminToken.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters long.');
+  const zafSharedSecret = get('ZAF_SHARED_SECRET') ?? null;
+  if (zafSharedSecret !== null && zafSharedSecret.length < 16) problems.push('ZAF_SHARED_SECRET must be at least 16 characters long.');
+
+  const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const config: Config = {
+    sandbox,
+    port: port('PORT', 3000) ?? 3000,
+    publicUrl: url('PUBLIC_URL', ['https:', 'http:']),
+    dataDir: path('DATA_DIR', './data') ?? resolve(cwd, 'data'),
+    logLevel,
+    zendesk: {
+      url: zendeskUrl,
+      auth,
+      apiUserEmail: email ?? SANDBOX_API_USER,
+      webhookSecret,
+      webhookSecretPrevious: get('ZENDESK_WEBHOOK_SECRET_PREVIOUS') ?? null,
+      webhookMaxAgeSeconds,
+      attachmentHosts,
+      renewalPriority: oneOf('RENEWAL_PRIORITY', PRIORITIES, 'low'),
+    },
+    keys: { encryptionKey, algorithm: oneOf('KEY_ALGORITHM', KEY_ALGORITHMS, 'rsa-2048') },
+    validation: {
+      domainsFile: path('DOMAINS_FILE'),
+      extraCaFile: path('EXTRA_CA_FILE'),
+      aiaFetch: oneOf('AIA_FETCH', ['on', 'off'] as const, 'off') === 'on',
+    },
+    install: {
+      installer,
+      tlsFrontPort: port('TLS_FRONT_PORT', 8443) ?? 8443,
+      nginxCertDir,
+      nginxTestCmd: get('NGINX_TEST_CMD') ?? 'nginx -t',
+      nginxReloadCmd,
+      installCommand,
+      verifyAddr,
+    },
+    mail: {
+      smtpUrl,
+      from: mailFrom,
+      opsEmail,
+      inboundSecret: get('INBOUND_EMAIL_SECRET') ?? null,
+      smtpListenPort: port('SMTP_LISTEN_PORT', null),
+    },
+    agents: { zafSharedSecret, adminToken },
+    sandboxPort: port('SANDBOX_PORT', 3001) ?? 3001,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+function isLoopbackUrl(u: string): boolean {
+  const host = new URL(u).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
+/** URLs may carry credentials (user:pass@); never echo them. */
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** A one-line, secret-free description of the configuration for the start-up log. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    mode: config.sandbox ? 'sandbox' : 'zendesk',
+    zendesk: config.zendesk.url ?? 'embedded sandbox',
+    port: config.port,
+    dataDir: config.dataDir,
+    installer: config.install.installer,
+    keyAlgorithm: config.keys.algorithm,
+    aiaFetch: config.validation.aiaFetch,
+    mail: config.mail.smtpUrl ? 'on' : 'off',
+    inboundEmail: config.mail.inboundSecret ? 'on' : 'off',
+    smtpListener: config.mail.smtpListenPort ?? 'off',
+    agentApp: config.agents.zafSharedSecret ? 'on' : 'off',
+    dashboard: config.agents.adminToken ? 'on' : 'off',
+  };
+}

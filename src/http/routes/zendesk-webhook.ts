@@ -1,0 +1,130 @@
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import { createHash } from 'node:crypto';
+import { HttpError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Clock } from '../../lib/clock.js';
+import type { MetricsRegistry } from '../../lib/metrics.js';
+import type { Store } from '../../adapters/store/open-store.js';
+import { verifyZendeskSignature } from '../webhooks/zendesk-signature.js';
+import { normalizeZendeskEvent, type TicketEvent } from '../../core/events/normalize-zendesk-event.js';
+
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/** How far in the future a signature timestamp may be (clock skew), in seconds. */
+const MAX_FUTURE_SKEW_SECONDS = 60;
+/** Zendesk retries 503s only when Retry-After is under 60 s (zendesk-facts §1.3). */
+const STORE_RETRY_AFTER_SECONDS = '5';
+
+export const TICKET_EVENT_JOB = 'ticket-event';
+
+export interface ZendeskWebhookOptions {
+  secrets: () => string[];
+  maxAgeSeconds: number;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  /** Called after a job was committed (wakes the in-process worker). */
+  onEnqueued: () => void;
+}
+
+/**
+ * `POST /webhooks/zendesk`, a fixed pipeline: content type (415) → body size (413) → signature
+ * headers, timestamp window and signature over the raw bytes (401) → JSON (400) → event shape
+ * (400; unknown types 200 and ignored) → dedup + enqueue in one transaction (503 when the store
+ * is unavailable) → 200. No Zendesk API call happens inside the request.
+ */
+export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
+  const { store, clock, logger, metrics } = options;
+  const deliveries = metrics.counter('certdesk_webhook_deliveries_total', 'Webhook deliveries by outcome.');
+  const ignoredTypes = new Set<string>();
+  const router = express.Router();
+
+  const requireJson: RequestHandler = (req, _res, next) => {
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
+      next(new HttpError(415, 'webhook bodies must be JSON (Content-Type: application/json)'));
+      return;
+    }
+    next();
+  };
+
+  router.post(
+    '/webhooks/zendesk',
+    (req, res, next) => {
+      res.on('finish', () => {
+        const outcome = (res.locals.outcome as string | undefined) ?? `http_${res.statusCode}`;
+        deliveries.inc({ outcome });
+      });
+      next();
+    },
+    requireJson,
+    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
+    async (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+      const rawBody = raw.toString('utf8');
+      await authenticate(req, rawBody, options, clock.now());
+
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(rawBody);
+      } catch {
+        throw new HttpError(400, 'the body is not valid JSON');
+      }
+      const normalized = normalizeZendeskEvent(parsed);
+      if (normalized.kind === 'invalid') throw new HttpError(400, `not a Zendesk ticket event: ${normalized.reason}`);
+      if (normalized.kind === 'ignored') {
+        if (!ignoredTypes.has(normalized.type)) {
+          ignoredTypes.add(normalized.type);
+          logger.info({ type: normalized.type }, 'ignoring webhook events of this type (logged once)');
+        }
+        res.locals.outcome = 'ignored';
+        res.status(200).json({ status: 'ignored' });
+        return;
+      }
+
+      const key = dedupKey(normalized.event, req, raw);
+      const jobId = enqueueOnce(store, key, normalized.event, clock.now().getTime());
+      res.locals.outcome = jobId === null ? 'duplicate' : 'accepted';
+      if (jobId !== null) options.onEnqueued();
+      res.status(200).json({ status: jobId === null ? 'duplicate' : 'accepted' });
+    },
+  );
+  return router;
+}
+
+async function authenticate(req: Request, rawBody: string, options: ZendeskWebhookOptions, now: Date): Promise<void> {
+  const signature = req.get('x-zendesk-webhook-signature');
+  const timestamp = req.get('x-zendesk-webhook-signature-timestamp');
+  if (!signature || !timestamp) throw new HttpError(401, 'missing x-zendesk-webhook-signature or x-zendesk-webhook-signature-timestamp');
+  const at = Date.parse(timestamp);
+  if (!/^\d{4}-\d\d-\d\dT/.test(timestamp) || Number.isNaN(at)) throw new HttpError(401, 'the signature timestamp is not an ISO 8601 time');
+  const ageSeconds = (now.getTime() - at) / 1000;
+  if (ageSeconds > options.maxAgeSeconds) throw new HttpError(401, `the signature timestamp is older than ${options.maxAgeSeconds} s`);
+  if (ageSeconds < -MAX_FUTURE_SKEW_SECONDS) throw new HttpError(401, 'the signature timestamp is in the future');
+  const secrets = options.secrets();
+  if (secrets.length === 0) throw new HttpError(503, 'no webhook signing secret is configured', { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
+  const valid = await verifyZendeskSignature({ secrets, timestamp, rawBody, signature });
+  if (!valid) throw new HttpError(401, 'the webhook signature does not match');
+}
+
+/** Zendesk's event id identifies one event across invocations; else the invocation; else the bytes. */
+function dedupKey(event: TicketEvent, req: Request, raw: Buffer): string {
+  if (event.eventId) return `event:${event.eventId}`;
+  const invocation = req.get('x-zendesk-webhook-invocation-id');
+  if (invocation && invocation.length <= 200) return `invocation:${invocation}`;
+  return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+/** Records the delivery and enqueues its job atomically; returns null for a duplicate. */
+function enqueueOnce(store: Store, key: string, event: TicketEvent, now: number): number | null {
+  try {
+    return store.transaction(() => {
+      if (!store.deliveries.record(key, event.type, event.ticketId, now)) return null;
+      const jobId = store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey: `ticket:${event.ticketId}` });
+      store.deliveries.linkJob(key, jobId);
+      return jobId;
+    });
+  } catch (error) {
+    throw new HttpError(503, `the store is unavailable (${(error as Error).message}); please retry`, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
+  }
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { JobQueue, Job } from '../adapters/store/job-queue.js';
+import type { Logger } from '../lib/logger.js';
+import type { Clock } from '../lib/clock.js';
+import type { MetricsRegistry } from '../lib/metrics.js';
+import { RetryAfterError, errorMessage, isRetryable } from '../lib/errors.js';
+import { redactPrivateKeys } from '../lib/redact.js';
+
+/** What a job handler receives. Handlers must be idempotent: a job may run again after a crash. */
+export interface JobContext<P = unknown> {
+  job: Job<P>;
+  logger: Logger;
+  /** Aborted when the worker stops; long handlers should pass it on to I/O. */
+  signal: AbortSignal;
+}
+
+export type JobHandler<P = unknown> = (ctx: JobContext<P>) => Promise<void>;
+
+export interface WorkerOptions {
+  queue: JobQueue;
+  handlers: Record<string, JobHandler<never>>;
+  logger: Logger;
+  clock: Clock;
+  metrics?: MetricsRegistry;
+  /** Jobs run at once (different serial keys only). */
+  concurrency?: number;
+  leaseMs?: number;
+  /** Longest sleep when idle; `notify()` wakes the worker at once. */
+  pollMs?: number;
+}
+
+/**
+ * Runs queued jobs: claims under a lease, renews the lease while the handler runs, and records the
+ * outcome. Errors are classified by type (src/lib/errors.ts): RetryAfterError waits at least as
+ * long as asked, NonRetryableError dead-letters at once, anything else is retried with backoff.
+ */
+export class Worker {
+  readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private running = new Map<number, Promise<void>>();
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private readonly abort = new AbortController();
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.concurrency = options.concurrency ?? 4;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 1000;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.loop = this.run();
+  }
+
+  /** Wakes the worker (a job was just enqueued in this process). */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /**
+   * Stops claiming, waits up to `graceMs` for running jobs to finish, then releases the rest so
+   * another process picks them up without counting an attempt.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    this.notify();
+    await this.loop;
+    const pending = [...this.running.values()];
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(pending), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    for (const id of this.running.keys()) {
+      this.options.queue.release(id, this.id, this.now());
+      this.options.logger.warn({ jobId: id }, 'job released at shutdown; it will run again');
+    }
+    this.abort.abort();
+  }
+
+  /** Resolves when no job is running and none is due now (for tests and the demo). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const due = this.options.queue.nextDueAt();
+      if (this.running.size === 0 && (due === null || due > this.now() + this.pollMs)) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private now(): number {
+    return this.options.clock.now().getTime();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let claimed = false;
+      while (!this.stopping && this.running.size < this.concurrency) {
+        let job: Job | null;
+        try {
+          job = this.options.queue.claim(this.id, this.now(), this.leaseMs);
+        } catch (error) {
+          this.options.logger.error({ err: errorMessage(error) }, 'could not claim a job; the store may be unavailable');
+          break;
+        }
+        if (!job) break;
+        claimed = true;
+        const p = this.execute(job).finally(() => {
+          this.running.delete(job.id);
+          this.notify();
+        });
+        this.running.set(job.id, p);
+      }
+      if (this.stopping) break;
+      if (!claimed) await this.sleep();
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private sleep(): Promise<void> {
+    const due = this.options.queue.nextDueAt();
+    const wait = due === null ? this.pollMs : Math.max(5, Math.min(this.pollMs, due - this.now()));
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, wait);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const { queue, logger: root, metrics } = this.options;
+    const logger = root.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
+    const handler = this.options.handlers[job.kind] as JobHandler | undefined;
+    const started = process.hrtime.bigint();
+    const heartbeat = setInterval(() => queue.extendLease(job.id, this.id, this.now(), this.leaseMs), Math.max(50, this.leaseMs / 3));
+    let outcome: string;
+    try {
+      if (!handler) throw Object.assign(new Error(`no handler for job kind "${job.kind}"`), { retryable: false });
+      await handler({ job, logger, signal: this.abort.signal });
+      outcome = queue.complete(job.id, this.id, this.now()) ? 'done' : 'lost';
+    } catch (error) {
+      const message = redactPrivateKeys(errorMessage(error));
+      const result = queue.fail(job.id, this.id, this.now(), {
+        error: message,
+        retryable: isRetryable(error),
+        ...(error instanceof RetryAfterError ? { retryAfterMs: error.retryAfterMs } : {}),
+      });
+      outcome = result.outcome === 'retry' ? 'retry' : result.outcome;
+      const level = result.outcome === 'dead' ? 'error' : 'warn';
+      logger[level]({ err: message, outcome: result.outcome, ...(result.outcome === 'retry' ? { runAt: new Date(result.runAt).toISOString() } : {}) }, `job failed: ${message}`);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics?.histogram('certdesk_job_duration_seconds', 'Time spent running jobs, by kind and outcome.').observe({ kind: job.kind, outcome }, seconds);
+    metrics?.counter('certdesk_job_runs_total', 'Job attempts by kind and outcome.').inc({ kind: job.kind, outcome });
+  }
+}

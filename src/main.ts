@@ -1,0 +1,52 @@
+import { loadConfig, describeConfig } from './config/load-config.js';
+import { ConfigError } from './lib/errors.js';
+import { createLogger } from './lib/logger.js';
+import { startService } from './service.js';
+
+/**
+ * `npm start`: reads the configuration once, starts certdesk, and shuts it down gracefully on
+ * SIGTERM/SIGINT. Bad configuration prints one line per problem and exits 2, without a stack trace.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`certdesk cannot start; fix the configuration:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  if (config.sandbox) {
+    logger.warn('SANDBOX MODE: ZENDESK_URL is not set, so certdesk talks to its embedded Zendesk sandbox. Nothing reaches a real Zendesk account.');
+  }
+  const service = await startService(config, { logger });
+  logger.info({ ...describeConfig(config), url: service.url }, 'certdesk started');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    service.close().then(
+      () => {
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: (error as Error).message }, 'error during shutdown');
+        logger.flush();
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`certdesk failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/adapters/store/open-database.js';
+import { JobQueue, backoffMs } from '../../../src/adapters/store/job-queue.js';
+
+const fixedJitter = { baseMs: 1000, capMs: 60_000, random: () => 0.5 };
+const queue = () => new JobQueue(openDatabase(':memory:'), fixedJitter);
+
+describe('the job queue', () => {
+  it('hands a queued job to one worker under a lease', () => {
+    const q = queue();
+    const id = q.enqueue('k', { a: 1 }, 1000);
+    const job = q.claim('w1', 1000, 5000);
+    expect(job).toMatchObject({ id, kind: 'k', payload: { a: 1 }, attempts: 1, state: 'running' });
+    expect(q.claim('w2', 1001, 5000)).toBeNull();
+  });
+
+  it('does not start a job before its run_at', () => {
+    const q = queue();
+    q.enqueue('k', {}, 1000, { runAt: 5000 });
+    expect(q.claim('w', 4999, 1000)).toBeNull();
+    expect(q.claim('w', 5000, 1000)).not.toBeNull();
+  });
+
+  it('never runs two jobs of the same ticket at once, but runs other tickets in parallel', () => {
+    const q = queue();
+    q.enqueue('k', { n: 1 }, 0, { serialKey: 'ticket:1' });
+    q.enqueue('k', { n: 2 }, 0, { serialKey: 'ticket:1' });
+    q.enqueue('k', { n: 3 }, 0, { serialKey: 'ticket:2' });
+    const a = q.claim('w', 10, 1000)!;
+    const b = q.claim('w', 10, 1000)!;
+    expect([a.payload, b.payload]).toEqual([{ n: 1 }, { n: 3 }]);
+    expect(q.claim('w', 10, 1000)).toBeNull();
+    q.complete(a.id, 'w', 20);
+    expect(q.claim('w', 20, 1000)!.payload).toEqual({ n: 2 });
+  });
+
+  it('gives a job whose lease expired to another worker (the first one died)', () => {
+    const q = queue();
+    const id = q.enqueue('k', {}, 0, { serialKey: 'ticket:1' });
+    q.claim('dead-worker', 0, 1000);
+    expect(q.claim('w2', 999, 1000)).toBeNull();
+    const again = q.claim('w2', 1001, 1000)!;
+    expect(again).toMatchObject({ id, attempts: 2 });
+    expect(q.complete(id, 'dead-worker', 1002)).toBe(false);
+    expect(q.complete(id, 'w2', 1002)).toBe(true);
+    expect(q.get(id)!.state).toBe('done');
+  });
+
+  it('retries a failed job with exponential backoff and jitter', () => {
+    const q = queue();
+    const id = q.enqueue('k', {}, 0, { maxAttempts: 5 });
+    const delays: number[] = [];
+    let now = 0;
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      q.claim('w', now, 1000);
+      const r = q.fail(id, 'w', now, { error: 'boom', retryable: true });
+      if (r.outcome !== 'retry') throw new Error('expected a retry');
+      delays.push(r.runAt - now);
+      now = r.runAt;
+    }
+    expect(delays).toEqual([750, 1500, 3000, 6000]);
+  });
+
+  it('waits at least as long as Retry-After asked', () => {
+    const q = queue();
+    const id = q.enqueue('k', {}, 0);
+    q.claim('w', 0, 1000);
+    const r = q.fail(id, 'w', 0, { error: '429', retryable: true, retryAfterMs: 30_000 });
+    expect(r).toEqual({ outcome: 'retry', runAt: 30_000 });
+    expect(q.claim('w', 29_999, 1000)).toBeNull();
+  });
+
+  it('dead-letters at once on a non-retryable error, keeping the error', () => {
+    const q = queue();
+    const id = q.enqueue('k', {}, 0);
+    q.claim('w', 0, 1000);
+    expect(q.fail(id, 'w', 1, { error: '404 ticket not found', retryable: false })).toEqual({ outcome: 'dead' });
+    expect(q.get(id)).toMatchObject({ state: 'dead', lastError: '404 ticket not found', attempts: 1 });
+  });
+
+  it('dead-letters after the last allowed attempt with its last error', () => {
+    const q = queue();
+    const id = q.enqueue('k', {}, 0, { maxAttempts: 2 });
+    q.claim('w', 0, 1000);
+    const r1 = q.fail(id, 'w', 0, { error: 'first', retryable: true });
+    q.claim('w', r1.outcome === 'retry' ? r1.runAt : 0, 1000);
+    expect(q.fail(id, 'w', 10_000, { error: 'second', retryable: true })).toEqual({ outcome: 'dead' });
+    expect(q.get(id)).toMatchObject({ state: 'dead', lastError: 'second', attempts: 2 });
+  });
+
+  it('releases a running job at shutdown without counting the attempt', () => {
+    const q = queue();
+    const id = q.enqueue('k', {}, 0);
+    q.claim('w', 0, 1000);
+    expect(q.release(id, 'w', 5)).toBe(true);
+    expect(q.get(id)).toMatchObject({ state: 'queued', attempts: 0 });
+  });
+
+  it('keeps a lease alive while the worker renews it', () => {
+    const q = queue();
+    const id = q.enqueue('k', {}, 0);
+    q.claim('w', 0, 1000);
+    expect(q.extendLease(id, 'w', 900, 1000)).toBe(true);
+    expect(q.claim('other', 1500, 1000)).toBeNull();
+    expect(q.extendLease(id, 'other', 1500, 1000)).toBe(false);
+  });
+
+  it('reports when the next job is due', () => {
+    const q = queue();
+    expect(q.nextDueAt()).toBeNull();
+    q.enqueue('k', {}, 0, { runAt: 700 });
+    q.enqueue('k', {}, 0, { runAt: 300 });
+    expect(q.nextDueAt()).toBe(300);
+  });
+});
+
+describe('backoff', () => {
+  it('never exceeds the cap and never drops below half the exponential delay', () => {
+    for (const attempt of [1, 2, 5, 10, 30]) {
+      const lo = backoffMs(attempt, { baseMs: 1000, capMs: 60_000, random: () => 0 });
+      const hi = backoffMs(attempt, { baseMs: 1000, capMs: 60_000, random: () => 0.999999 });
+      const exp = Math.min(60_000, 1000 * 2 ** (attempt - 1));
+      expect(lo).toBe(exp / 2);
+      expect(hi).toBeLessThanOrEqual(exp);
+    }
+  });
+});
+
+describe('the audit trail', () => {
+  it('refuses updates and deletes', async () => {
+    const { AuditLog } = await import('../../../src/adapters/store/audit-log.js');
+    const db = openDatabase(':memory:');
+    const audit = new AuditLog(db);
+    audit.append({ ticketId: 1, actor: 'certdesk', action: 'x' }, 0);
+    expect(() => db.prepare('UPDATE audit SET action = ?').run('y')).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
+    expect(audit.forTicket(1)).toHaveLength(1);
+  });
+
+  it('scrubs private keys from what it records', async () => {
+    const { AuditLog } = await import('../../../src/adapters/store/audit-log.js');
+    const audit = new AuditLog(openDatabase(':memory:'));
+    const marker = ['-----BEGIN', 'PRIVATE KEY-----'].join(' ');
+    audit.append({ ticketId: 2, actor: 'c', action: 'x', detail: { pasted: `${marker}\nMIIEv\n-----END PRIVATE KEY-----` } }, 0);
+    expect(JSON.stringify(audit.forTicket(2))).not.toContain('MIIEv');
+  });
+});
