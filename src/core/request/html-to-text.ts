@@ -18,28 +18,36 @@ export function htmlToText(html: string): string {
     .replace(/<\/blockquote\s*>/gi, `\n${QUOTE_END}\n`)
     .replace(/<li\b[^>]*>/gi, '\n- ')
     .replace(/<\/t[dh]\s*>/gi, '\t')
-    .replace(/<\/?(?:p|div|ul|ol|li|tr|table|tbody|thead|h[1-6]|section|article|header|footer|pre|hr|dl|dt|dd|center|address)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, '');
-  s = decodeEntities(s);
+    .replace(/<\/?(?:p|div|ul|ol|tr|table|tbody|thead|h[1-6]|section|article|header|footer|pre|hr|dl|dt|dd|center|address)\b[^>]*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/\u0004/g, '<')
+    .replace(/\u0005/g, '>');
+  // "<li><p>text</p></li>": the item's text belongs on its bullet's line.
+  s = decodeEntities(s).replace(/\n- [ \t]*(?:\n[ \t]*)+(?=[^\s\u0002\u0003])/g, '\n- ');
 
-  const out: string[] = [];
+  const rows: { depth: number; text: string }[] = [];
   let depth = 0;
   for (const raw of s.split('\n')) {
-    const line = raw.replace(/[ \t]+$/g, '').replace(/^ +/, '');
-    if (line === QUOTE_START) {
-      depth++;
-      continue;
-    }
-    if (line === QUOTE_END) {
-      depth = Math.max(0, depth - 1);
-      continue;
-    }
-    out.push(depth > 0 ? `${'> '.repeat(depth)}${line}`.trimEnd() : line);
+    const text = raw.replace(/[ \t]+$/g, '').replace(/^ +/, '');
+    if (text === QUOTE_START) depth++;
+    else if (text === QUOTE_END) depth = Math.max(0, depth - 1);
+    else rows.push({ depth, text });
   }
-  return out
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  // One blank line where blocks meet, none at the start or end of a quote.
+  const out: string[] = [];
+  let previous: { depth: number; text: string } | undefined;
+  let gap = false;
+  for (const row of rows) {
+    if (row.text === '') {
+      gap = previous !== undefined;
+      continue;
+    }
+    if (gap && previous) out.push('> '.repeat(Math.min(previous.depth, row.depth)).trimEnd());
+    out.push(`${'> '.repeat(row.depth)}${row.text}`);
+    previous = row;
+    gap = false;
+  }
+  return out.join('\n');
 }
 
 function linkText(attrs: string, inner: string): string {
@@ -49,7 +57,8 @@ function linkText(attrs: string, inner: string): string {
   const mailto = /^mailto:([^?]*)/i.exec(target);
   const address = mailto ? decodeURIComponentSafe(mailto[1]!) : '';
   if (text === '') return address || target;
-  if (address && !text.includes('@')) return `${text} <${address}>`;
+  // Angle brackets as control characters until the remaining tags are stripped.
+  if (address && !text.includes('@')) return `${text} \u0004${address}\u0005`;
   return text;
 }
 
