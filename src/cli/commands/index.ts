@@ -5,4 +5,5 @@ import type { CliCommand } from '../command.js';
  * Add one line per command.
  */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  'parse-request': { summary: 'Read a renewal request (text, HTML or .eml): fields and problems', load: async () => (await import('./parse-request.js')).parseRequestCommand },
 };
