@@ -3,3 +3,11 @@
  * configuration read, no files touched.
  */
 import 'reflect-metadata';
+export { parseRenewalRequest } from './core/request/parse-renewal-request.js';
+export type {
+  ParsedRenewalRequest,
+  RenewalField,
+  RenewalFields,
+  RenewalProblem,
+  RenewalRequestInput,
+} from './core/request/parse-renewal-request.js';
