@@ -32,13 +32,12 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     service.close().then(
       () => {
-        logger.flush();
-        process.exit(0);
+        logger.info('certdesk stopped');
+        logger.flush(() => process.exit(0));
       },
       (error: unknown) => {
         logger.error({ err: (error as Error).message }, 'error during shutdown');
-        logger.flush();
-        process.exit(1);
+        logger.flush(() => process.exit(1));
       },
     );
   };

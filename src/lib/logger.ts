@@ -39,12 +39,25 @@ const PEM_KEY_IN_JSON =
   /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----(?:[^"\\]|\\.)*?(?:-----END \1-----|(?="))/g;
 
 /** Wraps a destination so that no line it receives can carry a PEM private key. */
-export function scrubbingDestination(target: DestinationStream): DestinationStream {
+export function scrubbingDestination(target: DestinationStream): DestinationStream & { flushSync(): void } {
+  const t = target as DestinationStream & { flush?: (cb?: (err?: Error) => void) => void; flushSync?: () => void };
   return {
     write(line: string) {
-      target.write(line.includes('PRIVATE KEY') ? line.replace(PEM_KEY_IN_JSON, '[private key removed]') : line);
+      t.write(line.includes('PRIVATE KEY') ? line.replace(PEM_KEY_IN_JSON, '[private key removed]') : line);
     },
-  };
+    // pino's logger.flush() and our shutdown path reach the buffered target through these.
+    flush(cb?: (err?: Error) => void) {
+      if (t.flush) t.flush(cb);
+      else cb?.();
+    },
+    flushSync() {
+      try {
+        t.flushSync?.();
+      } catch {
+        // sonic-boom throws if it is mid-write; the remaining bytes are written by its own exit hook.
+      }
+    },
+  } as DestinationStream & { flushSync(): void };
 }
 
 export interface LoggerOptions {

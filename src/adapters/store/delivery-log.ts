@@ -6,7 +6,6 @@ import type { Db } from './open-database.js';
  */
 export class DeliveryLog {
   private readonly insert;
-  private readonly setJob;
   private readonly purge;
 
   constructor(
@@ -17,17 +16,12 @@ export class DeliveryLog {
       `INSERT INTO webhook_deliveries (dedup_key, received_at, event_type, ticket_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (dedup_key) DO NOTHING`,
     );
-    this.setJob = db.prepare('UPDATE webhook_deliveries SET job_id = ? WHERE dedup_key = ?');
     this.purge = db.prepare('DELETE FROM webhook_deliveries WHERE received_at < ?');
   }
 
   /** Records a delivery; returns false when the same key was already recorded (a duplicate). */
   record(key: string, eventType: string, ticketId: number | null, now: number): boolean {
     return this.insert.run(key, now, eventType, ticketId).changes === 1;
-  }
-
-  linkJob(key: string, jobId: number): void {
-    this.setJob.run(jobId, key);
   }
 
   /** Forgets deliveries older than the retention window. */

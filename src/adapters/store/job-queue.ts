@@ -80,6 +80,7 @@ function toJob(row: JobRow): Job {
  */
 export class JobQueue {
   private readonly stmts;
+  private readonly claimTx: { immediate(owner: string, now: number, leaseMs: number): Job | null };
 
   constructor(
     private readonly db: Db,
@@ -90,14 +91,25 @@ export class JobQueue {
         `INSERT INTO jobs (kind, serial_key, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
          VALUES (@kind, @serialKey, @payload, 'queued', 0, @maxAttempts, @runAt, @now, @now)`,
       ),
-      next: db.prepare(
-        `SELECT id FROM jobs j
-          WHERE ((j.state = 'queued' AND j.run_at <= @now) OR (j.state = 'running' AND j.lease_until < @now))
+      // Two index-driven lookups instead of one OR (which would scan every finished job):
+      // due queued jobs in FIFO order, then running jobs whose worker stopped renewing the lease.
+      nextQueued: db.prepare(
+        `SELECT id FROM jobs j INDEXED BY jobs_ready
+          WHERE j.state = 'queued' AND j.run_at <= @now
             AND (j.serial_key IS NULL OR NOT EXISTS (
-                  SELECT 1 FROM jobs o
+                  SELECT 1 FROM jobs o INDEXED BY jobs_serial
+                   WHERE o.serial_key = j.serial_key AND o.state = 'running' AND o.lease_until >= @now))
+          ORDER BY j.run_at, j.id
+          LIMIT 1`,
+      ),
+      nextExpired: db.prepare(
+        `SELECT id FROM jobs j INDEXED BY jobs_ready
+          WHERE j.state = 'running' AND j.lease_until < @now
+            AND (j.serial_key IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM jobs o INDEXED BY jobs_serial
                    WHERE o.serial_key = j.serial_key AND o.state = 'running'
                      AND o.lease_until >= @now AND o.id <> j.id))
-          ORDER BY j.run_at, j.id
+          ORDER BY j.id
           LIMIT 1`,
       ),
       take: db.prepare(
@@ -134,6 +146,11 @@ export class JobQueue {
       countByState: db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state'),
       purge: db.prepare(`DELETE FROM jobs WHERE state = 'done' AND finished_at < ?`),
     };
+    this.claimTx = db.transaction((owner: string, now: number, leaseMs: number): Job | null => {
+      const id = (this.stmts.nextExpired.pluck().get({ now }) ?? this.stmts.nextQueued.pluck().get({ now })) as number | undefined;
+      if (id === undefined) return null;
+      return toJob(this.stmts.take.get({ id, owner, leaseUntil: now + leaseMs, now }) as JobRow);
+    });
   }
 
   /** Adds a job; call inside the caller's transaction to make it atomic with the state change. */
@@ -151,14 +168,9 @@ export class JobQueue {
 
   /** Claims the next runnable job for `owner` under a lease of `leaseMs`, or returns null. */
   claim(owner: string, now: number, leaseMs: number): Job | null {
-    const tx = this.db.transaction(() => {
-      const id = this.stmts.next.pluck().get({ now }) as number | undefined;
-      if (id === undefined) return null;
-      const row = this.stmts.take.get({ id, owner, leaseUntil: now + leaseMs, now }) as JobRow;
-      return toJob(row);
-    });
-    return tx.immediate();
+    return this.claimTx.immediate(owner, now, leaseMs);
   }
+
 
   complete(id: number, owner: string, now: number): boolean {
     return this.stmts.complete.run({ id, owner, now }).changes === 1;

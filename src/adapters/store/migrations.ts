@@ -53,8 +53,7 @@ export const MIGRATIONS: readonly Migration[] = [
         dedup_key    TEXT    PRIMARY KEY,
         received_at  INTEGER NOT NULL,
         event_type   TEXT    NOT NULL,
-        ticket_id    INTEGER,
-        job_id       INTEGER
+        ticket_id    INTEGER
       );
       CREATE INDEX webhook_deliveries_received ON webhook_deliveries(received_at);
 

@@ -22,12 +22,14 @@ export interface Store {
 
 export function openStore(options: { file: string; retry?: RetryPolicy }): Store {
   const db = openDatabase(options.file);
+  // One prepared transaction wrapper, reused: better-sqlite3 builds a new one on every db.transaction().
+  const run = db.transaction((fn: () => unknown) => fn());
   const store: Store = {
     db,
     jobs: new JobQueue(db, options.retry),
     deliveries: new DeliveryLog(db),
     audit: new AuditLog(db),
-    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    transaction: <T>(fn: () => T): T => run.immediate(fn) as T,
     isReady: () => {
       try {
         const v = schemaVersion(db);

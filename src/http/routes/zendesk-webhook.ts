@@ -120,9 +120,7 @@ function enqueueOnce(store: Store, key: string, event: TicketEvent, now: number)
   try {
     return store.transaction(() => {
       if (!store.deliveries.record(key, event.type, event.ticketId, now)) return null;
-      const jobId = store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey: `ticket:${event.ticketId}` });
-      store.deliveries.linkJob(key, jobId);
-      return jobId;
+      return store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey: `ticket:${event.ticketId}` });
     });
   } catch (error) {
     throw new HttpError(503, `the store is unavailable (${(error as Error).message}); please retry`, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });

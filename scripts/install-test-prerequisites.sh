@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages certdesk's tests drive for real, when they are missing:
+# openssl (test CAs, `openssl req -verify`, `openssl verify` baselines).
+# Runs as root with apt-get (CI, this project's machines); otherwise prints the command to run.
+set -euo pipefail
+
+need=()
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "certdesk tests need these Debian packages: ${need[*]}" >&2
+  echo "install them with: sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+echo "installing test prerequisites: ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
