@@ -1,0 +1,189 @@
+import type { Logger } from '../../lib/logger.js';
+import { silentLogger } from '../../lib/logger.js';
+import { RetryAfterError, RetryableError } from '../../lib/errors.js';
+import type { MetricsRegistry } from '../../lib/metrics.js';
+import { ZendeskApiError, parseZendeskErrorBody } from './zendesk-api-error.js';
+
+/** API token (`{email}/token:{token}` Basic) or an OAuth access token (Bearer). */
+export type ZendeskAuth = { email: string; apiToken: string } | { oauthToken: string };
+
+export interface ZendeskHttpOptions {
+  baseUrl: string;
+  auth: ZendeskAuth;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  logger: Logger;
+  metrics?: MetricsRegistry;
+}
+
+export interface ZendeskRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** A path on the Zendesk origin (`/api/v2/...`), or an absolute URL on that same origin. */
+  path: string;
+  query?: Record<string, string>;
+  json?: unknown;
+  body?: Buffer;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** When a 429 carries no Retry-After, wait a full rate-limit window (Zendesk counts per minute). */
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+
+export function authorizationHeader(auth: ZendeskAuth): string {
+  if ('oauthToken' in auth) return `Bearer ${auth.oauthToken}`;
+  return `Basic ${Buffer.from(`${auth.email}/token:${auth.apiToken}`).toString('base64')}`;
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Metric label for a path: ids replaced, so the series stay few. */
+export function endpointLabel(path: string): string {
+  return path
+    .replace(/\?.*$/, '')
+    .replace(/\.json$/, '')
+    .replace(/\/\d+(?=\/|$)/g, '/:id')
+    .replace(/\/(token|uploads)\/[^/]+/g, '/$1/:token');
+}
+
+/**
+ * The transport under the client: one request, one timeout, one classification of the outcome
+ * into certdesk's error categories. Credentials are sent only to `baseUrl`'s origin.
+ */
+export class ZendeskHttp {
+  readonly origin: string;
+  private readonly authHeader: string;
+
+  constructor(private readonly options: ZendeskHttpOptions) {
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.authHeader = authorizationHeader(options.auth);
+  }
+
+  /** Sends the request with credentials and returns the parsed JSON body (undefined for 204). */
+  async json<T>(req: ZendeskRequest): Promise<T> {
+    const res = await this.send(req);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      throw new RetryableError(`Zendesk answered ${req.method} ${pathOf(req.path)} with a body that is not JSON`, { cause });
+    }
+  }
+
+  /** Sends the request with credentials; any non-2xx status becomes the matching error. */
+  async send(req: ZendeskRequest): Promise<Response> {
+    const url = this.resolve(req.path, req.query);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'certdesk',
+      ...req.headers,
+      authorization: this.authHeader,
+    };
+    let body: string | Buffer | undefined;
+    if (req.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.json);
+    } else if (req.body) {
+      headers['content-type'] = req.contentType ?? 'application/octet-stream';
+      body = req.body;
+    }
+    const res = await this.fetchClassified(url, { method: req.method, headers, body, redirect: 'manual' });
+    return res;
+  }
+
+  /**
+   * One fetch with a timeout, classified: network failures and timeouts → RetryableError; 429/503
+   * with Retry-After → RetryAfterError; other 5xx → RetryableError; other 4xx → ZendeskApiError.
+   * 2xx and 3xx are returned. Used for the Zendesk origin and (without credentials) the CDN.
+   */
+  async fetchClassified(url: URL, init: RequestInit): Promise<Response> {
+    const method = init.method ?? 'GET';
+    const label = endpointLabel(url.pathname);
+    const where = `${method} ${url.origin === this.origin ? url.pathname : url.host + url.pathname}`;
+    const started = performance.now();
+    let res: Response;
+    try {
+      res = await this.options.fetch(url, { ...init, signal: AbortSignal.timeout(this.options.timeoutMs) });
+    } catch (cause) {
+      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+      this.count(method, label, timedOut ? 'timeout' : 'network_error');
+      this.options.logger.warn({ method, endpoint: label, err: errorName(cause) }, 'Zendesk request failed');
+      throw new RetryableError(
+        timedOut
+          ? `Zendesk did not answer ${where} within ${this.options.timeoutMs} ms`
+          : `Could not reach Zendesk for ${where}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.count(method, label, String(res.status));
+    this.options.metrics?.histogram('zendesk_request_duration_seconds', 'Time to the response headers of Zendesk API calls').observe({ method }, seconds);
+    this.recordRateLimits(res.headers);
+    this.options.logger.debug({ method, endpoint: label, status: res.status, ms: Math.round(seconds * 1000) }, 'Zendesk request');
+    if (res.status < 400) return res;
+
+    const raw = await res.text().catch(() => '');
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+    if (res.status === 429 || (res.status === 503 && retryAfterMs !== undefined)) {
+      const wait = retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+      throw new RetryAfterError(`Zendesk asked to wait ${Math.ceil(wait / 1000)} s before retrying ${where} (${res.status})`, wait);
+    }
+    if (res.status >= 500) {
+      throw new RetryableError(`Zendesk failed ${where} with ${res.status}; it will be retried`);
+    }
+    throw new ZendeskApiError(res.status, parseZendeskErrorBody(raw), method, url.origin === this.origin ? url.pathname : url.host + url.pathname);
+  }
+
+  /** Resolves a path or a same-origin absolute URL; refuses any other origin (credentials stay home). */
+  resolve(pathOrUrl: string, query?: Record<string, string>): URL {
+    const url = new URL(pathOrUrl, this.origin);
+    if (url.origin !== this.origin) {
+      throw new RetryableError(`Refusing to send Zendesk credentials to ${url.origin}: only ${this.origin} is configured`);
+    }
+    for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
+    return url;
+  }
+
+  private count(method: string, endpoint: string, status: string): void {
+    this.options.metrics?.counter('zendesk_requests_total', 'Zendesk API requests by method, endpoint and response status').inc({ method, endpoint, status });
+  }
+
+  private recordRateLimits(headers: Headers): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const limit = metrics.gauge('zendesk_rate_limit_limit', 'Requests allowed per window, from the last Zendesk response (by header family)');
+    const remaining = metrics.gauge('zendesk_rate_limit_remaining', 'Requests left in the window, from the last Zendesk response (by header family)');
+    const set = (gauge: typeof limit, header: string, source: string) => {
+      const v = headers.get(header);
+      if (v !== null && v.trim() !== '' && Number.isFinite(Number(v))) gauge.set({ source }, Number(v));
+    };
+    set(limit, 'x-rate-limit', 'x-rate-limit');
+    set(remaining, 'x-rate-limit-remaining', 'x-rate-limit');
+    set(limit, 'ratelimit-limit', 'ratelimit');
+    set(remaining, 'ratelimit-remaining', 'ratelimit');
+    const reset = headers.get('ratelimit-reset');
+    if (reset !== null && Number.isFinite(Number(reset))) {
+      metrics.gauge('zendesk_rate_limit_reset_seconds', 'Seconds until the Zendesk rate-limit window resets (ratelimit-reset)').set(undefined, Number(reset));
+    }
+  }
+}
+
+function pathOf(p: string): string {
+  return p.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '');
+}
+
+function errorName(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+export { silentLogger };

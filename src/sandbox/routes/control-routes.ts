@@ -1,0 +1,46 @@
+import express, { Router } from 'express';
+import { badRequest } from '../api-error.js';
+import type { SandboxCdn } from '../cdn-server.js';
+import type { FailNextRule, FaultController, FaultSettings } from '../fault-controller.js';
+
+/**
+ * `/sandbox/...`: the sandbox's own controls, for the demo (tests use the objects directly).
+ * - `GET /sandbox/faults` — current settings; `PUT` replaces them (JSON `FaultSettings`);
+ *   `DELETE` resets to a faithful sandbox; `POST /sandbox/faults/fail-next` adds a `FailNextRule`.
+ * - `GET /sandbox/cdn-requests` — what the attachment CDN received (whether credentials came along).
+ */
+export function controlRoutes(faults: FaultController, cdn: SandboxCdn, demo: () => unknown): Router {
+  const r = Router();
+  r.use(express.json());
+  const apply = (fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      throw badRequest(error instanceof Error ? error.message : String(error), 'InvalidFaultSettings');
+    }
+  };
+  r.get('/faults', (_req, res) => {
+    res.json({ faults: faults.current(), injected: Object.fromEntries(faults.injected) });
+  });
+  r.put('/faults', (req, res) => {
+    apply(() => faults.set((req.body ?? {}) as FaultSettings));
+    res.json({ faults: faults.current() });
+  });
+  r.delete('/faults', (_req, res) => {
+    faults.reset();
+    res.status(204).end();
+  });
+  r.post('/faults/fail-next', (req, res) => {
+    apply(() => faults.failNext((req.body ?? {}) as FailNextRule));
+    res.status(201).json({ faults: faults.current() });
+  });
+  r.get('/cdn-requests', (_req, res) => {
+    res.json({
+      requests: cdn.requests.map((q) => ({ method: q.method, path: q.path.replace(/\/attachment\/[^/]+/, '/attachment/…'), status: q.status, had_authorization: q.headers.authorization !== undefined })),
+    });
+  });
+  r.get('/demo', (_req, res) => {
+    res.json({ demo: demo() });
+  });
+  return r;
+}
