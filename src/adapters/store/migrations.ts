@@ -91,4 +91,22 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'effects: exactly-once ticket updates',
+    sql: `
+      -- One row per external effect certdesk performs (a comment, a tag removal). Claimed before the
+      -- Zendesk call, done after it; a claimed row found on retry means "check the ticket first".
+      CREATE TABLE effects (
+        key         TEXT    PRIMARY KEY,
+        ticket_id   INTEGER NOT NULL,
+        kind        TEXT    NOT NULL,
+        body        TEXT,
+        state       TEXT    NOT NULL CHECK (state IN ('claimed', 'done')),
+        created_at  INTEGER NOT NULL,
+        done_at     INTEGER
+      );
+      CREATE INDEX effects_ticket ON effects(ticket_id);
+    `,
+  },
 ];

@@ -3,6 +3,9 @@ import { openDatabase, schemaVersion, type Db } from './open-database.js';
 import { JobQueue, type RetryPolicy } from './job-queue.js';
 import { DeliveryLog } from './delivery-log.js';
 import { AuditLog } from './audit-log.js';
+import { RenewalRepository } from './renewal-repository.js';
+import { KeyVault } from './key-vault.js';
+import { EffectLog } from './effect-log.js';
 
 /**
  * certdesk's durable store: one SQLite file (`<DATA_DIR>/certdesk.db`) holding renewals, encrypted
@@ -14,6 +17,9 @@ export interface Store {
   readonly jobs: JobQueue;
   readonly deliveries: DeliveryLog;
   readonly audit: AuditLog;
+  readonly renewals: RenewalRepository;
+  readonly keys: KeyVault;
+  readonly effects: EffectLog;
   transaction<T>(fn: () => T): T;
   /** True when the database answers and every migration is applied. */
   isReady(): boolean;
@@ -29,6 +35,9 @@ export function openStore(options: { file: string; retry?: RetryPolicy }): Store
     jobs: new JobQueue(db, options.retry),
     deliveries: new DeliveryLog(db),
     audit: new AuditLog(db),
+    renewals: new RenewalRepository(db),
+    keys: new KeyVault(db),
+    effects: new EffectLog(db),
     transaction: <T>(fn: () => T): T => run.immediate(fn) as T,
     isReady: () => {
       try {

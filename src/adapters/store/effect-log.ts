@@ -1,0 +1,38 @@
+import type { Db } from './open-database.js';
+
+export type EffectClaim =
+  /** First time: perform the effect. */
+  | { status: 'new'; body: string | null }
+  /** Claimed before but never confirmed (a crash or a failed call): check the ticket before repeating it. */
+  | { status: 'unconfirmed'; body: string | null }
+  /** Already performed: skip. */
+  | { status: 'done' };
+
+/**
+ * Exactly-once bookkeeping for effects on a ticket (check → claim → check again). `claim` records
+ * the intent together with the exact text to post, so a retry posts the same text and can
+ * recognise it on the ticket if the earlier attempt got through before the crash.
+ */
+export class EffectLog {
+  constructor(private readonly db: Db) {}
+
+  claim(key: string, ticketId: number, kind: string, body: string | null, now: number): EffectClaim {
+    const row = this.db.prepare('SELECT state, body FROM effects WHERE key = ?').get(key) as { state: 'claimed' | 'done'; body: string | null } | undefined;
+    if (row?.state === 'done') return { status: 'done' };
+    if (row) return { status: 'unconfirmed', body: row.body };
+    this.db.prepare(`INSERT INTO effects (key, ticket_id, kind, body, state, created_at) VALUES (?, ?, ?, ?, 'claimed', ?)`).run(key, ticketId, kind, body, now);
+    return { status: 'new', body };
+  }
+
+  done(key: string, now: number): void {
+    this.db.prepare(`UPDATE effects SET state = 'done', done_at = ? WHERE key = ?`).run(now, key);
+  }
+
+  isDone(key: string): boolean {
+    return this.db.prepare(`SELECT state FROM effects WHERE key = ?`).pluck().get(key) === 'done';
+  }
+
+  countForTicket(ticketId: number, kind?: string): number {
+    return this.db.prepare('SELECT COUNT(*) FROM effects WHERE ticket_id = ? AND (? IS NULL OR kind = ?)').pluck().get(ticketId, kind ?? null, kind ?? null) as number;
+  }
+}

@@ -1,0 +1,54 @@
+import type { Db } from './open-database.js';
+
+/** An encrypted private key as stored: AES-256-GCM ciphertext, IV and tag. Never the plaintext. */
+export interface StoredKey {
+  id: number;
+  ticketId: number;
+  algorithm: string;
+  spkiSha256: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  createdAt: number;
+  retiredAt: number | null;
+}
+
+/**
+ * The private keys certdesk holds, encrypted. The key id is reserved first (`reserve`) so the
+ * encryption's authenticated data can bind the ciphertext to its renewal and id; a retired key is
+ * kept (a certificate may still be submitted for it by mistake) but never used for a new CSR.
+ */
+export class KeyVault {
+  constructor(private readonly db: Db) {}
+
+  /** The id the next stored key will get inside the current transaction. */
+  nextId(): number {
+    return ((this.db.prepare('SELECT MAX(id) FROM private_keys').pluck().get() as number | null) ?? 0) + 1;
+  }
+
+  insert(key: Omit<StoredKey, 'retiredAt'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO private_keys (id, ticket_id, algorithm, spki_sha256, ciphertext, iv, tag, created_at)
+         VALUES (@id, @ticketId, @algorithm, @spkiSha256, @ciphertext, @iv, @tag, @createdAt)`,
+      )
+      .run(key);
+  }
+
+  get(id: number): StoredKey | null {
+    const r = this.db.prepare('SELECT * FROM private_keys WHERE id = ?').get(id) as
+      | { id: number; ticket_id: number; algorithm: string; spki_sha256: string; ciphertext: Buffer; iv: Buffer; tag: Buffer; created_at: number; retired_at: number | null }
+      | undefined;
+    return r
+      ? { id: r.id, ticketId: r.ticket_id, algorithm: r.algorithm, spkiSha256: r.spki_sha256, ciphertext: r.ciphertext, iv: r.iv, tag: r.tag, createdAt: r.created_at, retiredAt: r.retired_at }
+      : null;
+  }
+
+  retire(id: number, now: number): void {
+    this.db.prepare('UPDATE private_keys SET retired_at = ? WHERE id = ? AND retired_at IS NULL').run(now, id);
+  }
+
+  countForTicket(ticketId: number): number {
+    return this.db.prepare('SELECT COUNT(*) FROM private_keys WHERE ticket_id = ?').pluck().get(ticketId) as number;
+  }
+}

@@ -1,0 +1,134 @@
+import type { Db } from './open-database.js';
+import type { RenewalState } from '../../core/workflow/renewal-states.js';
+
+export interface RenewalRecord {
+  ticketId: number;
+  state: RenewalState;
+  site: string | null;
+  fields: Record<string, string>;
+  problems: { field: string; code: string; message: string }[];
+  organizationId: number | null;
+  requesterId: number | null;
+  keyId: number | null;
+  csrPem: string | null;
+  csrSpkiSha256: string | null;
+  /** The highest comment id already handled: later comments are new replies. */
+  lastCommentId: number;
+  findings: unknown;
+  certificate: unknown;
+  fullchainPem: string | null;
+  approvedBy: number | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface Row {
+  ticket_id: number;
+  state: RenewalState;
+  site: string | null;
+  fields: string;
+  problems: string;
+  organization_id: number | null;
+  requester_id: number | null;
+  key_id: number | null;
+  csr_pem: string | null;
+  csr_spki_sha256: string | null;
+  last_comment_id: number;
+  findings: string | null;
+  certificate: string | null;
+  fullchain_pem: string | null;
+  approved_by: number | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const COLUMNS: Record<Exclude<keyof RenewalRecord, 'ticketId' | 'version' | 'createdAt' | 'updatedAt'>, { column: string; json?: boolean }> = {
+  state: { column: 'state' },
+  site: { column: 'site' },
+  fields: { column: 'fields', json: true },
+  problems: { column: 'problems', json: true },
+  organizationId: { column: 'organization_id' },
+  requesterId: { column: 'requester_id' },
+  keyId: { column: 'key_id' },
+  csrPem: { column: 'csr_pem' },
+  csrSpkiSha256: { column: 'csr_spki_sha256' },
+  lastCommentId: { column: 'last_comment_id' },
+  findings: { column: 'findings', json: true },
+  certificate: { column: 'certificate', json: true },
+  fullchainPem: { column: 'fullchain_pem' },
+  approvedBy: { column: 'approved_by' },
+};
+
+function fromRow(r: Row): RenewalRecord {
+  const json = <T>(v: string | null, fallback: T): T => (v === null ? fallback : (JSON.parse(v) as T));
+  return {
+    ticketId: r.ticket_id,
+    state: r.state,
+    site: r.site,
+    fields: json(r.fields, {}),
+    problems: json(r.problems, []),
+    organizationId: r.organization_id,
+    requesterId: r.requester_id,
+    keyId: r.key_id,
+    csrPem: r.csr_pem,
+    csrSpkiSha256: r.csr_spki_sha256,
+    lastCommentId: r.last_comment_id,
+    findings: json(r.findings, null),
+    certificate: json(r.certificate, null),
+    fullchainPem: r.fullchain_pem,
+    approvedBy: r.approved_by,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export type RenewalPatch = Partial<Omit<RenewalRecord, 'ticketId' | 'version' | 'createdAt' | 'updatedAt'>>;
+
+/** Renewals by ticket id. Writes bump `version`; `update` can require the version the caller read. */
+export class RenewalRepository {
+  constructor(private readonly db: Db) {}
+
+  get(ticketId: number): RenewalRecord | null {
+    const row = this.db.prepare('SELECT * FROM renewals WHERE ticket_id = ?').get(ticketId) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Creates the renewal if it does not exist yet; returns the stored record either way. */
+  ensure(ticketId: number, initial: RenewalPatch & { state: RenewalState }, now: number): RenewalRecord {
+    const existing = this.get(ticketId);
+    if (existing) return existing;
+    this.db.prepare('INSERT INTO renewals (ticket_id, state, created_at, updated_at) VALUES (?, ?, ?, ?)').run(ticketId, initial.state, now, now);
+    return this.update(ticketId, initial, now);
+  }
+
+  /**
+   * Applies `patch`; with `expectVersion`, only if nobody changed the renewal since it was read
+   * (throws otherwise, so the job retries from fresh data).
+   */
+  update(ticketId: number, patch: RenewalPatch, now: number, expectVersion?: number): RenewalRecord {
+    const sets: string[] = ['version = version + 1', 'updated_at = @now'];
+    const params: Record<string, unknown> = { ticketId, now, expectVersion: expectVersion ?? null };
+    for (const [key, value] of Object.entries(patch)) {
+      const spec = COLUMNS[key as keyof typeof COLUMNS];
+      if (!spec || value === undefined) continue;
+      sets.push(`${spec.column} = @${key}`);
+      params[key] = spec.json ? JSON.stringify(value) : value;
+    }
+    const info = this.db
+      .prepare(`UPDATE renewals SET ${sets.join(', ')} WHERE ticket_id = @ticketId AND (@expectVersion IS NULL OR version = @expectVersion)`)
+      .run(params);
+    if (info.changes !== 1) throw new Error(`renewal ${ticketId} changed while it was being updated; retrying`);
+    return this.get(ticketId)!;
+  }
+
+  list(filter: { state?: RenewalState; site?: string } = {}): RenewalRecord[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM renewals WHERE (@state IS NULL OR state = @state) AND (@site IS NULL OR site = @site) ORDER BY ticket_id')
+        .all({ state: filter.state ?? null, site: filter.site ?? null }) as Row[]
+    ).map(fromRow);
+  }
+}

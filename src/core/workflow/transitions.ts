@@ -1,0 +1,120 @@
+import type { Command, RenewalState } from './renewal-states.js';
+
+/**
+ * The renewal workflow as one table: from which states an event moves a renewal, to which state,
+ * and with which effects. Handlers gather the facts, turn them into one `WorkflowEvent`, ask
+ * `decide`, then perform the effects in order. Pure.
+ */
+
+export type WorkflowEvent =
+  | { type: 'not_a_request' }
+  /** A renewal request with missing or invalid fields. */
+  | { type: 'request_incomplete' }
+  /** Complete, but the site is not an existing branded my.domain. */
+  | { type: 'request_unknown_site' }
+  /** Complete, the site exists, but the ticket's organization does not own it. */
+  | { type: 'request_not_owner' }
+  /** Complete, and the ticket's organization owns the site. */
+  | { type: 'request_valid' }
+  | { type: 'command'; command: Command }
+  | { type: 'bundle_invalid' }
+  | { type: 'bundle_valid' }
+  /** A reply that carries a certificate on a ticket already being installed or installed. */
+  | { type: 'certificate_after_acceptance' }
+  | { type: 'install_succeeded' }
+  | { type: 'install_failed' };
+
+export type EventType = WorkflowEvent['type'] | `command:${Command}`;
+
+/** What a transition does, in order. The handler maps each to Zendesk updates / store writes. */
+export type Effect =
+  /** public comment listing each problem + the form; status pending; tag needs_info */
+  | 'comment_needs_info'
+  /** public comment explaining new my.domains cannot be requested; solved; tag rejected */
+  | 'comment_rejected'
+  /** short public comment (an agent is checking); open; tag needs_review — then an internal note why */
+  | 'comment_needs_review'
+  | 'note_needs_review'
+  /** retire the current key (if any), generate a new key pair and CSR */
+  | 'generate_key_and_csr'
+  /** public comment with the CSR inline and attached + purchase guidance; pending; tag csr_sent */
+  | 'comment_csr'
+  /** public comment listing every finding; pending; tag bundle_invalid */
+  | 'comment_bundle_invalid'
+  /** public comment "received and valid, installing"; hold; tag installing — then the summary note */
+  | 'comment_installing'
+  | 'note_certificate_summary'
+  /** internal note that installation is retried; hold; tag installing */
+  | 'note_retrying_install'
+  | 'enqueue_install'
+  /** public comment with the new expiry; solved; tag installed */
+  | 'comment_installed'
+  /** internal note with the error and what was rolled back; open; tag install_failed */
+  | 'note_install_failed'
+  /** internal note: the reply carries a certificate but the renewal is past that step */
+  | 'note_certificate_ignored'
+  /** internal note: this command does nothing in this state */
+  | 'note_command_ignored'
+  | 'remove_command_tag';
+
+export type From = RenewalState | 'new';
+
+interface Row {
+  from: readonly From[];
+  on: EventType;
+  to: RenewalState | 'same';
+  effects: readonly Effect[];
+}
+
+const INTAKE: readonly From[] = ['new', 'ignored', 'needs_info'];
+
+/** The table. Read it top to bottom; the first row that matches wins. */
+export const TRANSITIONS: readonly Row[] = [
+  { from: ['new', 'ignored'], on: 'not_a_request', to: 'ignored', effects: [] },
+  { from: INTAKE, on: 'request_incomplete', to: 'needs_info', effects: ['comment_needs_info'] },
+  { from: INTAKE, on: 'request_unknown_site', to: 'rejected', effects: ['comment_rejected'] },
+  { from: INTAKE, on: 'request_not_owner', to: 'needs_review', effects: ['comment_needs_review', 'note_needs_review'] },
+  { from: INTAKE, on: 'request_valid', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr'] },
+
+  { from: ['needs_review'], on: 'command:approve', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'] },
+  { from: ['awaiting_certificate', 'install_failed'], on: 'command:regenerate_csr', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'] },
+  { from: ['install_failed'], on: 'command:retry_install', to: 'installing', effects: ['note_retrying_install', 'enqueue_install', 'remove_command_tag'] },
+
+  { from: ['awaiting_certificate'], on: 'bundle_invalid', to: 'awaiting_certificate', effects: ['comment_bundle_invalid'] },
+  { from: ['awaiting_certificate'], on: 'bundle_valid', to: 'installing', effects: ['comment_installing', 'note_certificate_summary', 'enqueue_install'] },
+  { from: ['installing', 'installed'], on: 'certificate_after_acceptance', to: 'same', effects: ['note_certificate_ignored'] },
+
+  { from: ['installing'], on: 'install_succeeded', to: 'installed', effects: ['comment_installed'] },
+  { from: ['installing'], on: 'install_failed', to: 'install_failed', effects: ['note_install_failed'] },
+];
+
+export interface Decision {
+  from: From;
+  to: RenewalState;
+  effects: readonly Effect[];
+  /** False when the event does not apply in this state (nothing happens, except for commands). */
+  applies: boolean;
+}
+
+function eventKey(event: WorkflowEvent): EventType {
+  return event.type === 'command' ? `command:${event.command}` : event.type;
+}
+
+/**
+ * The next state and the effects for `event` in state `from`. An agent command that does not apply
+ * still gets an answer (an internal note) and its tag removed; any other event that does not apply
+ * changes nothing.
+ */
+export function decide(from: From, event: WorkflowEvent): Decision {
+  const key = eventKey(event);
+  const row = TRANSITIONS.find((r) => r.on === key && r.from.includes(from));
+  const current: RenewalState = from === 'new' ? 'ignored' : from;
+  if (row) return { from, to: row.to === 'same' ? current : row.to, effects: row.effects, applies: true };
+  if (event.type === 'command') return { from, to: current, effects: ['note_command_ignored', 'remove_command_tag'], applies: false };
+  return { from, to: current, effects: [], applies: false };
+}
+
+/** The states from which `command` does something (for the agent's "why nothing happened" note). */
+export function statesAccepting(command: Command): RenewalState[] {
+  return TRANSITIONS.filter((r) => r.on === `command:${command}`).flatMap((r) => r.from.filter((f): f is RenewalState => f !== 'new'));
+}
