@@ -18,12 +18,13 @@ export function cleanFieldValue(raw: string): string {
   for (;;) {
     const unwrapped = value
       .replace(/^["'“”‘’«]+|["'“”‘’»]+$/g, '')
-      .replace(/^\*+|\*+$/g, '')
+      .replace(/^[*`]+|[*`]+$/g, '')
       .replace(/^\[(.*)\]$/, '$1')
       .replace(/^<([^<>]*)>$/, '$1')
       .trim();
     if (unwrapped === value) break;
     value = unwrapped;
   }
-  return PLACEHOLDER.test(value) ? '' : value;
+  // Nothing but punctuation ("```", "--", "…") is formatting, not an answer.
+  return PLACEHOLDER.test(value) || !/[\p{L}\p{N}]/u.test(value) ? '' : value;
 }

@@ -4,6 +4,7 @@ import { matchFieldLabel } from '../../../src/core/request/match-field-label.js'
 import { splitQuotedHistory } from '../../../src/core/request/split-quoted-history.js';
 import { mentionsCertificateRenewal } from '../../../src/core/request/detect-renewal-request.js';
 import { findMyHostnames } from '../../../src/core/request/find-my-hostnames.js';
+import { cleanFieldValue } from '../../../src/core/request/clean-field-value.js';
 
 describe('matchFieldLabel', () => {
   it.each([
@@ -94,5 +95,26 @@ describe('findMyHostnames', () => {
     ['IDN my.bücher.de', ['my.xn--bcher-kva.de']],
   ])('finds the my. hostnames in %j', (text, hosts) => {
     expect(findMyHostnames(text)).toEqual(hosts);
+  });
+});
+
+describe('cleanFieldValue', () => {
+  it.each([
+    ['  my.a.com  ', 'my.a.com'],
+    ['my.a.com <https://my.a.com>', 'my.a.com'],
+    ['it@a.com [mailto:it@a.com]', 'it@a.com'],
+    ['[my.a.com](https://my.a.com)', 'my.a.com'],
+    ['"Example  Ltd"', 'Example Ltd'],
+    ['`my.a.com`', 'my.a.com'],
+    ['<it@a.com>', 'it@a.com'],
+    ['N/A', ''],
+    ['n/a', ''],
+    ['none', ''],
+    ['-', ''],
+    ['```', ''],
+    ['____', ''],
+    ['TBC', ''],
+  ])('cleans %j to %j', (raw, clean) => {
+    expect(cleanFieldValue(raw)).toBe(clean);
   });
 });
