@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import tls from 'node:tls';
+import { buildFullchain } from './build-fullchain.js';
+import { buildPath, type PathResult } from './build-path.js';
+import type { BundleContext } from './bundle-context.js';
+import { runBundleChecks } from './bundle-checks.js';
+import { isSelfSigned } from './chain-checks.js';
+import { normalizeHostname } from './check-hostname.js';
+import { csrPublicKey } from './csr-public-key.js';
+import { downloadIssuers } from './download-issuers.js';
+import { extractCertificates } from './extract-certificates.js';
+import type { Source } from './extraction-context.js';
+import { finding, type Finding } from './findings.js';
+import { LIMITS } from './limits.js';
+import { CertificateParseError, parseCertificate, type ParsedCertificate } from './parse-certificate.js';
+import { summarizeCertificate } from './summarize-certificate.js';
+import { buildTrustAnchors, type TrustAnchors } from './trust-anchors.js';
+import type { BundleReport, CheckBundleInput } from './types.js';
+
+/**
+ * Validates what a customer sent as their new certificate for `domain` (DESIGN §2): finds the
+ * certificates in any format, picks the leaf (the CSR's key, else the first non-CA certificate),
+ * builds and checks the path to a trusted root, and returns a report whose findings say, in plain
+ * words and by file, what is wrong; with `fullchainPem` when acceptable.
+ *
+ * Content never makes it throw: anything wrong with the files is a finding. It throws TypeError
+ * only for a malformed call (a `csrPem` that is not a CSR). `at` defaults to now — the only clock
+ * read in the bundle core. Without `fetchIssuer` it does no I/O.
+ */
+export async function checkBundle(input: CheckBundleInput): Promise<BundleReport> {
+  const at = input.at ?? new Date();
+  const csrKey = input.csrPem === undefined ? undefined : csrPublicKey(input.csrPem);
+  const anchors = buildTrustAnchors([...(input.useSystemRoots === false ? [] : tls.rootCertificates), ...(input.trustedRootsPem ?? [])]);
+  const extraction = await extractCertificates(input.files);
+  const { certificates, sources, occurrences, parseFindings } = parseAll(extraction.certificates);
+
+  const isCa = (c: ParsedCertificate) => c.basicConstraints?.ca === true;
+  const matching = csrKey ? certificates.filter((c) => c.publicKey.keyObject?.equals(csrKey)) : [];
+  const leaf = matching.find((c) => !isCa(c)) ?? matching[0] ?? certificates.find((c) => !isCa(c));
+  const aia: BundleContext['aia'] = { added: [], failed: [] };
+  const path = leaf ? await buildPathWithAia(leaf, certificates, anchors, at, input.fetchIssuer, aia) : undefined;
+
+  const ctx: BundleContext = {
+    domain: normalizeHostname(input.domain),
+    at,
+    extraction,
+    parseFindings,
+    fileNames: input.files.map((f) => f.name),
+    occurrences,
+    certificates: [...certificates, ...aia.added.map((a) => a.cert)],
+    sources,
+    ...(csrKey ? { csr: { matching } } : {}),
+    ...(leaf ? { leaf } : {}),
+    ...(path ? { path } : {}),
+    anchors,
+    ...(input.currentCertSha256 ? { currentCertSha256: input.currentCertSha256 } : {}),
+    aia,
+  };
+  const findings = runBundleChecks(ctx);
+  const ok = !findings.some((f) => f.severity === 'error');
+  const chain = path?.chain ?? [];
+  return {
+    ok,
+    findings,
+    ...(leaf ? { leaf: summarizeCertificate(leaf) } : {}),
+    chain: chain.map(summarizeCertificate),
+    ...(ok && chain.length > 0 ? { fullchainPem: buildFullchain(chain) } : {}),
+    privateKeyFiles: extraction.privateKeyFiles,
+    addedIntermediates: aia.added
+      .filter((a) => chain.includes(a.cert))
+      .map((a) => ({ url: a.url, subject: a.cert.subject, sha256: a.cert.sha256 })),
+  };
+}
+
+/** Parses each distinct certificate once (by SHA-256), remembering every place it was found. */
+function parseAll(extracted: { der: Uint8Array; source: Source }[]) {
+  const certificates: ParsedCertificate[] = [];
+  const sources = new Map<string, Source[]>();
+  const occurrences: { sha256: string; source: Source }[] = [];
+  const parseFindings: Finding[] = [];
+  const failed = new Set<string>();
+  for (const { der, source } of extracted) {
+    const sha256 = createHash('sha256').update(der).digest('hex');
+    if (failed.has(sha256)) continue;
+    if (!sources.has(sha256)) {
+      try {
+        certificates.push(parseCertificate(der));
+      } catch (error) {
+        if (!(error instanceof CertificateParseError)) throw error;
+        failed.add(sha256);
+        parseFindings.push(finding('UNREADABLE', `${source.path} could not be read: it contains a certificate that is damaged or not valid X.509.`, source.file));
+        continue;
+      }
+    }
+    sources.set(sha256, [...(sources.get(sha256) ?? []), source]);
+    occurrences.push({ sha256, source });
+  }
+  return { certificates, sources, occurrences, parseFindings };
+}
+
+/**
+ * Builds the path; while it stops at a certificate whose issuer is missing, asks `fetchIssuer` for
+ * that certificate's AIA caIssuers URL (at most LIMITS.maxAiaFetches times) and tries again with
+ * what really signed it.
+ */
+async function buildPathWithAia(
+  leaf: ParsedCertificate,
+  certificates: ParsedCertificate[],
+  anchors: TrustAnchors,
+  at: Date,
+  fetchIssuer: CheckBundleInput['fetchIssuer'],
+  aia: BundleContext['aia'],
+): Promise<PathResult> {
+  const intermediates = certificates.filter((c) => c !== leaf);
+  let path = buildPath({ leaf, intermediates, anchors, at, limits: LIMITS });
+  const tried = new Set<string>();
+  while (fetchIssuer && !path.anchor && tried.size < LIMITS.maxAiaFetches) {
+    const top = path.chain[path.chain.length - 1]!;
+    if (path.failures.some((f) => f.child === top) || isSelfSigned(top)) break;
+    const url = top.caIssuers.find((u) => /^https?:\/\//i.test(u) && !tried.has(u));
+    if (!url) break;
+    tried.add(url);
+    const known = new Set([...intermediates, leaf].map((c) => c.sha256));
+    const issuers = (await downloadIssuers(url, top, fetchIssuer)).filter((c) => !known.has(c.sha256));
+    if (issuers.length === 0) {
+      aia.failed.push(url);
+      break;
+    }
+    for (const cert of issuers) aia.added.push({ url, cert });
+    intermediates.push(...issuers);
+    path = buildPath({ leaf, intermediates, anchors, at, limits: LIMITS });
+  }
+  return path;
+}

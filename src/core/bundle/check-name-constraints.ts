@@ -1,0 +1,75 @@
+import type { GeneralNames, NameConstraints } from './decode-extensions.js';
+
+/**
+ * Checks names against a CA's nameConstraints (RFC 5280 §4.2.1.10) for the forms a server
+ * certificate carries: dNSName and iPAddress. A wildcard SAN is a set of names: a permitted subtree
+ * must contain all of it, an excluded subtree must not overlap it (as pyca/cryptography does).
+ * Returns a phrase for the first violation ("they exclude bad.example.com"), or undefined.
+ * Constraints of other forms (e-mail, URI, directoryName) do not apply to these names.
+ */
+export function nameConstraintViolation(constraints: NameConstraints, names: Pick<GeneralNames, 'dnsNames' | 'ipAddresses'>): string | undefined {
+  const { permitted, excluded } = constraints;
+  for (const raw of names.dnsNames) {
+    const name = raw.toLowerCase().replace(/\.$/, '');
+    if (permitted.dnsNames.length > 0 && !permitted.dnsNames.some((c) => dnsSubtreeContains(c, name))) {
+      return `they do not permit ${name}`;
+    }
+    if (excluded.dnsNames.some((c) => dnsSubtreeOverlaps(c, name))) return `they exclude ${name}`;
+  }
+  for (const ip of names.ipAddresses) {
+    const shown = formatIp(ip);
+    if (permitted.ipAddresses.length > 0 && !permitted.ipAddresses.some((c) => ipInRange(c, ip))) return `they do not permit ${shown}`;
+    if (excluded.ipAddresses.some((c) => ipInRange(c, ip))) return `they exclude ${shown}`;
+  }
+  return undefined;
+}
+
+/** Every name the (possibly wildcard) name stands for lies in the subtree. */
+export function dnsSubtreeContains(constraint: string, name: string): boolean {
+  const c = constraint.toLowerCase().replace(/\.$/, '');
+  if (name.startsWith('*.')) {
+    const base = name.slice(2);
+    // "*.B" stands for x.B: inside c when B itself is c or under it (for ".D" too: x.B then ends with ".D").
+    return c === '' || within(base, c.replace(/^\./, ''));
+  }
+  return subtreeHas(c, name);
+}
+
+/** Some name the (possibly wildcard) name stands for lies in the subtree. */
+export function dnsSubtreeOverlaps(constraint: string, name: string): boolean {
+  if (dnsSubtreeContains(constraint, name)) return true;
+  if (!name.startsWith('*.')) return false;
+  const c = constraint.toLowerCase().replace(/\.$/, '');
+  const base = name.slice(2);
+  // "*.example.com" overlaps "bad.example.com": the wildcard's single label can be "bad".
+  return !c.startsWith('.') && c.endsWith(`.${base}`) && !c.slice(0, -base.length - 1).includes('.');
+}
+
+function subtreeHas(c: string, name: string): boolean {
+  if (c === '') return true;
+  if (c.startsWith('.')) return name.endsWith(c);
+  return within(name, c);
+}
+
+function within(name: string, domain: string): boolean {
+  return name === domain || name.endsWith(`.${domain}`);
+}
+
+function ipInRange(constraint: Uint8Array, ip: Uint8Array): boolean {
+  if (constraint.length !== ip.length * 2) return false;
+  for (let i = 0; i < ip.length; i++) {
+    const mask = constraint[ip.length + i]!;
+    if ((ip[i]! & mask) !== (constraint[i]! & mask)) return false;
+  }
+  return true;
+}
+
+export function formatIp(ip: Uint8Array): string {
+  if (ip.length === 4) return [...ip].join('.');
+  if (ip.length === 16) {
+    const groups: string[] = [];
+    for (let i = 0; i < 16; i += 2) groups.push(((ip[i]! << 8) | ip[i + 1]!).toString(16));
+    return groups.join(':');
+  }
+  return `(malformed address of ${ip.length} bytes)`;
+}

@@ -1,0 +1,57 @@
+import type { BundleContext } from './bundle-context.js';
+import { matchingNames } from './check-hostname.js';
+import type { ParsedCertificate } from './parse-certificate.js';
+
+/**
+ * How messages name a certificate for a customer: "the certificate for my.example.com (in
+ * cert.pem)", "the intermediate certificate “R11” (in chain.pem)", "the root certificate “ISRG Root X1”".
+ */
+export function describeCertificate(ctx: BundleContext, cert: ParsedCertificate): string {
+  if (cert === ctx.leaf) return `the certificate for ${leafName(ctx, cert)}${where(ctx, cert)}`;
+  const name = `“${shortName(cert)}”`;
+  if (ctx.anchors.contains(cert) || (cert.selfIssued && cert.basicConstraints?.ca)) return `the root certificate ${name}${where(ctx, cert)}`;
+  if (cert.basicConstraints?.ca) return `the intermediate certificate ${name}${where(ctx, cert)}`;
+  return `the certificate ${name}${where(ctx, cert)}`;
+}
+
+/** The name a person recognises a certificate by: its common name, else its whole subject. */
+export function shortName(cert: ParsedCertificate): string {
+  return cert.commonNames[0] ?? cert.subjectAltName?.dnsNames[0] ?? cert.subject;
+}
+
+function leafName(ctx: BundleContext, cert: ParsedCertificate): string {
+  const names = cert.subjectAltName?.dnsNames ?? [];
+  return matchingNames(names, ctx.domain)[0] ?? names[0] ?? cert.commonNames[0] ?? cert.subject;
+}
+
+/** " (in file)" / " (downloaded from URL)" / "" for certificates that come from the trust store. */
+export function where(ctx: BundleContext, cert: ParsedCertificate): string {
+  const source = ctx.sources.get(cert.sha256)?.[0];
+  if (source) return ` (in ${source.path})`;
+  const fetched = ctx.aia.added.find((a) => a.cert === cert);
+  return fetched ? ` (downloaded from ${fetched.url})` : '';
+}
+
+/** "2026-03-15 00:00 UTC". */
+export function formatDate(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** "200 days", "200 days and 1 second", "397 days, 23 hours and 59 minutes". */
+export function formatDuration(seconds: number): string {
+  const parts: string[] = [];
+  const units: [number, string][] = [
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
+  let rest = seconds;
+  for (const [size, unit] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) parts.push(`${n} ${unit}${n === 1 ? '' : 's'}`);
+  }
+  if (parts.length <= 1) return parts[0] ?? '0 seconds';
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Caps that bound the work one submission can cause, whatever it contains. A submission that hits
+ * a cap gets an UNREADABLE finding (never an exception), and the rest of it is still examined.
+ */
+export const LIMITS = {
+  /** Input files examined; the rest are reported, not read. */
+  maxFiles: 32,
+  /** Bytes of one input file (and of one fetched AIA response). */
+  maxFileBytes: 5 * 1024 * 1024,
+  /** Distinct certificates kept from one submission. */
+  maxCertificates: 64,
+  /** PEM blocks looked at in one text. */
+  maxPemBlocks: 256,
+  /** Containers inside containers (ZIP in ZIP, e-mail in ZIP, message/rfc822 in e-mail). */
+  maxNesting: 3,
+  /** ZIP entries (all archives of a submission together) and e-mail parts. */
+  maxEntries: 256,
+  /** Expanded bytes of one ZIP entry. */
+  maxEntryBytes: 2 * 1024 * 1024,
+  /** Expanded bytes of all archives of a submission together. */
+  maxExpandedBytes: 16 * 1024 * 1024,
+  /** Expanded/compressed ratio above which an entry larger than `ratioFloorBytes` is a ZIP bomb. */
+  maxRatio: 100,
+  ratioFloorBytes: 64 * 1024,
+  /** Compressed bytes handed to the inflater per step: bounds what one step can expand to (~1 MiB). */
+  inflateChunkBytes: 1024,
+  /** Path building: signature verifications, candidate steps and complete paths compared. */
+  maxSignatureChecks: 128,
+  maxPathSteps: 4096,
+  maxCompletePaths: 16,
+  /** Intermediates between leaf and trust anchor (rustls-webpki allows 6, pyca/cryptography 8). */
+  maxIntermediates: 6,
+  /** AIA downloads per submission. */
+  maxAiaFetches: 3,
+} as const;
+
+export type Limits = typeof LIMITS;
