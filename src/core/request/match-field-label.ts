@@ -14,9 +14,9 @@ export interface LabelMatch {
 const LABELS: readonly [RenewalField, string][] = [
   ['siteUrl', String.raw`site\s*url|site\s*address|site|url|web\s*site(?:\s*(?:url|address))?|(?:my\.?\s*)?domain(?:\s*name)?|host\s*name|fqdn|common\s*name(?:\s*\(cn\))?|cn`],
   ['country', String.raw`country(?:\s*name)?(?:\s*code)?|country\s*\(c\)`],
-  ['state', String.raw`state\s*(?:or|\/)\s*province(?:\s*name)?|province(?:\s*name)?|state(?:\s*name)?|county|region|canton`],
-  ['locality', String.raw`locality(?:\s*name)?|city(?:\s*(?:name|\/\s*town|or\s*town))?|town(?:\s*\/\s*city)?`],
-  ['organizationalUnit', String.raw`organi[sz]ational\s*unit(?:\s*name)?|org\.?\s*unit|(?:business\s*)?unit|department(?:\s*name)?|division|ou`],
+  ['state', String.raw`state\s*(?:or|\/)\s*province(?:\s*name)?|province\s*(?:or|\/)\s*state|province(?:\s*name)?|state(?:\s*name)?|county|region|canton`],
+  ['locality', String.raw`locality(?:\s*(?:name|\/\s*city))?|city(?:\s*(?:name|\/\s*town|or\s*town|\/\s*locality))?|town(?:\s*\/\s*city)?`],
+  ['organizationalUnit', String.raw`organi[sz]ation(?:al)?\s*unit(?:\s*name)?|org\.?\s*unit|(?:business\s*)?unit|department(?:\s*name)?|division|ou`],
   ['organization', String.raw`organi[sz]ation(?:\s*(?:full|legal))?(?:\s*name)?|(?:full\s*|legal\s*)?(?:company|organi[sz]ation)(?:\s*(?:full|legal))?(?:\s*name)?|legal\s*(?:entity\s*)?name`],
   ['email', String.raw`(?:your\s*)?(?:contact\s*)?e-?\s*mail(?:\s*address)?`],
 ];

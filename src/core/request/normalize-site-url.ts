@@ -13,6 +13,12 @@ const LDH_LABEL = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$/;
  */
 export function normalizeSiteUrl(raw: string): FieldCheck {
   const written = collapseSpaces(raw);
+  // "my.example.com (expires 1 May)": the address is the first word, when that word is one.
+  const firstWord = written.split(' ')[0]!;
+  if (firstWord !== written && firstWord.includes('.')) {
+    const check = normalizeSiteUrl(firstWord);
+    if (check.ok) return check;
+  }
   let host = written
     .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
     .replace(/^\/\//, '')

@@ -1,3 +1,4 @@
+import { checkField } from './check-field.js';
 import { collapseSpaces } from './collapse-spaces.js';
 import { detectRenewalRequest } from './detect-renewal-request.js';
 import { extractLabelledFields } from './extract-labelled-fields.js';
@@ -26,7 +27,8 @@ export type {
  *   value on the same or the next line). Quoted history (`>` lines, anything after "On … wrote:",
  *   "From: … Sent: …", a forward header or a signature delimiter) only fills fields the new text
  *   leaves empty; an empty field in quoted text is not a value.
- * - Without a Site URL label, a renewal request's only `my.` hostname (subject or new text) is the site.
+ * - When no Site URL is labelled, or the labelled one is not a `my.` address, a renewal request's
+ *   only `my.` hostname (subject or new text) is the site.
  * - `problems` is `findProblems(fields)`, whether or not it is a renewal request.
  *
  * Pure: no I/O, no clock.
@@ -48,7 +50,9 @@ export function parseRenewalRequest(input: RenewalRequestInput): ParsedRenewalRe
   });
 
   const raw = mergeRenewalFields(labelled.quoted, labelled.current);
-  if (isRenewalRequest && raw.siteUrl === undefined) {
+  // A site given only in prose or the subject, or a labelled one that is not a my. address (a
+  // signature's "Website: www.example.com") while the message names exactly one my. hostname.
+  if (isRenewalRequest && (raw.siteUrl === undefined || !checkField('siteUrl', raw.siteUrl).ok)) {
     const mentioned = findMyHostnames(`${subject}\n${currentText}`);
     if (mentioned.length === 1) raw.siteUrl = mentioned[0];
   }

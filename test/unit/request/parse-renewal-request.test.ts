@@ -312,6 +312,20 @@ const CASES: Case[] = [
     fields: { siteUrl: 'my.wide-world-importers.com' },
     problems: ['country:missing', 'state:missing', 'locality:missing', 'organization:missing', 'email:missing'],
   },
+  {
+    name: 'a signature\'s "Website:" line next to a request that names its my. site in prose',
+    input: { subject: 'SSL renewal', text: 'Please renew the certificate for my.litware.io, it expires soon.\n\nBest regards,\nTom Jansen\nLitware Inc.\nWebsite: www.litware.io\nEmail: tom@litware.io' },
+    isRenewalRequest: true,
+    fields: { siteUrl: 'my.litware.io', email: 'tom@litware.io' },
+    problems: ['country:missing', 'state:missing', 'locality:missing', 'organization:missing'],
+  },
+  {
+    name: 'a note after the site and alternative label spellings',
+    input: { text: 'Certificate renewal:\nSite URL: my.coho-winery.com (expires 1 May)\nProvince/State: British Columbia\nCity/Locality: Vancouver\nOrganisation Unit: Sales\nCountry: Canada' },
+    isRenewalRequest: true,
+    fields: { siteUrl: 'my.coho-winery.com', state: 'British Columbia', locality: 'Vancouver', organizationalUnit: 'Sales', country: 'CA' },
+    problems: ['organization:missing', 'email:missing'],
+  },
 ];
 
 describe('parseRenewalRequest', () => {
