@@ -138,6 +138,7 @@ export interface ZendeskApi {
   /**
    * Downloads an attachment: credentials go only to the configured Zendesk host; a redirect is
    * followed without them, and only to the allowed attachment hosts. Refuses more than `maxBytes`.
+   * A refusal (host not allowed, too many redirects, too large) is a non-retryable error.
    */
   downloadAttachment(contentUrl: string, maxBytes: number): Promise<Buffer>;
   /**

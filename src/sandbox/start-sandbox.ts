@@ -129,6 +129,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   url = `http://${publicHost}:${(apiServer.address() as AddressInfo).port}`;
   logger.warn({ url, cdnUrl }, 'Zendesk SANDBOX running: a local imitation of Zendesk, not a real account');
+  if (demo) {
+    logger.info(
+      { organization: demo.organization.name, customer: demo.customer.email, agent: demo.agent.email, sites: demo.registry.map((r) => r.domain) },
+      'sandbox demo data: open a ticket as the customer to try a renewal',
+    );
+  }
 
   let closed: Promise<void> | undefined;
   return {

@@ -15,7 +15,7 @@ import type {
 import { downloadAttachment } from './download-attachment.js';
 import { ZendeskApiError } from './zendesk-api-error.js';
 import { ZendeskHttp, type ZendeskAuth } from './zendesk-http.js';
-import { normalizeComment, normalizeOrganization, normalizeTicket, normalizeUser } from './normalize.js';
+import { normalizeAttachment, normalizeComment, normalizeOrganization, normalizeTicket, normalizeUser } from './normalize.js';
 
 export interface ZendeskClientOptions {
   /** `https://{subdomain}.zendesk.com` (or the sandbox's URL); only its origin is used. */
@@ -131,9 +131,8 @@ export function createZendeskClient(options: ZendeskClientOptions): ZendeskApi {
         body: data,
         contentType,
       });
-      const [attachment] = normalizeComment({ attachments: [res.upload.attachment] }).attachments;
-      if (!attachment) throw new RetryableError('Zendesk accepted the upload but returned no attachment');
-      return { token: res.upload.token, attachment };
+      if (!res.upload?.attachment) throw new RetryableError('Zendesk accepted the upload but returned no attachment');
+      return { token: res.upload.token, attachment: normalizeAttachment(res.upload.attachment) };
     },
 
     downloadAttachment(contentUrl, maxBytes) {

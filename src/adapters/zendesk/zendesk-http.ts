@@ -1,5 +1,4 @@
 import type { Logger } from '../../lib/logger.js';
-import { silentLogger } from '../../lib/logger.js';
 import { RetryAfterError, RetryableError } from '../../lib/errors.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import { ZendeskApiError, parseZendeskErrorBody } from './zendesk-api-error.js';
@@ -97,8 +96,7 @@ export class ZendeskHttp {
       headers['content-type'] = req.contentType ?? 'application/octet-stream';
       body = req.body;
     }
-    const res = await this.fetchClassified(url, { method: req.method, headers, body, redirect: 'manual' });
-    return res;
+    return this.fetchClassified(url, { method: req.method, headers, body, redirect: 'manual' });
   }
 
   /**
@@ -186,4 +184,3 @@ function errorName(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-export { silentLogger };
