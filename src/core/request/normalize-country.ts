@@ -33,11 +33,17 @@ export function normalizeCountry(raw: string): FieldCheck {
   };
 }
 
+// Longer than any country name; a lookup in every language is not free.
+const MAX_COUNTRY_LENGTH = 80;
+
 function countryCode(written: string): string | undefined {
+  if (written.length > MAX_COUNTRY_LENGTH) return undefined;
   const direct = lookup(written);
   if (direct) return direct;
   // "United Kingdom (GB)", "GB - United Kingdom", "CH / Switzerland"
-  for (const part of written.split(/\s*[()/,;|–-]\s*/)) {
+  const parts = written.split(/\s*[()/,;|–-]\s*/).filter(Boolean);
+  if (parts.length > 4) return undefined;
+  for (const part of parts) {
     const found = part.trim() && lookup(part.trim());
     if (found) return found;
   }
@@ -54,13 +60,26 @@ function lookup(text: string): string | undefined {
   const key = compact.toLowerCase();
   const alias = ALIASES[key] ?? ALIASES[key.replace(/^the\s+/, '')];
   if (alias) return alias;
-  const english = countries.getAlpha2Code(compact, 'en') ?? countries.getAlpha2Code(compact.replace(/^the\s+/i, ''), 'en');
-  if (english) return english;
-  for (const lang of countries.langs()) {
-    const found = countries.getAlpha2Code(compact, lang);
-    if (found) return found;
+  const index = countryNameIndex();
+  return index.get(key) ?? index.get(key.replace(/^the\s+/, ''));
+}
+
+let nameIndex: Map<string, string> | undefined;
+
+/** Every country name i18n-iso-countries knows, lower-cased, in every language (English first). */
+function countryNameIndex(): Map<string, string> {
+  if (nameIndex) return nameIndex;
+  nameIndex = new Map();
+  const langs = ['en', ...countries.langs().filter((lang) => lang !== 'en')];
+  for (const lang of langs) {
+    for (const [code, names] of Object.entries(countries.getNames(lang, { select: 'all' }))) {
+      for (const name of names) {
+        const key = name.toLowerCase();
+        if (!nameIndex.has(key)) nameIndex.set(key, code);
+      }
+    }
   }
-  return undefined;
+  return nameIndex;
 }
 
 function lookupCode(code: string): string | undefined {

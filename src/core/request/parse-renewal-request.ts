@@ -18,6 +18,11 @@ export type {
   RenewalRequestInput,
 } from './types.js';
 
+// A request form fits in a few kilobytes; the caps bound the work on a pasted log or a huge e-mail.
+const MAX_TEXT_CHARS = 100_000;
+const MAX_HTML_CHARS = 500_000;
+const MAX_SUBJECT_CHARS = 1_000;
+
 /**
  * Reads a ticket (or a customer's reply) the way a support engineer would: is it asking for a
  * my.domain certificate renewal, what did the customer fill in, and what is missing or wrong.
@@ -30,14 +35,15 @@ export type {
  * - When no Site URL is labelled, or the labelled one is not a `my.` address, a renewal request's
  *   only `my.` hostname (subject or new text) is the site.
  * - `problems` is `findProblems(fields)`, whether or not it is a renewal request.
+ * - Only the first 100,000 characters of the body (500,000 of HTML) and 1,000 of the subject are read.
  *
  * Pure: no I/O, no clock.
  */
 export function parseRenewalRequest(input: RenewalRequestInput): ParsedRenewalRequest {
-  const body = input.text?.trim() ? input.text : input.html ? htmlToText(input.html) : '';
+  const body = (input.text?.trim() ? input.text : input.html ? htmlToText(input.html.slice(0, MAX_HTML_CHARS)) : '').slice(0, MAX_TEXT_CHARS);
   const lines = splitQuotedHistory(body);
   const labelled = extractLabelledFields(lines);
-  const subject = collapseSpaces(input.subject ?? '');
+  const subject = collapseSpaces((input.subject ?? '').slice(0, MAX_SUBJECT_CHARS));
   const currentText = lines.filter((l) => !l.quoted).map((l) => l.text).join('\n');
   const quotedText = lines.filter((l) => l.quoted && !l.boundary).map((l) => l.text).join('\n');
 

@@ -344,6 +344,12 @@ describe('parseRenewalRequest', () => {
     expect(parseRenewalRequest({})).toEqual({ isRenewalRequest: false, fields: {}, problems: expect.any(Array) });
   });
 
+  it('reads only the first 100,000 characters of a body', () => {
+    const form = 'Site URL: my.example.com\nCountry Name: GB\nLocality Name: London\n';
+    expect(parseRenewalRequest({ text: form + 'x'.repeat(200_000) }).fields.siteUrl).toBe('my.example.com');
+    expect(parseRenewalRequest({ text: 'x'.repeat(100_000) + '\n' + form }).fields).toEqual({});
+  });
+
   it('uses the HTML only when there is no text', () => {
     const result = parseRenewalRequest({
       text: 'Site URL: my.from-text.com',
