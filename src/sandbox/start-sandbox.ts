@@ -14,12 +14,14 @@ import type { SandboxContext } from './sandbox-context.js';
 import { openSandboxDb } from './sandbox-db.js';
 import { SandboxStore } from './sandbox-store.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
-import { WebhookStore } from './webhook-store.js';
+import { WebhookStore, newSigningSecret } from './webhook-store.js';
+import { SANDBOX_TICKET_EVENT_TYPES } from './ticket-events.js';
 
 export type { DemoData, RegistryEntry } from './demo-data.js';
 export type { FaultSettings, FailNextRule, ErrorRateRule, WebhookFaults } from './fault-controller.js';
 export type { CdnRequestRecord } from './cdn-server.js';
 export { FaultController } from './fault-controller.js';
+export { SANDBOX_TICKET_EVENT_TYPES } from './ticket-events.js';
 
 export interface SandboxOptions {
   /** `sandbox.db` (SQLite, WAL) is kept here; the same directory keeps the same account. */
@@ -62,6 +64,13 @@ export interface Sandbox {
   demo: DemoData | null;
   /** Every request the CDN received (with headers), oldest first. */
   cdnRequests(): readonly CdnRequestRecord[];
+  /**
+   * Points an event-subscribed webhook named `name` at `endpoint` (created, or updated when it
+   * exists: restarts on the same data directory keep one webhook). The signing secret is
+   * `webhookSecret` when configured, else the webhook's own generated one; it is returned so the
+   * app can verify deliveries.
+   */
+  connectWebhook(input: { endpoint: string; name?: string; subscriptions?: readonly string[] }): { id: string; secret: string };
   /** Resolves when no webhook delivery is queued or running. */
   webhooksIdle(): Promise<void>;
   /** Stops both servers and webhook deliveries, then closes the database. */
@@ -146,6 +155,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     faults,
     demo,
     cdnRequests: () => cdn.requests,
+    connectWebhook({ endpoint, name = 'certdesk', subscriptions = SANDBOX_TICKET_EVENT_TYPES }) {
+      const fields = { endpoint, http_method: 'POST', request_format: 'json', status: 'active' as const, subscriptions: [...subscriptions] };
+      const existing = webhooks.list().find((w) => w.name === name);
+      const hook = existing
+        ? webhooks.update(existing.id, { ...fields, secret: options.webhookSecret ?? existing.secret, updated_by: String(apiUser.id) })!
+        : webhooks.create({
+            ...fields,
+            name,
+            description: 'certdesk in sandbox mode',
+            authentication: null,
+            custom_headers: null,
+            secret: options.webhookSecret ?? newSigningSecret(),
+            created_by: String(apiUser.id),
+          });
+      logger.info({ webhookId: hook.id, endpoint }, 'sandbox webhook connected');
+      return { id: hook.id, secret: hook.secret };
+    },
     webhooksIdle: () => dispatcher.idle(),
     close() {
       closed ??= (async () => {

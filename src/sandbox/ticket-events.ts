@@ -23,6 +23,19 @@ export interface EventContext {
 }
 
 const PREFIX = 'zen:event-type:ticket.';
+
+/** Every ticket event type the sandbox emits (a webhook subscribed to all of them misses nothing). */
+export const SANDBOX_TICKET_EVENT_TYPES: readonly string[] = [
+  'created',
+  'comment_added',
+  'attachment_linked_to_comment',
+  'status_changed',
+  'priority_changed',
+  'subject_changed',
+  'tags_changed',
+  'comment_redacted',
+  'attachment_redacted_from_comment',
+].map((e) => PREFIX + e);
 const BRAND_ID = '360000000001';
 const FORM_ID = '360000000002';
 /** Zendesk's default custom status ids, one per status category. */

@@ -18,20 +18,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createZendeskClient, type ZendeskClientOptions } from '../../src/adapters/zendesk/create-zendesk-client.js';
 import type { ZendeskApi } from '../../src/ports/zendesk.js';
-import { startSandbox, type DemoData, type FaultController, type Sandbox, type SandboxOptions } from '../../src/sandbox/start-sandbox.js';
+import { SANDBOX_TICKET_EVENT_TYPES, startSandbox, type DemoData, type FaultController, type Sandbox, type SandboxOptions } from '../../src/sandbox/start-sandbox.js';
 
 /** Every ticket event type the sandbox emits. */
-export const SANDBOX_TICKET_EVENTS = [
-  'created',
-  'comment_added',
-  'attachment_linked_to_comment',
-  'status_changed',
-  'priority_changed',
-  'subject_changed',
-  'tags_changed',
-  'comment_redacted',
-  'attachment_redacted_from_comment',
-].map((e) => `zen:event-type:ticket.${e}`);
+export const SANDBOX_TICKET_EVENTS = SANDBOX_TICKET_EVENT_TYPES;
 
 export interface ApiResponse {
   status: number;
@@ -117,7 +107,7 @@ export async function startTestSandbox(
         http_method: 'POST',
         request_format: 'json',
         status: 'active',
-        subscriptions: opts.events ?? SANDBOX_TICKET_EVENTS,
+        subscriptions: opts.events ?? [...SANDBOX_TICKET_EVENTS],
       };
       if (opts.secret) webhook.signing_secret = { algorithm: 'sha256', secret: opts.secret };
       const created = await api('POST', '/api/v2/webhooks', { body: { webhook } });
