@@ -11,3 +11,7 @@ export type {
   RenewalProblem,
   RenewalRequestInput,
 } from './core/request/parse-renewal-request.js';
+export { checkBundle } from './core/bundle/check-bundle.js';
+export { FINDING_CODES, FINDING_SEVERITY } from './core/bundle/findings.js';
+export type { Finding, FindingCode, Severity } from './core/bundle/findings.js';
+export type { BundleFile, BundleReport, CertSummary, CheckBundleInput, KeyType } from './core/bundle/types.js';

@@ -5,5 +5,6 @@ import type { CliCommand } from '../command.js';
  * Add one line per command.
  */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  'check-bundle': { summary: 'Check a certificate bundle (PEM, DER, PKCS#7, ZIP, .eml) for a site', load: async () => (await import('./check-bundle.js')).checkBundleCommand },
   'parse-request': { summary: 'Read a renewal request (text, HTML or .eml): fields and problems', load: async () => (await import('./parse-request.js')).parseRequestCommand },
 };

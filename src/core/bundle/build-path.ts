@@ -115,7 +115,9 @@ class PathSearch {
     const child = path[path.length - 1]!;
     const signed = this.verify(child, issuer);
     if (signed === undefined) return 'we stopped trying: the certificates sent contain too many candidate issuers with the same name';
-    if (!signed) return 'its key did not sign it (it is a different certificate with the same name — perhaps an older or newer version of the intermediate)';
+    if (!signed) {
+      return 'its key does not verify the signature (it is a different certificate with the same name — perhaps an older or newer version of the intermediate — or the signature is damaged)';
+    }
     const bc = issuer.basicConstraints;
     if (!bc?.ca) return 'it is not a CA certificate (its basicConstraints do not say CA:TRUE)';
     if (issuer.keyUsage && !issuer.keyUsage.has('keyCertSign')) return 'its keyUsage does not allow signing certificates (keyCertSign is missing)';

@@ -15,6 +15,11 @@ export function isSelfSigned(cert: ParsedCertificate): boolean {
   return cert.selfIssued && verifySignature(cert, cert);
 }
 
+/** A trust anchor itself (self-issued, same name and key as an anchor) — not a cross-signed copy of one. */
+export function isTrustAnchor(ctx: BundleContext, cert: ParsedCertificate): boolean {
+  return cert.selfIssued && ctx.anchors.contains(cert);
+}
+
 /** Leaf and intermediates of the (possibly partial) path, without an untrusted self-signed top. */
 function signedChain(ctx: BundleContext): ParsedCertificate[] {
   const chain = ctx.path?.chain ?? [];
@@ -138,7 +143,7 @@ export const checkProfiles: BundleCheck = (ctx) =>
 
 export const checkRootIncluded: BundleCheck = (ctx) =>
   ctx.certificates
-    .filter((c) => c !== ctx.leaf && ctx.sources.has(c.sha256) && ctx.anchors.contains(c))
+    .filter((c) => c !== ctx.leaf && ctx.sources.has(c.sha256) && isTrustAnchor(ctx, c))
     .map((c) =>
       finding(
         'ROOT_INCLUDED',
@@ -156,7 +161,8 @@ export const checkOrder: BundleCheck = (ctx) => {
     const p = position.get(sha256);
     if (p === undefined) continue;
     const entry = byFile.get(source.path) ?? { file: source.file, positions: [] };
-    entry.positions.push(p);
+    // A certificate repeated later in the same file says nothing about order.
+    if (!entry.positions.includes(p)) entry.positions.push(p);
     byFile.set(source.path, entry);
   }
   const out: Finding[] = [];
@@ -189,7 +195,7 @@ export const checkExtraCertificates: BundleCheck = (ctx) => {
   if (!path?.anchor) return [];
   const used = new Set([...path.chain, path.anchor].map((c) => c.sha256));
   return ctx.certificates
-    .filter((c) => !used.has(c.sha256) && ctx.sources.has(c.sha256) && !ctx.anchors.contains(c))
+    .filter((c) => !used.has(c.sha256) && ctx.sources.has(c.sha256) && !isTrustAnchor(ctx, c))
     .map((c) =>
       finding(
         'EXTRA_CERTIFICATES',

@@ -5,7 +5,7 @@ import { buildPath, type PathResult } from './build-path.js';
 import type { BundleContext } from './bundle-context.js';
 import { runBundleChecks } from './bundle-checks.js';
 import { isSelfSigned } from './chain-checks.js';
-import { normalizeHostname } from './check-hostname.js';
+import { dnsNameMatches, normalizeHostname } from './check-hostname.js';
 import { csrPublicKey } from './csr-public-key.js';
 import { downloadIssuers } from './download-issuers.js';
 import { extractCertificates } from './extract-certificates.js';
@@ -36,12 +36,15 @@ export async function checkBundle(input: CheckBundleInput): Promise<BundleReport
 
   const isCa = (c: ParsedCertificate) => c.basicConstraints?.ca === true;
   const matching = csrKey ? certificates.filter((c) => c.publicKey.keyObject?.equals(csrKey)) : [];
-  const leaf = matching.find((c) => !isCa(c)) ?? matching[0] ?? certificates.find((c) => !isCa(c));
+  const domain = normalizeHostname(input.domain);
+  // Only CA certificates: one naming the site is still the one the customer meant (a self-signed "CA" from openssl req -x509).
+  const namesSite = (c: ParsedCertificate) => [...(c.subjectAltName?.dnsNames ?? []), ...c.commonNames].some((n) => dnsNameMatches(n, domain));
+  const leaf = matching.find((c) => !isCa(c)) ?? matching[0] ?? certificates.find((c) => !isCa(c)) ?? certificates.find(namesSite);
   const aia: BundleContext['aia'] = { added: [], failed: [] };
   const path = leaf ? await buildPathWithAia(leaf, certificates, anchors, at, input.fetchIssuer, aia) : undefined;
 
   const ctx: BundleContext = {
-    domain: normalizeHostname(input.domain),
+    domain,
     at,
     extraction,
     parseFindings,

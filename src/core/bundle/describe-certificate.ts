@@ -9,7 +9,7 @@ import type { ParsedCertificate } from './parse-certificate.js';
 export function describeCertificate(ctx: BundleContext, cert: ParsedCertificate): string {
   if (cert === ctx.leaf) return `the certificate for ${leafName(ctx, cert)}${where(ctx, cert)}`;
   const name = `“${shortName(cert)}”`;
-  if (ctx.anchors.contains(cert) || (cert.selfIssued && cert.basicConstraints?.ca)) return `the root certificate ${name}${where(ctx, cert)}`;
+  if (cert.selfIssued && (cert.basicConstraints?.ca || ctx.anchors.contains(cert))) return `the root certificate ${name}${where(ctx, cert)}`;
   if (cert.basicConstraints?.ca) return `the intermediate certificate ${name}${where(ctx, cert)}`;
   return `the certificate ${name}${where(ctx, cert)}`;
 }

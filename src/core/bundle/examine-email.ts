@@ -22,6 +22,11 @@ export async function examineEmail(ctx: ExtractionContext, blob: Blob): Promise<
     return;
   }
   const body = [mail.text ?? '', typeof mail.html === 'string' ? htmlToText(mail.html) : ''].join('\n');
+  if (body.trim() === '' && mail.attachments.length === 0) {
+    // A MIME structure mailparser could not follow (a broken boundary): read the raw message as text.
+    await examineText(ctx, blob, Buffer.from(blob.bytes).toString('utf8'));
+    return;
+  }
   await examineText(ctx, { ...blob, source: childSource(blob.source, 'message text') }, body);
   for (const [i, attachment] of mail.attachments.entries()) {
     if (ctx.entries >= ctx.limits.maxEntries) return;

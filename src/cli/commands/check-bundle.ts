@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createAiaFetcher } from '../../adapters/aia/create-aia-fetcher.js';
+import { checkBundle } from '../../core/bundle/check-bundle.js';
+import { csrPublicKey } from '../../core/bundle/csr-public-key.js';
+import { countAnchors } from '../../core/bundle/trust-anchors.js';
+import type { BundleReport, CertSummary, CheckBundleInput } from '../../core/bundle/types.js';
+import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+
+const USAGE = `Usage: certdesk check-bundle --domain D [options] FILE...
+
+Checks a certificate bundle the way certdesk checks what a customer sends: FILEs are PEM, DER
+(.cer/.crt), PKCS#7 (.p7b), ZIP, e-mail (.eml) or pasted text, in any mix.
+
+  --domain D          the site the certificate is for (required), e.g. my.example.com
+  --csr F             the CSR that was sent: the certificate must carry its key
+  --ca-file F         extra trusted roots (PEM); may be repeated. EXTRA_CA_FILE is also read
+  --no-system-roots   trust only --ca-file / EXTRA_CA_FILE, not Node's Mozilla root store
+  --at ISO            validate at this time instead of now (e.g. 2026-05-01T00:00:00Z)
+  --aia               download a missing intermediate from the certificate's AIA address
+  --json              print the report as JSON (exactly checkBundle's result)
+
+Exit codes: 0 acceptable, 1 rejected (any problem with the files' content), 2 usage error or a
+file that cannot be read from disk.`;
+
+interface Options {
+  input: CheckBundleInput;
+  json: boolean;
+}
+
+async function readOrFail(io: CliIo, file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(resolve(io.cwd, file));
+  } catch (error) {
+    throw new UsageError(`cannot read ${what} ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+async function parseOptions(argv: string[], io: CliIo): Promise<Options> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        domain: { type: 'string' },
+        csr: { type: 'string' },
+        'ca-file': { type: 'string', multiple: true },
+        'no-system-roots': { type: 'boolean' },
+        at: { type: 'string' },
+        aia: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (!values.domain) throw new UsageError('--domain is required');
+  if (positionals.length === 0) throw new UsageError('at least one FILE is required');
+  let at: Date | undefined;
+  if (values.at !== undefined) {
+    at = new Date(values.at);
+    if (Number.isNaN(at.getTime())) throw new UsageError(`--at ${values.at} is not an ISO 8601 date`);
+  }
+  const caFiles = [...(values['ca-file'] ?? []), ...(io.env.EXTRA_CA_FILE ? [io.env.EXTRA_CA_FILE] : [])];
+  const trustedRootsPem: string[] = [];
+  for (const file of caFiles) {
+    const pem = (await readOrFail(io, file, 'CA file')).toString('utf8');
+    if (countAnchors(pem) === 0) throw new UsageError(`CA file ${file} contains no PEM certificate`);
+    trustedRootsPem.push(pem);
+  }
+  const files = [];
+  for (const file of positionals) files.push({ name: file, data: await readOrFail(io, file, 'file') });
+  const input: CheckBundleInput = { domain: values.domain, files, trustedRootsPem, useSystemRoots: !values['no-system-roots'] };
+  if (values.csr !== undefined) {
+    input.csrPem = (await readOrFail(io, values.csr, 'CSR')).toString('utf8');
+    try {
+      csrPublicKey(input.csrPem);
+    } catch {
+      throw new UsageError(`CSR file ${values.csr} does not contain a certificate signing request`);
+    }
+  }
+  if (at) input.at = at;
+  if (values.aia) input.fetchIssuer = createAiaFetcher({ onError: (m) => io.stderr(`certdesk check-bundle: ${m}\n`) });
+  return { input, json: values.json ?? false };
+}
+
+/** The report for a person: verdict, leaf, chain, and every finding with its message. */
+export function formatBundleReport(report: BundleReport, domain: string): string {
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  const warnings = report.findings.length - errors;
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const lines = [`${domain}: ${report.ok ? 'ACCEPTED' : 'REJECTED'} (${count(errors, 'error')}, ${count(warnings, 'warning')})`];
+  if (report.leaf) {
+    const l = report.leaf;
+    lines.push('', 'Certificate', ...[
+      ['subject', l.subject],
+      ['issuer', l.issuer],
+      ['names', l.dnsNames.join(', ') || '(none)'],
+      ['valid', `${l.notBefore} → ${l.notAfter}`],
+      ['key', `${l.keyType.toUpperCase()} ${l.keyBits} bits`],
+      ['serial', l.serialNumber],
+      ['sha256', l.sha256],
+    ].map(([k, v]) => `  ${k!.padEnd(8)} ${v}`));
+  }
+  if (report.chain.length > 0) {
+    lines.push('', 'Chain (leaf first, root left out)');
+    report.chain.forEach((c: CertSummary, i) => lines.push(`  ${i + 1}. ${c.subject}  (valid until ${c.notAfter})`));
+  }
+  for (const added of report.addedIntermediates) lines.push(`  added from ${added.url}: ${added.subject}`);
+  lines.push('', report.findings.length === 0 ? 'Findings: none' : 'Findings');
+  for (const f of report.findings) lines.push(`  ${f.severity.padEnd(7)} ${f.code}: ${f.message}`);
+  if (report.privateKeyFiles.length > 0) lines.push('', `Files with a private key (redact them): ${report.privateKeyFiles.join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { input, json } = await parseOptions(argv, io);
+  const report = await checkBundle(input);
+  io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : formatBundleReport(report, input.domain));
+  return report.ok ? EXIT.ok : EXIT.rejected;
+}
+
+/** `certdesk check-bundle --domain D [--csr F] [--ca-file F] [--no-system-roots] [--at ISO] [--aia] [--json] FILE...` (DESIGN §3). */
+export const checkBundleCommand: CliCommand = {
+  name: 'check-bundle',
+  summary: 'Check a certificate bundle (PEM, DER, PKCS#7, ZIP, .eml) for a site; print the report',
+  usage: USAGE,
+  run,
+};
+
+export default checkBundleCommand;
