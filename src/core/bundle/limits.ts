@@ -34,4 +34,4 @@ export const LIMITS = {
   maxAiaFetches: 3,
 } as const;
 
-export type Limits = typeof LIMITS;
+export type Limits = { readonly [K in keyof typeof LIMITS]: number };
