@@ -121,6 +121,8 @@ export interface ZendeskApi {
    * oldest first.
    */
   listComments(ticketId: number): Promise<ZendeskComment[]>;
+  /** The same, with the comments' authors side-loaded (`include=users`) in one pass. */
+  listCommentsWithAuthors(ticketId: number): Promise<{ comments: ZendeskComment[]; users: ZendeskUser[] }>;
   /**
    * `PUT /api/v2/tickets/{id}` with `safe_update` + `updated_stamp`: reads the ticket (or uses
    * `knownTicket`), applies the tag delta to its current tags, and on 409 re-reads and re-applies,

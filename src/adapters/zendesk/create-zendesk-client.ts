@@ -63,6 +63,24 @@ export function createZendeskClient(options: ZendeskClientOptions): ZendeskApi {
     return normalizeTicket(res.ticket);
   };
 
+  /** Every comment page (cursor pagination), optionally with the authors side-loaded. */
+  const listComments = async (ticketId: number, includeUsers: boolean): Promise<{ comments: ZendeskComment[]; users: ZendeskUser[] }> => {
+    const comments: ZendeskComment[] = [];
+    const users = new Map<number, ZendeskUser>();
+    let next: string | undefined = `/api/v2/tickets/${id(ticketId)}/comments?page%5Bsize%5D=100${includeUsers ? '&include=users' : ''}`;
+    for (let page = 0; next; page++) {
+      if (page >= MAX_COMMENT_PAGES) throw new RetryableError(`Ticket ${ticketId} has more comment pages than certdesk reads (${MAX_COMMENT_PAGES})`);
+      const res: CommentPage = await http.json<CommentPage>({ method: 'GET', path: next });
+      for (const c of res.comments ?? []) comments.push(normalizeComment(c));
+      for (const u of res.users ?? []) {
+        const user = normalizeUser(u);
+        users.set(user.id, user);
+      }
+      next = res.meta?.has_more && res.links?.next ? res.links.next : undefined;
+    }
+    return { comments, users: [...users.values()] };
+  };
+
   return {
     async me() {
       const res = await http.json<{ user: unknown }>({ method: 'GET', path: '/api/v2/users/me' });
@@ -72,16 +90,10 @@ export function createZendeskClient(options: ZendeskClientOptions): ZendeskApi {
     getTicket,
 
     async listComments(ticketId) {
-      const comments: ZendeskComment[] = [];
-      let next: string | undefined = `/api/v2/tickets/${id(ticketId)}/comments?page%5Bsize%5D=100`;
-      for (let page = 0; next; page++) {
-        if (page >= MAX_COMMENT_PAGES) throw new RetryableError(`Ticket ${ticketId} has more comment pages than certdesk reads (${MAX_COMMENT_PAGES})`);
-        const res: CommentPage = await http.json<CommentPage>({ method: 'GET', path: next });
-        for (const c of res.comments ?? []) comments.push(normalizeComment(c));
-        next = res.meta?.has_more && res.links?.next ? res.links.next : undefined;
-      }
-      return comments;
+      return (await listComments(ticketId, false)).comments;
     },
+
+    listCommentsWithAuthors: (ticketId) => listComments(ticketId, true),
 
     async updateTicket(ticketId, change, knownTicket) {
       let ticket = knownTicket ?? (await getTicket(ticketId));
@@ -183,6 +195,7 @@ export function createZendeskClient(options: ZendeskClientOptions): ZendeskApi {
 
 interface CommentPage {
   comments?: unknown[];
+  users?: unknown[];
   meta?: { has_more?: boolean };
   links?: { next?: string | null };
 }

@@ -4,7 +4,7 @@ import { cursorPage, offsetPage, wantsCursor } from '../paginate.js';
 import { caller, emit, eventContext, idParam, type SandboxContext } from '../sandbox-context.js';
 import type { TicketWrite, TicketWriteInput, User } from '../sandbox-store.js';
 import { redactionEvents, ticketWriteEvents } from '../ticket-events.js';
-import { attachmentContentUrl, attachmentJson, commentJson, ticketJson } from '../zendesk-json.js';
+import { attachmentContentUrl, attachmentJson, commentJson, ticketJson, userJson } from '../zendesk-json.js';
 
 function ticketBody(req: Request): TicketWriteInput {
   const body = req.body as { ticket?: TicketWriteInput } | undefined;
@@ -109,16 +109,21 @@ export function ticketRoutes(ctx: SandboxContext): Router {
       const files = store.attachmentsByComment(rows.map((c) => c.id));
       return rows.map((c) => commentJson(c, files.get(c.id) ?? [], ctx.origin()));
     };
+    // Side-loading (`include=users`): the comments' authors, as Zendesk does.
+    const sideload = (rows: ReturnType<typeof store.listComments>['rows']) =>
+      String(req.query.include ?? '').split(',').includes('users')
+        ? { users: [...new Set(rows.map((c) => c.author_id))].map((id) => store.getUser(id)).filter((u) => u !== undefined).map((u) => userJson(u, ctx.origin())) }
+        : {};
     if (wantsCursor(req)) {
       const desc = req.query.sort === '-created_at';
       const page = cursorPage(req, self(req), (q) => store.listComments(ticket.id, { ...q, publicOnly }).rows, desc);
-      res.json({ comments: toJson(page.items), meta: page.meta, links: page.links });
+      res.json({ comments: toJson(page.items), ...sideload(page.items), meta: page.meta, links: page.links });
       return;
     }
     const { count } = store.listComments(ticket.id, { publicOnly, limit: 0 });
     const p = offsetPage(req, self(req), count);
     const { rows } = store.listComments(ticket.id, { publicOnly, limit: p.limit, offset: p.offset, desc: req.query.sort_order === 'desc' });
-    res.json({ comments: toJson(rows), next_page: p.next_page, previous_page: p.previous_page, count });
+    res.json({ comments: toJson(rows), ...sideload(rows), next_page: p.next_page, previous_page: p.previous_page, count });
   });
 
   const tagsOf = (req: Request) => {

@@ -48,6 +48,15 @@ describe('the Zendesk client against the sandbox', () => {
     expect(comments[3]!.public).toBe(false);
   });
 
+  it('reads comments with their authors side-loaded (include=users), each author once', async () => {
+    const ticket = await zd.client.createTicket({ subject: 'Who wrote what', comment: { body: 'from the customer' }, requesterId: zd.demo!.customer.id, submitterId: zd.demo!.customer.id });
+    await zd.client.updateTicket(ticket.id, { comment: { body: 'agent reply', public: true } });
+    await zd.client.updateTicket(ticket.id, { comment: { body: 'customer again', public: true, authorId: zd.demo!.customer.id } });
+    const { comments, users } = await zd.client.listCommentsWithAuthors(ticket.id);
+    expect(comments.map((c) => c.author_id)).toEqual([zd.demo!.customer.id, zd.sandbox.apiUser.id, zd.demo!.customer.id]);
+    expect(users.map((u) => [u.id, u.role]).sort()).toEqual([[zd.demo!.customer.id, 'end-user'], [zd.sandbox.apiUser.id, 'agent']].sort());
+  });
+
   it('posts a comment, a status and tag changes in one update', async () => {
     const ticket = await zd.client.createTicket({ subject: 'One update', comment: { body: 'hi' }, tags: ['keep', 'cert_renewal_needs_info'] });
     const updated = await zd.client.updateTicket(ticket.id, {
