@@ -13,6 +13,8 @@ export interface AiaFetcherOptions {
   maxRedirects?: number;
   /** Allow private, loopback and link-local addresses. Tests only. */
   allowPrivate?: boolean;
+  /** Which resolved addresses may be contacted; default: public ones (see isPublicAddress), or any with allowPrivate. */
+  isAllowedAddress?: (address: string) => boolean;
   /** Resolves a host name to addresses; defaults to the system resolver. */
   resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
   /** Told why a download gave nothing (for logs; never includes response bodies). */
@@ -32,6 +34,7 @@ export function createAiaFetcher(options: AiaFetcherOptions = {}): (url: string)
   const maxRedirects = options.maxRedirects ?? 3;
   const resolve = options.resolve ?? ((host: string) => dnsLookup(host, { all: true, verbatim: true }));
   const report = options.onError ?? (() => {});
+  const allowed = options.isAllowedAddress ?? (options.allowPrivate ? () => true : isPublicAddress);
 
   return async (url) => {
     const abort = new AbortController();
@@ -72,7 +75,7 @@ export function createAiaFetcher(options: AiaFetcherOptions = {}): (url: string)
     const host = parsed.hostname.replace(/^\[|\]$/g, '');
     const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolve(host);
     if (addresses.length === 0) return 'host does not resolve';
-    if (!options.allowPrivate && !addresses.every((a) => isPublicAddress(a.address))) return `host ${host} resolves to a non-public address`;
+    if (!addresses.every((a) => allowed(a.address))) return `host ${host} resolves to a non-public address`;
     const pinned = addresses[0]!;
     const lookup: LookupFunction = (_hostname, opts, callback) => {
       if (opts.all) callback(null, [pinned]);
