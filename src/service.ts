@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
-import { localSecret } from './config/local-secret.js';
+import { connectZendesk, keyEncryptionKey } from './zendesk-connection.js';
+import { memoApiUser } from './jobs/renewal/renewal-deps.js';
+import type { Sandbox } from './sandbox/start-sandbox.js';
+import type { ZendeskApi } from './ports/zendesk.js';
 import { openStore, storeFile, type Store } from './adapters/store/open-store.js';
 import { createApp } from './http/create-app.js';
 import { operationsRouter } from './http/routes/operations.js';
@@ -21,6 +24,10 @@ export interface Service {
   metrics: MetricsRegistry;
   /** The webhook signing secrets currently accepted (current first). */
   webhookSecrets: string[];
+  /** certdesk's Zendesk client (to the sandbox in sandbox mode). */
+  zendesk: ZendeskApi;
+  /** The embedded Zendesk sandbox in sandbox mode, else null. */
+  sandbox: Sandbox | null;
   /** Stops accepting requests, finishes or releases the running jobs, closes the database. */
   close(): Promise<void>;
 }
@@ -43,15 +50,29 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const clock = options.clock ?? systemClock;
   const metrics = new MetricsRegistry();
 
-  const webhookSecrets = resolveWebhookSecrets(config, logger);
   const store = openStore({ file: storeFile(config.dataDir) });
+  const kek = keyEncryptionKey(config, logger);
+  const connection = await connectZendesk(config, { logger, metrics, clock, ...(options.host ? { sandboxHost: options.host } : {}) });
+  const { zendesk, webhookSecrets, sandbox } = connection;
   metrics
     .gauge('certdesk_jobs', 'Jobs in the store by state.')
     .collect(() => Object.entries(store.jobs.countByState()).map(([state, n]) => [{ state }, n]));
 
-  const worker = new Worker({
+  let worker: Worker;
+  const renewalDeps = {
+    zendesk,
+    store,
+    clock,
+    logger,
+    metrics,
+    registry: connection.registry,
+    apiUser: memoApiUser(zendesk),
+    settings: { renewalPriority: config.zendesk.renewalPriority, keyAlgorithm: config.keys.algorithm, keyEncryptionKey: kek },
+    notify: () => worker.notify(),
+  };
+  worker = new Worker({
     queue: store.jobs,
-    handlers: createJobHandlers({ store, clock }),
+    handlers: createJobHandlers(renewalDeps),
     logger,
     clock,
     metrics,
@@ -79,6 +100,11 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   await listen(server, config.port, options.host);
   const port = (server.address() as AddressInfo).port;
   if (options.worker?.start !== false) worker.start();
+  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  if (sandbox) {
+    sandbox.connectWebhook({ endpoint: `${url}/webhooks/zendesk` });
+    logSandboxWelcome(logger, sandbox, url);
+  }
 
   const housekeeping = setInterval(() => {
     try {
@@ -93,12 +119,14 @@ export async function startService(config: Config, options: ServiceOptions): Pro
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`,
+    url,
     port,
     store,
     worker,
     metrics,
     webhookSecrets,
+    zendesk,
+    sandbox,
     close: () =>
       (closing ??= (async () => {
         clearInterval(housekeeping);
@@ -106,16 +134,31 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         server.closeIdleConnections();
         await worker.stop();
         await serverClosed;
+        await sandbox?.close();
         store.close();
       })()),
   };
 }
 
-function resolveWebhookSecrets(config: Config, logger: Logger): string[] {
-  const current = config.zendesk.webhookSecret ?? (config.sandbox ? localSecret(config.dataDir, 'webhook-secret', 32).value : null);
-  if (current === null) return [];
-  if (!config.zendesk.webhookSecret) logger.warn('sandbox mode: webhooks are signed with a secret generated into DATA_DIR');
-  return config.zendesk.webhookSecretPrevious ? [current, config.zendesk.webhookSecretPrevious] : [current];
+/** What a newcomer needs to try the sandbox: where things are, and who to be. */
+function logSandboxWelcome(logger: Logger, sandbox: Sandbox, url: string): void {
+  const demo = sandbox.demo;
+  logger.info(
+    {
+      certdesk: url,
+      sandbox: sandbox.url,
+      sandboxWebPage: `${sandbox.url}/`,
+      ...(demo
+        ? {
+            demoOrganization: demo.organization.name,
+            demoCustomer: demo.customer.email,
+            demoSite: demo.registry[0]?.domain,
+            tryIt: `curl -u '${demo.customer.email}/token:x' -H 'content-type: application/json' ${sandbox.url}/api/v2/tickets -d '{"ticket":{"subject":"Certificate renewal","priority":"low","comment":{"body":"Site URL: ${demo.registry[0]?.domain}\\nCountry Name: GB\\nState or Province Name: Greater London\\nLocality Name: London\\nOrganization Full Name: ${demo.organization.name}\\nYour email address: ${demo.customer.email}"}}}'`,
+          }
+        : {}),
+    },
+    'sandbox ready: open the sandbox web page to watch tickets; create a low-priority ticket as the demo customer to start a renewal',
+  );
 }
 
 function listen(server: Server, port: number, host?: string): Promise<void> {

@@ -110,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     problems.push('KEY_ENCRYPTION_KEY is required when ZENDESK_URL is set (create one with: openssl rand -base64 32).');
   }
 
+  if (!sandbox && get('DOMAINS_FILE') === undefined) {
+    problems.push('DOMAINS_FILE is required when ZENDESK_URL is set: the registry of existing branded my.domains and the organizations that own them.');
+  }
+
   const installer = oneOf('INSTALLER', INSTALLERS, 'tls-front');
   const verifyAddr = get('INSTALL_VERIFY_ADDR') ?? null;
   if (verifyAddr !== null && !/^(\[[0-9a-f:]+\]|[a-z0-9.-]+):\d{1,5}$/i.test(verifyAddr)) {

@@ -22,7 +22,7 @@ export interface TestService extends Service {
  */
 export async function startTestService(env: Record<string, string> = {}, options: Partial<ServiceOptions> = {}): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-test-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...env });
+  const config = loadConfig({ PORT: '0', SANDBOX_PORT: '0', TLS_FRONT_PORT: '0', DATA_DIR: dataDir, ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...env });
   const captured = captureLogger();
   const service = await startService(config, { logger: captured.logger, host: '127.0.0.1', ...options });
   return {

@@ -24,6 +24,14 @@ export class EffectLog {
     return { status: 'new', body };
   }
 
+  /** Records an effect that needs no claim (it was performed inside the caller's transaction). */
+  markDone(key: string, ticketId: number, kind: string, now: number): void {
+    this.db
+      .prepare(`INSERT INTO effects (key, ticket_id, kind, state, created_at, done_at) VALUES (?, ?, ?, 'done', ?, ?)
+                ON CONFLICT (key) DO UPDATE SET state = 'done', done_at = excluded.done_at`)
+      .run(key, ticketId, kind, now, now);
+  }
+
   done(key: string, now: number): void {
     this.db.prepare(`UPDATE effects SET state = 'done', done_at = ? WHERE key = ?`).run(now, key);
   }

@@ -11,6 +11,8 @@ export interface StoredKey {
   tag: Buffer;
   createdAt: number;
   retiredAt: number | null;
+  /** The transition whose "generate_key_and_csr" effect created it. */
+  transitionId: number | null;
 }
 
 /**
@@ -29,18 +31,18 @@ export class KeyVault {
   insert(key: Omit<StoredKey, 'retiredAt'>): void {
     this.db
       .prepare(
-        `INSERT INTO private_keys (id, ticket_id, algorithm, spki_sha256, ciphertext, iv, tag, created_at)
-         VALUES (@id, @ticketId, @algorithm, @spkiSha256, @ciphertext, @iv, @tag, @createdAt)`,
+        `INSERT INTO private_keys (id, ticket_id, algorithm, spki_sha256, ciphertext, iv, tag, created_at, transition_id)
+         VALUES (@id, @ticketId, @algorithm, @spkiSha256, @ciphertext, @iv, @tag, @createdAt, @transitionId)`,
       )
       .run(key);
   }
 
   get(id: number): StoredKey | null {
     const r = this.db.prepare('SELECT * FROM private_keys WHERE id = ?').get(id) as
-      | { id: number; ticket_id: number; algorithm: string; spki_sha256: string; ciphertext: Buffer; iv: Buffer; tag: Buffer; created_at: number; retired_at: number | null }
+      | { id: number; ticket_id: number; algorithm: string; spki_sha256: string; ciphertext: Buffer; iv: Buffer; tag: Buffer; created_at: number; retired_at: number | null; transition_id: number | null }
       | undefined;
     return r
-      ? { id: r.id, ticketId: r.ticket_id, algorithm: r.algorithm, spkiSha256: r.spki_sha256, ciphertext: r.ciphertext, iv: r.iv, tag: r.tag, createdAt: r.created_at, retiredAt: r.retired_at }
+      ? { id: r.id, ticketId: r.ticket_id, algorithm: r.algorithm, spkiSha256: r.spki_sha256, ciphertext: r.ciphertext, iv: r.iv, tag: r.tag, createdAt: r.created_at, retiredAt: r.retired_at, transitionId: r.transition_id }
       : null;
   }
 

@@ -109,4 +109,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX effects_ticket ON effects(ticket_id);
     `,
   },
+  {
+    version: 3,
+    name: 'transitions: the renewal outbox',
+    sql: `
+      -- Every state change is recorded with the effects it owes, in the same transaction as the new
+      -- state. Effects are then performed one by one (each claimed in "effects", keyed by transition),
+      -- and a job that finds a pending transition finishes it before looking at anything new.
+      CREATE TABLE transitions (
+        id          INTEGER PRIMARY KEY,
+        ticket_id   INTEGER NOT NULL,
+        from_state  TEXT    NOT NULL,
+        to_state    TEXT    NOT NULL,
+        event       TEXT    NOT NULL,
+        effects     TEXT    NOT NULL,
+        context     TEXT    NOT NULL DEFAULT '{}',
+        state       TEXT    NOT NULL CHECK (state IN ('pending', 'done')),
+        created_at  INTEGER NOT NULL,
+        done_at     INTEGER
+      );
+      CREATE INDEX transitions_pending ON transitions(ticket_id, state);
+      ALTER TABLE private_keys ADD COLUMN transition_id INTEGER;
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { AuditLog } from './audit-log.js';
 import { RenewalRepository } from './renewal-repository.js';
 import { KeyVault } from './key-vault.js';
 import { EffectLog } from './effect-log.js';
+import { TransitionLog } from './transition-log.js';
 
 /**
  * certdesk's durable store: one SQLite file (`<DATA_DIR>/certdesk.db`) holding renewals, encrypted
@@ -20,6 +21,7 @@ export interface Store {
   readonly renewals: RenewalRepository;
   readonly keys: KeyVault;
   readonly effects: EffectLog;
+  readonly transitions: TransitionLog;
   transaction<T>(fn: () => T): T;
   /** True when the database answers and every migration is applied. */
   isReady(): boolean;
@@ -38,6 +40,7 @@ export function openStore(options: { file: string; retry?: RetryPolicy }): Store
     renewals: new RenewalRepository(db),
     keys: new KeyVault(db),
     effects: new EffectLog(db),
+    transitions: new TransitionLog(db),
     transaction: <T>(fn: () => T): T => run.immediate(fn) as T,
     isReady: () => {
       try {

@@ -66,11 +66,14 @@ interface Row {
   effects: readonly Effect[];
 }
 
-const INTAKE: readonly From[] = ['new', 'ignored', 'needs_info'];
+/** States in which a customer's message is read as a (new or corrected) request. A rejected ticket
+ * is read again because the rejection invites the customer to correct a mistyped Site URL. */
+export const INTAKE_STATES: readonly From[] = ['new', 'ignored', 'needs_info', 'rejected'];
+const INTAKE = INTAKE_STATES;
 
 /** The table. Read it top to bottom; the first row that matches wins. */
 export const TRANSITIONS: readonly Row[] = [
-  { from: ['new', 'ignored'], on: 'not_a_request', to: 'ignored', effects: [] },
+  { from: ['new'], on: 'not_a_request', to: 'ignored', effects: [] },
   { from: INTAKE, on: 'request_incomplete', to: 'needs_info', effects: ['comment_needs_info'] },
   { from: INTAKE, on: 'request_unknown_site', to: 'rejected', effects: ['comment_rejected'] },
   { from: INTAKE, on: 'request_not_owner', to: 'needs_review', effects: ['comment_needs_review', 'note_needs_review'] },

@@ -20,8 +20,9 @@ function run(command: string, args: string[], env: Record<string, string>) {
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const exitSignal = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
+  // 'close' waits for every process holding the output pipes (npm and the node it started).
+  const exit = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+  const exitSignal = new Promise<NodeJS.Signals | null>((r) => child.once('close', (_code, signal) => r(signal)));
   return { child, exit, exitSignal, out: () => stdout, err: () => stderr };
 }
 

@@ -9,6 +9,7 @@ const production = {
   ZENDESK_API_TOKEN: 'tok-secret-value',
   ZENDESK_WEBHOOK_SECRET: 'whsec-secret-value',
   KEY_ENCRYPTION_KEY: KEK,
+  DOMAINS_FILE: '/etc/certdesk/domains.json',
 };
 
 function problems(env: Record<string, string>): string[] {

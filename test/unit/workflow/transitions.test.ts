@@ -15,6 +15,8 @@ describe('the renewal transition table', () => {
     ['needs_info', { type: 'request_incomplete' }, 'needs_info', ['comment_needs_info']],
     ['needs_info', { type: 'request_valid' }, 'awaiting_certificate', ['generate_key_and_csr', 'comment_csr']],
     ['needs_info', { type: 'request_not_owner' }, 'needs_review', ['comment_needs_review', 'note_needs_review']],
+    ['rejected', { type: 'request_valid' }, 'awaiting_certificate', ['generate_key_and_csr', 'comment_csr']],
+    ['rejected', { type: 'request_unknown_site' }, 'rejected', ['comment_rejected']],
     ['needs_review', cmd('approve'), 'awaiting_certificate', ['generate_key_and_csr', 'comment_csr', 'remove_command_tag']],
     ['awaiting_certificate', cmd('regenerate_csr'), 'awaiting_certificate', ['generate_key_and_csr', 'comment_csr', 'remove_command_tag']],
     ['install_failed', cmd('regenerate_csr'), 'awaiting_certificate', ['generate_key_and_csr', 'comment_csr', 'remove_command_tag']],
@@ -41,13 +43,13 @@ describe('the renewal transition table', () => {
   });
 
   it.each<[From, WorkflowEvent]>([
-    ['rejected', { type: 'request_valid' }],
     ['needs_review', { type: 'request_valid' }],
     ['awaiting_certificate', { type: 'request_incomplete' }],
     ['installed', { type: 'bundle_valid' }],
     ['needs_info', { type: 'bundle_valid' }],
     ['awaiting_certificate', { type: 'install_succeeded' }],
     ['needs_info', { type: 'not_a_request' }],
+    ['ignored', { type: 'not_a_request' }],
   ])('in %s, %o changes nothing', (from, event) => {
     expect(decide(from, event)).toMatchObject({ to: from, effects: [], applies: false });
   });

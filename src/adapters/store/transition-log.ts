@@ -1,0 +1,69 @@
+import type { Db } from './open-database.js';
+import type { Effect } from '../../core/workflow/transitions.js';
+import type { RenewalState } from '../../core/workflow/renewal-states.js';
+
+export interface TransitionRecord<C = Record<string, unknown>> {
+  id: number;
+  ticketId: number;
+  from: string;
+  to: RenewalState;
+  event: string;
+  effects: Effect[];
+  context: C;
+  state: 'pending' | 'done';
+  createdAt: number;
+}
+
+interface Row {
+  id: number;
+  ticket_id: number;
+  from_state: string;
+  to_state: RenewalState;
+  event: string;
+  effects: string;
+  context: string;
+  state: 'pending' | 'done';
+  created_at: number;
+}
+
+const fromRow = (r: Row): TransitionRecord => ({
+  id: r.id,
+  ticketId: r.ticket_id,
+  from: r.from_state,
+  to: r.to_state,
+  event: r.event,
+  effects: JSON.parse(r.effects) as Effect[],
+  context: JSON.parse(r.context) as Record<string, unknown>,
+  state: r.state,
+  createdAt: r.created_at,
+});
+
+/**
+ * The renewal outbox: a transition and the effects it owes are recorded together with the new
+ * state, then performed; `pending(ticketId)` is what a job must finish before anything else.
+ */
+export class TransitionLog {
+  constructor(private readonly db: Db) {}
+
+  record(t: { ticketId: number; from: string; to: RenewalState; event: string; effects: readonly Effect[]; context: object }, now: number): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO transitions (ticket_id, from_state, to_state, event, effects, context, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
+      )
+      .run(t.ticketId, t.from, t.to, t.event, JSON.stringify(t.effects), JSON.stringify(t.context), now);
+    return Number(info.lastInsertRowid);
+  }
+
+  pending(ticketId: number): TransitionRecord[] {
+    return (this.db.prepare(`SELECT * FROM transitions WHERE ticket_id = ? AND state = 'pending' ORDER BY id`).all(ticketId) as Row[]).map(fromRow);
+  }
+
+  complete(id: number, now: number): void {
+    this.db.prepare(`UPDATE transitions SET state = 'done', done_at = ? WHERE id = ?`).run(now, id);
+  }
+
+  forTicket(ticketId: number): TransitionRecord[] {
+    return (this.db.prepare('SELECT * FROM transitions WHERE ticket_id = ? ORDER BY id').all(ticketId) as Row[]).map(fromRow);
+  }
+}

@@ -1,0 +1,118 @@
+import type { JobHandler } from '../worker.js';
+import type { TicketEvent } from '../../core/events/normalize-zendesk-event.js';
+import { ALL_COMMANDS, COMMAND_TAGS, RENEWAL_TAG } from '../../core/workflow/renewal-states.js';
+import { INTAKE_STATES } from '../../core/workflow/transitions.js';
+import { parseRenewalRequest } from '../../core/request/parse-renewal-request.js';
+import { mergeRenewalFields } from '../../core/request/merge-renewal-fields.js';
+import { findProblems } from '../../core/request/find-problems.js';
+import type { RenewalFields } from '../../core/request/types.js';
+import type { ZendeskComment } from '../../ports/zendesk.js';
+import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import { readTicket, newCustomerComments, lastCommentId, type TicketSnapshot } from './read-ticket.js';
+import { recordTransition } from './record-transition.js';
+import { finishPendingTransitions, performTransition } from './perform-transition.js';
+import { classifyRequest } from './classify-request.js';
+import type { RenewalDeps } from './renewal-deps.js';
+
+/**
+ * The `ticket-event` job: whatever the event was, look at the ticket as it is now and move the
+ * renewal on. Gather (finish pending effects, read the ticket) → decide (core) → act, in order:
+ * agent command tags, then the customer's request or replies.
+ */
+export function handleTicketEvent(deps: RenewalDeps): JobHandler<TicketEvent> {
+  return async ({ job, logger }) => {
+    const { ticketId } = job.payload;
+    await finishPendingTransitions(deps, ticketId);
+    const snapshot = await readTicket(deps, ticketId);
+    if (!snapshot) {
+      logger.info({ ticketId }, 'the ticket no longer exists; nothing to do');
+      return;
+    }
+    await handleCommands(deps, snapshot);
+    await handleMessages(deps, snapshot);
+  };
+}
+
+/** Agent command tags, each acted on once: the tag is removed as the transition's last effect. */
+async function handleCommands(deps: RenewalDeps, snapshot: TicketSnapshot): Promise<void> {
+  for (const command of ALL_COMMANDS) {
+    const tag = COMMAND_TAGS[command];
+    if (!snapshot.ticket.tags.includes(tag)) continue;
+    const renewal = deps.store.renewals.get(snapshot.ticket.id);
+    const t = recordTransition(deps, snapshot.ticket.id, renewal, { type: 'command', command }, { context: { command, tag } });
+    if (t) await performTransition(deps, t);
+  }
+}
+
+/** The customer's side: the request (intake states) or replies in later states. */
+async function handleMessages(deps: RenewalDeps, snapshot: TicketSnapshot): Promise<void> {
+  const renewal = deps.store.renewals.get(snapshot.ticket.id);
+  const state = renewal?.state ?? 'new';
+  if ((INTAKE_STATES as readonly string[]).includes(state)) await handleRequest(deps, snapshot, renewal);
+  else if (renewal) markSeen(deps, renewal, snapshot);
+}
+
+function markSeen(deps: RenewalDeps, renewal: RenewalRecord, snapshot: TicketSnapshot): void {
+  const last = lastCommentId(snapshot);
+  if (last > renewal.lastCommentId) deps.store.renewals.update(renewal.ticketId, { lastCommentId: last }, deps.clock.now().getTime());
+}
+
+function isRenewalCandidate(deps: RenewalDeps, snapshot: TicketSnapshot): boolean {
+  return snapshot.ticket.priority === deps.settings.renewalPriority || snapshot.ticket.tags.includes(RENEWAL_TAG);
+}
+
+const textOf = (c: ZendeskComment) => ({ text: c.body || c.plain_body, html: c.html_body });
+
+/**
+ * A new ticket is read from its subject and description; a ticket certdesk ignored, or one waiting
+ * for information or rejected, from the customer's new replies (later values win over earlier ones).
+ */
+async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewal: RenewalRecord | null): Promise<void> {
+  const { ticket } = snapshot;
+  if (!isRenewalCandidate(deps, snapshot)) {
+    if (renewal) markSeen(deps, renewal, snapshot);
+    return;
+  }
+  const seen = lastCommentId(snapshot);
+  let fields: RenewalFields;
+  let isRequest: boolean;
+  if (!renewal) {
+    const first = snapshot.comments.find((c) => c.author_id !== snapshot.me.id);
+    const parsed = parseRenewalRequest({ subject: ticket.subject ?? '', ...(first ? textOf(first) : { text: ticket.description ?? '' }) });
+    fields = parsed.fields;
+    isRequest = parsed.isRenewalRequest;
+  } else {
+    const replies = newCustomerComments(snapshot, renewal.lastCommentId);
+    if (replies.length === 0) return markSeen(deps, renewal, snapshot);
+    let merged: RenewalFields = renewal.state === 'ignored' ? {} : renewal.fields;
+    isRequest = renewal.state !== 'ignored';
+    for (const reply of replies) {
+      const parsed = parseRenewalRequest({ subject: renewal.state === 'ignored' ? (ticket.subject ?? '') : '', ...textOf(reply) });
+      isRequest ||= parsed.isRenewalRequest;
+      merged = mergeRenewalFields(merged, parsed.fields);
+    }
+    // A reply that adds or changes nothing ("thanks, will do") gets no answer from certdesk.
+    if (renewal.state !== 'ignored' && JSON.stringify(merged) === JSON.stringify(renewal.fields)) return markSeen(deps, renewal, snapshot);
+    fields = merged;
+  }
+
+  if (!isRequest) {
+    const t = recordTransition(deps, ticket.id, renewal, { type: 'not_a_request' }, { patch: { lastCommentId: seen, requesterId: ticket.requester_id } });
+    if (t) await performTransition(deps, t);
+    return;
+  }
+  const problems = findProblems(fields);
+  const { event, review } = await classifyRequest(deps, ticket, fields, problems);
+  const t = recordTransition(deps, ticket.id, renewal, event, {
+    patch: {
+      fields: fields as Record<string, string>,
+      problems,
+      site: problems.some((p) => p.field === 'siteUrl') ? null : (fields.siteUrl ?? null),
+      organizationId: ticket.organization_id,
+      requesterId: ticket.requester_id,
+      lastCommentId: seen,
+    },
+    context: review ? { ...review } : {},
+  });
+  if (t) await performTransition(deps, t);
+}

@@ -1,0 +1,41 @@
+import { NonRetryableError } from '../../lib/errors.js';
+import { generateKeyPair, privateKeyToPkcs8Pem } from '../../core/keys/generate-key-pair.js';
+import { encryptPrivateKey, privateKeyAad } from '../../core/keys/encrypt-private-key.js';
+import { buildCsr } from '../../core/csr/build-csr.js';
+import type { TransitionRecord } from '../../adapters/store/transition-log.js';
+import type { RenewalDeps } from './renewal-deps.js';
+
+/**
+ * The `generate_key_and_csr` effect: a new key pair (off the event loop), the CSR, and the key
+ * stored encrypted — at most once per transition, even if two workers raced or the process died
+ * after generating: the check and the insert happen in one transaction, and a key generated but
+ * not stored is simply dropped. The previous key, if any, is retired.
+ */
+export async function issueKeyAndCsr(deps: RenewalDeps, transition: TransitionRecord): Promise<void> {
+  const { store, clock, settings } = deps;
+  const effectKey = `tr:${transition.id}:generate_key_and_csr`;
+  if (store.effects.isDone(effectKey)) return;
+  const renewal = store.renewals.get(transition.ticketId);
+  const f = renewal?.fields ?? {};
+  if (!renewal?.site || !f.country || !f.state || !f.locality || !f.organization) {
+    throw new NonRetryableError(`renewal ${transition.ticketId} has no complete request to build a CSR from`);
+  }
+  const pair = await generateKeyPair(settings.keyAlgorithm);
+  const csr = await buildCsr({ site: renewal.site, country: f.country, state: f.state, locality: f.locality, organization: f.organization }, pair);
+
+  store.transaction(() => {
+    if (store.effects.isDone(effectKey)) return;
+    const now = clock.now().getTime();
+    const current = store.renewals.get(transition.ticketId)!;
+    const keyId = store.keys.nextId();
+    const encrypted = encryptPrivateKey(privateKeyToPkcs8Pem(pair.privateKey), settings.keyEncryptionKey, privateKeyAad(transition.ticketId, keyId));
+    store.keys.insert({ id: keyId, ticketId: transition.ticketId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, ...encrypted, createdAt: now, transitionId: transition.id });
+    if (current.keyId !== null) store.keys.retire(current.keyId, now);
+    store.renewals.update(transition.ticketId, { keyId, csrPem: csr.csrPem, csrSpkiSha256: csr.spkiSha256 }, now);
+    store.effects.markDone(effectKey, transition.ticketId, 'generate_key_and_csr', now);
+    store.audit.append(
+      { ticketId: transition.ticketId, actor: 'certdesk', action: 'key_generated', detail: { keyId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, retiredKeyId: current.keyId } },
+      now,
+    );
+  });
+}

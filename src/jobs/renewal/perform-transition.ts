@@ -1,0 +1,98 @@
+import { NonRetryableError } from '../../lib/errors.js';
+import type { Effect } from '../../core/workflow/transitions.js';
+import { STATE_STATUS, STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
+import type { TransitionRecord } from '../../adapters/store/transition-log.js';
+import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalProblem } from '../../core/request/types.js';
+import { needsInfoComment } from '../../core/messages/needs-info-comment.js';
+import { rejectedComment } from '../../core/messages/rejected-comment.js';
+import { needsReviewInternalNote, needsReviewPublicComment, type NeedsReviewInput } from '../../core/messages/needs-review-comments.js';
+import { csrComment } from '../../core/messages/csr-comment.js';
+import { commandIgnoredNote } from '../../core/messages/command-ignored-note.js';
+import { postOnce } from './post-once.js';
+import { issueKeyAndCsr } from './issue-key-and-csr.js';
+import type { RenewalDeps } from './renewal-deps.js';
+
+type EffectRunner = (deps: RenewalDeps, t: TransitionRecord, renewal: RenewalRecord) => Promise<void>;
+
+const key = (t: TransitionRecord, effect: Effect) => `tr:${t.id}:${effect}`;
+
+const site = (r: RenewalRecord): string => {
+  if (!r.site) throw new NonRetryableError(`renewal ${r.ticketId} has no site`);
+  return r.site;
+};
+
+/** What each effect does. Every ticket update goes through `postOnce`; everything is idempotent. */
+const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
+  comment_needs_info: async (deps, t, r) => {
+    await postOnce(deps, {
+      key: key(t, 'comment_needs_info'), ticketId: t.ticketId, kind: 'comment_needs_info',
+      body: needsInfoComment(r.problems as RenewalProblem[], r.fields).body, public: true,
+      status: STATE_STATUS.needs_info, ...tagChangeFor(STATE_TAGS.needs_info),
+    });
+  },
+  comment_rejected: async (deps, t, r) => {
+    await postOnce(deps, {
+      key: key(t, 'comment_rejected'), ticketId: t.ticketId, kind: 'comment_rejected',
+      body: rejectedComment(site(r)).body, public: true,
+      status: STATE_STATUS.rejected, ...tagChangeFor(STATE_TAGS.rejected),
+    });
+  },
+  comment_needs_review: async (deps, t) => {
+    await postOnce(deps, {
+      key: key(t, 'comment_needs_review'), ticketId: t.ticketId, kind: 'comment_needs_review',
+      body: needsReviewPublicComment().body, public: true,
+      status: STATE_STATUS.needs_review, ...tagChangeFor(STATE_TAGS.needs_review),
+    });
+  },
+  note_needs_review: async (deps, t) => {
+    await postOnce(deps, {
+      key: key(t, 'note_needs_review'), ticketId: t.ticketId, kind: 'note_needs_review',
+      body: needsReviewInternalNote(t.context as unknown as NeedsReviewInput).body, public: false,
+    });
+  },
+  generate_key_and_csr: (deps, t) => issueKeyAndCsr(deps, t),
+  comment_csr: async (deps, t) => {
+    // Read again: the key and CSR were just created by the previous effect.
+    const r = deps.store.renewals.get(t.ticketId)!;
+    if (!r.csrPem || !r.csrSpkiSha256) throw new NonRetryableError(`renewal ${t.ticketId} has no CSR to send`);
+    const csrPem = r.csrPem;
+    await postOnce(deps, {
+      key: key(t, 'comment_csr'), ticketId: t.ticketId, kind: 'comment_csr',
+      body: csrComment({ site: site(r), csrPem, spkiSha256: r.csrSpkiSha256, organizationalUnitGiven: Boolean(r.fields.organizationalUnit), now: deps.clock.now() }).body,
+      public: true, status: STATE_STATUS.awaiting_certificate, ...tagChangeFor(STATE_TAGS.csr_sent),
+      files: async () => [{ name: `${site(r)}.csr`, contentType: 'application/pkcs10', data: Buffer.from(csrPem) }],
+    });
+  },
+  note_command_ignored: async (deps, t) => {
+    const tag = String(t.context.tag);
+    await postOnce(deps, {
+      key: key(t, 'note_command_ignored'), ticketId: t.ticketId, kind: 'note_command_ignored',
+      body: commandIgnoredNote(tag, t.from === 'new' ? 'ignored' : t.from).body, public: false,
+    });
+  },
+  remove_command_tag: async (deps, t) => {
+    await deps.zendesk.removeTags(t.ticketId, [String(t.context.tag)]);
+    deps.store.effects.markDone(key(t, 'remove_command_tag'), t.ticketId, 'remove_command_tag', deps.clock.now().getTime());
+  },
+};
+
+/**
+ * Performs a recorded transition's effects in order, then marks it done. Re-running it after a
+ * crash repeats nothing that was already done (each effect is keyed by the transition).
+ */
+export async function performTransition(deps: RenewalDeps, t: TransitionRecord): Promise<void> {
+  for (const effect of t.effects) {
+    const run = EFFECTS[effect];
+    if (!run) throw new NonRetryableError(`no implementation for the "${effect}" effect`);
+    const renewal = deps.store.renewals.get(t.ticketId);
+    if (!renewal) throw new NonRetryableError(`renewal ${t.ticketId} vanished`);
+    await run(deps, t, renewal);
+  }
+  deps.store.transitions.complete(t.id, deps.clock.now().getTime());
+}
+
+/** Finishes whatever a previous attempt left pending for this ticket, oldest first. */
+export async function finishPendingTransitions(deps: RenewalDeps, ticketId: number): Promise<void> {
+  for (const t of deps.store.transitions.pending(ticketId)) await performTransition(deps, t);
+}

@@ -1,0 +1,56 @@
+import type { TicketStatus, ZendeskComment } from '../../ports/zendesk.js';
+import type { RenewalDeps } from './renewal-deps.js';
+
+export interface TicketUpdateSpec {
+  /** Exactly-once key, e.g. `tr:42:comment_csr`. */
+  key: string;
+  ticketId: number;
+  kind: string;
+  body: string;
+  public: boolean;
+  status?: TicketStatus;
+  addTags?: string[];
+  removeTags?: string[];
+  /** Files to upload and attach (uploaded anew on every attempt; unused uploads expire). */
+  files?: () => Promise<{ name: string; contentType: string; data: Buffer }[]>;
+}
+
+const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** True if certdesk already posted exactly this text on the ticket. */
+function alreadyPosted(comments: ZendeskComment[], authorId: number, body: string): boolean {
+  const wanted = normalize(body);
+  return comments.some((c) => c.author_id === authorId && (normalize(c.body) === wanted || normalize(c.plain_body) === wanted));
+}
+
+/**
+ * One ticket update — a comment plus status and tags — performed at most once per key, even across
+ * crashes: check → claim (with the exact text) → check the ticket again if an earlier attempt may
+ * have got through → update → confirm. Returns false when it had already been done.
+ */
+export async function postOnce(deps: RenewalDeps, spec: TicketUpdateSpec): Promise<boolean> {
+  const { store, zendesk, clock } = deps;
+  const claim = store.transaction(() => store.effects.claim(spec.key, spec.ticketId, spec.kind, spec.body, clock.now().getTime()));
+  if (claim.status === 'done') return false;
+  // A retry posts the text recorded at the first attempt, so it can be recognised on the ticket.
+  const body = claim.body ?? spec.body;
+  if (claim.status === 'unconfirmed') {
+    const me = await deps.apiUser();
+    if (alreadyPosted(await zendesk.listComments(spec.ticketId), me.id, body)) {
+      store.effects.done(spec.key, clock.now().getTime());
+      deps.logger.info({ ticketId: spec.ticketId, effect: spec.key }, 'an earlier attempt had already posted this update');
+      return false;
+    }
+  }
+  const uploads: string[] = [];
+  for (const f of spec.files ? await spec.files() : []) uploads.push((await zendesk.uploadFile(f.name, f.contentType, f.data)).token);
+  await zendesk.updateTicket(spec.ticketId, {
+    comment: { body, public: spec.public, ...(uploads.length ? { uploads } : {}) },
+    ...(spec.status ? { status: spec.status } : {}),
+    ...(spec.addTags ? { addTags: spec.addTags } : {}),
+    ...(spec.removeTags ? { removeTags: spec.removeTags } : {}),
+  });
+  store.effects.done(spec.key, clock.now().getTime());
+  store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: spec.public ? 'public_comment' : 'internal_note', detail: { effect: spec.key, status: spec.status, addTags: spec.addTags } }, clock.now().getTime());
+  return true;
+}

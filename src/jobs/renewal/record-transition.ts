@@ -1,0 +1,41 @@
+import { RetryableError } from '../../lib/errors.js';
+import { decide, type WorkflowEvent } from '../../core/workflow/transitions.js';
+import type { RenewalPatch, RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { TransitionRecord } from '../../adapters/store/transition-log.js';
+import type { RenewalDeps } from './renewal-deps.js';
+
+/**
+ * Decides the transition for `event` and records it — new state, renewal data and the effects it
+ * owes — in one transaction, after checking that the renewal has not changed since `read` was
+ * taken. Returns the pending transition, or null when the event changes nothing (the `patch`, e.g.
+ * the last comment seen, is still saved).
+ */
+export function recordTransition(
+  deps: RenewalDeps,
+  ticketId: number,
+  read: RenewalRecord | null,
+  event: WorkflowEvent,
+  options: { patch?: RenewalPatch; context?: Record<string, unknown> } = {},
+): TransitionRecord | null {
+  const { store, clock } = deps;
+  const from = read?.state ?? 'new';
+  const decision = decide(from, event);
+  const now = clock.now().getTime();
+  return store.transaction(() => {
+    const current = store.renewals.get(ticketId);
+    if ((current?.version ?? null) !== (read?.version ?? null)) {
+      throw new RetryableError(`renewal ${ticketId} changed while this job was deciding; it will look again`);
+    }
+    if (decision.effects.length === 0 && !decision.applies) {
+      if (current && options.patch) store.renewals.update(ticketId, options.patch, now);
+      return null;
+    }
+    store.renewals.ensure(ticketId, { state: decision.to }, now);
+    store.renewals.update(ticketId, { ...options.patch, state: decision.to }, now);
+    const eventName = event.type === 'command' ? `command:${event.command}` : event.type;
+    const id = store.transitions.record({ ticketId, from, to: decision.to, event: eventName, effects: decision.effects, context: options.context ?? {} }, now);
+    store.audit.append({ ticketId, actor: 'certdesk', action: 'transition', detail: { from, to: decision.to, event: eventName, effects: decision.effects } }, now);
+    deps.metrics.counter('certdesk_renewal_transitions_total', 'Renewal state transitions by event and target state.').inc({ event: eventName, to: decision.to });
+    return store.transitions.pending(ticketId).find((t) => t.id === id)!;
+  });
+}
