@@ -3,7 +3,7 @@ import type { BundleCheck, BundleContext } from './bundle-context.js';
 import { describeCertificate, formatDate, shortName } from './describe-certificate.js';
 import { finding, type Finding } from './findings.js';
 import { capitalize } from './leaf-checks.js';
-import { describeKeyAlgorithm, type ParsedCertificate } from './parse-certificate.js';
+import type { ParsedCertificate } from './parse-certificate.js';
 import { caProfileProblems, leafProfileProblems } from './profile-problems.js';
 
 /** Checks about the path from the leaf to a trusted root and every certificate on it. */
@@ -42,7 +42,7 @@ export const checkTrust: BundleCheck = (ctx) => {
     const message =
       top === ctx.leaf
         ? `${capitalize(describeCertificate(ctx, top))} is self-signed: browsers do not trust it. Please send the certificate your certificate authority issued.`
-        : `The chain for ${ctx.domain} ends at ${describeCertificate(ctx, top)}, a root certificate that browsers do not trust. ` +
+        : `The chain for ${ctx.domain} ends at ${describeCertificate(ctx, top)}, which browsers do not trust. ` +
           `The certificate must come from a publicly-trusted certificate authority.`;
     return [finding('UNTRUSTED_ROOT', message, file)];
   }
@@ -121,7 +121,7 @@ export const checkKeys: BundleCheck = (ctx) =>
     .map((c) =>
       finding(
         'WEAK_KEY',
-        `${capitalize(describeCertificate(ctx, c))} has a ${describeKeyAlgorithm(c.publicKey)} key (${c.publicKey.bits} bits), ` +
+        `${capitalize(describeCertificate(ctx, c))} has ${c.publicKey.type === 'rsa' ? `an RSA key of ${c.publicKey.bits} bits` : `an EC key on curve ${c.publicKey.curve ?? 'unknown'} (${c.publicKey.bits} bits)`}, ` +
           `weaker than the minimum browsers accept (RSA 2048 bits, or EC P-256).`,
         fileOf(ctx, c),
       ),

@@ -3,9 +3,21 @@ import { children, decodeOid, TAG, type Tlv } from './der.js';
 
 const PEM_KEY_LABEL = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----/;
 
-/** The kind of private key in a text ("RSA PRIVATE KEY", "PuTTY key file"…), or undefined. */
+const LABEL_KINDS: Record<string, string> = {
+  'PRIVATE KEY': 'PKCS#8',
+  'ENCRYPTED PRIVATE KEY': 'encrypted PKCS#8',
+  'RSA PRIVATE KEY': 'RSA',
+  'EC PRIVATE KEY': 'EC',
+  'DSA PRIVATE KEY': 'DSA',
+  'OPENSSH PRIVATE KEY': 'OpenSSH',
+};
+
+/** The kind of private key in a text ("RSA", "PKCS#8", "PuTTY key file"…), or undefined. */
 export function privateKeyInText(text: string): string | undefined {
-  if (containsPrivateKey(text)) return PEM_KEY_LABEL.exec(text)?.[1] ?? 'PRIVATE KEY';
+  if (containsPrivateKey(text)) {
+    const label = PEM_KEY_LABEL.exec(text)?.[1] ?? 'PRIVATE KEY';
+    return LABEL_KINDS[label] ?? label;
+  }
   if (/^PuTTY-User-Key-File-\d+:/m.test(text)) return 'PuTTY key file';
   return undefined;
 }

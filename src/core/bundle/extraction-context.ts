@@ -54,6 +54,7 @@ export function reportUnreadable(ctx: ExtractionContext, source: Source, why: st
 /** Records a private key: the file is listed for redaction and the customer is told; the key is never kept. */
 export function reportPrivateKey(ctx: ExtractionContext, source: Source, kind: string): void {
   ctx.privateKeyFiles.add(source.file);
+  if (ctx.findings.some((f) => f.code === 'PRIVATE_KEY_SENT' && f.message.startsWith(`${source.path} `))) return;
   ctx.findings.push(
     finding(
       'PRIVATE_KEY_SENT',

@@ -2,7 +2,7 @@ import type { BundleCheck, BundleContext } from './bundle-context.js';
 import { matchingNames } from './check-hostname.js';
 import { exceedsLifetimeCap } from './check-lifetime.js';
 import { OID } from './decode-extensions.js';
-import { describeCertificate, formatDate, formatDuration } from './describe-certificate.js';
+import { describeCertificate, formatDate, formatDuration, where } from './describe-certificate.js';
 import { finding } from './findings.js';
 import type { ParsedCertificate } from './parse-certificate.js';
 
@@ -12,12 +12,12 @@ const fileOf = (ctx: BundleContext, cert: ParsedCertificate) => ctx.sources.get(
 
 export const checkNoCertificate: BundleCheck = (ctx) => {
   if (ctx.certificates.length > 0) return [];
-  const sent = ctx.fileNames.length === 0 ? 'Nothing was attached or pasted' : `We looked at ${ctx.fileNames.map((n) => `“${n}”`).join(', ')}`;
+  const sent = ctx.fileNames.length === 0 ? 'Nothing was attached or pasted' : `We found no certificate we could read in ${ctx.fileNames.map((n) => `“${n}”`).join(', ')}`;
   const notes = ctx.extraction.notes.length > 0 ? ` (${ctx.extraction.notes.slice(0, 5).join('; ')})` : '';
   return [
     finding(
       'NO_CERTIFICATE',
-      `${sent} but found no certificate${notes}. Please send the certificate files your certificate authority ` +
+      `${sent}${notes}. Please send the certificate files your certificate authority ` +
         `provided after issuing it — usually .crt, .cer or .pem files, or the .zip they came in.`,
     ),
   ];
@@ -81,8 +81,11 @@ export const checkServerCertificate: BundleCheck = (ctx) => {
   }
   const ku = leaf.keyUsage;
   if (ku && !ku.has('digitalSignature') && !(leaf.publicKey.type === 'rsa' && ku.has('keyEncipherment'))) {
+    const allowed = `its keyUsage (${[...ku].join(', ') || 'empty'})`;
     problems.push(
-      `its keyUsage (${[...ku].join(', ') || 'empty'}) allows neither digitalSignature${leaf.publicKey.type === 'rsa' ? ' nor keyEncipherment' : ''}, which a web server needs`,
+      leaf.publicKey.type === 'rsa'
+        ? `${allowed} allows neither digitalSignature nor keyEncipherment, one of which a web server needs`
+        : `${allowed} does not allow digitalSignature, which a web server needs`,
     );
   }
   return problems.map((p) =>
@@ -99,7 +102,7 @@ export const checkHostname: BundleCheck = (ctx) => {
   if (!leaf) return [];
   const names = leaf.subjectAltName?.dnsNames ?? [];
   if (matchingNames(names, ctx.domain).length > 0) return [];
-  const what = describeCertificate(ctx, leaf);
+  const what = `the certificate${where(ctx, leaf)}`;
   const message =
     names.length === 0
       ? `${capitalize(what)} lists no site names (its subjectAltName has no DNS names${leaf.commonNames.length > 0 ? `; its common name “${leaf.commonNames[0]}” is ignored by browsers` : ''}), so it is not valid for ${ctx.domain}.`

@@ -228,9 +228,12 @@ function keyProblems(key: PublicKeyInfo): string[] {
   return [];
 }
 
+const KEY_NAMES: Record<string, string> = { ed25519: 'Ed25519', ed448: 'Ed448', dsa: 'DSA', unknown: 'unknown' };
+
+/** "RSA 2048-bit", "EC secp224r1", "Ed25519". */
 export function describeKeyAlgorithm(key: PublicKeyInfo): string {
   if (key.type === 'ec') return `EC ${key.curve ?? ''}`.trim();
-  return key.type === 'rsa' ? `RSA ${key.bits}-bit` : key.type.toUpperCase();
+  return key.type === 'rsa' ? `RSA ${key.bits}-bit` : (KEY_NAMES[key.type] ?? key.type);
 }
 
 /** UTCTime (YYMMDDHHMMSSZ) and GeneralizedTime (YYYYMMDDHHMMSSZ) as RFC 5280 §4.1.2.5 requires them. */
