@@ -159,7 +159,7 @@ export const checkOrder: BundleCheck = (ctx) => {
   const byFile = new Map<string, { file: string; positions: number[] }>();
   for (const { sha256, source } of ctx.occurrences) {
     const p = position.get(sha256);
-    if (p === undefined) continue;
+    if (p === undefined || source.unordered) continue;
     const entry = byFile.get(source.path) ?? { file: source.file, positions: [] };
     // A certificate repeated later in the same file says nothing about order.
     if (!entry.positions.includes(p)) entry.positions.push(p);

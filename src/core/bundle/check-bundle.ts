@@ -24,11 +24,12 @@ import type { BundleReport, CheckBundleInput } from './types.js';
  * words and by file, what is wrong; with `fullchainPem` when acceptable.
  *
  * Content never makes it throw: anything wrong with the files is a finding. It throws TypeError
- * only for a malformed call (a `csrPem` that is not a CSR). `at` defaults to now — the only clock
+ * only for a malformed call (a `csrPem` that is not a CSR, an invalid `at`). `at` defaults to now — the only clock
  * read in the bundle core. Without `fetchIssuer` it does no I/O.
  */
 export async function checkBundle(input: CheckBundleInput): Promise<BundleReport> {
   const at = input.at ?? new Date();
+  if (Number.isNaN(at.getTime())) throw new TypeError('at is not a valid date');
   const csrKey = input.csrPem === undefined ? undefined : csrPublicKey(input.csrPem);
   const anchors = buildTrustAnchors([...(input.useSystemRoots === false ? [] : tls.rootCertificates), ...(input.trustedRootsPem ?? [])]);
   const extraction = await extractCertificates(input.files);

@@ -36,7 +36,7 @@ export async function examineDer(
         try {
           const certs = certificatesFromPkcs7(kind.tlv, ctx.limits.maxCertificates);
           if (certs.length === 0) reportUnreadable(ctx, blob.source, 'it is a PKCS#7 file without certificates');
-          for (const der of certs) addCertificate(ctx, der, blob.source);
+          for (const der of certs) addCertificate(ctx, der, { ...blob.source, unordered: true });
         } catch {
           reportUnreadable(ctx, blob.source, 'it looks like a PKCS#7 (.p7b) file but is damaged');
         }

@@ -7,6 +7,8 @@ export interface Source {
   file: string;
   /** Human path: the file, then archive entries / e-mail attachments, joined with " › ". */
   path: string;
+  /** The container does not order its certificates (PKCS#7 holds a SET), so their order says nothing. */
+  unordered?: boolean;
 }
 
 /** A piece of the submission to look at: an input file, an archive entry or an e-mail part. */

@@ -75,6 +75,8 @@ export const checkServerCertificate: BundleCheck = (ctx) => {
   }
   const problems: string[] = [];
   if (leaf.basicConstraints?.ca) problems.push('it is a certificate authority (CA) certificate, not a certificate for a website');
+  // No extendedKeyUsage means any purpose, as rustls-webpki (RequiredIfPresent) and pyca/cryptography
+  // (maybe_present) treat it; when present it must name serverAuth — anyExtendedKeyUsage alone is not enough.
   const eku = leaf.extKeyUsage;
   if (eku && !eku.includes(OID.serverAuth)) {
     problems.push(`it may only be used for ${eku.map((o) => PURPOSES[o] ?? o).join(', ')}, not for a website (TLS server authentication)`);
