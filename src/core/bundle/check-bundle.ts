@@ -120,7 +120,8 @@ async function buildPathWithAia(
   const tried = new Set<string>();
   while (fetchIssuer && !path.anchor && tried.size < LIMITS.maxAiaFetches) {
     const top = path.chain[path.chain.length - 1]!;
-    if (path.failures.some((f) => f.child === top) || isSelfSigned(top)) break;
+    // Also when a same-name certificate was sent but did not sign it: the right one may be at the URL.
+    if (isSelfSigned(top)) break;
     const url = top.caIssuers.find((u) => /^https?:\/\//i.test(u) && !tried.has(u));
     if (!url) break;
     tried.add(url);

@@ -76,7 +76,8 @@ export function commonNames(name: Tlv): string[] {
       for (const atv of children(rdn, false, 16)) {
         const [type, value] = children(atv, false, 2);
         if (type?.tag === TAG.OID && value && decodeOid(type.value) === '2.5.4.3') {
-          out.push(directoryString(value));
+          // eslint-disable-next-line no-control-regex
+          out.push(directoryString(value).replace(/[\u0000-\u001f\u007f]/g, '?'));
         }
       }
     }

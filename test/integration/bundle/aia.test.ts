@@ -169,3 +169,28 @@ describe('AIA repair of a leaf sent alone', () => {
     expect(report.findings.map((f) => f.code)).toEqual(['INCOMPLETE_CHAIN']);
   });
 });
+
+describe('AIA repair of an outdated intermediate', () => {
+  it('replaces an intermediate with the right name but another key by the one at the AIA address', async () => {
+    const root = createRoot();
+    const current = createIntermediate(root, 'Issuing CA');
+    const outdated = createIntermediate(root, 'Issuing CA');
+    const { server, base } = await serve({ '/issuing.cer': () => ({ body: current.der }) });
+    try {
+      const leaf = createLeaf(current, ['my.example.com'], { caIssuersUrl: `${base}/issuing.cer` });
+      const report = await checkBundle({
+        domain: 'my.example.com',
+        files: [{ name: 'cert.pem', data: leaf.pem + outdated.pem }],
+        trustedRootsPem: [root.pem],
+        useSystemRoots: false,
+        at: TEST_NOW,
+        fetchIssuer: createAiaFetcher({ allowPrivate: true }),
+      });
+      expect(report.ok).toBe(true);
+      expect(report.chain.map((c) => c.sha256)).toEqual([leaf.sha256, current.sha256]);
+      expect(report.findings.map((f) => f.code).sort()).toEqual(['EXTRA_CERTIFICATES', 'REORDERED']);
+    } finally {
+      server.close();
+    }
+  });
+});
