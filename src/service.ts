@@ -76,6 +76,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     logger,
     clock,
     metrics,
+    leaseMs: config.jobs.leaseSeconds * 1000,
     ...options.worker,
   });
 

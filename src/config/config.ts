@@ -57,6 +57,10 @@ export interface Config {
     adminToken: string | null;
   };
   sandboxPort: number;
+  jobs: {
+    /** How long a running job stays claimed without a heartbeat (a crashed worker's job runs again after it). */
+    leaseSeconds: number;
+  };
 }
 
 /** The sandbox's name for certdesk's own API user when ZENDESK_EMAIL is unset (DESIGN §3). */

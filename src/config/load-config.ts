@@ -143,6 +143,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const zafSharedSecret = get('ZAF_SHARED_SECRET') ?? null;
   if (zafSharedSecret !== null && zafSharedSecret.length < 16) problems.push('ZAF_SHARED_SECRET must be at least 16 characters long.');
 
+  const leaseRaw = get('JOB_LEASE_SECONDS');
+  let leaseSeconds = 30;
+  if (leaseRaw !== undefined) {
+    if (!/^\d+$/.test(leaseRaw) || Number(leaseRaw) < 1 || Number(leaseRaw) > 3600) problems.push(`JOB_LEASE_SECONDS must be a whole number of seconds between 1 and 3600 (got "${leaseRaw}").`);
+    else leaseSeconds = Number(leaseRaw);
+  }
+
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const config: Config = {
     sandbox,
@@ -184,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     },
     agents: { zafSharedSecret, adminToken },
     sandboxPort: port('SANDBOX_PORT', 3001) ?? 3001,
+    jobs: { leaseSeconds },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

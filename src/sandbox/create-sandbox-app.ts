@@ -45,6 +45,15 @@ function injectFaults(ctx: SandboxContext) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/api/') && !req.path.startsWith('/attachments/')) return next();
     const decision = ctx.faults.decide(req.method, req.path);
+    if (decision.hold) {
+      // The request is received in full before it is held, so that "released" means Zendesk got it
+      // and applies it even if the client has died meanwhile (the crash tests' point).
+      await bufferBody(req);
+      if ((await decision.hold) === 'drop') {
+        res.status(503).type('text/plain').send('Service Unavailable');
+        return;
+      }
+    }
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (!decision.error) return next();
     const { status, retryAfterSeconds } = decision.error;
@@ -60,6 +69,24 @@ function injectFaults(ctx: SandboxContext) {
       res.status(status).json({ error: 'InjectedFault', description: `The sandbox was told to answer ${status}` });
     }
   };
+}
+
+/** Reads the whole body now and hands it to the body parsers later as already parsed (`_body`). */
+async function bufferBody(req: Request): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks);
+  const r = req as Request & { _body?: boolean };
+  if (/json/i.test(req.headers['content-type'] ?? '') && raw.length > 0) {
+    try {
+      r.body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      r.body = undefined;
+    }
+  } else {
+    r.body = raw;
+  }
+  r._body = true;
 }
 
 function rateLimitHeaders(ctx: SandboxContext) {

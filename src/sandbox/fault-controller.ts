@@ -49,6 +49,18 @@ export interface FailNextRule extends RequestMatcher {
 export interface FaultDecision {
   latencyMs: number;
   error?: { status: number; retryAfterSeconds?: number };
+  /** Resolves when a `hold` on this request is released: `proceed` (handle it) or `drop` (answer 503 unhandled). */
+  hold?: Promise<'proceed' | 'drop'>;
+}
+
+/** A request paused by `hold`: know when it arrived, then let it through or drop it. */
+export interface HeldRequest {
+  /** Resolves when the first matching request arrives (it then waits). */
+  arrived: Promise<{ method: string; path: string }>;
+  /** Lets the request be handled as usual (even if its client is gone by then). */
+  release(): void;
+  /** Answers it 503 without handling it, as if Zendesk never got it. */
+  drop(): void;
 }
 
 /**
@@ -58,6 +70,7 @@ export interface FaultDecision {
 export class FaultController {
   private settings: FaultSettings = {};
   private pending: Array<Required<Pick<FailNextRule, 'status' | 'count'>> & FailNextRule> = [];
+  private holds: Array<{ rule: RequestMatcher; arrive: (r: { method: string; path: string }) => void; decided: Promise<'proceed' | 'drop'> }> = [];
   private random: Random = seededRandom(1);
   private readonly breakers = new Map<string, CircuitBreaker>();
   /** Injected API errors by status, for tests and the demo page. */
@@ -79,10 +92,24 @@ export class FaultController {
     this.pending.push({ ...rule, count: rule.count ?? 1 });
   }
 
+  /**
+   * Pauses the next request matching `rule` until `release()` or `drop()`: a crash test kills its
+   * client while the request is held, to stop it at an exact step.
+   */
+  hold(rule: RequestMatcher): HeldRequest {
+    let arrive!: (r: { method: string; path: string }) => void;
+    let settle!: (how: 'proceed' | 'drop') => void;
+    const decided = new Promise<'proceed' | 'drop'>((r) => (settle = r));
+    const arrived = new Promise<{ method: string; path: string }>((r) => (arrive = r));
+    this.holds.push({ rule, arrive, decided });
+    return { arrived, release: () => settle('proceed'), drop: () => settle('drop') };
+  }
+
   /** Back to a faithful sandbox. */
   reset(): void {
     this.set({});
     this.pending = [];
+    this.holds = [];
     this.injected.clear();
   }
 
@@ -93,6 +120,12 @@ export class FaultController {
   /** What to do with one API request. */
   decide(method: string, path: string): FaultDecision {
     const decision: FaultDecision = { latencyMs: this.settings.latencyMs ?? 0 };
+    const held = this.holds.find((h) => matches(h.rule, method, path));
+    if (held) {
+      this.holds.splice(this.holds.indexOf(held), 1);
+      held.arrive({ method, path });
+      decision.hold = held.decided;
+    }
     const next = this.pending.find((r) => matches(r, method, path));
     if (next) {
       next.count--;

@@ -38,6 +38,7 @@ export async function postOnce(deps: RenewalDeps, spec: TicketUpdateSpec): Promi
     const me = await deps.apiUser();
     if (alreadyPosted(await zendesk.listComments(spec.ticketId), me.id, body)) {
       store.effects.done(spec.key, clock.now().getTime());
+      store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: 'update_confirmed', detail: { effect: spec.key } }, clock.now().getTime());
       deps.logger.info({ ticketId: spec.ticketId, effect: spec.key }, 'an earlier attempt had already posted this update');
       return false;
     }

@@ -1,0 +1,85 @@
+/**
+ * certdesk as a real child process (`node --import tsx src/main.ts`) connected to a sandbox that
+ * lives in the test process, so the child can be killed with SIGKILL and started again on the same
+ * DATA_DIR and port while Zendesk (the sandbox) keeps its state.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestSandbox } from './sandbox.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface CertdeskProcess {
+  url: string;
+  dataDir: string;
+  /** Starts (or restarts) the process and waits until /readyz answers. */
+  start(): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  output(): string;
+}
+
+export async function certdeskProcess(zd: TestSandbox, env: Record<string, string> = {}): Promise<CertdeskProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-proc-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const hook = await zd.subscribe(`${url}/webhooks/zendesk`);
+  const domainsFile = join(dataDir, 'domains.json');
+  writeFileSync(domainsFile, JSON.stringify(zd.demo!.registry));
+  const fullEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ZENDESK_URL: zd.url,
+    ZENDESK_EMAIL: zd.sandbox.apiUser.email,
+    ZENDESK_API_TOKEN: 'sandbox-token',
+    ZENDESK_WEBHOOK_SECRET: hook.secret,
+    ZENDESK_ATTACHMENT_HOSTS: zd.sandbox.attachmentHostPattern,
+    KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    DOMAINS_FILE: domainsFile,
+    JOB_LEASE_SECONDS: '1',
+    ...env,
+  };
+  let child: ChildProcess | null = null;
+  let out = '';
+  return {
+    url,
+    dataDir,
+    output: () => out,
+    async start() {
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      for (let i = 0; i < 400; i++) {
+        if (child.exitCode !== null) throw new Error(`certdesk exited with ${child.exitCode}:\n${out}`);
+        try {
+          if ((await fetch(`${url}/readyz`)).ok) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`certdesk did not become ready:\n${out}`);
+    },
+    async kill(signal = 'SIGKILL') {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill(signal);
+      });
+    },
+  };
+}
