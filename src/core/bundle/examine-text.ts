@@ -14,13 +14,14 @@ export async function examineText(ctx: ExtractionContext, blob: Blob, text: stri
   if (keyKind) reportPrivateKey(ctx, blob.source, keyKind);
   if (/<(br|div|p|span|pre|td)\b/i.test(text)) text = htmlToText(text);
   const blocks = findPemBlocks(text, ctx.limits.maxPemBlocks);
+  const holdsCertificates = (label: string) => CERTIFICATE_LABELS.has(label) || PKCS7_LABELS.has(label);
+  const total = blocks.filter((b) => holdsCertificates(b.label)).length;
   let certificateBlocks = 0;
   for (const block of blocks) {
     const isCert = CERTIFICATE_LABELS.has(block.label);
-    const isPkcs7 = PKCS7_LABELS.has(block.label);
-    if (isCert || isPkcs7) {
+    if (holdsCertificates(block.label)) {
       certificateBlocks++;
-      const where = blocks.filter((b) => b.label === block.label).length > 1 ? `${block.label} block ${certificateBlocks}` : `its ${block.label} block`;
+      const where = total > 1 ? `its block ${certificateBlocks} (${block.label})` : `its ${block.label} block`;
       if (block.truncated) reportUnreadable(ctx, blob.source, `${where} is cut off (the END line is missing)`);
       else if (!block.der) reportUnreadable(ctx, blob.source, `${where} is damaged (it contains characters that are not base64)`);
       else if (isCert && block.label !== 'TRUSTED CERTIFICATE') addCertificate(ctx, block.der, blob.source);

@@ -231,7 +231,7 @@ function keyProblems(key: PublicKeyInfo): string[] {
 const KEY_NAMES: Record<string, string> = { ed25519: 'Ed25519', ed448: 'Ed448', dsa: 'DSA', unknown: 'unknown' };
 
 /** "RSA 2048-bit", "EC secp224r1", "Ed25519". */
-export function describeKeyAlgorithm(key: PublicKeyInfo): string {
+function describeKeyAlgorithm(key: PublicKeyInfo): string {
   if (key.type === 'ec') return `EC ${key.curve ?? ''}`.trim();
   return key.type === 'rsa' ? `RSA ${key.bits}-bit` : (KEY_NAMES[key.type] ?? key.type);
 }
