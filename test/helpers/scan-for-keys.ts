@@ -1,0 +1,75 @@
+/**
+ * Finds private key material anywhere certdesk may have put it. Given the real private keys
+ * (decrypted from the store with the key-encryption key), it looks for each key's PEM body, its
+ * DER bytes and its base64 DER, plus any PEM private-key header, in text and in raw file bytes.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface KeyMaterial {
+  needles: { what: string; bytes: Buffer }[];
+}
+
+const PEM_KEY_HEADER = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----/;
+
+export function keyMaterial(pkcs8Pems: string[]): KeyMaterial {
+  const needles: KeyMaterial['needles'] = [];
+  for (const pem of pkcs8Pems) {
+    const key = createPrivateKey(pem);
+    const der = key.export({ type: 'pkcs8', format: 'der' });
+    const pkcs1 = key.export({ type: 'pkcs1', format: 'der' });
+    // A line of the PEM body is enough to prove a leak; take one from the middle.
+    const bodyLines = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
+    needles.push(
+      { what: 'PKCS#8 DER', bytes: der },
+      { what: 'PKCS#1 DER', bytes: pkcs1 },
+      { what: 'base64 DER', bytes: Buffer.from(der.toString('base64').slice(100, 160)) },
+      { what: 'PEM body line', bytes: Buffer.from(bodyLines[Math.floor(bodyLines.length / 2)]!) },
+    );
+  }
+  return { needles };
+}
+
+/** Every place the needle or a PEM private-key header occurs in `haystack`, described. */
+export function findKeys(material: KeyMaterial, haystack: Buffer | string, where: string): string[] {
+  const buf = Buffer.isBuffer(haystack) ? haystack : Buffer.from(haystack);
+  const found: string[] = [];
+  for (const n of material.needles) if (buf.includes(n.bytes)) found.push(`${where}: ${n.what}`);
+  if (PEM_KEY_HEADER.test(buf.toString('latin1'))) found.push(`${where}: a PEM private-key header`);
+  return found;
+}
+
+/** Scans every file under `dir` (databases, WAL files, generated secrets, installed files). */
+export function scanDirectory(material: KeyMaterial, dir: string, skip: (path: string) => boolean = () => false): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (skip(path)) continue;
+    if (statSync(path).isDirectory()) found.push(...scanDirectory(material, path, skip));
+    else found.push(...findKeys(material, readFileSync(path), path));
+  }
+  return found;
+}
+
+/** Scans every column of every row of every table of a SQLite file. */
+export function scanDatabase(material: KeyMaterial, file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  const found: string[] = [];
+  try {
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+    for (const table of tables) {
+      for (const row of db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]) {
+        for (const [column, value] of Object.entries(row)) {
+          if (value === null || value === undefined) continue;
+          const bytes = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+          found.push(...findKeys(material, bytes, `${file} ${table}.${column}`));
+        }
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return found;
+}
