@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages certdesk's tests drive for real, when they are missing:
 # openssl (test CAs, `openssl req -verify`, `openssl verify` baselines); chromium (the agent app's
-# sidebar and the dashboard rendered headless by playwright-core at /usr/bin/chromium).
+# sidebar and the dashboard rendered headless by playwright-core at /usr/bin/chromium); nginx (the
+# nginx installer's tests start a real one on a loopback port; /usr/sbin/nginx, not always on PATH).
 # Runs as root with apt-get (CI, this project's machines); otherwise prints the command to run.
 set -euo pipefail
 
 need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
