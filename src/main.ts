@@ -12,17 +12,21 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`certdesk cannot start; fix the configuration:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-      process.exit(2);
-    }
+    exitOnConfigError(error);
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
   if (config.sandbox) {
     logger.warn('SANDBOX MODE: ZENDESK_URL is not set, so certdesk talks to its embedded Zendesk sandbox. Nothing reaches a real Zendesk account.');
   }
-  const service = await startService(config, { logger });
+  let service;
+  try {
+    service = await startService(config, { logger });
+  } catch (error) {
+    logger.flush();
+    exitOnConfigError(error);
+    throw error;
+  }
   logger.info({ ...describeConfig(config), url: service.url }, 'certdesk started');
 
   let stopping = false;
@@ -43,6 +47,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Bad configuration (a variable, or a file it names): one plain line per problem, exit code 2. */
+function exitOnConfigError(error: unknown): void {
+  if (!(error instanceof ConfigError)) return;
+  process.stderr.write(`certdesk cannot start; fix the configuration:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  process.exit(2);
 }
 
 main().catch((error: unknown) => {

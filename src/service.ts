@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { connectZendesk, keyEncryptionKey } from './zendesk-connection.js';
-import { memoApiUser } from './jobs/renewal/renewal-deps.js';
+import { memoApiUser, type RenewalDeps } from './jobs/renewal/renewal-deps.js';
+import { loadExtraCaFile } from './adapters/trust/load-extra-ca-file.js';
+import { createAiaFetcher } from './adapters/aia/create-aia-fetcher.js';
 import type { Sandbox } from './sandbox/start-sandbox.js';
 import type { ZendeskApi } from './ports/zendesk.js';
 import { openStore, storeFile, type Store } from './adapters/store/open-store.js';
@@ -50,8 +52,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const clock = options.clock ?? systemClock;
   const metrics = new MetricsRegistry();
 
-  const store = openStore({ file: storeFile(config.dataDir) });
+  // Files named by the configuration are read first: a broken one stops start-up before anything opens.
+  const trustedRootsPem = loadExtraCaFile(config.validation.extraCaFile);
   const kek = keyEncryptionKey(config, logger);
+  const store = openStore({ file: storeFile(config.dataDir) });
   const connection = await connectZendesk(config, { logger, metrics, clock, ...(options.host ? { sandboxHost: options.host } : {}) });
   const { zendesk, webhookSecrets, sandbox } = connection;
   metrics
@@ -59,7 +63,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     .collect(() => Object.entries(store.jobs.countByState()).map(([state, n]) => [{ state }, n]));
 
   let worker: Worker;
-  const renewalDeps = {
+  const renewalDeps: RenewalDeps = {
     zendesk,
     store,
     clock,
@@ -67,7 +71,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     metrics,
     registry: connection.registry,
     apiUser: memoApiUser(zendesk),
-    settings: { renewalPriority: config.zendesk.renewalPriority, keyAlgorithm: config.keys.algorithm, keyEncryptionKey: kek },
+    settings: { renewalPriority: config.zendesk.renewalPriority, keyAlgorithm: config.keys.algorithm, keyEncryptionKey: kek, trustedRootsPem },
+    ...(config.validation.aiaFetch ? { fetchIssuer: createAiaFetcher({ onError: (m) => logger.warn({ err: m }, 'AIA fetch failed') }) } : {}),
     notify: () => worker.notify(),
   };
   worker = new Worker({

@@ -132,4 +132,59 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE private_keys ADD COLUMN transition_id INTEGER;
     `,
   },
+  {
+    version: 5,
+    name: 'sites: the certificate installed per branded site',
+    sql: `
+      -- What certdesk installed (and verified live) per site: for CURRENT_CERTIFICATE, for expiry,
+      -- and for the dashboard. One row per site, replaced on each successful installation.
+      CREATE TABLE sites (
+        domain        TEXT    PRIMARY KEY,
+        cert_sha256   TEXT    NOT NULL,
+        fullchain_pem TEXT    NOT NULL,
+        not_after     TEXT    NOT NULL,
+        installed_at  INTEGER NOT NULL,
+        ticket_id     INTEGER
+      );
+      ALTER TABLE renewals ADD COLUMN install_log TEXT;
+    `,
+  },
+  {
+    version: 4,
+    name: 'mail',
+    sql: `
+      -- One row per inbound e-mail accepted (HTTP or SMTP), keyed by its Message-ID (or a hash of the
+      -- bytes when it has none): a second delivery of the same message is a duplicate. The raw message
+      -- is kept only until its job has acted on it; "plan" holds a ticket creation in progress (upload
+      -- tokens and idempotency key) so that a retried job sends the very same request.
+      CREATE TABLE inbound_messages (
+        dedup_key    TEXT    PRIMARY KEY,
+        message_id   TEXT,
+        source       TEXT    NOT NULL,
+        sender       TEXT    NOT NULL,
+        size         INTEGER NOT NULL,
+        raw          BLOB,
+        state        TEXT    NOT NULL CHECK (state IN ('queued', 'done')),
+        plan         TEXT,
+        outcome      TEXT,
+        ticket_id    INTEGER,
+        received_at  INTEGER NOT NULL,
+        done_at      INTEGER
+      );
+      CREATE INDEX inbound_messages_received ON inbound_messages(received_at);
+
+      -- Every e-mail certdesk sends, by Message-ID (without angle brackets, lower case), so that a
+      -- reply's In-Reply-To / References finds its ticket.
+      CREATE TABLE outbound_messages (
+        message_id   TEXT    PRIMARY KEY,
+        ticket_id    INTEGER,
+        kind         TEXT    NOT NULL,
+        recipients   TEXT    NOT NULL DEFAULT '[]',
+        state        TEXT    NOT NULL CHECK (state IN ('sending', 'sent', 'skipped')),
+        created_at   INTEGER NOT NULL,
+        sent_at      INTEGER
+      );
+      CREATE INDEX outbound_messages_ticket ON outbound_messages(ticket_id, created_at);
+    `,
+  },
 ];

@@ -7,6 +7,8 @@ import { RenewalRepository } from './renewal-repository.js';
 import { KeyVault } from './key-vault.js';
 import { EffectLog } from './effect-log.js';
 import { TransitionLog } from './transition-log.js';
+import { MailLog } from './mail-log.js';
+import { SiteRepository } from './site-repository.js';
 
 /**
  * certdesk's durable store: one SQLite file (`<DATA_DIR>/certdesk.db`) holding renewals, encrypted
@@ -22,6 +24,8 @@ export interface Store {
   readonly keys: KeyVault;
   readonly effects: EffectLog;
   readonly transitions: TransitionLog;
+  readonly mail: MailLog;
+  readonly sites: SiteRepository;
   transaction<T>(fn: () => T): T;
   /** True when the database answers and every migration is applied. */
   isReady(): boolean;
@@ -41,6 +45,8 @@ export function openStore(options: { file: string; retry?: RetryPolicy }): Store
     keys: new KeyVault(db),
     effects: new EffectLog(db),
     transitions: new TransitionLog(db),
+    mail: new MailLog(db),
+    sites: new SiteRepository(db),
     transaction: <T>(fn: () => T): T => run.immediate(fn) as T,
     isReady: () => {
       try {

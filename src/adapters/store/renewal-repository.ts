@@ -18,6 +18,8 @@ export interface RenewalRecord {
   certificate: unknown;
   fullchainPem: string | null;
   approvedBy: number | null;
+  /** What the last installation attempt did, in sentences for agents. */
+  installLog: string[] | null;
   version: number;
   createdAt: number;
   updatedAt: number;
@@ -39,6 +41,7 @@ interface Row {
   certificate: string | null;
   fullchain_pem: string | null;
   approved_by: number | null;
+  install_log: string | null;
   version: number;
   created_at: number;
   updated_at: number;
@@ -59,6 +62,7 @@ const COLUMNS: Record<Exclude<keyof RenewalRecord, 'ticketId' | 'version' | 'cre
   certificate: { column: 'certificate', json: true },
   fullchainPem: { column: 'fullchain_pem' },
   approvedBy: { column: 'approved_by' },
+  installLog: { column: 'install_log', json: true },
 };
 
 function fromRow(r: Row): RenewalRecord {
@@ -79,6 +83,7 @@ function fromRow(r: Row): RenewalRecord {
     certificate: json(r.certificate, null),
     fullchainPem: r.fullchain_pem,
     approvedBy: r.approved_by,
+    installLog: json(r.install_log, null),
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -12,6 +12,7 @@ import { readTicket, newCustomerComments, lastCommentId, type TicketSnapshot } f
 import { recordTransition } from './record-transition.js';
 import { finishPendingTransitions, performTransition } from './perform-transition.js';
 import { classifyRequest } from './classify-request.js';
+import { handleReplies } from './handle-replies.js';
 import type { RenewalDeps } from './renewal-deps.js';
 
 /**
@@ -49,7 +50,7 @@ async function handleMessages(deps: RenewalDeps, snapshot: TicketSnapshot): Prom
   const renewal = deps.store.renewals.get(snapshot.ticket.id);
   const state = renewal?.state ?? 'new';
   if ((INTAKE_STATES as readonly string[]).includes(state)) await handleRequest(deps, snapshot, renewal);
-  else if (renewal) markSeen(deps, renewal, snapshot);
+  else if (renewal) await handleReplies(deps, snapshot, renewal);
 }
 
 function markSeen(deps: RenewalDeps, renewal: RenewalRecord, snapshot: TicketSnapshot): void {

@@ -9,6 +9,8 @@ import { rejectedComment } from '../../core/messages/rejected-comment.js';
 import { needsReviewInternalNote, needsReviewPublicComment, type NeedsReviewInput } from '../../core/messages/needs-review-comments.js';
 import { csrComment } from '../../core/messages/csr-comment.js';
 import { commandIgnoredNote } from '../../core/messages/command-ignored-note.js';
+import { bundleInvalidComment, certificateIgnoredNote, certificateSummaryNote, installingComment, type SkippedFile } from '../../core/messages/bundle-comments.js';
+import type { BundleReport } from '../../core/bundle/types.js';
 import { postOnce } from './post-once.js';
 import { issueKeyAndCsr } from './issue-key-and-csr.js';
 import type { RenewalDeps } from './renewal-deps.js';
@@ -64,6 +66,44 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
       files: async () => [{ name: `${site(r)}.csr`, contentType: 'application/pkcs10', data: Buffer.from(csrPem) }],
     });
   },
+  comment_bundle_invalid: async (deps, t, r) => {
+    const { report, skipped } = submission(t);
+    await postOnce(deps, {
+      key: key(t, 'comment_bundle_invalid'), ticketId: t.ticketId, kind: 'comment_bundle_invalid',
+      body: bundleInvalidComment({ site: site(r), report, skipped }).body, public: true,
+      status: STATE_STATUS.awaiting_certificate, ...tagChangeFor(STATE_TAGS.bundle_invalid),
+    });
+  },
+  comment_installing: async (deps, t, r) => {
+    const { report, skipped } = submission(t);
+    await postOnce(deps, {
+      key: key(t, 'comment_installing'), ticketId: t.ticketId, kind: 'comment_installing',
+      body: installingComment({ site: site(r), leaf: report.leaf!, report, skipped }).body, public: true,
+      status: STATE_STATUS.installing, ...tagChangeFor(STATE_TAGS.installing),
+    });
+  },
+  note_certificate_summary: async (deps, t, r) => {
+    await postOnce(deps, {
+      key: key(t, 'note_certificate_summary'), ticketId: t.ticketId, kind: 'note_certificate_summary',
+      body: certificateSummaryNote({ site: site(r), report: submission(t).report }).body, public: false,
+    });
+  },
+  enqueue_install: async (deps, t) => {
+    const effect = key(t, 'enqueue_install');
+    const now = deps.clock.now().getTime();
+    deps.store.transaction(() => {
+      if (deps.store.effects.isDone(effect)) return;
+      deps.store.jobs.enqueue(INSTALL_JOB, { ticketId: t.ticketId, transitionId: t.id }, now, { serialKey: `ticket:${t.ticketId}`, maxAttempts: 3 });
+      deps.store.effects.markDone(effect, t.ticketId, 'enqueue_install', now);
+    });
+    deps.notify();
+  },
+  note_certificate_ignored: async (deps, t) => {
+    await postOnce(deps, {
+      key: key(t, 'note_certificate_ignored'), ticketId: t.ticketId, kind: 'note_certificate_ignored',
+      body: certificateIgnoredNote({ state: t.to === 'installed' ? 'installed' : 'installing' }).body, public: false,
+    });
+  },
   note_command_ignored: async (deps, t) => {
     const tag = String(t.context.tag);
     await postOnce(deps, {
@@ -76,6 +116,16 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     deps.store.effects.markDone(key(t, 'remove_command_tag'), t.ticketId, 'remove_command_tag', deps.clock.now().getTime());
   },
 };
+
+/** The job that installs an accepted certificate (src/jobs/renewal/handle-install.ts). */
+export const INSTALL_JOB = 'install';
+
+/** The submission a bundle transition was decided on, as recorded in its context. */
+function submission(t: TransitionRecord): { report: BundleReport; skipped: SkippedFile[] } {
+  const { report, skipped } = t.context as { report?: BundleReport; skipped?: SkippedFile[] };
+  if (!report) throw new NonRetryableError(`transition ${t.id} carries no bundle report`);
+  return { report, skipped: skipped ?? [] };
+}
 
 /**
  * Performs a recorded transition's effects in order, then marks it done. Re-running it after a

@@ -20,7 +20,11 @@ export interface RenewalDeps {
     renewalPriority: TicketPriority;
     keyAlgorithm: KeyAlgorithm;
     keyEncryptionKey: Buffer;
+    /** EXTRA_CA_FILE's certificates: trust anchors in addition to Node's Mozilla store. */
+    trustedRootsPem: string[];
   };
+  /** AIA repair (AIA_FETCH=on): fetches a missing intermediate; absent ⇒ no network. */
+  fetchIssuer?: (url: string) => Promise<Buffer | null>;
   /** Wakes the worker after a job was enqueued by a handler. */
   notify: () => void;
 }
