@@ -1,0 +1,34 @@
+/**
+ * The part of Zendesk's webhooks API that `setup-zendesk` uses to connect an account
+ * (zendesk-webhooks-oas.thirdparty.yaml). Same error contract as the ZendeskApi port.
+ */
+
+export interface ZendeskWebhook {
+  id: string;
+  name: string;
+  endpoint: string;
+  http_method: string;
+  request_format: string;
+  status: 'active' | 'inactive';
+  subscriptions: string[];
+}
+
+export interface WebhookSpec {
+  name: string;
+  endpoint: string;
+  subscriptions: string[];
+  description?: string;
+}
+
+export interface ZendeskWebhookAdmin {
+  /** `GET /api/v2/webhooks?filter[name_contains]=` (every page). */
+  listWebhooks(nameContains?: string): Promise<ZendeskWebhook[]>;
+  /** `POST /api/v2/webhooks` (POST, JSON, active). */
+  createWebhook(spec: WebhookSpec): Promise<ZendeskWebhook>;
+  /** `PUT /api/v2/webhooks/{id}`: endpoint, subscriptions, active. */
+  updateWebhook(id: string, spec: WebhookSpec): Promise<void>;
+  /** `GET /api/v2/webhooks/{id}/signing_secret` */
+  getSigningSecret(id: string): Promise<string>;
+  /** `POST /api/v2/webhooks/{id}/signing_secret`: a new secret; the old one stops signing at once. */
+  resetSigningSecret(id: string): Promise<string>;
+}
