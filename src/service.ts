@@ -8,6 +8,7 @@ import { createAiaFetcher } from './adapters/aia/create-aia-fetcher.js';
 import type { Sandbox } from './sandbox/start-sandbox.js';
 import type { ZendeskApi } from './ports/zendesk.js';
 import { openStore, storeFile, type Store } from './adapters/store/open-store.js';
+import type { RetryPolicy } from './adapters/store/job-queue.js';
 import { createApp } from './http/create-app.js';
 import { operationsRouter } from './http/routes/operations.js';
 import { zendeskWebhookRouter } from './http/routes/zendesk-webhook.js';
@@ -41,6 +42,8 @@ export interface ServiceOptions {
   host?: string;
   /** Worker settings (tests shorten the lease). */
   worker?: { concurrency?: number; leaseMs?: number; pollMs?: number; start?: boolean };
+  /** Job retry backoff (tests shorten it). */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -55,7 +58,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   // Files named by the configuration are read first: a broken one stops start-up before anything opens.
   const trustedRootsPem = loadExtraCaFile(config.validation.extraCaFile);
   const kek = keyEncryptionKey(config, logger);
-  const store = openStore({ file: storeFile(config.dataDir) });
+  const store = openStore({ file: storeFile(config.dataDir), ...(options.retry ? { retry: options.retry } : {}) });
   const connection = await connectZendesk(config, { logger, metrics, clock, ...(options.host ? { sandboxHost: options.host } : {}) });
   const { zendesk, webhookSecrets, sandbox } = connection;
   metrics
