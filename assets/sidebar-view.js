@@ -1,0 +1,163 @@
+/**
+ * Renders certdesk's renewal view into the sidebar with DOM calls only (never innerHTML): every
+ * value comes from a ticket and may be hostile.
+ */
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key === 'className') node.className = value;
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function section(id, title, ...content) {
+  return el('section', { id, 'aria-labelledby': `${id}-title` }, el('h2', { id: `${id}-title` }, title), ...content);
+}
+
+function when(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return el('time', { datetime: iso }, d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+}
+
+function day(iso) {
+  return iso ? el('time', { datetime: iso }, iso.slice(0, 10)) : 'unknown';
+}
+
+function definitionList(rows) {
+  return el('dl', {}, rows.filter(Boolean).flatMap(([term, value, note]) => [el('dt', {}, term), el('dd', {}, value, note ? el('small', { className: 'note' }, note) : null)]));
+}
+
+function certificateSummary(c) {
+  return definitionList([
+    ['Subject', c.subject],
+    ['Issuer', c.issuer],
+    ['Names (SAN)', c.dnsNames.length ? c.dnsNames.join(', ') : 'none'],
+    ['Valid from', day(c.notBefore)],
+    ['Expires', day(c.notAfter)],
+    c.key ? ['Key', c.key] : null,
+    c.sha256 ? ['SHA-256', el('code', { className: 'wrap' }, c.sha256)] : null,
+  ]);
+}
+
+function renderActions(view, handlers) {
+  return section(
+    'actions',
+    'Actions',
+    el(
+      'div',
+      { className: 'actions' },
+      view.actions.map((a) =>
+        el(
+          'div',
+          { className: 'action' },
+          el('button', { type: 'button', id: `action-${a.action}`, 'data-action': a.action, disabled: !a.available || handlers.busy, 'aria-describedby': `action-${a.action}-why`, onclick: () => handlers.onAction(a) }, a.label),
+          el('small', { id: `action-${a.action}-why`, className: 'note' }, a.explanation),
+        ),
+      ),
+    ),
+    handlers.notice ? el('p', { id: 'action-notice', className: `notice notice--${handlers.notice.kind}`, role: 'status' }, handlers.notice.text) : null,
+  );
+}
+
+function renderCertificate(cert) {
+  if (!cert) return null;
+  const days = cert.daysLeft === null ? '' : cert.daysLeft < 0 ? ` Expired ${-cert.daysLeft} days ago.` : ` ${cert.daysLeft} days left.`;
+  return section(
+    'certificate',
+    'Certificate',
+    el('p', { className: `cert-status cert-status--${cert.status}` }, cert.statusText + days),
+    certificateSummary(cert.leaf),
+    cert.chain.length > 1
+      ? el('details', {}, el('summary', {}, `Chain (${cert.chain.length} certificates, leaf first)`), el('ol', { className: 'chain' }, cert.chain.map((c) => el('li', {}, el('strong', {}, c.subject), el('br'), `issued by ${c.issuer}, expires `, day(c.notAfter)))))
+      : null,
+  );
+}
+
+function renderValidation(validation) {
+  if (!validation) return null;
+  return section(
+    'findings',
+    'Last validation',
+    el('p', { className: validation.ok ? 'ok' : 'bad' }, validation.summary),
+    validation.findings.length
+      ? el('ul', { className: 'findings' }, validation.findings.map((f) => el('li', { className: `finding finding--${f.severity}` }, el('span', { className: 'badge' }, f.severity === 'error' ? 'Problem' : 'Note'), ' ', f.message, f.file ? el('small', { className: 'note' }, `File: ${f.file} · ${f.code}`) : el('small', { className: 'note' }, f.code))))
+      : null,
+  );
+}
+
+function renderCsr(csr, onCopy) {
+  if (!csr) return null;
+  const text = el('textarea', { id: 'csr-pem', readonly: true, rows: 6, spellcheck: 'false', 'aria-label': 'CSR (PEM)' }, csr.pem);
+  const download = el('a', { className: 'button', id: 'csr-download', download: csr.fileName, href: URL.createObjectURL(new Blob([csr.pem], { type: 'application/pkcs10' })) }, 'Download');
+  return section(
+    'csr',
+    'CSR',
+    definitionList([['Public key SHA-256', el('code', { id: 'csr-fingerprint', className: 'wrap' }, csr.publicKeyFingerprint)]]),
+    el('details', {}, el('summary', {}, csr.fileName), text),
+    el('div', { className: 'buttons' }, el('button', { type: 'button', id: 'csr-copy', onclick: () => onCopy(text) }, 'Copy'), download),
+  );
+}
+
+function renderRequest(view) {
+  if (!view.fields.length && !view.problems.length) return null;
+  return section(
+    'request',
+    'Request',
+    view.fields.length ? definitionList(view.fields.map((f) => [f.label, f.value, f.note])) : null,
+    view.problems.length ? el('ul', { className: 'problems' }, view.problems.map((p) => el('li', {}, el('strong', {}, `${p.label}: `), p.message))) : null,
+  );
+}
+
+function renderHistory(history) {
+  if (!history.length) return null;
+  return section(
+    'history',
+    'History',
+    el('ol', { className: 'timeline', reversed: true }, [...history].reverse().map((h) => el('li', { 'data-event': h.event }, when(h.at), el('span', { className: 'transition' }, `${h.from.replace(/_/g, ' ')} → ${h.to.replace(/_/g, ' ')}`), el('p', {}, h.description)))),
+  );
+}
+
+function renderInstallLog(lines) {
+  if (!lines) return null;
+  return section(
+    'install-log',
+    'Installer log',
+    lines.length ? el('pre', { className: 'log' }, lines.map((l) => `${l.at ? l.at.slice(0, 19).replace('T', ' ') + ' ' : ''}${l.level === 'info' ? '' : l.level.toUpperCase() + ' '}${l.message}\n`).join('')) : el('p', { className: 'muted' }, 'No output yet.'),
+  );
+}
+
+/** Renders the renewal into `root`. `handlers`: { onAction(action), onCopy(textarea), busy, notice }. */
+export function renderRenewal(root, view, handlers) {
+  root.replaceChildren(
+    el(
+      'header',
+      {},
+      el('h1', {}, view.site || `Ticket #${view.ticketId}`),
+      el('p', { id: 'state', className: `state state--${view.waitingOn}`, 'data-state': view.state }, el('strong', {}, view.stateLabel)),
+      el('p', { id: 'state-summary' }, view.stateSummary),
+    ),
+    renderActions(view, handlers),
+    renderCertificate(view.certificate),
+    renderValidation(view.validation),
+    renderCsr(view.csr, handlers.onCopy),
+    renderRequest(view),
+    renderHistory(view.history),
+    renderInstallLog(view.installLog),
+  );
+  root.setAttribute('aria-busy', 'false');
+}
+
+/** A one-paragraph message instead of a renewal (no renewal on this ticket, not configured, …). */
+export function renderMessage(root, text, kind) {
+  root.replaceChildren(el('p', { id: 'message', className: `message message--${kind || 'info'}` }, text));
+  root.setAttribute('aria-busy', 'false');
+}

@@ -1,0 +1,161 @@
+import type { RenewalState } from '../workflow/renewal-states.js';
+import { AGENT_ACTIONS, actionAvailability, type ActionAvailability } from './agent-actions.js';
+import { describeState } from './describe-state.js';
+import { describeTransition } from './describe-transition.js';
+import {
+  readAcceptedCertificate,
+  readInstallLog,
+  readValidationFacts,
+  type CertificateFacts,
+  type InstallLogLine,
+  type ValidationFacts,
+} from './read-stored-reports.js';
+
+/** What the view needs from a stored renewal (the store's RenewalRecord has all of it). */
+export interface RenewalFacts {
+  ticketId: number;
+  state: RenewalState;
+  site: string | null;
+  fields: Record<string, string>;
+  problems: { field: string; code: string; message: string }[];
+  csrPem: string | null;
+  csrSpkiSha256: string | null;
+  findings: unknown;
+  certificate: unknown;
+  /** Written by the install stage when it exists. */
+  installLog?: unknown;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TransitionFacts {
+  from: string;
+  to: string;
+  event: string;
+  effects: readonly string[];
+  createdAt: number;
+}
+
+/**
+ * The agent sidebar's view of one renewal (`GET /api/renewals/:ticketId`). It carries the CSR and
+ * the public key's fingerprint, never anything about the private key beyond that.
+ */
+export interface RenewalView {
+  ticketId: number;
+  state: RenewalState;
+  stateLabel: string;
+  stateSummary: string;
+  waitingOn: 'customer' | 'agent' | 'certdesk' | 'nobody';
+  site: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Changes on every write to the renewal: the sidebar polls until it moves. */
+  version: number;
+  history: { at: string; from: string; to: string; event: string; description: string }[];
+  fields: { field: string; label: string; value: string; note: string | null }[];
+  problems: { field: string; label: string; message: string }[];
+  csr: { pem: string; fileName: string; publicKeySha256: string; publicKeyFingerprint: string } | null;
+  validation: (ValidationFacts & { summary: string }) | null;
+  certificate: {
+    status: 'installed' | 'accepted' | 'submitted';
+    statusText: string;
+    leaf: CertificateFacts;
+    chain: CertificateFacts[];
+    daysLeft: number | null;
+  } | null;
+  installLog: InstallLogLine[] | null;
+  actions: ActionAvailability[];
+}
+
+const FIELD_LABELS: [field: string, label: string][] = [
+  ['siteUrl', 'Site'],
+  ['organization', 'Organization'],
+  ['organizationalUnit', 'Organizational unit'],
+  ['locality', 'Locality (city)'],
+  ['state', 'State or province'],
+  ['country', 'Country'],
+  ['email', 'Contact email'],
+];
+const OU_NOTE = 'Kept for the record only: publicly-trusted certificates may not carry an OU since 2022-09-01, so it is not in the CSR.';
+const DAY_MS = 86_400_000;
+
+/** "AB:CD:…" — the way browsers and openssl print a SHA-256 fingerprint. */
+export function colonHex(hex: string): string {
+  return (hex.toUpperCase().match(/../g) ?? []).join(':');
+}
+
+/** Builds the sidebar's view of a renewal. Pure: `now` is passed in. */
+export function buildRenewalView(renewal: RenewalFacts, transitions: readonly TransitionFacts[], now: Date): RenewalView {
+  const state = describeState(renewal.state);
+  const labelOf = (field: string) => FIELD_LABELS.find(([f]) => f === field)?.[1] ?? field;
+  const validation = readValidationFacts(renewal.findings);
+  return {
+    ticketId: renewal.ticketId,
+    state: renewal.state,
+    stateLabel: state.label,
+    stateSummary: state.summary,
+    waitingOn: state.waitingOn,
+    site: renewal.site,
+    createdAt: new Date(renewal.createdAt).toISOString(),
+    updatedAt: new Date(renewal.updatedAt).toISOString(),
+    version: renewal.version,
+    history: transitions.map((t) => ({ at: new Date(t.createdAt).toISOString(), from: t.from, to: t.to, event: t.event, description: describeTransition(t) })),
+    fields: FIELD_LABELS.filter(([f]) => typeof renewal.fields[f] === 'string' && renewal.fields[f] !== '').map(([field, label]) => ({
+      field,
+      label,
+      value: renewal.fields[field]!,
+      note: field === 'organizationalUnit' ? OU_NOTE : null,
+    })),
+    problems: renewal.problems.map((p) => ({ field: p.field, label: labelOf(p.field), message: p.message })),
+    csr:
+      renewal.csrPem && renewal.csrSpkiSha256
+        ? {
+            pem: renewal.csrPem,
+            fileName: `${renewal.site ?? `ticket-${renewal.ticketId}`}.csr`,
+            publicKeySha256: renewal.csrSpkiSha256,
+            publicKeyFingerprint: colonHex(renewal.csrSpkiSha256),
+          }
+        : null,
+    validation: validation ? { ...validation, summary: validationSummary(validation) } : null,
+    certificate: certificateView(renewal, validation, now),
+    installLog: renewal.installLog === undefined ? null : readInstallLog(renewal.installLog),
+    actions: AGENT_ACTIONS.map((a) => actionAvailability(a, renewal.state)),
+  };
+}
+
+function validationSummary(v: ValidationFacts): string {
+  const errors = v.findings.filter((f) => f.severity === 'error').length;
+  const warnings = v.findings.length - errors;
+  const w = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : '';
+  if (v.ok) return `The last certificate the customer sent passed validation${w}.`;
+  return `The last certificate the customer sent was rejected: ${errors} problem${errors === 1 ? '' : 's'} to fix${w}.`;
+}
+
+function certificateView(renewal: RenewalFacts, validation: ValidationFacts | null, now: Date): RenewalView['certificate'] {
+  const accepted = readAcceptedCertificate(renewal.certificate);
+  const daysLeft = (leaf: CertificateFacts) => {
+    const end = leaf.notAfter ? Date.parse(leaf.notAfter) : NaN;
+    return Number.isNaN(end) ? null : Math.floor((end - now.getTime()) / DAY_MS);
+  };
+  if (accepted) {
+    const installed = renewal.state === 'installed';
+    return {
+      status: installed ? 'installed' : 'accepted',
+      statusText: installed ? 'Installed and verified live.' : 'Accepted, not installed yet.',
+      leaf: accepted.leaf,
+      chain: accepted.chain,
+      daysLeft: daysLeft(accepted.leaf),
+    };
+  }
+  if (validation?.leaf) {
+    return {
+      status: 'submitted',
+      statusText: validation.ok ? 'Submitted by the customer.' : 'Submitted by the customer and rejected (see the findings).',
+      leaf: validation.leaf,
+      chain: validation.chain.length > 0 ? validation.chain : [validation.leaf],
+      daysLeft: daysLeft(validation.leaf),
+    };
+  }
+  return null;
+}
