@@ -1,0 +1,125 @@
+/**
+ * `npm run package-app [-- --out FILE] [--public-url URL]`: validates the ZAF app at the repository
+ * root with Zendesk's validator rules (src/core/agent-app/validate-app.ts; `zcli apps:validate` only
+ * runs on Zendesk's servers) and builds the zip Zendesk accepts — manifest.json at the zip root,
+ * assets/, translations/ (and requirements.json if there is one), leaving out tmp/ and what
+ * `.zcliignore` lists — into tmp/app-<timestamp>.zip or FILE.
+ *
+ * The app lives at the root of a repository that also holds certdesk itself, so only the app's own
+ * files are collected, not the whole directory as zcli would. `--public-url` (default: PUBLIC_URL)
+ * puts certdesk's host into the packaged manifest's domainWhitelist, which Zendesk's proxy requires
+ * before it substitutes the secure shared secret.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { zipSync, type Zippable } from 'fflate';
+import { validateApp, formatAppProblems } from '../src/core/agent-app/validate-app.js';
+import type { AppFiles, AppValidationReport } from '../src/core/agent-app/app-package.js';
+import { isIgnored, parseZcliIgnore } from '../src/core/agent-app/zcli-ignore.js';
+
+const APP_FILES = ['manifest.json', 'requirements.json'];
+const APP_DIRS = ['assets', 'translations'];
+/** A fixed time in the zip entries, so the same app gives the same bytes. */
+const ENTRY_TIME = new Date('2026-01-01T00:00:00Z');
+
+/** The app's files under `root`, minus tmp/ and the `.zcliignore` patterns. */
+export function collectAppFiles(root: string): Map<string, Uint8Array> {
+  const ignore = parseZcliIgnore(existsSync(join(root, '.zcliignore')) ? readFileSync(join(root, '.zcliignore'), 'utf8') : '');
+  const files = new Map<string, Uint8Array>();
+  const add = (path: string) => {
+    if (!isIgnored(path, ignore)) files.set(path, readFileSync(join(root, path)));
+  };
+  for (const f of APP_FILES) if (existsSync(join(root, f))) add(f);
+  for (const dir of APP_DIRS) {
+    if (!existsSync(join(root, dir))) continue;
+    const entries = readdirSync(join(root, dir), { recursive: true, withFileTypes: true });
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const rel = relative(root, join(e.parentPath, e.name)).split('\\').join('/');
+      add(rel);
+    }
+  }
+  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The files with certdesk's host added to the manifest's domainWhitelist. */
+export function withPublicUrl(files: AppFiles, publicUrl: string): Map<string, Uint8Array> {
+  let host: string;
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');
+    host = url.host;
+  } catch {
+    throw new Error(`--public-url must be certdesk's public URL such as https://certdesk.example.com, not ${JSON.stringify(publicUrl)}`);
+  }
+  const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as { domainWhitelist?: string[] };
+  manifest.domainWhitelist = [...new Set([...(manifest.domainWhitelist ?? []), host])];
+  return new Map([...files, ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n')]]);
+}
+
+export function zipApp(files: AppFiles): Uint8Array {
+  const entries: Zippable = {};
+  for (const [path, bytes] of files) entries[path] = [bytes, { mtime: ENTRY_TIME }];
+  return zipSync(entries, { level: 9 });
+}
+
+function timestamp(now: Date): string {
+  return now.toISOString().replace(/\D/g, '').slice(0, 14);
+}
+
+export interface PackageResult {
+  /** The zip written, or null when validation failed. */
+  file: string | null;
+  report: AppValidationReport;
+  entries: string[];
+}
+
+/** Validates, then zips. Nothing is written when the app has an error. */
+export function packageApp(options: { root: string; out?: string; publicUrl?: string; now?: Date }): PackageResult {
+  let files = collectAppFiles(options.root);
+  if (options.publicUrl) files = withPublicUrl(files, options.publicUrl);
+  const report = validateApp(files);
+  const entries = [...files.keys()];
+  if (!report.ok) return { file: null, report, entries };
+  const file = resolve(options.root, options.out ?? join('tmp', `app-${timestamp(options.now ?? new Date())}.zip`));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, zipApp(files));
+  return { file, report, entries };
+}
+
+function main(argv: string[]): number {
+  let out: string | undefined;
+  let publicUrl = process.env.PUBLIC_URL || undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if ((arg === '--out' || arg === '--public-url') && argv[i + 1] === undefined) {
+      process.stderr.write(`${arg} needs a value\n`);
+      return 2;
+    }
+    if (arg === '--out') out = argv[++i];
+    else if (arg === '--public-url') publicUrl = argv[++i];
+    else {
+      process.stderr.write(`usage: npm run package-app -- [--out FILE] [--public-url https://certdesk.example.com]\nunknown argument: ${arg}\n`);
+      return 2;
+    }
+  }
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  let result: PackageResult;
+  try {
+    result = packageApp({ root, ...(out ? { out } : {}), ...(publicUrl ? { publicUrl } : {}) });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  if (result.report.problems.length > 0) process.stderr.write(formatAppProblems(result.report) + '\n');
+  if (!result.file) {
+    process.stderr.write('the app is not valid: nothing was packaged\n');
+    return 1;
+  }
+  process.stdout.write(`${result.file}\n`);
+  process.stderr.write(`packaged ${result.entries.length} files: ${result.entries.join(', ')}\n`);
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) process.exitCode = main(process.argv.slice(2));
