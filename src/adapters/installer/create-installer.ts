@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { Config } from '../../config/config.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Installer } from '../../ports/installer.js';
+import { createCommandInstaller } from './command-installer.js';
+import { createNginxInstaller } from './nginx-installer.js';
+import type { TlsFront } from './tls-front.js';
+
+export interface InstallerDeps {
+  dataDir: string;
+  /** EXTRA_CA_FILE contents (PEM texts): anchors trusted besides Node's root store when verifying. */
+  trustedCasPem: readonly string[];
+  logger: Logger;
+  /** The started TLS front (`startTlsFront`); required when `INSTALLER=tls-front`, ignored otherwise. */
+  tlsFront?: TlsFront | null;
+}
+
+/**
+ * The installer `INSTALLER` names, from the validated configuration. `tls-front` needs its server
+ * running first (it listens on TLS_FRONT_PORT and must be closed on shutdown), so the caller
+ * starts it with `startTlsFront` and passes it in:
+ *
+ *     const tlsFront = config.install.installer === 'tls-front'
+ *       ? await startTlsFront({ port: config.install.tlsFrontPort, host, dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem, verifyAddress: config.install.verifyAddr })
+ *       : null;
+ *     const installer = createInstaller(config.install, { dataDir: config.dataDir, trustedCasPem, logger, tlsFront });
+ */
+export function createInstaller(settings: Config['install'], deps: InstallerDeps): Installer {
+  const common = { trustedCasPem: deps.trustedCasPem, logger: deps.logger };
+  switch (settings.installer) {
+    case 'tls-front':
+      if (!deps.tlsFront) throw new TypeError('INSTALLER=tls-front: start the TLS front (startTlsFront) and pass it as deps.tlsFront');
+      return deps.tlsFront.installer;
+    case 'nginx':
+      return createNginxInstaller({
+        ...common,
+        certDir: required(settings.nginxCertDir, 'NGINX_CERT_DIR'),
+        testCommand: settings.nginxTestCmd,
+        reloadCommand: required(settings.nginxReloadCmd, 'NGINX_RELOAD_CMD'),
+        verifyAddress: required(settings.verifyAddr, 'INSTALL_VERIFY_ADDR'),
+      });
+    case 'command':
+      return createCommandInstaller({
+        ...common,
+        command: required(settings.installCommand, 'INSTALL_COMMAND'),
+        verifyAddress: required(settings.verifyAddr, 'INSTALL_VERIFY_ADDR'),
+        stateDir: join(deps.dataDir, 'installer', 'command'),
+      });
+  }
+}
+
+// loadConfig refuses these combinations, so reaching here without the value is a bug.
+function required(value: string | null, name: string): string {
+  if (value === null) throw new TypeError(`${name} is required by this installer`);
+  return value;
+}

@@ -1,0 +1,15 @@
+/** Runs the operations on one site one at a time, in call order; different sites run concurrently. */
+export class SiteLock {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(site: string, operation: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(site) ?? Promise.resolve();
+    const result = previous.then(operation, operation);
+    const tail = result.catch(() => undefined);
+    this.tails.set(site, tail);
+    void tail.then(() => {
+      if (this.tails.get(site) === tail) this.tails.delete(site);
+    });
+    return result;
+  }
+}

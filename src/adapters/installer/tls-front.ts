@@ -1,0 +1,158 @@
+import { createServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import type { Logger } from '../../lib/logger.js';
+import type { Installer, InstallRequest } from '../../ports/installer.js';
+import { formatAddress } from './parse-address.js';
+import { PairStore } from './pair-store.js';
+import { runInstallAttempt } from './run-install-attempt.js';
+import { SiteLock } from './site-lock.js';
+import { createLiveVerifier } from './verify-live.js';
+
+export interface TlsFrontOptions {
+  /** TLS_FRONT_PORT; 0 picks a free port. */
+  port: number;
+  /** Listen address. Default 0.0.0.0. */
+  host?: string;
+  /** Where installed pairs are kept (e.g. `<DATA_DIR>/tls-front`), one PairStore directory per site. */
+  dir: string;
+  logger: Logger;
+  /** EXTRA_CA_FILE contents: anchors trusted besides Node's root store when verifying. */
+  trustedCasPem?: readonly string[];
+  /** Where installs are checked (INSTALL_VERIFY_ADDR when the front sits behind something). Default: this server. */
+  verifyAddress?: string | null;
+  /** How long an install waits for the new certificate to show. Default 5 s. */
+  verifyWaitMs?: number;
+  /** One handshake. Default 5 s. */
+  handshakeTimeoutMs?: number;
+}
+
+export interface TlsFront {
+  port: number;
+  /** `host:port` where this machine reaches the server (a wildcard listen address becomes 127.0.0.1). */
+  address: string;
+  installer: Installer;
+  /** Sites whose certificate is being served. */
+  sites(): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The `tls-front` installer: certdesk's own HTTPS server, serving each installed site's
+ * certificate by SNI (one SecureContext per site, swapped in place — no restart). A handshake for
+ * a name it has no certificate for (or without SNI) fails with a `handshake_failure` alert: it
+ * never answers with some other site's certificate. A request that gets through is answered with a
+ * one-line text page naming the site.
+ *
+ * One attempt: load the new pair in memory → verify live → only then persist it (PairStore under
+ * `dir`, atomic; the previous pair kept). A crash before persisting therefore restarts with the
+ * old certificate; on failure the previous context is put back, and the disk is switched back if it
+ * had changed. At start every persisted site is loaded, so a restart serves the same certificates.
+ */
+export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront> {
+  const { logger } = options;
+  const store = new PairStore(options.dir);
+  const contexts = new Map<string, SecureContext>();
+  for (const site of await store.sites()) {
+    try {
+      await store.prepare(site);
+      const pair = await store.current(site);
+      if (pair) contexts.set(site, createSecureContext({ cert: pair.fullchainPem, key: pair.privateKeyPem }));
+    } catch (error) {
+      logger.warn({ site, err: (error as Error).message }, 'tls-front: the saved certificate of this site cannot be loaded; it is not served');
+    }
+  }
+
+  const server = createServer(
+    { SNICallback: (name, done) => done(null, contexts.get(name.toLowerCase())) },
+    (req, res) => {
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.end(`certdesk TLS front: serving ${String((req.socket as TLSSocket).servername)}\n`);
+    },
+  );
+  server.on('tlsClientError', (error) => logger.debug({ err: error.message }, 'tls-front: handshake failed'));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as AddressInfo;
+  const wildcard = bound.address === '0.0.0.0' || bound.address === '::';
+  const address = formatAddress({ host: wildcard ? '127.0.0.1' : bound.address, port: bound.port });
+  const verifier = createLiveVerifier({
+    address: options.verifyAddress ?? address,
+    ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
+    ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
+  });
+  logger.info({ address, sites: contexts.size }, 'tls-front listening');
+
+  const lock = new SiteLock();
+  const install = (request: InstallRequest) => {
+    const { site } = request;
+    const pair = { fullchainPem: request.fullchainPem, privateKeyPem: request.privateKeyPem };
+    const inMemoryBefore = contexts.get(site);
+    let onDiskBefore: string | null = null;
+    return runInstallAttempt({
+      kind: 'tls-front',
+      request,
+      verifier,
+      verifyWaitMs: options.verifyWaitMs ?? 5000,
+      logger,
+      steps: {
+        async apply(log) {
+          onDiskBefore = (await store.current(site).catch(() => null))?.id ?? null;
+          let context: SecureContext;
+          try {
+            context = createSecureContext({ cert: pair.fullchainPem, key: pair.privateKeyPem });
+          } catch (error) {
+            return `the TLS front cannot load this certificate and key (${(error as Error).message})`;
+          }
+          contexts.set(site, context);
+          log.add('The TLS front serves the new certificate (in memory; nothing is saved until it is verified).');
+          return null;
+        },
+        async commit(log) {
+          const put = await store.put(site, pair);
+          log.add(`Saved the pair in ${store.paths(site).dir} (the key with mode 0600)${put.previous ? '; the previous pair is kept' : ''}.`);
+          return null;
+        },
+        async restore(log) {
+          if (inMemoryBefore) contexts.set(site, inMemoryBefore);
+          else contexts.delete(site);
+          if (((await store.current(site).catch(() => null))?.id ?? null) !== onDiskBefore) await store.revert(site);
+          log.add(inMemoryBefore ? 'The TLS front serves the previous certificate again.' : `The TLS front no longer serves ${site}: it had no certificate for it before.`);
+          return true;
+        },
+        cleanup: () => store.prune(site),
+      },
+    });
+  };
+
+  const installer: Installer = {
+    kind: 'tls-front',
+    install: (request) => lock.run(request.site, () => install(request)),
+    async current(site) {
+      const served = await verifier.served(site);
+      return served.ok ? served.certificate : null;
+    },
+  };
+
+  return {
+    port: bound.port,
+    address,
+    installer,
+    sites: () => [...contexts.keys()].sort(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * What the installer tests share: a test CA (made at run time by test/helpers/pki.ts) issuing
+ * certificates valid *now* (the pki defaults are anchored at a fixed past date), install requests
+ * built from them, an independent handshake to see what a server serves, and a key scan.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, createPrivateKey } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { createIntermediate, createLeaf, createRoot, type CertificateOptions, type TestCertificate } from '../../helpers/pki.js';
+import type { InstallRequest } from '../../../src/ports/installer.js';
+
+const DAY = 86_400_000;
+
+export interface IssuedPair {
+  cert: TestCertificate;
+  fullchainPem: string;
+  privateKeyPem: string;
+  leafSha256: string;
+}
+
+export interface TestCa {
+  root: TestCertificate;
+  intermediate: TestCertificate;
+  /** The root as EXTRA_CA_FILE would hold it. */
+  trustedCasPem: string[];
+  /** A leaf for `site`, valid from yesterday for 30 days, with its intermediate in the chain. */
+  issue(site: string, options?: CertificateOptions & { chain?: 'full' | 'leaf-only' }): IssuedPair;
+}
+
+export function createTestCa(name = 'Installer Test'): TestCa {
+  const root = createRoot(`${name} Root`);
+  const intermediate = createIntermediate(root, `${name} Intermediate`);
+  return {
+    root,
+    intermediate,
+    trustedCasPem: [root.pem],
+    issue(site, options = {}) {
+      const cert = createLeaf(intermediate, [site], { notBefore: new Date(Date.now() - DAY), validityDays: 30, ...options });
+      return {
+        cert,
+        fullchainPem: options.chain === 'leaf-only' ? cert.pem : cert.pem + intermediate.pem,
+        privateKeyPem: cert.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        leafSha256: cert.sha256,
+      };
+    },
+  };
+}
+
+export function installRequest(site: string, pair: IssuedPair, ticketId = 42): InstallRequest {
+  return { ticketId, site, fullchainPem: pair.fullchainPem, privateKeyPem: pair.privateKeyPem, leafSha256: pair.leafSha256 };
+}
+
+/** SHA-256 of the leaf served at `address` for `site`, or the error code when there is none (independent of the code under test). */
+export function servedSha256(address: string, site: string): Promise<string> {
+  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host, port, servername: site, rejectUnauthorized: false }, () => {
+      const leaf = socket.getPeerX509Certificate();
+      socket.destroy();
+      resolve(leaf ? createHash('sha256').update(leaf.raw).digest('hex') : 'no certificate');
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(`error: ${error.code ?? error.message}`));
+  });
+}
+
+// test/helpers/scan-for-keys.ts exports PKCS#1, which only RSA keys have; these leaves use EC keys.
+const PEM_KEY_HEADER = new RegExp(['-----BEGIN ', '(?:[A-Z0-9]+ )*', 'PRIVATE KEY-----'].join(''));
+
+/**
+ * Where any of the pairs' private keys appears in the given texts: as a PEM header, as any base64
+ * line of its PEM body, as its PKCS#8 DER or as a stretch of that DER's base64.
+ */
+export function keyLeaks(pairs: IssuedPair[], texts: Record<string, string>): string[] {
+  const needles: { what: string; bytes: Buffer }[] = [];
+  for (const pair of pairs) {
+    const der = createPrivateKey(pair.privateKeyPem).export({ type: 'pkcs8', format: 'der' });
+    needles.push({ what: 'PKCS#8 DER', bytes: der }, { what: 'base64 DER', bytes: Buffer.from(der.toString('base64').slice(8, 48)) });
+    for (const line of pair.privateKeyPem.split('\n')) {
+      if (line.length >= 16 && !line.startsWith('-----')) needles.push({ what: 'PEM body line', bytes: Buffer.from(line) });
+    }
+  }
+  const found: string[] = [];
+  for (const [where, text] of Object.entries(texts)) {
+    const haystack = Buffer.from(text);
+    for (const n of needles) if (haystack.includes(n.bytes)) found.push(`${where}: ${n.what}`);
+    if (PEM_KEY_HEADER.test(text)) found.push(`${where}: a PEM private-key header`);
+  }
+  return found;
+}
+
+/** Proves keyLeaks would notice: a pair's key hidden in a JSON log line is found. */
+export function keyLeaksSelfCheck(pair: IssuedPair): string[] {
+  const body = pair.privateKeyPem.split('\n').filter((l) => !l.startsWith('-----')).join('\n');
+  return keyLeaks([pair], { line: JSON.stringify({ msg: 'x', output: body }) });
+}
+
+export function temporaryDirectory(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `certdesk-${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
