@@ -60,12 +60,15 @@ export function createNginxInstaller(options: NginxInstallerOptions): Installer 
       privkeyPath: paths.privkey,
       ticketId: request.ticketId,
     });
+    // Until a reload has been attempted nginx still runs with the old files loaded, and putting
+    // them back is the whole rollback; after one, nginx must be told again.
+    let reloadAttempted = false;
     const testAndReload = async (log: InstallLog, signal?: AbortSignal): Promise<string | null> => {
       const step = { env, timeoutMs, ...(signal ? { signal } : {}) };
-      return (
-        (await runStepCommand({ name: 'NGINX_TEST_CMD', command: options.testCommand, ...step }, log)) ??
-        (await runStepCommand({ name: 'NGINX_RELOAD_CMD', command: options.reloadCommand, ...step }, log))
-      );
+      const testFailure = await runStepCommand({ name: 'NGINX_TEST_CMD', command: options.testCommand, ...step }, log);
+      if (testFailure) return testFailure;
+      reloadAttempted = true;
+      return runStepCommand({ name: 'NGINX_RELOAD_CMD', command: options.reloadCommand, ...step }, log);
     };
     return runInstallAttempt({
       kind: 'nginx',
@@ -84,6 +87,10 @@ export function createNginxInstaller(options: NginxInstallerOptions): Installer 
         async restore(log) {
           const now = await store.revert(request.site);
           log.add(now ? `Switched ${paths.dir} back to the previous pair.` : `Removed the new pair from ${paths.dir}: there was none before.`);
+          if (!reloadAttempted) {
+            log.add('nginx was not reloaded with the new pair, so it still has the previous one loaded.');
+            return true;
+          }
           return (await testAndReload(log)) === null;
         },
         cleanup: () => store.prune(request.site),

@@ -90,7 +90,7 @@ export async function runInstallAttempt(options: AttemptOptions): Promise<Instal
     log.warn(`The install failed: ${error}.`);
   }
 
-  log.warn(`Rolling back to the state before this attempt because ${error}.`);
+  log.warn('Rolling back to the state before this attempt.');
   let rolledBack = false;
   try {
     rolledBack = await steps.restore(log, { previousSha256 });

@@ -25,6 +25,8 @@ export async function runStepCommand(step: StepCommand, log: InstallLog): Promis
   const outcome = describeOutcome(run, step.timeoutMs);
   const output = outputText(run);
   log.warn(`${step.name} ${outcome}${output ? `; its output: ${output}` : ' with no output'}.`);
-  const reason = firstLine(run);
+  const line = firstLine(run);
+  // Scrubbed on its own: a PEM header cut from its block would otherwise swallow the rest of the sentence.
+  const reason = line === null ? null : log.scrub(line);
   return `${step.name} ${outcome}${reason ? ` (${reason})` : ''}`;
 }
