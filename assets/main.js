@@ -43,11 +43,17 @@ function settled(action, before, now) {
   return now.state !== before.state;
 }
 
+function doneText(action, now) {
+  if (!now) return 'Done.';
+  if (action === 'regenerate_csr') return 'Done: a new key pair and CSR were issued and sent to the customer.';
+  return `Done: the renewal is now ${now.stateLabel.toLowerCase()}.`;
+}
+
 async function onAction(availability) {
   if (busy || !view) return;
   const before = view;
   busy = true;
-  notice = { kind: 'info', text: `Asking certdesk to ${availability.label.toLowerCase()}…` };
+  notice = { kind: 'info', text: `${availability.label}: asking certdesk…` };
   render();
   try {
     const answer = await api.requestAction(ticketId, availability.action);
@@ -57,7 +63,7 @@ async function onAction(availability) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const now = await load();
       if (settled(availability.action, before, now)) {
-        notice = { kind: 'ok', text: `Done: ${availability.label.toLowerCase()}.` };
+        notice = { kind: 'ok', text: doneText(availability.action, now) };
         busy = false;
         render();
         return;

@@ -137,7 +137,7 @@ function renderInstallLog(lines) {
 
 /** Renders the renewal into `root`. `handlers`: { onAction(action), onCopy(textarea), busy, notice }. */
 export function renderRenewal(root, view, handlers) {
-  root.replaceChildren(
+  const parts = [
     el(
       'header',
       {},
@@ -152,7 +152,9 @@ export function renderRenewal(root, view, handlers) {
     renderRequest(view),
     renderHistory(view.history),
     renderInstallLog(view.installLog),
-  );
+  ];
+  // replaceChildren would print a null section as the text "null".
+  root.replaceChildren(...parts.filter(Boolean));
   root.setAttribute('aria-busy', 'false');
 }
 
