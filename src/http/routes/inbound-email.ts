@@ -1,0 +1,74 @@
+import express, { type Router } from 'express';
+import { HttpError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Clock } from '../../lib/clock.js';
+import type { MetricsRegistry } from '../../lib/metrics.js';
+import type { Store } from '../../adapters/store/open-store.js';
+import { verifyInboundEmailSignature } from '../../core/mail/inbound-signature.js';
+import { acceptInboundMessage, StoreUnavailableError } from '../../jobs/mail/accept-inbound-message.js';
+
+/** Default largest message accepted: 25 MB, what common mail services accept (attachments included). */
+export const INBOUND_EMAIL_MAX_BYTES = 25 * 1024 * 1024;
+const STORE_RETRY_AFTER_SECONDS = '5';
+
+export interface InboundEmailRouterOptions {
+  /** INBOUND_EMAIL_SECRET (current first; a previous one may follow during rotation). */
+  secrets: () => string[];
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics?: MetricsRegistry;
+  /** Largest raw message accepted, in bytes (default 25 MB). */
+  maxBytes?: number;
+  /** Called after a job was committed (wakes the in-process worker). */
+  onEnqueued: () => void;
+}
+
+/**
+ * `POST /inbound/email`: a raw RFC 5322 message as the body (any content type; `message/rfc822`
+ * is the documented one). A fixed pipeline: size (413; compressed bodies 415) → signature
+ * `X-Certdesk-Signature: sha256=<hex HMAC-SHA256 of the raw bytes>` (401) → header block and
+ * From address (422, with the reason) → Message-ID recorded and job enqueued in one transaction
+ * (503 + Retry-After when the store is unavailable) → 202 accepted, or 200 for a duplicate
+ * Message-ID (nothing more is done). No Zendesk call happens inside the request.
+ */
+export function inboundEmailRouter(options: InboundEmailRouterOptions): Router {
+  const { store, clock, logger } = options;
+  const deliveries = options.metrics?.counter('certdesk_inbound_emails_total', 'Inbound e-mails over HTTP by outcome.');
+  const router = express.Router();
+
+  router.post(
+    '/inbound/email',
+    (_req, res, next) => {
+      res.on('finish', () => deliveries?.inc({ outcome: (res.locals.outcome as string | undefined) ?? `http_${res.statusCode}` }));
+      next();
+    },
+    // The signature covers the bytes as sent: never inflate or decode them.
+    express.raw({ type: () => true, limit: options.maxBytes ?? INBOUND_EMAIL_MAX_BYTES, inflate: false }),
+    (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+      const secrets = options.secrets().filter(Boolean);
+      if (secrets.length === 0) throw new HttpError(503, 'inbound e-mail is not configured: set INBOUND_EMAIL_SECRET');
+      if (!verifyInboundEmailSignature({ secrets, raw, signature: req.get('x-certdesk-signature') })) {
+        throw new HttpError(401, 'missing or wrong X-Certdesk-Signature (expected sha256=<hex HMAC-SHA256 of the body with INBOUND_EMAIL_SECRET>)');
+      }
+      let result;
+      try {
+        result = acceptInboundMessage(store, raw, 'http', clock.now().getTime());
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) throw new HttpError(503, `${error.message}; please retry`, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
+        throw error;
+      }
+      if (result.status === 'rejected') throw new HttpError(422, `not an e-mail certdesk can accept: ${result.reason}`);
+      res.locals.outcome = result.status;
+      if (result.status === 'accepted') {
+        logger.info({ messageId: result.messageId, jobId: result.jobId, bytes: raw.length }, 'inbound e-mail accepted');
+        options.onEnqueued();
+        res.status(202).json({ status: 'accepted', messageId: result.messageId });
+        return;
+      }
+      res.status(200).json({ status: 'duplicate', messageId: result.messageId });
+    },
+  );
+  return router;
+}

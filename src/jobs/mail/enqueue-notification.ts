@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../adapters/store/open-store.js';
+import type { Notification } from '../../core/mail/notification.js';
+
+export const SEND_MAIL_JOB = 'send-mail';
+
+/** The payload of a `send-mail` job. */
+export interface SendMailPayload {
+  notification: Notification;
+  /** Makes the Message-ID (`<certdesk.<token>@<MAIL_FROM domain>>`): the same on every retry. */
+  token: string;
+  /** ISO 8601 time of the event (dates and guidance in the message are as of then). */
+  at: string;
+}
+
+/**
+ * Enqueues one notification e-mail. Call it inside the workflow's own `store.transaction`, next to
+ * the state change it reports, so the mail is sent if and only if the change is committed:
+ *
+ *   store.transaction(() => {
+ *     store.renewals.update(ticketId, { state: 'installed' }, now);
+ *     enqueueNotification(store, { kind: 'installed', ticketId, site, to, notAfter, sha256 }, now);
+ *   });
+ *
+ * Mail about one ticket goes out in order (serialised per ticket) and threads under the previous
+ * one. Sending is retried on SMTP failures and never touches the renewal. Returns the job id.
+ */
+export function enqueueNotification(store: Store, notification: Notification, now: number): number {
+  const payload: SendMailPayload = { notification, token: randomUUID(), at: new Date(now).toISOString() };
+  const serialKey = notification.ticketId === null ? undefined : `mail:ticket:${notification.ticketId}`;
+  return store.jobs.enqueue(SEND_MAIL_JOB, payload, now, { ...(serialKey ? { serialKey } : {}), maxAttempts: 10 });
+}

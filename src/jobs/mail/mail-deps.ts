@@ -1,0 +1,46 @@
+import type { Config } from '../../config/config.js';
+import type { Store } from '../../adapters/store/open-store.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Mailer } from '../../ports/mailer.js';
+import type { TicketPriority, ZendeskApi, ZendeskUser } from '../../ports/zendesk.js';
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../../core/mail/select-attachments.js';
+import { zendeskTicketLinks, type TicketLinks } from '../../core/mail/notification.js';
+
+export interface MailSettings {
+  /** MAIL_FROM; null ⇒ outgoing mail is off (notifications are recorded as skipped). */
+  from: string | null;
+  /** OPS_EMAIL: where install failures go. */
+  opsEmail: string | null;
+  links: TicketLinks;
+  /** Priority of tickets opened from e-mail (RENEWAL_PRIORITY: "low"). */
+  newTicketPriority: TicketPriority;
+  attachmentLimits: AttachmentLimits;
+}
+
+/** Everything the mail job handlers work with; wired once in src/service.ts. */
+export interface MailDeps {
+  zendesk: ZendeskApi;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** certdesk's own Zendesk user (memoised): the author of internal notes. */
+  apiUser: () => Promise<ZendeskUser>;
+  /** null when SMTP_URL is not set. */
+  mailer: Mailer | null;
+  settings: MailSettings;
+}
+
+/**
+ * The mail settings from the configuration. `zendeskUrl` is where ticket links point: the
+ * account's URL, or the sandbox's in sandbox mode (known only once it runs).
+ */
+export function mailSettingsFromConfig(config: Config, zendeskUrl: string | null): MailSettings {
+  return {
+    from: config.mail.from,
+    opsEmail: config.mail.opsEmail,
+    links: zendeskTicketLinks(zendeskUrl ?? config.zendesk.url, { sandbox: config.sandbox }),
+    newTicketPriority: config.zendesk.renewalPriority,
+    attachmentLimits: DEFAULT_ATTACHMENT_LIMITS,
+  };
+}
