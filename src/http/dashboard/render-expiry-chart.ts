@@ -9,6 +9,9 @@ const COLOURS: Record<Urgency, string> = {
   later: '#038153',
   unknown: '#68737d',
 };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** "27 Dec" from "2026-12-27". */
+const shortDate = (iso: string) => `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1]}`;
 const LABEL_WIDTH = 230;
 const PLOT_WIDTH = 520;
 const RIGHT_PAD = 150;
@@ -34,7 +37,7 @@ export function renderExpiryChart(view: DashboardView): string {
     .map(
       (t) =>
         `<g class="tick"><line x1="${x(t.day)}" y1="${TOP - 6}" x2="${x(t.day)}" y2="${height - 12}" stroke="#d8dcde"/>` +
-        `<text x="${x(t.day)}" y="${TOP - 12}" text-anchor="middle" font-size="11" fill="#49545c">${t.day === 0 ? 'today' : h(t.date.slice(5))}</text></g>`,
+        `<text x="${x(t.day)}" y="${TOP - 12}" text-anchor="middle" font-size="11" fill="#49545c">${t.day === 0 ? 'today' : h(shortDate(t.date))}</text></g>`,
     )
     .join('');
   const threshold = `<line x1="${x(30)}" y1="${TOP - 6}" x2="${x(30)}" y2="${height - 12}" stroke="#cc3340" stroke-dasharray="4 3"/>`;
