@@ -56,6 +56,8 @@ export function createCommandInstaller(options: CommandInstallerOptions): Instal
     address: options.verifyAddress,
     ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
     ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
+    // A reloading server answers from old and new processes side by side for a moment.
+    confirmations: 3,
   });
   const lock = new SiteLock();
   const timeoutMs = options.timeoutMs ?? 120_000;

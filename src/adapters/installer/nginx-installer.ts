@@ -48,6 +48,8 @@ export function createNginxInstaller(options: NginxInstallerOptions): Installer 
     address: options.verifyAddress,
     ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
     ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
+    // A reloading server answers from old and new processes side by side for a moment.
+    confirmations: 3,
   });
   const lock = new SiteLock();
   const timeoutMs = options.commandTimeoutMs ?? 60_000;

@@ -10,6 +10,12 @@ export interface LiveVerifierOptions {
   trustedCasPem?: readonly string[];
   /** One handshake. Default 5 s. */
   timeoutMs?: number;
+  /**
+   * Handshakes in a row that must show the expected leaf before it counts as served. A reloading
+   * nginx answers from old and new workers side by side for a moment, so one good handshake can
+   * be followed by an old one. Default 1.
+   */
+  confirmations?: number;
 }
 
 export interface Expected {
@@ -44,6 +50,7 @@ export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
   const address = parseAddress(options.address);
   const where = formatAddress(address);
   const timeoutMs = options.timeoutMs ?? 5000;
+  const confirmations = Math.max(1, options.confirmations ?? 1);
   const secureContext = tls.createSecureContext({ ca: [...tls.rootCertificates, ...(options.trustedCasPem ?? [])] });
   const once = (site: string, signal?: AbortSignal) => handshake({ address, servername: site, secureContext, timeoutMs, ...(signal ? { signal } : {}) });
 
@@ -57,11 +64,17 @@ export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
     async verify(site, expected, { waitMs = 0, signal } = {}) {
       const deadline = Date.now() + waitMs;
       let pause = 50;
+      let inARow = 0;
       for (let attempts = 1; ; attempts++) {
         const result = await once(site, signal);
         const servedSha256 = 'error' in result ? null : result.sha256;
         const error = 'error' in result ? result.error : judgeServed(result, site, expected);
-        if (error === null) return { ok: true, servedSha256: servedSha256!, attempts };
+        if (error === null) {
+          if (++inARow >= confirmations) return { ok: true, servedSha256: servedSha256!, attempts };
+          await new Promise((r) => setTimeout(r, 50));
+          continue;
+        }
+        inARow = 0;
         const final = servedSha256 === expected.sha256 || signal?.aborted || Date.now() + pause > deadline;
         if (final) return { ok: false, error, servedSha256, attempts };
         await new Promise((r) => setTimeout(r, pause));

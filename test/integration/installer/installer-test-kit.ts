@@ -65,6 +65,20 @@ export function servedSha256(address: string, site: string): Promise<string> {
   });
 }
 
+/**
+ * What `servedSha256` gives once it gives `expected` (or the last answer after 10 s of trying):
+ * right after `nginx -s reload`, old and new workers answer side by side for a moment.
+ */
+export async function eventuallyServed(address: string, site: string, expected: string): Promise<string> {
+  let seen = '';
+  for (let i = 0; i < 200; i++) {
+    seen = await servedSha256(address, site);
+    if (seen === expected) return seen;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return seen;
+}
+
 // test/helpers/scan-for-keys.ts exports PKCS#1, which only RSA keys have; these leaves use EC keys.
 const PEM_KEY_HEADER = new RegExp(['-----BEGIN ', '(?:[A-Z0-9]+ )*', 'PRIVATE KEY-----'].join(''));
 

@@ -6,7 +6,7 @@ import { createNginxInstaller, type NginxInstallerOptions } from '../../../src/a
 import type { InstallResult } from '../../../src/ports/installer.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { startNginx, type TestNginx } from '../../helpers/nginx.js';
-import { createTestCa, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import { createTestCa, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
 
 const SITES = ['my.alpha.test', 'my.beta.test', 'my.gamma.test', 'my.delta.test', 'my.epsilon.test', 'my.zeta.test'];
 const ca = createTestCa('Nginx');
@@ -78,7 +78,7 @@ describe('the nginx installer against a real nginx', () => {
     const fresh = issue(site);
     const result = await install(site, fresh);
     expect(result).toMatchObject({ ok: true, servedSha256: fresh.leafSha256, previousSha256: old[site]!.leafSha256 });
-    expect(await servedSha256(nginx.address, site)).toBe(fresh.leafSha256);
+    expect(await eventuallyServed(nginx.address, site, fresh.leafSha256)).toBe(fresh.leafSha256);
     expect(installedFullchain(site)).toBe(fresh.fullchainPem);
     expect(statSync(join(certDir, site, 'privkey.pem')).mode & 0o777).toBe(0o600);
     expect(lstatSync(join(certDir, site, 'privkey.pem')).isSymbolicLink()).toBe(true);
@@ -91,7 +91,7 @@ describe('the nginx installer against a real nginx', () => {
     const newer = issue(site);
     expect(await install(site, newer)).toMatchObject({ ok: true, servedSha256: newer.leafSha256 });
     expect(await install(site, newer)).toMatchObject({ ok: true, previousSha256: newer.leafSha256 });
-    expect(await servedSha256(nginx.address, site)).toBe(newer.leafSha256);
+    expect(await eventuallyServed(nginx.address, site, newer.leafSha256)).toBe(newer.leafSha256);
   });
 
   it('rolls back when nginx -t refuses the certificate (a 1024-bit RSA key): the old one stays served', async () => {
