@@ -23,21 +23,23 @@ const APP_DIRS = ['assets', 'translations'];
 /** A fixed time in the zip entries, so the same app gives the same bytes. */
 const ENTRY_TIME = new Date('2026-01-01T00:00:00Z');
 
-/** The app's files under `root`, minus tmp/ and the `.zcliignore` patterns. */
-export function collectAppFiles(root: string): Map<string, Uint8Array> {
+/**
+ * The app's files under `root`, minus tmp/ and the `.zcliignore` patterns. `include: 'app'` (the
+ * default, for certdesk's repository root) takes only manifest.json, requirements.json, assets/ and
+ * translations/; `include: 'all'` takes every file, as zcli does with a directory that is only an app.
+ */
+export function collectAppFiles(root: string, options: { include?: 'app' | 'all' } = {}): Map<string, Uint8Array> {
   const ignore = parseZcliIgnore(existsSync(join(root, '.zcliignore')) ? readFileSync(join(root, '.zcliignore'), 'utf8') : '');
   const files = new Map<string, Uint8Array>();
   const add = (path: string) => {
     if (!isIgnored(path, ignore)) files.set(path, readFileSync(join(root, path)));
   };
-  for (const f of APP_FILES) if (existsSync(join(root, f))) add(f);
-  for (const dir of APP_DIRS) {
+  const everything = options.include === 'all';
+  for (const f of APP_FILES) if (!everything && existsSync(join(root, f))) add(f);
+  for (const dir of everything ? ['.'] : APP_DIRS) {
     if (!existsSync(join(root, dir))) continue;
-    const entries = readdirSync(join(root, dir), { recursive: true, withFileTypes: true });
-    for (const e of entries) {
-      if (!e.isFile()) continue;
-      const rel = relative(root, join(e.parentPath, e.name)).split('\\').join('/');
-      add(rel);
+    for (const e of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (e.isFile()) add(relative(root, join(e.parentPath, e.name)).split('\\').join('/'));
     }
   }
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));

@@ -44,7 +44,7 @@ afterAll(async () => {
 const get = (path: string, headers: Record<string, string> = {}, base = server.url) => fetch(`${base}${path}`, { headers, redirect: 'manual' });
 
 describe('who may open /dashboard', () => {
-  it.each([
+  it.each<{ name: string; path: string; headers: Record<string, string>; status: number; body: RegExp }>([
     { name: 'no credentials', path: '/dashboard', headers: {}, status: 401, body: /Admin token \(ADMIN_TOKEN\)/ },
     { name: 'a wrong bearer token', path: '/dashboard', headers: { authorization: 'Bearer not-the-token' }, status: 401, body: /Admin token/ },
     { name: 'a bearer token that is a prefix of the right one', path: '/dashboard', headers: { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, status: 401, body: /Admin token/ },
@@ -80,7 +80,7 @@ describe('who may open /dashboard', () => {
   });
 
   it('answers 503 "not configured" without ADMIN_TOKEN, whatever is sent', async () => {
-    for (const headers of [{}, { authorization: `Bearer ${TOKEN}` }]) {
+    for (const headers of [{}, { authorization: `Bearer ${TOKEN}` }] as Record<string, string>[]) {
       const res = await get('/dashboard', headers, unconfigured.url);
       expect(res.status).toBe(503);
       expect(await res.text()).toMatch(/not configured: set <code>ADMIN_TOKEN<\/code>/);
