@@ -12,7 +12,7 @@ import type { MailDeps } from './mail-deps.js';
  * permanent ⇒ the job ends); nothing here touches a renewal. With mail off (no SMTP_URL / MAIL_FROM)
  * or no recipient, the message is recorded as skipped.
  */
-export function handleSendMail(deps: MailDeps): JobHandler<SendMailPayload> {
+export function handleSendMail(deps: Pick<MailDeps, 'store' | 'clock' | 'mailer' | 'settings'>): JobHandler<SendMailPayload> {
   return async ({ job, logger }) => {
     const { notification, token, at } = job.payload;
     const { store, clock, settings } = deps;
