@@ -1,0 +1,99 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
+import { packageApp } from '../../../scripts/package-app.js';
+import { validateApp } from '../../../src/core/agent-app/validate-app.js';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+const run = promisify(execFile);
+const work = mkdtempSync(join(tmpdir(), 'certdesk-package-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('npm run package-app', () => {
+  it("zips the validated app with manifest.json at the root and certdesk's host in domainWhitelist", async () => {
+    const out = join(work, 'certdesk-app.zip');
+    const { stdout, stderr } = await run('npm', ['run', '-s', 'package-app', '--', '--out', out, '--public-url', 'https://certdesk.example.com'], { cwd: REPO });
+    expect(stdout.trim()).toBe(out);
+    expect(stderr).toMatch(/packaged 9 files/);
+    const entries = unzipSync(readFileSync(out));
+    expect(Object.keys(entries).sort()).toEqual([
+      'assets/certdesk-api.js',
+      'assets/iframe.html',
+      'assets/logo-small.png',
+      'assets/logo.png',
+      'assets/main.js',
+      'assets/sidebar-view.js',
+      'assets/sidebar.css',
+      'manifest.json',
+      'translations/en.json',
+    ]);
+    for (const [path, bytes] of Object.entries(entries)) {
+      if (path !== 'manifest.json') expect(Buffer.from(bytes).equals(readFileSync(join(REPO, path))), path).toBe(true);
+    }
+    const manifest = JSON.parse(Buffer.from(entries['manifest.json']!).toString('utf8'));
+    expect(manifest.domainWhitelist).toEqual(['certdesk.example.com']);
+    expect({ ...manifest, domainWhitelist: [] }).toEqual(JSON.parse(readFileSync(join(REPO, 'manifest.json'), 'utf8')));
+    expect(validateApp(new Map(Object.entries(entries)))).toEqual({ ok: true, problems: [] });
+  });
+
+  it('writes tmp/app-<timestamp>.zip by default', async () => {
+    const { stdout } = await run('npm', ['run', '-s', 'package-app'], { cwd: REPO, env: { ...process.env, PUBLIC_URL: 'https://certdesk.example.net' } });
+    const file = stdout.trim();
+    try {
+      expect(file).toMatch(new RegExp(`^${REPO.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/tmp/app-\\d{14}\\.zip$`));
+      expect(JSON.parse(Buffer.from(unzipSync(readFileSync(file))['manifest.json']!).toString()).domainWhitelist).toEqual(['certdesk.example.net']);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
+  it.each([
+    { args: ['--public-url', 'certdesk.example.com'], message: /must be certdesk's public URL/ },
+    { args: ['--out'], message: /--out needs a value/ },
+    { args: ['--verbose'], message: /unknown argument: --verbose/ },
+  ])('exits 2 for $args', async ({ args, message }) => {
+    const error = await run('npm', ['run', '-s', 'package-app', '--', ...args], { cwd: REPO }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toMatch(message);
+  });
+});
+
+describe('packageApp', () => {
+  function copy(): string {
+    const root = mkdtempSync(join(work, 'app-'));
+    for (const p of ['manifest.json', 'assets', 'translations']) cpSync(join(REPO, p), join(root, p), { recursive: true });
+    return root;
+  }
+
+  it('leaves out tmp/ and what .zcliignore lists, and takes requirements.json when there is one', () => {
+    const root = copy();
+    writeFileSync(join(root, '.zcliignore'), '# notes stay out\n*.md\nassets/drafts/\n');
+    writeFileSync(join(root, 'assets', 'NOTES.md'), 'todo');
+    mkdirSync(join(root, 'assets', 'drafts'));
+    writeFileSync(join(root, 'assets', 'drafts', 'old.js'), '');
+    mkdirSync(join(root, 'tmp'));
+    writeFileSync(join(root, 'tmp', 'app-1.zip'), '');
+    writeFileSync(join(root, 'requirements.json'), JSON.stringify({ ticket_fields: { site: { title: 'Site', type: 'text' } } }));
+    const result = packageApp({ root, out: 'out/app.zip', publicUrl: 'https://certdesk.example.com' });
+    expect(result.file).toBe(join(root, 'out', 'app.zip'));
+    const names = Object.keys(unzipSync(readFileSync(result.file!)));
+    expect(names).toContain('requirements.json');
+    expect(names.filter((n) => /NOTES|drafts|tmp\//.test(n))).toEqual([]);
+  });
+
+  it('writes nothing when the app is not valid', () => {
+    const root = copy();
+    writeFileSync(join(root, 'assets', 'logo.png'), 'not a png');
+    const result = packageApp({ root, out: 'app.zip' });
+    expect(result.file).toBeNull();
+    expect(result.report.problems.map((p) => p.rule)).toContain('invalid_png');
+    expect(existsSync(join(root, 'app.zip'))).toBe(false);
+  });
+});
