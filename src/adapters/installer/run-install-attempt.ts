@@ -104,7 +104,7 @@ export async function runInstallAttempt(options: AttemptOptions): Promise<Instal
     const again = await verifier.verify(site, { sha256: previousSha256, checkChain: false }, { waitMs: options.verifyWaitMs });
     previousServed = again.ok;
     if (again.ok) log.add(`Checked live: ${site} serves the previous certificate (sha256 ${previousSha256}) again.`);
-    else log.warn(`The previous certificate is NOT served again: ${again.error}.`);
+    else log.warn(`The previous certificate is NOT served again: ${again.servedSha256 ? `${site} serves the certificate with sha256 ${again.servedSha256}` : again.error}.`);
   } else {
     log.add(`No certificate was served for ${site} before this attempt, so there is no previous one to check for.`);
   }
