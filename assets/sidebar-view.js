@@ -1,5 +1,5 @@
 /**
- * Renders certdesk's renewal view into the sidebar with DOM calls only (never innerHTML): every
+ * Renders certdesk's renewal view into the sidebar with DOM calls only, never by parsing markup: every
  * value comes from a ticket and may be hostile.
  */
 

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { isIgnored, parseZcliIgnore } from '../../../src/core/agent-app/zcli-ignore.js';
+
+describe('.zcliignore patterns', () => {
+  const patterns = parseZcliIgnore('# comment\n\n*.md\nassets/drafts/\n**/*.map\n/translations/xx.json\nassets/?.tmp\n');
+
+  it.each([
+    ['tmp/app-20260101000000.zip', true],
+    ['assets/tmp/file.js', false],
+    ['README.md', true],
+    ['assets/NOTES.md', true],
+    ['assets/drafts/old.js', true],
+    ['assets/drafts-keep.js', false],
+    ['assets/main.js.map', true],
+    ['main.js.map', true],
+    ['translations/xx.json', true],
+    ['translations/en.json', false],
+    ['assets/a.tmp', true],
+    ['assets/ab.tmp', false],
+    ['assets/main.js', false],
+    ['manifest.json', false],
+  ])('%s ignored: %s', (path, ignored) => {
+    expect(isIgnored(path, patterns)).toBe(ignored);
+  });
+
+  it('keeps only patterns (comments and blank lines dropped), tmp/ first', () => {
+    expect(patterns).toEqual(['tmp/', '*.md', 'assets/drafts/', '**/*.map', '/translations/xx.json', 'assets/?.tmp']);
+  });
+});
