@@ -237,7 +237,7 @@ describe('inbound e-mail that answers a ticket', () => {
     ['an automatic reply from the requester', () => fixture('out-of-office.eml', 0), 'sent an automatic reply by email', 'out of the office'],
   ])('mail from %s becomes an internal note only', async (_name, make, lead, text) => {
     const ticket = await customerTicket();
-    let raw = make();
+    let raw: Buffer | null = make();
     if (raw === null) {
       raw = await composeEml({ from: 'Alex Kim <alex.kim@wingtip-cycles.example>', to: 'support@certdesk.example', subject: `RE: [#${ticket.id}] hello`, text: 'This is our ticket now', messageId: `<other-org-${ticket.id}@wingtip-cycles.example>` });
     } else {
