@@ -31,7 +31,8 @@ const KILL_GRACE_MS = 2000;
 export function runCommand(command: string, options: RunCommandOptions): Promise<CommandRun> {
   const cap = options.maxOutputBytes ?? 16 * 1024;
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // One pipe for both streams keeps their lines in the order the command wrote them.
+    const child = spawn('/bin/sh', ['-c', `exec 2>&1\n${command}`], { env: options.env, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
     let chunks: Buffer[] = [];
     let kept = 0;
     let dropped = 0;
@@ -46,7 +47,6 @@ export function runCommand(command: string, options: RunCommandOptions): Promise
       }
     };
     child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
 
     let timedOut = false;
     let cancelled = false;
@@ -73,10 +73,7 @@ export function runCommand(command: string, options: RunCommandOptions): Promise
     // A background process the command left behind may hold the pipes open: once the shell has
     // exited, its output is read for a moment more and then the pipes are closed on our side.
     child.once('exit', () => {
-      setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, 1000).unref();
+      setTimeout(() => child.stdout.destroy(), 1000).unref();
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);

@@ -1,0 +1,43 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Config } from '../../../src/config/config.js';
+import { createInstaller } from '../../../src/adapters/installer/create-installer.js';
+import { startTlsFront } from '../../../src/adapters/installer/tls-front.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import { temporaryDirectory } from '../../integration/installer/installer-test-kit.js';
+
+const dir = temporaryDirectory('create-installer');
+afterAll(() => dir.remove());
+
+const settings = (change: Partial<Config['install']>): Config['install'] => ({
+  installer: 'tls-front',
+  tlsFrontPort: 0,
+  nginxCertDir: null,
+  nginxTestCmd: 'nginx -t',
+  nginxReloadCmd: null,
+  installCommand: null,
+  verifyAddr: null,
+  ...change,
+});
+const deps = { dataDir: dir.path, trustedCasPem: [], logger: silentLogger() };
+
+describe('choosing the installer from INSTALLER', () => {
+  it('builds the nginx and command installers from their settings', () => {
+    expect(createInstaller(settings({ installer: 'nginx', nginxCertDir: join(dir.path, 'certs'), nginxReloadCmd: 'nginx -s reload', verifyAddr: '127.0.0.1:443' }), deps).kind).toBe('nginx');
+    expect(createInstaller(settings({ installer: 'command', installCommand: '/usr/local/bin/push-cert', verifyAddr: '127.0.0.1:443' }), deps).kind).toBe('command');
+  });
+
+  it('uses the TLS front the caller started, and insists on one', async () => {
+    expect(() => createInstaller(settings({}), deps)).toThrow('start the TLS front');
+    const tlsFront = await startTlsFront({ port: 0, host: '127.0.0.1', dir: join(dir.path, 'tls-front'), logger: silentLogger() });
+    try {
+      expect(createInstaller(settings({}), { ...deps, tlsFront })).toBe(tlsFront.installer);
+    } finally {
+      await tlsFront.close();
+    }
+  });
+
+  it('treats a missing required setting as a bug (loadConfig refuses it first)', () => {
+    expect(() => createInstaller(settings({ installer: 'nginx', nginxCertDir: dir.path, nginxReloadCmd: 'x' }), deps)).toThrow('INSTALL_VERIFY_ADDR is required');
+  });
+});
