@@ -5,10 +5,8 @@ import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { Store } from '../../adapters/store/open-store.js';
 import { verifyInboundEmailSignature } from '../../core/mail/inbound-signature.js';
-import { acceptInboundMessage, StoreUnavailableError } from '../../jobs/mail/accept-inbound-message.js';
+import { acceptInboundMessage, INBOUND_EMAIL_MAX_BYTES, StoreUnavailableError } from '../../jobs/mail/accept-inbound-message.js';
 
-/** Default largest message accepted: 25 MB, what common mail services accept (attachments included). */
-export const INBOUND_EMAIL_MAX_BYTES = 25 * 1024 * 1024;
 const STORE_RETRY_AFTER_SECONDS = '5';
 
 export interface InboundEmailRouterOptions {

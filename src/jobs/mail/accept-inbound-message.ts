@@ -5,6 +5,9 @@ import { RetryableError } from '../../lib/errors.js';
 
 export const INBOUND_EMAIL_JOB = 'inbound-email';
 
+/** Default largest inbound message: 25 MB, what common mail services accept (attachments included). */
+export const INBOUND_EMAIL_MAX_BYTES = 25 * 1024 * 1024;
+
 /** The payload of an `inbound-email` job: the raw message stays in the store, not in the job. */
 export interface InboundEmailPayload {
   dedupKey: string;
