@@ -131,7 +131,7 @@ function renderInstallLog(lines) {
   return section(
     'install-log',
     'Installer log',
-    lines.length ? el('pre', { className: 'log' }, lines.map((l) => `${l.at ? l.at.slice(0, 19).replace('T', ' ') + ' ' : ''}${l.level === 'info' ? '' : l.level.toUpperCase() + ' '}${l.message}\n`).join('')) : el('p', { className: 'muted' }, 'No output yet.'),
+    lines.length ? el('pre', { className: 'log' }, lines.map((l) => `${l.at ? l.at.slice(0, 19).replace('T', ' ') + ' ' : ''}${l.level === 'info' ? '' : l.level.toUpperCase() + ' '}${l.message}`).join('\n')) : el('p', { className: 'muted' }, 'No output yet.'),
   );
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { launchChromium, openSidebar, newIsolatedPage, screenshot, startZafStandIn, type ZafStandIn } from '../../helpers/browser.js';
-import { createChain } from '../../helpers/pki.js';
+import { createChain, TEST_NOW } from '../../helpers/pki.js';
 import { startAgentAppServer } from './agent-app-server.js';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
 import { colonHex } from '../../../src/core/agent-app/build-renewal-view.js';
@@ -77,6 +77,7 @@ describe('the ticket sidebar in Chromium, against certdesk in sandbox mode', () 
     expect((await h.ticket(ticketId)).tags).not.toContain('cert_renewal_regenerate_csr');
     expect((await h.certdeskComments(ticketId)).filter((c) => c.attachments.some((a) => a.file_name.endsWith('.csr')))).toHaveLength(2);
     await screenshot(page, 'sidebar-after-regenerate-csr');
+    expect(await page.locator('#action-notice').innerText()).toBe('Done: a new key pair and CSR were issued and sent to the customer.');
 
     const stub = await page.evaluate(() => (globalThis as unknown as { __zafStub: { initCount: number; invocations: { name: string }[] } }).__zafStub);
     expect(stub.initCount).toBe(1);
@@ -84,6 +85,28 @@ describe('the ticket sidebar in Chromium, against certdesk in sandbox mode', () 
     expect(zaf.requests.filter((r) => r.method === 'POST')).toMatchObject([{ url: `${agentApp.url}/api/renewals/${ticketId}/actions`, status: 202 }]);
     expect(zaf.requests.every((r) => r.jwt !== null && r.status < 400)).toBe(true);
     expect(blocked).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('shows the accepted certificate and the installer log, and offers Retry install, when the installation failed', async () => {
+    const site = h.demo.registry[0]!.domain;
+    const ticketId = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
+    await h.settle();
+    // What the bundle and install stages store when an install fails.
+    const { root, intermediate, leaf } = createChain({ dnsNames: [site] });
+    const report = await checkBundle({ domain: site, files: [{ name: 'bundle.pem', data: leaf.pem + intermediate.pem }], trustedRootsPem: [root.pem], useSystemRoots: false, at: TEST_NOW });
+    const log = ['wrote fullchain.pem and the key for ' + site, 'the TLS front did not serve the new certificate within 30 s', 'rolled back: the previous certificate is served again'];
+    h.svc.store.renewals.update(ticketId, { state: 'install_failed', certificate: { leaf: report.leaf, chain: report.chain }, installLog: log }, Date.now());
+
+    const { page, context, consoleErrors } = await openSidebar(browser, zaf, { ticketId });
+    await page.locator('#state[data-state="install_failed"]').waitFor();
+    expect(await page.locator('#install-log pre').innerText()).toBe(log.join('\n'));
+    expect(await page.locator('#certificate').innerText()).toContain('Accepted, not installed yet.');
+    expect(await page.locator('#certificate').innerText()).toContain(report.leaf!.sha256);
+    expect(await page.locator('#action-retry_install').isEnabled()).toBe(true);
+    expect(await page.locator('#action-regenerate_csr').isEnabled()).toBe(true);
+    await screenshot(page, 'sidebar-install-failed');
     expect(consoleErrors).toEqual([]);
     await context.close();
   });
@@ -118,7 +141,7 @@ describe('the operations dashboard in Chromium', () => {
       const notAfter = new Date(now + s.days * DAY + 3600_000).toISOString();
       store.renewals.ensure(100 + i, { state: 'installed', site: s.domain, certificate: { leaf: { subject: `CN=${s.domain}`, issuer: 'CN=Test CA', notAfter, dnsNames: [s.domain] } } }, now);
     });
-    store.renewals.ensure(200, { state: 'install_failed', site: 'my.bravo.example', installLog: ['copied the certificate', 'the new certificate was not served on my.bravo.example:443; rolled back'] } as never, now);
+    store.renewals.ensure(200, { state: 'install_failed', site: 'my.bravo.example', installLog: ['copied the certificate', 'the new certificate was not served on my.bravo.example:443; rolled back'] }, now);
     store.jobs.enqueue('ticket-event', { ticketId: 201 }, now - 60_000, { serialKey: 'ticket:201', maxAttempts: 1 });
     const job = store.jobs.claim('test', now - 60_000, 1000)!;
     store.jobs.fail(job.id, 'test', now - 59_000, { error: 'Zendesk answered 404 for ticket 201', retryable: false });
