@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNginxInstaller, type NginxInstallerOptions } from '../../../src/adapters/installer/nginx-installer.js';
 import type { InstallResult } from '../../../src/ports/installer.js';
@@ -160,8 +160,41 @@ describe('the nginx installer against a real nginx', () => {
     expect(await servedSha256(nginx.address, site)).toBe(before);
   });
 
+  it('stops a running command when the install is cancelled, and rolls back', async () => {
+    const site = 'my.gamma.test';
+    const marker = join(work.path, 'cancel-started');
+    const abort = new AbortController();
+    const installer = createNginxInstaller({
+      certDir,
+      testCommand: nginx.testCommand,
+      reloadCommand: `if [ ! -e ${marker} ]; then touch ${marker}; sleep 60; fi; ${nginx.reloadCommand}`,
+      verifyAddress: nginx.address,
+      trustedCasPem: ca.trustedCasPem,
+      logger: log.logger,
+    });
+    const running = installer.install({ ...installRequest(site, issue(site)), signal: abort.signal });
+    for (let i = 0; i < 2000 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 10));
+    abort.abort();
+    const result = await running;
+    results.push(result);
+    expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: true });
+    expect(result.ok === false && result.error).toBe('NGINX_RELOAD_CMD was stopped because the install was cancelled');
+    expect(installedFullchain(site)).toBe(old[site]!.fullchainPem);
+  });
+
+  it('reports a certificate directory it cannot write to, having changed nothing', async () => {
+    const site = 'my.alpha.test';
+    const before = await servedSha256(nginx.address, site);
+    const notADirectory = join(work.path, 'a-file');
+    writeFileSync(notADirectory, '');
+    const result = await install(site, issue(site), { certDir: notADirectory });
+    expect(result).toMatchObject({ ok: false, rolledBack: false, previousServed: true, retryable: true });
+    expect(result.ok === false && result.error).toMatch(/^ENOTDIR: not a directory/);
+    expect(await servedSha256(nginx.address, site)).toBe(before);
+  });
+
   it('never puts key material in a result, a log line or nginx’s error log', () => {
-    expect(results.length).toBeGreaterThanOrEqual(9);
+    expect(results.length).toBeGreaterThanOrEqual(11);
     expect(keyLeaks(pairs, { results: JSON.stringify(results), logs: log.text(), nginx: nginx.errorLog() })).toEqual([]);
   });
 });
