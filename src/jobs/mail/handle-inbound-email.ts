@@ -59,22 +59,36 @@ async function actOn(deps: MailDeps, record: InboundRecord, mail: InboundMail, l
   const attachments = selectAttachments(mail.attachments, deps.settings.attachmentLimits);
   const notes: string[] = [];
 
-  const reference = findTicketReference(mail, (ids) => deps.store.mail.ticketForMessageIds(ids));
-  if (reference) {
-    const ticket = await existingTicket(deps, reference.ticketId);
+  // A retry follows the decision of the first attempt: the ticket may have changed in between
+  // (closed, requester changed), and deciding again could perform a second, different effect.
+  let decision = isReplyDecision(record.plan) ? record.plan : null;
+  if (!decision && !record.plan) {
+    const reference = findTicketReference(mail, (ids) => deps.store.mail.ticketForMessageIds(ids));
+    const ticket = reference ? await existingTicket(deps, reference.ticketId) : null;
     if (ticket && ticket.status !== 'closed') {
       const user = await deps.zendesk.findUserByEmail(sender);
-      const comment = inboundCommentBody({ text: mail.text, html: mail.html, attachments });
-      if (!automatic && user && senderMayComment(user, ticket)) {
-        await commentOnce(deps, { key: `mail:${record.dedupKey}:comment`, ticketId: ticket.id, kind: 'email_reply', comment, public: true, authorId: user.id, files: attachments.files });
-        return { outcome: 'comment', ticketId: ticket.id };
-      }
-      const me = await deps.apiUser();
-      const note = strangerNote({ sender, subject: mail.subject, why: automatic ? 'auto_reply' : 'not_requester', comment });
-      await commentOnce(deps, { key: `mail:${record.dedupKey}:note`, ticketId: ticket.id, kind: 'email_note', comment: note, public: false, authorId: me.id, files: attachments.files });
-      return { outcome: 'internal_note', ticketId: ticket.id };
+      decision =
+        !automatic && user && senderMayComment(user, ticket)
+          ? { route: 'comment', ticketId: ticket.id, authorId: user.id }
+          : { route: 'note', ticketId: ticket.id, authorId: (await deps.apiUser()).id };
+      deps.store.mail.savePlan(record.dedupKey, decision);
+    } else if (ticket) {
+      notes.push(`This e-mail answered ticket #${ticket.id}, which is closed, so it opened this new ticket.`);
     }
-    if (ticket) notes.push(`This e-mail answered ticket #${ticket.id}, which is closed, so it opened this new ticket.`);
+  }
+  if (decision) {
+    const comment = inboundCommentBody({ text: mail.text, html: mail.html, attachments });
+    const isReply = decision.route === 'comment';
+    await commentOnce(deps, {
+      key: `mail:${record.dedupKey}:${decision.route}`,
+      ticketId: decision.ticketId,
+      kind: isReply ? 'email_reply' : 'email_note',
+      comment: isReply ? comment : strangerNote({ sender, subject: mail.subject, why: automatic ? 'auto_reply' : 'not_requester', comment }),
+      public: isReply,
+      authorId: decision.authorId,
+      files: attachments.files,
+    });
+    return { outcome: isReply ? 'comment' : 'internal_note', ticketId: decision.ticketId };
   }
 
   if (automatic) {
@@ -98,6 +112,18 @@ async function actOn(deps: MailDeps, record: InboundRecord, mail: InboundMail, l
     },
   });
   return { outcome: 'ticket_created', ticketId: ticket.id };
+}
+
+/** Where a reply goes, decided once: a public comment by the sender, or an internal note by certdesk. */
+interface ReplyDecision {
+  route: 'comment' | 'note';
+  ticketId: number;
+  authorId: number;
+}
+
+function isReplyDecision(value: unknown): value is ReplyDecision {
+  const d = value as ReplyDecision | null;
+  return !!d && (d.route === 'comment' || d.route === 'note') && typeof d.ticketId === 'number' && typeof d.authorId === 'number';
 }
 
 /** The bare address of MAIL_FROM (`Certdesk <a@b>` → `a@b`), lower case. */

@@ -345,6 +345,19 @@ describe('exactly once across retries', () => {
     expect(added[0]).toMatchObject({ author_id: customer().id, public: true });
   });
 
+  it('a retry keeps the first attempt’s decision even when the ticket was closed in between', async () => {
+    const ticket = await customerTicket();
+    const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] renewal`, text: 'Last words.', messageId: `<decided-${ticket.id}@northwind-traders.example>` });
+    const job = deliver(raw);
+    await expect(run(job, depsWith(losingFirstAnswer('PUT', new RegExp(`^/api/v2/tickets/${ticket.id}(\\.json)?$`))))).rejects.toBeInstanceOf(RetryableError);
+    await zd.api('PUT', `/api/v2/tickets/${ticket.id}`, { body: { ticket: { status: 'closed' } } });
+    const before = (await allTickets()).length;
+    await run(job);
+    expect(store.mail.getInbound(job.payload.dedupKey)).toMatchObject({ outcome: 'comment', ticketId: ticket.id });
+    expect((await allTickets()).length).toBe(before);
+    expect((await comments(ticket.id)).filter((c) => c.body.includes('Last words.'))).toHaveLength(1);
+  });
+
   it('running a finished job again does nothing', async () => {
     const ticket = await customerTicket();
     const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] renewal`, text: 'Thanks!', messageId: `<twice-${ticket.id}@northwind-traders.example>` });
