@@ -147,11 +147,11 @@ export function renderRenewal(root, view, handlers) {
     ),
     renderActions(view, handlers),
     renderCertificate(view.certificate),
+    renderInstallLog(view.installLog),
     renderValidation(view.validation),
     renderCsr(view.csr, handlers.onCopy),
     renderRequest(view),
     renderHistory(view.history),
-    renderInstallLog(view.installLog),
   ];
   // replaceChildren would print a null section as the text "null".
   root.replaceChildren(...parts.filter(Boolean));
