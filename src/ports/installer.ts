@@ -60,9 +60,13 @@ export interface InstallFailure {
   ok: false;
   /** What went wrong, in one sentence (e.g. "served certificate is the old one (sha256 …)"). */
   error: string;
-  /** The previous state was restored and the server told to use it again. */
+  /** The previous state was restored and the server told to use it again (false also when there was nothing to restore). */
   rolledBack: boolean;
-  /** A handshake after the rollback showed the certificate served before the attempt. */
+  /**
+   * The old certificate is served after the attempt, checked by handshake (when nothing was
+   * changed, the handshake before the attempt). The invariant callers rely on: true means the site
+   * is as it was; false means an agent must look (the log says what is served).
+   */
   previousServed: boolean;
   /** SHA-256 of the leaf served before the attempt, or null when none was. */
   previousSha256: string | null;

@@ -108,16 +108,16 @@ export function createCommandInstaller(options: CommandInstallerOptions): Instal
           const last = await kept.current(request.site).catch(() => null);
           if (!last) {
             log.warn(`INSTALL_COMMAND cannot be undone: certdesk has not installed an earlier pair for ${request.site} to install again.`);
-            return false;
+            return { ok: false };
           }
           if (last.leafSha256 !== previousSha256) {
             log.warn(
               `Not rolled back: the certificate served before (${previousSha256 ? `sha256 ${previousSha256}` : 'none could be seen'}) is not the one certdesk installed last (sha256 ${last.leafSha256}), so installing that one again would not restore it.`,
             );
-            return false;
+            return { ok: false };
           }
           log.add(`Running INSTALL_COMMAND again with the pair certdesk installed last (sha256 ${last.leafSha256}).`);
-          return (await runWith(request, last, log)) === null;
+          return { ok: (await runWith(request, last, log)) === null };
         },
       },
     });

@@ -89,11 +89,12 @@ export function createNginxInstaller(options: NginxInstallerOptions): Installer 
         async restore(log) {
           const now = await store.revert(request.site);
           log.add(now ? `Switched ${paths.dir} back to the previous pair.` : `Removed the new pair from ${paths.dir}: there was none before.`);
+          const restoredSha256 = now?.leafSha256 ?? null;
           if (!reloadAttempted) {
             log.add('nginx was not reloaded with the new pair, so it still has the previous one loaded.');
-            return true;
+            return { ok: true, restoredSha256 };
           }
-          return (await testAndReload(log)) === null;
+          return { ok: (await testAndReload(log)) === null, restoredSha256 };
         },
         cleanup: () => store.prune(request.site),
       },

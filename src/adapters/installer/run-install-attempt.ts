@@ -10,8 +10,11 @@ export interface InstallSteps {
   apply(log: InstallLog, signal?: AbortSignal): Promise<string | null>;
   /** After the new pair was verified live (e.g. persist it). Returns null, or why it failed (then `restore` runs). */
   commit?(log: InstallLog): Promise<string | null>;
-  /** Puts back the state before `apply` and makes the server use it; false when it could not (the log says why). */
-  restore(log: InstallLog, before: { previousSha256: string | null }): Promise<boolean>;
+  /**
+   * Puts back the state before `apply` and makes the server use it; `ok: false` when it could not
+   * (the log says why). `restoredSha256`: the leaf it put back, when it knows (see below).
+   */
+  restore(log: InstallLog, before: { previousSha256: string | null }): Promise<{ ok: boolean; restoredSha256?: string | null }>;
   /** Runs last, whatever happened (e.g. delete old generations). */
   cleanup?(): Promise<void>;
 }
@@ -92,18 +95,24 @@ export async function runInstallAttempt(options: AttemptOptions): Promise<Instal
 
   log.warn('Rolling back to the state before this attempt.');
   let rolledBack = false;
+  // Normally the rollback must bring back what was served before. When the new certificate was
+  // already served before (this attempt re-runs one that crashed after the reload, unverified),
+  // the rollback brings back the pair before that one, and that is what must be served.
+  let oldSha256 = previousSha256;
   try {
-    rolledBack = await steps.restore(log, { previousSha256 });
+    const restore = await steps.restore(log, { previousSha256 });
+    rolledBack = restore.ok;
+    if (previousSha256 === leafSha256 && restore.restoredSha256) oldSha256 = restore.restoredSha256;
   } catch (caught) {
     log.warn(`The rollback failed: ${systemErrorMessage(caught) ?? 'unexpected error'}.`);
     bug ??= systemErrorMessage(caught) === null ? caught : null;
   }
   let previousServed = false;
-  if (previousSha256) {
+  if (oldSha256) {
     // Not cancellable: after a rollback the caller must know what is served.
-    const again = await verifier.verify(site, { sha256: previousSha256, checkChain: false }, { waitMs: options.verifyWaitMs });
+    const again = await verifier.verify(site, { sha256: oldSha256, checkChain: false }, { waitMs: options.verifyWaitMs });
     previousServed = again.ok;
-    if (again.ok) log.add(`Checked live: ${site} serves the previous certificate (sha256 ${previousSha256}) again.`);
+    if (again.ok) log.add(`Checked live: ${site} serves the previous certificate (sha256 ${oldSha256}) again.`);
     else log.warn(`The previous certificate is NOT served again: ${again.servedSha256 ? `${site} serves the certificate with sha256 ${again.servedSha256}` : again.error}.`);
   } else {
     log.add(`No certificate was served for ${site} before this attempt, so there is no previous one to check for.`);

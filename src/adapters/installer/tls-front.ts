@@ -128,7 +128,7 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
           else contexts.delete(site);
           if (((await store.current(site).catch(() => null))?.id ?? null) !== onDiskBefore) await store.revert(site);
           log.add(inMemoryBefore ? 'The TLS front serves the previous certificate again.' : `The TLS front no longer serves ${site}: it had no certificate for it before.`);
-          return true;
+          return { ok: true };
         },
         cleanup: () => store.prune(site),
       },

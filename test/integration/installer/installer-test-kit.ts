@@ -66,14 +66,16 @@ export function servedSha256(address: string, site: string): Promise<string> {
 }
 
 /**
- * What `servedSha256` gives once it gives `expected` (or the last answer after 10 s of trying):
- * right after `nginx -s reload`, old and new workers answer side by side for a moment.
+ * What `servedSha256` gives once it has given `expected` `inARow` times in a row (or the last
+ * answer after 10 s of trying): after `nginx -s reload`, old and new workers answer side by side
+ * for a moment.
  */
-export async function eventuallyServed(address: string, site: string, expected: string): Promise<string> {
+export async function eventuallyServed(address: string, site: string, expected: string, inARow = 1): Promise<string> {
   let seen = '';
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0, row = 0; i < 200; i++) {
     seen = await servedSha256(address, site);
-    if (seen === expected) return seen;
+    row = seen === expected ? row + 1 : 0;
+    if (row >= inARow) return seen;
     await new Promise((r) => setTimeout(r, 50));
   }
   return seen;

@@ -41,7 +41,7 @@ const HELD: HeldMoment[] = [
   },
 ];
 const DELAYS_MS = [0, 5, 15, 30, 60];
-const sites = [...HELD.map((_, i) => `my.held-${i}.test`), ...DELAYS_MS.map((_, i) => `my.timed-${i}.test`)];
+const sites = [...HELD.map((_, i) => `my.held-${i}.test`), ...DELAYS_MS.map((_, i) => `my.timed-${i}.test`), 'my.rerun.test'];
 const old: Record<string, IssuedPair> = {};
 
 beforeAll(async () => {
@@ -149,6 +149,28 @@ describe('an nginx install killed with SIGKILL', () => {
       await rerunAndCheck(site, fresh);
     });
   }
+
+  it('rolls back to the pair before the crashed attempt when its re-run fails verification', async () => {
+    const site = 'my.rerun.test';
+    const marker = join(work.path, 'rerun');
+    mkdirSync(marker);
+    // Served after the reload, but its chain lacks the intermediate: verification would refuse it.
+    const broken = ca.issue(site, { chain: 'leaf-only' });
+    const hold = `touch ${marker}/reached; while [ ! -e ${marker}/release ]; do sleep 0.02; done`;
+    const child = startChild(site, broken, { test: nginx.testCommand, reload: `${nginx.reloadCommand} && ${hold}` });
+    await waitFor(() => existsSync(join(marker, 'reached')), 'the reload');
+    await kill(child);
+    writeFileSync(join(marker, 'release'), '');
+    // Until the old workers are gone, a handshake may still reach one of them.
+    expect(await eventuallyServed(nginx.address, site, broken.leafSha256, 5)).toBe(broken.leafSha256);
+
+    const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddress: nginx.address, trustedCasPem: ca.trustedCasPem, logger: silentLogger() });
+    const result = await installer.install(installRequest(site, broken));
+    expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: true, previousSha256: broken.leafSha256 });
+    expect(result.ok === false && result.error).toMatch(/^chain incomplete/);
+    expect(await eventuallyServed(nginx.address, site, old[site]!.leafSha256)).toBe(old[site]!.leafSha256);
+    expect(pairOnDisk(site, broken)).toBe('old');
+  });
 
   it('leaves a complete pair and converges when killed at spread moments of an unheld install', async () => {
     const outcomes: string[] = [];
