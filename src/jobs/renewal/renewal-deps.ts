@@ -27,8 +27,6 @@ export interface RenewalDeps {
   fetchIssuer?: (url: string) => Promise<Buffer | null>;
   /** Wakes the worker after a job was enqueued by a handler. */
   notify: () => void;
-  /** E-mail notifications: sent only when SMTP is configured; install failures only with OPS_EMAIL. */
-  mail: { enabled: boolean; opsEmail: string | null };
 }
 
 /** Memoises `me()`; a failure is not cached, so the next job asks again. */
