@@ -66,7 +66,7 @@ export function handshake(options: HandshakeOptions): Promise<Handshake | { erro
         chain: chainNames(peer),
       });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => finish({ error: describeSocketError(error, where, options.servername) }));
+    socket.on('error', (error: NodeJS.ErrnoException) => finish({ error: describeSocketError(error, where, options.servername) }));
   });
 }
 
