@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { connectZendesk, keyEncryptionKey } from './zendesk-connection.js';
-import { memoApiUser, type RenewalDeps } from './jobs/renewal/renewal-deps.js';
+import { memoApiUser, TicketCache, type RenewalDeps } from './jobs/renewal/renewal-deps.js';
 import { loadExtraCaFile } from './adapters/trust/load-extra-ca-file.js';
 import { createAiaFetcher } from './adapters/aia/create-aia-fetcher.js';
 import type { Sandbox } from './sandbox/start-sandbox.js';
@@ -12,8 +13,18 @@ import type { RetryPolicy } from './adapters/store/job-queue.js';
 import { createApp } from './http/create-app.js';
 import { operationsRouter } from './http/routes/operations.js';
 import { zendeskWebhookRouter } from './http/routes/zendesk-webhook.js';
+import { renewalApiRouter } from './http/routes/renewal-api.js';
+import { dashboardRouter } from './http/routes/dashboard.js';
+import { inboundEmailRouter } from './http/routes/inbound-email.js';
 import { Worker } from './jobs/worker.js';
 import { createJobHandlers } from './jobs/handlers.js';
+import { createMailJobHandlers } from './jobs/mail/mail-job-handlers.js';
+import { mailSettingsFromConfig, type MailDeps } from './jobs/mail/mail-deps.js';
+import { smtpListenerOptionsFromConfig } from './jobs/mail/smtp-listener-options.js';
+import { startSmtpListener } from './adapters/mail/smtp-listener.js';
+import { createSmtpMailer } from './adapters/mail/create-smtp-mailer.js';
+import { createInstaller } from './adapters/installer/create-installer.js';
+import { startTlsFront, type TlsFront, type TlsFrontOptions } from './adapters/installer/tls-front.js';
 import { MetricsRegistry } from './lib/metrics.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -31,6 +42,8 @@ export interface Service {
   zendesk: ZendeskApi;
   /** The embedded Zendesk sandbox in sandbox mode, else null. */
   sandbox: Sandbox | null;
+  /** The embedded TLS server when INSTALLER=tls-front, else null. */
+  tlsFront: TlsFront | null;
   /** Stops accepting requests, finishes or releases the running jobs, closes the database. */
   close(): Promise<void>;
 }
@@ -44,6 +57,8 @@ export interface ServiceOptions {
   worker?: { concurrency?: number; leaseMs?: number; pollMs?: number; start?: boolean };
   /** Job retry backoff (tests shorten it). */
   retry?: RetryPolicy;
+  /** TLS front timing (tests shorten how long an install waits for its certificate to show). */
+  tlsFront?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>;
 }
 
 /**
@@ -61,6 +76,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const store = openStore({ file: storeFile(config.dataDir), ...(options.retry ? { retry: options.retry } : {}) });
   const connection = await connectZendesk(config, { logger, metrics, clock, ...(options.host ? { sandboxHost: options.host } : {}) });
   const { zendesk, webhookSecrets, sandbox } = connection;
+  const tlsFront =
+    config.install.installer === 'tls-front'
+      ? await startTlsFront({ port: config.install.tlsFrontPort, ...(options.host ? { host: options.host } : {}), dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem: trustedRootsPem, verifyAddress: config.install.verifyAddr, ...options.tlsFront })
+      : null;
+  const installer = createInstaller(config.install, { dataDir: config.dataDir, trustedCasPem: trustedRootsPem, logger, tlsFront });
+  const mailer = config.mail.smtpUrl && config.mail.from ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : null;
   metrics
     .gauge('certdesk_jobs', 'Jobs in the store by state.')
     .collect(() => Object.entries(store.jobs.countByState()).map(([state, n]) => [{ state }, n]));
@@ -74,13 +95,16 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     metrics,
     registry: connection.registry,
     apiUser: memoApiUser(zendesk),
+    tickets: new TicketCache(),
     settings: { renewalPriority: config.zendesk.renewalPriority, keyAlgorithm: config.keys.algorithm, keyEncryptionKey: kek, trustedRootsPem },
     ...(config.validation.aiaFetch ? { fetchIssuer: createAiaFetcher({ onError: (m) => logger.warn({ err: m }, 'AIA fetch failed') }) } : {}),
     notify: () => worker.notify(),
+    mail: { enabled: mailer !== null, opsEmail: config.mail.opsEmail },
   };
+  const mailDeps: MailDeps = { zendesk, store, clock, logger, apiUser: renewalDeps.apiUser, mailer, settings: mailSettingsFromConfig(config, sandbox?.url ?? null) };
   worker = new Worker({
     queue: store.jobs,
-    handlers: createJobHandlers(renewalDeps),
+    handlers: { ...createJobHandlers({ ...renewalDeps, installer }), ...createMailJobHandlers(mailDeps) },
     logger,
     clock,
     metrics,
@@ -101,6 +125,17 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         metrics,
         onEnqueued: () => worker.notify(),
       }),
+      ...(config.mail.inboundSecret
+        ? [inboundEmailRouter({ secrets: () => [config.mail.inboundSecret!], store, clock, logger, metrics, onEnqueued: () => worker.notify() })]
+        : []),
+      renewalApiRouter({ store, zendesk, sharedSecret: config.agents.zafSharedSecret, clock }),
+      dashboardRouter({
+        store,
+        registry: connection.registry,
+        adminToken: config.agents.adminToken,
+        clock,
+        ticketUrl: config.zendesk.url ? (id: number) => `${config.zendesk.url}/agent/tickets/${id}` : sandbox ? (id: number) => `${sandbox.url}/tickets/${id}` : undefined,
+      }),
     ],
   });
 
@@ -108,6 +143,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   server.keepAliveTimeout = 65_000;
   await listen(server, config.port, options.host);
   const port = (server.address() as AddressInfo).port;
+  const smtpOptions = smtpListenerOptionsFromConfig(config, { store, clock, logger, onEnqueued: () => worker.notify() });
+  const smtp = smtpOptions ? await startSmtpListener(smtpOptions) : null;
   if (options.worker?.start !== false) worker.start();
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   if (sandbox) {
@@ -120,6 +157,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       const now = clock.now().getTime();
       store.deliveries.purgeOld(now);
       store.jobs.purgeDone(now - 7 * 24 * 3600 * 1000);
+      store.mail.purgeInbound(now - 30 * 24 * 3600 * 1000);
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'housekeeping failed');
     }
@@ -136,13 +174,17 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     webhookSecrets,
     zendesk,
     sandbox,
+    tlsFront,
     close: () =>
       (closing ??= (async () => {
         clearInterval(housekeeping);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        await smtp?.close();
         await worker.stop();
         await serverClosed;
+        mailer?.close();
+        await tlsFront?.close();
         await sandbox?.close();
         store.close();
       })()),

@@ -1,11 +1,15 @@
 import type { JobHandler } from './worker.js';
 import { TICKET_EVENT_JOB } from '../http/routes/zendesk-webhook.js';
 import { handleTicketEvent } from './renewal/handle-ticket-event.js';
+import { handleInstall } from './renewal/handle-install.js';
+import { INSTALL_JOB } from './renewal/perform-transition.js';
 import type { RenewalDeps } from './renewal/renewal-deps.js';
+import type { Installer } from '../ports/installer.js';
 
-/** The job handlers by kind. Each is small: gather → decide (core) → act. */
-export function createJobHandlers(deps: RenewalDeps): Record<string, JobHandler<never>> {
+/** The renewal job handlers by kind. Each is small: gather → decide (core) → act. */
+export function createJobHandlers(deps: RenewalDeps & { installer: Installer }): Record<string, JobHandler<never>> {
   return {
     [TICKET_EVENT_JOB]: handleTicketEvent(deps) as JobHandler<never>,
+    [INSTALL_JOB]: handleInstall(deps) as JobHandler<never>,
   };
 }

@@ -145,6 +145,7 @@ export class JobQueue {
                                FROM jobs WHERE state IN ('queued', 'running')`),
       countByState: db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state'),
       purge: db.prepare(`DELETE FROM jobs WHERE state = 'done' AND finished_at < ?`),
+      waiting: db.prepare(`SELECT 1 FROM jobs INDEXED BY jobs_serial WHERE serial_key = ? AND state = 'queued' AND kind = ? AND attempts = 0 LIMIT 1`),
     };
     this.claimTx = db.transaction((owner: string, now: number, leaseMs: number): Job | null => {
       const id = (this.stmts.nextExpired.pluck().get({ now }) ?? this.stmts.nextQueued.pluck().get({ now })) as number | undefined;
@@ -219,6 +220,11 @@ export class JobQueue {
     const counts: Record<JobState, number> = { queued: 0, running: 0, done: 0, dead: 0 };
     for (const r of this.stmts.countByState.all() as { state: JobState; n: number }[]) counts[r.state] = r.n;
     return counts;
+  }
+
+  /** True when a job of `kind` with this serial key is queued and has not started yet. */
+  hasWaiting(kind: string, serialKey: string): boolean {
+    return this.stmts.waiting.get(serialKey, kind) !== undefined;
   }
 
   /** Deletes finished jobs older than `before` (dead jobs are kept for inspection). */

@@ -25,6 +25,12 @@ export interface ZendeskWebhookOptions {
   metrics: MetricsRegistry;
   /** Called after a job was committed (wakes the in-process worker). */
   onEnqueued: () => void;
+  /**
+   * How long a ticket's job waits before it starts, so that the several events of one action (a
+   * reply fires comment_added, attachment_linked_to_comment and status_changed) are handled by one
+   * job. Default 150 ms.
+   */
+  coalesceMs?: number;
 }
 
 /**
@@ -83,10 +89,10 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
       }
 
       const key = dedupKey(normalized.event, req, raw);
-      const jobId = enqueueOnce(store, key, normalized.event, clock.now().getTime());
-      res.locals.outcome = jobId === null ? 'duplicate' : 'accepted';
-      if (jobId !== null) options.onEnqueued();
-      res.status(200).json({ status: jobId === null ? 'duplicate' : 'accepted' });
+      const outcome = enqueueOnce(store, key, normalized.event, clock.now().getTime(), options.coalesceMs ?? 150);
+      res.locals.outcome = outcome;
+      if (outcome === 'accepted') options.onEnqueued();
+      res.status(200).json({ status: outcome === 'duplicate' ? 'duplicate' : 'accepted' });
     },
   );
   return router;
@@ -115,12 +121,19 @@ function dedupKey(event: TicketEvent, req: Request, raw: Buffer): string {
   return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
-/** Records the delivery and enqueues its job atomically; returns null for a duplicate. */
-function enqueueOnce(store: Store, key: string, event: TicketEvent, now: number): number | null {
+/**
+ * Records the delivery and enqueues its job atomically. A delivery seen before is a duplicate; one
+ * whose ticket already has a job waiting that has not started yet is coalesced into it — every job
+ * reads the ticket as it is when it starts, so the waiting job covers this event too.
+ */
+function enqueueOnce(store: Store, key: string, event: TicketEvent, now: number, coalesceMs: number): 'accepted' | 'duplicate' | 'coalesced' {
   try {
     return store.transaction(() => {
-      if (!store.deliveries.record(key, event.type, event.ticketId, now)) return null;
-      return store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey: `ticket:${event.ticketId}` });
+      if (!store.deliveries.record(key, event.type, event.ticketId, now)) return 'duplicate';
+      const serialKey = `ticket:${event.ticketId}`;
+      if (store.jobs.hasWaiting(TICKET_EVENT_JOB, serialKey)) return 'coalesced';
+      store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey, runAt: now + coalesceMs });
+      return 'accepted';
     });
   } catch (error) {
     throw new HttpError(503, `the store is unavailable (${(error as Error).message}); please retry`, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });

@@ -22,7 +22,10 @@ import type { RenewalDeps } from './renewal-deps.js';
  */
 export function handleTicketEvent(deps: RenewalDeps): JobHandler<TicketEvent> {
   return async ({ job, logger }) => {
-    const { ticketId } = job.payload;
+    const { ticketId, authorId, type } = job.payload;
+    // certdesk's own updates fire webhooks too; they carry nothing certdesk does not know already.
+    // (Not a ticket it created: a ticket opened from an e-mail is certdesk's doing, and new.)
+    if (type !== 'ticket.created' && authorId !== null && authorId === (await deps.apiUser()).id) return;
     await finishPendingTransitions(deps, ticketId);
     const snapshot = await readTicket(deps, ticketId);
     if (!snapshot) {

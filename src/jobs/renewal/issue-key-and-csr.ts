@@ -31,7 +31,8 @@ export async function issueKeyAndCsr(deps: RenewalDeps, transition: TransitionRe
     const encrypted = encryptPrivateKey(privateKeyToPkcs8Pem(pair.privateKey), settings.keyEncryptionKey, privateKeyAad(transition.ticketId, keyId));
     store.keys.insert({ id: keyId, ticketId: transition.ticketId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, ...encrypted, createdAt: now, transitionId: transition.id });
     if (current.keyId !== null) store.keys.retire(current.keyId, now);
-    store.renewals.update(transition.ticketId, { keyId, csrPem: csr.csrPem, csrSpkiSha256: csr.spkiSha256 }, now);
+    // A new key makes whatever was checked or accepted for the old one meaningless.
+    store.renewals.update(transition.ticketId, { keyId, csrPem: csr.csrPem, csrSpkiSha256: csr.spkiSha256, findings: null, certificate: null, fullchainPem: null }, now);
     store.effects.markDone(effectKey, transition.ticketId, 'generate_key_and_csr', now);
     store.audit.append(
       { ticketId: transition.ticketId, actor: 'certdesk', action: 'key_generated', detail: { keyId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, retiredKeyId: current.keyId } },

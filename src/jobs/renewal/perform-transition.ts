@@ -11,6 +11,10 @@ import { csrComment } from '../../core/messages/csr-comment.js';
 import { commandIgnoredNote } from '../../core/messages/command-ignored-note.js';
 import { bundleInvalidComment, certificateIgnoredNote, certificateSummaryNote, installingComment, type SkippedFile } from '../../core/messages/bundle-comments.js';
 import type { BundleReport } from '../../core/bundle/types.js';
+import { installedComment, installFailedNote, retryingInstallNote } from '../../core/messages/install-comments.js';
+import { mailRecipients, type Notification } from '../../core/mail/notification.js';
+import { enqueueNotification } from '../mail/enqueue-notification.js';
+import { lookupSite } from '../../core/registry/domain-registry.js';
 import { postOnce } from './post-once.js';
 import { issueKeyAndCsr } from './issue-key-and-csr.js';
 import type { RenewalDeps } from './renewal-deps.js';
@@ -18,6 +22,27 @@ import type { RenewalDeps } from './renewal-deps.js';
 type EffectRunner = (deps: RenewalDeps, t: TransitionRecord, renewal: RenewalRecord) => Promise<void>;
 
 const key = (t: TransitionRecord, effect: Effect) => `tr:${t.id}:${effect}`;
+
+/** The request's contact and the site's registry contacts. */
+const contacts = (deps: RenewalDeps, r: RenewalRecord): string[] =>
+  mailRecipients([r.fields.email], r.site ? lookupSite(deps.registry, r.site)?.contacts : []);
+
+/**
+ * Queues the e-mail that goes with a transition, at most once (keyed by the transition). Mail is a
+ * side channel: it never changes the renewal, and it is skipped when SMTP is not configured.
+ */
+function notifyOnce(deps: RenewalDeps, t: TransitionRecord, notification: Notification): void {
+  if (!deps.mail.enabled) return;
+  if (notification.kind === 'install_failed' ? !deps.mail.opsEmail : 'to' in notification && notification.to.length === 0) return;
+  const effect = `tr:${t.id}:mail`;
+  const now = deps.clock.now().getTime();
+  deps.store.transaction(() => {
+    if (deps.store.effects.isDone(effect)) return;
+    enqueueNotification(deps.store, notification, now);
+    deps.store.effects.markDone(effect, t.ticketId, `mail_${notification.kind}`, now);
+  });
+  deps.notify();
+}
 
 const site = (r: RenewalRecord): string => {
   if (!r.site) throw new NonRetryableError(`renewal ${r.ticketId} has no site`);
@@ -65,6 +90,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
       public: true, status: STATE_STATUS.awaiting_certificate, ...tagChangeFor(STATE_TAGS.csr_sent),
       files: async () => [{ name: `${site(r)}.csr`, contentType: 'application/pkcs10', data: Buffer.from(csrPem) }],
     });
+    notifyOnce(deps, t, { kind: 'csr_ready', ticketId: t.ticketId, site: site(r), to: contacts(deps, r), csrPem, spkiSha256: r.csrSpkiSha256 });
   },
   comment_bundle_invalid: async (deps, t, r) => {
     const { report, skipped } = submission(t);
@@ -102,6 +128,31 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     await postOnce(deps, {
       key: key(t, 'note_certificate_ignored'), ticketId: t.ticketId, kind: 'note_certificate_ignored',
       body: certificateIgnoredNote({ state: t.to === 'installed' ? 'installed' : 'installing' }).body, public: false,
+    });
+  },
+  comment_installed: async (deps, t, r) => {
+    const { sha256, notAfter } = t.context as { sha256: string; notAfter: string };
+    await postOnce(deps, {
+      key: key(t, 'comment_installed'), ticketId: t.ticketId, kind: 'comment_installed',
+      body: installedComment({ site: site(r), notAfter, sha256 }).body, public: true,
+      status: STATE_STATUS.installed, ...tagChangeFor(STATE_TAGS.installed),
+    });
+    notifyOnce(deps, t, { kind: 'installed', ticketId: t.ticketId, site: site(r), to: contacts(deps, r), notAfter, sha256 });
+  },
+  note_install_failed: async (deps, t, r) => {
+    const c = t.context as { error: string; rolledBack: boolean; previousServed: boolean; attempts: number; log: string[] };
+    await postOnce(deps, {
+      key: key(t, 'note_install_failed'), ticketId: t.ticketId, kind: 'note_install_failed',
+      body: installFailedNote({ site: site(r), ...c }).body, public: false,
+      status: STATE_STATUS.install_failed, ...tagChangeFor(STATE_TAGS.install_failed),
+    });
+    notifyOnce(deps, t, { kind: 'install_failed', ticketId: t.ticketId, site: site(r), error: c.error });
+  },
+  note_retrying_install: async (deps, t, r) => {
+    await postOnce(deps, {
+      key: key(t, 'note_retrying_install'), ticketId: t.ticketId, kind: 'note_retrying_install',
+      body: retryingInstallNote({ site: site(r) }).body, public: false,
+      status: STATE_STATUS.installing, ...tagChangeFor(STATE_TAGS.installing),
     });
   },
   note_command_ignored: async (deps, t) => {

@@ -45,12 +45,14 @@ export async function postOnce(deps: RenewalDeps, spec: TicketUpdateSpec): Promi
   }
   const uploads: string[] = [];
   for (const f of spec.files ? await spec.files() : []) uploads.push((await zendesk.uploadFile(f.name, f.contentType, f.data)).token);
-  await zendesk.updateTicket(spec.ticketId, {
+  const change = {
     comment: { body, public: spec.public, ...(uploads.length ? { uploads } : {}) },
     ...(spec.status ? { status: spec.status } : {}),
     ...(spec.addTags ? { addTags: spec.addTags } : {}),
     ...(spec.removeTags ? { removeTags: spec.removeTags } : {}),
-  });
+  };
+  const updated = await zendesk.updateTicket(spec.ticketId, change, deps.tickets.get(spec.ticketId));
+  deps.tickets.set(updated);
   store.effects.done(spec.key, clock.now().getTime());
   store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: spec.public ? 'public_comment' : 'internal_note', detail: { effect: spec.key, status: spec.status, addTags: spec.addTags } }, clock.now().getTime());
   return true;

@@ -21,6 +21,7 @@ export async function readTicket(deps: RenewalDeps, ticketId: number): Promise<T
     if (error instanceof ZendeskApiError && error.status === 404) return null;
     throw error;
   }
+  deps.tickets.set(ticket);
   const { comments, users } = await deps.zendesk.listCommentsWithAuthors(ticketId);
   return { ticket, comments, authors: new Map(users.map((u) => [u.id, u])), me };
 }

@@ -1,4 +1,4 @@
-import type { ZendeskApi, ZendeskUser, TicketPriority } from '../../ports/zendesk.js';
+import type { ZendeskApi, ZendeskUser, TicketPriority, ZendeskTicket } from '../../ports/zendesk.js';
 import type { Store } from '../../adapters/store/open-store.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
@@ -16,6 +16,8 @@ export interface RenewalDeps {
   registry: DomainRegistry;
   /** certdesk's own Zendesk user (memoised): its comments are never treated as replies. */
   apiUser: () => Promise<ZendeskUser>;
+  /** The tickets as last read or updated, for safe updates without a read first (see TicketCache). */
+  tickets: TicketCache;
   settings: {
     renewalPriority: TicketPriority;
     keyAlgorithm: KeyAlgorithm;
@@ -27,6 +29,29 @@ export interface RenewalDeps {
   fetchIssuer?: (url: string) => Promise<Buffer | null>;
   /** Wakes the worker after a job was enqueued by a handler. */
   notify: () => void;
+  /** E-mail notifications: sent only when SMTP is configured; install failures only with OPS_EMAIL. */
+  mail: { enabled: boolean; opsEmail: string | null };
+}
+
+/**
+ * The last known version of each ticket this process read or updated. A safe update sends the
+ * version's `updated_at` as `updated_stamp`: when the ticket changed since (an agent, another
+ * process), Zendesk answers 409 and the client re-reads and re-applies — so a stale entry costs one
+ * extra call, never a lost edit, and a fresh one saves the read before every update.
+ */
+export class TicketCache {
+  private readonly tickets = new Map<number, ZendeskTicket>();
+  private static readonly MAX = 1000;
+
+  get(id: number): ZendeskTicket | undefined {
+    return this.tickets.get(id);
+  }
+
+  set(ticket: ZendeskTicket): void {
+    this.tickets.delete(ticket.id);
+    this.tickets.set(ticket.id, ticket);
+    if (this.tickets.size > TicketCache.MAX) this.tickets.delete(this.tickets.keys().next().value!);
+  }
 }
 
 /** Memoises `me()`; a failure is not cached, so the next job asks again. */

@@ -32,21 +32,26 @@ async function replyWithFile(id: number, name: string, data: Buffer | string, co
   await h.settle();
 }
 
+/** Accepted ("valid, installing" + the agents' note), then installed by the TLS front and the ticket solved. */
 async function expectInstalling(id: number): Promise<void> {
   const ticket = await h.ticket(id);
-  expect(stateTag(ticket.tags)).toEqual(['cert_renewal_installing']);
-  expect(ticket.status).toBe('hold');
+  expect(stateTag(ticket.tags)).toEqual(['cert_renewal_installed']);
+  expect(ticket.status).toBe('solved');
   const mine = await h.certdeskComments(id);
-  const [publicComment, note] = mine.slice(-2);
-  expect(publicComment!.public).toBe(true);
-  expect(publicComment!.body).toMatch(/received the new certificate for .* and it is valid/);
+  const [accepted, note, installed] = mine.slice(-3);
+  expect(accepted!.public).toBe(true);
+  expect(accepted!.body).toMatch(/received the new certificate for .* and it is valid/);
   expect(note!.public).toBe(false);
   expect(note!.body).toMatch(/SHA-256: [0-9a-f]{64}/);
   expect(note!.body).toContain(`SANs: ${site}`);
+  expect(installed!.public).toBe(true);
+  expect(installed!.body).toMatch(/is installed/);
   const renewal = h.svc.store.renewals.get(id)!;
-  expect(renewal.state).toBe('installing');
+  expect(renewal.state).toBe('installed');
   expect(renewal.fullchainPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
-  expect(h.svc.store.jobs.list({ kind: 'install' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id)).toHaveLength(1);
+  const transitions = h.svc.store.transitions.forTicket(id).map((t) => t.to);
+  expect(transitions.slice(-2)).toEqual(['installing', 'installed']);
+  expect(h.svc.store.jobs.list({ kind: 'install' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id).map((j) => j.state)).toEqual(['done']);
 }
 
 describe('certificate bundles in the ticket', () => {
@@ -70,6 +75,7 @@ describe('certificate bundles in the ticket', () => {
     await expectInstalling(id);
     ticket = await h.ticket(id);
     expect(ticket.tags).not.toContain('cert_renewal_bundle_invalid');
+    expect(h.svc.store.sites.get(site)!.certSha256).toBe(leaf.sha256);
   });
 
   it('accepts the certificate pasted into the reply as PEM', async () => {

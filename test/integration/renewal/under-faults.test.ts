@@ -41,7 +41,7 @@ async function settleUnderFaults(seed: number): Promise<void> {
 }
 
 describe('renewals while Zendesk fails 20 % of requests and repeats and reorders webhooks', () => {
-  it('complete every job exactly once, with exactly one comment per step', async () => {
+  it('are installed, with every job completed exactly once and exactly one comment per step', async () => {
     const site = h.demo.registry[0]!.domain;
     const ids: number[] = [];
     for (let i = 0; i < RENEWALS; i++) ids.push(await h.openTicket({ subject: `Certificate renewal ${i}`, body: FORM(site) }));
@@ -66,15 +66,17 @@ describe('renewals while Zendesk fails 20 % of requests and repeats and reorders
 
     for (const id of ids) {
       const mine = await h.certdeskComments(id);
-      // The CSR, the answer to the leaf alone, "valid, installing", and the agents' summary note.
-      expect(mine).toHaveLength(4);
+      // The CSR, the answer to the leaf alone, "valid, installing", the agents' summary note, "installed".
+      expect(mine).toHaveLength(5);
+      expect(mine.filter((c) => /is installed/.test(c.body))).toHaveLength(1);
       expect(mine.filter((c) => /cannot install it yet/.test(c.body))).toHaveLength(1);
       expect(mine.filter((c) => /it is valid/.test(c.body))).toHaveLength(1);
       expect(mine.filter((c) => !c.public && /SHA-256/.test(c.body))).toHaveLength(1);
-      expect(h.svc.store.renewals.get(id)!.state).toBe('installing');
+      expect(h.svc.store.renewals.get(id)!.state).toBe('installed');
     }
 
-    // The queue: every ticket job done (none dead, none left), each effect recorded once.
+    // The queue: every job done (none dead, none left), each effect recorded once.
+    expect(h.svc.store.jobs.list().filter((j) => j.state !== 'done')).toEqual([]);
     const ticketJobs = h.svc.store.jobs.list({ kind: 'ticket-event' });
     expect(ticketJobs.length).toBeGreaterThan(RENEWALS * 3);
     expect(ticketJobs.filter((j) => j.state !== 'done')).toEqual([]);
@@ -83,7 +85,7 @@ describe('renewals while Zendesk fails 20 % of requests and repeats and reorders
     expect(effects.every((e) => e.state === 'done')).toBe(true);
     for (const id of ids) {
       expect(h.svc.store.transitions.pending(id)).toEqual([]);
-      expect(h.svc.store.jobs.list({ kind: 'install' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id)).toHaveLength(1);
+      expect(h.svc.store.jobs.list({ kind: 'install' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id).map((j) => j.state)).toEqual(['done']);
     }
   });
 });

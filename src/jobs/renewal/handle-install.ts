@@ -1,0 +1,66 @@
+import type { JobHandler } from '../worker.js';
+import type { Installer } from '../../ports/installer.js';
+import { NonRetryableError, RetryableError } from '../../lib/errors.js';
+import { decryptPrivateKey, privateKeyAad } from '../../core/keys/encrypt-private-key.js';
+import type { CertSummary } from '../../core/bundle/types.js';
+import { recordTransition } from './record-transition.js';
+import { finishPendingTransitions, performTransition } from './perform-transition.js';
+import type { RenewalDeps } from './renewal-deps.js';
+
+export interface InstallJob {
+  ticketId: number;
+  transitionId: number;
+}
+
+/**
+ * The `install` job: decrypts the renewal's key (only now, only in memory), hands the accepted
+ * fullchain to the installer — which writes, reloads, verifies live and rolls back on failure —
+ * and moves the renewal to `installed`, or, once the attempts are used up (or retrying cannot help),
+ * to `install_failed`. A job killed mid-install runs again: installing the same pair is idempotent.
+ */
+export function handleInstall(deps: RenewalDeps & { installer: Installer }): JobHandler<InstallJob> {
+  return async ({ job, signal, logger }) => {
+    const { ticketId } = job.payload;
+    await finishPendingTransitions(deps, ticketId);
+    const renewal = deps.store.renewals.get(ticketId);
+    if (!renewal || renewal.state !== 'installing') {
+      logger.info({ ticketId, state: renewal?.state }, 'nothing to install: the renewal is no longer installing');
+      return;
+    }
+    const leaf = (renewal.certificate as { leaf?: CertSummary } | null)?.leaf;
+    if (!renewal.site || !renewal.fullchainPem || !leaf || renewal.keyId === null) throw new NonRetryableError(`renewal ${ticketId} has no accepted certificate and key to install`);
+    const stored = deps.store.keys.get(renewal.keyId);
+    if (!stored) throw new NonRetryableError(`renewal ${ticketId} lost its key ${renewal.keyId}`);
+
+    const result = await deps.installer.install({
+      ticketId,
+      site: renewal.site,
+      fullchainPem: renewal.fullchainPem,
+      privateKeyPem: decryptPrivateKey(stored, deps.settings.keyEncryptionKey, privateKeyAad(ticketId, stored.id)),
+      leafSha256: leaf.sha256,
+      signal,
+    });
+    const now = deps.clock.now().getTime();
+    deps.metrics.counter('certdesk_installs_total', 'Installation attempts by installer and outcome.').inc({ installer: deps.installer.kind, outcome: result.ok ? 'ok' : 'failed' });
+
+    if (result.ok) {
+      const t = deps.store.transaction(() => {
+        deps.store.sites.record({ domain: renewal.site!, certSha256: result.servedSha256, fullchainPem: renewal.fullchainPem!, notAfter: leaf.notAfter, installedAt: now, ticketId });
+        return recordTransition(deps, ticketId, renewal, { type: 'install_succeeded' }, {
+          patch: { installLog: result.log },
+          context: { sha256: result.servedSha256, notAfter: leaf.notAfter, previousSha256: result.previousSha256 },
+        });
+      });
+      if (t) await performTransition(deps, t);
+      return;
+    }
+
+    const lastAttempt = job.attempts >= job.maxAttempts || !result.retryable;
+    deps.store.renewals.update(ticketId, { installLog: result.log }, now);
+    if (!lastAttempt) throw new RetryableError(`installation attempt ${job.attempts} failed: ${result.error}`);
+    const t = recordTransition(deps, ticketId, deps.store.renewals.get(ticketId), { type: 'install_failed' }, {
+      context: { error: result.error, rolledBack: result.rolledBack, previousServed: result.previousServed, attempts: job.attempts, log: result.log },
+    });
+    if (t) await performTransition(deps, t);
+  };
+}
