@@ -145,7 +145,8 @@ export class JobQueue {
                                FROM jobs WHERE state IN ('queued', 'running')`),
       countByState: db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state'),
       purge: db.prepare(`DELETE FROM jobs WHERE state = 'done' AND finished_at < ?`),
-      waiting: db.prepare(`SELECT 1 FROM jobs INDEXED BY jobs_serial WHERE serial_key = ? AND state = 'queued' AND kind = ? AND attempts = 0 LIMIT 1`),
+      waiting: db.prepare(`SELECT * FROM jobs INDEXED BY jobs_serial WHERE serial_key = ? AND state = 'queued' AND kind = ? AND attempts = 0 ORDER BY id LIMIT 1`),
+      setPayload: db.prepare(`UPDATE jobs SET payload = ?, updated_at = ? WHERE id = ? AND state = 'queued' AND attempts = 0`),
     };
     this.claimTx = db.transaction((owner: string, now: number, leaseMs: number): Job | null => {
       const id = (this.stmts.nextExpired.pluck().get({ now }) ?? this.stmts.nextQueued.pluck().get({ now })) as number | undefined;
@@ -222,9 +223,15 @@ export class JobQueue {
     return counts;
   }
 
-  /** True when a job of `kind` with this serial key is queued and has not started yet. */
-  hasWaiting(kind: string, serialKey: string): boolean {
-    return this.stmts.waiting.get(serialKey, kind) !== undefined;
+  /** The job of `kind` with this serial key that is queued and has not started yet, if any. */
+  findWaiting(kind: string, serialKey: string): Job | null {
+    const row = this.stmts.waiting.get(serialKey, kind) as JobRow | undefined;
+    return row ? toJob(row) : null;
+  }
+
+  /** Replaces the payload of a job that has not started yet; false when it has started meanwhile. */
+  replacePayload(id: number, payload: unknown, now: number): boolean {
+    return this.stmts.setPayload.run(JSON.stringify(payload), now, id).changes === 1;
   }
 
   /** Deletes finished jobs older than `before` (dead jobs are kept for inspection). */

@@ -98,3 +98,21 @@ export function normalizeZendeskEvent(body: unknown): NormalizedEvent {
     },
   };
 }
+
+/**
+ * One event standing for two that a single job will handle (the second arrived while the first
+ * one's job was still waiting). The job reads the ticket afresh, so only what decides whether to
+ * look at all must survive: it was a ticket creation if either was, and it was one person's doing
+ * only if both were by the same person (certdesk skips its own updates, never someone else's).
+ */
+export function mergeTicketEvents(waiting: TicketEvent, next: TicketEvent): TicketEvent {
+  const sameAuthor = waiting.authorId === next.authorId;
+  return {
+    ...waiting,
+    type: waiting.type === 'ticket.created' || next.type === 'ticket.created' ? 'ticket.created' : waiting.type,
+    authorId: sameAuthor ? waiting.authorId : null,
+    commentId: waiting.commentId ?? next.commentId,
+    tagsAdded: [...new Set([...waiting.tagsAdded, ...next.tagsAdded])],
+    tagsRemoved: [...new Set([...waiting.tagsRemoved, ...next.tagsRemoved])],
+  };
+}

@@ -6,7 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { Store } from '../../adapters/store/open-store.js';
 import { verifyZendeskSignature } from '../webhooks/zendesk-signature.js';
-import { normalizeZendeskEvent, type TicketEvent } from '../../core/events/normalize-zendesk-event.js';
+import { mergeTicketEvents, normalizeZendeskEvent, type TicketEvent } from '../../core/events/normalize-zendesk-event.js';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 /** How far in the future a signature timestamp may be (clock skew), in seconds. */
@@ -131,7 +131,8 @@ function enqueueOnce(store: Store, key: string, event: TicketEvent, now: number,
     return store.transaction(() => {
       if (!store.deliveries.record(key, event.type, event.ticketId, now)) return 'duplicate';
       const serialKey = `ticket:${event.ticketId}`;
-      if (store.jobs.hasWaiting(TICKET_EVENT_JOB, serialKey)) return 'coalesced';
+      const waiting = store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey);
+      if (waiting && store.jobs.replacePayload(waiting.id, mergeTicketEvents(waiting.payload as TicketEvent, event), now)) return 'coalesced';
       store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey, runAt: now + coalesceMs });
       return 'accepted';
     });

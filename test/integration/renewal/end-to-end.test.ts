@@ -71,6 +71,32 @@ describe('a whole renewal in sandbox mode, over HTTP only', () => {
   });
 });
 
+describe('a customer who answers at once', () => {
+  let h: RenewalHarness;
+  let ca: TestCa;
+  beforeAll(async () => {
+    ca = createTestCa();
+    h = await startRenewalHarness({ EXTRA_CA_FILE: ca.rootFile });
+  });
+  afterAll(() => h.stop());
+
+  it('is not lost when the reply arrives while certdesk\'s own events are still waiting to be handled', async () => {
+    const site = h.demo.registry[0]!.domain;
+    const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
+    // No settling: reply the moment the CSR comment appears, as a script (or a fast customer) would.
+    let csr: string | undefined;
+    while (!csr) {
+      const c = (await h.certdeskComments(id)).find((x) => x.body.includes('BEGIN CERTIFICATE REQUEST'));
+      csr = c ? csrFrom(c.body) : undefined;
+      if (!csr) await new Promise((r) => setTimeout(r, 5));
+    }
+    const leaf = ca.issue(csr, site);
+    await h.reply(id, `${leaf.pem}${ca.intermediate.pem}`);
+    await h.settle();
+    expect(stateTag((await h.ticket(id)).tags)).toEqual(['cert_renewal_installed']);
+  });
+});
+
 describe('an installation that cannot be verified', () => {
   let h: RenewalHarness;
   let ca: TestCa;
