@@ -22,10 +22,8 @@ import type { RenewalDeps } from './renewal-deps.js';
  */
 export function handleTicketEvent(deps: RenewalDeps): JobHandler<TicketEvent> {
   return async ({ job, logger }) => {
-    const { ticketId, authorId, type } = job.payload;
-    // certdesk's own updates fire webhooks too; they carry nothing certdesk does not know already.
-    // (Not a ticket it created: a ticket opened from an e-mail is certdesk's doing, and new.)
-    if (type !== 'ticket.created' && authorId !== null && authorId === (await deps.apiUser()).id) return;
+    const { ticketId } = job.payload;
+    if (await isOwnUpdate(deps, job.payload)) return;
     await finishPendingTransitions(deps, ticketId);
     const snapshot = await readTicket(deps, ticketId);
     if (!snapshot) {
@@ -35,6 +33,17 @@ export function handleTicketEvent(deps: RenewalDeps): JobHandler<TicketEvent> {
     await handleCommands(deps, snapshot);
     await handleMessages(deps, snapshot);
   };
+}
+
+/**
+ * certdesk's own updates fire webhooks too, and carry nothing it does not know already — except a
+ * ticket it created (one opened from an e-mail is new) and a command tag it added for an agent
+ * (the agent app's actions).
+ */
+async function isOwnUpdate(deps: RenewalDeps, event: TicketEvent): Promise<boolean> {
+  if (event.type === 'ticket.created' || event.authorId === null) return false;
+  if (event.tagsAdded.some((t) => (Object.values(COMMAND_TAGS) as string[]).includes(t))) return false;
+  return event.authorId === (await deps.apiUser()).id;
 }
 
 /** Agent command tags, each acted on once: the tag is removed as the transition's last effect. */

@@ -26,8 +26,10 @@ beforeAll(async () => {
   ]);
   const at = NOW.getTime();
   store.renewals.ensure(7, { state: 'installed', site: 'my.north.example', certificate: { leaf: { subject: 'CN=my.north.example', issuer: 'CN=CA', notAfter: new Date(at + 40 * DAY).toISOString() } } }, at - 1000);
-  // An older installed renewal for the same site: the newest one is the installed certificate.
   store.renewals.ensure(3, { state: 'installed', site: 'my.north.example', certificate: { leaf: { subject: 'CN=my.north.example', issuer: 'CN=CA', notAfter: new Date(at - 5 * DAY).toISOString() } } }, at - 90 * DAY);
+  // What the install stage records per site: the certificate served now (the newer installation).
+  store.sites.record({ domain: 'my.north.example', certSha256: 'ab'.repeat(32), fullchainPem: '', notAfter: new Date(at - 5 * DAY).toISOString(), installedAt: at - 90 * DAY, ticketId: 3 });
+  store.sites.record({ domain: 'my.north.example', certSha256: 'cd'.repeat(32), fullchainPem: '', notAfter: new Date(at + 40 * DAY).toISOString(), installedAt: at - 1000, ticketId: 7 });
   store.renewals.ensure(8, { state: 'awaiting_certificate', site: 'my.south.example' }, at);
   store.renewals.ensure(9, { state: 'needs_info' }, at);
   server = await startAgentAppServer({ dashboard: { store, registry, adminToken: TOKEN, clock, ticketUrl: (id) => `https://support.example.com/agent/tickets/${id}` } });

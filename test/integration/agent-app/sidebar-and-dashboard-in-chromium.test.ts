@@ -140,6 +140,7 @@ describe('the operations dashboard in Chromium', () => {
     sites.forEach((s, i) => {
       const notAfter = new Date(now + s.days * DAY + 3600_000).toISOString();
       store.renewals.ensure(100 + i, { state: 'installed', site: s.domain, certificate: { leaf: { subject: `CN=${s.domain}`, issuer: 'CN=Test CA', notAfter, dnsNames: [s.domain] } } }, now);
+      store.sites.record({ domain: s.domain, certSha256: String(i).repeat(64).slice(0, 64), fullchainPem: '', notAfter, installedAt: now, ticketId: 100 + i });
     });
     store.renewals.ensure(200, { state: 'install_failed', site: 'my.bravo.example', installLog: ['copied the certificate', 'the new certificate was not served on my.bravo.example:443; rolled back'] }, now);
     store.jobs.enqueue('ticket-event', { ticketId: 201 }, now - 60_000, { serialKey: 'ticket:201', maxAttempts: 1 });
