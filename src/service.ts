@@ -18,6 +18,7 @@ import { dashboardRouter } from './http/routes/dashboard.js';
 import { inboundEmailRouter } from './http/routes/inbound-email.js';
 import { Worker } from './jobs/worker.js';
 import { createJobHandlers } from './jobs/handlers.js';
+import { recoverStalledRenewals } from './jobs/renewal/recover-stalled-renewals.js';
 import { createMailJobHandlers } from './jobs/mail/mail-job-handlers.js';
 import { mailSettingsFromConfig, type MailDeps } from './jobs/mail/mail-deps.js';
 import { smtpListenerOptionsFromConfig } from './jobs/mail/smtp-listener-options.js';
@@ -152,6 +153,21 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     logSandboxWelcome(logger, sandbox, url);
   }
 
+  const recover = () => {
+    try {
+      const tickets = recoverStalledRenewals(store, clock.now().getTime());
+      if (tickets.length > 0) {
+        logger.warn({ tickets }, 'renewals with unfinished effects were queued again');
+        worker.notify();
+      }
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'could not look for stalled renewals');
+    }
+  };
+  recover();
+  const recovery = setInterval(recover, 60_000);
+  recovery.unref();
+
   const housekeeping = setInterval(() => {
     try {
       const now = clock.now().getTime();
@@ -178,6 +194,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     close: () =>
       (closing ??= (async () => {
         clearInterval(housekeeping);
+        clearInterval(recovery);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await smtp?.close();

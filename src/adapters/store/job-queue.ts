@@ -146,6 +146,7 @@ export class JobQueue {
       countByState: db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state'),
       purge: db.prepare(`DELETE FROM jobs WHERE state = 'done' AND finished_at < ?`),
       waiting: db.prepare(`SELECT * FROM jobs INDEXED BY jobs_serial WHERE serial_key = ? AND state = 'queued' AND kind = ? AND attempts = 0 ORDER BY id LIMIT 1`),
+      pendingFor: db.prepare(`SELECT 1 FROM jobs INDEXED BY jobs_serial WHERE serial_key = ? AND state IN ('queued', 'running') LIMIT 1`),
       setPayload: db.prepare(`UPDATE jobs SET payload = ?, updated_at = ? WHERE id = ? AND state = 'queued' AND attempts = 0`),
     };
     this.claimTx = db.transaction((owner: string, now: number, leaseMs: number): Job | null => {
@@ -227,6 +228,11 @@ export class JobQueue {
   findWaiting(kind: string, serialKey: string): Job | null {
     const row = this.stmts.waiting.get(serialKey, kind) as JobRow | undefined;
     return row ? toJob(row) : null;
+  }
+
+  /** True when any job with this serial key is queued or running. */
+  hasPending(serialKey: string): boolean {
+    return this.stmts.pendingFor.get(serialKey) !== undefined;
   }
 
   /** Replaces the payload of a job that has not started yet; false when it has started meanwhile. */

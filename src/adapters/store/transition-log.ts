@@ -59,6 +59,11 @@ export class TransitionLog {
     return (this.db.prepare(`SELECT * FROM transitions WHERE ticket_id = ? AND state = 'pending' ORDER BY id`).all(ticketId) as Row[]).map(fromRow);
   }
 
+  /** Tickets with a transition still pending that was recorded before `before`. */
+  stalledTickets(before: number): number[] {
+    return this.db.prepare(`SELECT DISTINCT ticket_id FROM transitions WHERE state = 'pending' AND created_at < ? ORDER BY ticket_id`).pluck().all(before) as number[];
+  }
+
   complete(id: number, now: number): void {
     this.db.prepare(`UPDATE transitions SET state = 'done', done_at = ? WHERE id = ?`).run(now, id);
   }

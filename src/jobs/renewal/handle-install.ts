@@ -12,11 +12,14 @@ export interface InstallJob {
   transitionId: number;
 }
 
+/** Installer attempts per accepted certificate (or per retry an agent asks for) before install_failed. */
+export const INSTALL_ATTEMPTS = 3;
+
 /**
  * The `install` job: decrypts the renewal's key (only now, only in memory), hands the accepted
  * fullchain to the installer — which writes, reloads, verifies live and rolls back on failure —
- * and moves the renewal to `installed`, or, once the attempts are used up (or retrying cannot help),
- * to `install_failed`. A job killed mid-install runs again: installing the same pair is idempotent.
+ * and moves the renewal to `installed`, or, after INSTALL_ATTEMPTS failed attempts (or one that
+ * retrying cannot help), to `install_failed`. A job killed mid-install runs again: installing the same pair is idempotent.
  */
 export function handleInstall(deps: RenewalDeps & { installer: Installer }): JobHandler<InstallJob> {
   return async ({ job, signal, logger }) => {
@@ -55,11 +58,16 @@ export function handleInstall(deps: RenewalDeps & { installer: Installer }): Job
       return;
     }
 
-    const lastAttempt = job.attempts >= job.maxAttempts || !result.retryable;
-    deps.store.renewals.update(ticketId, { installLog: result.log }, now);
-    if (!lastAttempt) throw new RetryableError(`installation attempt ${job.attempts} failed: ${result.error}`);
+    // The job's own retries also absorb Zendesk failures; installer attempts are counted apart, in
+    // the audit trail, per transition that asked for the installation.
+    const attempts = deps.store.transaction(() => {
+      deps.store.renewals.update(ticketId, { installLog: result.log }, now);
+      deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'install_attempt_failed', detail: { transitionId: job.payload.transitionId, error: result.error, rolledBack: result.rolledBack } }, now);
+      return deps.store.audit.forTicket(ticketId).filter((a) => a.action === 'install_attempt_failed' && a.detail.transitionId === job.payload.transitionId).length;
+    });
+    if (attempts < INSTALL_ATTEMPTS && result.retryable) throw new RetryableError(`installation attempt ${attempts} failed: ${result.error}`);
     const t = recordTransition(deps, ticketId, deps.store.renewals.get(ticketId), { type: 'install_failed' }, {
-      context: { error: result.error, rolledBack: result.rolledBack, previousServed: result.previousServed, attempts: job.attempts, log: result.log },
+      context: { error: result.error, rolledBack: result.rolledBack, previousServed: result.previousServed, attempts, log: result.log },
     });
     if (t) await performTransition(deps, t);
   };

@@ -119,7 +119,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     const now = deps.clock.now().getTime();
     deps.store.transaction(() => {
       if (deps.store.effects.isDone(effect)) return;
-      deps.store.jobs.enqueue(INSTALL_JOB, { ticketId: t.ticketId, transitionId: t.id }, now, { serialKey: `ticket:${t.ticketId}`, maxAttempts: 3 });
+      deps.store.jobs.enqueue(INSTALL_JOB, { ticketId: t.ticketId, transitionId: t.id }, now, { serialKey: `ticket:${t.ticketId}` });
       deps.store.effects.markDone(effect, t.ticketId, 'enqueue_install', now);
     });
     deps.notify();

@@ -1,0 +1,25 @@
+import type { Store } from '../../adapters/store/open-store.js';
+import type { TicketEvent } from '../../core/events/normalize-zendesk-event.js';
+import { TICKET_EVENT_JOB } from '../../http/routes/zendesk-webhook.js';
+
+/** A transition still owing effects after this long, with no job on its ticket, is picked up again. */
+export const STALL_AFTER_MS = 10 * 60_000;
+
+/**
+ * No renewal stays half-done: a transition whose effects could not all be performed (Zendesk down
+ * longer than a job's retries, a job dead-lettered) gets a new job for its ticket, which finishes
+ * the pending effects before anything else. Run at start-up and periodically. Returns the tickets.
+ */
+export function recoverStalledRenewals(store: Store, now: number): number[] {
+  return store.transaction(() => {
+    const recovered: number[] = [];
+    for (const ticketId of store.transitions.stalledTickets(now - STALL_AFTER_MS)) {
+      const serialKey = `ticket:${ticketId}`;
+      if (store.jobs.hasPending(serialKey)) continue;
+      const event: TicketEvent = { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] };
+      store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey });
+      recovered.push(ticketId);
+    }
+    return recovered;
+  });
+}
