@@ -19,12 +19,13 @@ export function keyMaterial(pkcs8Pems: string[]): KeyMaterial {
   for (const pem of pkcs8Pems) {
     const key = createPrivateKey(pem);
     const der = key.export({ type: 'pkcs8', format: 'der' });
-    const pkcs1 = key.export({ type: 'pkcs1', format: 'der' });
+    // The key's own traditional encoding too: PKCS#1 for RSA, SEC 1 for EC.
+    const traditional = key.asymmetricKeyType === 'rsa' ? { what: 'PKCS#1 DER', bytes: key.export({ type: 'pkcs1', format: 'der' }) } : key.asymmetricKeyType === 'ec' ? { what: 'SEC1 DER', bytes: key.export({ type: 'sec1', format: 'der' }) } : null;
     // A line of the PEM body is enough to prove a leak; take one from the middle.
     const bodyLines = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
     needles.push(
       { what: 'PKCS#8 DER', bytes: der },
-      { what: 'PKCS#1 DER', bytes: pkcs1 },
+      ...(traditional ? [traditional] : []),
       { what: 'base64 DER', bytes: Buffer.from(der.toString('base64').slice(100, 160)) },
       { what: 'PEM body line', bytes: Buffer.from(bodyLines[Math.floor(bodyLines.length / 2)]!) },
     );

@@ -1,22 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { statSync, readdirSync } from 'node:fs';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
+import { createTestCa, csrFrom } from '../../helpers/test-ca.js';
+import { startSmtpSink, type SmtpSink } from '../../helpers/mail.js';
 import { keyMaterial, findKeys, scanDatabase, scanDirectory, type KeyMaterial } from '../../helpers/scan-for-keys.js';
 import { decryptPrivateKey, privateKeyAad } from '../../../src/core/keys/encrypt-private-key.js';
 
 /**
- * A full intake run (needs_info → reply → CSR, review → approve, regenerate), then a search for the
- * private keys certdesk generated in everything the run produced: logs, every comment and
- * attachment in Zendesk, every HTTP response certdesk gave, every database column, every file.
+ * A full run — needs_info → reply → CSR, review → approve, regenerate, a certificate accepted and
+ * installed, notification e-mails — then a search for the private keys certdesk generated in
+ * everything the run produced: logs, every comment and attachment in Zendesk, every HTTP response
+ * certdesk gave, every e-mail, every database column, every file (except where the web server keeps
+ * the installed key, which must be mode 0600).
  */
 let h: RenewalHarness;
+let sink: SmtpSink;
 let material: KeyMaterial;
 const responses: string[] = [];
 const tickets: number[] = [];
 
 beforeAll(async () => {
-  h = await startRenewalHarness();
+  const ca = createTestCa();
+  sink = await startSmtpSink();
+  h = await startRenewalHarness({ EXTRA_CA_FILE: ca.rootFile, SMTP_URL: sink.url, MAIL_FROM: 'certdesk@certdesk.example', ADMIN_TOKEN: 'admin-token-0123456789', ZAF_SHARED_SECRET: 'zaf-shared-secret-0123456789' });
   const site = h.demo.registry[0]!.domain;
   const a = await h.openTicket({ subject: 'Certificate renewal', body: `Please renew the certificate. Site URL: ${site}` });
   await h.settle();
@@ -27,9 +35,15 @@ beforeAll(async () => {
   await h.settle();
   await h.addTags(a, ['cert_renewal_regenerate_csr']);
   await h.settle();
+  // The customer of ticket a sends the certificate for the new CSR; it is installed.
+  const csrs = (await h.certdeskComments(a)).filter((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'));
+  const leaf = ca.issue(csrFrom(csrs.at(-1)!.body), site);
+  await h.reply(a, `${leaf.pem}${ca.intermediate.pem}`);
+  await h.settle();
+  expect(h.svc.store.renewals.get(a)!.state).toBe('installed');
   tickets.push(a, b);
-  for (const path of ['/healthz', '/readyz', '/metrics', '/webhooks/zendesk', '/nope']) {
-    const res = await fetch(`${h.svc.url}${path}`, { method: path === '/webhooks/zendesk' ? 'POST' : 'GET' });
+  for (const path of ['/healthz', '/readyz', '/metrics', '/webhooks/zendesk', '/nope', `/api/renewals/${a}`, '/dashboard?token=admin-token-0123456789']) {
+    const res = await fetch(`${h.svc.url}${path}`, { method: path === '/webhooks/zendesk' ? 'POST' : 'GET', redirect: 'manual' });
     responses.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`);
   }
   // The private keys certdesk holds, decrypted with the sandbox's key-encryption key.
@@ -42,7 +56,10 @@ beforeAll(async () => {
   }
   material = keyMaterial(pems);
 });
-afterAll(() => h.stop());
+afterAll(async () => {
+  await h.stop();
+  await sink.close();
+});
 
 describe('the private key never leaves certdesk', () => {
   it('generated the keys this scan looks for (3: two renewals, one regenerated)', () => {
@@ -79,6 +96,11 @@ describe('the private key never leaves certdesk', () => {
     expect(found).toEqual([]);
   });
 
+  it('is in no e-mail certdesk sent', async () => {
+    await sink.waitFor(4);
+    expect(findKeys(material, Buffer.concat(sink.messages.map((m) => m.raw)), 'mail')).toEqual([]);
+  });
+
   it('is in no HTTP response certdesk gave', () => {
     expect(findKeys(material, responses.join('\n'), 'responses')).toEqual([]);
   });
@@ -92,7 +114,13 @@ describe('the private key never leaves certdesk', () => {
     expect(row.tag.length).toBe(16);
   });
 
-  it('is in no file under DATA_DIR, WAL files included', () => {
-    expect(scanDirectory(material, h.svc.dataDir)).toEqual([]);
+  it('is in no file under DATA_DIR, WAL files included, but where the web server reads it — mode 0600', () => {
+    const served = join(h.svc.dataDir, 'tls-front');
+    expect(scanDirectory(material, h.svc.dataDir, (path) => path === served)).toEqual([]);
+    // The TLS front holds the installed key, as a web server must, readable by its owner only.
+    const keys = scanDirectory(material, served);
+    expect(keys.length).toBeGreaterThan(0);
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    for (const f of files(served).filter((f) => keys.some((k) => k.startsWith(`${f}:`)))) expect(statSync(f).mode & 0o777, f).toBe(0o600);
   });
 });
