@@ -53,11 +53,19 @@ interface Target {
   child: ChildProcess;
 }
 
+/** The node arguments `npm start` runs certdesk with (package.json), so the bench measures the same process. */
+function npmStartNodeArgs(): string[] {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /node ((?:--\S+ )*)dist\/main\.js/.exec(start);
+  if (!m) throw new Error(`cannot find "node … dist/main.js" in the start script: ${start}`);
+  return [...m[1]!.trim().split(/\s+/).filter(Boolean), 'dist/main.js'];
+}
+
 async function startCertdesk(): Promise<Target & { dataDir: string }> {
   execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
   const [port, sandboxPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-bench-'));
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, npmStartNodeArgs(), {
     env: { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), TLS_FRONT_PORT: String(tlsPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ZENDESK_WEBHOOK_SECRET: SECRET },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -15,15 +15,9 @@ import { operationsRouter } from './http/routes/operations.js';
 import { zendeskWebhookRouter } from './http/routes/zendesk-webhook.js';
 import { renewalApiRouter } from './http/routes/renewal-api.js';
 import { dashboardRouter } from './http/routes/dashboard.js';
-import { inboundEmailRouter } from './http/routes/inbound-email.js';
 import { Worker } from './jobs/worker.js';
 import { createJobHandlers } from './jobs/handlers.js';
 import { recoverStalledRenewals } from './jobs/renewal/recover-stalled-renewals.js';
-import { createMailJobHandlers } from './jobs/mail/mail-job-handlers.js';
-import { mailSettingsFromConfig, type MailDeps } from './jobs/mail/mail-deps.js';
-import { smtpListenerOptionsFromConfig } from './jobs/mail/smtp-listener-options.js';
-import { startSmtpListener } from './adapters/mail/smtp-listener.js';
-import { createSmtpMailer } from './adapters/mail/create-smtp-mailer.js';
 import { createInstaller } from './adapters/installer/create-installer.js';
 import { startTlsFront, type TlsFront, type TlsFrontOptions } from './adapters/installer/tls-front.js';
 import { MetricsRegistry } from './lib/metrics.js';
@@ -82,12 +76,16 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       ? await startTlsFront({ port: config.install.tlsFrontPort, ...(options.host ? { host: options.host } : {}), dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem: trustedRootsPem, verifyAddress: config.install.verifyAddr, ...options.tlsFront })
       : null;
   const installer = createInstaller(config.install, { dataDir: config.dataDir, trustedCasPem: trustedRootsPem, logger, tlsFront });
-  const mailer = config.mail.smtpUrl && config.mail.from ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : null;
   metrics
     .gauge('certdesk_jobs', 'Jobs in the store by state.')
     .collect(() => Object.entries(store.jobs.countByState()).map(([state, n]) => [{ state }, n]));
 
   let worker: Worker;
+  const apiUser = memoApiUser(zendesk);
+  const mailConfigured = config.mail.smtpUrl !== null || config.mail.inboundSecret !== null || config.mail.smtpListenPort !== null;
+  const mail = mailConfigured
+    ? (await import('./mail-service.js')).createMailService(config, { zendesk, store, clock, logger, metrics, apiUser, sandboxUrl: sandbox?.url ?? null, notify: () => worker.notify() })
+    : null;
   const renewalDeps: RenewalDeps = {
     zendesk,
     store,
@@ -95,17 +93,16 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     logger,
     metrics,
     registry: connection.registry,
-    apiUser: memoApiUser(zendesk),
+    apiUser,
     tickets: new TicketCache(),
     settings: { renewalPriority: config.zendesk.renewalPriority, keyAlgorithm: config.keys.algorithm, keyEncryptionKey: kek, trustedRootsPem },
     ...(config.validation.aiaFetch ? { fetchIssuer: createAiaFetcher({ onError: (m) => logger.warn({ err: m }, 'AIA fetch failed') }) } : {}),
     notify: () => worker.notify(),
-    mail: { enabled: mailer !== null, opsEmail: config.mail.opsEmail },
+    mail: { enabled: mail?.sending ?? false, opsEmail: config.mail.opsEmail },
   };
-  const mailDeps: MailDeps = { zendesk, store, clock, logger, apiUser: renewalDeps.apiUser, mailer, settings: mailSettingsFromConfig(config, sandbox?.url ?? null) };
   worker = new Worker({
     queue: store.jobs,
-    handlers: { ...createJobHandlers({ ...renewalDeps, installer }), ...createMailJobHandlers(mailDeps) },
+    handlers: { ...createJobHandlers({ ...renewalDeps, installer }), ...mail?.handlers },
     logger,
     clock,
     metrics,
@@ -126,9 +123,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         metrics,
         onEnqueued: () => worker.notify(),
       }),
-      ...(config.mail.inboundSecret
-        ? [inboundEmailRouter({ secrets: () => [config.mail.inboundSecret!], store, clock, logger, metrics, onEnqueued: () => worker.notify() })]
-        : []),
+      ...(mail?.routers ?? []),
       renewalApiRouter({ store, zendesk, sharedSecret: config.agents.zafSharedSecret, clock }),
       dashboardRouter({
         store,
@@ -144,8 +139,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   server.keepAliveTimeout = 65_000;
   await listen(server, config.port, options.host);
   const port = (server.address() as AddressInfo).port;
-  const smtpOptions = smtpListenerOptionsFromConfig(config, { store, clock, logger, onEnqueued: () => worker.notify() });
-  const smtp = smtpOptions ? await startSmtpListener(smtpOptions) : null;
+  await mail?.listen();
   if (options.worker?.start !== false) worker.start();
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   if (sandbox) {
@@ -197,10 +191,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         clearInterval(recovery);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await smtp?.close();
         await worker.stop();
         await serverClosed;
-        mailer?.close();
+        await mail?.close();
         await tlsFront?.close();
         await sandbox?.close();
         store.close();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { JobQueue, Job } from '../adapters/store/job-queue.js';
 import type { Logger } from '../lib/logger.js';
 import type { Clock } from '../lib/clock.js';
@@ -27,6 +28,11 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Longest sleep when idle; `notify()` wakes the worker at once. */
   pollMs?: number;
+  /**
+   * Event-loop utilisation above which jobs run one at a time, so that a burst of webhooks is
+   * answered first and the work waits its turn (default 0.85; 1 disables it).
+   */
+  busyThreshold?: number;
 }
 
 /**
@@ -44,9 +50,13 @@ export class Worker {
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
+  private readonly busyThreshold: number;
+  private eluMark: EventLoopUtilization = performance.eventLoopUtilization();
+  private utilization = 0;
 
   constructor(private readonly options: WorkerOptions) {
     this.concurrency = options.concurrency ?? 4;
+    this.busyThreshold = options.busyThreshold ?? 0.85;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 1000;
   }
@@ -96,7 +106,7 @@ export class Worker {
   private async run(): Promise<void> {
     while (!this.stopping) {
       let claimed = false;
-      while (!this.stopping && this.running.size < this.concurrency) {
+      while (!this.stopping && this.running.size < this.allowedConcurrency()) {
         let job: Job | null;
         try {
           job = this.options.queue.claim(this.id, this.now(), this.leaseMs);
@@ -116,6 +126,16 @@ export class Worker {
       if (!claimed) await this.sleep();
       else await new Promise((r) => setImmediate(r));
     }
+  }
+
+  /** Full concurrency normally; one job at a time while the event loop is saturated (requests first). */
+  private allowedConcurrency(): number {
+    const delta = performance.eventLoopUtilization(this.eluMark);
+    if (delta.active + delta.idle >= 100) {
+      this.utilization = delta.utilization;
+      this.eluMark = performance.eventLoopUtilization();
+    }
+    return this.utilization > this.busyThreshold ? 1 : this.concurrency;
   }
 
   private sleep(): Promise<void> {

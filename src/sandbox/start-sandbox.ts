@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import { join } from 'node:path';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lib/clock.js';
@@ -12,6 +13,7 @@ import { seedDemoData, type DemoData } from './demo-data.js';
 import { FaultController } from './fault-controller.js';
 import type { SandboxContext } from './sandbox-context.js';
 import { openSandboxDb } from './sandbox-db.js';
+import { startBackgroundCheckpoints } from '../adapters/store/background-checkpoints.js';
 import { SandboxStore } from './sandbox-store.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookStore, newSigningSecret } from './webhook-store.js';
@@ -87,6 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const apiUserEmail = options.apiUserEmail ?? 'certdesk@sandbox.invalid';
   const db = openSandboxDb(options.dataDir);
+  const checkpoints = startBackgroundCheckpoints(db, join(options.dataDir, 'sandbox.db'));
   const store = new SandboxStore(db, clock);
   const webhooks = new WebhookStore(db, clock);
   let accountId = Number(store.getMeta('account_id'));
@@ -132,6 +135,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     apiServer = await listen(createSandboxApp(ctx, cdn, () => demo), options.port, host);
   } catch (error) {
     await closeServer(cdnServer);
+    checkpoints.stop();
     db.close();
     throw error;
   }
@@ -177,6 +181,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       closed ??= (async () => {
         await dispatcher.close();
         await Promise.all([closeServer(apiServer), closeServer(cdnServer)]);
+        checkpoints.stop();
         db.close();
       })();
       return closed;

@@ -1,4 +1,4 @@
-import { simpleParser, type HeaderValue, type ParsedMail } from 'mailparser';
+import type { HeaderValue, ParsedMail } from 'mailparser';
 import { NonRetryableError } from '../../lib/errors.js';
 import { normalizeMessageId } from '../../core/mail/message-id.js';
 import type { MailPart } from '../../core/mail/select-attachments.js';
@@ -28,7 +28,7 @@ export interface InboundMail {
 export async function parseInboundMail(raw: Buffer): Promise<InboundMail> {
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, {
+    mail = await (await import('mailparser')).simpleParser(raw, {
       skipHtmlToText: true,
       skipTextToHtml: true,
       skipTextLinks: true,

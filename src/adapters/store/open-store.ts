@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { openDatabase, schemaVersion, type Db } from './open-database.js';
+import { startBackgroundCheckpoints } from './background-checkpoints.js';
 import { JobQueue, type RetryPolicy } from './job-queue.js';
 import { DeliveryLog } from './delivery-log.js';
 import { AuditLog } from './audit-log.js';
@@ -34,6 +35,7 @@ export interface Store {
 
 export function openStore(options: { file: string; retry?: RetryPolicy }): Store {
   const db = openDatabase(options.file);
+  const checkpoints = options.file === ':memory:' ? null : startBackgroundCheckpoints(db, options.file);
   // One prepared transaction wrapper, reused: better-sqlite3 builds a new one on every db.transaction().
   const run = db.transaction((fn: () => unknown) => fn());
   const store: Store = {
@@ -57,7 +59,16 @@ export function openStore(options: { file: string; retry?: RetryPolicy }): Store
       }
     },
     close: () => {
-      if (db.open) db.close();
+      checkpoints?.stop();
+      if (db.open) {
+        // Leave the database file complete: fold the WAL in before closing.
+        try {
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        } catch {
+          // another connection is busy with it; SQLite recovers the WAL on the next open
+        }
+        db.close();
+      }
     },
   };
   return store;

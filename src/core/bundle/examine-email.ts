@@ -1,4 +1,4 @@
-import { simpleParser } from 'mailparser';
+// mailparser is large (≈ 30 MB resident): loaded on the first e-mail, not at start-up.
 import { htmlToText } from '../request/html-to-text.js';
 import { childSource, type Blob, type ExtractionContext } from './extraction-context.js';
 import { examineText } from './examine-text.js';
@@ -10,7 +10,7 @@ import { examineText } from './examine-text.js';
 export async function examineEmail(ctx: ExtractionContext, blob: Blob): Promise<void> {
   let mail;
   try {
-    mail = await simpleParser(Buffer.from(blob.bytes.buffer, blob.bytes.byteOffset, blob.bytes.byteLength), {
+    mail = await (await import('mailparser')).simpleParser(Buffer.from(blob.bytes.buffer, blob.bytes.byteOffset, blob.bytes.byteLength), {
       skipHtmlToText: true,
       skipTextToHtml: true,
       skipTextLinks: true,

@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { Store } from '../../adapters/store/open-store.js';
 import { verifyZendeskSignature } from '../webhooks/zendesk-signature.js';
+import { GroupCommit } from '../../adapters/store/group-commit.js';
 import { mergeTicketEvents, normalizeZendeskEvent, type TicketEvent } from '../../core/events/normalize-zendesk-event.js';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -43,6 +44,10 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
   const { store, clock, logger, metrics } = options;
   const deliveries = metrics.counter('certdesk_webhook_deliveries_total', 'Webhook deliveries by outcome.');
   const ignoredTypes = new Set<string>();
+  const coalesceMs = options.coalesceMs ?? 150;
+  const intake = new GroupCommit<{ key: string; event: TicketEvent; now: number }, IntakeOutcome>(store.transaction, ({ key, event, now }) =>
+    recordDelivery(store, key, event, now, coalesceMs),
+  );
   const router = express.Router();
 
   const requireJson: RequestHandler = (req, _res, next) => {
@@ -89,7 +94,12 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
       }
 
       const key = dedupKey(normalized.event, req, raw);
-      const outcome = enqueueOnce(store, key, normalized.event, clock.now().getTime(), options.coalesceMs ?? 150);
+      let outcome: IntakeOutcome;
+      try {
+        outcome = await intake.submit({ key, event: normalized.event, now: clock.now().getTime() });
+      } catch (error) {
+        throw new HttpError(503, `the store is unavailable (${(error as Error).message}); please retry`, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
+      }
       res.locals.outcome = outcome;
       if (outcome === 'accepted') options.onEnqueued();
       res.status(200).json({ status: outcome === 'duplicate' ? 'duplicate' : 'accepted' });
@@ -121,22 +131,19 @@ function dedupKey(event: TicketEvent, req: Request, raw: Buffer): string {
   return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
+type IntakeOutcome = 'accepted' | 'duplicate' | 'coalesced';
+
 /**
- * Records the delivery and enqueues its job atomically. A delivery seen before is a duplicate; one
- * whose ticket already has a job waiting that has not started yet is coalesced into it — every job
- * reads the ticket as it is when it starts, so the waiting job covers this event too.
+ * Records the delivery and enqueues its job, inside the intake's transaction (shared by the
+ * deliveries of one event-loop turn). A delivery seen before is a duplicate; one whose ticket
+ * already has a job waiting that has not started yet is coalesced into it — every job reads the
+ * ticket as it is when it starts, so the waiting job covers this event too.
  */
-function enqueueOnce(store: Store, key: string, event: TicketEvent, now: number, coalesceMs: number): 'accepted' | 'duplicate' | 'coalesced' {
-  try {
-    return store.transaction(() => {
-      if (!store.deliveries.record(key, event.type, event.ticketId, now)) return 'duplicate';
-      const serialKey = `ticket:${event.ticketId}`;
-      const waiting = store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey);
-      if (waiting && store.jobs.replacePayload(waiting.id, mergeTicketEvents(waiting.payload as TicketEvent, event), now)) return 'coalesced';
-      store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey, runAt: now + coalesceMs });
-      return 'accepted';
-    });
-  } catch (error) {
-    throw new HttpError(503, `the store is unavailable (${(error as Error).message}); please retry`, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
-  }
+function recordDelivery(store: Store, key: string, event: TicketEvent, now: number, coalesceMs: number): IntakeOutcome {
+  if (!store.deliveries.record(key, event.type, event.ticketId, now)) return 'duplicate';
+  const serialKey = `ticket:${event.ticketId}`;
+  const waiting = store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey);
+  if (waiting && store.jobs.replacePayload(waiting.id, mergeTicketEvents(waiting.payload as TicketEvent, event), now)) return 'coalesced';
+  store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey, runAt: now + coalesceMs });
+  return 'accepted';
 }
