@@ -1,5 +1,5 @@
 import { CircuitBreaker, ZENDESK_CIRCUIT_BREAKER, type CircuitBreakerSettings } from './circuit-breaker.js';
-import { seededRandom, type Random } from './seeded-random.js';
+import { seededRandom, type Random } from '../lib/seeded-random.js';
 
 /** Requests a rule applies to: a method (default any) and a path glob (`*` = any characters). */
 export interface RequestMatcher {

@@ -1,3 +1,5 @@
+import { LIFETIME_CAPS } from '../bundle/check-lifetime.js';
+
 /** One step of the maximum lifetime of publicly-trusted TLS certificates, by issuance date. */
 export interface LifetimeStep {
   /** First issuance instant (UTC) the limit applies to; `undefined` for the limit before the first step. */
@@ -5,15 +7,18 @@ export interface LifetimeStep {
   days: number;
 }
 
+const SC_081_START = '2026-03-15T00:00:00Z';
+const ascending = [...LIFETIME_CAPS].sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
+const firstSc081 = ascending.findIndex((cap) => cap.from === SC_081_START);
+
 /**
  * CA/Browser Forum ballot SC-081v3 (DESIGN §1 "Purchase guidance"): 398 days before 2026-03-15,
- * then 200, 100 and 47 days.
+ * then 200, 100 and 47 days — the customer-facing view of the caps the bundle validator enforces
+ * (one table, `LIFETIME_CAPS`).
  */
 export const CERTIFICATE_LIFETIME_STEPS: readonly LifetimeStep[] = [
-  { days: 398 },
-  { from: new Date('2026-03-15T00:00:00Z'), days: 200 },
-  { from: new Date('2027-03-15T00:00:00Z'), days: 100 },
-  { from: new Date('2029-03-15T00:00:00Z'), days: 47 },
+  { days: ascending[firstSc081 - 1]!.days },
+  ...ascending.slice(firstSc081).map((cap) => ({ from: new Date(cap.from), days: cap.days })),
 ];
 
 /** The limit in force for a certificate issued at `at`, and the next step after it, if any. */

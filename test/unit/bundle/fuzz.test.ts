@@ -3,18 +3,10 @@ import type { BundleFile } from '../../../src/core/bundle/types.js';
 import { LIMITS } from '../../../src/core/bundle/limits.js';
 import { createChain, createLeaf, pemBundle, toPkcs7, toZip } from '../../helpers/pki.js';
 import { check, email, expectWellFormed, file } from './bundle-test-kit.js';
+import { seededRandom } from '../../../src/lib/seeded-random.js';
 
-/** mulberry32: a seeded generator, so a failing input can be reproduced from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded generator, so a failing input can be reproduced from its seed.
+const random = seededRandom;
 
 const INTERESTING = [0x00, 0x01, 0x30, 0x31, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xa0, 0xa3, 0xff, 0x04, 0x06, 0x03];
 

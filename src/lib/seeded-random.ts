@@ -1,4 +1,4 @@
-/** A reproducible pseudo-random source in [0, 1) (mulberry32): the same seed, the same faults. */
+/** A reproducible pseudo-random source in [0, 1) (mulberry32): the same seed, the same sequence (faults, fuzz inputs). */
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {
