@@ -10,7 +10,7 @@ import { PairStore, type CertificatePair } from './pair-store.js';
 import { runInstallAttempt } from './run-install-attempt.js';
 import { runStepCommand } from './run-step-command.js';
 import { SiteLock } from './site-lock.js';
-import { createLiveVerifier } from './verify-live.js';
+import { reloadedServerVerifier } from './verify-live.js';
 
 export interface CommandInstallerOptions {
   /** INSTALL_COMMAND, run with `/bin/sh -c`. */
@@ -52,13 +52,7 @@ export interface CommandInstallerOptions {
 export function createCommandInstaller(options: CommandInstallerOptions): Installer {
   const kept = new PairStore(options.stateDir);
   const workDir = join(options.stateDir, '.work');
-  const verifier = createLiveVerifier({
-    address: options.verifyAddress,
-    ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
-    ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
-    // A reloading server answers from old and new processes side by side for a moment.
-    confirmations: 3,
-  });
+  const verifier = reloadedServerVerifier(options);
   const lock = new SiteLock();
   const timeoutMs = options.timeoutMs ?? 120_000;
   // Files of an attempt interrupted by a crash hold a key: they go at the first install after a start.

@@ -6,7 +6,7 @@ import { PairStore } from './pair-store.js';
 import { runInstallAttempt } from './run-install-attempt.js';
 import { runStepCommand } from './run-step-command.js';
 import { SiteLock } from './site-lock.js';
-import { createLiveVerifier } from './verify-live.js';
+import { reloadedServerVerifier } from './verify-live.js';
 
 export interface NginxInstallerOptions {
   /** NGINX_CERT_DIR: each site's pair is `<certDir>/<site>/fullchain.pem` and `privkey.pem`. */
@@ -44,13 +44,7 @@ export interface NginxInstallerOptions {
  */
 export function createNginxInstaller(options: NginxInstallerOptions): Installer {
   const store = new PairStore(options.certDir);
-  const verifier = createLiveVerifier({
-    address: options.verifyAddress,
-    ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
-    ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
-    // A reloading server answers from old and new processes side by side for a moment.
-    confirmations: 3,
-  });
+  const verifier = reloadedServerVerifier(options);
   const lock = new SiteLock();
   const timeoutMs = options.commandTimeoutMs ?? 60_000;
 

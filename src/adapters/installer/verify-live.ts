@@ -45,6 +45,19 @@ export interface LiveVerifier {
   verify(site: string, expected: Expected, options?: { waitMs?: number; signal?: AbortSignal }): Promise<Verdict>;
 }
 
+/**
+ * The verifier for a server certdesk reloads (nginx, an operator's command): a reloading server
+ * answers from old and new processes side by side for a moment, so 3 good handshakes in a row.
+ */
+export function reloadedServerVerifier(options: { verifyAddress: string; trustedCasPem?: readonly string[]; handshakeTimeoutMs?: number }): LiveVerifier {
+  return createLiveVerifier({
+    address: options.verifyAddress,
+    ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
+    ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
+    confirmations: 3,
+  });
+}
+
 /** A verifier for one address; the trust anchors are loaded once. */
 export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
   const address = parseAddress(options.address);
