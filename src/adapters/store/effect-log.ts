@@ -1,4 +1,4 @@
-import type { Db } from './open-database.js';
+import { statementCache, type Db } from './open-database.js';
 
 export type EffectClaim =
   /** First time: perform the effect. */
@@ -14,33 +14,36 @@ export type EffectClaim =
  * recognise it on the ticket if the earlier attempt got through before the crash.
  */
 export class EffectLog {
-  constructor(private readonly db: Db) {}
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   claim(key: string, ticketId: number, kind: string, body: string | null, now: number): EffectClaim {
-    const row = this.db.prepare('SELECT state, body FROM effects WHERE key = ?').get(key) as { state: 'claimed' | 'done'; body: string | null } | undefined;
+    const row = this.sql('SELECT state, body FROM effects WHERE key = ?').get(key) as { state: 'claimed' | 'done'; body: string | null } | undefined;
     if (row?.state === 'done') return { status: 'done' };
     if (row) return { status: 'unconfirmed', body: row.body };
-    this.db.prepare(`INSERT INTO effects (key, ticket_id, kind, body, state, created_at) VALUES (?, ?, ?, ?, 'claimed', ?)`).run(key, ticketId, kind, body, now);
+    this.sql(`INSERT INTO effects (key, ticket_id, kind, body, state, created_at) VALUES (?, ?, ?, ?, 'claimed', ?)`).run(key, ticketId, kind, body, now);
     return { status: 'new', body };
   }
 
   /** Records an effect that needs no claim (it was performed inside the caller's transaction). */
   markDone(key: string, ticketId: number, kind: string, now: number): void {
-    this.db
-      .prepare(`INSERT INTO effects (key, ticket_id, kind, state, created_at, done_at) VALUES (?, ?, ?, 'done', ?, ?)
+    this.sql(`INSERT INTO effects (key, ticket_id, kind, state, created_at, done_at) VALUES (?, ?, ?, 'done', ?, ?)
                 ON CONFLICT (key) DO UPDATE SET state = 'done', done_at = excluded.done_at`)
       .run(key, ticketId, kind, now, now);
   }
 
   done(key: string, now: number): void {
-    this.db.prepare(`UPDATE effects SET state = 'done', done_at = ? WHERE key = ?`).run(now, key);
+    this.sql(`UPDATE effects SET state = 'done', done_at = ? WHERE key = ?`).run(now, key);
   }
 
   isDone(key: string): boolean {
-    return this.db.prepare(`SELECT state FROM effects WHERE key = ?`).pluck().get(key) === 'done';
+    return this.sql(`SELECT state FROM effects WHERE key = ?`).pluck().get(key) === 'done';
   }
 
   countForTicket(ticketId: number, kind?: string): number {
-    return this.db.prepare('SELECT COUNT(*) FROM effects WHERE ticket_id = ? AND (? IS NULL OR kind = ?)').pluck().get(ticketId, kind ?? null, kind ?? null) as number;
+    return this.sql('SELECT COUNT(*) FROM effects WHERE ticket_id = ? AND (? IS NULL OR kind = ?)').pluck().get(ticketId, kind ?? null, kind ?? null) as number;
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from './open-database.js';
+import { statementCache, type Db } from './open-database.js';
 
 /** An encrypted private key as stored: AES-256-GCM ciphertext, IV and tag. Never the plaintext. */
 export interface StoredKey {
@@ -21,16 +21,19 @@ export interface StoredKey {
  * kept (a certificate may still be submitted for it by mistake) but never used for a new CSR.
  */
 export class KeyVault {
-  constructor(private readonly db: Db) {}
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   /** The id the next stored key will get inside the current transaction. */
   nextId(): number {
-    return ((this.db.prepare('SELECT MAX(id) FROM private_keys').pluck().get() as number | null) ?? 0) + 1;
+    return ((this.sql('SELECT MAX(id) FROM private_keys').pluck().get() as number | null) ?? 0) + 1;
   }
 
   insert(key: Omit<StoredKey, 'retiredAt'>): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO private_keys (id, ticket_id, algorithm, spki_sha256, ciphertext, iv, tag, created_at, transition_id)
          VALUES (@id, @ticketId, @algorithm, @spkiSha256, @ciphertext, @iv, @tag, @createdAt, @transitionId)`,
       )
@@ -38,7 +41,7 @@ export class KeyVault {
   }
 
   get(id: number): StoredKey | null {
-    const r = this.db.prepare('SELECT * FROM private_keys WHERE id = ?').get(id) as
+    const r = this.sql('SELECT * FROM private_keys WHERE id = ?').get(id) as
       | { id: number; ticket_id: number; algorithm: string; spki_sha256: string; ciphertext: Buffer; iv: Buffer; tag: Buffer; created_at: number; retired_at: number | null; transition_id: number | null }
       | undefined;
     return r
@@ -47,10 +50,10 @@ export class KeyVault {
   }
 
   retire(id: number, now: number): void {
-    this.db.prepare('UPDATE private_keys SET retired_at = ? WHERE id = ? AND retired_at IS NULL').run(now, id);
+    this.sql('UPDATE private_keys SET retired_at = ? WHERE id = ? AND retired_at IS NULL').run(now, id);
   }
 
   countForTicket(ticketId: number): number {
-    return this.db.prepare('SELECT COUNT(*) FROM private_keys WHERE ticket_id = ?').pluck().get(ticketId) as number;
+    return this.sql('SELECT COUNT(*) FROM private_keys WHERE ticket_id = ?').pluck().get(ticketId) as number;
   }
 }

@@ -6,6 +6,22 @@ import { MIGRATIONS, type Migration } from './migrations.js';
 export type Db = Database.Database;
 
 /**
+ * Prepares each SQL text once per connection: repositories call `sql(text)` on every use instead
+ * of `db.prepare(text)`, which would compile the statement again each time.
+ */
+export function statementCache(db: Db): (text: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (text) => {
+    let statement = statements.get(text);
+    if (!statement) {
+      statement = db.prepare(text);
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+}
+
+/**
  * Opens (creating if needed) the SQLite database at `file` with WAL, foreign keys and a busy
  * timeout, and applies pending migrations. `:memory:` is accepted for unit tests.
  */

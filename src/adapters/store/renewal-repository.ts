@@ -1,4 +1,4 @@
-import type { Db } from './open-database.js';
+import { statementCache, type Db } from './open-database.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 
 export interface RenewalRecord {
@@ -94,10 +94,14 @@ export type RenewalPatch = Partial<Omit<RenewalRecord, 'ticketId' | 'version' | 
 
 /** Renewals by ticket id. Writes bump `version`; `update` can require the version the caller read. */
 export class RenewalRepository {
-  constructor(private readonly db: Db) {}
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   get(ticketId: number): RenewalRecord | null {
-    const row = this.db.prepare('SELECT * FROM renewals WHERE ticket_id = ?').get(ticketId) as Row | undefined;
+    const row = this.sql('SELECT * FROM renewals WHERE ticket_id = ?').get(ticketId) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 
@@ -105,7 +109,7 @@ export class RenewalRepository {
   ensure(ticketId: number, initial: RenewalPatch & { state: RenewalState }, now: number): RenewalRecord {
     const existing = this.get(ticketId);
     if (existing) return existing;
-    this.db.prepare('INSERT INTO renewals (ticket_id, state, created_at, updated_at) VALUES (?, ?, ?, ?)').run(ticketId, initial.state, now, now);
+    this.sql('INSERT INTO renewals (ticket_id, state, created_at, updated_at) VALUES (?, ?, ?, ?)').run(ticketId, initial.state, now, now);
     return this.update(ticketId, initial, now);
   }
 
@@ -122,8 +126,7 @@ export class RenewalRepository {
       sets.push(`${spec.column} = @${key}`);
       params[key] = spec.json ? JSON.stringify(value) : value;
     }
-    const info = this.db
-      .prepare(`UPDATE renewals SET ${sets.join(', ')} WHERE ticket_id = @ticketId AND (@expectVersion IS NULL OR version = @expectVersion)`)
+    const info = this.sql(`UPDATE renewals SET ${sets.join(', ')} WHERE ticket_id = @ticketId AND (@expectVersion IS NULL OR version = @expectVersion)`)
       .run(params);
     if (info.changes !== 1) throw new Error(`renewal ${ticketId} changed while it was being updated; retrying`);
     return this.get(ticketId)!;
@@ -131,8 +134,7 @@ export class RenewalRepository {
 
   list(filter: { state?: RenewalState; site?: string } = {}): RenewalRecord[] {
     return (
-      this.db
-        .prepare('SELECT * FROM renewals WHERE (@state IS NULL OR state = @state) AND (@site IS NULL OR site = @site) ORDER BY ticket_id')
+      this.sql('SELECT * FROM renewals WHERE (@state IS NULL OR state = @state) AND (@site IS NULL OR site = @site) ORDER BY ticket_id')
         .all({ state: filter.state ?? null, site: filter.site ?? null }) as Row[]
     ).map(fromRow);
   }

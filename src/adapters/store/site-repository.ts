@@ -1,4 +1,4 @@
-import type { Db } from './open-database.js';
+import { statementCache, type Db } from './open-database.js';
 
 export interface InstalledSite {
   domain: string;
@@ -12,18 +12,21 @@ export interface InstalledSite {
 
 /** The certificate certdesk installed and verified per site (one row per site). */
 export class SiteRepository {
-  constructor(private readonly db: Db) {}
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   get(domain: string): InstalledSite | null {
-    const r = this.db.prepare('SELECT * FROM sites WHERE domain = ?').get(domain) as
+    const r = this.sql('SELECT * FROM sites WHERE domain = ?').get(domain) as
       | { domain: string; cert_sha256: string; fullchain_pem: string; not_after: string; installed_at: number; ticket_id: number | null }
       | undefined;
     return r ? { domain: r.domain, certSha256: r.cert_sha256, fullchainPem: r.fullchain_pem, notAfter: r.not_after, installedAt: r.installed_at, ticketId: r.ticket_id } : null;
   }
 
   record(site: InstalledSite): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO sites (domain, cert_sha256, fullchain_pem, not_after, installed_at, ticket_id)
          VALUES (@domain, @certSha256, @fullchainPem, @notAfter, @installedAt, @ticketId)
          ON CONFLICT (domain) DO UPDATE SET cert_sha256 = excluded.cert_sha256, fullchain_pem = excluded.fullchain_pem,
@@ -33,6 +36,6 @@ export class SiteRepository {
   }
 
   list(): InstalledSite[] {
-    return (this.db.prepare('SELECT domain FROM sites ORDER BY domain').pluck().all() as string[]).map((d) => this.get(d)!);
+    return (this.sql('SELECT domain FROM sites ORDER BY domain').pluck().all() as string[]).map((d) => this.get(d)!);
   }
 }

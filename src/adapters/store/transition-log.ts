@@ -1,4 +1,4 @@
-import type { Db } from './open-database.js';
+import { statementCache, type Db } from './open-database.js';
 import type { Effect } from '../../core/workflow/transitions.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 
@@ -43,11 +43,14 @@ const fromRow = (r: Row): TransitionRecord => ({
  * state, then performed; `pending(ticketId)` is what a job must finish before anything else.
  */
 export class TransitionLog {
-  constructor(private readonly db: Db) {}
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   record(t: { ticketId: number; from: string; to: RenewalState; event: string; effects: readonly Effect[]; context: object }, now: number): number {
-    const info = this.db
-      .prepare(
+    const info = this.sql(
         `INSERT INTO transitions (ticket_id, from_state, to_state, event, effects, context, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
@@ -56,19 +59,19 @@ export class TransitionLog {
   }
 
   pending(ticketId: number): TransitionRecord[] {
-    return (this.db.prepare(`SELECT * FROM transitions WHERE ticket_id = ? AND state = 'pending' ORDER BY id`).all(ticketId) as Row[]).map(fromRow);
+    return (this.sql(`SELECT * FROM transitions WHERE ticket_id = ? AND state = 'pending' ORDER BY id`).all(ticketId) as Row[]).map(fromRow);
   }
 
   /** Tickets with a transition still pending that was recorded before `before`. */
   stalledTickets(before: number): number[] {
-    return this.db.prepare(`SELECT DISTINCT ticket_id FROM transitions WHERE state = 'pending' AND created_at < ? ORDER BY ticket_id`).pluck().all(before) as number[];
+    return this.sql(`SELECT DISTINCT ticket_id FROM transitions WHERE state = 'pending' AND created_at < ? ORDER BY ticket_id`).pluck().all(before) as number[];
   }
 
   complete(id: number, now: number): void {
-    this.db.prepare(`UPDATE transitions SET state = 'done', done_at = ? WHERE id = ?`).run(now, id);
+    this.sql(`UPDATE transitions SET state = 'done', done_at = ? WHERE id = ?`).run(now, id);
   }
 
   forTicket(ticketId: number): TransitionRecord[] {
-    return (this.db.prepare('SELECT * FROM transitions WHERE ticket_id = ? ORDER BY id').all(ticketId) as Row[]).map(fromRow);
+    return (this.sql('SELECT * FROM transitions WHERE ticket_id = ? ORDER BY id').all(ticketId) as Row[]).map(fromRow);
   }
 }
