@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import type { AccountSettings } from './account-settings.js';
 import type { FaultController } from './fault-controller.js';
 import type { SandboxStore, User } from './sandbox-store.js';
 import type { EventContext, TicketEventPayload } from './ticket-events.js';
@@ -13,6 +14,10 @@ export interface SandboxContext {
   webhooks: WebhookStore;
   dispatcher: WebhookDispatcher;
   faults: FaultController;
+  /** The account's rules (mutable at run time: `PUT /sandbox/settings`). */
+  account: AccountSettings;
+  /** `/api/v2` calls made by certdesk's API user since start (`GET /sandbox/stats`). */
+  stats: { apiCalls: number };
   clock: Clock;
   logger: Logger;
   accountId: number;

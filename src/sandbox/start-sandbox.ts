@@ -11,6 +11,7 @@ import { SandboxCdn, type CdnRequestRecord } from './cdn-server.js';
 import { createSandboxApp } from './create-sandbox-app.js';
 import { seedDemoData, type DemoData } from './demo-data.js';
 import { FaultController } from './fault-controller.js';
+import { defaultAccountSettings, type AccountSettings } from './account-settings.js';
 import type { SandboxContext } from './sandbox-context.js';
 import { openSandboxDb } from './sandbox-db.js';
 import { startBackgroundCheckpoints } from '../adapters/store/background-checkpoints.js';
@@ -46,6 +47,8 @@ export interface SandboxOptions {
   webhookTimeoutMs?: number;
   /** First webhook retry delay, doubled per retry; default 1 s. */
   webhookRetryDelayMs?: number;
+  /** Account rules to start with, over those of a real account created today (`defaultAccountSettings`). */
+  account?: Partial<AccountSettings>;
 }
 
 /** A running sandbox. */
@@ -62,6 +65,10 @@ export interface Sandbox {
   apiUser: { id: number; email: string };
   /** Fault injection: `faults.set({...})`, `faults.failNext({...})`, `faults.reset()`. */
   faults: FaultController;
+  /** The account's rules; mutate to switch one at run time (as `PUT /sandbox/settings` does). */
+  account: AccountSettings;
+  /** `/api/v2` calls made by certdesk's API user since start. */
+  stats: { apiCalls: number };
   /** The demo records when `demoData` was set, else null. */
   demo: DemoData | null;
   /** Every request the CDN received (with headers), oldest first. */
@@ -98,6 +105,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     store.setMeta('account_id', String(accountId));
   }
   const faults = new FaultController(() => clock.now().getTime());
+  const account: AccountSettings = { ...defaultAccountSettings(), ...options.account };
+  const stats = { apiCalls: 0 };
   const dispatcher = new WebhookDispatcher({
     store: webhooks,
     faults,
@@ -122,6 +131,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     webhooks,
     dispatcher,
     faults,
+    account,
+    stats,
     clock,
     logger,
     accountId,
@@ -157,6 +168,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     accountId,
     apiUser: { id: apiUser.id, email: apiUserEmail },
     faults,
+    account,
+    stats,
     demo,
     cdnRequests: () => cdn.requests,
     connectWebhook({ endpoint, name = 'certdesk', subscriptions = SANDBOX_TICKET_EVENT_TYPES }) {
