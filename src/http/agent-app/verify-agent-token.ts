@@ -16,6 +16,11 @@ export interface VerifyAgentTokenOptions {
 }
 
 const ALGORITHM = 'HS256';
+/**
+ * The longest lifetime accepted (exp − iat, or exp − now without iat). Zendesk's proxy signs
+ * short-lived tokens; a token valid for days is a leaked-token risk, not a client need.
+ */
+export const MAX_AGENT_TOKEN_LIFETIME_SECONDS = 3600;
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="certdesk", error="invalid_token"' };
 const unauthorized = (message: string) => new HttpError(401, message, CHALLENGE);
 
@@ -23,7 +28,7 @@ const unauthorized = (message: string) => new HttpError(401, message, CHALLENGE)
  * Verifies the JWT Zendesk's request proxy signs for the agent app (`client.request({ jwt })`):
  * `Authorization: Bearer <token>`, HS256 only (the algorithm is pinned, `none` and public-key
  * algorithms are refused), signed with ZAF_SHARED_SECRET, `exp` required and checked, `iat` not in
- * the future, and a `ticket_id` claim. Throws HttpError 401 with a sentence saying which check failed.
+ * the future, a lifetime of at most MAX_AGENT_TOKEN_LIFETIME_SECONDS, and a `ticket_id` claim. Throws HttpError 401 with a sentence saying which check failed.
  */
 export async function verifyAgentToken(authorization: string | undefined, options: VerifyAgentTokenOptions): Promise<AgentClaims> {
   const match = /^Bearer\s+([A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/.exec(authorization ?? '');
@@ -50,6 +55,10 @@ export async function verifyAgentToken(authorization: string | undefined, option
   }
   const nowSeconds = options.now.getTime() / 1000;
   if (typeof payload.iat === 'number' && payload.iat > nowSeconds + options.skewSeconds) throw unauthorized('the token was issued in the future (check the clocks)');
+  const lifetime = payload.exp! - (typeof payload.iat === 'number' ? payload.iat : nowSeconds);
+  if (lifetime > MAX_AGENT_TOKEN_LIFETIME_SECONDS + options.skewSeconds) {
+    throw unauthorized(`the token is valid for ${Math.round(lifetime)} s; at most ${MAX_AGENT_TOKEN_LIFETIME_SECONDS} s is accepted`);
+  }
   const ticketId = wholeNumber(payload.ticket_id);
   if (ticketId === null) throw unauthorized('the token has no ticket_id claim');
   return { ticketId, userId: wholeNumber(payload.user_id) };
