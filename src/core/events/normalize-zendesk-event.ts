@@ -33,8 +33,19 @@ export interface TicketEvent {
   tagsRemoved: string[];
 }
 
+/**
+ * What the payload itself shows of the ticket (event subscriptions carry a `detail` snapshot;
+ * trigger payloads do not). `priority` is lower case, null when the ticket has none; `tags` is
+ * empty when the snapshot says null. Used only to decide whether the ticket can concern certdesk
+ * at all, before anything is read from Zendesk.
+ */
+export interface TicketSnapshotHint {
+  priority: string | null;
+  tags: string[];
+}
+
 export type NormalizedEvent =
-  | { kind: 'ticket'; event: TicketEvent }
+  | { kind: 'ticket'; event: TicketEvent; hint: TicketSnapshotHint | null }
   | { kind: 'ignored'; type: string }
   | { kind: 'invalid'; reason: string };
 
@@ -69,6 +80,7 @@ export function normalizeZendeskEvent(body: unknown): NormalizedEvent {
     return {
       kind: 'ticket',
       event: { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] },
+      hint: null,
     };
   }
 
@@ -96,7 +108,17 @@ export function normalizeZendeskEvent(body: unknown): NormalizedEvent {
       tagsAdded: strings(event.tags_added),
       tagsRemoved: strings(event.tags_removed),
     },
+    hint: snapshotHint(detail),
   };
+}
+
+/** The snapshot's priority and tags, or null when `detail` does not show the priority at all. */
+function snapshotHint(detail: Record<string, unknown>): TicketSnapshotHint | null {
+  if (!('priority' in detail)) return null;
+  const { priority } = detail;
+  if (priority !== null && typeof priority !== 'string') return null;
+  if (detail.tags !== null && detail.tags !== undefined && !Array.isArray(detail.tags)) return null;
+  return { priority: priority === null ? null : priority.toLowerCase(), tags: strings(detail.tags) };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Store } from '../../adapters/store/open-store.js';
 import { verifyZendeskSignature } from '../webhooks/zendesk-signature.js';
 import { GroupCommit } from '../../adapters/store/group-commit.js';
 import { mergeTicketEvents, normalizeZendeskEvent, type TicketEvent } from '../../core/events/normalize-zendesk-event.js';
+import { mayConcernRenewals } from '../../core/events/concerns-renewals.js';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 /** How far in the future a signature timestamp may be (clock skew), in seconds. */
@@ -24,6 +25,8 @@ export interface ZendeskWebhookOptions {
   clock: Clock;
   logger: Logger;
   metrics: MetricsRegistry;
+  /** RENEWAL_PRIORITY: events whose payload shows another priority (and no renewal) are dropped. */
+  renewalPriority: string;
   /** Called after a job was committed (wakes the in-process worker). */
   onEnqueued: () => void;
   /**
@@ -37,8 +40,10 @@ export interface ZendeskWebhookOptions {
 /**
  * `POST /webhooks/zendesk`, a fixed pipeline: content type (415) → body size (413) → signature
  * headers, timestamp window and signature over the raw bytes (401) → JSON (400) → event shape
- * (400; unknown types 200 and ignored) → dedup + enqueue in one transaction (503 when the store
- * is unavailable) → 200. No Zendesk API call happens inside the request.
+ * (400; unknown types 200 and ignored) → unrelated tickets (200 and ignored: the payload shows a
+ * priority other than RENEWAL_PRIORITY, no `cert_renewal` tag, and the store has no renewal for the
+ * ticket) → dedup + enqueue in one transaction (503 when the store is unavailable) → 200. No
+ * Zendesk API call happens inside the request.
  */
 export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
   const { store, clock, logger, metrics } = options;
@@ -93,7 +98,13 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
         return;
       }
 
-      const key = dedupKey(normalized.event, req, raw);
+      if (!mayConcernRenewals(normalized.event, normalized.hint, options.renewalPriority) && !hasRenewal(store, normalized.event.ticketId)) {
+        res.locals.outcome = 'unrelated';
+        res.status(200).json({ status: 'ignored' });
+        return;
+      }
+
+      const key = dedupKey(normalized.event, req.get('x-zendesk-webhook-signature-timestamp')!, raw);
       let outcome: IntakeOutcome;
       try {
         outcome = await intake.submit({ key, event: normalized.event, now: clock.now().getTime() });
@@ -123,12 +134,24 @@ async function authenticate(req: Request, rawBody: string, options: ZendeskWebho
   if (!valid) throw new HttpError(401, 'the webhook signature does not match');
 }
 
-/** Zendesk's event id identifies one event across invocations; else the invocation; else the bytes. */
-function dedupKey(event: TicketEvent, req: Request, raw: Buffer): string {
+/**
+ * Only signed values identify a delivery: Zendesk's event id (inside the signed body) for event
+ * subscriptions; for trigger payloads, which carry none, the signed timestamp with the body. The
+ * invocation-id header is not signed: keyed on it, anyone holding one signed body could replay it
+ * under new invocation ids within the age window and get a job each time.
+ */
+function dedupKey(event: TicketEvent, timestamp: string, raw: Buffer): string {
   if (event.eventId) return `event:${event.eventId}`;
-  const invocation = req.get('x-zendesk-webhook-invocation-id');
-  if (invocation && invocation.length <= 200) return `invocation:${invocation}`;
-  return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  return `signed:${createHash('sha256').update(timestamp).update('\n').update(raw).digest('hex')}`;
+}
+
+/** A store that cannot answer counts as "has a renewal": the event then takes the normal path (503). */
+function hasRenewal(store: Store, ticketId: number): boolean {
+  try {
+    return store.renewals.has(ticketId);
+  } catch {
+    return true;
+  }
 }
 
 type IntakeOutcome = 'accepted' | 'duplicate' | 'coalesced';

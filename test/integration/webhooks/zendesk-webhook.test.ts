@@ -108,14 +108,16 @@ describe('POST /webhooks/zendesk', () => {
     expect(jobsFor(111)).toHaveLength(0);
   });
 
-  it('accepts certdesk\'s trigger payload, deduplicated by invocation id', async () => {
+  it('accepts certdesk\'s trigger payload, deduplicated by its signed timestamp and body, not by the unsigned invocation id', async () => {
     const body = { certdesk_trigger: 'v1', ticket_id: '112', event: 'ticket updated' };
-    const first = await svc.deliver(body, { headers: { 'x-zendesk-webhook-invocation-id': 'inv-112' } });
-    const again = await svc.deliver(body, { headers: { 'x-zendesk-webhook-invocation-id': 'inv-112' } });
-    const next = await svc.deliver(body, { headers: { 'x-zendesk-webhook-invocation-id': 'inv-113' } });
-    expect([first.status, again.status, next.status]).toEqual([200, 200, 200]);
+    const at = new Date();
+    const first = await svc.deliver(body, { at, headers: { 'x-zendesk-webhook-invocation-id': 'inv-112' } });
+    // A replay of the same signed request under new invocation ids (the header is not signed).
+    const replays = await Promise.all(['inv-113', 'inv-114', 'inv-115'].map((id) => svc.deliver(body, { at, headers: { 'x-zendesk-webhook-invocation-id': id } })));
+    // A later trigger for the same ticket is signed at another time: a new delivery.
+    const next = await svc.deliver(body, { at: new Date(at.getTime() + 2000), headers: { 'x-zendesk-webhook-invocation-id': 'inv-112' } });
     expect(await first.json()).toEqual({ status: 'accepted' });
-    expect(await again.json()).toEqual({ status: 'duplicate' });
+    for (const r of replays) expect(await r.json()).toEqual({ status: 'duplicate' });
     expect(await next.json()).toEqual({ status: 'accepted' });
     expect(jobsFor(112)).toMatchObject([{ payload: { type: 'trigger', ticketId: 112 } }]);
     expect(svc.store.db.prepare('SELECT COUNT(*) FROM webhook_deliveries WHERE ticket_id = 112').pluck().get()).toBe(2);
