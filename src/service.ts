@@ -117,6 +117,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       zendeskWebhookRouter({
         secrets: () => webhookSecrets,
         maxAgeSeconds: config.zendesk.webhookMaxAgeSeconds,
+        renewalPriority: config.zendesk.renewalPriority,
         store,
         clock,
         logger,
