@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { connectZendesk, keyEncryptionKey } from './zendesk-connection.js';
-import { memoApiUser, TicketCache, type RenewalDeps } from './jobs/renewal/renewal-deps.js';
+import { memoApiUser, solveAssignee, TicketCache, type RenewalDeps } from './jobs/renewal/renewal-deps.js';
+import { accountStatuses } from './jobs/renewal/account-statuses.js';
 import { loadExtraCaFile } from './adapters/trust/load-extra-ca-file.js';
 import { createAiaFetcher } from './adapters/aia/create-aia-fetcher.js';
 import type { Sandbox } from './sandbox/start-sandbox.js';
@@ -95,7 +96,14 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     registry: connection.registry,
     apiUser,
     tickets: new TicketCache(),
-    settings: { renewalPriority: config.zendesk.renewalPriority, keyAlgorithm: config.keys.algorithm, keyEncryptionKey: kek, trustedRootsPem },
+    statuses: accountStatuses(zendesk, config.zendesk.statusOverrides, logger),
+    settings: {
+      renewalPriority: config.zendesk.renewalPriority,
+      keyAlgorithm: config.keys.algorithm,
+      keyEncryptionKey: kek,
+      trustedRootsPem,
+      assignee: solveAssignee(config.zendesk, sandbox?.demo?.agent.id),
+    },
     ...(config.validation.aiaFetch ? { fetchIssuer: createAiaFetcher({ onError: (m) => logger.warn({ err: m }, 'AIA fetch failed') }) } : {}),
     notify: () => worker.notify(),
     mail: { enabled: mail?.sending ?? false, opsEmail: config.mail.opsEmail },

@@ -1,4 +1,6 @@
 /** certdesk's configuration, read once from the environment by `loadConfig` and frozen. */
+import type { StatusState } from '../core/workflow/status-table.js';
+import type { TicketStatus } from '../ports/zendesk.js';
 
 export type InstallerKind = 'tls-front' | 'nginx' | 'command';
 export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
@@ -25,6 +27,12 @@ export interface Config {
     webhookMaxAgeSeconds: number;
     attachmentHosts: string[];
     renewalPriority: Priority;
+    /** ZENDESK_ASSIGNEE_ID: the agent a ticket certdesk solves is assigned to when it has none. */
+    assigneeId: number | null;
+    /** ZENDESK_GROUP_ID: that agent's group, set along with the assignee. */
+    groupId: number | null;
+    /** ZENDESK_STATUSES: the operator's status per renewal state, over DESIGN §1's table. */
+    statusOverrides: Partial<Record<StatusState, TicketStatus>>;
   };
   keys: {
     /** 32-byte AES-256-GCM key; null means "generate one into DATA_DIR" (sandbox mode only). */

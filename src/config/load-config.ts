@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../lib/errors.js';
 import { SANDBOX_API_USER, type Config, type InstallerKind, type KeyAlgorithm, type Priority } from './config.js';
+import { parseStatusOverrides } from '../core/workflow/status-table.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ['rsa-2048', 'rsa-3072', 'rsa-4096'];
@@ -97,6 +98,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     if (!/^(\*\.)?[a-z0-9.-]+(:\d+)?$/.test(h)) problems.push(`ZENDESK_ATTACHMENT_HOSTS entry "${h}" is not a host name or *.domain pattern.`);
   }
 
+  const zendeskId = (name: string): number | null => {
+    const raw = get(name);
+    if (raw === undefined) return null;
+    if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) {
+      problems.push(`${name} must be a Zendesk id, a positive whole number (got "${raw}").`);
+      return null;
+    }
+    return Number(raw);
+  };
+  const assigneeId = zendeskId('ZENDESK_ASSIGNEE_ID');
+  const groupId = zendeskId('ZENDESK_GROUP_ID');
+  const statuses = parseStatusOverrides(get('ZENDESK_STATUSES') ?? '');
+  problems.push(...statuses.problems);
+
   const kekRaw = get('KEY_ENCRYPTION_KEY');
   let encryptionKey: Buffer | null = null;
   if (kekRaw !== undefined) {
@@ -166,6 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       webhookMaxAgeSeconds,
       attachmentHosts,
       renewalPriority: oneOf('RENEWAL_PRIORITY', PRIORITIES, 'low'),
+      assigneeId,
+      groupId,
+      statusOverrides: statuses.overrides,
     },
     keys: { encryptionKey, algorithm: oneOf('KEY_ALGORITHM', KEY_ALGORITHMS, 'rsa-2048') },
     validation: {

@@ -95,6 +95,19 @@ export interface TicketChange {
   status?: TicketStatus;
   addTags?: string[];
   removeTags?: string[];
+  /**
+   * An assignee (and its group) for a ticket that has none, applied to the ticket as last read:
+   * solving needs an assignee (zendesk-facts §10), and an agent already assigned is kept.
+   */
+  assignIfUnassigned?: { assigneeId?: number; groupId?: number };
+}
+
+/** The account settings that decide which rules certdesk must follow (`GET /api/v2/account/settings`). */
+export interface ZendeskAccountSettings {
+  /** The optional On-hold status is active (`tickets.status_hold`; off by default). */
+  onHold: boolean;
+  /** Agent Workspace is on (`agents.agent_workspace`): `comment_redactions` works. */
+  agentWorkspace: boolean;
 }
 
 export interface UploadResult {
@@ -152,8 +165,13 @@ export interface ZendeskApi {
   getUser(userId: number): Promise<ZendeskUser>;
   /** `GET /api/v2/organizations/{id}` */
   getOrganization(organizationId: number): Promise<ZendeskOrganization>;
-  /** Organizations whose name is exactly `name` (case-insensitive), via `/api/v2/organizations/search?name=`. */
+  /**
+   * Organizations whose name is exactly `name` (case-insensitive), via
+   * `/api/v2/organizations/autocomplete?name=` (agents may use it; `/organizations/search` is for admins).
+   */
   findOrganizationsByName(name: string): Promise<ZendeskOrganization[]>;
+  /** `GET /api/v2/account/settings` (agents): the rules that apply to certdesk's updates. */
+  getAccountSettings(): Promise<ZendeskAccountSettings>;
   /** `GET /api/v2/users/search?query=email:…` — the user with that exact email, if any. */
   findUserByEmail(email: string): Promise<ZendeskUser | null>;
   /** `POST /api/v2/users` (end-user) */

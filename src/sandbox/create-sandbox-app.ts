@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type NextFunction, typ
 import { SandboxApiError } from './api-error.js';
 import { authenticate } from './authenticate.js';
 import type { SandboxCdn } from './cdn-server.js';
+import { accountRoutes } from './routes/account-routes.js';
 import { controlRoutes } from './routes/control-routes.js';
 import { ticketRoutes } from './routes/ticket-routes.js';
 import { attachmentRedirectRoutes, uploadRoutes } from './routes/upload-routes.js';
@@ -26,14 +27,14 @@ export function createSandboxApp(ctx: SandboxContext, cdn: SandboxCdn, demo: () 
     req.url = req.url.replace(/\.json(?=\?|$)/, '');
     next();
   });
-  app.use('/sandbox', controlRoutes(ctx.faults, cdn, demo));
+  app.use('/sandbox', controlRoutes(ctx.faults, cdn, demo, { settings: ctx.account, stats: ctx.stats }));
   app.use(webPageRoutes(ctx));
   app.use(injectFaults(ctx));
   app.use(attachmentRedirectRoutes(ctx));
-  app.use('/api/v2', rateLimitHeaders(ctx), deliverEventsAfterResponse(ctx), authenticate(ctx.store, ctx.apiUserEmail));
+  app.use('/api/v2', rateLimitHeaders(ctx), deliverEventsAfterResponse(ctx), authenticate(ctx.store, ctx.apiUserEmail), countApiCalls(ctx));
   app.use('/api/v2', uploadRoutes(ctx));
   app.use('/api/v2', express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
-  app.use('/api/v2', ticketRoutes(ctx), userRoutes(ctx), webhookRoutes(ctx));
+  app.use('/api/v2', ticketRoutes(ctx), userRoutes(ctx), accountRoutes(ctx), webhookRoutes(ctx));
   app.use('/api/v2', (_req, res) => {
     res.status(404).json({ error: 'InvalidEndpoint', description: 'Not found' });
   });
@@ -105,6 +106,19 @@ function rateLimitHeaders(ctx: SandboxContext) {
       'ratelimit-remaining': remaining,
       'ratelimit-reset': String(Math.ceil((windowStart + 60_000 - now) / 1000)),
     });
+    next();
+  };
+}
+
+/**
+ * Counts the `/api/v2` calls certdesk's API user makes (`GET /sandbox/stats`), once authenticated,
+ * so a test can tell what certdesk's work cost in calls, whoever else uses the sandbox meanwhile.
+ */
+function countApiCalls(ctx: SandboxContext) {
+  const apiUser = ctx.apiUserEmail.toLowerCase();
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const user = res.locals.user as { email?: string | null } | undefined;
+    if (user?.email?.toLowerCase() === apiUser) ctx.stats.apiCalls++;
     next();
   };
 }

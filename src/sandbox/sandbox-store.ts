@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../lib/clock.js';
 import { SandboxApiError, forbidden, notFound, recordInvalid, updateConflict } from './api-error.js';
+import { defaultAccountSettings, type AccountSettings } from './account-settings.js';
+import { checkStatusRules } from './status-rules.js';
 import { applyRedactions, htmlToText } from './comment-text.js';
 import {
   ATTACHMENT_COLUMNS,
@@ -41,6 +43,8 @@ export class SandboxStore {
   constructor(
     readonly db: SandboxDb,
     private readonly clock: Clock,
+    /** The account's rules, read at each write (they can be switched at run time). */
+    private readonly account: AccountSettings = defaultAccountSettings(),
   ) {}
 
   now(): string {
@@ -119,6 +123,12 @@ export class SandboxStore {
     return this.db.prepare('SELECT * FROM organizations WHERE name = ? COLLATE NOCASE ORDER BY id').all(name.trim()) as Organization[];
   }
 
+  /** Organizations whose name starts with `prefix` (case-insensitive), as `/organizations/autocomplete` finds them. */
+  findOrganizationsByNamePrefix(prefix: string, limit: number): Organization[] {
+    const escaped = prefix.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+    return this.db.prepare("SELECT * FROM organizations WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE, id LIMIT ?").all(`${escaped}%`, limit) as Organization[];
+  }
+
   findOrganizationsByExternalId(externalId: string): Organization[] {
     return this.db.prepare('SELECT * FROM organizations WHERE external_id = ? ORDER BY id').all(externalId) as Organization[];
   }
@@ -171,6 +181,8 @@ export class SandboxStore {
       }
       const submitter = isAgent && input.submitter_id !== undefined ? this.requireUserField(input.submitter_id, 'submitter_id') : actor;
       const status = input.status === undefined ? 'new' : enumValue(input.status, STATUSES, 'status');
+      const assigneeId = isAgent && input.assignee_id != null ? this.requireUserField(input.assignee_id, 'assignee_id').id : null;
+      checkStatusRules(this.account, null, { status, assignee_id: assigneeId });
       const now = this.now();
       const tags = input.tags === undefined ? [] : normalizeTags(input.tags);
       const isPublic = input.comment.public === undefined ? true : input.comment.public !== false;
@@ -189,7 +201,7 @@ export class SandboxStore {
           input.type == null ? null : enumValue(input.type, TYPES, 'type'),
           requester.id,
           submitter.id,
-          isAgent && input.assignee_id != null ? this.requireUserField(input.assignee_id, 'assignee_id').id : null,
+          assigneeId,
           requester.organization_id,
           JSON.stringify(tags),
           isPublic ? 1 : 0,
@@ -251,6 +263,8 @@ export class SandboxStore {
           if (author.role === 'end-user' && (before.status === 'pending' || before.status === 'solved')) next.status = 'open';
         }
       }
+      // Zendesk refuses the whole update (comment included) when the resulting status breaks a rule.
+      checkStatusRules(this.account, before, next);
       next.updated_at = nextStamp(before.updated_at, this.clock.now());
       this.db
         .prepare('UPDATE tickets SET subject = ?, status = ?, priority = ?, type = ?, assignee_id = ?, tags = ?, updated_at = ? WHERE id = ?')

@@ -97,7 +97,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const apiUserEmail = options.apiUserEmail ?? 'certdesk@sandbox.invalid';
   const db = openSandboxDb(options.dataDir);
   const checkpoints = startBackgroundCheckpoints(db, join(options.dataDir, 'sandbox.db'));
-  const store = new SandboxStore(db, clock);
+  const account: AccountSettings = { ...defaultAccountSettings(), ...options.account };
+  const store = new SandboxStore(db, clock, account);
   const webhooks = new WebhookStore(db, clock);
   let accountId = Number(store.getMeta('account_id'));
   if (!accountId) {
@@ -105,7 +106,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     store.setMeta('account_id', String(accountId));
   }
   const faults = new FaultController(() => clock.now().getTime());
-  const account: AccountSettings = { ...defaultAccountSettings(), ...options.account };
   const stats = { apiCalls: 0 };
   const dispatcher = new WebhookDispatcher({
     store: webhooks,

@@ -37,6 +37,9 @@ export interface ZendeskClientOptions {
 /** Zendesk can hold 5000 comments (50 pages of 100); stop long before a runaway loop hurts. */
 const MAX_COMMENT_PAGES = 200;
 
+/** Organizations whose names start alike: a few pages are plenty to find the exact one. */
+const MAX_AUTOCOMPLETE_PAGES = 5;
+
 /**
  * certdesk's Zendesk client: exactly the calls of the `ZendeskApi` port, on Node's fetch, with the
  * error contract documented there. Written by hand because neither npm client classifies errors,
@@ -173,9 +176,21 @@ export function createZendeskClient(options: ZendeskClientOptions): ZendeskApi {
     },
 
     async findOrganizationsByName(name): Promise<ZendeskOrganization[]> {
-      const res = await http.json<{ organizations?: unknown[] }>({ method: 'GET', path: '/api/v2/organizations/search', query: { name } });
+      // Autocomplete finds names starting with `name`, offset-paginated; an exact name sorts among the first.
       const wanted = name.trim().toLowerCase();
-      return (res.organizations ?? []).map(normalizeOrganization).filter((o) => o.name.trim().toLowerCase() === wanted);
+      const found: ZendeskOrganization[] = [];
+      let next: string | undefined = `/api/v2/organizations/autocomplete?name=${encodeURIComponent(name.trim())}`;
+      for (let page = 0; next && page < MAX_AUTOCOMPLETE_PAGES; page++) {
+        const res: { organizations?: unknown[]; next_page?: string | null } = await http.json({ method: 'GET', path: next });
+        found.push(...(res.organizations ?? []).map(normalizeOrganization).filter((o) => o.name.trim().toLowerCase() === wanted));
+        next = res.next_page ? res.next_page : undefined;
+      }
+      return found;
+    },
+
+    async getAccountSettings() {
+      const res = await http.json<{ settings?: { tickets?: { status_hold?: unknown }; agents?: { agent_workspace?: unknown } } }>({ method: 'GET', path: '/api/v2/account/settings' });
+      return { onHold: res.settings?.tickets?.status_hold === true, agentWorkspace: res.settings?.agents?.agent_workspace === true };
     },
 
     async findUserByEmail(email): Promise<ZendeskUser | null> {
@@ -209,6 +224,10 @@ function ticketUpdateBody(change: TicketChange, current: ZendeskTicket): Record<
     const remove = new Set(change.removeTags ?? []);
     const tags = current.tags.filter((t) => !remove.has(t));
     for (const t of change.addTags ?? []) if (!tags.includes(t) && !remove.has(t)) tags.push(t);
+  if (change.assignIfUnassigned && (current.assignee_id === null || current.assignee_id === undefined)) {
+    if (change.assignIfUnassigned.assigneeId !== undefined) body.assignee_id = change.assignIfUnassigned.assigneeId;
+    if (change.assignIfUnassigned.groupId !== undefined) body.group_id = change.assignIfUnassigned.groupId;
+  }
     body.tags = tags;
   }
   return body;

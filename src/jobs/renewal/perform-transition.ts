@@ -1,6 +1,6 @@
 import { NonRetryableError } from '../../lib/errors.js';
 import type { Effect } from '../../core/workflow/transitions.js';
-import { STATE_STATUS, STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
+import { STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
 import type { TransitionRecord } from '../../adapters/store/transition-log.js';
 import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
 import type { RenewalProblem } from '../../core/request/types.js';
@@ -55,21 +55,21 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     await postOnce(deps, {
       key: key(t, 'comment_needs_info'), ticketId: t.ticketId, kind: 'comment_needs_info',
       body: needsInfoComment(r.problems as RenewalProblem[], r.fields).body, public: true,
-      status: STATE_STATUS.needs_info, ...tagChangeFor(STATE_TAGS.needs_info),
+      status: await deps.statuses.forState('needs_info'), ...tagChangeFor(STATE_TAGS.needs_info),
     });
   },
   comment_rejected: async (deps, t, r) => {
     await postOnce(deps, {
       key: key(t, 'comment_rejected'), ticketId: t.ticketId, kind: 'comment_rejected',
       body: rejectedComment(site(r)).body, public: true,
-      status: STATE_STATUS.rejected, ...tagChangeFor(STATE_TAGS.rejected),
+      status: await deps.statuses.forState('rejected'), ...tagChangeFor(STATE_TAGS.rejected),
     });
   },
   comment_needs_review: async (deps, t) => {
     await postOnce(deps, {
       key: key(t, 'comment_needs_review'), ticketId: t.ticketId, kind: 'comment_needs_review',
       body: needsReviewPublicComment().body, public: true,
-      status: STATE_STATUS.needs_review, ...tagChangeFor(STATE_TAGS.needs_review),
+      status: await deps.statuses.forState('needs_review'), ...tagChangeFor(STATE_TAGS.needs_review),
     });
   },
   note_needs_review: async (deps, t) => {
@@ -87,7 +87,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     await postOnce(deps, {
       key: key(t, 'comment_csr'), ticketId: t.ticketId, kind: 'comment_csr',
       body: csrComment({ site: site(r), csrPem, spkiSha256: r.csrSpkiSha256, organizationalUnitGiven: Boolean(r.fields.organizationalUnit), now: deps.clock.now() }).body,
-      public: true, status: STATE_STATUS.awaiting_certificate, ...tagChangeFor(STATE_TAGS.csr_sent),
+      public: true, status: await deps.statuses.forState('awaiting_certificate'), ...tagChangeFor(STATE_TAGS.csr_sent),
       files: async () => [{ name: `${site(r)}.csr`, contentType: 'application/pkcs10', data: Buffer.from(csrPem) }],
     });
     notifyOnce(deps, t, { kind: 'csr_ready', ticketId: t.ticketId, site: site(r), to: contacts(deps, r), csrPem, spkiSha256: r.csrSpkiSha256 });
@@ -97,7 +97,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     await postOnce(deps, {
       key: key(t, 'comment_bundle_invalid'), ticketId: t.ticketId, kind: 'comment_bundle_invalid',
       body: bundleInvalidComment({ site: site(r), report, skipped }).body, public: true,
-      status: STATE_STATUS.awaiting_certificate, ...tagChangeFor(STATE_TAGS.bundle_invalid),
+      status: await deps.statuses.forState('awaiting_certificate'), ...tagChangeFor(STATE_TAGS.bundle_invalid),
     });
   },
   comment_installing: async (deps, t, r) => {
@@ -105,7 +105,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     await postOnce(deps, {
       key: key(t, 'comment_installing'), ticketId: t.ticketId, kind: 'comment_installing',
       body: installingComment({ site: site(r), leaf: report.leaf!, report, skipped }).body, public: true,
-      status: STATE_STATUS.installing, ...tagChangeFor(STATE_TAGS.installing),
+      status: await deps.statuses.forState('installing'), ...tagChangeFor(STATE_TAGS.installing),
     });
   },
   note_certificate_summary: async (deps, t, r) => {
@@ -135,7 +135,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     await postOnce(deps, {
       key: key(t, 'comment_installed'), ticketId: t.ticketId, kind: 'comment_installed',
       body: installedComment({ site: site(r), notAfter, sha256 }).body, public: true,
-      status: STATE_STATUS.installed, ...tagChangeFor(STATE_TAGS.installed),
+      status: await deps.statuses.forState('installed'), ...tagChangeFor(STATE_TAGS.installed),
     });
     notifyOnce(deps, t, { kind: 'installed', ticketId: t.ticketId, site: site(r), to: contacts(deps, r), notAfter, sha256 });
   },
@@ -144,7 +144,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     await postOnce(deps, {
       key: key(t, 'note_install_failed'), ticketId: t.ticketId, kind: 'note_install_failed',
       body: installFailedNote({ site: site(r), ...c }).body, public: false,
-      status: STATE_STATUS.install_failed, ...tagChangeFor(STATE_TAGS.install_failed),
+      status: await deps.statuses.forState('install_failed'), ...tagChangeFor(STATE_TAGS.install_failed),
     });
     notifyOnce(deps, t, { kind: 'install_failed', ticketId: t.ticketId, site: site(r), error: c.error });
   },
@@ -152,7 +152,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     await postOnce(deps, {
       key: key(t, 'note_retrying_install'), ticketId: t.ticketId, kind: 'note_retrying_install',
       body: retryingInstallNote({ site: site(r) }).body, public: false,
-      status: STATE_STATUS.installing, ...tagChangeFor(STATE_TAGS.installing),
+      status: await deps.statuses.forState('installing'), ...tagChangeFor(STATE_TAGS.installing),
     });
   },
   note_command_ignored: async (deps, t) => {

@@ -1,4 +1,6 @@
-import type { TicketStatus, ZendeskComment } from '../../ports/zendesk.js';
+import type { TicketChange, TicketStatus, ZendeskComment, ZendeskTicket } from '../../ports/zendesk.js';
+import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { refusalReasons, statusRefusedNote } from '../../core/messages/status-refused-note.js';
 import type { RenewalDeps } from './renewal-deps.js';
 
 export interface TicketUpdateSpec {
@@ -45,15 +47,46 @@ export async function postOnce(deps: RenewalDeps, spec: TicketUpdateSpec): Promi
   }
   const uploads: string[] = [];
   for (const f of spec.files ? await spec.files() : []) uploads.push((await zendesk.uploadFile(f.name, f.contentType, f.data)).token);
-  const change = {
+  const change: TicketChange = {
     comment: { body, public: spec.public, ...(uploads.length ? { uploads } : {}) },
     ...(spec.status ? { status: spec.status } : {}),
+    ...(spec.status === 'solved' && hasAssignee(deps) ? { assignIfUnassigned: deps.settings.assignee } : {}),
     ...(spec.addTags ? { addTags: spec.addTags } : {}),
     ...(spec.removeTags ? { removeTags: spec.removeTags } : {}),
   };
-  const updated = await zendesk.updateTicket(spec.ticketId, change, deps.tickets.get(spec.ticketId));
+  const updated = await updateKeepingTheComment(deps, spec, change);
   deps.tickets.set(updated);
   store.effects.done(spec.key, clock.now().getTime());
   store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: spec.public ? 'public_comment' : 'internal_note', detail: { effect: spec.key, status: spec.status, addTags: spec.addTags } }, clock.now().getTime());
   return true;
+}
+
+/** A 422 about the comment, uploads or tags would be refused again without the status: not a status rule. */
+const refusesTheComment = (details: unknown) =>
+  !!details && typeof details === 'object' && Object.keys(details).some((field) => /^(comment|body|html_body|uploads|tags)/.test(field));
+
+const hasAssignee = (deps: RenewalDeps) => deps.settings.assignee.assigneeId !== undefined || deps.settings.assignee.groupId !== undefined;
+
+/**
+ * The update; when Zendesk refuses it for its status (422: an account rule such as "solving needs an
+ * assignee", which refuses the whole update, comment included), the comment and tags go out without
+ * the status, after an internal note saying what blocked it — a customer never loses a message to a
+ * status rule. The note comes first so that a crash in between cannot lose it: a retry finds the
+ * status refused again, the note already done, and posts the comment.
+ */
+async function updateKeepingTheComment(deps: RenewalDeps, spec: TicketUpdateSpec, change: TicketChange): Promise<ZendeskTicket> {
+  try {
+    return await deps.zendesk.updateTicket(spec.ticketId, change, deps.tickets.get(spec.ticketId));
+  } catch (error) {
+    if (!change.status || !(error instanceof ZendeskApiError) || error.status !== 422 || refusesTheComment(error.body.details)) throw error;
+    const reasons = refusalReasons(error.body.details);
+    deps.logger.warn({ ticketId: spec.ticketId, effect: spec.key, status: change.status, reasons }, 'Zendesk refused the status; posting the comment without it');
+    deps.statuses.refresh();
+    await postOnce(deps, {
+      key: `${spec.key}:status_refused`, ticketId: spec.ticketId, kind: 'note_status_refused', public: false,
+      body: statusRefusedNote({ status: change.status, reasons: reasons.length ? reasons : [error.message], assigneeConfigured: hasAssignee(deps) }).body,
+    });
+    const { status: _status, assignIfUnassigned: _assignee, ...rest } = change;
+    return deps.zendesk.updateTicket(spec.ticketId, rest, deps.tickets.get(spec.ticketId));
+  }
 }

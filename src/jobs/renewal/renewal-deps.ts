@@ -5,6 +5,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { DomainRegistry } from '../../core/registry/domain-registry.js';
 import type { KeyAlgorithm } from '../../core/keys/key-algorithm.js';
+import type { AccountStatuses } from './account-statuses.js';
 
 /** Everything the renewal job handlers work with; wired once in src/service.ts. */
 export interface RenewalDeps {
@@ -18,12 +19,16 @@ export interface RenewalDeps {
   apiUser: () => Promise<ZendeskUser>;
   /** The tickets as last read or updated, for safe updates without a read first (see TicketCache). */
   tickets: TicketCache;
+  /** The status each state sets, from the account's settings and the operator's overrides. */
+  statuses: AccountStatuses;
   settings: {
     renewalPriority: TicketPriority;
     keyAlgorithm: KeyAlgorithm;
     keyEncryptionKey: Buffer;
     /** EXTRA_CA_FILE's certificates: trust anchors in addition to Node's Mozilla store. */
     trustedRootsPem: string[];
+    /** Who a ticket certdesk solves is assigned to when it has no assignee (ZENDESK_ASSIGNEE_ID / ZENDESK_GROUP_ID). */
+    assignee: { assigneeId?: number; groupId?: number };
   };
   /** AIA repair (AIA_FETCH=on): fetches a missing intermediate; absent ⇒ no network. */
   fetchIssuer?: (url: string) => Promise<Buffer | null>;
@@ -64,4 +69,14 @@ export function memoApiUser(zendesk: ZendeskApi): () => Promise<ZendeskUser> {
     });
     return cached;
   };
+}
+
+/**
+ * Who certdesk assigns a ticket it solves to, when the ticket has no assignee: ZENDESK_ASSIGNEE_ID
+ * (with ZENDESK_GROUP_ID). In sandbox mode without it, the demo agent, as an operator of a real
+ * account would configure one; otherwise nobody, and a refused solve is left to an agent (note).
+ */
+export function solveAssignee(zendesk: { assigneeId: number | null; groupId: number | null }, sandboxDemoAgentId?: number): RenewalDeps['settings']['assignee'] {
+  const assigneeId = zendesk.assigneeId ?? sandboxDemoAgentId;
+  return { ...(assigneeId !== undefined ? { assigneeId } : {}), ...(zendesk.groupId !== null ? { groupId: zendesk.groupId } : {}) };
 }

@@ -2,14 +2,25 @@ import express, { Router } from 'express';
 import { badRequest } from '../api-error.js';
 import type { SandboxCdn } from '../cdn-server.js';
 import type { FailNextRule, FaultController, FaultSettings } from '../fault-controller.js';
+import type { AccountSettings } from '../account-settings.js';
+import { parseAccountSettings } from '../parse-account-settings.js';
 
 /**
  * `/sandbox/...`: the sandbox's own controls, for the demo (tests use the objects directly).
  * - `GET /sandbox/faults` — current settings; `PUT` replaces them (JSON `FaultSettings`);
  *   `DELETE` resets to a faithful sandbox; `POST /sandbox/faults/fail-next` adds a `FailNextRule`.
  * - `GET /sandbox/cdn-requests` — what the attachment CDN received (whether credentials came along).
+ * - `GET /sandbox/settings` — the account's rules (`AccountSettings`); `PUT` changes the keys it
+ *   is given (`{"onHold": true}`) and answers the whole settings; an unknown key or a wrong type
+ *   is a 400 naming each problem, and then nothing is changed.
+ * - `GET /sandbox/stats` — `{"apiCalls": N}`: `/api/v2` calls made by certdesk's API user since start.
  */
-export function controlRoutes(faults: FaultController, cdn: SandboxCdn, demo: () => unknown): Router {
+export function controlRoutes(
+  faults: FaultController,
+  cdn: SandboxCdn,
+  demo: () => unknown,
+  account: { settings: AccountSettings; stats: { apiCalls: number } },
+): Router {
   const r = Router();
   r.use(express.json());
   const apply = (fn: () => void) => {
@@ -38,6 +49,18 @@ export function controlRoutes(faults: FaultController, cdn: SandboxCdn, demo: ()
     res.json({
       requests: cdn.requests.map((q) => ({ method: q.method, path: q.path.replace(/\/attachment\/[^/]+/, '/attachment/…'), status: q.status, had_authorization: q.headers.authorization !== undefined })),
     });
+  });
+  r.get('/settings', (_req, res) => {
+    res.json({ settings: account.settings });
+  });
+  r.put('/settings', (req, res) => {
+    const parsed = parseAccountSettings(req.body);
+    if ('problems' in parsed) throw badRequest(parsed.problems.join('; '), 'InvalidSandboxSettings');
+    Object.assign(account.settings, parsed.change);
+    res.json({ settings: account.settings });
+  });
+  r.get('/stats', (_req, res) => {
+    res.json({ apiCalls: account.stats.apiCalls });
   });
   r.get('/demo', (_req, res) => {
     res.json({ demo: demo() });

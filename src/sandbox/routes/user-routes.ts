@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { forbidden, notFound, recordInvalid } from '../api-error.js';
+import { SandboxApiError, forbidden, notFound, recordInvalid } from '../api-error.js';
 import { offsetPage } from '../paginate.js';
 import { caller, idParam, type SandboxContext } from '../sandbox-context.js';
 import type { Role, User } from '../sandbox-store.js';
@@ -9,6 +9,12 @@ const ROLES: Role[] = ['end-user', 'agent', 'admin'];
 
 function requireAgent(user: User): void {
   if (user.role === 'end-user') throw forbidden();
+}
+
+/** Endpoints Zendesk allows for admins only refuse agents while the account enforces it (zendesk-facts §10). */
+function requireAdmin(ctx: SandboxContext, user: User): void {
+  requireAgent(user);
+  if (ctx.account.adminOnlyEndpoints && user.role !== 'admin') throw forbidden();
 }
 
 /** Users and organizations; every agent may create both, as an admin would (DESIGN §3). */
@@ -61,11 +67,21 @@ export function userRoutes(ctx: SandboxContext): Router {
   });
 
   r.get('/organizations/search', (req, res) => {
-    requireAgent(caller(res));
+    requireAdmin(ctx, caller(res));
     const name = typeof req.query.name === 'string' ? req.query.name : undefined;
     const externalId = typeof req.query.external_id === 'string' ? req.query.external_id : undefined;
     const orgs = name !== undefined ? store.findOrganizationsByName(name) : externalId !== undefined ? store.findOrganizationsByExternalId(externalId) : [];
     res.json({ organizations: orgs.map((o) => organizationJson(o, origin())), next_page: null, previous_page: null, count: orgs.length });
+  });
+
+  // Agents: organizations whose name starts with `name` (at least 2 characters), offset-paginated.
+  r.get('/organizations/autocomplete', (req, res) => {
+    requireAgent(caller(res));
+    const name = typeof req.query.name === 'string' ? req.query.name.trim() : '';
+    if (name.length < 2) throw new SandboxApiError(400, { errors: [{ code: 'QueryError', title: 'Name must be at least 2 characters long' }] });
+    const matches = store.findOrganizationsByNamePrefix(name, 1000);
+    const p = offsetPage(req, self(req), matches.length);
+    res.json({ organizations: matches.slice(p.offset, p.offset + p.limit).map((o) => organizationJson(o, origin())), next_page: p.next_page, previous_page: p.previous_page, count: matches.length });
   });
 
   r.get('/organizations', (req, res) => {
