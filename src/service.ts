@@ -47,7 +47,7 @@ export interface Service {
 export interface ServiceOptions {
   logger: Logger;
   clock?: Clock;
-  /** Listen address; default 0.0.0.0 (all interfaces). Tests pass 127.0.0.1. */
+  /** Listen address; default HOST (config). Tests pass 127.0.0.1. */
   host?: string;
   /** Worker settings (tests shorten the lease). */
   worker?: { concurrency?: number; leaseMs?: number; pollMs?: number; start?: boolean };
@@ -69,7 +69,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   // Files named by the configuration are read first: a broken one stops start-up before anything opens.
   const trustedRootsPem = loadExtraCaFile(config.validation.extraCaFile);
   const kek = keyEncryptionKey(config, logger);
-  const store = openStore({ file: storeFile(config.dataDir), ...(options.retry ? { retry: options.retry } : {}) });
+  const store = openStore({ file: storeFile(config.dataDir), sealKey: kek, ...(options.retry ? { retry: options.retry } : {}) });
   const connection = await connectZendesk(config, { logger, metrics, clock, ...(options.host ? { sandboxHost: options.host } : {}) });
   const { zendesk, webhookSecrets, sandbox } = connection;
   const tlsFront =
@@ -120,8 +120,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
 
   const app = createApp({
     logger,
+    trustProxy: config.trustProxy,
     routers: [
-      operationsRouter({ store, metrics }),
+      operationsRouter({ store, metrics, metricsToken: config.metricsToken }),
       zendeskWebhookRouter({
         secrets: () => webhookSecrets,
         maxAgeSeconds: config.zendesk.webhookMaxAgeSeconds,
@@ -146,11 +147,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
 
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
-  await listen(server, config.port, options.host);
+  const host = options.host ?? config.host;
+  await listen(server, config.port, host);
   const port = (server.address() as AddressInfo).port;
   await mail?.listen();
   if (options.worker?.start !== false) worker.start();
-  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  const url = `http://${host !== '0.0.0.0' && host !== '::' ? (host.includes(':') ? `[${host}]` : host) : '127.0.0.1'}:${port}`;
   if (sandbox) {
     sandbox.connectWebhook({ endpoint: `${url}/webhooks/zendesk` });
     logSandboxWelcome(logger, sandbox, url);

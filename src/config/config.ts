@@ -12,6 +12,12 @@ export interface Config {
   /** True when ZENDESK_URL is unset: embedded Zendesk sandbox, generated secrets, TLS front. */
   sandbox: boolean;
   port: number;
+  /** Listen address (HOST): 127.0.0.1 in sandbox mode, 0.0.0.0 otherwise. */
+  host: string;
+  /** Express's "trust proxy" setting (TRUST_PROXY): which hops may set X-Forwarded-For. */
+  trustProxy: boolean | number | string;
+  /** When set (METRICS_TOKEN), GET /metrics needs "Authorization: Bearer <token>". */
+  metricsToken: string | null;
   publicUrl: string | null;
   dataDir: string;
   logLevel: string;

@@ -165,10 +165,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     else leaseSeconds = Number(leaseRaw);
   }
 
+  const host = get('HOST') ?? (sandbox ? '127.0.0.1' : '0.0.0.0');
+  if (!/^(\[?[0-9a-f:.]+\]?|[a-z0-9.-]+)$/i.test(host)) problems.push(`HOST must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "${host}").`);
+  const trustProxy = parseTrustProxy(get('TRUST_PROXY'), problems);
+  const metricsToken = get('METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters long.');
+
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const config: Config = {
     sandbox,
     port: port('PORT', 3000) ?? 3000,
+    host,
+    trustProxy,
+    metricsToken,
     publicUrl: url('PUBLIC_URL', ['https:', 'http:']),
     dataDir: path('DATA_DIR', './data') ?? resolve(cwd, 'data'),
     logLevel,
@@ -213,6 +222,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/**
+ * TRUST_PROXY takes what Express's "trust proxy" setting takes: true/false, a number of hops, or a
+ * comma-separated list of addresses, CIDR ranges and the names loopback, linklocal, uniquelocal.
+ * Default: loopback (a reverse proxy on the same machine).
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
+  if (raw === undefined) return 'loopback';
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((e) => e.trim());
+  const ok = entries.every((e) => ['loopback', 'linklocal', 'uniquelocal'].includes(e) || /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(e));
+  if (!ok) problems.push(`TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of addresses/CIDR ranges or loopback, linklocal, uniquelocal (got "${raw}").`);
+  return ok ? entries.join(',') : 'loopback';
 }
 
 function isLoopbackUrl(u: string): boolean {

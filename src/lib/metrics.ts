@@ -5,11 +5,36 @@
 
 type Labels = Record<string, string | number>;
 
+/** Distinct label sets one metric keeps; further ones are counted together under `other`. */
+export const MAX_SERIES_PER_METRIC = 200;
+const MAX_LABEL_LENGTH = 64;
+/** A path segment kept as it is: a word (`tickets`, `comments`), a version (`v2`) or a placeholder (`:id`). */
+const SAFE_SEGMENT = /^(?::[a-z]+|[A-Za-z_-]{1,32}|v\d{1,2})$/;
+
+/**
+ * Label values must stay few and say nothing about a customer: a value that is a path keeps its
+ * fixed words and has every other segment (ids, tokens, file names such as `private.key` in an
+ * attachment URL) replaced by `:x`; any value is cut at 64 characters. Prometheus keeps every
+ * distinct value forever, and `/metrics` may be read by people who must not see file names.
+ */
+export function boundLabelValue(value: string | number): string {
+  let v = String(value);
+  if (v.includes('/')) v = v.replace(/[?#].*$/, '').split('/').map((seg) => (seg === '' || SAFE_SEGMENT.test(seg) ? seg : ':x')).join('/');
+  return v.length > MAX_LABEL_LENGTH ? v.slice(0, MAX_LABEL_LENGTH) : v;
+}
+
 function labelKey(labels: Labels | undefined): string {
   if (!labels) return '';
   const keys = Object.keys(labels).sort();
   if (keys.length === 0) return '';
-  return `{${keys.map((k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
+  return `{${keys.map((k) => `${k}="${boundLabelValue(labels[k]!).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
+}
+
+/** The series key for `labels`, or the `other` series once a metric holds MAX_SERIES_PER_METRIC. */
+function seriesKey(labels: Labels | undefined, existing: Map<string, unknown>): string {
+  const key = labelKey(labels);
+  if (existing.has(key) || existing.size < MAX_SERIES_PER_METRIC || !labels) return key;
+  return labelKey(Object.fromEntries(Object.keys(labels).map((k) => [k, 'other'])));
 }
 
 interface Metric {
@@ -23,7 +48,7 @@ export class Counter implements Metric {
     readonly help: string,
   ) {}
   inc(labels?: Labels, by = 1): void {
-    const k = labelKey(labels);
+    const k = seriesKey(labels, this.values);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
   get(labels?: Labels): number {
@@ -44,7 +69,7 @@ export class Gauge implements Metric {
     readonly help: string,
   ) {}
   set(labels: Labels | undefined, value: number): void {
-    this.values.set(labelKey(labels), value);
+    this.values.set(seriesKey(labels, this.values), value);
   }
   get(labels?: Labels): number | undefined {
     return this.values.get(labelKey(labels));
@@ -75,7 +100,7 @@ export class Histogram implements Metric {
     readonly bounds: number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   ) {}
   observe(labels: Labels | undefined, value: number): void {
-    const k = labelKey(labels);
+    const k = seriesKey(labels, this.series);
     let s = this.series.get(k);
     if (!s) {
       s = { buckets: this.bounds.map(() => 0), sum: 0, count: 0 };

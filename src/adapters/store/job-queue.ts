@@ -140,6 +140,17 @@ export class JobQueue {
                 lease_until = NULL, updated_at = @now
           WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
       ),
+      postpone: db.prepare(
+        `UPDATE jobs SET state = 'queued', attempts = MAX(0, attempts - 1), run_at = @runAt, last_error = @error,
+                lease_owner = NULL, lease_until = NULL, updated_at = @now
+          WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
+      ),
+      revive: db.prepare(
+        `UPDATE jobs SET state = 'queued', attempts = 0, run_at = @now, lease_owner = NULL, lease_until = NULL,
+                updated_at = @now, finished_at = NULL
+          WHERE id = @id AND state = 'dead'`,
+      ),
+      deadIds: db.prepare(`SELECT id FROM jobs INDEXED BY jobs_ready WHERE state = 'dead' ORDER BY id`),
       get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
       nextRunAt: db.prepare(`SELECT MIN(CASE WHEN state = 'queued' THEN run_at ELSE lease_until END)
                                FROM jobs WHERE state IN ('queued', 'running')`),
@@ -201,6 +212,27 @@ export class JobQueue {
 
   extendLease(id: number, owner: string, now: number, leaseMs: number): boolean {
     return this.stmts.extend.run({ id, owner, leaseUntil: now + leaseMs, now }).changes === 1;
+  }
+
+  /**
+   * Queues a running job again for `runAt` without counting the attempt: the failure was not the
+   * job's (a 429 from Zendesk, or certdesk's credentials refused while the queue pauses).
+   */
+  postpone(id: number, owner: string, now: number, runAt: number, error: string): boolean {
+    return this.stmts.postpone.run({ id, owner, now, runAt, error: error.slice(0, 4000) }).changes === 1;
+  }
+
+  /**
+   * Replays a dead job (`jobs retry`): queued now with a fresh set of attempts; its last error is
+   * kept until it runs again. False when the job is not dead.
+   */
+  retryDead(id: number, now: number): boolean {
+    return this.stmts.revive.run({ id, now }).changes === 1;
+  }
+
+  /** Replays every dead job; returns their ids. */
+  retryAllDead(now: number): number[] {
+    return this.db.transaction(() => (this.stmts.deadIds.pluck().all() as number[]).filter((id) => this.retryDead(id, now))).immediate();
   }
 
   /** Gives a running job back unharmed (graceful shutdown): it is queued again without counting the attempt. */

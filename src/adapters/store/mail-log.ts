@@ -1,4 +1,5 @@
 import type { Db } from './open-database.js';
+import { openSealedBytes, sealBytes } from './seal-bytes.js';
 
 export type InboundSource = 'http' | 'smtp';
 
@@ -25,6 +26,7 @@ interface InboundRow {
   sender: string;
   size: number;
   raw: Buffer | null;
+  sealed: number;
   state: 'queued' | 'done';
   plan: string | null;
   outcome: string | null;
@@ -36,15 +38,22 @@ interface InboundRow {
  * The mail side's memory: inbound messages accepted (dedup by Message-ID; the raw bytes until they
  * have been acted on) and outbound messages sent (Message-ID → ticket, for threading replies).
  * Message-IDs are stored normalised: without angle brackets, lower case.
+ *
+ * A raw message may carry a customer's private key, so it is sealed (AES-256-GCM under `sealKey`,
+ * KEY_ENCRYPTION_KEY in the service, bound to its dedup key) before it reaches SQLite, and its
+ * bytes are erased (secure_delete) once handled, or when its job dies (migration 7).
  */
 export class MailLog {
   private readonly stmts;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly sealKey: Buffer,
+  ) {
     this.stmts = {
       insertInbound: db.prepare(
-        `INSERT INTO inbound_messages (dedup_key, message_id, source, sender, size, raw, state, received_at)
-         VALUES (@dedupKey, @messageId, @source, @sender, @size, @raw, 'queued', @now)
+        `INSERT INTO inbound_messages (dedup_key, message_id, source, sender, size, raw, sealed, state, received_at)
+         VALUES (@dedupKey, @messageId, @source, @sender, @size, @raw, 1, 'queued', @now)
          ON CONFLICT (dedup_key) DO NOTHING`,
       ),
       getInbound: db.prepare('SELECT * FROM inbound_messages WHERE dedup_key = ?'),
@@ -82,7 +91,7 @@ export class MailLog {
         source: input.source,
         sender: input.sender,
         size: input.raw.length,
-        raw: input.raw,
+        raw: sealBytes(input.raw, this.sealKey, inboundAad(input.dedupKey)),
         now,
       }).changes === 1
     );
@@ -97,13 +106,21 @@ export class MailLog {
       source: row.source,
       sender: row.sender,
       size: row.size,
-      raw: row.raw,
+      raw: row.raw === null ? null : row.sealed ? openSealedBytes(row.raw, this.sealKey, inboundAad(row.dedup_key)) : row.raw,
       state: row.state,
       plan: row.plan === null ? null : (JSON.parse(row.plan) as unknown),
       outcome: row.outcome,
       ticketId: row.ticket_id,
       receivedAt: row.received_at,
     };
+  }
+
+  /** Seals messages stored in clear before migration 7; returns how many. */
+  sealLegacyInbound(): number {
+    const rows = this.db.prepare(`SELECT dedup_key, raw FROM inbound_messages WHERE sealed = 0 AND raw IS NOT NULL`).all() as { dedup_key: string; raw: Buffer }[];
+    const seal = this.db.prepare(`UPDATE inbound_messages SET raw = ?, sealed = 1 WHERE dedup_key = ? AND sealed = 0`);
+    for (const row of rows) seal.run(sealBytes(row.raw, this.sealKey, inboundAad(row.dedup_key)), row.dedup_key);
+    return rows.length;
   }
 
   /** Remembers a ticket creation before it is attempted (see the `plan` column). */
@@ -151,4 +168,9 @@ export class MailLog {
   lastSentForTicket(ticketId: number): string | null {
     return (this.stmts.lastForTicket.pluck().get(ticketId) as string | undefined) ?? null;
   }
+}
+
+/** Binds a sealed message to its row: a ciphertext copied to another row does not open. */
+function inboundAad(dedupKey: string): string {
+  return `certdesk:inbound:${dedupKey}`;
 }

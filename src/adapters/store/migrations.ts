@@ -6,6 +6,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Run VACUUM once the migration is committed (outside its transaction: SQLite requires it). */
+  vacuumAfter?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -186,5 +188,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX outbound_messages_ticket ON outbound_messages(ticket_id, created_at);
     `,
+  },
+  {
+    version: 7,
+    name: 'inbound messages sealed at rest, erased when their job dies',
+    sql: `
+      -- raw now holds iv (12 bytes) | GCM tag (16) | AES-256-GCM ciphertext under KEY_ENCRYPTION_KEY
+      -- (sealed = 1); rows written before this migration keep their plain bytes (sealed = 0) and are
+      -- sealed at the next start. A message may carry a customer's private key: nothing of it may
+      -- sit in the database in clear, nor stay once it is no longer needed.
+      ALTER TABLE inbound_messages ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
+      -- A dead inbound-email job will never read its message again: erase the bytes, keep the row
+      -- (its Message-ID still deduplicates). secure_delete (set on every connection) overwrites them.
+      CREATE TRIGGER inbound_message_erased_when_job_dies AFTER UPDATE OF state ON jobs
+        WHEN NEW.state = 'dead' AND NEW.kind = 'inbound-email'
+        BEGIN
+          UPDATE inbound_messages SET raw = NULL, plan = NULL, state = 'done', outcome = 'dead', done_at = NEW.updated_at
+           WHERE dedup_key = json_extract(NEW.payload, '$.dedupKey') AND state = 'queued';
+        END;
+    `,
+    // Pages freed before secure_delete was on may still hold plain messages: rewrite the file once.
+    vacuumAfter: true,
   },
 ];

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
@@ -21,20 +21,75 @@ export function statementCache(db: Db): (text: string) => Database.Statement {
   };
 }
 
+/** The database file exists but holds nothing, and it is not new: certdesk will not start over it. */
+export class EmptyDatabaseError extends Error {
+  override readonly name = 'EmptyDatabaseError';
+}
+
 /**
- * Opens (creating if needed) the SQLite database at `file` with WAL, foreign keys and a busy
- * timeout, and applies pending migrations. `:memory:` is accepted for unit tests.
+ * Opens (creating if needed) the SQLite database at `file` with WAL, foreign keys, a busy timeout
+ * and secure_delete, and applies pending migrations. `:memory:` is accepted for unit tests.
+ *
+ * Custody: the directory is made 0700 and the database 0600 whatever the umask (SQLite gives its
+ * -wal and -shm files the database's mode); deleted content is overwritten (secure_delete), so
+ * erased rows leave nothing readable in free pages. An existing zero-byte database is refused
+ * (EmptyDatabaseError): it means a truncated or half-restored file, and starting over it would
+ * forget every renewal and key. Only a file that does not exist yet is created.
  */
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') prepareFile(file);
   const db = new Database(file);
+  if (file !== ':memory:') chmodSync(file, FILE_MODE);
+  db.pragma('secure_delete = ON');
   db.pragma('journal_mode = WAL');
   // NORMAL is durable against a process crash (kill -9) in WAL mode; only power loss can drop the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db, migrations);
+  if (file !== ':memory:') restrictSidecars(file);
   return db;
+}
+
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+function prepareFile(file: string): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  chmodSync(dir, DIR_MODE);
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (size === 0 && sidecarSize(`${file}-wal`) === 0) {
+    throw new EmptyDatabaseError(
+      `the database ${file} exists but is empty (0 bytes): it was truncated or not restored completely. Restore it from a backup; if this is a new installation, delete the file and start again.`,
+    );
+  }
+  restrictSidecars(file);
+}
+
+function sidecarSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The database and the -wal/-shm files SQLite keeps beside it: owner only, even if made before. */
+function restrictSidecars(file: string): void {
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(path, FILE_MODE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 export function migrate(db: Db, migrations: readonly Migration[]): void {
@@ -45,13 +100,41 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     db.exec(m.sql);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
   });
+  // By version, whatever the order of the list, and any version missing below the highest applied
+  // one too (two branches may add neighbouring versions and land in either order).
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (!applied.has(m.version)) apply.immediate(m);
+    if (applied.has(m.version)) continue;
+    apply.immediate(m);
+    if (m.vacuumAfter) vacuum(db);
   }
 }
 
-/** The highest migration version applied, and the highest known to this code. */
-export function schemaVersion(db: Db): { applied: number; expected: number } {
-  const applied = (db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get() as number | null) ?? 0;
-  return { applied, expected: Math.max(...MIGRATIONS.map((m) => m.version)) };
+/** Rewrites the database without its free pages, and empties the WAL that held the old ones. */
+export function vacuum(db: Db): void {
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/**
+ * SQLite's quick_check (structure of every page and index, not the index contents): 'ok', or the
+ * first problem it reports. Run once at start; /readyz reports the answer.
+ */
+export function quickCheck(db: Db): string {
+  try {
+    const rows = db.pragma('quick_check(1)', { simple: false }) as { quick_check: string }[];
+    return rows[0]?.quick_check ?? 'no answer';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** The highest migration version applied, the highest known to this code, and known versions not applied. */
+export function schemaVersion(db: Db, migrations: readonly Migration[] = MIGRATIONS): { applied: number; expected: number; missing: number[] } {
+  const versions = db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[];
+  const have = new Set(versions);
+  return {
+    applied: Math.max(0, ...versions),
+    expected: Math.max(...migrations.map((m) => m.version)),
+    missing: migrations.map((m) => m.version).filter((v) => !have.has(v)),
+  };
 }

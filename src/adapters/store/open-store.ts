@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { openDatabase, schemaVersion, type Db } from './open-database.js';
+import { randomBytes } from 'node:crypto';
+import { openDatabase, quickCheck, schemaVersion, vacuum, type Db } from './open-database.js';
 import { startBackgroundCheckpoints } from './background-checkpoints.js';
 import { JobQueue, type RetryPolicy } from './job-queue.js';
 import { DeliveryLog } from './delivery-log.js';
@@ -28,13 +29,21 @@ export interface Store {
   readonly mail: MailLog;
   readonly sites: SiteRepository;
   transaction<T>(fn: () => T): T;
-  /** True when the database answers and every migration is applied. */
+  /** SQLite's quick_check at open: 'ok', or the first problem found. */
+  readonly integrity: string;
+  /** True when the database answers, every migration is applied and quick_check said ok. */
   isReady(): boolean;
   close(): void;
 }
 
-export function openStore(options: { file: string; retry?: RetryPolicy }): Store {
+/**
+ * `sealKey` is KEY_ENCRYPTION_KEY (inbound messages are sealed with it). Without one (tests of
+ * other parts) a random key is used: messages recorded then cannot be read after a reopen.
+ */
+export function openStore(options: { file: string; retry?: RetryPolicy; sealKey?: Buffer }): Store {
   const db = openDatabase(options.file);
+  const integrity = quickCheck(db);
+  const sealKey = options.sealKey ?? randomBytes(32);
   const checkpoints = options.file === ':memory:' ? null : startBackgroundCheckpoints(db, options.file);
   // One prepared transaction wrapper, reused: better-sqlite3 builds a new one on every db.transaction().
   const run = db.transaction((fn: () => unknown) => fn());
@@ -47,13 +56,14 @@ export function openStore(options: { file: string; retry?: RetryPolicy }): Store
     keys: new KeyVault(db),
     effects: new EffectLog(db),
     transitions: new TransitionLog(db),
-    mail: new MailLog(db),
+    mail: new MailLog(db, sealKey),
     sites: new SiteRepository(db),
     transaction: <T>(fn: () => T): T => run.immediate(fn) as T,
+    integrity,
     isReady: () => {
+      if (integrity !== 'ok') return false;
       try {
-        const v = schemaVersion(db);
-        return v.applied === v.expected;
+        return schemaVersion(db).missing.length === 0;
       } catch {
         return false;
       }
@@ -71,6 +81,8 @@ export function openStore(options: { file: string; retry?: RetryPolicy }): Store
       }
     },
   };
+  // Messages stored in clear by an older version: seal them, then leave no copy in free pages.
+  if (options.sealKey && store.mail.sealLegacyInbound() > 0) vacuum(db);
   return store;
 }
 

@@ -1,9 +1,13 @@
 import express, { type Router } from 'express';
+import { timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../adapters/store/open-store.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 
-/** `/healthz` (the process answers), `/readyz` (store open, migrations applied), `/metrics`. */
-export function operationsRouter(options: { store: Store; metrics: MetricsRegistry; ready?: () => boolean }): Router {
+/**
+ * `/healthz` (the process answers), `/readyz` (store open, migrations applied, SQLite's quick_check
+ * at start said ok — else `reason` says what it found), `/metrics` (behind METRICS_TOKEN when set).
+ */
+export function operationsRouter(options: { store: Store; metrics: MetricsRegistry; ready?: () => boolean; metricsToken?: string | null }): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -11,10 +15,26 @@ export function operationsRouter(options: { store: Store; metrics: MetricsRegist
   router.get('/readyz', (_req, res) => {
     const store = options.store.isReady();
     const rest = options.ready ? options.ready() : true;
-    res.status(store && rest ? 200 : 503).json({ status: store && rest ? 'ready' : 'not_ready', store: store ? 'ok' : 'unavailable' });
+    const integrity = options.store.integrity;
+    res.status(store && rest ? 200 : 503).json({
+      status: store && rest ? 'ready' : 'not_ready',
+      store: store ? 'ok' : 'unavailable',
+      ...(integrity !== 'ok' ? { reason: `the database failed SQLite's quick_check: ${integrity}` } : {}),
+    });
   });
-  router.get('/metrics', (_req, res) => {
+  router.get('/metrics', (req, res) => {
+    if (options.metricsToken && !bearerMatches(req.get('authorization'), options.metricsToken)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="certdesk-metrics"').json({ error: 'unauthorized', message: 'send METRICS_TOKEN as "Authorization: Bearer <token>"' });
+      return;
+    }
     res.type('text/plain; version=0.0.4; charset=utf-8').send(options.metrics.render());
   });
   return router;
+}
+
+/** Constant-time comparison of a bearer token with the expected one. */
+function bearerMatches(authorization: string | undefined, expected: string): boolean {
+  const given = Buffer.from(/^Bearer\s+(\S+)\s*$/.exec(authorization ?? '')?.[1] ?? '');
+  const want = Buffer.from(expected);
+  return given.length === want.length && timingSafeEqual(given, want);
 }
