@@ -2,6 +2,7 @@ import { nameConstraintViolation } from './check-name-constraints.js';
 import { OID } from './decode-extensions.js';
 import type { Limits } from './limits.js';
 import type { ParsedCertificate } from './parse-certificate.js';
+import { anchorProfileProblems } from './profile-problems.js';
 import type { TrustAnchors } from './trust-anchors.js';
 
 /** Why a certificate with the right name could not be the issuer of another. */
@@ -34,13 +35,15 @@ export interface PathInput {
   anchors: TrustAnchors;
   at: Date;
   limits: Limits;
+  /** Intermediates allowed between leaf and anchor, self-issued ones not counted. Default limits.maxChainDepth. */
+  maxChainDepth?: number;
 }
 
 /**
  * Builds certification paths from the leaf to a trust anchor with the RFC 5280 / CA/B Forum checks
  * that decide whether a certificate can act as an issuer (signature, basicConstraints CA,
  * keyUsage keyCertSign, pathLenConstraint, extendedKeyUsage allowing serverAuth, nameConstraints,
- * at most `maxIntermediates` intermediates). Candidates are tried depth-first — likelier ones first
+ * the root profile of a trust anchor, at most `maxChainDepth` intermediates). Candidates are tried depth-first — likelier ones first
  * (authorityKeyIdentifier = subjectKeyIdentifier, then anchors) — and several complete paths are
  * compared: fewest problems (validity, weak signatures or keys), then shortest. Budgets on steps,
  * signature checks and complete paths bound the work on loops and many same-name candidates.
@@ -121,8 +124,8 @@ class PathSearch {
     const bc = issuer.basicConstraints;
     if (!bc?.ca) return 'it is not a CA certificate (its basicConstraints do not say CA:TRUE)';
     if (issuer.keyUsage && !issuer.keyUsage.has('keyCertSign')) return 'its keyUsage does not allow signing certificates (keyCertSign is missing)';
-    // pathLen counts the intermediates between this issuer and the leaf (RFC 5280 §4.2.1.9).
-    const below = path.length - 1;
+    // pathLen counts the intermediates between this issuer and the leaf, self-issued ones excepted (RFC 5280 §4.2.1.9, §6.1.4 (l)).
+    const below = path.slice(1).filter((c) => !c.selfIssued).length;
     if (bc.pathLen !== undefined && below > bc.pathLen) {
       return `its pathLenConstraint of ${bc.pathLen} allows ${bc.pathLen === 0 ? 'no intermediate CA' : `at most ${bc.pathLen} intermediate CA(s)`} below it, and this chain has ${below}`;
     }
@@ -134,12 +137,18 @@ class PathSearch {
       // Constraints apply to every certificate below, except self-issued intermediates (RFC 5280 §4.2.1.10).
       for (const [i, cert] of path.entries()) {
         if (i > 0 && cert.selfIssued) continue;
-        const violation = nameConstraintViolation(issuer.nameConstraints, cert.subjectAltName ?? { dnsNames: [], ipAddresses: [] });
+        const violation = nameConstraintViolation(issuer.nameConstraints, cert.subjectAltName ?? { dnsNames: [], ipAddresses: [], otherForms: 0 });
         if (violation) return `its name constraints do not allow this certificate: ${violation}`;
       }
     }
-    if (!isAnchor && path.length > this.input.limits.maxIntermediates) {
-      return `the chain would need more than ${this.input.limits.maxIntermediates} intermediate certificates, more than browsers follow`;
+    if (isAnchor) {
+      const problems = anchorProfileProblems(issuer, this.input.anchors.isVetted(issuer));
+      if (problems.length > 0) return `it breaks the rules browsers apply to root certificates: ${[...new Set(problems)].join('; ')}`;
+    }
+    const maxDepth = this.input.maxChainDepth ?? this.input.limits.maxChainDepth;
+    const depth = [...path.slice(1), ...(isAnchor ? [] : [issuer])].filter((c) => !c.selfIssued).length;
+    if (depth > maxDepth) {
+      return `the chain would need more than ${maxDepth} intermediate certificate${maxDepth === 1 ? '' : 's'}, more than we accept`;
     }
     return undefined;
   }

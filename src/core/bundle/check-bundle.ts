@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import tls from 'node:tls';
 import { buildFullchain } from './build-fullchain.js';
-import { buildPath, type PathResult } from './build-path.js';
+import { buildPath, type PathInput, type PathResult } from './build-path.js';
 import type { BundleContext } from './bundle-context.js';
 import { runBundleChecks } from './bundle-checks.js';
 import { isSelfSigned } from './chain-checks.js';
@@ -14,8 +14,11 @@ import { finding, type Finding } from './findings.js';
 import { LIMITS } from './limits.js';
 import { CertificateParseError, parseCertificate, type ParsedCertificate } from './parse-certificate.js';
 import { summarizeCertificate } from './summarize-certificate.js';
-import { buildTrustAnchors, type TrustAnchors } from './trust-anchors.js';
+import { buildTrustAnchors } from './trust-anchors.js';
 import type { BundleReport, CheckBundleInput } from './types.js';
+
+/** Node's bundled Mozilla store: browsers trust these roots as they are. */
+const VETTED_ROOTS: ReadonlySet<string> = new Set(tls.rootCertificates);
 
 /**
  * Validates what a customer sent as their new certificate for `domain` (DESIGN §2): finds the
@@ -28,10 +31,12 @@ import type { BundleReport, CheckBundleInput } from './types.js';
  * read in the bundle core. Without `fetchIssuer` it does no I/O.
  */
 export async function checkBundle(input: CheckBundleInput): Promise<BundleReport> {
-  const at = input.at ?? new Date();
-  if (Number.isNaN(at.getTime())) throw new TypeError('at is not a valid date');
+  const requested = input.at ?? new Date();
+  if (Number.isNaN(requested.getTime())) throw new TypeError('at is not a valid date');
+  // Certificate times have one-second granularity: compare at that granularity (x509-limbo notafter-fractional).
+  const at = new Date(Math.floor(requested.getTime() / 1000) * 1000);
   const csrKey = input.csrPem === undefined ? undefined : csrPublicKey(input.csrPem);
-  const anchors = buildTrustAnchors([...(input.useSystemRoots === false ? [] : tls.rootCertificates), ...(input.trustedRootsPem ?? [])]);
+  const anchors = buildTrustAnchors([...(input.useSystemRoots === false ? [] : tls.rootCertificates), ...(input.trustedRootsPem ?? [])], VETTED_ROOTS);
   const extraction = await extractCertificates(input.files);
   const { certificates, sources, occurrences, parseFindings } = parseAll(extraction.certificates);
 
@@ -42,7 +47,7 @@ export async function checkBundle(input: CheckBundleInput): Promise<BundleReport
   const namesSite = (c: ParsedCertificate) => [...(c.subjectAltName?.dnsNames ?? []), ...c.commonNames].some((n) => dnsNameMatches(n, domain));
   const leaf = matching.find((c) => !isCa(c)) ?? matching[0] ?? certificates.find((c) => !isCa(c)) ?? certificates.find(namesSite);
   const aia: BundleContext['aia'] = { added: [], failed: [] };
-  const path = leaf ? await buildPathWithAia(leaf, certificates, anchors, at, input.fetchIssuer, aia) : undefined;
+  const path = leaf ? await buildPathWithAia({ leaf, intermediates: [], anchors, at, limits: LIMITS, ...(input.maxChainDepth !== undefined ? { maxChainDepth: input.maxChainDepth } : {}) }, certificates, input.fetchIssuer, aia) : undefined;
 
   const ctx: BundleContext = {
     domain,
@@ -108,15 +113,14 @@ function parseAll(extracted: { der: Uint8Array; source: Source }[]) {
  * what really signed it.
  */
 async function buildPathWithAia(
-  leaf: ParsedCertificate,
+  base: PathInput,
   certificates: ParsedCertificate[],
-  anchors: TrustAnchors,
-  at: Date,
   fetchIssuer: CheckBundleInput['fetchIssuer'],
   aia: BundleContext['aia'],
 ): Promise<PathResult> {
+  const leaf = base.leaf;
   const intermediates = certificates.filter((c) => c !== leaf);
-  let path = buildPath({ leaf, intermediates, anchors, at, limits: LIMITS });
+  let path = buildPath({ ...base, intermediates });
   const tried = new Set<string>();
   while (fetchIssuer && !path.anchor && tried.size < LIMITS.maxAiaFetches) {
     const top = path.chain[path.chain.length - 1]!;
@@ -133,7 +137,7 @@ async function buildPathWithAia(
     }
     for (const cert of issuers) aia.added.push({ url, cert });
     intermediates.push(...issuers);
-    path = buildPath({ leaf, intermediates, anchors, at, limits: LIMITS });
+    path = buildPath({ ...base, intermediates });
   }
   return path;
 }

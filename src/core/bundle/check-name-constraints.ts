@@ -1,3 +1,4 @@
+import { isValidDnsName } from './check-hostname.js';
 import type { GeneralNames, NameConstraints } from './decode-extensions.js';
 
 /**
@@ -7,8 +8,16 @@ import type { GeneralNames, NameConstraints } from './decode-extensions.js';
  * Returns a phrase for the first violation ("they exclude bad.example.com"), or undefined.
  * Constraints of other forms (e-mail, URI, directoryName) do not apply to these names.
  */
-export function nameConstraintViolation(constraints: NameConstraints, names: Pick<GeneralNames, 'dnsNames' | 'ipAddresses'>): string | undefined {
+export function nameConstraintViolation(constraints: NameConstraints, names: Pick<GeneralNames, 'dnsNames' | 'ipAddresses' | 'otherTags'>): string | undefined {
   const { permitted, excluded } = constraints;
+  // RFC 5280 §4.2.1.10: a dNSName constraint is a host name ("example.com"), never ".example.com" or "*.example.com".
+  const malformed = [...permitted.dnsNames, ...excluded.dnsNames].find((c) => c !== '' && !isValidDnsName(c.toLowerCase().replace(/\.$/, ''), false));
+  if (malformed !== undefined) return `they contain “${malformed}”, which is not a valid DNS name constraint`;
+  // RFC 5280 §4.2.1.10: a constraint on a name form the verifier does not process, met by a name of
+  // that form below, means refusal (directoryName aside: its constraints are not checked, see README).
+  const unchecked = [...(permitted.otherTags ?? []), ...(excluded.otherTags ?? [])].filter((t) => t !== 0xa4);
+  const form = (names.otherTags ?? []).find((t) => unchecked.includes(t));
+  if (form !== undefined) return `they restrict ${FORM_NAMES[form] ?? 'other'} names, which browsers cannot check, and it carries one`;
   for (const raw of names.dnsNames) {
     const name = raw.toLowerCase().replace(/\.$/, '');
     if (permitted.dnsNames.length > 0 && !permitted.dnsNames.some((c) => dnsSubtreeContains(c, name))) {
@@ -23,6 +32,8 @@ export function nameConstraintViolation(constraints: NameConstraints, names: Pic
   }
   return undefined;
 }
+
+const FORM_NAMES: Record<number, string> = { 0xa0: 'otherName', 0x81: 'e-mail (rfc822Name)', 0x86: 'URI', 0xa3: 'x400Address', 0xa5: 'ediPartyName', 0x88: 'registeredID' };
 
 /** Every name the (possibly wildcard) name stands for lies in the subtree. */
 export function dnsSubtreeContains(constraint: string, name: string): boolean {

@@ -15,6 +15,9 @@ export const OID = {
   authorityKeyId: '2.5.29.35',
   subjectKeyId: '2.5.29.14',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  crlDistributionPoints: '2.5.29.31',
+  policyConstraints: '2.5.29.36',
+  ocsp: '1.3.6.1.5.5.7.48.1',
   serverAuth: '1.3.6.1.5.5.7.3.1',
   anyExtendedKeyUsage: '2.5.29.37.0',
   caIssuers: '1.3.6.1.5.5.7.48.2',
@@ -75,6 +78,8 @@ export interface GeneralNames {
   ipAddresses: Uint8Array[];
   /** Names of other forms (email, URI, directoryName…). */
   otherForms: number;
+  /** Their GeneralName tags (0xa0 otherName, 0x81 rfc822Name, 0x86 URI, 0xa4 directoryName…), once each. */
+  otherTags?: number[];
 }
 
 export function decodeGeneralNames(seq: Tlv, max = 1024): GeneralNames {
@@ -86,7 +91,10 @@ export function decodeGeneralNames(seq: Tlv, max = 1024): GeneralNames {
 function addGeneralName(out: GeneralNames, name: Tlv): void {
   if (name.tag === 0x82) out.dnsNames.push(decodeIa5(name.value));
   else if (name.tag === 0x87) out.ipAddresses.push(name.value);
-  else out.otherForms++;
+  else {
+    out.otherForms++;
+    if (!out.otherTags?.includes(name.tag)) out.otherTags = [...(out.otherTags ?? []), name.tag];
+  }
 }
 
 export function decodeSubjectAltName(value: Uint8Array): GeneralNames {

@@ -80,6 +80,9 @@ export const checkServerCertificate: BundleCheck = (ctx) => {
   const eku = leaf.extKeyUsage;
   if (eku && !eku.includes(OID.serverAuth)) {
     problems.push(`it may only be used for ${eku.map((o) => PURPOSES[o] ?? o).join(', ')}, not for a website (TLS server authentication)`);
+  } else if (eku?.includes(OID.anyExtendedKeyUsage)) {
+    // CA/B Forum BR 7.1.2.7.10 forbids anyExtendedKeyUsage in a server certificate (rustls-webpki refuses it).
+    problems.push('its extendedKeyUsage also allows “any purpose”, which a certificate for a website must not');
   }
   const ku = leaf.keyUsage;
   if (ku && !ku.has('digitalSignature') && !(leaf.publicKey.type === 'rsa' && ku.has('keyEncipherment'))) {

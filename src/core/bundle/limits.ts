@@ -28,8 +28,8 @@ export const LIMITS = {
   maxSignatureChecks: 128,
   maxPathSteps: 4096,
   maxCompletePaths: 16,
-  /** Intermediates between leaf and trust anchor (rustls-webpki allows 6, pyca/cryptography 8). */
-  maxIntermediates: 6,
+  /** Intermediates between leaf and trust anchor, self-issued ones not counted (pyca/cryptography's 8; checkBundle's maxChainDepth overrides it). */
+  maxChainDepth: 8,
   /** AIA downloads per submission. */
   maxAiaFetches: 3,
 } as const;

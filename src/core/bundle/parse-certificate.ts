@@ -70,7 +70,7 @@ export class CertificateParseError extends Error {
 }
 
 // Extensions whose criticality and contents are checked; any other critical extension is refused (RFC 5280 §4.2).
-const UNDERSTOOD = new Set<string>([
+export const UNDERSTOOD_EXTENSIONS: readonly string[] = [
   OID.basicConstraints,
   OID.keyUsage,
   OID.extKeyUsage,
@@ -79,7 +79,8 @@ const UNDERSTOOD = new Set<string>([
   OID.authorityKeyId,
   OID.subjectKeyId,
   OID.authorityInfoAccess,
-]);
+];
+const UNDERSTOOD = new Set<string>(UNDERSTOOD_EXTENSIONS);
 const MUST_NOT_BE_CRITICAL: Record<string, string> = {
   [OID.authorityInfoAccess]: 'authorityInfoAccess',
   [OID.authorityKeyId]: 'authorityKeyIdentifier',
@@ -225,6 +226,12 @@ function keyProblems(key: PublicKeyInfo): string[] {
   if (!key.permitted && !(key.type === 'ec' && key.bits < 256) && !(key.type === 'rsa' && key.bits < 2048)) {
     return [`its ${describeKeyAlgorithm(key)} key is not one the CA/Browser Forum allows (RSA, or ECDSA on P-256, P-384 or P-521)`];
   }
+  return rsaModulusProblems(key);
+}
+
+/** CA/B Forum BR 6.1.5: an RSA modulus size in bits must be divisible by 8 (rustls-webpki and Chrome refuse others). */
+export function rsaModulusProblems(key: PublicKeyInfo): string[] {
+  if (key.type === 'rsa' && key.bits >= 2048 && key.bits % 8 !== 0) return [`its RSA key of ${key.bits} bits is not a whole number of bytes (the size must be divisible by 8)`];
   return [];
 }
 

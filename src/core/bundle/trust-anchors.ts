@@ -17,6 +17,8 @@ export interface TrustAnchors {
   bySubject(subjectKey: string): ParsedCertificate[];
   /** True when the certificate is an anchor: same subject and same public key (as rustls-webpki identifies anchors). */
   contains(cert: ParsedCertificate): boolean;
+  /** True when the anchor comes from the browser-vetted store: browsers trust it as it is. */
+  isVetted(cert: ParsedCertificate): boolean;
   size: number;
 }
 
@@ -26,12 +28,16 @@ const entryCache = new Map<string, AnchorEntry[]>();
 /**
  * Builds the anchor set from PEM texts (each may hold several certificates; text that holds none
  * contributes nothing). Only names are read up front; a certificate is parsed when a chain needs it.
+ * `vetted` are the PEM texts of the browser-vetted store (Mozilla's, as bundled in Node): its roots
+ * are trusted as they are, as browsers trust them; other anchors must meet the root profile.
  */
-export function buildTrustAnchors(pems: readonly string[]): TrustAnchors {
+export function buildTrustAnchors(pems: readonly string[], vetted: ReadonlySet<string> = new Set()): TrustAnchors {
   const bySubject = new Map<string, AnchorEntry[]>();
   const seen = new Set<string>();
+  const vettedIds = new Set<string>();
   for (const pem of pems) {
     for (const entry of entriesOf(pem)) {
+      if (vetted.has(pem)) vettedIds.add(`${entry.subjectKey}|${entry.spkiHex}`);
       const id = `${entry.subjectKey}|${entry.spkiHex}`;
       if (seen.has(id)) continue;
       seen.add(id);
@@ -47,6 +53,9 @@ export function buildTrustAnchors(pems: readonly string[]): TrustAnchors {
     },
     contains(cert) {
       return (bySubject.get(cert.subjectKey) ?? []).some((e) => e.spkiHex === cert.spki.toString('hex'));
+    },
+    isVetted(cert) {
+      return vettedIds.has(`${cert.subjectKey}|${cert.spki.toString('hex')}`);
     },
   };
 }

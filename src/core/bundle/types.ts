@@ -26,6 +26,8 @@ export interface CheckBundleInput {
    * Absent ⇒ no network. Whatever it returns is used only if it really signed the certificate.
    */
   fetchIssuer?: (url: string) => Promise<Buffer | null>;
+  /** Intermediates allowed between the leaf and the root, self-issued ones not counted. Default 8. */
+  maxChainDepth?: number;
 }
 
 export type KeyType = 'rsa' | 'ec' | 'dsa' | 'ed25519' | 'ed448' | 'unknown';

@@ -113,7 +113,12 @@ const cases: Case[] = [
   // ── the wrong certificate ────────────────────────────────────────────────────────────────
   { name: 'rejects a leaf for another site', build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['www.example.org']), w.int) }), expect: ['HOSTNAME_MISMATCH'], says: { HOSTNAME_MISMATCH: /www\.example\.org, not for my\.example\.com/ } },
   { name: 'rejects a wildcard for another parent domain', build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['*.my.example.com']), w.int) }), expect: ['HOSTNAME_MISMATCH'] },
-  { name: 'rejects a partial wildcard', build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['m*.example.com']), w.int) }), expect: ['HOSTNAME_MISMATCH'] },
+  {
+    name: 'rejects a partial wildcard, and says the name is not a valid host name',
+    build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['m*.example.com']), w.int) }),
+    expect: ['HOSTNAME_MISMATCH', 'INVALID_CERTIFICATE'],
+    says: { INVALID_CERTIFICATE: /“m\*\.example\.com”, which is not a valid host name/ },
+  },
   {
     name: 'rejects a leaf naming the site only in its common name (no SAN never matches)',
     build: (w) => ({ files: chainFiles(leafFrom(w, { subject: `CN=${DOMAIN}` }, []), w.int) }),
@@ -222,15 +227,36 @@ const cases: Case[] = [
     says: { INCOMPLETE_CHAIN: /does not verify the signature/ },
   },
   {
-    name: 'refuses a chain longer than six intermediates',
+    name: 'refuses a chain longer than eight intermediates (the default depth limit)',
     build: (w) => {
       const ints: TestCertificate[] = [];
       let issuer = w.root;
-      for (let i = 1; i <= 7; i++) ints.unshift((issuer = createIntermediate(issuer, `Level ${i}`)));
+      for (let i = 1; i <= 9; i++) ints.unshift((issuer = createIntermediate(issuer, `Level ${i}`)));
       return { files: chainFiles(createLeaf(issuer), ...ints) };
     },
     expect: ['INCOMPLETE_CHAIN'],
-    says: { INCOMPLETE_CHAIN: /more than 6 intermediate/ },
+    says: { INCOMPLETE_CHAIN: /more than 8 intermediate/ },
+  },
+  {
+    name: 'accepts a chain of eight intermediates',
+    build: (w) => {
+      const ints: TestCertificate[] = [];
+      let issuer = w.root;
+      for (let i = 1; i <= 8; i++) ints.unshift((issuer = createIntermediate(issuer, `Level ${i}`)));
+      return { files: chainFiles(createLeaf(issuer), ...ints) };
+    },
+    expect: [],
+    chainLength: 9,
+  },
+  {
+    name: 'honours a smaller depth limit given by the caller',
+    build: (w) => {
+      const i1 = createIntermediate(w.root, 'Level 1');
+      const i2 = createIntermediate(i1, 'Level 2');
+      return { files: chainFiles(createLeaf(i2), i2, i1), input: { maxChainDepth: 1 } };
+    },
+    expect: ['INCOMPLETE_CHAIN'],
+    says: { INCOMPLETE_CHAIN: /more than 1 intermediate certificate,/ },
   },
 
   // ── validity ─────────────────────────────────────────────────────────────────────────────

@@ -82,7 +82,7 @@ describe('fuzzing checkBundle with mutated inputs', () => {
         throw new Error(`${format} mutation ${i} threw: ${error instanceof Error ? error.stack : String(error)}`);
       }
       expectWellFormed(report);
-      expect(report.chain.length).toBeLessThanOrEqual(LIMITS.maxIntermediates + 1);
+      expect(report.chain.length).toBeLessThanOrEqual(LIMITS.maxChainDepth + 1);
       if (report.ok) accepted++;
     }
     // Mutations that leave the certificates intact still pass; the rest are findings, not exceptions.
