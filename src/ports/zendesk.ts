@@ -157,8 +157,17 @@ export interface ZendeskApi {
    */
   downloadAttachment(contentUrl: string, maxBytes: number): Promise<Buffer>;
   /**
+   * Reads an attachment chunk by chunk with the same host rules, keeping nothing: each chunk goes to
+   * `onChunk` (a scan for key markers in a file too large to download). Stops after `maxBytes`;
+   * `complete` says whether the whole file was read.
+   */
+  readAttachmentChunks(contentUrl: string, maxBytes: number, onChunk: (chunk: Uint8Array) => void): Promise<{ bytes: number; complete: boolean }>;
+  /**
    * `PUT /api/v2/comment_redactions/{comment_id}`: `htmlBody` is the comment's HTML with the parts to
    * remove wrapped in `<redact>`; `attachmentUrls` are attachments' `content_url`s to remove.
+   * Without Agent Workspace (403), falls back to the legacy endpoints: `…/comments/{id}/redact` with
+   * each marked text, `…/attachments/{id}/redact` for each attachment. When both are refused it
+   * throws `ZendeskApiError` (the caller asks an agent to redact by hand).
    */
   redactComment(ticketId: number, commentId: number, redaction: { htmlBody?: string; attachmentUrls?: string[] }): Promise<void>;
   /** `GET /api/v2/users/{id}` */

@@ -3,7 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import { SandboxApiError, forbidden, notFound, recordInvalid, updateConflict } from './api-error.js';
 import { defaultAccountSettings, type AccountSettings } from './account-settings.js';
 import { checkStatusRules } from './status-rules.js';
-import { applyRedactions, htmlToText } from './comment-text.js';
+import { applyRedactions, escapeHtml, htmlToText, REDACTION_MARK } from './comment-text.js';
 import {
   ATTACHMENT_COLUMNS,
   MAX_COMMENTS_PER_TICKET,
@@ -393,6 +393,46 @@ export class SandboxStore {
           attachments: redactedAttachments.length,
           files: (this.attachmentsByComment([commentId]).get(commentId) ?? []).length,
         });
+      }
+      return { ticket, comment: this.getComment(commentId)!, redactedText, redactedAttachments };
+    })();
+  }
+
+  /**
+   * The legacy redaction endpoints (accounts without Agent Workspace): `…/comments/{id}/redact`
+   * turns every occurrence of `text` in the comment into `▇`; `…/attachments/{id}/redact` replaces
+   * one attachment by an empty `redacted.txt`. Neither works once the ticket is closed.
+   */
+  redactLegacy(ticketId: number, commentId: number, target: { text: unknown } | { attachmentId: number }, actor: User):
+    { ticket: Ticket; comment: Comment; redactedText: boolean; redactedAttachments: Attachment[] } {
+    return this.db.transaction(() => {
+      if (actor.role === 'end-user') throw forbidden();
+      const comment = this.getComment(commentId);
+      if (!comment || comment.ticket_id !== ticketId) throw notFound();
+      const ticket = this.getTicket(ticketId)!;
+      if (ticket.status === 'closed') throw recordInvalid('status', 'Status: closed prevents ticket update', 'StatusClosed');
+      let redactedText = false;
+      const redactedAttachments: Attachment[] = [];
+      if ('text' in target) {
+        if (typeof target.text !== 'string' || !target.text) throw recordInvalid('text', 'Text: cannot be blank', 'BlankValue');
+        const text = target.text;
+        const mark = REDACTION_MARK.repeat([...text].length);
+        const html = comment.html_body.split(escapeHtml(text)).join(mark).split(text).join(mark);
+        if (html !== comment.html_body) {
+          const body = htmlToText(html);
+          this.db.prepare('UPDATE comments SET html_body = ?, body = ?, plain_body = ? WHERE id = ?').run(html, body, body, commentId);
+          redactedText = true;
+        }
+      } else {
+        const a = (this.attachmentsByComment([commentId]).get(commentId) ?? []).find((x) => x.id === target.attachmentId);
+        if (!a) throw notFound();
+        this.db
+          .prepare("UPDATE attachments SET file_name = 'redacted.txt', content_type = 'text/plain', size = 0, data = ?, file_token = ?, malware_scan_result = 'malware_not_found' WHERE id = ?")
+          .run(Buffer.alloc(0), newToken(), a.id);
+        redactedAttachments.push(this.getAttachment(a.id)!);
+      }
+      if (redactedText || redactedAttachments.length) {
+        this.addTimeline(ticket.id, actor.id, 'redaction', { comment_id: commentId, text: redactedText, attachments: redactedAttachments.length, legacy: true });
       }
       return { ticket, comment: this.getComment(commentId)!, redactedText, redactedAttachments };
     })();

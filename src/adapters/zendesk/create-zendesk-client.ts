@@ -12,7 +12,8 @@ import type {
   ZendeskTicket,
   ZendeskUser,
 } from '../../ports/zendesk.js';
-import { downloadAttachment } from './download-attachment.js';
+import { downloadAttachment, readAttachmentChunks } from './download-attachment.js';
+import { redactedTexts } from './legacy-redaction.js';
 import { ZendeskApiError } from './zendesk-api-error.js';
 import { ZendeskHttp, type ZendeskAuth } from './zendesk-http.js';
 import { normalizeAttachment, normalizeComment, normalizeOrganization, normalizeTicket, normalizeUser } from './normalize.js';
@@ -162,7 +163,28 @@ export function createZendeskClient(options: ZendeskClientOptions): ZendeskApi {
       const body: Record<string, unknown> = { ticket_id: ticketId };
       if (redaction.htmlBody !== undefined) body.html_body = redaction.htmlBody;
       if (redaction.attachmentUrls?.length) body.external_attachment_urls = redaction.attachmentUrls;
-      await http.json({ method: 'PUT', path: `/api/v2/comment_redactions/${id(commentId)}`, json: body });
+      try {
+        await http.json({ method: 'PUT', path: `/api/v2/comment_redactions/${id(commentId)}`, json: body });
+        return;
+      } catch (error) {
+        // No Agent Workspace on this account: the legacy endpoints (zendesk-facts §10).
+        if (!(error instanceof ZendeskApiError && error.status === 403)) throw error;
+        logger.info({ ticketId, commentId }, 'comment_redactions refused (no Agent Workspace?); using the legacy redaction endpoints');
+      }
+      const comment = `/api/v2/tickets/${id(ticketId)}/comments/${id(commentId)}`;
+      for (const text of redaction.htmlBody ? redactedTexts(redaction.htmlBody) : []) {
+        await http.json({ method: 'PUT', path: `${comment}/redact`, json: { text } });
+      }
+      if (redaction.attachmentUrls?.length) {
+        const target = (await listComments(ticketId, false)).comments.find((c) => c.id === commentId);
+        for (const a of target?.attachments ?? []) {
+          if (redaction.attachmentUrls.includes(a.content_url)) await http.json({ method: 'PUT', path: `${comment}/attachments/${id(a.id)}/redact` });
+        }
+      }
+    },
+
+    readAttachmentChunks(contentUrl, maxBytes, onChunk) {
+      return readAttachmentChunks(http, contentUrl, { attachmentHosts: options.attachmentHosts, maxBytes, maxRedirects: options.maxRedirects ?? 3 }, onChunk);
     },
 
     async getUser(userId) {

@@ -30,6 +30,41 @@ export interface DownloadOptions {
  * - the size is capped by `Content-Length` up front and again while streaming.
  */
 export async function downloadAttachment(http: ZendeskHttp, contentUrl: string, options: DownloadOptions): Promise<Buffer> {
+  const { res, url } = await openAttachment(http, contentUrl, options);
+  return readCapped(res, options.maxBytes, url);
+}
+
+/**
+ * Reads an attachment chunk by chunk, with the same host rules as `downloadAttachment`, handing each
+ * chunk to `onChunk` and keeping none of them: for scanning a file too large to hold. Reads at most
+ * `options.maxBytes`; `complete` is false when it stopped there.
+ */
+export async function readAttachmentChunks(
+  http: ZendeskHttp,
+  contentUrl: string,
+  options: DownloadOptions,
+  onChunk: (chunk: Uint8Array) => void,
+): Promise<{ bytes: number; complete: boolean }> {
+  const { res } = await openAttachment(http, contentUrl, options);
+  if (!res.body) return { bytes: 0, complete: true };
+  const reader = res.body.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes, complete: true };
+    const room = options.maxBytes - bytes;
+    onChunk(value.byteLength > room ? value.subarray(0, room) : value);
+    bytes += Math.min(room, value.byteLength);
+    if (bytes >= options.maxBytes) {
+      const more = value.byteLength > room || !(await reader.read()).done;
+      await reader.cancel().catch(() => undefined);
+      return { bytes, complete: !more };
+    }
+  }
+}
+
+/** Follows the redirects of `contentUrl`, checking every hop, to the response with the file. */
+async function openAttachment(http: ZendeskHttp, contentUrl: string, options: DownloadOptions): Promise<{ res: Response; url: URL }> {
   let url = parseUrl(contentUrl);
   for (let hop = 0; ; hop++) {
     const toZendesk = url.origin === http.origin;
@@ -47,7 +82,7 @@ export async function downloadAttachment(http: ZendeskHttp, contentUrl: string, 
       url = parseUrl(location, url);
       continue;
     }
-    return readCapped(res, options.maxBytes, url);
+    return { res, url };
   }
 }
 

@@ -146,10 +146,29 @@ export function ticketRoutes(ctx: SandboxContext): Router {
   r.put('/comment_redactions/:ticket_comment_id', (req, res) => {
     const user = caller(res);
     const origin = ctx.origin();
+    // Zendesk refuses this endpoint on accounts without Agent Workspace (zendesk-facts §4.7, §10).
+    if (!ctx.account.agentWorkspace) throw forbidden();
     const result = store.redactComment(idParam(req, 'ticket_comment_id'), (req.body ?? {}) as Record<string, unknown>, user, (a) => attachmentContentUrl(a, origin));
     emit(res, redactionEvents(result, user.id, eventContext(ctx)));
     const files = store.attachmentsByComment([result.comment.id]).get(result.comment.id) ?? [];
     res.json({ comment: commentJson(result.comment, files, origin) });
+  });
+
+  // The legacy redaction endpoints, which accounts without Agent Workspace use.
+  r.put('/tickets/:ticket_id/comments/:ticket_comment_id/redact', (req, res) => {
+    const user = caller(res);
+    const text = ((req.body ?? {}) as { text?: unknown }).text;
+    const result = store.redactLegacy(idParam(req, 'ticket_id'), idParam(req, 'ticket_comment_id'), { text }, user);
+    emit(res, redactionEvents(result, user.id, eventContext(ctx)));
+    const files = store.attachmentsByComment([result.comment.id]).get(result.comment.id) ?? [];
+    res.json({ comment: commentJson(result.comment, files, ctx.origin()) });
+  });
+
+  r.put('/tickets/:ticket_id/comments/:comment_id/attachments/:attachment_id/redact', (req, res) => {
+    const user = caller(res);
+    const result = store.redactLegacy(idParam(req, 'ticket_id'), idParam(req, 'comment_id'), { attachmentId: idParam(req, 'attachment_id') }, user);
+    emit(res, redactionEvents(result, user.id, eventContext(ctx)));
+    res.json({ attachment: attachmentJson(result.redactedAttachments[0]!, ctx.origin()) });
   });
 
   r.get('/attachments/:attachment_id', (req, res) => {
