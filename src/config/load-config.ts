@@ -41,12 +41,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     }
     return raw as T;
   };
-  const url = (name: string, protocols: string[]): string | null => {
+  /** A URL; only SMTP_URL may carry credentials (elsewhere they would end up in logs and links). */
+  const url = (name: string, protocols: string[], options: { credentials?: boolean } = {}): string | null => {
     const raw = get(name);
     if (raw === undefined) return null;
     try {
       const u = new URL(raw);
       if (!protocols.includes(u.protocol)) throw new Error('protocol');
+      if (!options.credentials && (u.username !== '' || u.password !== '')) {
+        problems.push(`${name} must not contain a user name or password (got "${redactUrl(raw)}").`);
+        return null;
+      }
       return raw.replace(/\/+$/, '');
     } catch {
       problems.push(`${name} must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL (got "${redactUrl(raw)}").`);
@@ -146,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     problems.push(`INSTALLER=${installer} needs INSTALL_VERIFY_ADDR (host:port where the new certificate is checked live).`);
   }
 
-  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:'], { credentials: true });
   const mailFrom = get('MAIL_FROM') ?? null;
   if (smtpUrl !== null && mailFrom === null) problems.push('SMTP_URL is set but MAIL_FROM is not: outgoing mail needs a sender address.');
   if (mailFrom !== null && !EMAIL.test(mailFrom.replace(/^.*<([^>]+)>\s*$/, '$1'))) problems.push(`MAIL_FROM must be an email address (got "${mailFrom}").`);
@@ -244,9 +249,20 @@ function isLoopbackUrl(u: string): boolean {
   return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 }
 
-/** URLs may carry credentials (user:pass@); never echo them. */
-function redactUrl(raw: string): string {
-  return raw.replace(/\/\/[^@/]*@/, '//***@');
+/**
+ * What a problem message may show of a URL: its scheme and host. User info, path and query are
+ * never echoed (a password may sit in any of them, and may itself hold "@" or "/"), and a value
+ * that is not a URL at all is not shown: it may be the password.
+ */
+export function redactUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return 'a value that is not a URL, not shown here';
+  }
+  const hidden = (u.pathname !== '/' && u.pathname !== '') || u.search !== '' || u.hash !== '';
+  return u.host === '' ? `${u.protocol}…` : `${u.protocol}//${u.username || u.password ? '***@' : ''}${u.host}${hidden ? '/…' : ''}`;
 }
 
 function deepFreeze<T>(value: T): T {
