@@ -44,7 +44,18 @@ export function createWebhookAdmin(options: Pick<ZendeskClientOptions, 'baseUrl'
       return res.webhook;
     },
     async updateWebhook(id, spec) {
-      await http.json({ method: 'PUT', path: hookPath(id), json: body(spec) });
+      const webhook = { endpoint: spec.endpoint, http_method: 'POST', request_format: 'json', status: 'active', subscriptions: spec.subscriptions };
+      await http.json({ method: 'PATCH', path: hookPath(id), json: { webhook } });
+    },
+    async testWebhook(id, endpoint) {
+      const res = await http.json<{ test?: { status?: string; message?: string; response_code?: number; response_body?: string } }>({
+        method: 'POST',
+        path: '/api/v2/webhooks/test',
+        query: { webhook_id: id },
+        json: { webhook: { endpoint, http_method: 'POST', request_format: 'json' } },
+      });
+      const t = res.test ?? {};
+      return { status: t.status ?? 'unknown', responseCode: t.response_code ?? 0, responseBody: t.response_body ?? '', message: t.message ?? '' };
     },
     async getSigningSecret(id) {
       return (await http.json<{ signing_secret: { secret: string } }>({ method: 'GET', path: `${hookPath(id)}/signing_secret` })).signing_secret.secret;

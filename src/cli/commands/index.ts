@@ -7,5 +7,6 @@ import type { CliCommand } from '../command.js';
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   'check-bundle': { summary: 'Check a certificate bundle (PEM, DER, PKCS#7, ZIP, .eml) for a site', load: async () => (await import('./check-bundle.js')).checkBundleCommand },
   'setup-zendesk': { summary: 'Connect a Zendesk account: create the webhook, print its signing secret once', load: async () => (await import('./setup-zendesk.js')).setupZendeskCommand },
+  doctor: { summary: 'Check the Zendesk connection, webhook, account rules, registry and store (one line each)', load: async () => (await import('./doctor.js')).doctorCommand },
   'parse-request': { summary: 'Read a renewal request (text, HTML or .eml): fields and problems', load: async () => (await import('./parse-request.js')).parseRequestCommand },
 };

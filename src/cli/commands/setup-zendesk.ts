@@ -3,14 +3,17 @@ import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { createWebhookAdmin } from '../../adapters/zendesk/create-webhook-admin.js';
 import { HANDLED_TICKET_EVENTS } from '../../core/events/normalize-zendesk-event.js';
 import type { ZendeskWebhook, ZendeskWebhookAdmin } from '../../ports/zendesk-webhooks.js';
-import type { ZendeskAuth } from '../../config/config.js';
+import type { ZendeskAuth } from '../../adapters/zendesk/zendesk-http.js';
+import { doctorReport, formatDoctorReport } from './doctor.js';
 
 const USAGE = `Usage: certdesk setup-zendesk [--public-url URL] [--name NAME] [--rotate] [--json]
 
 Connects a real Zendesk account to certdesk: creates the webhook (event subscriptions for the
 ticket events certdesk handles) pointing at <PUBLIC_URL>/webhooks/zendesk, and prints its signing
 secret once, for ZENDESK_WEBHOOK_SECRET. Run again, it finds the webhook and changes nothing (or
-brings its endpoint and subscriptions up to date).
+brings its endpoint and subscriptions up to date with PATCH, keeping what else an admin set). A
+webhook of that name connected to triggers cannot be converted: it says what to do instead (exit 1).
+It ends by running doctor (npm run cli -- doctor) with the resulting configuration.
 
   --public-url URL  certdesk's public address (default: PUBLIC_URL)
   --name NAME       the webhook's name (default: certdesk)
@@ -20,13 +23,16 @@ brings its endpoint and subscriptions up to date).
 
 Reads ZENDESK_URL and ZENDESK_EMAIL + ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN) from the
 environment; the user must be a Zendesk admin.
-Exit codes: 0 done, 1 Zendesk refused, 2 usage or configuration error.`;
+Exit codes: 0 done (whatever doctor found), 1 Zendesk refused or a trigger-connected
+webhook is in the way, 2 usage or configuration error.`;
 
 /** The subscriptions certdesk's webhook needs: the ticket events the receiver handles. */
 export const WEBHOOK_SUBSCRIPTIONS = HANDLED_TICKET_EVENTS.map((t) => `zen:event-type:${t}`);
 
 type Outcome =
   | { action: 'created'; webhook: ZendeskWebhook; secret: string }
+  /** A webhook of that name is connected to triggers: Zendesk cannot turn it into an event-subscribed one. */
+  | { action: 'trigger_connected'; webhook: ZendeskWebhook }
   | { action: 'unchanged' | 'updated'; webhook: ZendeskWebhook }
   | { action: 'rotated'; webhook: ZendeskWebhook; secret: string; previousSecret: string };
 
@@ -38,6 +44,7 @@ export async function setupWebhook(admin: ZendeskWebhookAdmin, options: { name: 
   const spec = { name: options.name, endpoint: options.endpoint, subscriptions: [...WEBHOOK_SUBSCRIPTIONS], description: 'certdesk: certificate renewals (created by setup-zendesk)' };
   const candidates = (await admin.listWebhooks(options.name)).filter((w) => w.name === options.name || w.endpoint === options.endpoint);
   const existing = candidates.find((w) => w.endpoint === options.endpoint) ?? candidates[0];
+  if (existing?.subscriptions.includes('conditional_ticket_events')) return { action: 'trigger_connected', webhook: existing };
   if (!existing) {
     const webhook = await admin.createWebhook(spec);
     return { action: 'created', webhook, secret: await admin.getSigningSecret(webhook.id) };
@@ -81,6 +88,14 @@ function describe(outcome: Outcome): string {
         'Its signing secret is shown this once. Put it in certdesk\'s environment:',
         `ZENDESK_WEBHOOK_SECRET=${outcome.secret}`,
       ].join('\n');
+    case 'trigger_connected':
+      return [
+        `Webhook ${w.id} "${w.name}" → ${w.endpoint} is connected to triggers (its deliveries are whatever triggers send),`,
+        'but certdesk needs a webhook subscribed to ticket events, and Zendesk cannot change how a webhook is connected.',
+        'Do one of these, then run setup-zendesk again:',
+        `  - delete it (Admin Center > Apps and integrations > Webhooks), and the triggers that use it, if certdesk was its only use;`,
+        `  - or keep it and give certdesk its own webhook: setup-zendesk --name certdesk-events`,
+      ].join('\n');
     case 'unchanged':
       return `Webhook ${w.id} "${w.name}" already points at ${w.endpoint} with the right subscriptions; nothing changed.\n(Its secret was shown when it was created; run with --rotate for a new one.)`;
     case 'updated':
@@ -118,7 +133,24 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`certdesk setup-zendesk: Zendesk refused: ${(error as Error).message}\n`);
     return EXIT.rejected;
   }
-  io.stdout((values.json ? JSON.stringify({ action: outcome.action, webhookId: outcome.webhook.id, endpoint: outcome.webhook.endpoint, ...('secret' in outcome ? { secret: outcome.secret } : {}), ...('previousSecret' in outcome ? { previousSecret: outcome.previousSecret } : {}) }) : describe(outcome)) + '\n');
+  if (outcome.action === 'trigger_connected') {
+    io.stdout((values.json ? JSON.stringify({ action: outcome.action, webhookId: outcome.webhook.id, endpoint: outcome.webhook.endpoint }) : describe(outcome)) + '\n');
+    return EXIT.rejected;
+  }
+  // Then doctor, with the environment certdesk will have (the new secret included).
+  const secret = 'secret' in outcome ? outcome.secret : undefined;
+  const report = await doctorReport({ ...io.env, PUBLIC_URL: publicUrl, ...(secret ? { ZENDESK_WEBHOOK_SECRET: secret } : {}) }, io.cwd);
+  if (values.json) {
+    const doctor = 'results' in report ? { ok: report.results.every((r) => r.ok), checks: report.results } : { ok: false, configProblems: report.configProblems };
+    io.stdout(JSON.stringify({ action: outcome.action, webhookId: outcome.webhook.id, endpoint: outcome.webhook.endpoint, ...(secret ? { secret } : {}), ...('previousSecret' in outcome ? { previousSecret: outcome.previousSecret } : {}), doctor }) + '\n');
+    return EXIT.ok;
+  }
+  const doctorText =
+    'results' in report
+      ? formatDoctorReport(report.results, false)
+      : `doctor could not run yet; complete certdesk's configuration first:\n${report.configProblems.map((p) => `  - ${p}`).join('\n')}`;
+  const restart = secret ? '\n(The signature check passes once certdesk runs with the secret above.)' : '';
+  io.stdout(`${describe(outcome)}\n\nnpm run cli -- doctor:\n${doctorText}${restart}\n`);
   return EXIT.ok;
 }
 
