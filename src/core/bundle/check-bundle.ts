@@ -37,7 +37,7 @@ export async function checkBundle(input: CheckBundleInput): Promise<BundleReport
   const at = new Date(Math.floor(requested.getTime() / 1000) * 1000);
   const csrKey = input.csrPem === undefined ? undefined : csrPublicKey(input.csrPem);
   const anchors = buildTrustAnchors([...(input.useSystemRoots === false ? [] : tls.rootCertificates), ...(input.trustedRootsPem ?? [])], VETTED_ROOTS);
-  const extraction = await extractCertificates(input.files);
+  const extraction = await extractCertificates(input.files, LIMITS, { pkcs12Passwords: input.pkcs12Passwords ?? [] });
   const { certificates, sources, occurrences, parseFindings } = parseAll(extraction.certificates);
 
   const isCa = (c: ParsedCertificate) => c.basicConstraints?.ca === true;

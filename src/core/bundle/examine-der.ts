@@ -1,11 +1,12 @@
 import { certificatesFromPkcs7 } from './certificates-from-pkcs7.js';
 import { classifyDer } from './classify-der.js';
 import { readTlv } from './der.js';
+import { examinePkcs12 } from './examine-pkcs12.js';
 import { addCertificate, reportPrivateKey, reportUnreadable, type Blob, type ExtractionContext } from './extraction-context.js';
 
 /**
  * Reads binary ASN.1: one or more DER certificates one after another (.cer/.crt/.der), PKCS#7
- * (.p7b/.p7c), and recognises private keys, PKCS#12 and CSRs. `quiet`: bytes that turn out not to be
+ * (.p7b/.p7c), PKCS#12 (.pfx/.p12, see examine-pkcs12.ts), and recognises private keys and CSRs. `quiet`: bytes that turn out not to be
  * ASN.1 are not reported (the caller was only guessing). `firstOnly`: read only the first element.
  */
 export async function examineDer(
@@ -42,10 +43,8 @@ export async function examineDer(
         }
         break;
       case 'private-key':
-        reportPrivateKey(ctx, blob.source, kind.what);
-        if (kind.what.startsWith('PKCS#12')) {
-          reportUnreadable(ctx, blob.source, 'it is a password-protected PKCS#12 (.pfx/.p12) file; please send the certificates as PEM or .crt files instead');
-        }
+        if (kind.what.startsWith('PKCS#12')) examinePkcs12(ctx, blob, blob.bytes.subarray(offset, end));
+        else reportPrivateKey(ctx, blob.source, kind.what);
         break;
       case 'csr':
         ctx.notes.push(`${blob.source.path} contains a certificate signing request (CSR), not a certificate`);

@@ -3,7 +3,7 @@ import { examineDer } from './examine-der.js';
 import { examineEmail } from './examine-email.js';
 import { examineText } from './examine-text.js';
 import { examineZip } from './examine-zip.js';
-import { reportUnreadable, type Blob, type ExtractedCertificate, type ExtractionContext } from './extraction-context.js';
+import { reportPrivateKey, reportUnreadable, type Blob, type ExtractedCertificate, type ExtractionContext } from './extraction-context.js';
 import type { Finding } from './findings.js';
 import { LIMITS, type Limits } from './limits.js';
 import { looksLikeZip, printable } from './read-zip.js';
@@ -20,16 +20,22 @@ export interface Extraction {
   notes: string[];
 }
 
-const CERTIFICATE_FILE = /\.(crt|cer|cert|der|pem|p7b|p7c|p7|spc|ca-bundle|cabundle|chain)$/i;
+const CERTIFICATE_FILE = /\.(crt|cer|cert|der|pem|p7b|p7c|p7|spc|ca-bundle|cabundle|chain|p12|pfx)$/i;
 
 /**
  * Finds every certificate and private key in whatever the customer sent: PEM (any amount of text
- * around it), DER, PKCS#7, ZIP (nested), e-mail (.eml, message/rfc822), pasted text. Never throws
+ * around it), DER, PKCS#7, PKCS#12 (no password or one of `pkcs12Passwords`), ZIP (nested), e-mail
+ * (.eml, message/rfc822), pasted text. Never throws
  * for content: problems become UNREADABLE findings; all work is bounded by `limits`.
  */
-export async function extractCertificates(files: BundleFile[], limits: Limits = LIMITS): Promise<Extraction> {
+export async function extractCertificates(
+  files: BundleFile[],
+  limits: Limits = LIMITS,
+  options: { pkcs12Passwords?: readonly string[] } = {},
+): Promise<Extraction> {
   const ctx: ExtractionContext = {
     limits,
+    pkcs12Passwords: options.pkcs12Passwords ?? [],
     certificates: [],
     findings: [],
     privateKeyFiles: new Set(),
@@ -68,6 +74,8 @@ async function examineBlob(ctx: ExtractionContext, blob: Blob): Promise<void> {
   else {
     const text = decodeText(bytes);
     if (text === undefined) {
+      // A damaged .pfx/.p12 may still hold a private key: redact it like one.
+      if (/\.(p12|pfx)$/i.test(blob.name)) reportPrivateKey(ctx, blob.source, 'PKCS#12 / PFX');
       if (bytes[0] === 0x30) reportUnreadable(ctx, blob.source, 'it looks like a binary (DER) certificate but is damaged or cut off');
       else if (CERTIFICATE_FILE.test(blob.name)) reportUnreadable(ctx, blob.source, 'it is binary data that is not a certificate');
       else ctx.notes.push(`${blob.source.path} is not a certificate file`);

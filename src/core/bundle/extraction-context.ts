@@ -30,6 +30,8 @@ export interface ExtractedCertificate {
 /** What extraction found; shared by every extractor of one submission, with its budgets. */
 export interface ExtractionContext {
   limits: Limits;
+  /** Passwords the customer gave in the same reply, tried on PKCS#12 files (never reported). */
+  pkcs12Passwords: readonly string[];
   certificates: ExtractedCertificate[];
   findings: Finding[];
   privateKeyFiles: Set<string>;

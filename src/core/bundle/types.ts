@@ -26,6 +26,11 @@ export interface CheckBundleInput {
    * Absent ⇒ no network. Whatever it returns is used only if it really signed the certificate.
    */
   fetchIssuer?: (url: string) => Promise<Buffer | null>;
+  /**
+   * Passwords the customer put in the same reply (see findPkcs12Passwords), tried on PKCS#12/PFX
+   * files after the empty password. Never reported or kept.
+   */
+  pkcs12Passwords?: string[];
   /** Intermediates allowed between the leaf and the root, self-issued ones not counted. Default 8. */
   maxChainDepth?: number;
 }

@@ -1,0 +1,188 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import forge from 'node-forge';
+import { children, decodeOid, DerError, readTlv, TAG, type Tlv } from './der.js';
+
+/**
+ * Reads a PKCS#12 / PFX file (RFC 7292) as `openssl pkcs12`, Windows and Java export them: the
+ * certificates come out byte for byte; key bags are only noticed (their presence is reported, they
+ * are never decrypted). Password-based encryption of certificate bags: PBES2 (PBKDF2 + AES, OpenSSL
+ * 3's default), pbeWithSHAAnd3-KeyTripleDES-CBC and pbeWithSHAAnd40BitRC2-CBC (`-legacy`, Windows),
+ * decrypted with node-forge's PBE ciphers (Node 20 has no RC2 without OpenSSL's legacy provider).
+ * The password is checked against the integrity MAC when there is one.
+ */
+
+export interface Pkcs12Contents {
+  /** DER certificates, in bag order. */
+  certificates: Uint8Array[];
+  /** A keyBag or pkcs8ShroudedKeyBag was present (or an encrypted part that may hold one could not be read). */
+  hasPrivateKey: boolean;
+}
+
+export type Pkcs12Result =
+  | { kind: 'opened'; contents: Pkcs12Contents; password: 'none' | 'given' }
+  | { kind: 'password-needed' }
+  | { kind: 'unsupported'; why: string };
+
+const OIDS = {
+  data: '1.2.840.113549.1.7.1',
+  encryptedData: '1.2.840.113549.1.7.6',
+  keyBag: '1.2.840.113549.1.12.10.1.1',
+  shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
+  certBag: '1.2.840.113549.1.12.10.1.3',
+  safeContentsBag: '1.2.840.113549.1.12.10.1.6',
+  x509Certificate: '1.2.840.113549.1.9.22.1',
+} as const;
+
+const MAC_DIGESTS: Record<string, { node: string; forge: () => forge.md.MessageDigest; bytes: number }> = {
+  '1.3.14.3.2.26': { node: 'sha1', forge: () => forge.md.sha1.create(), bytes: 20 },
+  '2.16.840.1.101.3.4.2.1': { node: 'sha256', forge: () => forge.md.sha256.create(), bytes: 32 },
+  '2.16.840.1.101.3.4.2.2': { node: 'sha384', forge: () => forge.md.sha384.create(), bytes: 48 },
+  '2.16.840.1.101.3.4.2.3': { node: 'sha512', forge: () => forge.md.sha512.create(), bytes: 64 },
+};
+
+/** At most this many bags, nested SafeContents levels and PBKDF iterations: a hostile file cannot make us spin. */
+const MAX_BAGS = 256;
+const MAX_NESTING = 4;
+const MAX_ITERATIONS = 1_000_000;
+
+/**
+ * Opens a PFX with no password (empty, as `openssl pkcs12 -passout pass:` makes) or one of
+ * `passwords`. Throws DerError when the bytes are not a PFX at all.
+ */
+export function readPkcs12(der: Uint8Array, passwords: readonly string[]): Pkcs12Result {
+  const pfx = children(readTlv(der, 0, der.length, true), true, 3);
+  const [version, authSafe, macData] = pfx;
+  if (version?.tag !== TAG.INTEGER || authSafe?.tag !== TAG.SEQUENCE) throw new DerError('not a PFX');
+  const authSafeBytes = contentInfoData(authSafe);
+  const candidates = ['', ...passwords.filter((p) => p !== '')];
+  for (const [i, password] of candidates.entries()) {
+    try {
+      if (macData && !macMatches(macData, authSafeBytes, password)) continue;
+      const contents = readAuthenticatedSafe(authSafeBytes, password);
+      return { kind: 'opened', contents, password: i === 0 ? 'none' : 'given' };
+    } catch (error) {
+      if (error instanceof WrongPassword) continue;
+      if (error instanceof Unsupported) return { kind: 'unsupported', why: error.message };
+      throw error;
+    }
+  }
+  return { kind: 'password-needed' };
+}
+
+class WrongPassword extends Error {}
+class Unsupported extends Error {}
+
+function readAuthenticatedSafe(bytes: Uint8Array, password: string): Pkcs12Contents {
+  const out: Pkcs12Contents = { certificates: [], hasPrivateKey: false };
+  const infos = children(readTlv(bytes, 0, bytes.length, true), true, 64);
+  for (const info of infos) {
+    const [type] = children(info, true, 2);
+    const oid = type?.tag === TAG.OID ? decodeOid(type.value) : '';
+    if (oid === OIDS.data) readSafeContents(contentInfoData(info), out, 0);
+    else if (oid === OIDS.encryptedData) readSafeContents(decrypt(info, password), out, 0);
+    else throw new Unsupported('it uses public-key (enveloped) encryption, which only the intended recipient can open');
+  }
+  return out;
+}
+
+function readSafeContents(bytes: Uint8Array, out: Pkcs12Contents, depth: number): void {
+  if (depth > MAX_NESTING) throw new DerError('SafeContents nested too deeply');
+  const bags = children(readTlv(bytes, 0, bytes.length, true), true, MAX_BAGS);
+  for (const bag of bags) {
+    const [id, value] = children(bag, true, 3);
+    if (id?.tag !== TAG.OID || value?.tag !== 0xa0) throw new DerError('bad SafeBag');
+    const bagId = decodeOid(id.value);
+    const inner = children(value, true, 1)[0];
+    if (!inner) throw new DerError('empty SafeBag');
+    if (bagId === OIDS.keyBag || bagId === OIDS.shroudedKeyBag) out.hasPrivateKey = true;
+    else if (bagId === OIDS.safeContentsBag) readSafeContents(inner.raw, out, depth + 1);
+    else if (bagId === OIDS.certBag) {
+      const [certId, certValue] = children(inner, true, 2);
+      if (certId?.tag !== TAG.OID || decodeOid(certId.value) !== OIDS.x509Certificate || certValue?.tag !== 0xa0) continue;
+      const octets = children(certValue, true, 1)[0];
+      if (octets) out.certificates.push(octetString(octets));
+    }
+    // CRL and secret bags carry nothing certdesk uses.
+  }
+}
+
+/** The octets of a ContentInfo of type data: [0] EXPLICIT OCTET STRING (primitive, or BER-constructed). */
+function contentInfoData(info: Tlv): Uint8Array {
+  const [type, content] = children(info, true, 2);
+  if (type?.tag !== TAG.OID || decodeOid(type.value) !== OIDS.data || content?.tag !== 0xa0) throw new DerError('not a data ContentInfo');
+  const octets = children(content, true, 1)[0];
+  if (!octets) throw new DerError('empty data ContentInfo');
+  return octetString(octets);
+}
+
+/** OCTET STRING contents, joining the pieces of a BER constructed one. */
+function octetString(t: Tlv, depth = 0): Uint8Array {
+  if (t.tag === TAG.OCTET_STRING) return t.value;
+  if (t.tag !== 0x24 || depth > 4) throw new DerError('not an OCTET STRING');
+  return Buffer.concat(children(t, true, 4096).map((c) => octetString(c, depth + 1)));
+}
+
+/** EncryptedData → EncryptedContentInfo → decrypted SafeContents. Wrong password ⇒ WrongPassword. */
+function decrypt(info: Tlv, password: string): Uint8Array {
+  const content = children(info, true, 2)[1];
+  const encryptedData = content && children(content, true, 1)[0];
+  const encryptedContentInfo = encryptedData && children(encryptedData, true, 3)[1];
+  if (!encryptedContentInfo) throw new DerError('bad EncryptedData');
+  const [, algorithm, encrypted] = children(encryptedContentInfo, true, 3);
+  if (algorithm?.tag !== TAG.SEQUENCE || !encrypted) throw new DerError('bad EncryptedContentInfo');
+  const [algOid, params] = children(algorithm, true, 2);
+  if (algOid?.tag !== TAG.OID || !params) throw new DerError('bad encryption algorithm');
+  guardIterations(params);
+  // [0] IMPLICIT OCTET STRING: primitive 0x80, or constructed 0xa0 holding OCTET STRING pieces.
+  const ciphertext = encrypted.tag === 0x80 ? encrypted.value : Buffer.concat(children(encrypted, true, 4096).map((c) => octetString(c)));
+  let cipher: forge.cipher.BlockCipher;
+  try {
+    const paramsAsn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(params.raw).toString('binary')));
+    cipher = (forge.pki as unknown as ForgePbe).pbe.getCipher(decodeOid(algOid.value), paramsAsn1, password);
+  } catch {
+    throw new Unsupported(`its encryption (${decodeOid(algOid.value)}) is not one certdesk can open`);
+  }
+  cipher.update(forge.util.createBuffer(Buffer.from(ciphertext).toString('binary')));
+  if (!cipher.finish()) throw new WrongPassword();
+  const plain = Buffer.from(cipher.output.getBytes(), 'binary');
+  // A wrong password without a MAC usually still fails the padding; when it does not, the result is not ASN.1.
+  try {
+    readTlv(plain, 0, plain.length, true);
+  } catch {
+    throw new WrongPassword();
+  }
+  return plain;
+}
+
+interface ForgePbe {
+  pbe: { getCipher(oid: string, params: forge.asn1.Asn1, password: string): forge.cipher.BlockCipher };
+}
+
+/** Refuses PBKDF iteration counts no real file uses (the KDF would run for minutes). */
+function guardIterations(params: Tlv): void {
+  const ints: number[] = [];
+  const walk = (t: Tlv, depth: number) => {
+    if (depth > 4) return;
+    if (t.tag === TAG.INTEGER && t.value.length <= 6) ints.push(t.value.reduce((n, b) => n * 256 + b, 0));
+    else if (t.constructed) for (const c of children(t, true, 16)) walk(c, depth + 1);
+  };
+  walk(params, 0);
+  if (ints.some((n) => n > MAX_ITERATIONS)) throw new Unsupported(`it asks for more than ${MAX_ITERATIONS} key-derivation iterations`);
+}
+
+/** MacData: HMAC over the AuthenticatedSafe with a key from the PKCS#12 KDF (RFC 7292 B.2, ID 3). */
+function macMatches(macData: Tlv, authSafe: Uint8Array, password: string): boolean {
+  const [digestInfo, salt, iterationsTlv] = children(macData, true, 3);
+  if (!digestInfo || salt?.tag !== TAG.OCTET_STRING) throw new DerError('bad MacData');
+  const [algorithm, digest] = children(digestInfo, true, 2);
+  const oidTlv = algorithm && children(algorithm, true, 2)[0];
+  if (oidTlv?.tag !== TAG.OID || digest?.tag !== TAG.OCTET_STRING) throw new DerError('bad MAC DigestInfo');
+  const md = MAC_DIGESTS[decodeOid(oidTlv.value)];
+  if (!md) throw new Unsupported(`its integrity check uses an algorithm certdesk does not know (${decodeOid(oidTlv.value)})`);
+  const iterations = iterationsTlv?.tag === TAG.INTEGER ? iterationsTlv.value.reduce((n, b) => n * 256 + b, 0) : 1;
+  if (iterations < 1 || iterations > MAX_ITERATIONS) throw new Unsupported(`its integrity check asks for ${iterations} iterations`);
+  const saltBytes = forge.util.createBuffer(Buffer.from(salt.value).toString('binary'));
+  const key = forge.pbe.generatePkcs12Key(password, saltBytes, 3, iterations, md.bytes, md.forge());
+  const mac = createHmac(md.node, Buffer.from(key.getBytes(), 'binary')).update(authSafe).digest();
+  return mac.length === digest.value.length && timingSafeEqual(mac, digest.value);
+}
