@@ -154,6 +154,12 @@ function decrypt(info: Tlv, password: string): Uint8Array {
   return plain;
 }
 
+/** node-forge's RFC 7292 B.2 key derivation (not in @types/node-forge). */
+interface ForgePkcs12Kdf {
+  pbe: { generatePkcs12Key(password: string, salt: forge.util.ByteStringBuffer, id: number, iter: number, n: number, md: forge.md.MessageDigest): forge.util.ByteStringBuffer };
+}
+
+/** node-forge's PBE cipher factory (not in @types/node-forge). */
 interface ForgePbe {
   pbe: { getCipher(oid: string, params: forge.asn1.Asn1, password: string): forge.cipher.BlockCipher };
 }
@@ -182,7 +188,7 @@ function macMatches(macData: Tlv, authSafe: Uint8Array, password: string): boole
   const iterations = iterationsTlv?.tag === TAG.INTEGER ? iterationsTlv.value.reduce((n, b) => n * 256 + b, 0) : 1;
   if (iterations < 1 || iterations > MAX_ITERATIONS) throw new Unsupported(`its integrity check asks for ${iterations} iterations`);
   const saltBytes = forge.util.createBuffer(Buffer.from(salt.value).toString('binary'));
-  const key = forge.pbe.generatePkcs12Key(password, saltBytes, 3, iterations, md.bytes, md.forge());
+  const key = (forge as unknown as ForgePkcs12Kdf).pbe.generatePkcs12Key(password, saltBytes, 3, iterations, md.bytes, md.forge());
   const mac = createHmac(md.node, Buffer.from(key.getBytes(), 'binary')).update(authSafe).digest();
   return mac.length === digest.value.length && timingSafeEqual(mac, digest.value);
 }
