@@ -1,8 +1,12 @@
 import { containsPrivateKey, redactPrivateKeys } from '../../lib/redact.js';
+import { htmlToText } from '../request/html-to-text.js';
 import { escapeHtml } from './render-html.js';
 import type { AttachmentSelection } from './select-attachments.js';
 
-/** A comment body: plain text, or HTML when the e-mail had no text part. */
+/**
+ * A comment body. certdesk writes plain text only; `htmlBody` remains for comments an earlier
+ * version recorded (a retry posts exactly what was recorded).
+ */
 export type CommentBody = { body: string; htmlBody?: undefined } | { htmlBody: string; body?: undefined };
 
 /** Zendesk comments hold about 64 KB; longer e-mail text is shortened, and says so. */
@@ -11,7 +15,7 @@ export const MAX_COMMENT_CHARS = 60_000;
 export interface InboundCommentInput {
   /** The e-mail's text/plain content, if it had any. */
   text?: string | undefined;
-  /** The e-mail's text/html content, used only when there is no text. */
+  /** The e-mail's text/html content, used (as text) only when there is no text part. */
   html?: string | undefined;
   attachments: AttachmentSelection;
   /** Extra sentences for the reader (e.g. "this replied to a closed ticket"). */
@@ -20,17 +24,17 @@ export interface InboundCommentInput {
 }
 
 /**
- * The comment an inbound e-mail becomes: its text (or HTML when it had no text), with a private
- * key cut out if one was pasted, followed by a short note on anything certdesk left out.
+ * The comment an inbound e-mail becomes: its text (or, when it had no text part, its HTML turned
+ * into text), with a private key cut out if one was pasted, followed by a short note on anything
+ * certdesk left out. An e-mail's HTML never reaches the ticket as HTML: sanitising a stranger's
+ * HTML is a fight we need not pick, and the text is what the workflow and agents read anyway.
  */
 export function inboundCommentBody(input: InboundCommentInput): CommentBody {
   const max = input.maxChars ?? MAX_COMMENT_CHARS;
   const notes = [...(input.notes ?? [])];
-  const text = input.text?.trim() ? input.text : undefined;
-  const html = !text && input.html?.trim() ? htmlForComment(input.html) : undefined;
-  const content = text ?? html ?? '';
-  const keyInText = containsPrivateKey(content);
-  let cleaned = keyInText ? redactPrivateKeys(content) : content;
+  const text = input.text?.trim() ? input.text : input.html?.trim() ? htmlToText(input.html) : '';
+  const keyInText = containsPrivateKey(text);
+  let cleaned = keyInText ? redactPrivateKeys(text) : text;
   if (cleaned.length > max) {
     cleaned = cleaned.slice(0, max);
     notes.push(`The e-mail was longer than ${max} characters; only the beginning is shown here.`);
@@ -44,23 +48,8 @@ export function inboundCommentBody(input: InboundCommentInput): CommentBody {
   const skipped = input.attachments.skipped.filter((s) => !input.attachments.keysRemoved.includes(s.name));
   if (skipped.length > 0) notes.push(`Not added to the ticket: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`);
 
-  if (html !== undefined) {
-    const extra = notes.map((n) => `<p>[${escapeHtml(n)}]</p>`).join('');
-    return { htmlBody: `${cleaned}${extra}` };
-  }
   const body = cleaned.trim() === '' ? '(This e-mail had no text.)' : cleaned.replace(/\s+$/, '');
   return { body: [body, ...notes.map((n) => `[${n}]`)].join('\n\n') };
-}
-
-/** The part of an e-mail's HTML that belongs in a comment: the body, without scripts or styles. */
-export function htmlForComment(html: string): string {
-  const body = /<body\b[^>]*>([\s\S]*?)(?:<\/body\s*>|$)/i.exec(html)?.[1] ?? html;
-  return body
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(script|style|head|title|iframe|object|embed)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<(script|style|iframe|object|embed|meta|link|base)\b[^>]*\/?>/gi, '')
-    .replace(/\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
-    .trim();
 }
 
 /** What agents see when someone who may not comment on a ticket wrote to it by e-mail. */

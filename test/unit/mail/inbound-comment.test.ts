@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { htmlForComment, inboundCommentBody, strangerNote } from '../../../src/core/mail/inbound-comment.js';
+import { inboundCommentBody, strangerNote } from '../../../src/core/mail/inbound-comment.js';
 import { containsPrivateKey } from '../../../src/lib/redact.js';
 
 const none = { files: [], skipped: [], keysRemoved: [] };
@@ -11,13 +11,13 @@ describe('the comment an inbound e-mail becomes', () => {
     expect(inboundCommentBody({ text: 'Hello\n\nplease renew\n\n', html: '<p>Hello</p>', attachments: none })).toEqual({ body: 'Hello\n\nplease renew' });
   });
 
-  it('is the HTML, without head, scripts or handlers, when the e-mail has no text', () => {
+  it('is the text of the HTML, without head, scripts or handlers, when the e-mail has no text', () => {
     const result = inboundCommentBody({
       text: '',
       html: '<html><head><style>p{}</style><script>x()</script></head><body><p onclick="x()">Hi <b>there</b></p><script>y()</script></body></html>',
       attachments: none,
     });
-    expect(result).toEqual({ htmlBody: '<p>Hi <b>there</b></p>' });
+    expect(result).toEqual({ body: 'Hi there' });
   });
 
   it('says so when the e-mail had no text at all', () => {
@@ -46,13 +46,18 @@ describe('the comment an inbound e-mail becomes', () => {
     expect(result.body).toContain('longer than 100 characters');
   });
 
-  it('adds notes to HTML as escaped paragraphs', () => {
-    const result = inboundCommentBody({ html: '<p>hi</p>', attachments: none, notes: ['a <note> & more'] });
-    expect(result.htmlBody).toBe('<p>hi</p><p>[a &lt;note&gt; &amp; more]</p>');
+  it('posts an HTML-only e-mail as its text, notes after it: no HTML reaches the ticket (issue 14)', () => {
+    const result = inboundCommentBody({ html: '<html><head><style>p{}</style></head><body><p>hi <b>there</b></p><script>alert(1)</script></body></html>', attachments: none, notes: ['a <note> & more'] });
+    expect(result).toEqual({ body: 'hi there\n\n[a <note> & more]' });
   });
 
-  it('keeps only the body of an HTML document', () => {
-    expect(htmlForComment('<!DOCTYPE html><html><body class="x"><div>in</div></body></html>')).toBe('<div>in</div>');
+  it.each([
+    ['an attribute holding ">"', '<p title="x>y" onclick="steal()">Site URL: my.a.com</p>', 'Site URL: my.a.com'],
+    ['a tag split around another', '<scr<script>x</script>ipt>alert(1)</p>', 'xipt>alert(1)'],
+    ['an unclosed comment', '<p>ok</p><!-- <img src=x onerror=alert(1)>', 'ok'],
+    ['an image with a javascript: source', '<img src="javascript:alert(1)" alt="logo"><p>text</p>', 'text'],
+  ])('reads %s as a browser would, as text', (_what, html, text) => {
+    expect(inboundCommentBody({ html, attachments: none }).body).toBe(text);
   });
 });
 
