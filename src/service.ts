@@ -50,7 +50,7 @@ export interface ServiceOptions {
   /** Listen address; default HOST (config). Tests pass 127.0.0.1. */
   host?: string;
   /** Worker settings (tests shorten the lease). */
-  worker?: { concurrency?: number; leaseMs?: number; pollMs?: number; start?: boolean };
+  worker?: { concurrency?: number; leaseMs?: number; pollMs?: number; start?: boolean; probeMs?: number };
   /** Job retry backoff (tests shorten it). */
   retry?: RetryPolicy;
   /** TLS front timing (tests shorten how long an install waits for its certificate to show). */
@@ -70,7 +70,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const trustedRootsPem = loadExtraCaFile(config.validation.extraCaFile);
   const kek = keyEncryptionKey(config, logger);
   const store = openStore({ file: storeFile(config.dataDir), sealKey: kek, ...(options.retry ? { retry: options.retry } : {}) });
-  const connection = await connectZendesk(config, { logger, metrics, clock, ...(options.host ? { sandboxHost: options.host } : {}) });
+  const connection = await connectZendesk(config, { logger, metrics, clock, store, keyEncryptionKey: kek, ...(options.host ? { sandboxHost: options.host } : {}) });
   const { zendesk, webhookSecrets, sandbox } = connection;
   const tlsFront =
     config.install.installer === 'tls-front'
@@ -115,6 +115,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     clock,
     metrics,
     leaseMs: config.jobs.leaseSeconds * 1000,
+    probe: connection.probe,
     ...options.worker,
   });
 
@@ -122,7 +123,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     logger,
     trustProxy: config.trustProxy,
     routers: [
-      operationsRouter({ store, metrics, metricsToken: config.metricsToken }),
+      operationsRouter({ store, metrics, metricsToken: config.metricsToken, queuePaused: () => worker.pausedReason() }),
       zendeskWebhookRouter({
         secrets: () => webhookSecrets,
         maxAgeSeconds: config.zendesk.webhookMaxAgeSeconds,

@@ -2,6 +2,12 @@ import { join } from 'node:path';
 import type { Config } from './config/config.js';
 import { localSecret } from './config/local-secret.js';
 import { createZendeskClient } from './adapters/zendesk/create-zendesk-client.js';
+import { OAuthTokenProvider } from './adapters/zendesk/oauth-token-provider.js';
+import { RateLimiter } from './adapters/zendesk/rate-limiter.js';
+import type { ZendeskAuth as HttpAuth } from './adapters/zendesk/zendesk-http.js';
+import { OAuthTokenRepository } from './adapters/store/oauth-token-repository.js';
+import type { Store } from './adapters/store/open-store.js';
+import { ConfigError } from './lib/errors.js';
 import { loadDomainsFile } from './adapters/registry/load-domains-file.js';
 import { parseDomainRegistry, type DomainRegistry } from './core/registry/domain-registry.js';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox.js';
@@ -17,24 +23,55 @@ export interface ZendeskConnection {
   webhookSecrets: string[];
   /** The embedded sandbox in sandbox mode, else null. */
   sandbox: Sandbox | null;
+  /** Whether Zendesk accepts certdesk's credentials now (the paused queue's probe): resolves, or throws why not. */
+  probe(): Promise<void>;
 }
+
+/** The day Zendesk deactivates every API token (zendesk-facts §10). */
+export const API_TOKENS_END = '2027-04-30';
+
+/** The sandbox's OAuth client for certdesk (ZENDESK_OAUTH_CLIENT_ID overrides the id). */
+export const SANDBOX_OAUTH_CLIENT_ID = 'certdesk';
 
 /**
  * Connects certdesk to Zendesk: the real account when ZENDESK_URL is set, otherwise an embedded
  * sandbox (with demo data unless DOMAINS_FILE is given) whose webhook secret is ZENDESK_WEBHOOK_SECRET
- * or one generated into DATA_DIR.
+ * or one generated into DATA_DIR. Either way one rate limiter and (with OAuth) one token provider
+ * serve every job. In sandbox mode certdesk signs in the way it does on a real account: with an
+ * OAuth client the sandbox registers for it (secret ZENDESK_OAUTH_CLIENT_SECRET, or generated into
+ * DATA_DIR), whose access tokens expire after SANDBOX_OAUTH_TOKEN_TTL_SECONDS.
  */
-export async function connectZendesk(config: Config, deps: { logger: Logger; metrics: MetricsRegistry; clock: Clock; sandboxHost?: string }): Promise<ZendeskConnection> {
+export async function connectZendesk(
+  config: Config,
+  deps: { logger: Logger; metrics: MetricsRegistry; clock: Clock; sandboxHost?: string; store: Store; keyEncryptionKey: Buffer; fetch?: typeof fetch },
+): Promise<ZendeskConnection> {
   const { logger, metrics } = deps;
   const fileRegistry = config.validation.domainsFile ? loadDomainsFile(config.validation.domainsFile) : null;
+  const limiter = new RateLimiter();
+  const refreshTokens = new OAuthTokenRepository(deps.store.db, deps.keyEncryptionKey, () => deps.clock.now().getTime());
+  const authFor = (origin: string, auth: NonNullable<Config['zendesk']['auth']>): HttpAuth => {
+    if (!('oauthClient' in auth)) return auth;
+    const { oauthClient } = auth;
+    return { tokens: new OAuthTokenProvider({ origin, credentials: oauthClient, refreshTokens, logger, now: () => deps.clock.now().getTime(), ...(deps.fetch ? { fetch: deps.fetch } : {}) }) };
+  };
 
   if (!config.sandbox) {
     const current = config.zendesk.webhookSecret!;
+    const auth = config.zendesk.auth!;
+    if ('apiToken' in auth) {
+      logger.warn(
+        { deactivatedOn: API_TOKENS_END },
+        `certdesk signs in to Zendesk with an API token: Zendesk deactivates every API token on ${API_TOKENS_END}. Create an OAuth client (Admin Center > Apps and integrations > APIs > OAuth clients) and set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET instead.`,
+      );
+    }
+    await checkZendeskUrl(config.zendesk.url!, deps.fetch ?? globalThis.fetch);
+    const zendesk = createZendeskClient({ baseUrl: config.zendesk.url!, auth: authFor(new URL(config.zendesk.url!).origin, auth), attachmentHosts: config.zendesk.attachmentHosts, metrics, logger, limiter, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
     return {
-      zendesk: createZendeskClient({ baseUrl: config.zendesk.url!, auth: config.zendesk.auth!, attachmentHosts: config.zendesk.attachmentHosts, metrics, logger }),
+      zendesk,
       registry: fileRegistry ?? new Map(),
       webhookSecrets: config.zendesk.webhookSecretPrevious ? [current, config.zendesk.webhookSecretPrevious] : [current],
       sandbox: null,
+      probe: async () => void (await zendesk.me()),
     };
   }
 
@@ -53,24 +90,73 @@ export async function connectZendesk(config: Config, deps: { logger: Logger; met
     demoData: fileRegistry === null,
     logger: logger.child({ component: 'sandbox' }),
     clock: deps.clock,
+    account: { oauthTokenTtlSeconds: config.sandboxOAuthTokenTtlSeconds },
   });
+  const configured = config.zendesk.auth && 'oauthClient' in config.zendesk.auth ? config.zendesk.auth.oauthClient : null;
+  const clientId = configured?.clientId ?? SANDBOX_OAUTH_CLIENT_ID;
+  let clientSecret = configured?.clientSecret;
+  if (!clientSecret) {
+    const generated = localSecret(config.dataDir, 'oauth-client-secret', 32);
+    clientSecret = generated.value;
+    if (generated.created) logger.warn({ file: generated.path }, 'sandbox mode: certdesk\'s OAuth client secret was generated into DATA_DIR');
+  }
+  // The sandbox's account gets a confidential OAuth client acting as certdesk's API user.
+  sandbox.account.oauthClients[clientId] = { secret: clientSecret, userEmail: config.zendesk.apiUserEmail };
   let registry = fileRegistry;
   if (!registry) {
     const parsed = parseDomainRegistry(sandbox.demo?.registry ?? []);
     registry = parsed.registry;
   }
+  const zendesk = createZendeskClient({
+    baseUrl: sandbox.url,
+    auth: authFor(sandbox.url, { oauthClient: { clientId, clientSecret, scopes: configured?.scopes ?? 'read write' } }),
+    attachmentHosts: [...config.zendesk.attachmentHosts, sandbox.attachmentHostPattern],
+    metrics,
+    logger,
+    limiter,
+  });
   return {
-    zendesk: createZendeskClient({
-      baseUrl: sandbox.url,
-      auth: config.zendesk.auth ?? { email: config.zendesk.apiUserEmail, apiToken: 'sandbox' },
-      attachmentHosts: [...config.zendesk.attachmentHosts, sandbox.attachmentHostPattern],
-      metrics,
-      logger,
-    }),
+    zendesk,
     registry,
     webhookSecrets: config.zendesk.webhookSecretPrevious ? [secret, config.zendesk.webhookSecretPrevious] : [secret],
     sandbox,
+    probe: async () => void (await zendesk.me()),
   };
+}
+
+/** Zendesk accounts live at `https://<subdomain>.zendesk.com`; anything else must prove it speaks the API. */
+const ZENDESK_ACCOUNT_URL = /^https:\/\/[a-z0-9][a-z0-9-]*\.zendesk\.com$/i;
+
+/**
+ * A ZENDESK_URL that is not `https://<subdomain>.zendesk.com` (a host mapping, a proxy, a
+ * sandbox) is accepted only when it answers Zendesk's API itself: `GET /api/v2/users/me` without
+ * credentials must be Zendesk's JSON 401 (or 200), not a redirect or a web page. Else start-up
+ * stops with a ConfigError saying what was found.
+ */
+export async function checkZendeskUrl(url: string, fetchImpl: typeof fetch): Promise<void> {
+  if (ZENDESK_ACCOUNT_URL.test(url)) return;
+  const probe = new URL('/api/v2/users/me', url);
+  let res: Response;
+  try {
+    res = await fetchImpl(probe, { redirect: 'manual', headers: { accept: 'application/json', 'user-agent': 'certdesk' }, signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    throw new ConfigError([`ZENDESK_URL ${url} is not a Zendesk account address (https://<subdomain>.zendesk.com) and could not be reached to check that it answers Zendesk's API: ${(error as Error).message}`]);
+  }
+  const type = res.headers.get('content-type') ?? '';
+  const text = await res.text().catch(() => '');
+  if (res.status >= 300 && res.status < 400) {
+    throw new ConfigError([`ZENDESK_URL ${url} redirects API calls to ${res.headers.get('location') ?? 'another address'}: set ZENDESK_URL to the account's own address, https://<subdomain>.zendesk.com.`]);
+  }
+  let json: unknown;
+  try {
+    json = /json/i.test(type) ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  const speaksZendesk = json !== null && typeof json === 'object' && ((res.status === 401 && 'error' in json) || (res.status === 200 && 'user' in json));
+  if (!speaksZendesk) {
+    throw new ConfigError([`ZENDESK_URL ${url} is not a Zendesk account address (https://<subdomain>.zendesk.com) and does not answer Zendesk's API (GET /api/v2/users/me gave ${res.status} ${type || 'without a content type'}): set it to https://<subdomain>.zendesk.com.`]);
+  }
 }
 
 /** The sandbox-mode key-encryption key: KEY_ENCRYPTION_KEY, or one generated into DATA_DIR (0600). */

@@ -6,7 +6,20 @@ export type InstallerKind = 'tls-front' | 'nginx' | 'command';
 export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
 export type Priority = 'urgent' | 'high' | 'normal' | 'low';
 
-export type ZendeskAuth = { email: string; apiToken: string } | { oauthToken: string; email?: string };
+/** An OAuth client of the account (the primary way in): client credentials, or a refresh token. */
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret?: string;
+  /** ZENDESK_OAUTH_SCOPES, space-separated (default `read write`). */
+  scopes: string;
+  /** ZENDESK_OAUTH_REFRESH_TOKEN, from the authorization-code flow; rotated ones are kept in the store. */
+  refreshToken?: string;
+}
+
+export type ZendeskAuth =
+  | { oauthClient: OAuthClientConfig; email?: string }
+  | { email: string; apiToken: string }
+  | { oauthToken: string; email?: string };
 
 export interface Config {
   /** True when ZENDESK_URL is unset: embedded Zendesk sandbox, generated secrets, TLS front. */
@@ -71,6 +84,8 @@ export interface Config {
     adminToken: string | null;
   };
   sandboxPort: number;
+  /** SANDBOX_OAUTH_TOKEN_TTL_SECONDS: lifetime of the sandbox's OAuth access tokens (default 1800, as Zendesk's). */
+  sandboxOAuthTokenTtlSeconds: number;
   jobs: {
     /** How long a running job stays claimed without a heartbeat (a crashed worker's job runs again after it). */
     leaseSeconds: number;

@@ -58,6 +58,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       return null;
     }
   };
+  const seconds = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number of seconds between ${min} and ${max} (got "${raw}").`);
+      return fallback;
+    }
+    return Number(raw);
+  };
   const path = (name: string, fallback?: string): string | null => {
     const raw = get(name) ?? fallback;
     if (raw === undefined) return null;
@@ -69,20 +78,46 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   if (zendeskUrl && zendeskUrl.startsWith('http:') && !isLoopbackUrl(zendeskUrl)) {
     problems.push('ZENDESK_URL must use https (plain http is only accepted for localhost).');
   }
+  if (zendeskUrl && (new URL(zendeskUrl).pathname !== '/' || new URL(zendeskUrl).search !== '')) {
+    problems.push(`ZENDESK_URL must be the account's address alone, e.g. https://yoursubdomain.zendesk.com (got "${redactUrl(zendeskUrl)}", which has a path).`);
+  }
 
   const email = get('ZENDESK_EMAIL');
   const apiToken = get('ZENDESK_API_TOKEN');
   const oauthToken = get('ZENDESK_OAUTH_TOKEN');
+  const oauthClientId = get('ZENDESK_OAUTH_CLIENT_ID');
+  const oauthClientSecret = get('ZENDESK_OAUTH_CLIENT_SECRET');
+  const oauthRefreshToken = get('ZENDESK_OAUTH_REFRESH_TOKEN');
+  const oauthScopes = (get('ZENDESK_OAUTH_SCOPES') ?? 'read write').split(/\s+/).filter(Boolean);
+  for (const scope of oauthScopes) {
+    if (!/^[a-z_]+(:[a-z_]+)?$/.test(scope)) problems.push(`ZENDESK_OAUTH_SCOPES must be Zendesk scopes separated by spaces, e.g. "read write" or "tickets:write read" (got "${scope}").`);
+  }
   if (email !== undefined && !EMAIL.test(email)) problems.push(`ZENDESK_EMAIL must be an email address (got "${email}").`);
   let auth: Config['zendesk']['auth'] = null;
-  if (oauthToken !== undefined) {
+  if (oauthClientId === undefined && (oauthClientSecret !== undefined || oauthRefreshToken !== undefined)) {
+    problems.push(`${oauthClientSecret !== undefined ? 'ZENDESK_OAUTH_CLIENT_SECRET' : 'ZENDESK_OAUTH_REFRESH_TOKEN'} is set but ZENDESK_OAUTH_CLIENT_ID is not: set the OAuth client's unique identifier too.`);
+  }
+  if (oauthClientId !== undefined) {
+    if (oauthClientSecret === undefined && oauthRefreshToken === undefined && !sandbox) {
+      problems.push('ZENDESK_OAUTH_CLIENT_ID is set but neither ZENDESK_OAUTH_CLIENT_SECRET (a confidential client) nor ZENDESK_OAUTH_REFRESH_TOKEN (from the authorization-code flow) is.');
+    }
+    auth = {
+      oauthClient: {
+        clientId: oauthClientId,
+        ...(oauthClientSecret !== undefined ? { clientSecret: oauthClientSecret } : {}),
+        scopes: oauthScopes.join(' '),
+        ...(oauthRefreshToken !== undefined ? { refreshToken: oauthRefreshToken } : {}),
+      },
+      ...(email !== undefined ? { email } : {}),
+    };
+  } else if (oauthToken !== undefined) {
     auth = email === undefined ? { oauthToken } : { oauthToken, email };
   } else if (apiToken !== undefined) {
     if (email === undefined) problems.push('ZENDESK_API_TOKEN is set but ZENDESK_EMAIL is not: an API token needs the email of the user it belongs to.');
     else auth = { email, apiToken };
   }
   if (!sandbox && auth === null && !(apiToken !== undefined && email === undefined)) {
-    problems.push('ZENDESK_URL is set but no credentials are: set ZENDESK_EMAIL and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN.');
+    problems.push('ZENDESK_URL is set but no credentials are: set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an OAuth client), or ZENDESK_EMAIL and ZENDESK_API_TOKEN (until 2027-04-30), or ZENDESK_OAUTH_TOKEN.');
   }
 
   const webhookSecret = get('ZENDESK_WEBHOOK_SECRET') ?? null;
@@ -223,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     },
     agents: { zafSharedSecret, adminToken },
     sandboxPort: port('SANDBOX_PORT', 3001) ?? 3001,
+    sandboxOAuthTokenTtlSeconds: seconds('SANDBOX_OAUTH_TOKEN_TTL_SECONDS', 1800, 1, 172_800),
     jobs: { leaseSeconds },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -5,6 +5,7 @@ import { authenticate } from './authenticate.js';
 import type { SandboxCdn } from './cdn-server.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { controlRoutes } from './routes/control-routes.js';
+import { oauthRoutes } from './routes/oauth-routes.js';
 import { ticketRoutes } from './routes/ticket-routes.js';
 import { attachmentRedirectRoutes, uploadRoutes } from './routes/upload-routes.js';
 import { userRoutes } from './routes/user-routes.js';
@@ -31,7 +32,9 @@ export function createSandboxApp(ctx: SandboxContext, cdn: SandboxCdn, demo: () 
   app.use(webPageRoutes(ctx));
   app.use(injectFaults(ctx));
   app.use(attachmentRedirectRoutes(ctx));
-  app.use('/api/v2', rateLimitHeaders(ctx), deliverEventsAfterResponse(ctx), authenticate(ctx.store, ctx.apiUserEmail), countApiCalls(ctx));
+  // Zendesk's token endpoint is at the origin's root, not under /api/v2.
+  app.use('/oauth', oauthRoutes(ctx));
+  app.use('/api/v2', rateLimitHeaders(ctx), deliverEventsAfterResponse(ctx), authenticate(ctx), countApiCalls(ctx));
   app.use('/api/v2', uploadRoutes(ctx));
   app.use('/api/v2', express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
   app.use('/api/v2', ticketRoutes(ctx), userRoutes(ctx), accountRoutes(ctx), webhookRoutes(ctx));

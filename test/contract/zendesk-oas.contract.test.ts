@@ -25,7 +25,7 @@ describe.skipIf(!oasFile)("the sandbox's responses against Zendesk's OpenAPI fil
     zd = await startTestSandbox({ demoData: true });
     const recorder = recordingFetch();
     recorded = recorder.responses;
-    client = createZendeskClient({ baseUrl: zd.url, auth: { email: zd.sandbox.apiUser.email, apiToken: 't' }, attachmentHosts: [zd.sandbox.attachmentHostPattern], fetch: recorder.fetch });
+    client = zd.clientFor(zd.sandbox.apiUser.email, { fetch: recorder.fetch });
 
     // Every call of the port, so that every response shape the client consumes is recorded.
     await client.me();

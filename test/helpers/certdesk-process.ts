@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestSandbox } from './sandbox.js';
+import { TEST_OAUTH_CLIENT, type TestSandbox } from './sandbox.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -44,7 +44,8 @@ export async function certdeskProcess(zd: TestSandbox, env: Record<string, strin
     LOG_LEVEL: 'info',
     ZENDESK_URL: zd.url,
     ZENDESK_EMAIL: zd.sandbox.apiUser.email,
-    ZENDESK_API_TOKEN: 'sandbox-token',
+    ZENDESK_OAUTH_CLIENT_ID: TEST_OAUTH_CLIENT.id,
+    ZENDESK_OAUTH_CLIENT_SECRET: TEST_OAUTH_CLIENT.secret,
     ZENDESK_WEBHOOK_SECRET: hook.secret,
     ZENDESK_ATTACHMENT_HOSTS: zd.sandbox.attachmentHostPattern,
     KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),

@@ -11,6 +11,7 @@
 import { startTestService, type TestService } from './service.js';
 import type { ServiceOptions } from '../../src/service.js';
 import type { DemoData } from '../../src/sandbox/start-sandbox.js';
+import { apiUserAuthorization } from './sandbox.js';
 
 export interface SandboxComment {
   id: number;
@@ -61,10 +62,12 @@ export async function startRenewalHarness(env: Record<string, string> = {}, opti
   const demo = sandbox.demo!;
   const auth = (email: string) => `Basic ${Buffer.from(`${email}/token:x`).toString('base64')}`;
   const api = async (method: string, path: string, o: { as?: string; body?: unknown; raw?: Buffer; contentType?: string } = {}) => {
+    const as = o.as ?? sandbox.apiUser.email;
+    // certdesk's API user signs in with certdesk's OAuth client, as certdesk itself does.
     const res = await fetch(new URL(path, sandbox.url), {
       method,
       headers: {
-        authorization: auth(o.as ?? sandbox.apiUser.email),
+        authorization: as.toLowerCase() === sandbox.apiUser.email.toLowerCase() ? await apiUserAuthorization(sandbox) : auth(as),
         accept: 'application/json',
         ...(o.body !== undefined || o.raw ? { 'content-type': o.contentType ?? 'application/json' } : {}),
       },

@@ -20,6 +20,36 @@ import { createZendeskClient, type ZendeskClientOptions } from '../../src/adapte
 import type { ZendeskApi } from '../../src/ports/zendesk.js';
 import { SANDBOX_TICKET_EVENT_TYPES, startSandbox, type DemoData, type FaultController, type Sandbox, type SandboxOptions } from '../../src/sandbox/start-sandbox.js';
 
+/**
+ * The OAuth client every test sandbox registers for certdesk's API user, as an account admin would
+ * in Admin Center: certdesk's own calls use it (client credentials), as the product does.
+ */
+export const TEST_OAUTH_CLIENT = { id: 'certdesk-test', secret: 'test-oauth-client-secret-0123456789' } as const;
+
+const bearerCache = new WeakMap<Sandbox, { token: string; until: number }>();
+
+/**
+ * `Authorization` for certdesk's API user on a running sandbox: a Bearer token from the sandbox's
+ * `POST /oauth/tokens` (client credentials of an OAuth client acting as that user), cached until
+ * shortly before it expires. `fresh` obtains a new one (after a 401).
+ */
+export async function apiUserAuthorization(sandbox: Sandbox, fresh = false): Promise<string> {
+  const cached = bearerCache.get(sandbox);
+  if (cached && !fresh && Date.now() < cached.until) return `Bearer ${cached.token}`;
+  const apiUser = sandbox.apiUser.email.toLowerCase();
+  const entry = Object.entries(sandbox.account.oauthClients).find(([, c]) => (c.userEmail ?? apiUser).toLowerCase() === apiUser);
+  if (!entry) throw new Error('the sandbox has no OAuth client acting as certdesk\'s API user');
+  const res = await fetch(new URL('/oauth/tokens', sandbox.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: entry[0], client_secret: entry[1].secret, scope: 'read write' }),
+  });
+  const body = (await res.json()) as { access_token?: string; expires_in?: number };
+  if (!res.ok || !body.access_token) throw new Error(`the sandbox refused certdesk's OAuth client: ${res.status} ${JSON.stringify(body)}`);
+  bearerCache.set(sandbox, { token: body.access_token, until: Date.now() + (body.expires_in ?? 60) * 500 });
+  return `Bearer ${body.access_token}`;
+}
+
 /** Every ticket event type the sandbox emits. */
 export const SANDBOX_TICKET_EVENTS = SANDBOX_TICKET_EVENT_TYPES;
 
@@ -64,11 +94,18 @@ export async function startTestSandbox(
 ): Promise<TestSandbox> {
   const { clientOptions, ...sandboxOptions } = options;
   const dataDir = sandboxOptions.dataDir ?? mkdtempSync(join(tmpdir(), 'certdesk-sandbox-'));
-  const sandbox = await startSandbox({ port: 0, ...sandboxOptions, dataDir });
+  const sandbox = await startSandbox({
+    port: 0,
+    ...sandboxOptions,
+    account: { ...sandboxOptions.account, oauthClients: { [TEST_OAUTH_CLIENT.id]: { secret: TEST_OAUTH_CLIENT.secret }, ...sandboxOptions.account?.oauthClients } },
+    dataDir,
+  });
+  const isApiUser = (email: string) => email.toLowerCase() === sandbox.apiUser.email.toLowerCase();
   const clientFor = (email: string, overrides: Partial<ZendeskClientOptions> = {}) =>
     createZendeskClient({
       baseUrl: sandbox.url,
-      auth: { email, apiToken: 'sandbox-token' },
+      // certdesk's API user signs in with OAuth, as in production; people keep `email/token:…`.
+      auth: isApiUser(email) ? { oauthClient: { clientId: TEST_OAUTH_CLIENT.id, clientSecret: TEST_OAUTH_CLIENT.secret, scopes: 'read write' } } : { email, apiToken: 'sandbox-token' },
       attachmentHosts: [sandbox.attachmentHostPattern],
       timeoutMs: 10_000,
       ...clientOptions,
@@ -78,9 +115,14 @@ export async function startTestSandbox(
   const api: TestSandbox['api'] = async (method, path, opts = {}) => {
     const as = opts.as === undefined ? sandbox.apiUser.email : opts.as;
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
-    if (as) headers.authorization = auth(as);
+    if (as) headers.authorization = isApiUser(as) ? await apiUserAuthorization(sandbox) : auth(as);
     if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(new URL(path, sandbox.url), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), redirect: 'manual' });
+    const send = () => fetch(new URL(path, sandbox.url), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), redirect: 'manual' });
+    let res = await send();
+    if (res.status === 401 && as && isApiUser(as) && !opts.headers?.authorization) {
+      headers.authorization = await apiUserAuthorization(sandbox, true);
+      res = await send();
+    }
     const text = await res.text();
     let body: unknown;
     try {

@@ -190,6 +190,22 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 6,
+    name: 'oauth: the rotating refresh token, sealed',
+    sql: `
+      -- Zendesk rotates refresh tokens: each refresh answers a new one and deletes the old, so the
+      -- latest must outlive a restart. One row per OAuth client; sealed = iv | GCM tag | AES-256-GCM
+      -- ciphertext under KEY_ENCRYPTION_KEY. seed_sha256 is the hash of ZENDESK_OAUTH_REFRESH_TOKEN
+      -- it descends from: when the operator configures a new one, the stored chain is stale.
+      CREATE TABLE oauth_refresh_tokens (
+        client_id    TEXT    PRIMARY KEY,
+        seed_sha256  TEXT    NOT NULL,
+        sealed       BLOB    NOT NULL,
+        updated_at   INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 7,
     name: 'inbound messages sealed at rest, erased when their job dies',
     sql: `

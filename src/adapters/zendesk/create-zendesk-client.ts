@@ -16,6 +16,7 @@ import { downloadAttachment, readAttachmentChunks } from './download-attachment.
 import { redactedTexts } from './legacy-redaction.js';
 import { ZendeskApiError } from './zendesk-api-error.js';
 import { ZendeskHttp, type ZendeskAuth } from './zendesk-http.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { normalizeAttachment, normalizeComment, normalizeOrganization, normalizeTicket, normalizeUser } from './normalize.js';
 
 export interface ZendeskClientOptions {
@@ -33,6 +34,8 @@ export interface ZendeskClientOptions {
   metrics?: MetricsRegistry;
   logger?: Logger;
   fetch?: typeof fetch;
+  /** The process-wide rate limiter shared by every job (`RateLimiter`); none means no pacing. */
+  limiter?: RateLimiter;
 }
 
 /** Zendesk can hold 5000 comments (50 pages of 100); stop long before a runaway loop hurts. */
@@ -55,6 +58,7 @@ export function createZendeskClient(options: ZendeskClientOptions): ZendeskApi {
     fetch: options.fetch ?? globalThis.fetch,
     logger,
     metrics: options.metrics,
+    limiter: options.limiter,
   });
   const maxConflictRetries = options.maxConflictRetries ?? 3;
   const id = (n: number) => {

@@ -1,4 +1,4 @@
-import { NonRetryableError } from '../../lib/errors.js';
+import { NonRetryableError, RetryAfterError, RetryableError } from '../../lib/errors.js';
 
 /**
  * Zendesk's error bodies come in two shapes (zendesk-facts §4.9): the classic
@@ -31,7 +31,48 @@ export class ZendeskApiError extends NonRetryableError {
 
 function describe(status: number, body: ZendeskErrorBody, method: string, path: string): string {
   const what = [body.code, body.description ?? body.text].filter(Boolean).join(': ');
-  return `Zendesk refused ${method} ${path} with ${status}${what ? ` (${what})` : ''}`;
+  const details = describeDetails(body.details);
+  return `Zendesk refused ${method} ${path} with ${status}${what ? ` (${what})` : ''}${details ? `: ${details}` : ''}`;
+}
+
+/**
+ * A 422's `details` in words, so the operator reads which field Zendesk refused and why:
+ * `{"assignee_id":[{"description":"Assignee is required"}]}` → `assignee_id: Assignee is required`.
+ */
+export function describeDetails(details: unknown): string {
+  if (!details || typeof details !== 'object') return '';
+  const parts: string[] = [];
+  for (const [field, value] of Object.entries(details as Record<string, unknown>)) {
+    const entries = Array.isArray(value) ? value : [value];
+    const said = entries
+      .map((e) => (e && typeof e === 'object' ? ((e as { description?: unknown }).description ?? (e as { error?: unknown }).error) : e))
+      .filter((d): d is string | number => typeof d === 'string' || typeof d === 'number')
+      .map(String);
+    parts.push(said.length > 0 ? `${field}: ${said.join('; ')}` : field);
+  }
+  return parts.join('; ').slice(0, 1000);
+}
+
+/**
+ * Zendesk answered 429: every job waits for `Retry-After` (the process-wide limiter holds all calls
+ * back meanwhile), and the job that met it is not charged an attempt — the limit is the account's,
+ * not the job's fault.
+ */
+export class ZendeskRateLimitedError extends RetryAfterError {
+  /** Read by the worker: the job is queued again without counting this attempt. */
+  readonly chargeAttempt = false as const;
+}
+
+/**
+ * Zendesk refused certdesk's own credentials (401 on the API, or the token endpoint refusing the
+ * client or refresh token). No job can succeed until an operator fixes them, so the worker pauses
+ * the whole queue (no attempt charged, nothing dead-lettered) and resumes once they work again.
+ */
+export class CredentialsRefusedError extends RetryableError {
+  override readonly name = 'CredentialsRefusedError';
+  /** Read by the worker: stop claiming jobs until the credentials work again. */
+  readonly pauseQueue = true as const;
+  readonly chargeAttempt = false as const;
 }
 
 /** Parses whatever Zendesk sent as an error body; never throws. */

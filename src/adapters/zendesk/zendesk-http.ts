@@ -1,10 +1,21 @@
 import type { Logger } from '../../lib/logger.js';
-import { RetryAfterError, RetryableError } from '../../lib/errors.js';
+import { NonRetryableError, RetryAfterError, RetryableError } from '../../lib/errors.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
-import { ZendeskApiError, parseZendeskErrorBody } from './zendesk-api-error.js';
+import { CredentialsRefusedError, ZendeskApiError, ZendeskRateLimitedError, parseZendeskErrorBody } from './zendesk-api-error.js';
+import { OAuthTokenProvider, type AccessTokenSource, type OAuthClientCredentials } from './oauth-token-provider.js';
+import type { RateLimiter } from './rate-limiter.js';
 
-/** API token (`{email}/token:{token}` Basic) or an OAuth access token (Bearer). */
-export type ZendeskAuth = { email: string; apiToken: string } | { oauthToken: string };
+/**
+ * API token (`{email}/token:{token}` Basic; Zendesk deactivates them all on 2027-04-30), a static
+ * OAuth access token (Bearer), or OAuth tokens that are renewed: from a shared source (the
+ * service's, one per process), or from an OAuth client's own provider (one-off CLI commands;
+ * a rotated refresh token is not persisted then).
+ */
+export type ZendeskAuth =
+  | { email: string; apiToken: string }
+  | { oauthToken: string }
+  | { tokens: AccessTokenSource }
+  | { oauthClient: OAuthClientCredentials };
 
 export interface ZendeskHttpOptions {
   baseUrl: string;
@@ -13,10 +24,12 @@ export interface ZendeskHttpOptions {
   fetch: typeof fetch;
   logger: Logger;
   metrics?: MetricsRegistry;
+  /** The process-wide limiter (one per Zendesk account); none means no pacing. */
+  limiter?: RateLimiter;
 }
 
 export interface ZendeskRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** A path on the Zendesk origin (`/api/v2/...`), or an absolute URL on that same origin. */
   path: string;
   query?: Record<string, string>;
@@ -29,7 +42,7 @@ export interface ZendeskRequest {
 /** When a 429 carries no Retry-After, wait a full rate-limit window (Zendesk counts per minute). */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
-export function authorizationHeader(auth: ZendeskAuth): string {
+export function authorizationHeader(auth: { email: string; apiToken: string } | { oauthToken: string }): string {
   if ('oauthToken' in auth) return `Bearer ${auth.oauthToken}`;
   return `Basic ${Buffer.from(`${auth.email}/token:${auth.apiToken}`).toString('base64')}`;
 }
@@ -58,17 +71,35 @@ export function endpointLabel(path: string): string {
  */
 export class ZendeskHttp {
   readonly origin: string;
-  private readonly authHeader: string;
+  private readonly staticAuthHeader: string | null;
+  private readonly tokens: AccessTokenSource | null;
 
   constructor(private readonly options: ZendeskHttpOptions) {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
-    this.authHeader = authorizationHeader(options.auth);
+    const auth = options.auth;
+    this.tokens =
+      'tokens' in auth
+        ? auth.tokens
+        : 'oauthClient' in auth
+          ? new OAuthTokenProvider({ origin: this.origin, credentials: auth.oauthClient, fetch: options.fetch, timeoutMs: options.timeoutMs, logger: options.logger })
+          : null;
+    this.staticAuthHeader = 'tokens' in auth || 'oauthClient' in auth ? null : authorizationHeader(auth);
   }
 
-  /** Sends the request with credentials and returns the parsed JSON body (undefined for 204). */
+  /**
+   * Sends the request with credentials and returns the parsed JSON body (undefined for 204). An API
+   * call is never redirected: a 3xx means ZENDESK_URL is not the account's own address.
+   */
   async json<T>(req: ZendeskRequest): Promise<T> {
     const res = await this.send(req);
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get('location');
+      await res.body?.cancel();
+      throw new NonRetryableError(
+        `Zendesk redirected ${req.method} ${pathOf(req.path)} (${res.status}) to ${to ?? 'another address'}: ZENDESK_URL must be the account's own https://<subdomain>.zendesk.com address (a redirect usually means http instead of https, a wrong or renamed subdomain, or a host mapping that does not serve the API).`,
+      );
+    }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     if (!text) return undefined as T;
@@ -79,14 +110,18 @@ export class ZendeskHttp {
     }
   }
 
-  /** Sends the request with credentials; any non-2xx status becomes the matching error. */
+  /**
+   * Sends the request with credentials; any status of 400 and above becomes the matching error.
+   * A 401 is certdesk's credentials being refused: with renewable OAuth tokens the token is
+   * renewed and the request sent once more; a second 401 (or any 401 with static credentials)
+   * is a CredentialsRefusedError, which pauses the queue rather than failing the job.
+   */
   async send(req: ZendeskRequest): Promise<Response> {
     const url = this.resolve(req.path, req.query);
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': 'certdesk',
       ...req.headers,
-      authorization: this.authHeader,
     };
     let body: string | Buffer | undefined;
     if (req.json !== undefined) {
@@ -96,7 +131,28 @@ export class ZendeskHttp {
       headers['content-type'] = req.contentType ?? 'application/octet-stream';
       body = req.body;
     }
-    return this.fetchClassified(url, { method: req.method, headers, body, redirect: 'manual' });
+    const tokens = this.tokens;
+    for (let attempt = 0; ; attempt++) {
+      const token = tokens ? await tokens.token() : null;
+      headers.authorization = token !== null ? `Bearer ${token}` : this.staticAuthHeader!;
+      try {
+        return await this.fetchClassified(url, { method: req.method, headers, body, redirect: 'manual' });
+      } catch (error) {
+        if (!(error instanceof ZendeskApiError) || error.status !== 401) throw error;
+        if (tokens && token !== null && attempt === 0) {
+          tokens.invalidate(token);
+          continue;
+        }
+        const said = [error.body.code, error.body.description].filter(Boolean).join(': ');
+        throw new CredentialsRefusedError(
+          `Zendesk refused certdesk's credentials on ${req.method} ${url.pathname} (401${said ? ` ${said}` : ''}): ` +
+            (tokens
+              ? 'a freshly obtained OAuth token was refused too; check that the OAuth client\'s user is an active agent.'
+              : 'check ZENDESK_EMAIL + ZENDESK_API_TOKEN or ZENDESK_OAUTH_TOKEN (API tokens stop working on 2027-04-30; use ZENDESK_OAUTH_CLIENT_ID + ZENDESK_OAUTH_CLIENT_SECRET).'),
+          { cause: error },
+        );
+      }
+    }
   }
 
   /**
@@ -108,6 +164,8 @@ export class ZendeskHttp {
     const method = init.method ?? 'GET';
     const label = endpointLabel(url.pathname);
     const where = `${method} ${url.origin === this.origin ? url.pathname : url.host + url.pathname}`;
+    const limiter = url.origin === this.origin ? this.options.limiter : undefined;
+    await limiter?.acquire();
     const started = performance.now();
     let res: Response;
     try {
@@ -127,12 +185,21 @@ export class ZendeskHttp {
     this.count(method, label, String(res.status));
     this.options.metrics?.histogram('zendesk_request_duration_seconds', 'Time to the response headers of Zendesk API calls').observe({ method }, seconds);
     this.recordRateLimits(res.headers);
+    limiter?.observe(res.headers);
     this.options.logger.debug({ method, endpoint: label, status: res.status, ms: Math.round(seconds * 1000) }, 'Zendesk request');
+    const warning = res.headers.get('x-zendesk-api-warn');
+    // Zendesk dropped part of the request for lack of permission (e.g. `author_id`, `status`) but succeeded.
+    if (warning) this.options.logger.warn({ method, endpoint: label, status: res.status, warning }, `Zendesk warned about ${method} ${label}: ${warning}`);
     if (res.status < 400) return res;
 
     const raw = await res.text().catch(() => '');
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-    if (res.status === 429 || (res.status === 503 && retryAfterMs !== undefined)) {
+    if (res.status === 429) {
+      const wait = retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+      limiter?.pause(wait);
+      throw new ZendeskRateLimitedError(`Zendesk asked to wait ${Math.ceil(wait / 1000)} s before retrying ${where} (429: the account's rate limit; every call waits)`, wait);
+    }
+    if (res.status === 503 && retryAfterMs !== undefined) {
       const wait = retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
       throw new RetryAfterError(`Zendesk asked to wait ${Math.ceil(wait / 1000)} s before retrying ${where} (${res.status})`, wait);
     }

@@ -7,7 +7,7 @@ import type { MetricsRegistry } from '../../lib/metrics.js';
  * `/healthz` (the process answers), `/readyz` (store open, migrations applied, SQLite's quick_check
  * at start said ok — else `reason` says what it found), `/metrics` (behind METRICS_TOKEN when set).
  */
-export function operationsRouter(options: { store: Store; metrics: MetricsRegistry; ready?: () => boolean; metricsToken?: string | null }): Router {
+export function operationsRouter(options: { store: Store; metrics: MetricsRegistry; ready?: () => boolean; metricsToken?: string | null; queuePaused?: () => string | null }): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -16,10 +16,14 @@ export function operationsRouter(options: { store: Store; metrics: MetricsRegist
     const store = options.store.isReady();
     const rest = options.ready ? options.ready() : true;
     const integrity = options.store.integrity;
-    res.status(store && rest ? 200 : 503).json({
-      status: store && rest ? 'ready' : 'not_ready',
+    // A paused queue (Zendesk refused certdesk's credentials) is not ready either, and says why.
+    const paused = options.queuePaused?.() ?? null;
+    const reasons = [...(integrity !== 'ok' ? [`the database failed SQLite's quick_check: ${integrity}`] : []), ...(paused !== null ? [`job queue paused: ${paused}`] : [])];
+    res.status(store && rest && paused === null ? 200 : 503).json({
+      status: store && rest && paused === null ? 'ready' : 'not_ready',
       store: store ? 'ok' : 'unavailable',
-      ...(integrity !== 'ok' ? { reason: `the database failed SQLite's quick_check: ${integrity}` } : {}),
+      ...(paused !== null ? { queue: 'paused' } : {}),
+      ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
     });
   });
   router.get('/metrics', (req, res) => {

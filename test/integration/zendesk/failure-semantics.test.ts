@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createZendeskClient } from '../../../src/adapters/zendesk/create-zendesk-client.js';
-import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { CredentialsRefusedError, ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
 import { NonRetryableError, RetryAfterError, RetryableError, isRetryable } from '../../../src/lib/errors.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { MetricsRegistry } from '../../../src/lib/metrics.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { TEST_OAUTH_CLIENT, apiUserAuthorization, startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 
 describe('how the client classifies Zendesk failures (retries belong to the job queue)', () => {
   let zd: TestSandbox;
@@ -72,9 +72,11 @@ describe('how the client classifies Zendesk failures (retries belong to the job 
     expect(error).toMatchObject({ status: 403, method: 'GET', path: '/api/v2/users/me' });
   });
 
-  it('is refused with 401 when it sends no credentials the sandbox recognises', async () => {
+  it('turns a 401 into a CredentialsRefusedError (the queue pauses) carrying Zendesk\'s answer', async () => {
     const anonymous = createZendeskClient({ baseUrl: zd.url, auth: { email: 'no-at-sign', apiToken: 'x' }, attachmentHosts: [] });
-    await expect(anonymous.me()).rejects.toMatchObject({ status: 401, body: { code: "Couldn't authenticate you" } });
+    const error = await anonymous.me().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsRefusedError);
+    expect(error).toMatchObject({ pauseQueue: true, chargeAttempt: false, cause: { status: 401, body: { code: "Couldn't authenticate you" } } });
   });
 
   it('authenticates with an OAuth bearer token naming a user', async () => {
@@ -105,15 +107,22 @@ describe('how the client classifies Zendesk failures (retries belong to the job 
       },
     });
     const logger = createLogger({ level: 'debug', destination: { write: (s: string) => destination.write(s) } });
-    const client = createZendeskClient({ baseUrl: zd.url, auth: { email: 'certdesk@sandbox.invalid', apiToken: 'TOKEN-SHOULD-NOT-APPEAR' }, attachmentHosts: [], logger, timeoutMs: 50 });
+    const client = createZendeskClient({ baseUrl: zd.url, auth: { email: 'agent.logs@sandbox.invalid', apiToken: 'TOKEN-SHOULD-NOT-APPEAR' }, attachmentHosts: [], logger, timeoutMs: 50 });
+    const oauth = zd.clientFor(zd.sandbox.apiUser.email, { logger, timeoutMs: 50 });
     await client.me();
+    await oauth.me();
     zd.faults.set({ latencyMs: 500 });
     await client.me().catch(() => undefined);
-    const basic = Buffer.from('certdesk@sandbox.invalid/token:TOKEN-SHOULD-NOT-APPEAR').toString('base64');
+    await oauth.me().catch(() => undefined);
+    zd.faults.reset();
+    const basic = Buffer.from('agent.logs@sandbox.invalid/token:TOKEN-SHOULD-NOT-APPEAR').toString('base64');
+    const accessToken = (await apiUserAuthorization(zd.sandbox)).replace(/^Bearer /, '');
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
       expect(line).not.toContain('TOKEN-SHOULD-NOT-APPEAR');
       expect(line).not.toContain(basic);
+      expect(line).not.toContain(TEST_OAUTH_CLIENT.secret);
+      expect(line).not.toContain(accessToken);
     }
   });
 });

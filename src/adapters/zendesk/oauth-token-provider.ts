@@ -1,0 +1,161 @@
+import type { Logger } from '../../lib/logger.js';
+import { NonRetryableError, RetryableError } from '../../lib/errors.js';
+import { CredentialsRefusedError, ZendeskRateLimitedError, parseZendeskErrorBody } from './zendesk-api-error.js';
+import { parseRetryAfter } from './zendesk-http.js';
+
+/** Where an access token for the next request comes from; shared by every call of the process. */
+export interface AccessTokenSource {
+  /** A token believed valid now (cached, or freshly obtained). */
+  token(): Promise<string>;
+  /** Zendesk refused `token` (401): the next `token()` obtains a new one, once for all callers. */
+  invalidate(token: string): void;
+}
+
+/** An OAuth client of the Zendesk account (Admin Center > Apps and integrations > APIs > OAuth clients). */
+export interface OAuthClientCredentials {
+  clientId: string;
+  /** Confidential clients; required for `client_credentials`. */
+  clientSecret?: string;
+  /** Space-separated, e.g. `read write`. */
+  scopes: string;
+  /** From the authorization-code flow (ZENDESK_OAUTH_REFRESH_TOKEN); then the refresh grant is used. */
+  refreshToken?: string;
+}
+
+/**
+ * Where the rotating refresh token is kept between runs (encrypted in the store). `seed` is the
+ * refresh token the operator configured: a stored token derived from another seed is stale (the
+ * operator authorized again) and must not be used.
+ */
+export interface RefreshTokenStore {
+  load(clientId: string, seed: string): string | null;
+  save(clientId: string, seed: string, refreshToken: string): void;
+}
+
+export interface OAuthTokenProviderOptions {
+  /** The Zendesk origin; the token endpoint is `<origin>/oauth/tokens`. */
+  origin: string;
+  credentials: OAuthClientCredentials;
+  refreshTokens?: RefreshTokenStore;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  now?: () => number;
+  logger: Logger;
+}
+
+interface CachedToken {
+  token: string;
+  /** When to obtain the next one: before it expires, by a fifth of its life (at most a minute). */
+  renewAt: number;
+}
+
+interface TokenAnswer {
+  access_token?: unknown;
+  expires_in?: unknown;
+  refresh_token?: unknown;
+}
+
+/**
+ * certdesk's OAuth access token (zendesk-facts §10): obtained with the `client_credentials` grant,
+ * or with the `refresh_token` grant when the account went through the authorization-code flow.
+ * The token is cached and shared by every job, renewed before it expires and once after a 401;
+ * concurrent renewals collapse into one request. With the refresh grant each answer carries a new
+ * refresh token (rotation): it is persisted before the new access token is used, so a crash can
+ * never leave certdesk holding only a refresh token Zendesk has already deleted.
+ */
+export class OAuthTokenProvider implements AccessTokenSource {
+  private cached: CachedToken | null = null;
+  private pending: Promise<string> | null = null;
+  private readonly endpoint: URL;
+  private readonly now: () => number;
+
+  constructor(private readonly options: OAuthTokenProviderOptions) {
+    this.endpoint = new URL('/oauth/tokens', options.origin);
+    this.now = options.now ?? Date.now;
+    const c = options.credentials;
+    if (!c.refreshToken && !c.clientSecret) throw new TypeError('an OAuth client needs a client secret (client_credentials) or a refresh token');
+  }
+
+  token(): Promise<string> {
+    if (this.cached && this.now() < this.cached.renewAt) return Promise.resolve(this.cached.token);
+    this.pending ??= this.obtain().finally(() => {
+      this.pending = null;
+    });
+    return this.pending;
+  }
+
+  invalidate(token: string): void {
+    if (this.cached?.token === token) this.cached = null;
+  }
+
+  private async obtain(): Promise<string> {
+    const { credentials: c, refreshTokens } = this.options;
+    const seed = c.refreshToken;
+    const refreshToken = seed ? (refreshTokens?.load(c.clientId, seed) ?? seed) : undefined;
+    const body: Record<string, string> = refreshToken
+      ? { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: c.clientId, ...(c.clientSecret ? { client_secret: c.clientSecret } : {}) }
+      : { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret!, scope: c.scopes };
+    const answer = await this.post(body);
+    if (typeof answer.access_token !== 'string' || answer.access_token === '') {
+      throw new RetryableError('Zendesk\'s token endpoint answered without an access_token');
+    }
+    if (seed && typeof answer.refresh_token === 'string' && answer.refresh_token !== '') {
+      refreshTokens?.save(c.clientId, seed, answer.refresh_token);
+    }
+    const lifeMs = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in * 1000 : null;
+    const obtainedAt = this.now();
+    this.cached = { token: answer.access_token, renewAt: lifeMs === null ? Number.POSITIVE_INFINITY : obtainedAt + lifeMs - Math.min(60_000, lifeMs / 5) };
+    this.options.logger.info({ grant: body.grant_type, clientId: c.clientId, expiresInSeconds: lifeMs === null ? null : lifeMs / 1000 }, 'Zendesk OAuth access token obtained');
+    return answer.access_token;
+  }
+
+  private async post(body: Record<string, string>): Promise<TokenAnswer> {
+    const where = `POST ${this.endpoint.pathname}`;
+    let res: Response;
+    try {
+      res = await (this.options.fetch ?? globalThis.fetch)(this.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'certdesk' },
+        body: JSON.stringify(body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (cause) {
+      throw new RetryableError(`Could not reach Zendesk's token endpoint (${where}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    const raw = await res.text().catch(() => '');
+    if (res.status >= 300 && res.status < 400) {
+      throw new NonRetryableError(`Zendesk's token endpoint redirected to ${res.headers.get('location') ?? 'another address'}: ZENDESK_URL must be the account's own address, https://<subdomain>.zendesk.com`);
+    }
+    if (res.status === 429) {
+      const wait = parseRetryAfter(res.headers.get('retry-after')) ?? 60_000;
+      throw new ZendeskRateLimitedError(`Zendesk asked to wait ${Math.ceil(wait / 1000)} s before asking for a token again (429)`, wait);
+    }
+    if (res.status >= 500) throw new RetryableError(`Zendesk's token endpoint failed with ${res.status}; it will be retried`);
+    if (res.status >= 400) {
+      const error = parseZendeskErrorBody(raw);
+      const said = [error.code, describeOAuthError(raw) ?? error.description].filter(Boolean).join(': ');
+      throw new CredentialsRefusedError(
+        `Zendesk refused certdesk's OAuth client "${this.options.credentials.clientId}" (${res.status}${said ? ` ${said}` : ''}). ` +
+          (body.grant_type === 'refresh_token'
+            ? 'The refresh token was revoked or has expired: authorize certdesk again and set the new ZENDESK_OAUTH_REFRESH_TOKEN.'
+            : 'Check ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET against the OAuth client in Admin Center (a regenerated secret revokes the old one).'),
+      );
+    }
+    try {
+      return JSON.parse(raw) as TokenAnswer;
+    } catch (cause) {
+      throw new RetryableError(`Zendesk's token endpoint answered with a body that is not JSON`, { cause });
+    }
+  }
+}
+
+/** OAuth errors carry `error_description`, not Zendesk's usual `description`. */
+function describeOAuthError(raw: string): string | undefined {
+  try {
+    const o = JSON.parse(raw) as { error_description?: unknown };
+    return typeof o.error_description === 'string' ? o.error_description : undefined;
+  } catch {
+    return undefined;
+  }
+}
