@@ -73,10 +73,10 @@ export function memoApiUser(zendesk: ZendeskApi): () => Promise<ZendeskUser> {
 
 /**
  * Who certdesk assigns a ticket it solves to, when the ticket has no assignee: ZENDESK_ASSIGNEE_ID
- * (with ZENDESK_GROUP_ID). In sandbox mode without it, the demo agent, as an operator of a real
+ * (with ZENDESK_GROUP_ID). In sandbox mode with neither, the demo agent, as an operator of a real
  * account would configure one; otherwise nobody, and a refused solve is left to an agent (note).
  */
 export function solveAssignee(zendesk: { assigneeId: number | null; groupId: number | null }, sandboxDemoAgentId?: number): RenewalDeps['settings']['assignee'] {
-  const assigneeId = zendesk.assigneeId ?? sandboxDemoAgentId;
+  const assigneeId = zendesk.assigneeId ?? (zendesk.groupId === null ? sandboxDemoAgentId : undefined);
   return { ...(assigneeId !== undefined ? { assigneeId } : {}), ...(zendesk.groupId !== null ? { groupId: zendesk.groupId } : {}) };
 }
