@@ -16,20 +16,26 @@ export const PASTED_TEXT = 'your reply (pasted text)';
 export interface ReplyCheck {
   report: BundleReport;
   skipped: SkippedFile[];
-  /** What to remove from the comment: its HTML with the key parts marked, attachments by content URL. */
+  /** What to remove from the comment: whether its text holds a key, attachments by content URL. */
   redaction: { keyInText: boolean; attachmentUrls: string[] };
+  /** The attachments downloaded, by content URL (the key scan reads them again, not Zendesk). */
+  downloaded: Map<string, Buffer>;
 }
 
 /**
  * Gathers what a customer's reply submitted — its attachments (downloaded through the Zendesk
  * client: allowed hosts only, size capped, files flagged by Zendesk's malware scan left alone)
  * and any PEM pasted in its text, certdesk's own CSR left out — and checks it against the
- * renewal's CSR, the certificate installed today and the trust anchors.
+ * renewal's CSR, the certificate installed today and the trust anchors. A file that also holds
+ * the CSR is read like any other (the bundle check passes over CSR blocks): it may carry the
+ * certificate, or a key. Files past the limits here are still scanned for keys
+ * (`guard-private-keys.ts`).
  */
 export async function checkReply(deps: RenewalDeps, renewal: RenewalRecord, comment: ZendeskComment): Promise<ReplyCheck> {
   const files: BundleFile[] = [];
   const byName = new Map<string, string>();
   const skipped: SkippedFile[] = [];
+  const downloaded = new Map<string, Buffer>();
   const unique = (name: string) => {
     let n = name || 'attachment';
     for (let i = 2; byName.has(n); i++) n = `${name} (${i})`;
@@ -58,8 +64,7 @@ export async function checkReply(deps: RenewalDeps, renewal: RenewalRecord, comm
       skipped.push({ name: a.file_name, reason: error.reason === 'too_large' ? `it is larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB` : 'it is not stored where Zendesk keeps attachments' });
       continue;
     }
-    // Customers often send our own CSR back along with the certificate: it is not part of the bundle.
-    if (renewal.csrPem && data.toString('utf8').includes(renewal.csrPem.trim())) continue;
+    downloaded.set(a.content_url, data);
     const name = unique(a.file_name);
     byName.set(name, a.content_url);
     files.push({ name, data });
@@ -87,6 +92,7 @@ export async function checkReply(deps: RenewalDeps, renewal: RenewalRecord, comm
       keyInText: report.privateKeyFiles.includes(PASTED_TEXT),
       attachmentUrls: report.privateKeyFiles.map((f) => byName.get(f)).filter((u): u is string => u !== undefined),
     },
+    downloaded,
   };
 }
 

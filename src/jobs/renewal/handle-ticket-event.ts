@@ -13,6 +13,7 @@ import { recordTransition } from './record-transition.js';
 import { finishPendingTransitions, performTransition } from './perform-transition.js';
 import { classifyRequest } from './classify-request.js';
 import { handleReplies } from './handle-replies.js';
+import { giveKeyNoticeAlone, guardComments, markKeyNoticeGiven, pendingKeyNotice } from './guard-private-keys.js';
 import type { RenewalDeps } from './renewal-deps.js';
 
 /**
@@ -79,6 +80,8 @@ const textOf = (c: ZendeskComment) => ({ text: c.body || c.plain_body, html: c.h
 /**
  * A new ticket is read from its subject and description; a ticket certdesk ignored, or one waiting
  * for information or rejected, from the customer's new replies (later values win over earlier ones).
+ * Once it is a renewal request, a private key in what was read (description or reply, text or
+ * file) is redacted, and the customer is told in the same answer as the rest.
  */
 async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewal: RenewalRecord | null): Promise<void> {
   const { ticket } = snapshot;
@@ -89,7 +92,9 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
   const seen = lastCommentId(snapshot);
   let fields: RenewalFields;
   let isRequest: boolean;
+  let read: ZendeskComment[];
   if (!renewal) {
+    read = snapshot.comments.filter((c) => c.author_id !== snapshot.me.id);
     const first = snapshot.comments.find((c) => c.author_id !== snapshot.me.id);
     const parsed = parseRenewalRequest({ subject: ticket.subject ?? '', ...(first ? textOf(first) : { text: ticket.description ?? '' }) });
     fields = parsed.fields;
@@ -97,6 +102,7 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
   } else {
     const replies = newCustomerComments(snapshot, renewal.lastCommentId);
     if (replies.length === 0) return markSeen(deps, renewal, snapshot);
+    read = replies;
     let merged: RenewalFields = renewal.state === 'ignored' ? {} : renewal.fields;
     isRequest = renewal.state !== 'ignored';
     for (const reply of replies) {
@@ -104,8 +110,12 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
       isRequest ||= parsed.isRenewalRequest;
       merged = mergeRenewalFields(merged, parsed.fields);
     }
-    // A reply that adds or changes nothing ("thanks, will do") gets no answer from certdesk.
-    if (renewal.state !== 'ignored' && JSON.stringify(merged) === JSON.stringify(renewal.fields)) return markSeen(deps, renewal, snapshot);
+    // A reply that adds or changes nothing ("thanks, will do") gets no answer from certdesk — except about a key it carried.
+    if (renewal.state !== 'ignored' && JSON.stringify(merged) === JSON.stringify(renewal.fields)) {
+      await guardComments(deps, ticket.id, replies);
+      await giveKeyNoticeAlone(deps, ticket.id);
+      return markSeen(deps, renewal, snapshot);
+    }
     fields = merged;
   }
 
@@ -114,6 +124,8 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
     if (t) await performTransition(deps, t);
     return;
   }
+  await guardComments(deps, ticket.id, read);
+  const keyNotice = pendingKeyNotice(deps, ticket.id);
   const problems = findProblems(fields);
   const { event, review } = await classifyRequest(deps, ticket, fields, problems);
   const t = recordTransition(deps, ticket.id, renewal, event, {
@@ -125,7 +137,10 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
       requesterId: ticket.requester_id,
       lastCommentId: seen,
     },
-    context: review ? { ...review } : {},
+    context: { ...(review ?? {}), ...(keyNotice ? { keyNotice: keyNotice.notice } : {}) },
   });
+  // The transition's public comment carries the notice (perform-transition adds it).
+  if (t && keyNotice) markKeyNoticeGiven(deps, ticket.id, keyNotice.commentIds);
   if (t) await performTransition(deps, t);
+  else await giveKeyNoticeAlone(deps, ticket.id);
 }

@@ -15,6 +15,7 @@ import { installedComment, installFailedNote, retryingInstallNote } from '../../
 import { mailRecipients, type Notification } from '../../core/mail/notification.js';
 import { enqueueNotification } from '../mail/enqueue-notification.js';
 import { lookupSite } from '../../core/registry/domain-registry.js';
+import { withKeyNotice, type KeyNotice } from '../../core/messages/key-exposed-comments.js';
 import { postOnce } from './post-once.js';
 import { issueKeyAndCsr } from './issue-key-and-csr.js';
 import type { RenewalDeps } from './renewal-deps.js';
@@ -44,6 +45,9 @@ function notifyOnce(deps: RenewalDeps, t: TransitionRecord, notification: Notifi
   deps.notify();
 }
 
+/** A private key the customer sent with the request: told in the transition's public comment (guard-private-keys.ts). */
+const keyNoticeOf = (t: TransitionRecord) => t.context.keyNotice as KeyNotice | undefined;
+
 const site = (r: RenewalRecord): string => {
   if (!r.site) throw new NonRetryableError(`renewal ${r.ticketId} has no site`);
   return r.site;
@@ -54,21 +58,21 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
   comment_needs_info: async (deps, t, r) => {
     await postOnce(deps, {
       key: key(t, 'comment_needs_info'), ticketId: t.ticketId, kind: 'comment_needs_info',
-      body: needsInfoComment(r.problems as RenewalProblem[], r.fields).body, public: true,
+      body: withKeyNotice(needsInfoComment(r.problems as RenewalProblem[], r.fields).body, keyNoticeOf(t)), public: true,
       status: await deps.statuses.forState('needs_info'), ...tagChangeFor(STATE_TAGS.needs_info),
     });
   },
   comment_rejected: async (deps, t, r) => {
     await postOnce(deps, {
       key: key(t, 'comment_rejected'), ticketId: t.ticketId, kind: 'comment_rejected',
-      body: rejectedComment(site(r)).body, public: true,
+      body: withKeyNotice(rejectedComment(site(r)).body, keyNoticeOf(t)), public: true,
       status: await deps.statuses.forState('rejected'), ...tagChangeFor(STATE_TAGS.rejected),
     });
   },
   comment_needs_review: async (deps, t) => {
     await postOnce(deps, {
       key: key(t, 'comment_needs_review'), ticketId: t.ticketId, kind: 'comment_needs_review',
-      body: needsReviewPublicComment().body, public: true,
+      body: withKeyNotice(needsReviewPublicComment().body, keyNoticeOf(t)), public: true,
       status: await deps.statuses.forState('needs_review'), ...tagChangeFor(STATE_TAGS.needs_review),
     });
   },
@@ -86,7 +90,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     const csrPem = r.csrPem;
     await postOnce(deps, {
       key: key(t, 'comment_csr'), ticketId: t.ticketId, kind: 'comment_csr',
-      body: csrComment({ site: site(r), csrPem, spkiSha256: r.csrSpkiSha256, organizationalUnitGiven: Boolean(r.fields.organizationalUnit), now: deps.clock.now() }).body,
+      body: withKeyNotice(csrComment({ site: site(r), csrPem, spkiSha256: r.csrSpkiSha256, organizationalUnitGiven: Boolean(r.fields.organizationalUnit), now: deps.clock.now() }).body, keyNoticeOf(t)),
       public: true, status: await deps.statuses.forState('awaiting_certificate'), ...tagChangeFor(STATE_TAGS.csr_sent),
       files: async () => [{ name: `${site(r)}.csr`, contentType: 'application/pkcs10', data: Buffer.from(csrPem) }],
     });
