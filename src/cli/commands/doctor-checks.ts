@@ -161,7 +161,7 @@ function checkRedaction(settings: ZendeskAccountSettings | Error): CheckResult {
   if (settings.agentWorkspace) return ok('redaction', 'allowed: Agent Workspace is on, so certdesk can remove a private key a customer posts (comment_redactions)');
   return fail(
     'redaction',
-    'comment_redactions is not allowed (Agent Workspace is off): a private key a customer posts may stay on the ticket; turn on Agent Workspace, and give the API user the permission to delete/redact',
+    'comment_redactions is not allowed (Agent Workspace is off): certdesk falls back to the legacy redaction endpoints, which Zendesk refuses on closed tickets, and asks an agent to redact by hand when they refuse too; turn on Agent Workspace, and give the API user the permission to delete/redact',
   );
 }
 

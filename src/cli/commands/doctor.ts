@@ -8,6 +8,12 @@ import { createWebhookAdmin } from '../../adapters/zendesk/create-webhook-admin.
 import { loadDomainsFile } from '../../adapters/registry/load-domains-file.js';
 import { parseDomainRegistry, type DomainRegistry } from '../../core/registry/domain-registry.js';
 import type { ZendeskAuth } from '../../adapters/zendesk/zendesk-http.js';
+import { OAuthTokenProvider } from '../../adapters/zendesk/oauth-token-provider.js';
+import { OAuthTokenRepository } from '../../adapters/store/oauth-token-repository.js';
+import { openStore, storeFile, type Store } from '../../adapters/store/open-store.js';
+import { localSecret } from '../../config/local-secret.js';
+import { SANDBOX_OAUTH_CLIENT_ID, keyEncryptionKey } from '../../zendesk-connection.js';
+import { silentLogger } from '../../lib/logger.js';
 import { runDoctorChecks, type CheckResult } from './doctor-checks.js';
 
 const USAGE = `Usage: certdesk doctor [--json]
@@ -47,9 +53,28 @@ async function sandboxRegistry(baseUrl: string): Promise<DomainRegistry> {
   return parseDomainRegistry(body.demo?.registry ?? []).registry;
 }
 
-async function connect(config: Config): Promise<DoctorConnection | CheckResult> {
+/**
+ * Signs in the way certdesk does: an API token or static OAuth token as given; an OAuth client with
+ * renewing tokens — a rotating refresh token is read from and saved to certdesk's store, so that
+ * doctor's refresh does not strand the running service. In sandbox mode, the OAuth client the
+ * sandbox registered for certdesk (its secret generated into DATA_DIR unless configured).
+ */
+function signIn(config: Config, origin: string, openStoreOnce: () => Store): ZendeskAuth {
+  const configured = config.zendesk.auth;
+  if (!config.sandbox && configured && !('oauthClient' in configured)) return configured;
+  const oauth = configured && 'oauthClient' in configured ? configured.oauthClient : null;
+  const credentials =
+    oauth && (!config.sandbox || oauth.clientSecret)
+      ? oauth
+      : { clientId: oauth?.clientId ?? SANDBOX_OAUTH_CLIENT_ID, clientSecret: localSecret(config.dataDir, 'oauth-client-secret', 32).value, scopes: oauth?.scopes ?? 'read write' };
+  const logger = silentLogger();
+  const refreshTokens = credentials.refreshToken ? new OAuthTokenRepository(openStoreOnce().db, keyEncryptionKey(config, logger), () => Date.now()) : undefined;
+  return { tokens: new OAuthTokenProvider({ origin, credentials, logger, ...(refreshTokens ? { refreshTokens } : {}) }) };
+}
+
+async function connect(config: Config, openStoreOnce: () => Store): Promise<DoctorConnection | CheckResult> {
   const baseUrl = config.sandbox ? `http://127.0.0.1:${config.sandboxPort}` : config.zendesk.url!;
-  const auth: ZendeskAuth = config.zendesk.auth ?? { email: config.zendesk.apiUserEmail, apiToken: 'sandbox' };
+  const auth = signIn(config, new URL(baseUrl).origin, openStoreOnce);
   let registry: DomainRegistry;
   if (config.validation.domainsFile) {
     registry = loadDomainsFile(config.validation.domainsFile);
@@ -72,15 +97,25 @@ async function connect(config: Config): Promise<DoctorConnection | CheckResult> 
 export async function doctorReport(env: NodeJS.ProcessEnv, cwd: string): Promise<{ results: CheckResult[] } | { configProblems: string[] }> {
   let config: Config;
   let connection: DoctorConnection | CheckResult;
+  let store: Store | null = null;
   try {
     config = loadConfig(env, cwd);
-    connection = await connect(config);
+    connection = await connect(config, () => (store ??= openStore({ file: storeFile(config.dataDir) })));
   } catch (error) {
+    (store as Store | null)?.close();
     if (!(error instanceof ConfigError)) throw error;
     return { configProblems: error.problems };
   }
   if ('check' in connection) return { results: [connection] };
-  const results = await runDoctorChecks({
+  try {
+    return { results: await checks(config, connection) };
+  } finally {
+    (store as Store | null)?.close();
+  }
+}
+
+function checks(config: Config, connection: DoctorConnection): Promise<CheckResult[]> {
+  return runDoctorChecks({
     zendesk: createZendeskClient({ baseUrl: connection.baseUrl, auth: connection.auth, attachmentHosts: config.zendesk.attachmentHosts, timeoutMs: 15_000 }),
     webhooks: createWebhookAdmin({ baseUrl: connection.baseUrl, auth: connection.auth, timeoutMs: 20_000 }),
     webhookEndpoint: connection.webhookEndpoint,
@@ -92,7 +127,6 @@ export async function doctorReport(env: NodeJS.ProcessEnv, cwd: string): Promise
     registry: connection.registry,
     dataDir: config.dataDir,
   });
-  return { results };
 }
 
 /** The report as text lines (or JSON), ending with the count of failures. */
