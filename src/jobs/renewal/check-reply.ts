@@ -1,6 +1,7 @@
 import type { ZendeskComment } from '../../ports/zendesk.js';
 import { AttachmentRefusedError } from '../../adapters/zendesk/download-attachment.js';
 import { checkBundle } from '../../core/bundle/check-bundle.js';
+import { findPkcs12Passwords } from '../../core/bundle/pkcs12-passwords.js';
 import type { BundleFile, BundleReport } from '../../core/bundle/types.js';
 import type { SkippedFile } from '../../core/messages/bundle-comments.js';
 import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
@@ -76,9 +77,12 @@ export async function checkReply(deps: RenewalDeps, renewal: RenewalRecord, comm
     files.push({ name: PASTED_TEXT, data: withoutCsr });
   }
 
+  // A password for a .pfx/.p12 given in the same reply opens it (its key is then found and redacted too); never kept.
+  const pkcs12Passwords = findPkcs12Passwords(text);
   const report = await checkBundle({
     domain: renewal.site!,
     files,
+    ...(pkcs12Passwords.length ? { pkcs12Passwords } : {}),
     ...(renewal.csrPem ? { csrPem: renewal.csrPem } : {}),
     trustedRootsPem: deps.settings.trustedRootsPem,
     at: deps.clock.now(),

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createZendeskClient } from '../../../src/adapters/zendesk/create-zendesk-client.js';
 import { scanForPrivateKeys } from '../../../src/core/redaction/scan-for-private-keys.js';
 import type { ZendeskApi } from '../../../src/ports/zendesk.js';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
-import { pemBundle, toZip, type TestCertificate } from '../../helpers/pki.js';
+import { createChain, pemBundle, toZip, type TestCertificate } from '../../helpers/pki.js';
 import { findKeys, keyMaterial, scanDatabase } from '../../helpers/scan-for-keys.js';
 
 /**
@@ -199,6 +202,46 @@ describe('a private key is redacted wherever it appears', () => {
     await replyWith(id, { 'everything.zip': outer });
     await expectInstalled(id, leaf);
     expect(await keyNotices(id)).toHaveLength(1);
+    await expectNoKeyAnywhere(id, [key]);
+  });
+
+  it('in a forwarded e-mail (.eml) with the key as a base64 attachment', async () => {
+    const { id, leaf } = await awaitingCertificate();
+    const key = newKey();
+    const b64 = (text: string) => Buffer.from(text).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const part = (name: string, body: string) => ['--b1', `Content-Type: application/octet-stream; name="${name}"`, 'Content-Transfer-Encoding: base64', `Content-Disposition: attachment; filename="${name}"`, '', b64(body)];
+    const eml = ['From: it@northwind-traders.example', `Subject: ${site} files`, 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '', 'Files attached.', ...part(`${site}.crt`, pemBundle([leaf, ca.intermediate])), ...part('server.key', key), '--b1--', ''].join('\r\n');
+    await replyWith(id, { 'Fwd: certificate.eml': eml });
+    await expectInstalled(id, leaf);
+    const reply = (await h.comments(id)).find((c) => c.body.includes('everything we got'))!;
+    expect(reply.attachments.map((a) => a.file_name)).toEqual(['redacted.txt']);
+    expect(await keyNotices(id)).toHaveLength(1);
+    await expectNoKeyAnywhere(id, [key]);
+  });
+
+  it('in a PKCS#12 whose password is in the reply: the .pfx is redacted, the certificate beside it installed', async () => {
+    const { id, leaf } = await awaitingCertificate();
+    const old = createChain({ dnsNames: [site] });
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-pfx-'));
+    writeFileSync(join(dir, 'c.pem'), old.leaf.pem);
+    writeFileSync(join(dir, 'k.pem'), old.leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const pfx = execFileSync('openssl', ['pkcs12', '-export', '-passout', 'pass:tulip-42', '-inkey', join(dir, 'k.pem'), '-in', join(dir, 'c.pem')]);
+    await replyWith(id, { 'certificate.pem': pemBundle([leaf, ca.intermediate]), 'old-server.pfx': pfx }, 'The new certificate, and the old pfx (password: tulip-42).');
+    await expectInstalled(id, leaf);
+    const reply = (await h.comments(id)).find((c) => c.body.includes('old pfx'))!;
+    expect(reply.attachments.map((a) => a.file_name)).toEqual(['certificate.pem', 'redacted.txt']);
+    const accepted = (await h.certdeskComments(id)).find((c) => /it is valid/.test(c.body))!;
+    expect(accepted.body).toMatch(/old-server\.pfx.* private key/);
+  });
+
+  it('with the certificate it belongs to: the customer is told that certificate must be reissued', async () => {
+    const old = createChain({ dnsNames: [site] });
+    const key = old.leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const id = await h.openTicket({ subject: 'Certificate renewal', body: `${FORM(site)}\n\nOur current certificate and key:\n${old.leaf.pem}${key}` });
+    await h.settle();
+    const notices = await keyNotices(id);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/key of the certificate you sent with it, so that certificate must be reissued/);
     await expectNoKeyAnywhere(id, [key]);
   });
 
