@@ -64,6 +64,7 @@ describe.skipIf(!oasFile)("the sandbox's responses against Zendesk's OpenAPI fil
         'POST /api/v2/tickets',
         'POST /api/v2/uploads',
         'POST /api/v2/users',
+        'POST /oauth/tokens',
         'PUT /api/v2/comment_redactions/{ticket_comment_id}',
         'PUT /api/v2/tickets/{ticket_id}',
         'PUT /api/v2/tickets/{ticket_id}/tags',

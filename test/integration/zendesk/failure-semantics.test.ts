@@ -108,7 +108,7 @@ describe('how the client classifies Zendesk failures (retries belong to the job 
     });
     const logger = createLogger({ level: 'debug', destination: { write: (s: string) => destination.write(s) } });
     const client = createZendeskClient({ baseUrl: zd.url, auth: { email: 'agent.logs@sandbox.invalid', apiToken: 'TOKEN-SHOULD-NOT-APPEAR' }, attachmentHosts: [], logger, timeoutMs: 50 });
-    const oauth = zd.clientFor(zd.sandbox.apiUser.email, { logger, timeoutMs: 50 });
+    const oauth = zd.clientFor(zd.sandbox.apiUser.email, { logger, timeoutMs: 400 });
     await client.me();
     await oauth.me();
     zd.faults.set({ latencyMs: 500 });
