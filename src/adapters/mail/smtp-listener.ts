@@ -27,6 +27,20 @@ export interface SmtpListenerOptions {
   logger: Logger;
   /** The name in the greeting (default: the host name). */
   name?: string;
+  /**
+   * Bytes held for messages not accepted yet, shared with the HTTP doors (src/http/limits). A
+   * message that does not fit is drained, not kept, and answered 451 (the sender tries later).
+   */
+  budget?: ByteBudget;
+  /** Connections at the same time from one address (default 5); more get 421. */
+  maxConnectionsPerClient?: number;
+  /** A connection silent this long is closed (default 30 s). */
+  idleTimeoutMs?: number;
+}
+
+/** The part of the intake budget the listener uses (IntakeBudget in src/http/limits fits). */
+export interface ByteBudget {
+  admit(bytes: number | null): { ok: true; reservation: { grow(more: number): boolean; release(): void } } | { ok: false };
 }
 
 export interface SmtpListener {
@@ -51,6 +65,9 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
   if (options.acceptRecipients.length === 0) throw new TypeError('the SMTP listener needs at least one recipient address or domain to accept');
   const accepted = options.acceptRecipients.map((r) => r.trim().toLowerCase().replace(/^@/, ''));
   const refused = new Set((options.refuseSenders ?? []).map((s) => s.trim().toLowerCase()));
+  const maxPerClient = options.maxConnectionsPerClient ?? 5;
+  const connections = new Map<string, number>();
+  const counted = new Set<string>();
 
   const server = new SMTPServer({
     ...(options.name ? { name: options.name } : {}),
@@ -62,7 +79,25 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     maxRecipients: options.maxRecipients ?? 20,
     maxClients: 50,
     closeTimeout: 5000,
+    socketTimeout: options.idleTimeoutMs ?? 30_000,
     logger: false,
+    onConnect(session: SMTPServerSession, callback) {
+      const address = session.remoteAddress;
+      const open = connections.get(address) ?? 0;
+      if (open >= maxPerClient) {
+        logger.info({ address, open }, 'SMTP connection refused: too many from this address');
+        return callback(smtpError(421, '4.7.0 too many connections from your address, try again later'));
+      }
+      connections.set(address, open + 1);
+      counted.add(session.id);
+      callback();
+    },
+    onClose(session: SMTPServerSession) {
+      if (!counted.delete(session.id)) return;
+      const left = (connections.get(session.remoteAddress) ?? 1) - 1;
+      if (left > 0) connections.set(session.remoteAddress, left);
+      else connections.delete(session.remoteAddress);
+    },
     onMailFrom(address: SMTPServerAddress, _session: SMTPServerSession, callback) {
       const sender = address.address.toLowerCase();
       // The null sender (<>) is how bounces arrive: RFC 5321 requires accepting it.
@@ -81,20 +116,32 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
       const chunks: Buffer[] = [];
       let kept = 0;
       let answered = false;
+      const admission = options.budget?.admit(null) ?? null;
+      const reservation = admission?.ok ? admission.reservation : null;
+      let overBudget = admission !== null && !admission.ok;
       const answer: typeof callback = (error, message) => {
         if (answered) return;
         answered = true;
+        reservation?.release();
         callback(error, message);
       };
       stream.on('data', (chunk: Buffer) => {
-        // Past the limit the rest is drained, not kept: the message will be refused anyway.
-        if (kept + chunk.length <= options.maxBytes) {
-          chunks.push(chunk);
-          kept += chunk.length;
+        // Past the limit or the budget the rest is drained, not kept: the message will be refused anyway.
+        if (overBudget || kept + chunk.length > options.maxBytes) return;
+        if (reservation && !reservation.grow(chunk.length)) {
+          overBudget = true;
+          chunks.length = 0;
+          return;
         }
+        chunks.push(chunk);
+        kept += chunk.length;
       });
       stream.on('error', (error) => answer(smtpError(451, `4.3.0 ${error.message}`)));
       stream.on('end', () => {
+        if (overBudget) {
+          logger.info({ session: session.id }, 'SMTP message not taken: too many messages are being received');
+          return answer(smtpError(451, '4.3.2 too many messages are being received, please try again later'));
+        }
         if (stream.sizeExceeded) {
           logger.info({ session: session.id, bytes: stream.byteLength }, 'SMTP message refused: larger than the limit');
           return answer(smtpError(552, `5.3.4 message exceeds fixed maximum message size (${options.maxBytes} bytes)`));

@@ -4,10 +4,16 @@ import type { Logger } from '../../lib/logger.js';
 import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { Store } from '../../adapters/store/open-store.js';
-import { verifyInboundEmailSignature } from '../../core/mail/inbound-signature.js';
+import { StreamingHmac } from '../webhooks/streaming-hmac.js';
+import { readUnauthenticatedBody } from '../limits/read-body.js';
+import { IntakeBudget } from '../limits/intake-budget.js';
 import { acceptInboundMessage, INBOUND_EMAIL_MAX_BYTES, StoreUnavailableError } from '../../jobs/mail/accept-inbound-message.js';
 
 const STORE_RETRY_AFTER_SECONDS = '5';
+/** A 25 MB message over a slow relay link still arrives well within this. */
+const BODY_TIMEOUT_MS = 120_000;
+/** The header's form (src/core/mail/inbound-signature.ts signs it): sha256=<64 hex digits>. */
+const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
 export interface InboundEmailRouterOptions {
   /** INBOUND_EMAIL_SECRET (current first; a previous one may follow during rotation). */
@@ -20,12 +26,17 @@ export interface InboundEmailRouterOptions {
   maxBytes?: number;
   /** Called after a job was committed (wakes the in-process worker). */
   onEnqueued: () => void;
+  /** Bytes and requests held for bodies not authenticated yet, shared with the other doors. */
+  intake?: IntakeBudget;
 }
 
 /**
  * `POST /inbound/email`: a raw RFC 5322 message as the body (any content type; `message/rfc822`
- * is the documented one). A fixed pipeline: size (413; compressed bodies 415) → signature
- * `X-Certdesk-Signature: sha256=<hex HMAC-SHA256 of the raw bytes>` (401) → header block and
+ * is the documented one). A fixed pipeline: a configured secret (503) and a signature header of the
+ * form `X-Certdesk-Signature: sha256=<hex HMAC-SHA256 of the raw bytes>` (401), before anything is
+ * read → the body under the intake limits (413 declared or cut at the limit, compressed 415, 503 +
+ * Retry-After when the intake budget is full, 408 when too slow), its HMAC computed as it streams
+ * in (401) → header block and
  * From address (422, with the reason) → Message-ID recorded and job enqueued in one transaction
  * (503 + Retry-After when the store is unavailable) → 202 accepted, or 200 for a duplicate
  * Message-ID (nothing more is done). No Zendesk call happens inside the request.
@@ -33,6 +44,8 @@ export interface InboundEmailRouterOptions {
 export function inboundEmailRouter(options: InboundEmailRouterOptions): Router {
   const { store, clock, logger } = options;
   const deliveries = options.metrics?.counter('certdesk_inbound_emails_total', 'Inbound e-mails over HTTP by outcome.');
+  const budget = options.intake ?? new IntakeBudget();
+  const limit = options.maxBytes ?? INBOUND_EMAIL_MAX_BYTES;
   const router = express.Router();
 
   router.post(
@@ -41,15 +54,15 @@ export function inboundEmailRouter(options: InboundEmailRouterOptions): Router {
       res.on('finish', () => deliveries?.inc({ outcome: (res.locals.outcome as string | undefined) ?? `http_${res.statusCode}` }));
       next();
     },
-    // The signature covers the bytes as sent: never inflate or decode them.
-    express.raw({ type: () => true, limit: options.maxBytes ?? INBOUND_EMAIL_MAX_BYTES, inflate: false }),
-    (req, res) => {
-      const raw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+    async (req, res) => {
       const secrets = options.secrets().filter(Boolean);
       if (secrets.length === 0) throw new HttpError(503, 'inbound e-mail is not configured: set INBOUND_EMAIL_SECRET');
-      if (!verifyInboundEmailSignature({ secrets, raw, signature: req.get('x-certdesk-signature') })) {
-        throw new HttpError(401, 'missing or wrong X-Certdesk-Signature (expected sha256=<hex HMAC-SHA256 of the body with INBOUND_EMAIL_SECRET>)');
-      }
+      const given = SIGNATURE.exec(req.get('x-certdesk-signature')?.trim() ?? '');
+      if (!given) throw wrongSignature();
+      // The signature covers the bytes as sent: they are hashed as they arrive, never inflated or decoded.
+      const hmac = new StreamingHmac(secrets);
+      const raw = await readUnauthenticatedBody(req, res, { limit, budget, timeoutMs: BODY_TIMEOUT_MS, onChunk: (c) => hmac.update(c), retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
+      if (!hmac.matches(Buffer.from(given[1]!, 'hex'))) throw wrongSignature();
       let result;
       try {
         result = acceptInboundMessage(store, raw, 'http', clock.now().getTime());
@@ -69,4 +82,8 @@ export function inboundEmailRouter(options: InboundEmailRouterOptions): Router {
     },
   );
   return router;
+}
+
+function wrongSignature(): HttpError {
+  return new HttpError(401, 'missing or wrong X-Certdesk-Signature (expected sha256=<hex HMAC-SHA256 of the body with INBOUND_EMAIL_SECRET>)');
 }

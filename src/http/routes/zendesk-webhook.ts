@@ -5,12 +5,17 @@ import type { Logger } from '../../lib/logger.js';
 import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { Store } from '../../adapters/store/open-store.js';
-import { verifyZendeskSignature } from '../webhooks/zendesk-signature.js';
+import { parseZendeskSignature } from '../webhooks/zendesk-signature.js';
+import { StreamingHmac } from '../webhooks/streaming-hmac.js';
+import { readUnauthenticatedBody } from '../limits/read-body.js';
+import { IntakeBudget } from '../limits/intake-budget.js';
 import { GroupCommit } from '../../adapters/store/group-commit.js';
 import { mergeTicketEvents, normalizeZendeskEvent, type TicketEvent } from '../../core/events/normalize-zendesk-event.js';
 import { mayConcernRenewals } from '../../core/events/concerns-renewals.js';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/** Zendesk gives up on a webhook after about 10-12 s (zendesk-facts §1.3); a body slower than this is a stranger's. */
+const WEBHOOK_BODY_TIMEOUT_MS = 15_000;
 /** How far in the future a signature timestamp may be (clock skew), in seconds. */
 const MAX_FUTURE_SKEW_SECONDS = 60;
 /** Zendesk retries 503s only when Retry-After is under 60 s (zendesk-facts §1.3). */
@@ -29,6 +34,8 @@ export interface ZendeskWebhookOptions {
   renewalPriority: string;
   /** Called after a job was committed (wakes the in-process worker). */
   onEnqueued: () => void;
+  /** Bytes and requests held for bodies not authenticated yet, shared with the other doors. */
+  intake?: IntakeBudget;
   /**
    * How long a ticket's job waits before it starts, so that the several events of one action (a
    * reply fires comment_added, attachment_linked_to_comment and status_changed) are handled by one
@@ -38,8 +45,10 @@ export interface ZendeskWebhookOptions {
 }
 
 /**
- * `POST /webhooks/zendesk`, a fixed pipeline: content type (415) → body size (413) → signature
- * headers, timestamp window and signature over the raw bytes (401) → JSON (400) → event shape
+ * `POST /webhooks/zendesk`, a fixed pipeline: content type (415) → signature headers and timestamp
+ * window (401, nothing read yet) → the body, under the intake limits (413 declared or cut at 1 MB,
+ * 503 + Retry-After when the intake budget is full, 408 when too slow), the signature computed
+ * over the raw bytes as they stream in (401) → JSON (400) → event shape
  * (400; unknown types 200 and ignored) → unrelated tickets (200 and ignored: the payload shows a
  * priority other than RENEWAL_PRIORITY, no `cert_renewal` tag, and the store has no renewal for the
  * ticket) → dedup + enqueue in one transaction (503 when the store is unavailable) → 200. No
@@ -53,6 +62,7 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
   const intake = new GroupCommit<{ key: string; event: TicketEvent; now: number }, IntakeOutcome>(store.transaction, ({ key, event, now }) =>
     recordDelivery(store, key, event, now, coalesceMs),
   );
+  const budget = options.intake ?? new IntakeBudget();
   const router = express.Router();
 
   const requireJson: RequestHandler = (req, _res, next) => {
@@ -74,11 +84,18 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
       next();
     },
     requireJson,
-    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
     async (req, res) => {
-      const raw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+      const { timestamp, digest, secrets } = checkSignatureHeaders(req, options, clock.now());
+      const hmac = new StreamingHmac(secrets, timestamp);
+      const raw = await readUnauthenticatedBody(req, res, {
+        limit: WEBHOOK_BODY_LIMIT,
+        budget,
+        timeoutMs: WEBHOOK_BODY_TIMEOUT_MS,
+        onChunk: (chunk) => hmac.update(chunk),
+        retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+      });
+      if (!hmac.matches(digest)) throw new HttpError(401, 'the webhook signature does not match');
       const rawBody = raw.toString('utf8');
-      await authenticate(req, rawBody, options, clock.now());
 
       let parsed: unknown;
       try {
@@ -104,7 +121,7 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
         return;
       }
 
-      const key = dedupKey(normalized.event, req.get('x-zendesk-webhook-signature-timestamp')!, raw);
+      const key = dedupKey(normalized.event, timestamp, raw);
       let outcome: IntakeOutcome;
       try {
         outcome = await intake.submit({ key, event: normalized.event, now: clock.now().getTime() });
@@ -119,7 +136,12 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
   return router;
 }
 
-async function authenticate(req: Request, rawBody: string, options: ZendeskWebhookOptions, now: Date): Promise<void> {
+/**
+ * Everything about the signature that can be checked before the body is read: both headers, the
+ * timestamp window, a configured secret and a signature of the right form. The body's HMAC is
+ * checked once it has streamed in.
+ */
+function checkSignatureHeaders(req: Request, options: ZendeskWebhookOptions, now: Date): { timestamp: string; digest: Buffer; secrets: string[] } {
   const signature = req.get('x-zendesk-webhook-signature');
   const timestamp = req.get('x-zendesk-webhook-signature-timestamp');
   if (!signature || !timestamp) throw new HttpError(401, 'missing x-zendesk-webhook-signature or x-zendesk-webhook-signature-timestamp');
@@ -130,8 +152,9 @@ async function authenticate(req: Request, rawBody: string, options: ZendeskWebho
   if (ageSeconds < -MAX_FUTURE_SKEW_SECONDS) throw new HttpError(401, 'the signature timestamp is in the future');
   const secrets = options.secrets();
   if (secrets.length === 0) throw new HttpError(503, 'no webhook signing secret is configured', { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
-  const valid = await verifyZendeskSignature({ secrets, timestamp, rawBody, signature });
-  if (!valid) throw new HttpError(401, 'the webhook signature does not match');
+  const digest = parseZendeskSignature(signature);
+  if (!digest) throw new HttpError(401, 'the webhook signature does not match');
+  return { timestamp, digest, secrets };
 }
 
 /**

@@ -15,6 +15,11 @@ export function signZendeskPayload(secret: string, timestamp: string, rawBody: s
   return createHmac('sha256', secret).update(timestamp + rawBody).digest('base64');
 }
 
+/** The 32-byte digest in a Zendesk signature header, or null when it is not base64 of 32 bytes. */
+export function parseZendeskSignature(signature: string): Buffer | null {
+  return BASE64_SHA256.test(signature) ? Buffer.from(signature, 'base64') : null;
+}
+
 /**
  * True when `signature` was made with one of `secrets` over `timestamp + rawBody`. Every secret is
  * tried (rotation: current and previous), so the time taken does not depend on which one matched.

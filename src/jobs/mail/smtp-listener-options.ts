@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config.js';
 import type { Store } from '../../adapters/store/open-store.js';
-import type { SmtpListenerOptions } from '../../adapters/mail/smtp-listener.js';
+import type { ByteBudget, SmtpListenerOptions } from '../../adapters/mail/smtp-listener.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { ConfigError } from '../../lib/errors.js';
@@ -16,7 +16,7 @@ import { INBOUND_EMAIL_MAX_BYTES } from './accept-inbound-message.js';
  */
 export function smtpListenerOptionsFromConfig(
   config: Config,
-  deps: { store: Store; clock: Clock; logger: Logger; onEnqueued: () => void },
+  deps: { store: Store; clock: Clock; logger: Logger; onEnqueued: () => void; intake?: ByteBudget },
   overrides: { host?: string; acceptRecipients?: string[]; maxBytes?: number } = {},
 ): SmtpListenerOptions | null {
   if (config.mail.smtpListenPort === null) return null;
@@ -33,6 +33,8 @@ export function smtpListenerOptionsFromConfig(
     acceptRecipients,
     refuseSenders: own ? [own] : [],
     receive: inboundMailReceiver(deps),
+    // The same byte budget as POST /inbound/email and the webhook: strangers share one allowance.
+    ...(deps.intake ? { budget: deps.intake } : {}),
     logger: deps.logger.child({ component: 'smtp-listener' }),
   };
 }

@@ -1,0 +1,32 @@
+import { createHmac, timingSafeEqual, type Hmac } from 'node:crypto';
+
+/**
+ * HMAC-SHA256 of a body computed while it streams in, under every accepted secret at once
+ * (rotation: current and previous), so a body is never held only to be hashed afterwards.
+ */
+export class StreamingHmac {
+  private readonly hmacs: Hmac[];
+
+  /** `prefix` is hashed before the body (Zendesk signs timestamp + body). */
+  constructor(secrets: readonly string[], prefix = '') {
+    if (secrets.length === 0 || secrets.some((s) => !s)) throw new TypeError('at least one non-empty secret is required');
+    this.hmacs = secrets.map((secret) => createHmac('sha256', secret).update(prefix, 'utf8'));
+  }
+
+  update(chunk: Buffer): void {
+    for (const h of this.hmacs) h.update(chunk);
+  }
+
+  /**
+   * True when `given` (32 bytes) is the digest under one of the secrets. Every digest is compared
+   * in constant time, so the time taken does not tell which secret matched. Call once, at the end.
+   */
+  matches(given: Buffer): boolean {
+    let valid = false;
+    for (const h of this.hmacs) {
+      const expected = h.digest();
+      valid = (given.length === expected.length && timingSafeEqual(given, expected)) || valid;
+    }
+    return valid;
+  }
+}
