@@ -1,0 +1,54 @@
+/**
+ * Zendesk's rate limit is the account's, not a job's: certdesk in sandbox mode, with the sandbox
+ * answering 429 as Zendesk does, driven over HTTP.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/renewal-harness.js';
+
+function answered429(h: RenewalHarness): number {
+  return [...h.svc.metrics.render().matchAll(/^zendesk_requests_total\{([^}]*)\} (\d+)$/gm)]
+    .filter((m) => m[1]!.includes('status="429"'))
+    .reduce((sum, m) => sum + Number(m[2]), 0);
+}
+
+describe('429 from Zendesk', () => {
+  let h: RenewalHarness;
+  beforeAll(async () => {
+    h = await startRenewalHarness();
+  });
+  afterAll(() => h?.stop());
+
+  it('does not use up the job\'s attempts: twelve 429s in a row (more than its 8 attempts) and the renewal still goes through', async () => {
+    const site = h.demo.registry[0]!.domain;
+    h.svc.sandbox!.faults.failNext({ status: 429, retryAfterSeconds: 0, count: 12, path: '/api/v2/tickets/*' });
+    const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
+    await h.settle();
+    expect(answered429(h)).toBe(12);
+    expect((await h.ticket(id)).tags).toContain('cert_renewal_csr_sent');
+    const jobs = h.svc.store.jobs.list();
+    expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
+    expect(jobs.every((j) => j.attempts === 1)).toBe(true);
+  });
+
+  it('makes every job wait for Retry-After: no call to Zendesk from any job until it has passed', async () => {
+    const site = h.demo.registry[0]!.domain;
+    const sandbox = h.svc.sandbox!;
+    const before = answered429(h);
+    sandbox.faults.failNext({ status: 429, retryAfterSeconds: 4, count: 1, path: '/api/v2/tickets/*' });
+    const first = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
+    for (let i = 0; answered429(h) === before; i++) {
+      if (i > 200) throw new Error('no 429 was met');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const callsAt429 = sandbox.stats.apiCalls;
+    const second = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
+    await sandbox.webhooksIdle();
+    await new Promise((r) => setTimeout(r, 1500));
+    // Both tickets have jobs waiting, yet certdesk's API user made no call while Retry-After ran.
+    expect(h.svc.store.jobs.countByState().queued + h.svc.store.jobs.countByState().running).toBeGreaterThanOrEqual(2);
+    expect(sandbox.stats.apiCalls).toBe(callsAt429);
+    await h.settle();
+    for (const id of [first, second]) expect((await h.ticket(id)).tags).toContain('cert_renewal_csr_sent');
+    expect(h.svc.store.jobs.countByState().dead).toBe(0);
+  });
+});
