@@ -12,6 +12,7 @@ import { mailSettingsFromConfig, type MailDeps } from './jobs/mail/mail-deps.js'
 import { smtpListenerOptionsFromConfig } from './jobs/mail/smtp-listener-options.js';
 import { startSmtpListener } from './adapters/mail/smtp-listener.js';
 import { createSmtpMailer } from './adapters/mail/create-smtp-mailer.js';
+import type { IntakeBudget } from './http/limits/intake-budget.js';
 
 export interface MailService {
   /** True when outgoing mail is configured (SMTP_URL + MAIL_FROM). */
@@ -30,7 +31,7 @@ export interface MailService {
  */
 export function createMailService(
   config: Config,
-  deps: { zendesk: ZendeskApi; store: Store; clock: Clock; logger: Logger; metrics: MetricsRegistry; apiUser: () => Promise<ZendeskUser>; sandboxUrl: string | null; notify: () => void },
+  deps: { zendesk: ZendeskApi; store: Store; clock: Clock; logger: Logger; metrics: MetricsRegistry; apiUser: () => Promise<ZendeskUser>; sandboxUrl: string | null; notify: () => void; intake?: IntakeBudget },
 ): MailService {
   const { store, clock, logger } = deps;
   const mailer = config.mail.smtpUrl && config.mail.from ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : null;
@@ -40,10 +41,10 @@ export function createMailService(
     sending: mailer !== null,
     handlers: createMailJobHandlers(mailDeps) as Record<string, JobHandler<never>>,
     routers: config.mail.inboundSecret
-      ? [inboundEmailRouter({ secrets: () => [config.mail.inboundSecret!], store, clock, logger, metrics: deps.metrics, onEnqueued: deps.notify })]
+      ? [inboundEmailRouter({ secrets: () => [config.mail.inboundSecret!], store, clock, logger, metrics: deps.metrics, onEnqueued: deps.notify, ...(deps.intake ? { intake: deps.intake } : {}) })]
       : [],
     async listen() {
-      const options = smtpListenerOptionsFromConfig(config, { store, clock, logger, onEnqueued: deps.notify });
+      const options = smtpListenerOptionsFromConfig(config, { store, clock, logger, onEnqueued: deps.notify, ...(deps.intake ? { intake: deps.intake } : {}) });
       if (options) smtp = await startSmtpListener(options);
     },
     async close() {

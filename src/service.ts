@@ -22,6 +22,7 @@ import { recoverStalledRenewals } from './jobs/renewal/recover-stalled-renewals.
 import { createInstaller } from './adapters/installer/create-installer.js';
 import { startTlsFront, type TlsFront, type TlsFrontOptions } from './adapters/installer/tls-front.js';
 import { MetricsRegistry } from './lib/metrics.js';
+import { IntakeBudget, exposeIntakeMetrics, type IntakeLimits } from './http/limits/intake-budget.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 
@@ -53,6 +54,8 @@ export interface ServiceOptions {
   worker?: { concurrency?: number; leaseMs?: number; pollMs?: number; start?: boolean; probeMs?: number };
   /** Job retry backoff (tests shorten it). */
   retry?: RetryPolicy;
+  /** Limits before authentication (tests make them small; default DEFAULT_INTAKE_LIMITS, 15 s for a webhook body). */
+  intake?: { limits?: IntakeLimits; webhookBodyTimeoutMs?: number };
   /** TLS front timing (tests shorten how long an install waits for its certificate to show). */
   tlsFront?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>;
 }
@@ -81,11 +84,15 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     .gauge('certdesk_jobs', 'Jobs in the store by state.')
     .collect(() => Object.entries(store.jobs.countByState()).map(([state, n]) => [{ state }, n]));
 
+  // One budget for every door strangers can knock at before they are authenticated (HTTP and SMTP).
+  const intake = new IntakeBudget(options.intake?.limits);
+  exposeIntakeMetrics(intake, metrics);
+
   let worker: Worker;
   const apiUser = memoApiUser(zendesk);
   const mailConfigured = config.mail.smtpUrl !== null || config.mail.inboundSecret !== null || config.mail.smtpListenPort !== null;
   const mail = mailConfigured
-    ? (await import('./mail-service.js')).createMailService(config, { zendesk, store, clock, logger, metrics, apiUser, sandboxUrl: sandbox?.url ?? null, notify: () => worker.notify() })
+    ? (await import('./mail-service.js')).createMailService(config, { zendesk, store, clock, logger, metrics, apiUser, intake, sandboxUrl: sandbox?.url ?? null, notify: () => worker.notify() })
     : null;
   const renewalDeps: RenewalDeps = {
     zendesk,
@@ -133,6 +140,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         logger,
         metrics,
         onEnqueued: () => worker.notify(),
+        intake,
+        ...(options.intake?.webhookBodyTimeoutMs ? { bodyTimeoutMs: options.intake.webhookBodyTimeoutMs } : {}),
       }),
       ...(mail?.routers ?? []),
       renewalApiRouter({ store, zendesk, sharedSecret: config.agents.zafSharedSecret, clock }),
@@ -146,7 +155,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     ],
   });
 
-  const server = createServer(app);
+  // Headers must arrive within 10 s and a whole request within 150 s (the routes' own body
+  // timeouts are shorter); checked every second rather than Node's default 30 s.
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 150_000, connectionsCheckingInterval: 1000 }, app);
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? config.host;
   await listen(server, config.port, host);

@@ -5,11 +5,19 @@ import type { Logger } from '../lib/logger.js';
 /**
  * The one place where errors become HTTP responses: `{ "error": <code>, "message": <sentence> }`.
  * HttpError carries its own status; body-parser's errors are mapped; anything else is a 500 with
- * no detail (the detail goes to the log).
+ * no detail (the detail goes to the log). A request whose body was not read to its end (refused
+ * before or while reading it: size, signature, intake budget) gets `Connection: close`, and its
+ * socket is dropped once the answer is written: Node would otherwise read the rest to keep the
+ * connection alive.
  */
 export function errorsToResponse(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
+    if (!req.complete) {
+      req.pause();
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.socket.destroy());
+    }
     const e = error as { status?: number; type?: string; message?: string };
     let status = 500;
     let message = 'internal error';
@@ -36,6 +44,7 @@ const STATUS_CODES: Record<number, string> = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
+  408: 'request_timeout',
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',

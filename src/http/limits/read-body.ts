@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { HttpError } from '../../lib/errors.js';
 import type { IntakeBudget } from './intake-budget.js';
 
@@ -22,21 +22,21 @@ export interface ReadBodyOptions {
  * - 503 + Retry-After when the budget has no room for it, before reading anything;
  * - 408 when the body takes longer than `timeoutMs`;
  * - 415 for a Content-Encoding other than identity (the signature covers the bytes as sent).
- * Whenever a body is refused part-way, the connection is closed once the answer is written, so the
- * rest is never read. The bytes held are counted in the budget until the promise settles — the
+ * A refused body is not read further (errorsToResponse closes the connection of any request whose
+ * body was not read to its end, once the answer is written). The bytes held are counted in the budget until the promise settles — the
  * caller checks the signature at once and the body is then no longer a stranger's.
  */
-export function readUnauthenticatedBody(req: Request, res: Response, options: ReadBodyOptions): Promise<Buffer> {
+export function readUnauthenticatedBody(req: Request, options: ReadBodyOptions): Promise<Buffer> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'identity') return refuse(req, res, new HttpError(415, `bodies must not be compressed (Content-Encoding: ${encoding})`));
+  if (encoding !== 'identity') return Promise.reject(new HttpError(415, `bodies must not be compressed (Content-Encoding: ${encoding})`));
   const declared = declaredLength(req);
-  if (declared === 'invalid') return refuse(req, res, new HttpError(400, 'the Content-Length header is not a number'));
+  if (declared === 'invalid') return Promise.reject(new HttpError(400, 'the Content-Length header is not a number'));
   if (declared !== null && declared > options.limit) {
-    return refuse(req, res, new HttpError(413, `the request body is larger than the limit (${options.limit} bytes)`));
+    return Promise.reject(new HttpError(413, `the request body is larger than the limit (${options.limit} bytes)`));
   }
   const admission = options.budget.admit(declared);
   if (!admission.ok) {
-    return refuse(req, res, new HttpError(503, 'too many requests are being received; please retry', { 'Retry-After': options.retryAfterSeconds }));
+    return Promise.reject(new HttpError(503, 'too many requests are being received; please retry', { 'Retry-After': options.retryAfterSeconds }));
   }
   const { reservation } = admission;
 
@@ -53,7 +53,7 @@ export function readUnauthenticatedBody(req: Request, res: Response, options: Re
       req.off('close', onClose);
       reservation.release();
       if (error) {
-        closeAfterAnswer(req, res);
+        req.pause();
         reject(error);
       } else {
         resolve(Buffer.concat(chunks, size));
@@ -81,19 +81,4 @@ function declaredLength(req: Request): number | null | 'invalid' {
   const raw = req.headers['content-length'];
   if (raw === undefined) return null;
   return /^\d{1,15}$/.test(raw.trim()) ? Number(raw) : 'invalid';
-}
-
-function refuse(req: Request, res: Response, error: HttpError): Promise<never> {
-  closeAfterAnswer(req, res);
-  return Promise.reject(error);
-}
-
-/**
- * The body will not be read: answer with `Connection: close` and drop the socket once the answer
- * is written (Node would otherwise read the rest of the body to keep the connection alive).
- */
-function closeAfterAnswer(req: Request, res: Response): void {
-  req.pause();
-  if (!res.headersSent) res.setHeader('Connection', 'close');
-  res.once('finish', () => req.socket.destroy());
 }

@@ -36,6 +36,8 @@ export interface ZendeskWebhookOptions {
   onEnqueued: () => void;
   /** Bytes and requests held for bodies not authenticated yet, shared with the other doors. */
   intake?: IntakeBudget;
+  /** How long the body may take to arrive (default 15 s). */
+  bodyTimeoutMs?: number;
   /**
    * How long a ticket's job waits before it starts, so that the several events of one action (a
    * reply fires comment_added, attachment_linked_to_comment and status_changed) are handled by one
@@ -87,10 +89,10 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
     async (req, res) => {
       const { timestamp, digest, secrets } = checkSignatureHeaders(req, options, clock.now());
       const hmac = new StreamingHmac(secrets, timestamp);
-      const raw = await readUnauthenticatedBody(req, res, {
+      const raw = await readUnauthenticatedBody(req, {
         limit: WEBHOOK_BODY_LIMIT,
         budget,
-        timeoutMs: WEBHOOK_BODY_TIMEOUT_MS,
+        timeoutMs: options.bodyTimeoutMs ?? WEBHOOK_BODY_TIMEOUT_MS,
         onChunk: (chunk) => hmac.update(chunk),
         retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
       });
