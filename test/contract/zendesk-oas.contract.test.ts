@@ -34,6 +34,7 @@ describe.skipIf(!oasFile)("the sandbox's responses against Zendesk's OpenAPI fil
     await client.findUserByEmail(customer.email!);
     await client.getOrganization(zd.demo!.organization.id);
     await client.findOrganizationsByName('Northwind Traders');
+    await client.getAccountSettings();
     const upload = await client.uploadFile('bundle.pem', 'application/x-pem-file', Buffer.from('-----BEGIN CERTIFICATE-----'));
     const ticket = await client.createTicket({ subject: 'Contract', comment: { body: 'first', uploads: [upload.token] }, requesterId: customer.id, priority: 'low' }, 'contract-key');
     await client.createTicket({ subject: 'Contract', comment: { body: 'first', uploads: [upload.token] }, requesterId: customer.id, priority: 'low' }, 'contract-key');
@@ -54,7 +55,8 @@ describe.skipIf(!oasFile)("the sandbox's responses against Zendesk's OpenAPI fil
     const operations = new Set(recorded.filter((r) => r.status < 300).map((r) => `${r.method} ${oas.templateOf(r.path) ?? r.path}`));
     expect([...operations].sort()).toEqual(
       [
-        'GET /api/v2/organizations/search',
+        'GET /api/v2/account/settings',
+        'GET /api/v2/organizations/autocomplete',
         'GET /api/v2/organizations/{organization_id}',
         'GET /api/v2/tickets/{ticket_id}',
         'GET /api/v2/tickets/{ticket_id}/comments',

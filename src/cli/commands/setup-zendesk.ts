@@ -5,6 +5,8 @@ import { HANDLED_TICKET_EVENTS } from '../../core/events/normalize-zendesk-event
 import type { ZendeskWebhook, ZendeskWebhookAdmin } from '../../ports/zendesk-webhooks.js';
 import type { ZendeskAuth } from '../../adapters/zendesk/zendesk-http.js';
 import { doctorReport, formatDoctorReport } from './doctor.js';
+import { OAuthTokenProvider } from '../../adapters/zendesk/oauth-token-provider.js';
+import { silentLogger } from '../../lib/logger.js';
 
 const USAGE = `Usage: certdesk setup-zendesk [--public-url URL] [--name NAME] [--rotate] [--json]
 
@@ -21,8 +23,9 @@ It ends by running doctor (npm run cli -- doctor) with the resulting configurati
                     ZENDESK_WEBHOOK_SECRET_PREVIOUS (certdesk accepts both during the switch)
   --json            print the result as JSON
 
-Reads ZENDESK_URL and ZENDESK_EMAIL + ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN) from the
-environment; the user must be a Zendesk admin.
+Reads ZENDESK_URL and the credentials from the environment: ZENDESK_OAUTH_CLIENT_ID +
+ZENDESK_OAUTH_CLIENT_SECRET (client credentials), ZENDESK_OAUTH_TOKEN, or ZENDESK_EMAIL +
+ZENDESK_API_TOKEN; the user they act as must be a Zendesk admin (the webhooks API is for admins).
 Exit codes: 0 done (whatever doctor found), 1 Zendesk refused or a trigger-connected
 webhook is in the way, 2 usage or configuration error.`;
 
@@ -72,8 +75,18 @@ function readConnection(env: NodeJS.ProcessEnv): { url: string; auth: ZendeskAut
   const email = env.ZENDESK_EMAIL?.trim();
   const token = env.ZENDESK_API_TOKEN?.trim();
   const oauth = env.ZENDESK_OAUTH_TOKEN?.trim();
-  if (!oauth && !(email && token)) problems.push('Set ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN) for a Zendesk admin.');
+  const clientId = env.ZENDESK_OAUTH_CLIENT_ID?.trim();
+  const clientSecret = env.ZENDESK_OAUTH_CLIENT_SECRET?.trim();
+  if (!(clientId && clientSecret) && !oauth && !(email && token)) {
+    problems.push('Set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an OAuth client whose tokens act as a Zendesk admin), or ZENDESK_OAUTH_TOKEN, or ZENDESK_EMAIL and ZENDESK_API_TOKEN (until 2027-04-30).');
+  }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  if (clientId && clientSecret) {
+    // The client-credentials grant; a refresh token is left to certdesk, which persists its rotation.
+    const scopes = env.ZENDESK_OAUTH_SCOPES?.trim() || 'read write';
+    const tokens = new OAuthTokenProvider({ origin: new URL(url!).origin, credentials: { clientId, clientSecret, scopes }, logger: silentLogger() });
+    return { url: url!, auth: { tokens } };
+  }
   return { url: url!, auth: oauth ? { oauthToken: oauth } : { email: email!, apiToken: token! } };
 }
 

@@ -151,7 +151,7 @@ describe('sandbox demo data', () => {
       expect(JSON.stringify(demo)).not.toMatch(/acme/i);
       expect(demo.registry[0]).toEqual({ domain: 'my.northwind-traders.example', organizationId: demo.organization.id, organizationName: 'Northwind Traders', contacts: ['pat.lee@northwind-traders.example'] });
       expect(demo.customer).toMatchObject({ email: 'pat.lee@northwind-traders.example' });
-      const orgs = await second.api('GET', '/api/v2/organizations/search?name=Northwind%20Traders');
+      const orgs = await second.api('GET', '/api/v2/organizations/autocomplete?name=Northwind%20Traders');
       expect(orgs.body.organizations).toHaveLength(1);
       expect((await second.api('GET', '/api/v2/users/search?query=email:pat.lee@northwind-traders.example')).body.users).toHaveLength(1);
       expect(second.sandbox.accountId).toBe(first.sandbox.accountId);

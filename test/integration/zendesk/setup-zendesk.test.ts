@@ -78,13 +78,69 @@ describe('npm run cli -- setup-zendesk', () => {
 
   it.each([
     ['no Zendesk URL', { ZENDESK_URL: '' }, /ZENDESK_URL is not set/],
-    ['no credentials', { ZENDESK_API_TOKEN: '' }, /Set ZENDESK_EMAIL and ZENDESK_API_TOKEN/],
+    ['no credentials', { ZENDESK_API_TOKEN: '' }, /Set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET .*, or ZENDESK_EMAIL and ZENDESK_API_TOKEN/],
     ['no public URL', { PUBLIC_URL: '' }, /set PUBLIC_URL or pass --public-url/],
   ])('exits 2 with a plain message when there is %s', async (_name, env, message) => {
     const { code, stderr, stdout } = await cli([], env);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stdout).toBe('');
+  });
+
+  it('updates with PATCH, keeping what an admin set on the webhook (its name, description and authentication)', async () => {
+    const [hook] = (await webhooks()).filter((w) => w.name === 'certdesk');
+    const auth = { type: 'bearer_token', data: { token: 'kept' }, add_position: 'header' };
+    expect((await zd.api('PATCH', `/api/v2/webhooks/${hook!.id}`, { as: 'admin@support.example', body: { webhook: { description: 'set by an admin', authentication: auth, status: 'inactive' } } })).status).toBe(204);
+    const { code, stdout } = await cli(['--public-url', 'https://certdesk3.example.com']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Updated webhook/);
+    const after = (await zd.api('GET', `/api/v2/webhooks/${hook!.id}`, { as: 'admin@support.example' })).body.webhook;
+    expect(after).toMatchObject({ name: 'certdesk', description: 'set by an admin', status: 'active', endpoint: 'https://certdesk3.example.com/webhooks/zendesk', authentication: { type: 'bearer_token' } });
+  });
+
+  it('ends by running doctor with the configuration certdesk will have', async () => {
+    const { code, stdout } = await cli(['--public-url', 'https://certdesk3.example.com']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/nothing changed/);
+    // Without the rest of certdesk's configuration, doctor says what is missing instead of checking.
+    expect(stdout).toMatch(/npm run cli -- doctor:\ndoctor could not run yet; complete certdesk's configuration first:\n(.*\n)* {2}- KEY_ENCRYPTION_KEY is required/);
+    const json = JSON.parse((await cli(['--public-url', 'https://certdesk3.example.com', '--json'])).stdout) as { action: string; doctor: { ok: boolean; configProblems: string[] } };
+    expect(json).toMatchObject({ action: 'unchanged', doctor: { ok: false } });
+    expect(json.doctor.configProblems.join('\n')).toMatch(/DOMAINS_FILE is required/);
+  });
+
+  it('recognises a webhook named certdesk that is connected to triggers, and says what to do instead of failing on it', async () => {
+    const other = await startTestSandbox({ demoData: true });
+    try {
+      const created = await other.api('POST', '/api/v2/webhooks', {
+        as: 'admin@support.example',
+        body: { webhook: { name: 'certdesk', endpoint: 'https://certdesk.example.com/webhooks/zendesk', http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['conditional_ticket_events'] } },
+      });
+      expect(created.status).toBe(201);
+      let stdout = '';
+      const code = await runCli(['setup-zendesk'], {
+        stdout: (t) => void (stdout += t),
+        stderr: () => undefined,
+        env: { ZENDESK_URL: other.url, ZENDESK_EMAIL: 'admin@support.example', ZENDESK_API_TOKEN: 'admin-token', PUBLIC_URL: 'https://certdesk.example.com' },
+        cwd: process.cwd(),
+      });
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/is connected to triggers/);
+      expect(stdout).toMatch(/Zendesk cannot change how a webhook is connected/);
+      expect(stdout).toMatch(/setup-zendesk --name certdesk-events/);
+      const hooks = (await other.api('GET', '/api/v2/webhooks', { as: 'admin@support.example' })).body.webhooks as { subscriptions: string[] }[];
+      expect(hooks).toHaveLength(1);
+      expect(hooks[0]!.subscriptions).toEqual(['conditional_ticket_events']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('signs in with an OAuth client (client credentials) whose tokens act as an admin', async () => {
+    zd.sandbox.account.oauthClients['setup-admin'] = { secret: 'setup-secret', userEmail: 'admin@support.example' };
+    const { code, stdout } = await cli(['--public-url', 'https://certdesk3.example.com'], { ZENDESK_EMAIL: '', ZENDESK_API_TOKEN: '', ZENDESK_OAUTH_CLIENT_ID: 'setup-admin', ZENDESK_OAUTH_CLIENT_SECRET: 'setup-secret' });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/nothing changed/);
   });
 
   it('exits 1 when Zendesk refuses (an end user is not allowed to manage webhooks)', async () => {

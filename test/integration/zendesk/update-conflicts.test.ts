@@ -45,8 +45,8 @@ describe('safe updates: a 409 conflict is re-read and re-applied', () => {
   it('re-applies after injected 409s, posting the comment exactly once', async () => {
     const t = await zd.client.createTicket({ subject: 'Injected', comment: { body: 'x' } });
     zd.faults.failNext({ status: 409, method: 'PUT', path: `/api/v2/tickets/${t.id}`, count: 2 });
-    const updated = await zd.client.updateTicket(t.id, { comment: { body: 'once', public: false }, status: 'hold' });
-    expect(updated.status).toBe('hold');
+    const updated = await zd.client.updateTicket(t.id, { comment: { body: 'once', public: false }, status: 'pending' });
+    expect(updated.status).toBe('pending');
     expect((await zd.client.listComments(t.id)).filter((c) => c.body === 'once')).toHaveLength(1);
   });
 
