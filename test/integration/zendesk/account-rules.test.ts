@@ -2,13 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 
-/**
- * The rules of a real account created today, over HTTP. Only the API-token rule (engineer B1's) is
- * relaxed, so that certdesk's API user can be named with the test helpers' Basic credentials.
- */
+/** The rules of a real account created today (the sandbox's defaults), over HTTP. */
 let zd: TestSandbox;
 beforeAll(async () => {
-  zd = await startTestSandbox({ demoData: true, account: { apiTokens: true } });
+  zd = await startTestSandbox({ demoData: true });
 });
 afterAll(() => zd.close());
 
