@@ -2,6 +2,7 @@ import type { PathResult } from './build-path.js';
 import type { Extraction } from './extract-certificates.js';
 import type { Source } from './extraction-context.js';
 import type { Finding } from './findings.js';
+import type { RevocationState } from './gather-revocation.js';
 import type { ParsedCertificate } from './parse-certificate.js';
 import type { TrustAnchors } from './trust-anchors.js';
 
@@ -27,6 +28,8 @@ export interface BundleContext {
   path?: PathResult;
   anchors: TrustAnchors;
   currentCertSha256?: string;
+  /** Revocation of the trusted path's certificates, when there was anything to check. */
+  revocation?: RevocationState;
   /** AIA repair: what was added from where, and URLs that gave nothing usable. */
   aia: { added: { url: string; cert: ParsedCertificate }[]; failed: string[] };
 }

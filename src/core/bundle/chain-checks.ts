@@ -103,6 +103,19 @@ export const checkValidity: BundleCheck = (ctx) => {
   return out;
 };
 
+export const checkRevoked: BundleCheck = (ctx) =>
+  (ctx.revocation?.revoked ?? []).map(({ cert, date, source }) =>
+    finding(
+      'REVOKED',
+      `${capitalize(describeCertificate(ctx, cert))} has been revoked by its certificate authority (on ${formatDate(date)}, ` +
+        `according to ${/^https?:/i.test(source) ? `the revocation list at ${source}` : source}): browsers refuse it. ` +
+        (cert === ctx.leaf
+          ? 'Please ask your certificate authority for a new certificate, issued for the CSR in this ticket.'
+          : 'The chain needs a current intermediate certificate that is not revoked; please ask your certificate authority for it.'),
+      fileOf(ctx, cert),
+    ),
+  );
+
 export const checkSignatureAlgorithms: BundleCheck = (ctx) =>
   signedChain(ctx)
     .filter((c) => c.signatureAlgorithm.weak)

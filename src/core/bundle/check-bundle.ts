@@ -9,6 +9,7 @@ import { dnsNameMatches, normalizeHostname } from './check-hostname.js';
 import { csrPublicKey } from './csr-public-key.js';
 import { downloadIssuers } from './download-issuers.js';
 import { extractCertificates } from './extract-certificates.js';
+import { gatherRevocation } from './gather-revocation.js';
 import type { Source } from './extraction-context.js';
 import { finding, type Finding } from './findings.js';
 import { LIMITS } from './limits.js';
@@ -49,6 +50,11 @@ export async function checkBundle(input: CheckBundleInput): Promise<BundleReport
   const aia: BundleContext['aia'] = { added: [], failed: [] };
   const path = leaf ? await buildPathWithAia({ leaf, intermediates: [], anchors, at, limits: LIMITS, ...(input.maxChainDepth !== undefined ? { maxChainDepth: input.maxChainDepth } : {}) }, certificates, input.fetchIssuer, aia) : undefined;
 
+  const revocation =
+    path?.anchor !== undefined
+      ? await gatherRevocation({ chain: path.chain, anchor: path.anchor, crls: input.crls ?? [], ...(input.fetchIssuer ? { fetch: input.fetchIssuer } : {}), at, limits: LIMITS })
+      : undefined;
+
   const ctx: BundleContext = {
     domain,
     at,
@@ -63,6 +69,7 @@ export async function checkBundle(input: CheckBundleInput): Promise<BundleReport
     ...(path ? { path } : {}),
     anchors,
     ...(input.currentCertSha256 ? { currentCertSha256: input.currentCertSha256 } : {}),
+    ...(revocation ? { revocation } : {}),
     aia,
   };
   const findings = runBundleChecks(ctx);
@@ -78,6 +85,7 @@ export async function checkBundle(input: CheckBundleInput): Promise<BundleReport
     addedIntermediates: aia.added
       .filter((a) => chain.includes(a.cert))
       .map((a) => ({ url: a.url, subject: a.cert.subject, sha256: a.cert.sha256 })),
+    ...(revocation ? { revocation: { checked: revocation.checked, note: revocation.note } } : {}),
   };
 }
 

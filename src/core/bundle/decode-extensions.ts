@@ -143,15 +143,28 @@ export function decodeSubjectKeyId(value: Uint8Array): string {
   return Buffer.from(expectTag(readSingle(value), TAG.OCTET_STRING, 'subjectKeyIdentifier').value).toString('hex');
 }
 
-/** The caIssuers URLs of an authorityInfoAccess extension. */
-export function decodeCaIssuers(value: Uint8Array): string[] {
+/** The URLs of an authorityInfoAccess extension for one access method (default caIssuers). */
+export function decodeCaIssuers(value: Uint8Array, wanted: string = OID.caIssuers): string[] {
   const seq = expectTag(readSingle(value), TAG.SEQUENCE, 'authorityInfoAccess SEQUENCE');
   const urls: string[] = [];
   for (const description of children(seq, false, 32)) {
     const [method, location] = children(expectTag(description, TAG.SEQUENCE, 'AccessDescription'), false, 2);
     const oid = decodeOid(expectTag(method, TAG.OID, 'accessMethod').value);
     if (!location) throw new DerError('accessLocation missing');
-    if (oid === OID.caIssuers && location.tag === 0x86) urls.push(decodeIa5(location.value));
+    if (oid === wanted && location.tag === 0x86) urls.push(decodeIa5(location.value));
+  }
+  return urls;
+}
+
+/** The URIs of a cRLDistributionPoints extension (distributionPoint fullName; relative names are skipped). */
+export function decodeCrlDistributionPoints(value: Uint8Array): string[] {
+  const seq = expectTag(readSingle(value), TAG.SEQUENCE, 'cRLDistributionPoints SEQUENCE');
+  const urls: string[] = [];
+  for (const point of children(seq, false, 32)) {
+    const name = children(expectTag(point, TAG.SEQUENCE, 'DistributionPoint'), false, 3).find((t) => t.tag === 0xa0);
+    const fullName = name && children(name, false, 1)[0];
+    if (fullName?.tag !== 0xa0) continue;
+    for (const general of children(fullName, false, 32)) if (general.tag === 0x86) urls.push(decodeIa5(general.value));
   }
   return urls;
 }

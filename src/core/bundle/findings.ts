@@ -12,6 +12,7 @@ export const FINDING_SEVERITY = {
   HOSTNAME_MISMATCH: 'error',
   INCOMPLETE_CHAIN: 'error',
   UNTRUSTED_ROOT: 'error',
+  REVOKED: 'error',
   EXPIRED: 'error',
   NOT_YET_VALID: 'error',
   VALIDITY_TOO_LONG: 'error',

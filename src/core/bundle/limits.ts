@@ -32,6 +32,8 @@ export const LIMITS = {
   maxChainDepth: 8,
   /** AIA downloads per submission. */
   maxAiaFetches: 3,
+  /** CRL downloads per submission (one per certificate of a usual path). */
+  maxCrlFetches: 3,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

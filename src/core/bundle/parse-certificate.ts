@@ -4,6 +4,7 @@ import {
   decodeAuthorityKeyId,
   decodeBasicConstraints,
   decodeCaIssuers,
+  decodeCrlDistributionPoints,
   decodeExtKeyUsage,
   decodeKeyUsage,
   decodeNameConstraints,
@@ -58,6 +59,10 @@ export interface ParsedCertificate {
   authorityKeyId?: { keyId?: string; hasIssuerAndSerial: boolean };
   subjectKeyId?: string;
   caIssuers: string[];
+  /** OCSP responder URLs (authorityInfoAccess). */
+  ocspUrls: string[];
+  /** CRL distribution point URIs (fullName form). */
+  crlUrls: string[];
   /** Subject and issuer names are the same. */
   selfIssued: boolean;
   /** Breaks of the RFC 5280 / BR profile visible in the certificate alone, as phrases ("its serial number is zero"). */
@@ -154,6 +159,8 @@ function decode(der: Buffer, x509: X509Certificate): ParsedCertificate {
     publicKey: describePublicKey(spki.raw),
     extensions,
     caIssuers: [],
+    ocspUrls: [],
+    crlUrls: [],
     selfIssued: false,
     profileProblems: problems,
   };
@@ -185,7 +192,14 @@ const DECODERS: Record<string, { name: string; apply: (cert: ParsedCertificate, 
   [OID.nameConstraints]: { name: 'nameConstraints', apply: (c, v) => (c.nameConstraints = decodeNameConstraints(v)) },
   [OID.authorityKeyId]: { name: 'authorityKeyIdentifier', apply: (c, v) => (c.authorityKeyId = decodeAuthorityKeyId(v)) },
   [OID.subjectKeyId]: { name: 'subjectKeyIdentifier', apply: (c, v) => (c.subjectKeyId = decodeSubjectKeyId(v)) },
-  [OID.authorityInfoAccess]: { name: 'authorityInfoAccess', apply: (c, v) => (c.caIssuers = decodeCaIssuers(v)) },
+  [OID.authorityInfoAccess]: {
+    name: 'authorityInfoAccess',
+    apply: (c, v) => {
+      c.caIssuers = decodeCaIssuers(v);
+      c.ocspUrls = decodeCaIssuers(v, OID.ocsp);
+    },
+  },
+  [OID.crlDistributionPoints]: { name: 'cRLDistributionPoints', apply: (c, v) => (c.crlUrls = decodeCrlDistributionPoints(v)) },
 };
 
 function decodeKnownExtensions(cert: ParsedCertificate, problems: string[]): void {
@@ -244,7 +258,7 @@ function describeKeyAlgorithm(key: PublicKeyInfo): string {
 }
 
 /** UTCTime (YYMMDDHHMMSSZ) and GeneralizedTime (YYYYMMDDHHMMSSZ) as RFC 5280 §4.1.2.5 requires them. */
-function decodeTime(t: Tlv, problems: string[]): Date {
+export function decodeTime(t: Tlv, problems: string[]): Date {
   const text = Buffer.from(t.value).toString('latin1');
   const utc = t.tag === TAG.UTC_TIME && /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   const gen = t.tag === TAG.GENERALIZED_TIME && /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);

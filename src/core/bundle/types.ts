@@ -27,6 +27,11 @@ export interface CheckBundleInput {
    */
   fetchIssuer?: (url: string) => Promise<Buffer | null>;
   /**
+   * CRLs the caller already holds (PEM "X509 CRL" or DER), checked like those downloaded from a
+   * certificate's cRLDistributionPoints through `fetchIssuer` (the same SSRF-guarded fetcher).
+   */
+  crls?: (string | Buffer)[];
+  /**
    * Passwords the customer put in the same reply (see findPkcs12Passwords), tried on PKCS#12/PFX
    * files after the empty password. Never reported or kept.
    */
@@ -69,4 +74,11 @@ export interface BundleReport {
   privateKeyFiles: string[];
   /** Intermediates the submission lacked and AIA repair added (already in chain/fullchain). */
   addedIntermediates: { url: string; subject: string; sha256: string }[];
+  /**
+   * Revocation (CRLs): whether every certificate of the trusted path that names a CRL or OCSP URL
+   * was checked, and a sentence saying what was checked or why not (offline: AIA_FETCH=off).
+   * Not checked never makes `ok` false; a revoked certificate is a REVOKED finding. Absent when no
+   * certificate names one and no CRL was given.
+   */
+  revocation?: { checked: boolean; note: string };
 }

@@ -17,6 +17,7 @@ import {
   type TestCertificate,
 } from '../../helpers/pki.js';
 import { check, codes, DOMAIN, expectWellFormed, file } from './bundle-test-kit.js';
+import { createCrl } from './crl-kit.js';
 
 const DAY = 86_400_000;
 const at = (iso: string) => new Date(iso);
@@ -257,6 +258,16 @@ const cases: Case[] = [
     },
     expect: ['INCOMPLETE_CHAIN'],
     says: { INCOMPLETE_CHAIN: /more than 1 intermediate certificate,/ },
+  },
+
+  {
+    name: 'refuses a leaf its issuer revoked (a CRL given)',
+    build: (w) => ({
+      files: chainFiles(w.leaf, w.int),
+      input: { crls: [createCrl(w.int, { thisUpdate: new Date(TEST_NOW.getTime() - DAY), revoked: [{ cert: w.leaf, at: new Date(TEST_NOW.getTime() - 2 * DAY) }] })] },
+    }),
+    expect: ['REVOKED'],
+    says: { REVOKED: /my\.example\.com.*has been revoked by its certificate authority \(on 2025-12-30 00:00 UTC.*new certificate/ },
   },
 
   // ── validity ─────────────────────────────────────────────────────────────────────────────
