@@ -8,5 +8,6 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Cli
   'check-bundle': { summary: 'Check a certificate bundle (PEM, DER, PKCS#7, ZIP, .eml) for a site', load: async () => (await import('./check-bundle.js')).checkBundleCommand },
   'setup-zendesk': { summary: 'Connect a Zendesk account: create the webhook, print its signing secret once', load: async () => (await import('./setup-zendesk.js')).setupZendeskCommand },
   doctor: { summary: 'Check the Zendesk connection, webhook, account rules, registry and store (one line each)', load: async () => (await import('./doctor.js')).doctorCommand },
+  jobs: { summary: 'List queued and dead jobs; replay dead ones (jobs list [--dead], jobs retry <id>|--dead)', load: async () => (await import('./jobs.js')).jobsCommand },
   'parse-request': { summary: 'Read a renewal request (text, HTML or .eml): fields and problems', load: async () => (await import('./parse-request.js')).parseRequestCommand },
 };

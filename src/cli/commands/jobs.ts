@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { loadConfig } from '../../config/load-config.js';
+import { openStore, storeFile, type Store } from '../../adapters/store/open-store.js';
+import type { Job } from '../../adapters/store/job-queue.js';
+import { ConfigError } from '../../lib/errors.js';
+
+const USAGE = `Usage: certdesk jobs list [--dead] [--json]
+       certdesk jobs retry <id> | --dead
+
+Looks at certdesk's job queue in DATA_DIR's database (certdesk may be running meanwhile).
+
+  list          the jobs not finished: queued, running and dead (with their last error)
+    --dead      dead jobs only: those that failed for good, after their last attempt or at once
+    --json      print them as JSON
+  retry <id>    replays a dead job: queued now with a fresh set of attempts; the running certdesk
+                picks it up within a second
+  retry --dead  replays every dead job
+
+Reads the same environment as certdesk (DATA_DIR above all).
+Exit codes: 0 done, 1 the job is not dead or there is nothing to retry, 2 usage or configuration error.`;
+
+function openQueueStore(io: CliIo): Store {
+  let config;
+  try {
+    config = loadConfig(io.env, io.cwd);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`the configuration is not valid:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw error;
+  }
+  const file = storeFile(config.dataDir);
+  if (!existsSync(file)) throw new UsageError(`there is no certdesk database at ${file}: set DATA_DIR to certdesk's data directory.`);
+  return openStore({ file, ...(config.keys.encryptionKey ? { sealKey: config.keys.encryptionKey } : {}) });
+}
+
+function describeJob(job: Job): string {
+  const when = new Date(job.runAt).toISOString();
+  const error = job.lastError ? `  ${job.lastError.replace(/\s+/g, ' ').slice(0, 200)}` : '';
+  return `${String(job.id).padStart(6)}  ${job.state.padEnd(7)} ${job.kind.padEnd(16)} ${String(job.serialKey ?? '-').padEnd(14)} ${`${job.attempts}/${job.maxAttempts}`.padEnd(5)} ${when}${error}`;
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'list' && sub !== 'retry') throw new UsageError(sub === undefined ? 'say what to do: list or retry' : `unknown jobs command "${sub}" (list or retry)`);
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({ args: rest, options: { dead: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: sub === 'retry' }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (sub === 'retry') {
+    if (values.json) throw new UsageError('--json is for jobs list');
+    if (Boolean(values.dead) === positionals.length > 0 || positionals.length > 1) throw new UsageError('give one job id, or --dead for every dead job');
+    if (positionals.length === 1 && !/^\d+$/.test(positionals[0]!)) throw new UsageError(`"${positionals[0]}" is not a job id`);
+  }
+
+  const store = openQueueStore(io);
+  try {
+    const now = Date.now();
+    if (sub === 'list') {
+      const jobs = values.dead ? store.jobs.list({ state: 'dead' }) : store.jobs.list().filter((j) => j.state !== 'done');
+      if (values.json) io.stdout(JSON.stringify(jobs, null, 2) + '\n');
+      else if (jobs.length === 0) io.stdout(values.dead ? 'No dead jobs.\n' : 'No jobs waiting, running or dead.\n');
+      else io.stdout(`${'id'.padStart(6)}  ${'state'.padEnd(7)} ${'kind'.padEnd(16)} ${'serial key'.padEnd(14)} tries next run / died${' '.repeat(8)}last error\n${jobs.map(describeJob).join('\n')}\n`);
+      return EXIT.ok;
+    }
+    if (values.dead) {
+      const ids = store.jobs.retryAllDead(now);
+      if (ids.length === 0) {
+        io.stderr('certdesk jobs: there are no dead jobs to retry.\n');
+        return EXIT.rejected;
+      }
+      io.stdout(`Queued again: ${ids.length} dead job${ids.length === 1 ? '' : 's'} (${ids.join(', ')}).\n`);
+      return EXIT.ok;
+    }
+    const id = Number(positionals[0]);
+    const job = store.jobs.get(id);
+    if (!job) {
+      io.stderr(`certdesk jobs: there is no job ${id}.\n`);
+      return EXIT.rejected;
+    }
+    if (!store.jobs.retryDead(id, now)) {
+      io.stderr(`certdesk jobs: job ${id} is ${job.state}, not dead: only dead jobs are retried.\n`);
+      return EXIT.rejected;
+    }
+    io.stdout(`Queued again: job ${id} (${job.kind}${job.serialKey ? `, ${job.serialKey}` : ''}), which had died with: ${job.lastError ?? 'no recorded error'}\n`);
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
+
+export const jobsCommand: CliCommand = {
+  name: 'jobs',
+  summary: 'List queued and dead jobs; replay dead ones (jobs list [--dead], jobs retry <id>|--dead)',
+  usage: USAGE,
+  run,
+};
