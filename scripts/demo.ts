@@ -41,8 +41,9 @@ const api = async (method: string, path: string, as: string, body?: unknown, raw
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
   return res.json() as Promise<any>;
 };
-const ticketOf = async (id: number) => (await api('GET', `/api/v2/tickets/${id}`, sandbox.apiUser.email)).ticket as { status: string; tags: string[] };
-const commentsOf = async (id: number) => (await api('GET', `/api/v2/tickets/${id}/comments?include=users`, sandbox.apiUser.email)) as { comments: any[]; users: any[] };
+// Read as the demo agent: certdesk's own API user signs in with OAuth only, as on a new account.
+const ticketOf = async (id: number) => (await api('GET', `/api/v2/tickets/${id}`, demo.agent.email)).ticket as { status: string; tags: string[] };
+const commentsOf = async (id: number) => (await api('GET', `/api/v2/tickets/${id}/comments?include=users`, demo.agent.email)) as { comments: any[]; users: any[] };
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
