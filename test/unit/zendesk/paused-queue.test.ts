@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/adapters/store/open-database.js';
+import { JobQueue } from '../../../src/adapters/store/job-queue.js';
+import { CredentialsRefusedError, ZendeskRateLimitedError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { Worker, type JobHandler } from '../../../src/jobs/worker.js';
+import { captureLogger } from '../../helpers/capture-logger.js';
+
+/** The worker's clock, moved by the test; the worker's own polling still runs on real timers. */
+function manualClock() {
+  let now = Date.parse('2026-12-03T10:00:00Z');
+  return { clock: { now: () => new Date(now) }, advance: (ms: number) => (now += ms) };
+}
+
+/** Waits (on real timers, no time limit asserted) until the worker has done what `done` looks for. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; !done(); i++) {
+    if (i > 500) throw new Error('the worker did not get there');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('the queue pauses when Zendesk refuses certdesk\'s credentials', () => {
+  let worker: Worker | null = null;
+  afterEach(async () => {
+    await worker?.stop(100);
+    worker = null;
+  });
+
+  it('charges no attempt, logs once and then once a minute, probes, and resumes when the probe succeeds', async () => {
+    const queue = new JobQueue(openDatabase(':memory:'));
+    const time = manualClock();
+    const captured = captureLogger('info');
+    let credentialsWork = false;
+    let probes = 0;
+    const ran: number[] = [];
+    const handler: JobHandler = async ({ job }) => {
+      if (!credentialsWork) throw new CredentialsRefusedError('Zendesk refused certdesk\'s OAuth client "certdesk" (401 invalid_client)');
+      ran.push(job.id);
+    };
+    const ids = [1, 2, 3].map((n) => queue.enqueue('zendesk-work', { n }, time.clock.now().getTime(), { serialKey: `ticket:${n}`, maxAttempts: 1 }));
+    worker = new Worker({
+      queue,
+      handlers: { 'zendesk-work': handler as JobHandler<never> },
+      logger: captured.logger,
+      clock: time.clock,
+      pollMs: 20,
+      probeMs: 15_000,
+      probe: async () => {
+        probes++;
+        if (!credentialsWork) throw new CredentialsRefusedError('still refused');
+      },
+    });
+    worker.start();
+    await until(() => ids.every((id) => queue.get(id)!.lastError !== null));
+
+    expect(worker.pausedReason()).toMatch(/refused certdesk's OAuth client "certdesk"/);
+    // maxAttempts is 1, yet nothing died: a refused credential is no job's failure.
+    expect(queue.countByState()).toMatchObject({ dead: 0, done: 0 });
+    for (const id of ids) expect(queue.get(id)).toMatchObject({ state: 'queued', attempts: 0 });
+    const pausedLines = () => captured.lines.filter((l) => l.includes('job queue paused') || l.includes('job queue still paused'));
+    expect(pausedLines()).toHaveLength(1);
+
+    time.advance(20_000); // a probe is due (every 15 s); the log line is not (once a minute)
+    await until(() => probes === 1);
+    expect(pausedLines()).toHaveLength(1);
+    time.advance(45_000);
+    await until(() => probes === 2);
+    expect(pausedLines()).toHaveLength(2);
+    expect(pausedLines()[1]).toContain('job queue still paused');
+
+    credentialsWork = true;
+    time.advance(15_000);
+    await until(() => ran.length === 3);
+    expect(worker.pausedReason()).toBeNull();
+    expect(ran.sort()).toEqual(ids);
+    for (const id of ids) expect(queue.get(id)).toMatchObject({ state: 'done', attempts: 1 });
+    expect(captured.text()).toContain('job queue resumed');
+  });
+
+  it('a 429 queues the job again after Retry-After without charging the attempt', async () => {
+    const queue = new JobQueue(openDatabase(':memory:'));
+    const time = manualClock();
+    let calls = 0;
+    const handler: JobHandler = async () => {
+      calls++;
+      if (calls <= 3) throw new ZendeskRateLimitedError('Zendesk asked to wait 30 s (429)', 30_000);
+    };
+    const id = queue.enqueue('zendesk-work', {}, time.clock.now().getTime(), { maxAttempts: 2 });
+    worker = new Worker({ queue, handlers: { 'zendesk-work': handler as JobHandler<never> }, logger: captureLogger().logger, clock: time.clock, pollMs: 20 });
+    worker.start();
+    for (let i = 1; i <= 3; i++) {
+      await until(() => calls === i && queue.get(id)!.state === 'queued');
+      expect(queue.get(id)).toMatchObject({ state: 'queued', attempts: 0, runAt: time.clock.now().getTime() + 30_000 });
+      time.advance(30_000);
+    }
+    await until(() => queue.get(id)!.state === 'done');
+    expect(queue.get(id)).toMatchObject({ state: 'done', attempts: 1 });
+    expect(calls).toBe(4);
+  });
+});
