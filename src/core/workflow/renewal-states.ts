@@ -39,7 +39,11 @@ export const COMMAND_TAGS = {
 export type Command = keyof typeof COMMAND_TAGS;
 export const ALL_COMMANDS = Object.keys(COMMAND_TAGS) as Command[];
 
-/** The ticket status each state puts the ticket in (DESIGN §1). */
+/**
+ * The ticket status each state puts the ticket in, as DESIGN §1 has it. What certdesk sets in an
+ * account comes from `resolveStatusTable` (status-table.ts): `hold` is `open` where On-hold is off,
+ * and the operator's ZENDESK_STATUSES win.
+ */
 export const STATE_STATUS: Record<Exclude<RenewalState, 'ignored'>, TicketStatus> = {
   needs_info: 'pending',
   needs_review: 'open',
