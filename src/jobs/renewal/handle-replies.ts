@@ -5,7 +5,7 @@ import type { BundleReport } from '../../core/bundle/types.js';
 import { keyFoundMessage } from '../../core/messages/key-exposed-comments.js';
 import { newCustomerComments, lastCommentId, type TicketSnapshot } from './read-ticket.js';
 import { checkReply, PASTED_TEXT, seemsToCarryCertificate } from './check-reply.js';
-import { giveKeyNoticeAlone, inspectComment, markKeyNoticeGiven, pendingKeyNotice, redactCommentKeys, type CommentKeys } from './guard-private-keys.js';
+import { giveKeyNoticeAlone, inspectComment, markKeyNoticeGiven, pendingKeyNotice, redactCommentKeys, TEXT_PLACE } from './guard-private-keys.js';
 import { recordTransition } from './record-transition.js';
 import { performTransition } from './perform-transition.js';
 import type { RenewalDeps } from './renewal-deps.js';
@@ -41,14 +41,13 @@ export async function handleReplies(deps: RenewalDeps, snapshot: TicketSnapshot,
 
 async function handleSubmission(deps: RenewalDeps, renewal: RenewalRecord, reply: ZendeskComment): Promise<void> {
   const check = await checkReply(deps, renewal, reply);
-  const keys = await inspectComment(deps, reply, { downloaded: check.downloaded, ...check.redaction });
-  const report = withKeysTheCheckDidNotOpen(check.report, keys);
+  // Before anything else is said about the reply.
+  await redactCommentKeys(deps, renewal.ticketId, reply, await inspectComment(deps, reply, { downloaded: check.downloaded, ...check.redaction }));
+  const pending = pendingKeyNotice(deps, renewal.ticketId);
+  const report = pending ? withEveryKeyNamed(check.report, pending.notice.places) : check.report;
   deps.metrics.counter('certdesk_bundle_validations_total', 'Submitted bundles validated, by outcome.').inc({ outcome: report.ok ? 'valid' : 'invalid' });
   const byCode = deps.metrics.counter('certdesk_bundle_findings_total', 'Findings in validated bundles, by code.');
   for (const f of report.findings) byCode.inc({ code: f.code });
-
-  // Before anything else is said about the reply.
-  await redactCommentKeys(deps, renewal.ticketId, reply, keys);
 
   const { fullchainPem, ...reportWithoutChainPem } = report;
   const t = recordTransition(deps, renewal.ticketId, renewal, { type: report.ok ? 'bundle_valid' : 'bundle_invalid' }, {
@@ -60,18 +59,20 @@ async function handleSubmission(deps: RenewalDeps, renewal: RenewalRecord, reply
     context: { commentId: reply.id, report: reportWithoutChainPem, skipped: check.skipped },
   });
   // The answer names every key among its findings: that is the customer's notice.
-  const pending = pendingKeyNotice(deps, renewal.ticketId);
   if (t && pending) markKeyNoticeGiven(deps, renewal.ticketId, pending.commentIds);
   if (t) await performTransition(deps, t);
 }
 
 /**
- * The report with a PRIVATE_KEY_SENT finding for each key the bundle check did not see (a file past
- * its limits, or one it skipped), so that the answer names every key the reply carried.
+ * The report with a PRIVATE_KEY_SENT finding for every place a key was found that the bundle check
+ * did not name itself (a file past its limits or skipped, a key redacted before a retry), so that
+ * the answer names every key the customer is owed a word about.
  */
-function withKeysTheCheckDidNotOpen(report: BundleReport, keys: CommentKeys): BundleReport {
+function withEveryKeyNamed(report: BundleReport, places: string[]): BundleReport {
   const named = (name: string) => report.findings.some((f) => f.code === 'PRIVATE_KEY_SENT' && (f.file === name || f.message.startsWith(`${name} `)));
-  const extra = keys.files.filter((f) => !named(f.name)).map((f) => finding('PRIVATE_KEY_SENT', keyFoundMessage(f.name), f.name));
-  if (keys.keyInText && !named(PASTED_TEXT)) extra.push(finding('PRIVATE_KEY_SENT', keyFoundMessage(PASTED_TEXT), PASTED_TEXT));
+  const extra = places
+    .map((p) => (p === TEXT_PLACE ? PASTED_TEXT : p))
+    .filter((p) => !named(p))
+    .map((p) => finding('PRIVATE_KEY_SENT', keyFoundMessage(p), p));
   return extra.length ? { ...report, findings: [...report.findings, ...extra], privateKeyFiles: [...new Set([...report.privateKeyFiles, ...extra.map((f) => f.file!)])] } : report;
 }

@@ -8,7 +8,7 @@ import { findProblems } from '../../core/request/find-problems.js';
 import type { RenewalFields } from '../../core/request/types.js';
 import type { ZendeskComment } from '../../ports/zendesk.js';
 import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
-import { readTicket, newCustomerComments, lastCommentId, type TicketSnapshot } from './read-ticket.js';
+import { readTicket, newCustomerComments, lastCommentId, isCustomerComment, type TicketSnapshot } from './read-ticket.js';
 import { recordTransition } from './record-transition.js';
 import { finishPendingTransitions, performTransition } from './perform-transition.js';
 import { classifyRequest } from './classify-request.js';
@@ -94,8 +94,9 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
   let isRequest: boolean;
   let read: ZendeskComment[];
   if (!renewal) {
-    read = snapshot.comments.filter((c) => c.author_id !== snapshot.me.id);
     const first = snapshot.comments.find((c) => c.author_id !== snapshot.me.id);
+    // The description (whoever wrote it for the requester) and the customer's comments since.
+    read = snapshot.comments.filter((c) => c === first || isCustomerComment(snapshot, c));
     const parsed = parseRenewalRequest({ subject: ticket.subject ?? '', ...(first ? textOf(first) : { text: ticket.description ?? '' }) });
     fields = parsed.fields;
     isRequest = parsed.isRenewalRequest;

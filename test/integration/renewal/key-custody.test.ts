@@ -259,6 +259,32 @@ describe('a private key is redacted wherever it appears', () => {
   });
 });
 
+describe('told once', () => {
+  it('through a failed redaction, a retried job and every event delivered four times, shuffled', async () => {
+    const sandbox = h.svc.sandbox!;
+    sandbox.faults.set({ seed: 5, webhooks: { duplicateRate: 1, duplicates: 3, reorderWindowMs: 100 } });
+    sandbox.faults.failNext({ method: 'PUT', path: '/api/v2/comment_redactions/*', status: 500 });
+    const key = newKey();
+    let id: number;
+    try {
+      id = await h.openTicket({ subject: 'Certificate renewal', body: `${FORM(site)}\n\n${key}` });
+      await h.settle();
+    } finally {
+      sandbox.faults.reset();
+    }
+    expect(state(id)).toBe('awaiting_certificate');
+    // The first attempt failed at the redaction and was retried.
+    const jobs = h.svc.store.jobs.list({ kind: 'ticket-event' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id);
+    expect(jobs.some((j) => j.attempts > 1 && /500/.test(j.lastError ?? ''))).toBe(true);
+    expect(await keyNotices(id)).toHaveLength(1);
+    expect((await h.certdeskComments(id)).filter((c) => /BEGIN CERTIFICATE REQUEST/.test(c.body))).toHaveLength(1);
+    const audit = h.svc.store.audit.forTicket(id);
+    expect(audit.filter((a) => a.action === 'private_key_found')).toHaveLength(1);
+    expect(audit.filter((a) => a.action === 'private_key_redacted')).toHaveLength(1);
+    await expectNoKeyAnywhere(id, [key]);
+  });
+});
+
 describe('redaction as the account allows it', () => {
   it('without Agent Workspace, uses the legacy endpoints', async () => {
     h.svc.sandbox!.account.agentWorkspace = false;
