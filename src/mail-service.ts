@@ -8,7 +8,7 @@ import type { MetricsRegistry } from './lib/metrics.js';
 import type { JobHandler } from './jobs/worker.js';
 import { inboundEmailRouter } from './http/routes/inbound-email.js';
 import { createMailJobHandlers } from './jobs/mail/mail-job-handlers.js';
-import { mailSettingsFromConfig, type MailDeps } from './jobs/mail/mail-deps.js';
+import { mailSettingsFromConfig, senderAuthenticatorFromConfig, type MailDeps } from './jobs/mail/mail-deps.js';
 import { smtpListenerOptionsFromConfig } from './jobs/mail/smtp-listener-options.js';
 import { startSmtpListener } from './adapters/mail/smtp-listener.js';
 import { createSmtpMailer } from './adapters/mail/create-smtp-mailer.js';
@@ -35,7 +35,14 @@ export function createMailService(
 ): MailService {
   const { store, clock, logger } = deps;
   const mailer = config.mail.smtpUrl && config.mail.from ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : null;
-  const mailDeps: MailDeps = { zendesk: deps.zendesk, store, clock, logger, apiUser: deps.apiUser, mailer, settings: mailSettingsFromConfig(config, deps.sandboxUrl) };
+  const mailDeps: MailDeps = {
+    zendesk: deps.zendesk, store, clock, logger, apiUser: deps.apiUser, mailer, settings: mailSettingsFromConfig(config, deps.sandboxUrl),
+    authenticateSender: senderAuthenticatorFromConfig(config),
+  };
+  const inbound = config.mail.inboundSecret !== null || config.mail.smtpListenPort !== null;
+  if (inbound && !config.sandbox && config.mail.senderAuth === 'off') {
+    logger.warn('INBOUND_SENDER_AUTH=off: inbound e-mail is posted as whoever its From header names, without DKIM/SPF/DMARC checks');
+  }
   let smtp: { close(): Promise<void> } | null = null;
   return {
     sending: mailer !== null,

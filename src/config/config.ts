@@ -78,6 +78,10 @@ export interface Config {
     opsEmail: string | null;
     inboundSecret: string | null;
     smtpListenPort: number | null;
+    /** INBOUND_SENDER_AUTH: `dmarc` (DKIM, SPF, DMARC checked; default outside sandbox mode) or `off`. */
+    senderAuth: 'dmarc' | 'off';
+    /** INBOUND_TRUSTED_RELAY: authserv-id whose Authentication-Results header is trusted, or null. */
+    trustedRelay: string | null;
   };
   agents: {
     zafSharedSecret: string | null;

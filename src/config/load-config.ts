@@ -192,6 +192,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   if (mailFrom !== null && !EMAIL.test(mailFrom.replace(/^.*<([^>]+)>\s*$/, '$1'))) problems.push(`MAIL_FROM must be an email address (got "${mailFrom}").`);
   const opsEmail = get('OPS_EMAIL') ?? null;
   if (opsEmail !== null && !EMAIL.test(opsEmail)) problems.push(`OPS_EMAIL must be an email address (got "${opsEmail}").`);
+  // The sandbox's demo domains have no DNS: sender authentication is on by default only for real accounts.
+  const senderAuth = oneOf('INBOUND_SENDER_AUTH', ['dmarc', 'off'] as const, sandbox ? 'off' : 'dmarc');
+  const trustedRelay = get('INBOUND_TRUSTED_RELAY')?.toLowerCase() ?? null;
+  if (trustedRelay !== null && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(trustedRelay)) {
+    problems.push(`INBOUND_TRUSTED_RELAY must be the host name the relay writes in its Authentication-Results header, e.g. mx.example.com (got "${trustedRelay}").`);
+  }
+  if (trustedRelay !== null && senderAuth === 'off') problems.push('INBOUND_TRUSTED_RELAY is set but INBOUND_SENDER_AUTH is off: nothing would read the relay\'s results.');
 
   const adminToken = get('ADMIN_TOKEN') ?? null;
   if (adminToken !== null && adminToken.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters long.');
@@ -255,6 +262,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       opsEmail,
       inboundSecret: get('INBOUND_EMAIL_SECRET') ?? null,
       smtpListenPort: port('SMTP_LISTEN_PORT', null),
+      senderAuth,
+      trustedRelay,
     },
     agents: { zafSharedSecret, adminToken },
     sandboxPort: port('SANDBOX_PORT', 3001) ?? 3001,
@@ -322,6 +331,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     mail: config.mail.smtpUrl ? 'on' : 'off',
     inboundEmail: config.mail.inboundSecret ? 'on' : 'off',
     smtpListener: config.mail.smtpListenPort ?? 'off',
+    inboundSenderAuth: config.mail.senderAuth === 'off' ? 'off' : (config.mail.trustedRelay ?? 'dmarc'),
     agentApp: config.agents.zafSharedSecret ? 'on' : 'off',
     dashboard: config.agents.adminToken ? 'on' : 'off',
   };

@@ -19,11 +19,17 @@ export interface InboundMail {
   attachments: MailPart[];
 }
 
+/** mailparser could not read the message (e.g. a part's header block over its 1 MB limit). */
+export class UnreadableMailError extends NonRetryableError {
+  override readonly name = 'UnreadableMailError';
+}
+
 /**
  * Parses a raw message with mailparser: charsets (ISO-8859-1, Windows-1252, ISO-2022-JP…) and
  * transfer encodings decoded, every attachment buffered. A forwarded `message/rfc822` part is
  * kept whole as an attachment (`ignoreEmbedded`), so that it can be attached as a `.eml` file.
- * HTML is not turned into text: a message without a text part keeps its HTML.
+ * HTML is not turned into text here: a message without a text part keeps its HTML.
+ * Throws UnreadableMailError when the MIME structure cannot be read.
  */
 export async function parseInboundMail(raw: Buffer): Promise<InboundMail> {
   let mail: ParsedMail;
@@ -37,7 +43,7 @@ export async function parseInboundMail(raw: Buffer): Promise<InboundMail> {
       checksumAlgo: false,
     });
   } catch (error) {
-    throw new NonRetryableError(`the e-mail could not be parsed as MIME (${(error as Error).message})`, { cause: error });
+    throw new UnreadableMailError(`the e-mail could not be parsed as MIME (${(error as Error).message})`, { cause: error });
   }
   const sender = mail.from?.value.find((a) => a.address)?.address?.trim().toLowerCase();
   const from = sender ? { address: sender, name: mail.from?.value.find((a) => a.address)?.name?.trim() ?? '' } : null;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../../lib/logger.js';
+import type { SmtpClient } from '../../core/mail/smtp-client-header.js';
 
 /** What the receiver made of a message: taken (or already taken), or refused for good with a reason. */
 export type ReceiveResult = { status: 'accepted' | 'duplicate' } | { status: 'rejected'; reason: string };
@@ -22,8 +23,11 @@ export interface SmtpListenerOptions {
   refuseSenders?: readonly string[];
   /** Most recipients per message (default 20). */
   maxRecipients?: number;
-  /** Hands over a received message (the same path as POST /inbound/email). Throwing ⇒ 451, try later. */
-  receive: (raw: Buffer) => ReceiveResult;
+  /**
+   * Hands over a received message (the same path as POST /inbound/email), with the client that sent
+   * it (its address, HELO and MAIL FROM: what SPF checks). Throwing ⇒ 451, try later.
+   */
+  receive: (raw: Buffer, client: SmtpClient) => ReceiveResult;
   logger: Logger;
   /** The name in the greeting (default: the host name). */
   name?: string;
@@ -148,7 +152,11 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
         }
         let result: ReceiveResult;
         try {
-          result = options.receive(Buffer.concat(chunks, kept));
+          result = options.receive(Buffer.concat(chunks, kept), {
+            ip: session.remoteAddress,
+            helo: session.hostNameAppearsAs ?? '',
+            mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          });
         } catch (error) {
           logger.warn({ session: session.id, err: (error as Error).message }, 'SMTP message not taken: try again later');
           return answer(smtpError(451, '4.3.0 temporary failure, please try again later'));

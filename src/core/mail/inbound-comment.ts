@@ -52,12 +52,23 @@ export function inboundCommentBody(input: InboundCommentInput): CommentBody {
   return { body: [body, ...notes.map((n) => `[${n}]`)].join('\n\n') };
 }
 
-/** What agents see when someone who may not comment on a ticket wrote to it by e-mail. */
-export function strangerNote(input: { sender: string; subject: string | null; why: 'not_requester' | 'auto_reply'; comment: CommentBody }): CommentBody {
-  const lead =
-    input.why === 'auto_reply'
-      ? `${input.sender} sent an automatic reply by email (an out-of-office notice or a delivery report). It was not posted publicly.`
-      : `${input.sender} wrote by email but is not the requester or in their organization: their message is below and was not posted publicly.`;
+/** Why an e-mail became an internal note rather than a public comment by its sender. */
+export type NoteReason = 'not_requester' | 'auto_reply' | 'unauthenticated' | 'unreadable';
+
+/**
+ * What agents see when an e-mail may not be posted as its sender's: someone who may not comment
+ * on the ticket, an automatic reply, a message whose sender could not be authenticated (`detail`
+ * says what failed), or one that could not be read at all.
+ */
+export function strangerNote(input: { sender: string; subject: string | null; why: NoteReason; detail?: string; comment: CommentBody }): CommentBody {
+  const detail = input.detail ? ` (${input.detail})` : '';
+  const leads: Record<NoteReason, string> = {
+    auto_reply: `${input.sender} sent an automatic reply by email (an out-of-office notice or a delivery report). It was not posted publicly.`,
+    not_requester: `${input.sender} wrote by email but is not the requester or in their organization: their message is below and was not posted publicly.`,
+    unauthenticated: `An email claiming to be from ${input.sender} failed sender authentication${detail}. It may not come from them, so it was not posted as theirs: their message is below, for agents only. Check with the customer before acting on it.`,
+    unreadable: `An email from ${input.sender} could not be read${detail}. Nothing from it was posted publicly and its content was not kept: please ask the sender to send it again.`,
+  };
+  const lead = leads[input.why];
   const subject = input.subject ? `Subject: ${input.subject}` : 'No subject.';
   if (input.comment.htmlBody !== undefined) {
     return { htmlBody: `<p>${escapeHtml(lead)}</p><p>${escapeHtml(subject)}</p><hr>${input.comment.htmlBody}` };

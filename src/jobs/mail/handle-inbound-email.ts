@@ -2,13 +2,17 @@ import type { JobHandler } from '../worker.js';
 import type { Logger } from '../../lib/logger.js';
 import type { InboundRecord } from '../../adapters/store/mail-log.js';
 import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
-import { parseInboundMail, type InboundMail } from '../../adapters/mail/parse-inbound-mail.js';
+import { parseInboundMail, UnreadableMailError, type InboundMail } from '../../adapters/mail/parse-inbound-mail.js';
 import { findTicketReference } from '../../core/mail/ticket-reference.js';
 import { automaticMessageReason } from '../../core/mail/automatic-message.js';
-import { inboundCommentBody, strangerNote } from '../../core/mail/inbound-comment.js';
+import { inboundCommentBody, strangerNote, type NoteReason } from '../../core/mail/inbound-comment.js';
+import { readHeaderBlock } from '../../core/mail/read-header-block.js';
+import { senderTrust, type SenderTrust } from '../../core/mail/sender-authentication.js';
+import { RetryableError } from '../../lib/errors.js';
 import { selectAttachments } from '../../core/mail/select-attachments.js';
 import { senderMayComment } from '../../core/mail/sender-may-comment.js';
-import type { ZendeskTicket, ZendeskUser } from '../../ports/zendesk.js';
+import type { TicketPriority, ZendeskTicket, ZendeskUser } from '../../ports/zendesk.js';
+import type { Job } from '../../adapters/store/job-queue.js';
 import type { InboundEmailPayload } from './accept-inbound-message.js';
 import { commentOnce } from './comment-once.js';
 import { createTicketOnce } from './create-ticket-once.js';
@@ -25,10 +29,14 @@ const MAX_SUBJECT = 250;
  *
  * - A reply to an existing, open ticket (a message certdesk sent in In-Reply-To/References, or the
  *   ticket number in the subject) becomes a public comment by the sender when the sender is the
- *   requester or in the requester's organization; otherwise an internal note for agents.
+ *   requester or in the requester's organization and passes sender authentication (DMARC);
+ *   otherwise an internal note for agents, saying why.
  * - Anything else becomes a new ticket at the configured priority, with the sender (found or created
- *   as an end user) as requester and submitter.
- * - Attachments of both go onto the comment; automatic mail and certdesk's own never open a ticket.
+ *   as an end user) as requester and submitter. When the sender fails authentication the ticket is
+ *   opened by certdesk, as an internal note, at another priority: nothing is done in their name.
+ * - A message that cannot be read as MIME becomes an internal note too (on the ticket it names, or a
+ *   new one): it never vanishes, and none of its content is posted or kept.
+ * - Attachments go onto the comment; automatic mail and certdesk's own never open a ticket.
  */
 export function handleInboundEmail(deps: MailDeps): JobHandler<InboundEmailPayload> {
   return async ({ job, logger }) => {
@@ -37,25 +45,82 @@ export function handleInboundEmail(deps: MailDeps): JobHandler<InboundEmailPaylo
       logger.info({ dedupKey: job.payload.dedupKey }, 'inbound e-mail already handled');
       return;
     }
-    const mail = await parseInboundMail(record.raw);
-    const result = await actOn(deps, record, mail, logger);
+    const raw = record.raw;
+    let result: { outcome: InboundOutcome; ticketId: number | null };
+    let senderAuth: string | null = null;
+    try {
+      const mail = await parseInboundMail(raw);
+      const checkSender = async (): Promise<SenderTrust> => {
+        const trust = await authenticateSender(deps, raw, record, job);
+        senderAuth = trust.summary;
+        return trust.trust;
+      };
+      result = await actOn(deps, record, mail, checkSender, logger);
+    } catch (error) {
+      if (!(error instanceof UnreadableMailError)) throw error;
+      logger.warn({ messageId: record.messageId, err: error.message }, 'an inbound e-mail could not be read: telling the agents');
+      result = await actOn(deps, record, unreadableMail(raw, record.sender), async () => ({ trusted: false, reason: error.message }), logger, 'unreadable');
+    }
     const now = deps.clock.now().getTime();
     deps.store.transaction(() => {
       deps.store.mail.finishInbound(record.dedupKey, result, now);
-      deps.store.audit.append({ ticketId: result.ticketId, actor: 'certdesk', action: `inbound_email_${result.outcome}`, detail: { messageId: record.messageId, source: record.source } }, now);
+      deps.store.audit.append(
+        { ticketId: result.ticketId, actor: 'certdesk', action: `inbound_email_${result.outcome}`, detail: { messageId: record.messageId, source: record.source, ...(senderAuth ? { senderAuth } : {}) } },
+        now,
+      );
     });
-    logger.info({ outcome: result.outcome, ticketId: result.ticketId, messageId: record.messageId }, 'inbound e-mail handled');
+    logger.info({ outcome: result.outcome, ticketId: result.ticketId, messageId: record.messageId, senderAuth }, 'inbound e-mail handled');
   };
 }
 
-async function actOn(deps: MailDeps, record: InboundRecord, mail: InboundMail, logger: Logger): Promise<{ outcome: InboundOutcome; ticketId: number | null }> {
+/**
+ * The sender's authentication, when a decision needs it (never again on a retry that follows a
+ * saved decision). A DNS failure is retried; on the job's last attempt it stands as it is, and the
+ * message becomes a note rather than being lost.
+ */
+async function authenticateSender(deps: MailDeps, raw: Buffer, record: InboundRecord, job: Job<InboundEmailPayload>): Promise<{ trust: SenderTrust; summary: string }> {
+  if (!deps.authenticateSender) return { trust: { trusted: true }, summary: 'not checked' };
+  const auth = await deps.authenticateSender(raw, record.source);
+  if (auth.dmarc === 'temperror' && job.attempts < job.maxAttempts) {
+    throw new RetryableError(`sender authentication could not look up DNS for ${auth.fromDomain ?? 'the sender'} (${auth.summary}); trying again later`);
+  }
+  return { trust: senderTrust(auth), summary: `${auth.method}: ${auth.summary}` };
+}
+
+/** What certdesk knows of a message it cannot read: its header block, and no content. */
+function unreadableMail(raw: Buffer, sender: string): InboundMail {
+  const block = readHeaderBlock(raw);
+  const header = (name: string) => (block.ok ? block.fields.find((f) => f.name === name)?.value : undefined);
+  const inReplyTo = header('in-reply-to');
+  const references = header('references');
+  return {
+    messageId: null,
+    from: { address: sender, name: '' },
+    subject: header('subject')?.slice(0, MAX_SUBJECT) ?? null,
+    text: '(The message could not be read, so its content is not shown, and it was not kept.)',
+    ...(inReplyTo ? { inReplyTo } : {}),
+    ...(references ? { references } : {}),
+    automatic: { from: sender },
+    attachments: [],
+  };
+}
+
+async function actOn(
+  deps: MailDeps,
+  record: InboundRecord,
+  mail: InboundMail,
+  checkSender: () => Promise<SenderTrust>,
+  logger: Logger,
+  forcedNote?: 'unreadable',
+): Promise<{ outcome: InboundOutcome; ticketId: number | null }> {
   const sender = mail.from?.address ?? record.sender;
   const own = deps.settings.from ? ownAddress(deps.settings.from) : null;
   if (own && sender === own) {
     logger.warn({ sender }, 'ignoring an e-mail from certdesk’s own address (a loop)');
     return { outcome: 'ignored_own_address', ticketId: null };
   }
-  const automatic = automaticMessageReason(mail.automatic);
+  // An unreadable message has no headers certdesk could trust to call it automatic.
+  const automatic = forcedNote ? null : automaticMessageReason(mail.automatic);
   const attachments = selectAttachments(mail.attachments, deps.settings.attachmentLimits);
   const notes: string[] = [];
 
@@ -66,11 +131,18 @@ async function actOn(deps: MailDeps, record: InboundRecord, mail: InboundMail, l
     const reference = findTicketReference(mail, (ids) => deps.store.mail.ticketForMessageIds(ids));
     const ticket = reference ? await existingTicket(deps, reference.ticketId) : null;
     if (ticket && ticket.status !== 'closed') {
-      const user = await deps.zendesk.findUserByEmail(sender);
-      decision =
-        !automatic && user && senderMayComment(user, ticket)
-          ? { route: 'comment', ticketId: ticket.id, authorId: user.id }
-          : { route: 'note', ticketId: ticket.id, authorId: (await deps.apiUser()).id };
+      const trust = automatic ? null : await checkSender();
+      const user = trust?.trusted ? await deps.zendesk.findUserByEmail(sender) : null;
+      const why: NoteReason | null = automatic
+        ? 'auto_reply'
+        : trust && !trust.trusted
+          ? (forcedNote ?? 'unauthenticated')
+          : user && senderMayComment(user, ticket)
+            ? null
+            : 'not_requester';
+      decision = why
+        ? { route: 'note', ticketId: ticket.id, authorId: (await deps.apiUser()).id, why, ...(trust && !trust.trusted ? { detail: trust.reason } : {}) }
+        : { route: 'comment', ticketId: ticket.id, authorId: user!.id };
       deps.store.mail.savePlan(record.dedupKey, decision);
     } else if (ticket) {
       notes.push(`This e-mail answered ticket #${ticket.id}, which is closed, so it opened this new ticket.`);
@@ -79,14 +151,16 @@ async function actOn(deps: MailDeps, record: InboundRecord, mail: InboundMail, l
   if (decision) {
     const comment = inboundCommentBody({ text: mail.text, html: mail.html, attachments });
     const isReply = decision.route === 'comment';
+    // Decisions saved before reasons were recorded: an automatic reply, or not the requester.
+    const why = decision.why ?? (automatic ? 'auto_reply' : 'not_requester');
     await commentOnce(deps, {
       key: `mail:${record.dedupKey}:${decision.route}`,
       ticketId: decision.ticketId,
       kind: isReply ? 'email_reply' : 'email_note',
-      comment: isReply ? comment : strangerNote({ sender, subject: mail.subject, why: automatic ? 'auto_reply' : 'not_requester', comment }),
+      comment: isReply ? comment : strangerNote({ sender, subject: mail.subject, why, ...(decision.detail ? { detail: decision.detail } : {}), comment }),
       public: isReply,
       authorId: decision.authorId,
-      files: attachments.files,
+      files: isReply || why !== 'unreadable' ? attachments.files : [],
     });
     return { outcome: isReply ? 'comment' : 'internal_note', ticketId: decision.ticketId };
   }
@@ -96,14 +170,29 @@ async function actOn(deps: MailDeps, record: InboundRecord, mail: InboundMail, l
     return { outcome: 'ignored_automatic', ticketId: null };
   }
   const comment = inboundCommentBody({ text: mail.text, html: mail.html, attachments, notes });
+  const me = await deps.apiUser();
   const ticket = await createTicketOnce(deps, {
     dedupKey: record.dedupKey,
     savedPlan: record.plan,
     files: attachments.files,
     prepare: async () => {
+      const subject = mail.subject ?? `E-mail from ${sender}`;
+      const trust = await checkSender();
+      if (!trust.trusted) {
+        // Opened by certdesk, not the claimed sender, and not at the renewal priority: the workflow
+        // must not read a stranger's words as that customer's request.
+        const why: NoteReason = forcedNote ?? 'unauthenticated';
+        return {
+          subject: `${why === 'unreadable' ? 'Unreadable' : 'Unverified'} e-mail from ${sender}: ${subject}`.slice(0, MAX_SUBJECT),
+          comment: { ...strangerNote({ sender, subject: mail.subject, why, detail: trust.reason, comment }), public: false },
+          requesterId: me.id,
+          submitterId: me.id,
+          priority: otherPriority(deps.settings.newTicketPriority),
+        };
+      }
       const user = await requesterFor(deps, sender, mail.from?.name ?? '');
       return {
-        subject: (mail.subject ?? `E-mail from ${sender}`).slice(0, MAX_SUBJECT),
+        subject: subject.slice(0, MAX_SUBJECT),
         comment: { ...comment, public: true },
         requesterId: user.id,
         submitterId: user.id,
@@ -111,7 +200,12 @@ async function actOn(deps: MailDeps, record: InboundRecord, mail: InboundMail, l
       };
     },
   });
-  return { outcome: 'ticket_created', ticketId: ticket.id };
+  return { outcome: ticket.requester_id === me.id ? 'internal_note' : 'ticket_created', ticketId: ticket.id };
+}
+
+/** A priority that is not the renewal priority, for tickets the workflow must leave alone. */
+function otherPriority(renewal: TicketPriority): TicketPriority {
+  return renewal === 'normal' ? 'high' : 'normal';
 }
 
 /** Where a reply goes, decided once: a public comment by the sender, or an internal note by certdesk. */
@@ -119,6 +213,9 @@ interface ReplyDecision {
   route: 'comment' | 'note';
   ticketId: number;
   authorId: number;
+  /** Why a note (absent in decisions saved by earlier versions). */
+  why?: NoteReason;
+  detail?: string;
 }
 
 function isReplyDecision(value: unknown): value is ReplyDecision {

@@ -6,6 +6,7 @@ import type { Mailer } from '../../ports/mailer.js';
 import type { TicketPriority, ZendeskApi, ZendeskUser } from '../../ports/zendesk.js';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../../core/mail/select-attachments.js';
 import { zendeskTicketLinks, type TicketLinks } from '../../core/mail/notification.js';
+import { createSenderAuthenticator, type SenderAuthenticator } from '../../adapters/mail/authenticate-sender.js';
 
 export interface MailSettings {
   /** MAIL_FROM; null ⇒ outgoing mail is off (notifications are recorded as skipped). */
@@ -29,6 +30,12 @@ export interface MailDeps {
   /** null when SMTP_URL is not set. */
   mailer: Mailer | null;
   settings: MailSettings;
+  /**
+   * Authenticates the sender of an inbound e-mail (DKIM, SPF, DMARC). src/mail-service.ts always
+   * wires one (INBOUND_SENDER_AUTH=off makes it a pass-through); absent, every sender is taken
+   * at their word, as in tests that are not about sender authentication.
+   */
+  authenticateSender?: SenderAuthenticator;
 }
 
 /**
@@ -43,4 +50,12 @@ export function mailSettingsFromConfig(config: Config, zendeskUrl: string | null
     newTicketPriority: config.zendesk.renewalPriority,
     attachmentLimits: DEFAULT_ATTACHMENT_LIMITS,
   };
+}
+
+/**
+ * Sender authentication as configured: INBOUND_SENDER_AUTH (`dmarc`, or `off`) and
+ * INBOUND_TRUSTED_RELAY; DNS through the system resolver.
+ */
+export function senderAuthenticatorFromConfig(config: Config): SenderAuthenticator {
+  return createSenderAuthenticator({ mode: config.mail.senderAuth, trustedRelay: config.mail.trustedRelay });
 }

@@ -2,15 +2,19 @@ import type { Store } from '../../adapters/store/open-store.js';
 import type { InboundSource } from '../../adapters/store/mail-log.js';
 import type { ReceiveResult } from '../../adapters/mail/smtp-listener.js';
 import type { Clock } from '../../lib/clock.js';
+import { smtpClientHeader, type SmtpClient } from '../../core/mail/smtp-client-header.js';
 import { acceptInboundMessage } from './accept-inbound-message.js';
 
 /**
  * The SMTP listener's `receive`: `acceptInboundMessage` (the same recording + job path as
- * `POST /inbound/email`), waking the worker when a job was enqueued.
+ * `POST /inbound/email`), waking the worker when a job was enqueued. The client that connected is
+ * recorded on top of the message (as an MTA adds a Received header), where the job's sender
+ * authentication finds it for SPF; nothing the client wrote can sit above it.
  */
-export function inboundMailReceiver(deps: { store: Store; clock: Clock; onEnqueued: () => void }, source: InboundSource = 'smtp'): (raw: Buffer) => ReceiveResult {
-  return (raw) => {
-    const result = acceptInboundMessage(deps.store, raw, source, deps.clock.now().getTime());
+export function inboundMailReceiver(deps: { store: Store; clock: Clock; onEnqueued: () => void }, source: InboundSource = 'smtp'): (raw: Buffer, client?: SmtpClient) => ReceiveResult {
+  return (raw, client) => {
+    const stamped = client ? Buffer.concat([Buffer.from(smtpClientHeader(client), 'latin1'), raw]) : raw;
+    const result = acceptInboundMessage(deps.store, stamped, source, deps.clock.now().getTime());
     if (result.status === 'accepted') deps.onEnqueued();
     return result.status === 'rejected' ? result : { status: result.status };
   };

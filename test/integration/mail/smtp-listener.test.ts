@@ -75,7 +75,12 @@ describe('the SMTP listener', () => {
     expect(info.accepted).toEqual(['support@certdesk.example']);
     expect(info.response).toContain('250');
     const key = 'mid:am0pr01mb1234a1b2c3d4e5f6@am0pr01mb1234.eurprd01.prod.outlook.com';
-    expect(store.mail.getInbound(key)).toMatchObject({ source: 'smtp', sender: 'pat.lee@northwind-traders.example', raw: fixture('outlook-multipart-alternative.eml') });
+    const record = store.mail.getInbound(key)!;
+    expect(record).toMatchObject({ source: 'smtp', sender: 'pat.lee@northwind-traders.example' });
+    // The message as sent, under the line recording the client for SPF (issue 14).
+    const [stamp, ...rest] = record.raw!.toString('latin1').split('\r\n');
+    expect(stamp).toMatch(/^X-Certdesk-Smtp-Client: ip=127\.0\.0\.1; helo=\S+; mail-from=<pat\.lee@northwind-traders\.example>$/);
+    expect(Buffer.from(rest.join('\r\n'), 'latin1')).toEqual(fixture('outlook-multipart-alternative.eml'));
     expect(store.jobs.list({ kind: INBOUND_EMAIL_JOB }).filter((j) => (j.payload as { dedupKey: string }).dedupKey === key)).toHaveLength(1);
     expect(woken).toBe(before + 1);
   });
