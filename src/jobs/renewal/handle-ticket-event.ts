@@ -92,18 +92,19 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
   const seen = lastCommentId(snapshot);
   let fields: RenewalFields;
   let isRequest: boolean;
-  let read: ZendeskComment[];
+  const first = snapshot.comments.find((c) => c.author_id !== snapshot.me.id);
+  // What is scanned for keys once the ticket is a renewal request: the description (whoever wrote
+  // it for the requester) and the customer's comments — all of them when certdesk had ignored the
+  // ticket until now, else the new replies.
+  let read: ZendeskComment[] = snapshot.comments.filter((c) => c === first || isCustomerComment(snapshot, c));
   if (!renewal) {
-    const first = snapshot.comments.find((c) => c.author_id !== snapshot.me.id);
-    // The description (whoever wrote it for the requester) and the customer's comments since.
-    read = snapshot.comments.filter((c) => c === first || isCustomerComment(snapshot, c));
     const parsed = parseRenewalRequest({ subject: ticket.subject ?? '', ...(first ? textOf(first) : { text: ticket.description ?? '' }) });
     fields = parsed.fields;
     isRequest = parsed.isRenewalRequest;
   } else {
     const replies = newCustomerComments(snapshot, renewal.lastCommentId);
     if (replies.length === 0) return markSeen(deps, renewal, snapshot);
-    read = replies;
+    if (renewal.state !== 'ignored') read = replies;
     let merged: RenewalFields = renewal.state === 'ignored' ? {} : renewal.fields;
     isRequest = renewal.state !== 'ignored';
     for (const reply of replies) {

@@ -92,6 +92,20 @@ describe('a private key is redacted wherever it appears', () => {
     await expectNoKeyAnywhere(id, [key]);
   });
 
+  it('in the description of a ticket certdesk ignored until a reply made it a renewal request', async () => {
+    const key = newKey();
+    const id = await h.openTicket({ subject: 'Server trouble', body: `Our web server logs errors since Monday. Its config and key:\n${key}` });
+    await h.settle();
+    // Not a renewal request: certdesk leaves the ticket alone, as it does every unrelated ticket.
+    expect(await h.certdeskComments(id)).toEqual([]);
+    await h.reply(id, `Actually we also need the certificate renewed.\n\n${FORM(site)}`);
+    await h.settle();
+    expect(state(id)).toBe('awaiting_certificate');
+    expect((await h.comments(id))[0]!.body).toContain('▇');
+    expect(await keyNotices(id)).toHaveLength(1);
+    await expectNoKeyAnywhere(id, [key]);
+  });
+
   it('as a .key attached to the opening request', async () => {
     const key = newKey('pkcs1');
     const token = await h.upload('server.key', key);
