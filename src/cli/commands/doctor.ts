@@ -74,19 +74,17 @@ function signIn(config: Config, origin: string, openStoreOnce: () => Store): Zen
 
 async function connect(config: Config, openStoreOnce: () => Store): Promise<DoctorConnection | CheckResult> {
   const baseUrl = config.sandbox ? `http://127.0.0.1:${config.sandboxPort}` : config.zendesk.url!;
-  const auth = signIn(config, new URL(baseUrl).origin, openStoreOnce);
-  let registry: DomainRegistry;
-  if (config.validation.domainsFile) {
-    registry = loadDomainsFile(config.validation.domainsFile);
-  } else if (config.sandbox) {
+  let registry: DomainRegistry = config.validation.domainsFile ? loadDomainsFile(config.validation.domainsFile) : new Map();
+  if (config.sandbox) {
+    // First whether certdesk's sandbox runs at all (nothing is read from or written to DATA_DIR before).
     try {
-      registry = await sandboxRegistry(baseUrl);
+      const demo = await sandboxRegistry(baseUrl);
+      if (!config.validation.domainsFile) registry = demo;
     } catch (error) {
       return { check: 'sandbox', ok: false, message: `nothing answers at ${baseUrl} (${(error as Error).message}): start certdesk in sandbox mode (npm start) first, with the same SANDBOX_PORT` };
     }
-  } else {
-    registry = new Map();
   }
+  const auth = signIn(config, new URL(baseUrl).origin, openStoreOnce);
   return { baseUrl, auth, registry, webhookEndpoint: webhookEndpoint(config) };
 }
 
