@@ -2,79 +2,27 @@
  * Webhook ingest: signed Zendesk deliveries with unique event ids against `/webhooks/zendesk` of
  * certdesk as `npm start` runs it (compiled, sandbox mode, worker running, LOG_LEVEL=warn), and a
  * bare Express route that only reads the body, in the same run, alternating. Reports req/s,
- * p50/p99 latency and peak RSS of each server process, and the ratios.
+ * p50/p99 latency and peak RSS of each server process, and the ratios, for two loads:
+ * - `unrelated` (issue 13, "no firehose"): events of tickets at normal priority without the
+ *   cert_renewal tag — dropped at the door. Also reports the Zendesk API calls certdesk made
+ *   (the sandbox's `GET /sandbox/stats`) and the jobs it created meanwhile: both must be 0;
+ * - `renewal` : events of low-priority tickets, each recorded and enqueued (the store path).
  *
- * Goals (issue 2): certdesk ≥ 60 % of the bare route's req/s; at a fixed 500 req/s its p99 within
- * 5 ms of the bare route's; peak RSS ≤ 2× the bare route's; no non-2xx answers under load.
+ * Goals (issues 2 and 13): certdesk ≥ 60 % of the bare route's req/s; at a fixed 500 req/s its p99
+ * within 5 ms of the bare route's; peak RSS ≤ 2× the bare route's; no non-2xx answers under load.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { signZendeskPayload } from '../src/http/webhooks/zendesk-signature.js';
 import { ratio } from './lib.js';
+import { freePort, peakRssMb, startBenchCertdesk, stopProcess, waitHealthy, type BenchProcess } from './certdesk-process.js';
 
 const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become healthy`);
-}
-
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
-}
-
-interface Target {
-  name: string;
-  url: string;
-  child: ChildProcess;
-}
-
-/** The node arguments `npm start` runs certdesk with (package.json), so the bench measures the same process. */
-function npmStartNodeArgs(): string[] {
-  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const m = /node ((?:--\S+ )*)dist\/main\.js/.exec(start);
-  if (!m) throw new Error(`cannot find "node … dist/main.js" in the start script: ${start}`);
-  return [...m[1]!.trim().split(/\s+/).filter(Boolean), 'dist/main.js'];
-}
-
-async function startCertdesk(): Promise<Target & { dataDir: string }> {
-  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
-  const [port, sandboxPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-bench-'));
-  const child = spawn(process.execPath, npmStartNodeArgs(), {
-    env: { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), TLS_FRONT_PORT: String(tlsPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ZENDESK_WEBHOOK_SECRET: SECRET },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitHealthy(url);
-  return { name: 'certdesk', url, child, dataDir };
-}
-
-async function startBare(): Promise<Target> {
+async function startBare(): Promise<BenchProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bench/bare-express.mjs'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
@@ -82,12 +30,14 @@ async function startBare(): Promise<Target> {
   return { name: 'bare-express', url, child };
 }
 
+type Load = 'unrelated' | 'renewal';
+
 let ticket = 1000;
-function signedDelivery(): { headers: Record<string, string>; body: string } {
+function signedDelivery(kind: Load): { headers: Record<string, string>; body: string } {
   ticket += 1;
   const body = JSON.stringify({
     account_id: 22129848,
-    detail: { id: String(ticket), priority: 'NORMAL', status: 'OPEN', subject: 'bench', tags: null, organization_id: null, requester_id: '1', submitter_id: '1' },
+    detail: { id: String(ticket), priority: kind === 'unrelated' ? 'NORMAL' : 'LOW', status: 'OPEN', subject: 'bench', tags: null, organization_id: null, requester_id: '1', submitter_id: '1' },
     event: {},
     id: randomUUID(),
     subject: `zen:ticket:${ticket}`,
@@ -107,7 +57,7 @@ function signedDelivery(): { headers: Record<string, string>; body: string } {
   };
 }
 
-async function load(url: string, options: { overallRate?: number; connections: number }) {
+async function load(url: string, options: { overallRate?: number; connections: number; kind: Load }) {
   const result = await autocannon({
     url: `${url}/webhooks/zendesk`,
     connections: options.connections,
@@ -116,7 +66,7 @@ async function load(url: string, options: { overallRate?: number; connections: n
     requests: [
       {
         method: 'POST',
-        setupRequest: (req) => ({ ...req, ...signedDelivery() }),
+        setupRequest: (req) => ({ ...req, ...signedDelivery(options.kind) }),
       },
     ],
   });
@@ -140,44 +90,74 @@ const summarise = (runs: Run[]) => ({
   errors: runs.reduce((a, r) => a + r.errors, 0),
 });
 
+async function apiCalls(sandboxUrl: string): Promise<number> {
+  return ((await (await fetch(`${sandboxUrl}/sandbox/stats`)).json()) as { apiCalls: number }).apiCalls;
+}
+
+async function ticketJobs(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [...text.matchAll(/^certdesk_jobs\{state="[a-z]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+async function unrelatedDeliveries(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^certdesk_webhook_deliveries_total\{outcome="unrelated"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
 export default async function webhookIngest() {
-  const certdesk = await startCertdesk();
+  const certdesk = await startBenchCertdesk({ ZENDESK_WEBHOOK_SECRET: SECRET });
   const bare = await startBare();
   const targets = [certdesk, bare];
-  const max: Record<string, Run[]> = { certdesk: [], 'bare-express': [] };
-  const fixed: Record<string, Run[]> = { certdesk: [], 'bare-express': [] };
+  const runs = (kind: Load) => {
+    const max: Record<string, Run[]> = { certdesk: [], 'bare-express': [] };
+    const fixed: Record<string, Run[]> = { certdesk: [], 'bare-express': [] };
+    return { kind, max, fixed };
+  };
+  const loads = [runs('unrelated'), runs('renewal')];
   try {
     // Warm both up, then alternate so drift on a shared machine hits both alike.
     for (const t of targets) await autocannon({ url: `${t.url}/healthz`, connections: 4, duration: 1 });
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
-        max[t.name]!.push(await load(t.url, { connections: 10 }));
-        fixed[t.name]!.push(await load(t.url, { connections: 10, overallRate: 500 }));
+    // The unrelated load first, alone: what it costs in Zendesk calls and jobs is measured exactly.
+    const before = { apiCalls: await apiCalls(certdesk.sandboxUrl), jobs: await ticketJobs(certdesk.url), unrelated: await unrelatedDeliveries(certdesk.url) };
+    const firehose = { sent: 0, apiCalls: 0, jobs: 0, counted: 0 };
+    for (const { kind, max, fixed } of loads) {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
+          max[t.name]!.push(await load(t.url, { connections: 10, kind }));
+          fixed[t.name]!.push(await load(t.url, { connections: 10, overallRate: 500, kind }));
+        }
+      }
+      if (kind === 'unrelated') {
+        await new Promise((r) => setTimeout(r, 1000));
+        firehose.sent = [...max.certdesk!, ...fixed.certdesk!].reduce((n, r) => n + r.total, 0);
+        firehose.apiCalls = (await apiCalls(certdesk.sandboxUrl)) - before.apiCalls;
+        firehose.jobs = (await ticketJobs(certdesk.url)) - before.jobs;
+        firehose.counted = (await unrelatedDeliveries(certdesk.url)) - before.unrelated;
       }
     }
     const rss = { certdesk: peakRssMb(certdesk.child.pid!), 'bare-express': peakRssMb(bare.child.pid!) };
-    const c = { max: summarise(max.certdesk!), at500: summarise(fixed.certdesk!), peakRssMb: rss.certdesk };
-    const b = { max: summarise(max['bare-express']!), at500: summarise(fixed['bare-express']!), peakRssMb: rss['bare-express'] };
+    const report = ({ max, fixed }: (typeof loads)[number]) => {
+      const c = { max: summarise(max.certdesk!), at500: summarise(fixed.certdesk!) };
+      const b = { max: summarise(max['bare-express']!), at500: summarise(fixed['bare-express']!) };
+      return {
+        certdesk: c,
+        bareExpress: b,
+        ratios: { reqPerSec: ratio(c.max.reqPerSec, b.max.reqPerSec), p99At500MinusBareMs: Math.round((c.at500.p99Ms - b.at500.p99Ms) * 100) / 100 },
+        goals: {
+          reqPerSecAtLeast60Percent: c.max.reqPerSec >= 0.6 * b.max.reqPerSec,
+          p99At500Within5Ms: c.at500.p99Ms - b.at500.p99Ms <= 5,
+          noNon2xx: c.max.non2xx + c.at500.non2xx === 0 && c.max.errors + c.at500.errors === 0,
+        },
+      };
+    };
     return {
       rounds: ROUNDS,
       durationSeconds: DURATION_S,
-      certdesk: c,
-      bareExpress: b,
-      ratios: {
-        reqPerSec: ratio(c.max.reqPerSec, b.max.reqPerSec),
-        p99At500MinusBareMs: Math.round((c.at500.p99Ms - b.at500.p99Ms) * 100) / 100,
-        peakRss: ratio(c.peakRssMb, b.peakRssMb),
-      },
-      goals: {
-        reqPerSecAtLeast60Percent: c.max.reqPerSec >= 0.6 * b.max.reqPerSec,
-        p99At500Within5Ms: c.at500.p99Ms - b.at500.p99Ms <= 5,
-        peakRssAtMost2x: c.peakRssMb <= 2 * b.peakRssMb,
-        noNon2xx: c.max.non2xx + c.at500.non2xx === 0 && c.max.errors + c.at500.errors === 0,
-      },
+      unrelated: { ...report(loads[0]!), zendeskApiCalls: firehose.apiCalls, jobsCreated: firehose.jobs, deliveriesSent: firehose.sent, countedAsUnrelated: firehose.counted, goalNoApiCallsNoJobs: firehose.apiCalls === 0 && firehose.jobs === 0 },
+      renewal: report(loads[1]!),
+      peakRssMb: { certdesk: rss.certdesk, bareExpress: rss['bare-express'], ratio: ratio(rss.certdesk, rss['bare-express']), atMost2x: rss.certdesk <= 2 * rss['bare-express'] },
     };
   } finally {
-    for (const t of targets) t.child.kill('SIGTERM');
-    await Promise.all(targets.map((t) => new Promise((r) => (t.child.exitCode !== null ? r(null) : t.child.once('exit', r)))));
-    rmSync(certdesk.dataDir, { recursive: true, force: true });
+    await Promise.all([certdesk.stop(), stopProcess(bare.child)]);
   }
 }

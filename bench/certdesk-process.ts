@@ -1,0 +1,92 @@
+/**
+ * certdesk as `npm start` runs it (compiled, sandbox mode, worker running), started for a bench on
+ * free ports with its own DATA_DIR; and the process measurements the benches report.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface BenchProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+}
+
+export interface BenchCertdesk extends BenchProcess {
+  dataDir: string;
+  sandboxUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+/** The process's peak resident set (VmHWM), in MiB with one decimal. */
+export function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
+}
+
+/** The process's resident set now (VmRSS), in MiB with one decimal. */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
+}
+
+/** The node arguments `npm start` runs certdesk with (package.json), so the bench measures the same process. */
+function npmStartNodeArgs(): string[] {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /node ((?:--\S+ )*)dist\/main\.js/.exec(start);
+  if (!m) throw new Error(`cannot find "node … dist/main.js" in the start script: ${start}`);
+  return [...m[1]!.trim().split(/\s+/).filter(Boolean), 'dist/main.js'];
+}
+
+export async function startBenchCertdesk(env: Record<string, string>): Promise<BenchCertdesk> {
+  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
+  const [port, sandboxPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-bench-'));
+  const child = spawn(process.execPath, npmStartNodeArgs(), {
+    env: { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), TLS_FRONT_PORT: String(tlsPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url);
+  return {
+    name: 'certdesk',
+    url,
+    child,
+    dataDir,
+    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+    stop: async () => {
+      await stopProcess(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
