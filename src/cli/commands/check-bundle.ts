@@ -11,14 +11,20 @@ import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
 const USAGE = `Usage: certdesk check-bundle --domain D [options] FILE...
 
 Checks a certificate bundle the way certdesk checks what a customer sends: FILEs are PEM, DER
-(.cer/.crt), PKCS#7 (.p7b), ZIP, e-mail (.eml) or pasted text, in any mix.
+(.cer/.crt), PKCS#7 (.p7b), PKCS#12 (.pfx/.p12), ZIP, e-mail (.eml) or pasted text, in any mix.
 
   --domain D          the site the certificate is for (required), e.g. my.example.com
   --csr F             the CSR that was sent: the certificate must carry its key
   --ca-file F         extra trusted roots (PEM); may be repeated. EXTRA_CA_FILE is also read
   --no-system-roots   trust only --ca-file / EXTRA_CA_FILE, not Node's Mozilla root store
   --at ISO            validate at this time instead of now (e.g. 2026-05-01T00:00:00Z)
-  --aia               download a missing intermediate from the certificate's AIA address
+  --aia               download a missing intermediate from the certificate's AIA address, and
+                      each certificate's CRL (cRLDistributionPoints) to check revocation
+  --crl F             a CRL (PEM or DER) to check revocation against; may be repeated
+  --pkcs12-password-file F
+                      passwords to try on .pfx/.p12 files, one per line (not on the command
+                      line, where other users could see them)
+  --max-chain-depth N intermediates allowed between leaf and root (default 8)
   --json              print the report as JSON (exactly checkBundle's result)
 
 Exit codes: 0 acceptable, 1 rejected (any problem with the files' content), 2 usage error or a
@@ -51,6 +57,9 @@ async function parseOptions(argv: string[], io: CliIo): Promise<Options> {
         'no-system-roots': { type: 'boolean' },
         at: { type: 'string' },
         aia: { type: 'boolean' },
+        crl: { type: 'string', multiple: true },
+        'pkcs12-password-file': { type: 'string' },
+        'max-chain-depth': { type: 'string' },
         json: { type: 'boolean' },
       },
     });
@@ -84,6 +93,18 @@ async function parseOptions(argv: string[], io: CliIo): Promise<Options> {
     }
   }
   if (at) input.at = at;
+  const crls = [];
+  for (const file of values.crl ?? []) crls.push(await readOrFail(io, file, 'CRL'));
+  if (crls.length > 0) input.crls = crls;
+  if (values['pkcs12-password-file'] !== undefined) {
+    const text = (await readOrFail(io, values['pkcs12-password-file'], 'password file')).toString('utf8');
+    input.pkcs12Passwords = text.split(/\r?\n/).filter((line) => line.length > 0);
+  }
+  if (values['max-chain-depth'] !== undefined) {
+    const depth = Number(values['max-chain-depth']);
+    if (!Number.isInteger(depth) || depth < 0 || depth > 32) throw new UsageError(`--max-chain-depth ${values['max-chain-depth']} is not a whole number from 0 to 32`);
+    input.maxChainDepth = depth;
+  }
   if (values.aia) input.fetchIssuer = createAiaFetcher({ onError: (m) => io.stderr(`certdesk check-bundle: ${m}\n`) });
   return { input, json: values.json ?? false };
 }
@@ -111,6 +132,7 @@ export function formatBundleReport(report: BundleReport, domain: string): string
     report.chain.forEach((c: CertSummary, i) => lines.push(`  ${i + 1}. ${c.subject}  (valid until ${c.notAfter})`));
   }
   for (const added of report.addedIntermediates) lines.push(`  added from ${added.url}: ${added.subject}`);
+  if (report.revocation) lines.push('', `Revocation: ${report.revocation.note}`);
   lines.push('', report.findings.length === 0 ? 'Findings: none' : 'Findings');
   for (const f of report.findings) lines.push(`  ${f.severity.padEnd(7)} ${f.code}: ${f.message}`);
   if (report.privateKeyFiles.length > 0) lines.push('', `Files with a private key (redact them): ${report.privateKeyFiles.join(', ')}`);
@@ -124,10 +146,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   return report.ok ? EXIT.ok : EXIT.rejected;
 }
 
-/** `certdesk check-bundle --domain D [--csr F] [--ca-file F] [--no-system-roots] [--at ISO] [--aia] [--json] FILE...` (DESIGN §3). */
+/** `certdesk check-bundle --domain D [--csr F] [--ca-file F] [--no-system-roots] [--at ISO] [--aia] [--crl F] [--pkcs12-password-file F] [--max-chain-depth N] [--json] FILE...` (DESIGN §3). */
 export const checkBundleCommand: CliCommand = {
   name: 'check-bundle',
-  summary: 'Check a certificate bundle (PEM, DER, PKCS#7, ZIP, .eml) for a site; print the report',
+  summary: 'Check a certificate bundle (PEM, DER, PKCS#7, PKCS#12, ZIP, .eml) for a site; print the report',
   usage: USAGE,
   run,
 };

@@ -43,14 +43,14 @@ export const checkTrust: BundleCheck = (ctx) => {
       top === ctx.leaf
         ? `${capitalize(describeCertificate(ctx, top))} is self-signed: browsers do not trust it. Please send the certificate your certificate authority issued.`
         : `The chain for ${ctx.domain} ends at ${describeCertificate(ctx, top)}, which browsers do not trust. ` +
-          `The certificate must come from a publicly-trusted certificate authority.`;
+          `Please ask your certificate authority for a certificate that chains to a root browsers trust.`;
     return [finding('UNTRUSTED_ROOT', message, file)];
   }
   if (path.budgetExhausted) {
     return [
       finding(
         'INCOMPLETE_CHAIN',
-        `We could not work out the chain for ${ctx.domain}: the files contain too many certificates with the same names. ` +
+        `We could not work out the chain for ${describeCertificate(ctx, top)}: the files contain too many certificates with the same names. ` +
           `Please send only your certificate and the intermediate certificate(s) for it.`,
         file,
       ),
@@ -86,7 +86,7 @@ function issuerName(cert: ParsedCertificate): string {
 }
 
 function nextStep(failures: LinkFailure[]): string {
-  if (failures.every((f) => f.issuerIsAnchor)) return 'The certificate must chain to a root certificate that allows it.';
+  if (failures.every((f) => f.issuerIsAnchor)) return 'Please ask your certificate authority for a certificate that chains to a root browsers trust and that allows it.';
   return 'Please send the intermediate certificate(s) your certificate authority provided with this certificate.';
 }
 
@@ -95,9 +95,16 @@ export const checkValidity: BundleCheck = (ctx) => {
   for (const cert of pathCertificates(ctx)) {
     const what = describeCertificate(ctx, cert);
     if (ctx.at > cert.notAfter) {
-      out.push(finding('EXPIRED', `${capitalize(what)} expired on ${formatDate(cert.notAfter)}.${cert === ctx.leaf ? '' : ' The chain needs a current version of it; your certificate authority provides one.'}`, fileOf(ctx, cert)));
+      const fix = cert === ctx.leaf ? ' Please send the renewed certificate, issued for the CSR in this ticket.' : ' The chain needs a current version of it: please send it (your certificate authority provides it).';
+      out.push(finding('EXPIRED', `${capitalize(what)} expired on ${formatDate(cert.notAfter)}.${fix}`, fileOf(ctx, cert)));
     } else if (ctx.at < cert.notBefore) {
-      out.push(finding('NOT_YET_VALID', `${capitalize(what)} is not valid before ${formatDate(cert.notBefore)}.`, fileOf(ctx, cert)));
+      out.push(
+        finding(
+          'NOT_YET_VALID',
+          `${capitalize(what)} is not valid before ${formatDate(cert.notBefore)}. Please reply again once it is, or ask your certificate authority for one valid now.`,
+          fileOf(ctx, cert),
+        ),
+      );
     }
   }
   return out;
@@ -135,7 +142,10 @@ export const checkKeys: BundleCheck = (ctx) =>
       finding(
         'WEAK_KEY',
         `${capitalize(describeCertificate(ctx, c))} has ${c.publicKey.type === 'rsa' ? `an RSA key of ${c.publicKey.bits} bits` : `an EC key on curve ${c.publicKey.curve ?? 'unknown'} (${c.publicKey.bits} bits)`}, ` +
-          `weaker than the minimum browsers accept (RSA 2048 bits, or EC P-256).`,
+          `weaker than the minimum browsers accept (RSA 2048 bits, or EC P-256). ` +
+          (c === ctx.leaf
+            ? 'Please order the certificate again with the CSR in this ticket, whose key is strong enough.'
+            : 'Please ask your certificate authority for a chain with stronger keys.'),
         fileOf(ctx, c),
       ),
     );

@@ -10,7 +10,7 @@ import { csrPublicKey } from './csr-public-key.js';
 import { downloadIssuers } from './download-issuers.js';
 import { extractCertificates } from './extract-certificates.js';
 import { gatherRevocation } from './gather-revocation.js';
-import type { Source } from './extraction-context.js';
+import { RESEND, type Source } from './extraction-context.js';
 import { finding, type Finding } from './findings.js';
 import { LIMITS } from './limits.js';
 import { CertificateParseError, parseCertificate, type ParsedCertificate } from './parse-certificate.js';
@@ -105,7 +105,7 @@ function parseAll(extracted: { der: Uint8Array; source: Source }[]) {
       } catch (error) {
         if (!(error instanceof CertificateParseError)) throw error;
         failed.add(sha256);
-        parseFindings.push(finding('UNREADABLE', `${source.path} could not be read: it contains a certificate that is damaged or not valid X.509.`, source.file));
+        parseFindings.push(finding('UNREADABLE', `${source.path} could not be read: it contains a certificate that is damaged or not valid X.509. ${RESEND}`, source.file));
         continue;
       }
     }

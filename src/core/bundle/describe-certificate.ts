@@ -3,15 +3,26 @@ import { matchingNames } from './check-hostname.js';
 import type { ParsedCertificate } from './parse-certificate.js';
 
 /**
- * How messages name a certificate for a customer: "the certificate for my.example.com (in
- * cert.pem)", "the intermediate certificate “R11” (in chain.pem)", "the root certificate “ISRG Root X1”".
+ * How messages name a certificate for a customer: its role and the name they recognise it by, then
+ * what identifies it exactly — subject, issuer and serial, as their CA's portal and browsers show
+ * them — and where it was found: "the certificate for my.example.com (subject “CN=my.example.com”,
+ * issuer “CN=R11, O=Let's Encrypt, C=US”, serial 04A1…; in cert.pem)", "the intermediate
+ * certificate “R11” (…)", "the root certificate “ISRG Root X1” (…)".
  */
 export function describeCertificate(ctx: BundleContext, cert: ParsedCertificate): string {
-  if (cert === ctx.leaf) return `the certificate for ${leafName(ctx, cert)}${where(ctx, cert)}`;
+  const identity = ` (${identify(cert)}${where(ctx, cert)})`;
+  if (cert === ctx.leaf) return `the certificate for ${leafName(ctx, cert)}${identity}`;
   const name = `“${shortName(cert)}”`;
-  if (cert.selfIssued && (cert.basicConstraints?.ca || ctx.anchors.contains(cert))) return `the root certificate ${name}${where(ctx, cert)}`;
-  if (cert.basicConstraints?.ca) return `the intermediate certificate ${name}${where(ctx, cert)}`;
-  return `the certificate ${name}${where(ctx, cert)}`;
+  if (cert.selfIssued && (cert.basicConstraints?.ca || ctx.anchors.contains(cert))) return `the root certificate ${name}${identity}`;
+  if (cert.basicConstraints?.ca) return `the intermediate certificate ${name}${identity}`;
+  return `the certificate ${name}${identity}`;
+}
+
+/** "subject “CN=…”, issuer “CN=…”, serial 0A1B…" (hex, as openssl and browsers show it). */
+export function identify(cert: ParsedCertificate): string {
+  // A malformed (negative) serial is shown as its octets.
+  const serial = /^[0-9A-F]+$/i.test(cert.serialHex) ? cert.serialHex.toUpperCase() : Buffer.from(cert.serial).toString('hex').toUpperCase();
+  return `subject “${cert.subject}”, issuer “${cert.issuer}”, serial ${serial}`;
 }
 
 /** The name a person recognises a certificate by: its common name, else its whole subject. */
@@ -24,12 +35,12 @@ function leafName(ctx: BundleContext, cert: ParsedCertificate): string {
   return matchingNames(names, ctx.domain)[0] ?? names[0] ?? cert.commonNames[0] ?? cert.subject;
 }
 
-/** " (in file)" / " (downloaded from URL)" / "" for certificates that come from the trust store. */
+/** "; in file" / "; downloaded from URL" / "" for certificates that come from the trust store. */
 export function where(ctx: BundleContext, cert: ParsedCertificate): string {
   const source = ctx.sources.get(cert.sha256)?.[0];
-  if (source) return ` (in ${source.path})`;
+  if (source) return `; in ${source.path}`;
   const fetched = ctx.aia.added.find((a) => a.cert === cert);
-  return fetched ? ` (downloaded from ${fetched.url})` : '';
+  return fetched ? `; downloaded from ${fetched.url}` : '';
 }
 
 /** "2026-03-15 00:00 UTC". */

@@ -50,10 +50,14 @@ export function childSource(parent: Source, name: string): Source {
   return { file: parent.file, path: `${parent.path} › ${name}` };
 }
 
-/** Records an UNREADABLE finding for `source`. `why` completes "… could not be read: ". */
+/** Records an UNREADABLE finding for `source`. `why` completes "… could not be read: "; a fix follows unless `why` gives one. */
 export function reportUnreadable(ctx: ExtractionContext, source: Source, why: string): void {
-  ctx.findings.push(finding('UNREADABLE', `${source.path} could not be read: ${why}.`, source.file));
+  const fix = /\bPlease\b/.test(why) ? '' : ` ${RESEND}`;
+  ctx.findings.push(finding('UNREADABLE', `${source.path} could not be read: ${why}.${fix}`, source.file));
 }
+
+/** What to do about a file certdesk could not read. */
+export const RESEND = 'Please send it again as your certificate authority provided it (a .crt, .pem or .zip file), or paste the certificate text into your reply.';
 
 /** Records a private key: the file is listed for redaction and the customer is told; the key is never kept. */
 export function reportPrivateKey(ctx: ExtractionContext, source: Source, kind: string): void {

@@ -115,10 +115,12 @@ function judge(cert: ParsedCertificate, issuer: ParsedCertificate, candidates: C
   return { kind: 'unchecked', why };
 }
 
+/** CRLs as text (PEM) or bytes (DER, or PEM when they start like text). */
 function parseGiven(crls: readonly (string | Uint8Array)[]): ParsedCrl[] {
-  const ders = crls.flatMap((c) =>
-    typeof c === 'string' ? findPemBlocks(c, 64).filter((b) => b.label === 'X509 CRL' && b.der).map((b) => b.der!) : [c],
-  );
+  const ders = crls.flatMap((c) => {
+    const text = typeof c === 'string' ? c : c[0] === 0x2d ? Buffer.from(c).toString('latin1') : undefined;
+    return text === undefined ? [c] : findPemBlocks(text, 64).filter((b) => b.label === 'X509 CRL' && b.der).map((b) => b.der!);
+  });
   return ders.flatMap((der) => {
     try {
       return [parseCrl(der)];
@@ -136,8 +138,7 @@ async function download(url: string, input: RevocationInput, cache: Map<string, 
   try {
     const bytes = await input.fetch!(url);
     if (bytes && bytes.length > 0 && bytes.length <= input.limits.maxFileBytes) {
-      const pem = bytes[0] === 0x2d ? parseGiven([bytes.toString('latin1')])[0] : undefined;
-      crl = pem ?? parseCrl(bytes);
+      crl = bytes[0] === 0x2d ? (parseGiven([bytes])[0] ?? null) : parseCrl(bytes);
     }
   } catch {
     crl = null;

@@ -2,7 +2,7 @@ import type { BundleCheck, BundleContext } from './bundle-context.js';
 import { matchingNames } from './check-hostname.js';
 import { exceedsLifetimeCap } from './check-lifetime.js';
 import { OID } from './decode-extensions.js';
-import { describeCertificate, formatDate, formatDuration, where } from './describe-certificate.js';
+import { describeCertificate, formatDate, formatDuration, identify, where } from './describe-certificate.js';
 import { finding } from './findings.js';
 import type { ParsedCertificate } from './parse-certificate.js';
 
@@ -107,7 +107,7 @@ export const checkHostname: BundleCheck = (ctx) => {
   if (!leaf) return [];
   const names = leaf.subjectAltName?.dnsNames ?? [];
   if (matchingNames(names, ctx.domain).length > 0) return [];
-  const what = `the certificate${where(ctx, leaf)}`;
+  const what = `the certificate (${identify(leaf)}${where(ctx, leaf)})`;
   const message =
     names.length === 0
       ? `${capitalize(what)} lists no site names (its subjectAltName has no DNS names${leaf.commonNames.length > 0 ? `; its common name “${leaf.commonNames[0]}” is ignored by browsers` : ''}), so it is not valid for ${ctx.domain}.`

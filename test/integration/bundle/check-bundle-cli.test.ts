@@ -7,6 +7,7 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
 import { createChain, createCsr, createLeaf, generateKey, pemBundle, TEST_NOW, toZip } from '../../helpers/pki.js';
+import { createCrl } from '../../unit/bundle/crl-kit.js';
 
 const run = promisify(execFile);
 const ROOT_DIR = join(import.meta.dirname, '../../..');
@@ -54,7 +55,10 @@ describe('certdesk check-bundle', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^my\.example\.com: ACCEPTED \(0 errors, 1 warning\)/);
     expect(r.stdout).toContain('Chain (leaf first, root left out)');
-    expect(r.stdout).toContain(`warning ROOT_INCLUDED: You also sent the root certificate “Test Root” (in ${p('bundle.pem')})`);
+    expect(r.stdout).toContain(
+      `warning ROOT_INCLUDED: You also sent the root certificate “Test Root” (subject “${chain.root.x509.subject.replace(/\n/g, ', ')}”, ` +
+        `issuer “${chain.root.x509.issuer.replace(/\n/g, ', ')}”, serial ${chain.root.x509.serialNumber}; in ${p('bundle.pem')})`,
+    );
   });
 
   it('prints exactly the library report with --json', async () => {
@@ -98,6 +102,32 @@ describe('certdesk check-bundle', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(reason);
+  });
+
+  it('checks revocation against --crl, opens a .pfx with --pkcs12-password-file and honours --max-chain-depth', async () => {
+    const { intermediate, leaf } = chain;
+    writeFileSync(p('int.pem'), intermediate.pem);
+    writeFileSync(p('leaf-only.pem'), leaf.pem);
+    writeFileSync(p('leaf.key'), leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    await run('openssl', ['pkcs12', '-export', '-in', p('leaf-only.pem'), '-certfile', p('int.pem'), '-inkey', p('leaf.key'), '-passout', 'pass:open sesame', '-out', p('site.pfx')]);
+    writeFileSync(p('passwords.txt'), 'wrong\nopen sesame\n');
+    writeFileSync(p('revoked.crl'), createCrl(intermediate, { thisUpdate: new Date(TEST_NOW.getTime() - 86_400_000), revoked: [{ cert: leaf, at: new Date(TEST_NOW.getTime() - 2 * 86_400_000) }] }));
+
+    const opened = await cli([...base, '--pkcs12-password-file', p('passwords.txt'), p('site.pfx')]);
+    expect(opened.code).toBe(0);
+    expect(opened.stdout).toMatch(/ACCEPTED \(0 errors, 1 warning\)/);
+    expect(opened.stdout).toContain(`Files with a private key (redact them): ${p('site.pfx')}`);
+    expect(opened.stdout).not.toContain('open sesame');
+
+    const revoked = await cli([...base, '--crl', p('revoked.crl'), p('bundle.pem')]);
+    expect(revoked.code).toBe(1);
+    expect(revoked.stdout).toMatch(/error +REVOKED: The certificate for my\.example\.com \(subject .*has been revoked/);
+    expect(revoked.stdout).toContain('Revocation: Revocation was checked: 1 certificate(s) on the chain are revoked.');
+
+    const shallow = await cli([...base, '--max-chain-depth', '0', p('bundle.pem')]);
+    expect(shallow.code).toBe(1);
+    expect(shallow.stdout).toMatch(/more than 0 intermediate certificates/);
+    expect((await cli([...base, '--max-chain-depth', 'lots', p('bundle.pem')])).code).toBe(2);
   });
 
   it('reads trusted roots from EXTRA_CA_FILE', async () => {

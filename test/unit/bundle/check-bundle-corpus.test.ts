@@ -374,6 +374,24 @@ const cases: Case[] = [
   },
 ];
 
+/** Findings about one certificate; NOT_SERVER_CERT too when there is a leaf (else it is about the lack of one). */
+const ABOUT_A_CERTIFICATE = new Set<FindingCode>([
+  'KEY_MISMATCH', 'CURRENT_CERTIFICATE', 'HOSTNAME_MISMATCH', 'INCOMPLETE_CHAIN', 'UNTRUSTED_ROOT', 'REVOKED', 'EXPIRED',
+  'NOT_YET_VALID', 'VALIDITY_TOO_LONG', 'WEAK_SIGNATURE', 'WEAK_KEY', 'INVALID_CERTIFICATE', 'ROOT_INCLUDED', 'EXTRA_CERTIFICATES', 'EXPIRES_SOON',
+]);
+
+/**
+ * Customer-facing accuracy (issue 17): a finding about a certificate names it exactly (subject,
+ * issuer, serial as openssl shows it); every error says what to do, in plain words.
+ */
+function expectCustomerReadable(f: { code: FindingCode; severity: string; message: string }, hasLeaf: boolean): void {
+  if (ABOUT_A_CERTIFICATE.has(f.code) || (f.code === 'NOT_SERVER_CERT' && hasLeaf)) {
+    expect(f.message, f.code).toMatch(/\(subject “[^”]*”, issuer “[^”]*”, serial [0-9A-F]+[;)]/);
+  }
+  if (f.severity === 'error') expect(f.message, f.code).toMatch(/\b[Pp]lease (also )?(send|ask|order|reply|export)\b/);
+  expect(f.message, f.code).not.toMatch(/undefined|\[object|NaN/);
+}
+
 describe('checkBundle against a generated corpus', () => {
   let world: World;
   beforeAll(() => {
@@ -392,6 +410,7 @@ describe('checkBundle against a generated corpus', () => {
       expect(report.findings.filter((f) => f.code === code).map((f) => f.message).join('\n')).toMatch(pattern!);
     }
     if (c.chainLength !== undefined) expect(report.chain).toHaveLength(c.chainLength);
+    for (const f of report.findings) expectCustomerReadable(f, report.leaf !== undefined);
   });
 
   it('covers every finding code of the contract', () => {
