@@ -117,9 +117,10 @@ function judge(cert: ParsedCertificate, issuer: ParsedCertificate, candidates: C
 
 /** CRLs as text (PEM) or bytes (DER, or PEM when they start like text). */
 function parseGiven(crls: readonly (string | Uint8Array)[]): ParsedCrl[] {
-  const ders = crls.flatMap((c) => {
-    const text = typeof c === 'string' ? c : c[0] === 0x2d ? Buffer.from(c).toString('latin1') : undefined;
-    return text === undefined ? [c] : findPemBlocks(text, 64).filter((b) => b.label === 'X509 CRL' && b.der).map((b) => b.der!);
+  const ders = crls.flatMap((c): Uint8Array[] => {
+    if (typeof c !== 'string' && c[0] !== 0x2d) return [c];
+    const text = typeof c === 'string' ? c : Buffer.from(c).toString('latin1');
+    return findPemBlocks(text, 64).filter((b) => b.label === 'X509 CRL' && b.der).map((b) => b.der!);
   });
   return ders.flatMap((der) => {
     try {
