@@ -3,8 +3,9 @@ import { privateKeyInDer } from '../bundle/detect-private-key.js';
 
 /**
  * Looks for private keys in raw bytes, whatever the file is: PEM markers (any label ending in
- * `PRIVATE KEY`, PuTTY key files), the same markers base64-encoded (a MIME part of an e-mail), and
- * the DER outlines of PKCS#8, encrypted PKCS#8, PKCS#1, SEC 1 and PKCS#12. Nothing is decoded
+ * `PRIVATE KEY`, in UTF-8 or UTF-16; PuTTY key files), the same markers base64-encoded (a MIME
+ * part of an e-mail), and the DER outlines of PKCS#8, encrypted PKCS#8, PKCS#1, SEC 1 and PKCS#12.
+ * Nothing is decoded
  * beyond the outline and nothing is kept: the answer is the kinds of key found. Pure.
  *
  * This is the scan that no limit can switch off: a file too large, too deep or too many to be
@@ -12,6 +13,8 @@ import { privateKeyInDer } from '../bundle/detect-private-key.js';
  */
 
 const PEM_MARKER = Buffer.from('PRIVATE KEY-----', 'latin1');
+/** The marker in a file saved as UTF-16 (Windows Notepad's "Unicode"), either byte order. */
+const PEM_MARKER_UTF16 = [Buffer.from('PRIVATE KEY-----', 'utf16le'), Buffer.from('PRIVATE KEY-----', 'utf16le').swap16()];
 const PUTTY_MARKER = Buffer.from('PuTTY-User-Key-File-', 'latin1');
 
 /** The marker base64-encoded at each of the three byte alignments (only the characters it alone decides). */
@@ -84,6 +87,7 @@ function scanRange(buf: Uint8Array, from: number, to: number, final: boolean, ki
     if (at !== -1 && at < to) kinds.add(kind);
   };
   search(PEM_MARKER, 'PEM');
+  for (const m of PEM_MARKER_UTF16) search(m, 'PEM (UTF-16)');
   search(PUTTY_MARKER, 'PuTTY key file');
   for (const m of BASE64_MARKERS) search(m, 'PEM (base64-encoded)');
   for (let p = b.indexOf(0x30, from); p !== -1 && p < to; p = b.indexOf(0x30, p + 1)) {

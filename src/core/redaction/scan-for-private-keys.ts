@@ -28,7 +28,11 @@ export const KEY_SCAN_LIMITS = {
   maxRatio: 1000,
 } as const;
 
-const BASE64_RUN = /(?:[A-Za-z0-9+/]{40,}={0,2}[ \t]*\r?\n){3,}(?:[A-Za-z0-9+/]*={0,2})?/g;
+/** A line that is all base64 (an e-mail part's or a PEM body's line, or a one-line blob). */
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
+const BASE64_TOKEN = /[A-Za-z0-9+/]{60,}={0,2}/g;
+/** Base64 shorter than this cannot hold a key (the smallest, an Ed25519 PKCS#8, is 64 characters). */
+const MIN_RUN_CHARS = 60;
 
 /**
  * Scans one file for private keys, wherever they hide: as bytes (PEM, DER), inside ZIP archives
@@ -91,8 +95,8 @@ function scanZip(zip: Uint8Array, path: string, depth: number, state: ScanState)
 function scanBase64Runs(bytes: Uint8Array, path: string, depth: number, state: ScanState): void {
   if (depth >= KEY_SCAN_LIMITS.maxDepth || !mostlyText(bytes)) return;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  for (const m of text.matchAll(BASE64_RUN)) {
-    const decoded = Buffer.from(m[0].replace(/\s+/g, ''), 'base64');
+  for (const run of base64Runs(text)) {
+    const decoded = Buffer.from(run, 'base64');
     if (state.expanded + decoded.length > KEY_SCAN_LIMITS.maxExpandedBytes) {
       state.unsure.push(`${path} (it holds more encoded data than certdesk decodes)`);
       return;
@@ -107,4 +111,32 @@ function mostlyText(bytes: Uint8Array): boolean {
   let control = 0;
   for (const b of head) if (b === 0 || b < 0x09 || (b > 0x0d && b < 0x20)) control++;
   return control <= head.length / 100;
+}
+
+/**
+ * Runs of consecutive base64 lines, each joined into one string. Line by line, so the time is linear
+ * in the text whatever it holds (no backtracking regular expression over the whole text).
+ */
+function* base64Runs(text: string): Generator<string> {
+  let run: string[] = [];
+  let chars = 0;
+  const flush = function* () {
+    if (chars >= MIN_RUN_CHARS) yield run.join('');
+    run = [];
+    chars = 0;
+  };
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line && BASE64_LINE.test(line)) {
+      run.push(line);
+      chars += line.length;
+      // Padding ends a base64 stream: what follows is another one.
+      if (line.endsWith('=')) yield* flush();
+    } else {
+      yield* flush();
+      // A blob inside a line of other text (a JSON or XML export, a log line).
+      if (line.length >= MIN_RUN_CHARS) for (const m of line.matchAll(BASE64_TOKEN)) yield m[0];
+    }
+  }
+  yield* flush();
 }

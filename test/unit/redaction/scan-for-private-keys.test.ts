@@ -17,6 +17,7 @@ describe('key markers in raw bytes', () => {
   it.each([
     ['a PKCS#8 PEM', Buffer.from(pem('pkcs8')), 'PEM'],
     ['a PKCS#1 PEM', Buffer.from(pem('pkcs1')), 'PEM'],
+    ['a PEM saved as UTF-16', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pem('pkcs8'), 'utf16le')]), 'PEM (UTF-16)'],
     ['an encrypted PEM', Buffer.from(rsa.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }).toString()), 'PEM'],
     ['a PKCS#8 DER inside binary noise', Buffer.concat([noise(5000), der('pkcs8'), noise(5000)]), 'PKCS#8'],
     ['a PKCS#1 DER', der('pkcs1'), 'RSA'],
@@ -75,6 +76,13 @@ describe('scanForPrivateKeys', () => {
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     zip[central + 8]! |= 1;
     expect(scanForPrivateKeys(zip, 'secret.zip')).toEqual({ kinds: [], unsure: ['secret.zip › a.txt (password-protected)'] });
+  });
+
+  it('reads base64 line by line: a 4 MB line of base64 characters with no end, and a key as one base64 token in a line of JSON', () => {
+    expect(scanForPrivateKeys(Buffer.from('A'.repeat(4 * 1024 * 1024) + '!'), 'blob.txt')).toEqual({ kinds: [], unsure: [] });
+    const oneLine = `{"key": "${der('pkcs8').toString('base64')}"}`;
+    expect(findKeyMarkers(Buffer.from(oneLine))).toEqual([]);
+    expect(scanForPrivateKeys(Buffer.from(oneLine), 'export.json').kinds).toContain('PKCS#8');
   });
 
   it('is sure there is no key in a plain certificate bundle with the CSR', () => {
