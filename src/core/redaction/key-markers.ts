@@ -5,8 +5,8 @@ import { privateKeyInDer } from '../bundle/detect-private-key.js';
  * Looks for private keys in raw bytes, whatever the file is: PEM markers (any label ending in
  * `PRIVATE KEY`, in UTF-8 or UTF-16; PuTTY key files), the same markers base64-encoded (a MIME
  * part of an e-mail), and the DER outlines of PKCS#8, encrypted PKCS#8, PKCS#1, SEC 1 and PKCS#12.
- * Nothing is decoded
- * beyond the outline and nothing is kept: the answer is the kinds of key found. Pure.
+ * Nothing is decoded beyond the outline and nothing is kept: the answer is the kinds of key found.
+ * Pure.
  *
  * This is the scan that no limit can switch off: a file too large, too deep or too many to be
  * opened as a bundle is still read as bytes here (`createKeyMarkerScanner` does it chunk by chunk).
