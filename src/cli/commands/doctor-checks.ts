@@ -6,7 +6,7 @@ import type { DomainRegistry } from '../../core/registry/domain-registry.js';
 import { resolveStatusTable, statusesUnavailable, type StatusState } from '../../core/workflow/status-table.js';
 import type { TicketStatus, ZendeskAccountSettings, ZendeskApi, ZendeskUser } from '../../ports/zendesk.js';
 import type { ZendeskWebhook, ZendeskWebhookAdmin } from '../../ports/zendesk-webhooks.js';
-import { WEBHOOK_SUBSCRIPTIONS } from './setup-zendesk.js';
+import { WEBHOOK_SUBSCRIPTIONS } from './webhook-subscriptions.js';
 
 /** One line of doctor's report. */
 export interface CheckResult {

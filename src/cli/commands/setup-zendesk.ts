@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { createWebhookAdmin } from '../../adapters/zendesk/create-webhook-admin.js';
-import { HANDLED_TICKET_EVENTS } from '../../core/events/normalize-zendesk-event.js';
+import { WEBHOOK_SUBSCRIPTIONS } from './webhook-subscriptions.js';
 import type { ZendeskWebhook, ZendeskWebhookAdmin } from '../../ports/zendesk-webhooks.js';
 import type { ZendeskAuth } from '../../adapters/zendesk/zendesk-http.js';
 import { doctorReport, formatDoctorReport } from './doctor.js';
@@ -29,8 +29,7 @@ ZENDESK_API_TOKEN; the user they act as must be a Zendesk admin (the webhooks AP
 Exit codes: 0 done (whatever doctor found), 1 Zendesk refused or a trigger-connected
 webhook is in the way, 2 usage or configuration error.`;
 
-/** The subscriptions certdesk's webhook needs: the ticket events the receiver handles. */
-export const WEBHOOK_SUBSCRIPTIONS = HANDLED_TICKET_EVENTS.map((t) => `zen:event-type:${t}`);
+export { WEBHOOK_SUBSCRIPTIONS };
 
 type Outcome =
   | { action: 'created'; webhook: ZendeskWebhook; secret: string }
