@@ -9,6 +9,8 @@ import type { JobHandler } from './jobs/worker.js';
 import { inboundEmailRouter } from './http/routes/inbound-email.js';
 import { createMailJobHandlers } from './jobs/mail/mail-job-handlers.js';
 import { mailSettingsFromConfig, senderAuthenticatorFromConfig, type MailDeps } from './jobs/mail/mail-deps.js';
+import { recipientCheck } from './jobs/mail/check-recipients.js';
+import type { DomainRegistry } from './core/registry/domain-registry.js';
 import { smtpListenerOptionsFromConfig } from './jobs/mail/smtp-listener-options.js';
 import { startSmtpListener } from './adapters/mail/smtp-listener.js';
 import { createSmtpMailer } from './adapters/mail/create-smtp-mailer.js';
@@ -31,13 +33,14 @@ export interface MailService {
  */
 export function createMailService(
   config: Config,
-  deps: { zendesk: ZendeskApi; store: Store; clock: Clock; logger: Logger; metrics: MetricsRegistry; apiUser: () => Promise<ZendeskUser>; sandboxUrl: string | null; notify: () => void; intake?: IntakeBudget },
+  deps: { zendesk: ZendeskApi; store: Store; clock: Clock; logger: Logger; metrics: MetricsRegistry; apiUser: () => Promise<ZendeskUser>; sandboxUrl: string | null; notify: () => void; intake?: IntakeBudget; registry: DomainRegistry },
 ): MailService {
   const { store, clock, logger } = deps;
   const mailer = config.mail.smtpUrl && config.mail.from ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : null;
   const mailDeps: MailDeps = {
     zendesk: deps.zendesk, store, clock, logger, apiUser: deps.apiUser, mailer, settings: mailSettingsFromConfig(config, deps.sandboxUrl),
     authenticateSender: senderAuthenticatorFromConfig(config),
+    checkRecipients: recipientCheck({ zendesk: deps.zendesk, registry: deps.registry }),
   };
   const inbound = config.mail.inboundSecret !== null || config.mail.smtpListenPort !== null;
   if (inbound && !config.sandbox && config.mail.senderAuth === 'off') {

@@ -7,6 +7,7 @@ import type { TicketPriority, ZendeskApi, ZendeskUser } from '../../ports/zendes
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../../core/mail/select-attachments.js';
 import { zendeskTicketLinks, type TicketLinks } from '../../core/mail/notification.js';
 import { createSenderAuthenticator, type SenderAuthenticator } from '../../adapters/mail/authenticate-sender.js';
+import type { RecipientCheck } from './check-recipients.js';
 
 export interface MailSettings {
   /** MAIL_FROM; null ⇒ outgoing mail is off (notifications are recorded as skipped). */
@@ -36,6 +37,11 @@ export interface MailDeps {
    * at their word, as in tests that are not about sender authentication.
    */
   authenticateSender?: SenderAuthenticator;
+  /**
+   * Keeps notifications to the requester, their organization's users and the site's registry
+   * contacts. src/mail-service.ts always wires it; absent, recipients are not checked.
+   */
+  checkRecipients?: RecipientCheck;
 }
 
 /**

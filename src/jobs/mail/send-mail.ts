@@ -6,13 +6,14 @@ import type { SendMailPayload } from './enqueue-notification.js';
 import type { MailDeps } from './mail-deps.js';
 
 /**
- * The `send-mail` job: compose the notification (pure) → record its Message-ID → send → mark it
+ * The `send-mail` job: compose the notification (pure) → keep only recipients who belong to the
+ * ticket (`checkRecipients`) → record its Message-ID → send → mark it
  * sent. The Message-ID is recorded before sending, so a reply threads back into the ticket even if
  * certdesk stops between the two. SMTP failures are classified by the Mailer (transient ⇒ retried,
  * permanent ⇒ the job ends); nothing here touches a renewal. With mail off (no SMTP_URL / MAIL_FROM)
  * or no recipient, the message is recorded as skipped.
  */
-export function handleSendMail(deps: Pick<MailDeps, 'store' | 'clock' | 'mailer' | 'settings'>): JobHandler<SendMailPayload> {
+export function handleSendMail(deps: Pick<MailDeps, 'store' | 'clock' | 'mailer' | 'settings' | 'checkRecipients'>): JobHandler<SendMailPayload> {
   return async ({ job, logger }) => {
     const { notification, token, at } = job.payload;
     const { store, clock, settings } = deps;
@@ -21,6 +22,16 @@ export function handleSendMail(deps: Pick<MailDeps, 'store' | 'clock' | 'mailer'
       composed = composeNotification(notification, { at: new Date(at), links: settings.links, opsEmail: settings.opsEmail });
     } catch (error) {
       throw new NonRetryableError(`the ${notification.kind} e-mail cannot be composed: ${(error as Error).message}`, { cause: error });
+    }
+    if (deps.checkRecipients && composed.to.length > 0) {
+      const { allowed, refused } = await deps.checkRecipients(notification, composed.to);
+      if (refused.length > 0) {
+        logger.warn(
+          { kind: notification.kind, ticketId: notification.ticketId, refused: refused.length },
+          'not sending to addresses that are not the requester’s, their organization’s or the site’s registry contacts',
+        );
+      }
+      composed = { ...composed, to: allowed };
     }
     const domain = (settings.from && domainOfAddress(settings.from)) || 'certdesk.invalid';
     const messageId = makeMessageId(token, domain);
