@@ -106,6 +106,17 @@ describe('a private key is redacted wherever it appears', () => {
     await expectNoKeyAnywhere(id, [key]);
   });
 
+  it('in a request that is rejected: told in the rejection', async () => {
+    const key = newKey();
+    const id = await h.openTicket({ subject: 'Certificate renewal', body: `${FORM('my.not-in-the-registry.example')}\n\n${key}` });
+    await h.settle();
+    expect(state(id)).toBe('rejected');
+    const notices = await keyNotices(id);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/my\.not-in-the-registry\.example/);
+    await expectNoKeyAnywhere(id, [key]);
+  });
+
   it('as a .key attached to the opening request', async () => {
     const key = newKey('pkcs1');
     const token = await h.upload('server.key', key);
