@@ -194,7 +194,8 @@ function retryWait(o: Outcome, r: Retries, baseMs: number): { ms: number; retrie
   return undefined;
 }
 
-function authenticationHeaders(auth: Record<string, unknown> | null): Record<string, string> {
+/** The headers a webhook's `authentication` adds to each request it sends. */
+export function authenticationHeaders(auth: Record<string, unknown> | null): Record<string, string> {
   if (!auth) return {};
   const data = (auth.data ?? {}) as Record<string, string>;
   switch (auth.type) {

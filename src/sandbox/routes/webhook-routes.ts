@@ -5,6 +5,7 @@ import { caller, type SandboxContext } from '../sandbox-context.js';
 import type { User } from '../sandbox-store.js';
 import { newSigningSecret, type Attempt, type Invocation, type Webhook } from '../webhook-store.js';
 import { zendeskTimestamp } from '../zendesk-time.js';
+import { authenticationHeaders } from '../webhook-dispatcher.js';
 
 /** Zendesk signs builder test requests with this static secret (zendesk-facts §1.2). */
 export const ZENDESK_TEST_SIGNING_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
@@ -220,12 +221,16 @@ export function webhookRoutes(ctx: SandboxContext): Router {
     try {
       const answer = await fetch(endpoint, {
         method: 'POST',
+        // An existing webhook's data comes along: its signing secret, authentication and headers.
         headers: {
+          ...(existing?.custom_headers ?? {}),
           'content-type': 'application/json; charset=utf-8',
+          'user-agent': 'Zendesk Webhook',
           'x-zendesk-account-id': String(ctx.accountId),
           'x-zendesk-webhook-signature': signZendeskPayload(secret, timestamp, body),
           'x-zendesk-webhook-signature-timestamp': timestamp,
           ...(existing ? { 'x-zendesk-webhook-id': existing.id } : {}),
+          ...authenticationHeaders(existing?.authentication ?? null),
         },
         body,
         signal: AbortSignal.timeout(12_000),

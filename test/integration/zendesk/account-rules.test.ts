@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { createWebhookAdmin } from '../../../src/adapters/zendesk/create-webhook-admin.js';
+import { signZendeskPayload } from '../../../src/http/webhooks/zendesk-signature.js';
+import { startTestSandbox, startWebhookReceiver, type TestSandbox } from '../../helpers/sandbox.js';
 
 /** The rules of a real account created today (the sandbox's defaults), over HTTP. */
 let zd: TestSandbox;
@@ -100,5 +102,25 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
     await zd.api('GET', '/api/v2/users/me', { as: null });
     expect(await stats()).toBe(start + 2);
     expect(zd.sandbox.stats.apiCalls).toBe(start + 2);
+  });
+
+  it("answers Zendesk's webhook test call with what the endpoint said, sending the existing webhook's secret, authentication and headers", async () => {
+    const receiver = await startWebhookReceiver((_h, i) => (i === 0 ? 200 : 401));
+    try {
+      const created = await zd.api('POST', '/api/v2/webhooks', {
+        body: { webhook: { name: 'tested', endpoint: receiver.url, http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['zen:event-type:ticket.created'], authentication: { type: 'bearer_token', data: { token: 'tok' }, add_position: 'header' }, custom_headers: { 'x-team': 'certs' } } },
+      });
+      const id = created.body.webhook.id as string;
+      const secret = (await zd.api('GET', `/api/v2/webhooks/${id}/signing_secret`)).body.signing_secret.secret as string;
+      const admin = createWebhookAdmin({ baseUrl: zd.url, auth: { email: 'admin@support.example', apiToken: 'x' } });
+      expect(await admin.testWebhook(id, receiver.url)).toMatchObject({ status: 'success', responseCode: 200 });
+      const sent = receiver.received[0]!;
+      expect(sent.headers).toMatchObject({ authorization: 'Bearer tok', 'x-team': 'certs', 'x-zendesk-webhook-id': id });
+      expect(sent.headers['x-zendesk-webhook-signature']).toBe(signZendeskPayload(secret, String(sent.headers['x-zendesk-webhook-signature-timestamp']), sent.rawBody));
+      expect(sent.body).toMatchObject({ type: 'zen:event-type:webhook.test' });
+      expect(await admin.testWebhook(id, receiver.url)).toMatchObject({ status: 'failed', responseCode: 401 });
+    } finally {
+      await receiver.close();
+    }
   });
 });
