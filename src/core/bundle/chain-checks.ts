@@ -1,6 +1,6 @@
 import { verifySignature, type LinkFailure } from './build-path.js';
 import type { BundleCheck, BundleContext } from './bundle-context.js';
-import { describeCertificate, formatDate, shortName } from './describe-certificate.js';
+import { describeCertificate, formatDate, listSome, shortName } from './describe-certificate.js';
 import { finding, type Finding } from './findings.js';
 import { capitalize } from './leaf-checks.js';
 import type { ParsedCertificate } from './parse-certificate.js';
@@ -63,7 +63,7 @@ export const checkTrust: BundleCheck = (ctx) => {
     return [
       finding(
         code,
-        `${capitalize(describeCertificate(ctx, top))} was issued by “${issuerName(top)}”, but ${unique(reasons).join('; ')}. ` +
+        `${capitalize(describeCertificate(ctx, top))} was issued by “${issuerName(top)}”, but ${listSome(unique(reasons), 3)}. ` +
           nextStep(failures),
         fileOf(ctx, failures.find((f) => !f.issuerIsAnchor)?.issuer ?? top) ?? file,
       ),
@@ -157,7 +157,7 @@ export const checkProfiles: BundleCheck = (ctx) =>
     return [
       finding(
         'INVALID_CERTIFICATE',
-        `${capitalize(describeCertificate(ctx, c))} breaks the rules browsers apply to certificates: ${unique(problems).join('; ')}. ` +
+        `${capitalize(describeCertificate(ctx, c))} breaks the rules browsers apply to certificates: ${listSome(unique(problems), 6)}. ` +
           `Please ask your certificate authority to reissue it.`,
         fileOf(ctx, c),
       ),

@@ -99,6 +99,19 @@ function parseAll(extracted: { der: Uint8Array; source: Source }[]) {
   for (const { der, source } of extracted) {
     const sha256 = createHash('sha256').update(der).digest('hex');
     if (failed.has(sha256)) continue;
+    if (der.length > LIMITS.maxCertificateBytes) {
+      // Refused before parsing: no real certificate comes near this, and web servers choke on such files.
+      failed.add(sha256);
+      parseFindings.push(
+        finding(
+          'UNREADABLE',
+          `${source.path} contains a certificate of ${Math.ceil(der.length / 1024)} KiB; certificates are a few KiB, and certdesk refuses any over ` +
+            `${LIMITS.maxCertificateBytes / 1024} KiB. Please send the certificate your certificate authority issued for the CSR in this ticket.`,
+          source.file,
+        ),
+      );
+      continue;
+    }
     if (!sources.has(sha256)) {
       try {
         certificates.push(parseCertificate(der));

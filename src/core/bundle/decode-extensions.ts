@@ -82,7 +82,7 @@ export interface GeneralNames {
   otherTags?: number[];
 }
 
-export function decodeGeneralNames(seq: Tlv, max = 1024): GeneralNames {
+export function decodeGeneralNames(seq: Tlv, max = 32_768): GeneralNames {
   const out: GeneralNames = { dnsNames: [], ipAddresses: [], otherForms: 0 };
   for (const name of children(seq, false, max)) addGeneralName(out, name);
   return out;

@@ -43,6 +43,12 @@ export function where(ctx: BundleContext, cert: ParsedCertificate): string {
   return fetched ? `; downloaded from ${fetched.url}` : '';
 }
 
+/** The first `max` items joined with `separator`, then "and N more": long lists stay readable. */
+export function listSome(items: readonly string[], max: number, separator = '; '): string {
+  const more = items.length - max;
+  return more > 0 ? `${items.slice(0, max).join(separator)}${separator}and ${more} more` : items.join(separator);
+}
+
 /** "2026-03-15 00:00 UTC". */
 export function formatDate(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

@@ -2,7 +2,7 @@ import type { BundleCheck, BundleContext } from './bundle-context.js';
 import { matchingNames } from './check-hostname.js';
 import { exceedsLifetimeCap } from './check-lifetime.js';
 import { OID } from './decode-extensions.js';
-import { describeCertificate, formatDate, formatDuration, identify, where } from './describe-certificate.js';
+import { describeCertificate, formatDate, formatDuration, identify, listSome, where } from './describe-certificate.js';
 import { finding } from './findings.js';
 import type { ParsedCertificate } from './parse-certificate.js';
 
@@ -13,7 +13,7 @@ const fileOf = (ctx: BundleContext, cert: ParsedCertificate) => ctx.sources.get(
 export const checkNoCertificate: BundleCheck = (ctx) => {
   if (ctx.certificates.length > 0) return [];
   const sent = ctx.fileNames.length === 0 ? 'Nothing was attached or pasted' : `We found no certificate we could read in ${ctx.fileNames.map((n) => `“${n}”`).join(', ')}`;
-  const notes = ctx.extraction.notes.length > 0 ? ` (${ctx.extraction.notes.slice(0, 5).join('; ')})` : '';
+  const notes = ctx.extraction.notes.length > 0 ? ` (${listSome(ctx.extraction.notes, 5)})` : '';
   return [
     finding(
       'NO_CERTIFICATE',

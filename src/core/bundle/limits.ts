@@ -9,6 +9,12 @@ export const LIMITS = {
   maxFileBytes: 5 * 1024 * 1024,
   /** Distinct certificates kept from one submission. */
   maxCertificates: 64,
+  /** DER bytes of one certificate: real ones are 1–3 KiB; larger ones are refused unparsed. */
+  maxCertificateBytes: 64 * 1024,
+  /** subjectAltName entries of one certificate (public CAs issue at most 100–250). */
+  maxSanEntries: 500,
+  /** Findings of one code listed one by one in a report; the rest are summed up in one more. */
+  maxFindingsPerCode: 5,
   /** PEM blocks looked at in one text. */
   maxPemBlocks: 256,
   /** Containers inside containers (ZIP in ZIP, e-mail in ZIP, message/rfc822 in e-mail). */

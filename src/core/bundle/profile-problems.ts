@@ -2,6 +2,7 @@ import { rsaModulusProblems, UNDERSTOOD_EXTENSIONS, type ParsedCertificate } fro
 import { OID } from './decode-extensions.js';
 import { formatIp } from './check-name-constraints.js';
 import { isValidDnsName } from './check-hostname.js';
+import { LIMITS } from './limits.js';
 
 /**
  * Profile rules that depend on the certificate's role, as pyca/cryptography's WebPKI policy and
@@ -16,6 +17,8 @@ export function leafProfileProblems(cert: ParsedCertificate): string[] {
   for (const cn of cert.commonNames) {
     if (!commonNameAllowed(cn, san?.dnsNames ?? [], sanNames)) problems.push(`its common name “${cn}” is not one of its subjectAltName names`);
   }
+  const sanCount = san ? san.dnsNames.length + san.ipAddresses.length + san.otherForms : 0;
+  if (sanCount > LIMITS.maxSanEntries) problems.push(`its subjectAltName lists ${sanCount} names, more than the ${LIMITS.maxSanEntries} certdesk accepts`);
   // BR 7.1.4.2.1: host names in preferred syntax (no underscores), a wildcard only as the whole left-most label.
   const badNames = (san?.dnsNames ?? []).filter((n) => !isValidDnsName(n.toLowerCase(), true) || n.includes('_'));
   if (badNames.length > 0) problems.push(`its subjectAltName lists ${badNames.slice(0, 3).map((n) => `“${n}”`).join(', ')}, which ${badNames.length === 1 ? 'is not a valid host name' : 'are not valid host names'}`);
