@@ -10,9 +10,9 @@ import { parseAccountSettings } from '../parse-account-settings.js';
  * - `GET /sandbox/faults` — current settings; `PUT` replaces them (JSON `FaultSettings`);
  *   `DELETE` resets to a faithful sandbox; `POST /sandbox/faults/fail-next` adds a `FailNextRule`.
  * - `GET /sandbox/cdn-requests` — what the attachment CDN received (whether credentials came along).
- * - `GET /sandbox/settings` — the account's rules (`AccountSettings`); `PUT` changes the keys it
- *   is given (`{"onHold": true}`) and answers the whole settings; an unknown key or a wrong type
- *   is a 400 naming each problem, and then nothing is changed.
+ * - `GET /sandbox/settings` — the account's rules (`AccountSettings`, OAuth client secrets shown as
+ *   `(set)`); `PUT` changes the keys it is given (`{"onHold": true}`) and answers the whole
+ *   settings; an unknown key or a wrong type is a 400 naming each problem, and then nothing is changed.
  * - `GET /sandbox/stats` — `{"apiCalls": N}`: `/api/v2` calls made by certdesk's API user since start.
  */
 export function controlRoutes(
@@ -51,13 +51,13 @@ export function controlRoutes(
     });
   });
   r.get('/settings', (_req, res) => {
-    res.json({ settings: account.settings });
+    res.json({ settings: settingsJson(account.settings) });
   });
   r.put('/settings', (req, res) => {
     const parsed = parseAccountSettings(req.body);
     if ('problems' in parsed) throw badRequest(parsed.problems.join('; '), 'InvalidSandboxSettings');
     Object.assign(account.settings, parsed.change);
-    res.json({ settings: account.settings });
+    res.json({ settings: settingsJson(account.settings) });
   });
   r.get('/stats', (_req, res) => {
     res.json({ apiCalls: account.stats.apiCalls });
@@ -66,4 +66,10 @@ export function controlRoutes(
     res.json({ demo: demo() });
   });
   return r;
+}
+
+/** The settings as shown: OAuth client secrets are never echoed (a PUT sets them). */
+function settingsJson(settings: AccountSettings): Record<string, unknown> {
+  const clients = Object.fromEntries(Object.entries(settings.oauthClients).map(([id, c]) => [id, { secret: '(set)', ...(c.userEmail ? { userEmail: c.userEmail } : {}) }]));
+  return { ...settings, oauthClients: clients };
 }

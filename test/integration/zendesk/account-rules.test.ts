@@ -93,6 +93,15 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
     expect(zd.sandbox.account.solveNeedsAssignee).toBe(true);
   });
 
+  it("never shows an OAuth client's secret in /sandbox/settings", async () => {
+    const put = await fetch(`${zd.url}/sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ oauthClients: { ...zd.sandbox.account.oauthClients, shown: { secret: 'very-secret-value', userEmail: 'ops@support.example' } } }) });
+    expect(put.status).toBe(200);
+    const text = await (await fetch(`${zd.url}/sandbox/settings`)).text();
+    expect(text).not.toContain('very-secret-value');
+    expect(JSON.parse(text).settings.oauthClients.shown).toEqual({ secret: '(set)', userEmail: 'ops@support.example' });
+    expect(zd.sandbox.account.oauthClients.shown?.secret).toBe('very-secret-value');
+  });
+
   it("GET /sandbox/stats counts the /api/v2 calls of certdesk's API user only", async () => {
     const stats = async () => ((await (await fetch(`${zd.url}/sandbox/stats`)).json()) as { apiCalls: number }).apiCalls;
     const start = await stats();
