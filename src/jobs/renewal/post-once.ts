@@ -82,6 +82,7 @@ async function updateKeepingTheComment(deps: RenewalDeps, spec: TicketUpdateSpec
     const reasons = refusalReasons(error.body.details);
     deps.logger.warn({ ticketId: spec.ticketId, effect: spec.key, status: change.status, reasons }, 'Zendesk refused the status; posting the comment without it');
     deps.statuses.refresh();
+    deps.metrics.counter('certdesk_status_refused_total', 'Ticket updates whose status Zendesk refused (posted without it, with a note), by status.').inc({ status: change.status });
     await postOnce(deps, {
       key: `${spec.key}:status_refused`, ticketId: spec.ticketId, kind: 'note_status_refused', public: false,
       body: statusRefusedNote({ status: change.status, reasons: reasons.length ? reasons : [error.message], assigneeConfigured: hasAssignee(deps) }).body,

@@ -7,6 +7,7 @@ import { accountStatuses } from '../../../src/jobs/renewal/account-statuses.js';
 import { postOnce } from '../../../src/jobs/renewal/post-once.js';
 import { memoApiUser, TicketCache, type RenewalDeps } from '../../../src/jobs/renewal/renewal-deps.js';
 import { systemClock } from '../../../src/lib/clock.js';
+import { MetricsRegistry } from '../../../src/lib/metrics.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 
@@ -19,6 +20,7 @@ let zd: TestSandbox;
 let dir: string;
 let store: Store;
 let failCommentPut = false;
+const metrics = new MetricsRegistry();
 
 beforeAll(async () => {
   zd = await startTestSandbox({ demoData: true });
@@ -50,6 +52,7 @@ function deps(): RenewalDeps {
     apiUser: memoApiUser(zendesk),
     tickets: new TicketCache(),
     statuses: accountStatuses(zendesk, {}, logger),
+    metrics,
     settings: { assignee: {} },
   } as unknown as RenewalDeps;
 }
@@ -74,6 +77,7 @@ describe('a status Zendesk refuses, then a failure before the comment', () => {
       [false, "certdesk: Zendesk refused to set this ticket's status to solved, so certdesk's next comment was posted without changing the status."],
       [true, 'We cannot renew my.unknown.example.'],
     ]);
+    expect(metrics.render()).toMatch(/^certdesk_status_refused_total\{status="solved"\} 2$/m);
     const ticket = (await zd.api('GET', `/api/v2/tickets/${ticketId}`)).body.ticket;
     expect(ticket.status).toBe('open');
     expect(ticket.tags).toContain('cert_renewal');
