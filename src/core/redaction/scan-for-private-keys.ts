@@ -22,10 +22,10 @@ export const KEY_SCAN_LIMITS = {
   maxDepth: 8,
   /** ZIP entries listed, all archives together. */
   maxEntries: 4096,
-  /** Bytes expanded from archives and decoded from base64, all together. */
-  maxExpandedBytes: 64 * 1024 * 1024,
+  /** Bytes expanded from archives and decoded from base64, all together (twice the bundle check's). */
+  maxExpandedBytes: 32 * 1024 * 1024,
   /** Expanded/compressed ratio of one entry beyond which it is a ZIP bomb and not expanded. */
-  maxRatio: 1000,
+  maxRatio: 200,
 } as const;
 
 /** A line that is all base64 (an e-mail part's or a PEM body's line, or a one-line blob). */

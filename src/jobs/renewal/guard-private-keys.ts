@@ -7,11 +7,12 @@ import { createKeyMarkerScanner } from '../../core/redaction/key-markers.js';
 import { scanForPrivateKeys, type KeyScan } from '../../core/redaction/scan-for-private-keys.js';
 import { keyOfSentCertificate } from '../../core/redaction/key-of-sent-certificate.js';
 import { keyCheckNote, keyExposedComment, type KeyNotice } from '../../core/messages/key-exposed-comments.js';
+import { MAX_ATTACHMENT_BYTES } from './check-reply.js';
 import { postOnce } from './post-once.js';
 import type { RenewalDeps } from './renewal-deps.js';
 
-/** Attachments up to this size are downloaded and opened (archives, e-mails); larger ones are streamed. */
-export const MAX_OPENED_BYTES = 10 * 1024 * 1024;
+/** Attachments up to the bundle check's download cap are opened (archives, e-mails); larger ones are streamed. */
+const MAX_OPENED_BYTES = MAX_ATTACHMENT_BYTES;
 /** Bytes of one attachment streamed through the key-marker scan (Zendesk's own cap is 50 MB). */
 export const MAX_SCANNED_BYTES = 100 * 1024 * 1024;
 /** How the text of a comment is named to the customer. */
