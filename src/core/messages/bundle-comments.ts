@@ -67,6 +67,8 @@ export function certificateSummaryNote(input: { site: string; report: BundleRepo
   if (report.addedIntermediates.length > 0) {
     lines.push('', 'Downloaded via AIA (the customer did not send them):', ...report.addedIntermediates.map((a) => `- ${a.subject} from ${a.url}`));
   }
+  // Agents need to know when revocation could not be checked (offline, no usable CRL): it never blocks acceptance.
+  if (report.revocation) lines.push('', `Revocation: ${report.revocation.note}`);
   const warnings = report.findings.filter((f) => f.severity === 'warning');
   if (warnings.length > 0) lines.push('', 'Remarks:', ...warnings.map((f) => `- [${f.code}] ${f.message}`));
   return { body: lines.join('\n') };

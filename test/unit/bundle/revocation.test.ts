@@ -3,6 +3,7 @@
  * CA's keys. Downloads through the fetcher are in test/integration/bundle/revocation.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { certificateSummaryNote } from '../../../src/core/messages/bundle-comments.js';
 import { createChain, createIntermediate, createLeaf, pemBundle, TEST_NOW, type TestCertificate } from '../../helpers/pki.js';
 import { check, codes, DOMAIN, expectWellFormed, file } from './bundle-test-kit.js';
 import { createCrl, crlDistributionPoint } from './crl-kit.js';
@@ -76,6 +77,13 @@ describe('revocation against CRLs given to checkBundle', () => {
       checked: false,
       note: 'Revocation was not checked for “my.example.com”: certdesk works offline here (AIA_FETCH=off), so its revocation list (http://crl.example.net/int.crl) was not downloaded.',
     });
+  });
+
+  it('tells agents in the certificate note that revocation was not checked', async () => {
+    const leaf = createLeaf(chain.intermediate, [DOMAIN], { extraExtensions: [{ oid: '2.5.29.31', value: crlDistributionPoint('http://crl.example.net/int.crl') }] });
+    const report = await check([file('bundle.pem', pemBundle([leaf, chain.intermediate]))], [chain.root]);
+    const note = certificateSummaryNote({ site: DOMAIN, report }).body;
+    expect(note).toContain('\nRevocation: Revocation was not checked for “my.example.com”: certdesk works offline here (AIA_FETCH=off)');
   });
 
   it('says nothing about revocation when no certificate names a CRL or OCSP responder and none is given', async () => {
