@@ -107,11 +107,12 @@ describe('how the client classifies Zendesk failures (retries belong to the job 
       },
     });
     const logger = createLogger({ level: 'debug', destination: { write: (s: string) => destination.write(s) } });
-    const client = createZendeskClient({ baseUrl: zd.url, auth: { email: 'agent.logs@sandbox.invalid', apiToken: 'TOKEN-SHOULD-NOT-APPEAR' }, attachmentHosts: [], logger, timeoutMs: 50 });
+    const client = createZendeskClient({ baseUrl: zd.url, auth: { email: 'agent.logs@sandbox.invalid', apiToken: 'TOKEN-SHOULD-NOT-APPEAR' }, attachmentHosts: [], logger, timeoutMs: 400 });
     const oauth = zd.clientFor(zd.sandbox.apiUser.email, { logger, timeoutMs: 400 });
     await client.me();
     await oauth.me();
-    zd.faults.set({ latencyMs: 500 });
+    // Slower than the timeout: the failure path logs too.
+    zd.faults.set({ latencyMs: 1500 });
     await client.me().catch(() => undefined);
     await oauth.me().catch(() => undefined);
     zd.faults.reset();
