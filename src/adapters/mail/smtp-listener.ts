@@ -12,7 +12,8 @@ export interface SmtpListenerOptions {
   /**
    * Interface to listen on; default 127.0.0.1. The listener offers no AUTH and no STARTTLS: it is
    * meant to sit behind the organisation's MTA on loopback (or a private network), which does the
-   * spam, SPF/DKIM/DMARC checks and TLS, and relays certdesk's address to it.
+   * spam checks and TLS and relays certdesk's address to it. Sender authentication (SPF for the
+   * client passed to `receive`, DKIM, DMARC) is certdesk's own, in the inbound-email job.
    */
   host?: string;
   /** Largest message, announced in EHLO (SIZE) and enforced (552). */

@@ -46,21 +46,24 @@ export function handleInboundEmail(deps: MailDeps): JobHandler<InboundEmailPaylo
       return;
     }
     const raw = record.raw;
-    let result: { outcome: InboundOutcome; ticketId: number | null };
-    let senderAuth: string | null = null;
+    let mail: InboundMail | null = null;
+    let unreadable = '';
     try {
-      const mail = await parseInboundMail(raw);
-      const checkSender = async (): Promise<SenderTrust> => {
-        const trust = await authenticateSender(deps, raw, record, job);
-        senderAuth = trust.summary;
-        return trust.trust;
-      };
-      result = await actOn(deps, record, mail, checkSender, logger);
+      mail = await parseInboundMail(raw);
     } catch (error) {
       if (!(error instanceof UnreadableMailError)) throw error;
-      logger.warn({ messageId: record.messageId, err: error.message }, 'an inbound e-mail could not be read: telling the agents');
-      result = await actOn(deps, record, unreadableMail(raw, record.sender), async () => ({ trusted: false, reason: error.message }), logger, 'unreadable');
+      unreadable = error.message;
+      logger.warn({ messageId: record.messageId, err: unreadable }, 'an inbound e-mail could not be read: telling the agents');
     }
+    let senderAuth: string | null = null;
+    const checkSender = async (): Promise<SenderTrust> => {
+      const checked = await authenticateSender(deps, raw, record, job);
+      senderAuth = checked.summary;
+      return checked.trust;
+    };
+    const result = mail
+      ? await actOn(deps, record, mail, checkSender, logger)
+      : await actOn(deps, record, unreadableMail(raw, record.sender), async () => ({ trusted: false, reason: unreadable }), logger, 'unreadable');
     const now = deps.clock.now().getTime();
     deps.store.transaction(() => {
       deps.store.mail.finishInbound(record.dedupKey, result, now);
