@@ -2,6 +2,7 @@ import type { ZendeskAttachment, ZendeskComment } from '../../ports/zendesk.js';
 import { AttachmentRefusedError } from '../../adapters/zendesk/download-attachment.js';
 import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
 import { privateKeyInText } from '../../core/bundle/detect-private-key.js';
+import { printable } from '../../core/bundle/read-zip.js';
 import { redactPrivateKeysHtml } from '../../core/redaction/redact-private-keys-html.js';
 import { createKeyMarkerScanner } from '../../core/redaction/key-markers.js';
 import { scanForPrivateKeys, type KeyScan } from '../../core/redaction/scan-for-private-keys.js';
@@ -57,7 +58,7 @@ export async function inspectComment(deps: RenewalDeps, comment: ZendeskComment,
     const scan: KeyScan | null = bytes ? scanForPrivateKeys(bytes, a.file_name) : await streamScan(deps, a, unsure);
     if (!scan) continue;
     unsure.push(...scan.unsure);
-    if (scan.kinds.length || known.attachmentUrls.includes(a.content_url)) files.push({ name: a.file_name, url: a.content_url });
+    if (scan.kinds.length || known.attachmentUrls.includes(a.content_url)) files.push({ name: printable(a.file_name), url: a.content_url });
     if (bytes && bytes.length <= 1024 * 1024) texts.push(bytes.toString('latin1'));
   }
   const ofSentCertificate = (keyInText || files.length > 0) && keyOfSentCertificate(texts);
@@ -67,7 +68,7 @@ export async function inspectComment(deps: RenewalDeps, comment: ZendeskComment,
 /** The attachment's bytes when it is small enough to open; null when it must be streamed or cannot be read. */
 async function download(deps: RenewalDeps, a: ZendeskAttachment, unsure: string[]): Promise<Buffer | null> {
   if (a.malware_scan_result === 'malware_found' && !a.malware_access_override) {
-    unsure.push(`${a.file_name} (Zendesk's malware scan flagged it, so certdesk did not open it)`);
+    unsure.push(`${printable(a.file_name)} (Zendesk's malware scan flagged it, so certdesk did not open it)`);
     return null;
   }
   if (a.size > MAX_OPENED_BYTES) return null;
@@ -75,7 +76,7 @@ async function download(deps: RenewalDeps, a: ZendeskAttachment, unsure: string[
     return await deps.zendesk.downloadAttachment(a.content_url, MAX_OPENED_BYTES);
   } catch (error) {
     if (!(error instanceof AttachmentRefusedError)) throw error;
-    if (error.reason !== 'too_large') unsure.push(`${a.file_name} (${error.message})`);
+    if (error.reason !== 'too_large') unsure.push(`${printable(a.file_name)} (${error.message})`);
     return null;
   }
 }
@@ -98,14 +99,14 @@ async function streamScan(deps: RenewalDeps, a: ZendeskAttachment, unsure: strin
     });
   } catch (error) {
     if (!(error instanceof AttachmentRefusedError)) throw error;
-    unsure.push(`${a.file_name} (${error.message})`);
+    unsure.push(`${printable(a.file_name)} (${error.message})`);
     return null;
   }
   const kinds = scanner.end();
   const found: string[] = [];
-  if (kinds.length === 0 && !result.complete) found.push(`${a.file_name} (larger than ${MAX_SCANNED_BYTES / 1024 / 1024} MB; only its beginning was scanned)`);
+  if (kinds.length === 0 && !result.complete) found.push(`${printable(a.file_name)} (larger than ${MAX_SCANNED_BYTES / 1024 / 1024} MB; only its beginning was scanned)`);
   else if (kinds.length === 0 && head && OPAQUE.some((m) => head!.subarray(0, m.length).equals(m))) {
-    found.push(`${a.file_name} (a compressed archive larger than ${MAX_OPENED_BYTES / 1024 / 1024} MB, too large to open)`);
+    found.push(`${printable(a.file_name)} (a compressed archive larger than ${MAX_OPENED_BYTES / 1024 / 1024} MB, too large to open)`);
   }
   return { kinds, unsure: found };
 }
