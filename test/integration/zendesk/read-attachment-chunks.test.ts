@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttachmentRefusedError } from '../../../src/adapters/zendesk/download-attachment.js';
+import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+
+/** `readAttachmentChunks`: the key scan's way through a file too large to download (issue 14). */
+describe('reading an attachment chunk by chunk', () => {
+  let zd: TestSandbox;
+  beforeAll(async () => {
+    zd = await startTestSandbox({ demoData: true });
+  });
+  afterAll(() => zd.close());
+
+  async function attachmentOf(data: Buffer): Promise<string> {
+    const upload = await zd.client.uploadFile('big.bin', 'application/octet-stream', data);
+    const ticket = await zd.client.createTicket({ subject: 'Big', comment: { body: 'start' } });
+    await zd.client.updateTicket(ticket.id, { comment: { body: 'file', public: true, uploads: [upload.token] } });
+    return (await zd.client.listComments(ticket.id))[1]!.attachments[0]!.content_url;
+  }
+
+  it('hands over every byte, in order, through the CDN redirect, keeping none', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 17);
+    const url = await attachmentOf(data);
+    const hash = createHash('sha256');
+    let chunks = 0;
+    const result = await zd.client.readAttachmentChunks(url, 10 * 1024 * 1024, (chunk) => {
+      chunks++;
+      hash.update(chunk);
+    });
+    expect(result).toEqual({ bytes: data.length, complete: true });
+    expect(chunks).toBeGreaterThan(1);
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('stops at the cap and says the file was not read whole', async () => {
+    const data = randomBytes(2 * 1024 * 1024);
+    const url = await attachmentOf(data);
+    const seen: Buffer[] = [];
+    const result = await zd.client.readAttachmentChunks(url, 1_000_000, (chunk) => seen.push(Buffer.from(chunk)));
+    expect(result).toEqual({ bytes: 1_000_000, complete: false });
+    expect(Buffer.concat(seen).equals(data.subarray(0, 1_000_000))).toBe(true);
+  });
+
+  it('reads a file exactly at the cap as complete', async () => {
+    const data = randomBytes(500_000);
+    const url = await attachmentOf(data);
+    expect(await zd.client.readAttachmentChunks(url, 500_000, () => undefined)).toEqual({ bytes: 500_000, complete: true });
+  });
+
+  it('refuses a host outside the allowed attachment hosts, as downloadAttachment does', async () => {
+    const error = await zd.client.readAttachmentChunks('https://files.example.net/a.key', 1000, () => undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AttachmentRefusedError);
+    expect((error as AttachmentRefusedError).reason).toBe('host_not_allowed');
+  });
+});
