@@ -260,6 +260,77 @@ const cases: Case[] = [
     says: { INCOMPLETE_CHAIN: /more than 1 intermediate certificate,/ },
   },
 
+  // ── issue 17: rules found with x509-limbo, on chains made here ─────────────────────────────
+  {
+    name: 'accepts a self-issued intermediate, which pathLenConstraint does not count',
+    build: (w) => {
+      const ica = createIntermediate(w.root, 'Rollover CA', { pathLen: 1 });
+      const rolled = createIntermediate(ica, 'Rollover CA', { pathLen: 1 });
+      const inner = createIntermediate(rolled, 'Inner CA', { pathLen: 0 });
+      return { files: chainFiles(createLeaf(inner), inner, rolled, ica) };
+    },
+    expect: [],
+    chainLength: 4,
+  },
+  {
+    name: 'refuses a trusted root carrying an extendedKeyUsage (the root profile)',
+    build: () => {
+      const root = createRoot('EKU Root', { extKeyUsage: ['serverAuth'] });
+      const int = createIntermediate(root, 'Under EKU Root');
+      return { files: chainFiles(createLeaf(int), int), roots: [root] };
+    },
+    expect: ['UNTRUSTED_ROOT'],
+    says: { UNTRUSTED_ROOT: /root certificate “EKU Root” .*it has an extendedKeyUsage extension, which root certificates must not have/ },
+  },
+  {
+    name: 'refuses an RSA key whose size is not a multiple of 8 bits',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { key: { kind: 'rsa', bits: 2052 } }), w.int) }),
+    expect: ['INVALID_CERTIFICATE'],
+    says: { INVALID_CERTIFICATE: /RSA key of 2052 bits is not a whole number of bytes/ },
+  },
+  {
+    name: 'refuses a leaf whose extendedKeyUsage also allows any purpose',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { extKeyUsage: ['serverAuth', 'any'] }), w.int) }),
+    expect: ['NOT_SERVER_CERT'],
+    says: { NOT_SERVER_CERT: /also allows “any purpose”/ },
+  },
+  {
+    name: 'refuses an intermediate without an authorityKeyIdentifier',
+    build: (w) => {
+      const int = createIntermediate(w.root, 'No AKI CA', { authorityKeyId: false });
+      return { files: chainFiles(createLeaf(int), int) };
+    },
+    expect: ['INVALID_CERTIFICATE'],
+    says: { INVALID_CERTIFICATE: /“No AKI CA”.*no authorityKeyIdentifier naming the key that signed it/ },
+  },
+  {
+    name: 'refuses a name constraint that is not a host name (".example.com")',
+    build: (w) => {
+      const int = createIntermediate(w.root, 'Dotted NC', { nameConstraints: { permitted: ['.example.com'] } });
+      return { files: chainFiles(createLeaf(int), int) };
+    },
+    expect: ['INCOMPLETE_CHAIN'],
+    says: { INCOMPLETE_CHAIN: /“\.example\.com”, which is not a valid DNS name constraint/ },
+  },
+  {
+    name: 'refuses a common name that differs from its SAN only in case',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { subject: 'CN=My.Example.com' }), w.int) }),
+    expect: ['INVALID_CERTIFICATE'],
+    says: { INVALID_CERTIFICATE: /common name “My\.Example\.com” is not one of its subjectAltName names/ },
+  },
+  {
+    name: 'accepts a common name naming the domain its wildcard SAN lies under',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { subject: 'CN=example.com' }, ['*.example.com']), w.int) }),
+    expect: [],
+  },
+  {
+    name: 'compares validity at the granularity of certificate times (half a second past notAfter is still valid)',
+    build: (w) => {
+      const leaf = leafFrom(w, { notBefore: at('2025-12-01T00:00:00Z'), notAfter: at('2026-01-01T00:00:00Z') });
+      return { files: chainFiles(leaf, w.int), input: { at: at('2026-01-01T00:00:00.500Z') } };
+    },
+    expect: ['EXPIRES_SOON'],
+  },
   {
     name: 'refuses a leaf its issuer revoked (a CRL given)',
     build: (w) => ({
