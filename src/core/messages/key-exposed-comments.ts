@@ -36,6 +36,10 @@ export function keyFoundMessage(place: string): string {
   );
 }
 
+/** The finding when a key the customer sent belongs to a certificate they sent with it (not the new one). */
+export const KEY_OF_SENT_CERTIFICATE =
+  'A private key you sent is the key of a certificate you sent with it: that certificate must be reissued with a new key (and the old one revoked) wherever it is in use.';
+
 /** `body` with the key paragraph added at the end, or `body` as it is when there is nothing to say. */
 export function withKeyNotice(body: string, notice: KeyNotice | undefined): string {
   return notice ? `${body}\n\n${keyExposedParagraph(notice)}` : body;

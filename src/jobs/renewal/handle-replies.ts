@@ -2,7 +2,7 @@ import type { ZendeskComment } from '../../ports/zendesk.js';
 import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
 import { finding } from '../../core/bundle/findings.js';
 import type { BundleReport } from '../../core/bundle/types.js';
-import { keyFoundMessage } from '../../core/messages/key-exposed-comments.js';
+import { KEY_OF_SENT_CERTIFICATE, keyFoundMessage, type KeyNotice } from '../../core/messages/key-exposed-comments.js';
 import { newCustomerComments, lastCommentId, type TicketSnapshot } from './read-ticket.js';
 import { checkReply, PASTED_TEXT, seemsToCarryCertificate } from './check-reply.js';
 import { giveKeyNoticeAlone, inspectComment, markKeyNoticeGiven, pendingKeyNotice, redactCommentKeys, TEXT_PLACE } from './guard-private-keys.js';
@@ -44,7 +44,7 @@ async function handleSubmission(deps: RenewalDeps, renewal: RenewalRecord, reply
   // Before anything else is said about the reply.
   await redactCommentKeys(deps, renewal.ticketId, reply, await inspectComment(deps, reply, { downloaded: check.downloaded, ...check.redaction }));
   const pending = pendingKeyNotice(deps, renewal.ticketId);
-  const report = pending ? withEveryKeyNamed(check.report, pending.notice.places) : check.report;
+  const report = pending ? withEveryKeyNamed(check.report, pending.notice) : check.report;
   deps.metrics.counter('certdesk_bundle_validations_total', 'Submitted bundles validated, by outcome.').inc({ outcome: report.ok ? 'valid' : 'invalid' });
   const byCode = deps.metrics.counter('certdesk_bundle_findings_total', 'Findings in validated bundles, by code.');
   for (const f of report.findings) byCode.inc({ code: f.code });
@@ -68,11 +68,13 @@ async function handleSubmission(deps: RenewalDeps, renewal: RenewalRecord, reply
  * did not name itself (a file past its limits or skipped, a key redacted before a retry), so that
  * the answer names every key the customer is owed a word about.
  */
-function withEveryKeyNamed(report: BundleReport, places: string[]): BundleReport {
+function withEveryKeyNamed(report: BundleReport, notice: KeyNotice): BundleReport {
   const named = (name: string) => report.findings.some((f) => f.code === 'PRIVATE_KEY_SENT' && (f.file === name || f.message.startsWith(`${name} `)));
-  const extra = places
+  const extra = notice.places
     .map((p) => (p === TEXT_PLACE ? PASTED_TEXT : p))
     .filter((p) => !named(p))
     .map((p) => finding('PRIVATE_KEY_SENT', keyFoundMessage(p), p));
-  return extra.length ? { ...report, findings: [...report.findings, ...extra], privateKeyFiles: [...new Set([...report.privateKeyFiles, ...extra.map((f) => f.file!)])] } : report;
+  const files = [...new Set([...report.privateKeyFiles, ...extra.map((f) => f.file!)])];
+  if (notice.ofSentCertificate) extra.push(finding('PRIVATE_KEY_SENT', KEY_OF_SENT_CERTIFICATE));
+  return extra.length ? { ...report, findings: [...report.findings, ...extra], privateKeyFiles: files } : report;
 }

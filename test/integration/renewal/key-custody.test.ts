@@ -270,6 +270,18 @@ describe('a private key is redacted wherever it appears', () => {
     await expectNoKeyAnywhere(id, [key]);
   });
 
+  it('with the old certificate it belongs to, beside the new one: the new one installed, the old one to be reissued', async () => {
+    const { id, leaf } = await awaitingCertificate();
+    const old = createChain({ dnsNames: [site] });
+    const key = old.leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await replyWith(id, { 'new.pem': pemBundle([leaf, ca.intermediate]), 'old.pem': old.leaf.pem + key });
+    await expectInstalled(id, leaf);
+    const accepted = (await h.certdeskComments(id)).find((c) => /it is valid/.test(c.body))!;
+    expect(accepted.body).toMatch(/old\.pem contains a private key/);
+    expect(accepted.body).toMatch(/is the key of a certificate you sent with it: that certificate must be reissued/);
+    await expectNoKeyAnywhere(id, [key]);
+  });
+
   it('says when it cannot be sure: a password-protected archive gets an internal note for an agent', async () => {
     const { id, leaf } = await awaitingCertificate();
     const zip = toZip({ 'secret.txt': 'hello' }, 0);
