@@ -3,10 +3,11 @@ import { compile, type DomNode, type FormatCallback } from 'html-to-text';
 /**
  * Plain text from the HTML customers send (Zendesk `html_body`, e-mail HTML parts), converted by
  * the html-to-text library (a real HTML parser, htmlparser2, maintained with mailparser) rather
- * than by our own regular expressions: one line per block, list items as `- ` lines, table cells
- * separated by tabs, no-break spaces as spaces, links as their text (a `mailto:` link whose text is not an address keeps the
- * address in `<…>`), images, scripts and styles dropped, and `<blockquote>` content as `> ` lines
- * so that quoted history is recognised exactly as in plain-text e-mail. Pure: no I/O.
+ * than by our own regular expressions: one line per block and per table row, list items as `- `
+ * lines, table cells separated by tabs, no-break spaces as spaces, links as their text (a
+ * `mailto:` link whose text is not an address keeps the address in `<…>`); head, title,
+ * templates, images, scripts and styles dropped; `<blockquote>` content as `> ` lines, so that
+ * quoted history is recognised exactly as in plain-text e-mail. Pure: no I/O.
  */
 export function htmlToText(html: string): string {
   return convert(html)
@@ -46,10 +47,13 @@ const convert = compile({
   selectors: [
     { selector: 'a', format: 'mailtoLink' },
     { selector: 'img', format: 'skip' },
+    { selector: 'head', format: 'skip' },
+    { selector: 'title', format: 'skip' },
+    { selector: 'template', format: 'skip' },
     { selector: 'ul', options: { itemPrefix: '- ' } },
     { selector: 'ol', options: { itemPrefix: '- ' } },
     { selector: 'table', format: 'block' },
-    { selector: 'tr', format: 'block' },
+    { selector: 'tr', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
     { selector: 'td', format: 'tabbedCell' },
     { selector: 'th', format: 'tabbedCell' },
     ...(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'] as const).map((h) => ({ selector: h, format: 'block' })),
