@@ -28,8 +28,20 @@ export type SenderAuthenticator = (raw: Buffer, source: InboundSource) => Promis
  *   which is why a relay that checks should be named in INBOUND_TRUSTED_RELAY.
  */
 export function createSenderAuthenticator(options: SenderAuthOptions): SenderAuthenticator {
+  const check = checkWith(options);
   return async (raw, source) => {
     if (options.mode === 'off') return { method: 'off', dmarc: 'none', fromDomain: null, summary: 'sender authentication is off (INBOUND_SENDER_AUTH=off)' };
+    try {
+      return await check(raw, source);
+    } catch (error) {
+      // A message mailauth cannot process is not verified; retrying would not change that.
+      return { method: source === 'smtp' ? 'smtp' : 'dkim', dmarc: 'permerror', fromDomain: null, summary: `the message could not be checked (${(error as Error).message})` };
+    }
+  };
+}
+
+function checkWith(options: SenderAuthOptions): (raw: Buffer, source: InboundSource) => Promise<SenderAuthentication> {
+  return async (raw, source) => {
     const block = readHeaderBlock(raw);
     const fields = block.ok ? block.fields : [];
     if (options.trustedRelay) return authenticationFromRelay(fields, options.trustedRelay);
