@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
 import { createWebhookAdmin } from '../../../src/adapters/zendesk/create-webhook-admin.js';
+import { accountStatuses } from '../../../src/jobs/renewal/account-statuses.js';
+import { silentLogger } from '../../../src/lib/logger.js';
 import { signZendeskPayload } from '../../../src/http/webhooks/zendesk-signature.js';
 import { startTestSandbox, startWebhookReceiver, type TestSandbox } from '../../helpers/sandbox.js';
 
@@ -131,5 +133,23 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it("resolves certdesk's statuses from the account's settings, once, and again after refresh()", async () => {
+    const statuses = accountStatuses(zd.client, {}, silentLogger());
+    expect(await statuses.forState('installing')).toBe('open');
+    zd.sandbox.account.onHold = true;
+    try {
+      expect(await statuses.forState('installing')).toBe('open');
+      statuses.refresh();
+      expect(await statuses.forState('installing')).toBe('hold');
+      expect(await statuses.forState('installed')).toBe('solved');
+    } finally {
+      zd.sandbox.account.onHold = false;
+    }
+    // A user who may not read the settings (403) gets the statuses every account has.
+    const asCustomer = accountStatuses(zd.clientFor(zd.demo!.customer.email), { needs_review: 'pending' }, silentLogger());
+    expect(await asCustomer.forState('installing')).toBe('open');
+    expect(await asCustomer.forState('needs_review')).toBe('pending');
   });
 });
