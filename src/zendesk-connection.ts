@@ -52,7 +52,7 @@ export async function connectZendesk(
   const authFor = (origin: string, auth: NonNullable<Config['zendesk']['auth']>): HttpAuth => {
     if (!('oauthClient' in auth)) return auth;
     const { oauthClient } = auth;
-    return { tokens: new OAuthTokenProvider({ origin, credentials: oauthClient, refreshTokens, logger, now: () => deps.clock.now().getTime(), ...(deps.fetch ? { fetch: deps.fetch } : {}) }) };
+    return { tokens: new OAuthTokenProvider({ origin, credentials: oauthClient, refreshTokens, logger, metrics, now: () => deps.clock.now().getTime(), ...(deps.fetch ? { fetch: deps.fetch } : {}) }) };
   };
 
   if (!config.sandbox) {

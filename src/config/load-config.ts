@@ -318,11 +318,21 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function signInKind(config: Config): string {
+  const auth = config.zendesk.auth;
+  if (auth && 'oauthClient' in auth) return auth.oauthClient.refreshToken ? 'oauth refresh token' : 'oauth client credentials';
+  if (config.sandbox) return 'oauth client credentials';
+  if (auth && 'apiToken' in auth) return 'api token (deactivated by Zendesk on 2027-04-30)';
+  return 'static oauth token';
+}
+
 /** A one-line, secret-free description of the configuration for the start-up log. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
     mode: config.sandbox ? 'sandbox' : 'zendesk',
     zendesk: config.zendesk.url ?? 'embedded sandbox',
+    // How certdesk signs in (never the credentials themselves).
+    zendeskAuth: signInKind(config),
     port: config.port,
     dataDir: config.dataDir,
     installer: config.install.installer,

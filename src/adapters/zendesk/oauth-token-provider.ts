@@ -1,4 +1,5 @@
 import type { Logger } from '../../lib/logger.js';
+import type { MetricsRegistry } from '../../lib/metrics.js';
 import { NonRetryableError, RetryableError } from '../../lib/errors.js';
 import { CredentialsRefusedError, ZendeskRateLimitedError, parseZendeskErrorBody } from './zendesk-api-error.js';
 import { parseRetryAfter } from './zendesk-http.js';
@@ -41,6 +42,7 @@ export interface OAuthTokenProviderOptions {
   timeoutMs?: number;
   now?: () => number;
   logger: Logger;
+  metrics?: MetricsRegistry;
 }
 
 interface CachedToken {
@@ -89,6 +91,19 @@ export class OAuthTokenProvider implements AccessTokenSource {
   }
 
   private async obtain(): Promise<string> {
+    const grant = this.options.credentials.refreshToken ? 'refresh_token' : 'client_credentials';
+    const counter = this.options.metrics?.counter('zendesk_oauth_token_requests_total', 'Requests for a Zendesk OAuth access token, by grant and outcome.');
+    try {
+      const token = await this.request();
+      counter?.inc({ grant, outcome: 'issued' });
+      return token;
+    } catch (error) {
+      counter?.inc({ grant, outcome: error instanceof CredentialsRefusedError ? 'refused' : 'failed' });
+      throw error;
+    }
+  }
+
+  private async request(): Promise<string> {
     const { credentials: c, refreshTokens } = this.options;
     const seed = c.refreshToken;
     const refreshToken = seed ? (refreshTokens?.load(c.clientId, seed) ?? seed) : undefined;

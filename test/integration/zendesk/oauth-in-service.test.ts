@@ -2,7 +2,10 @@
  * certdesk in sandbox mode signs in the way it must on a real account created today: with an
  * OAuth client whose access tokens expire. Driven over HTTP only, with the real worker.
  */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService } from '../../helpers/service.js';
 import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
 
@@ -107,4 +110,32 @@ describe('certdesk\'s OAuth client secret revoked in the sandbox', () => {
     expect(logs).not.toContain('regenerated-in-admin-center');
     expect(logs).not.toContain(secret);
   }, 60_000);
+});
+
+describe('sandbox mode registers certdesk\'s own OAuth client', () => {
+  it('with a secret generated into DATA_DIR (mode 0600), used by certdesk\'s client credentials', async () => {
+    const svc = await startTestService();
+    try {
+      const file = join(svc.dataDir, 'oauth-client-secret');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(svc.sandbox!.account.oauthClients.certdesk).toEqual({ secret: readFileSync(file, 'utf8').trim(), userEmail: svc.sandbox!.apiUser.email });
+      await expect(svc.zendesk.me()).resolves.toMatchObject({ email: svc.sandbox!.apiUser.email });
+      expect(svc.metrics.render()).toMatch(/^zendesk_oauth_token_requests_total\{grant="client_credentials",outcome="issued"\} [1-9]/m);
+      expect(svc.logs()).toContain("sandbox mode: certdesk's OAuth client secret was generated into DATA_DIR");
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it('named by ZENDESK_OAUTH_CLIENT_ID with ZENDESK_OAUTH_CLIENT_SECRET when they are set, which no log shows', async () => {
+    const svc = await startTestService({ ZENDESK_OAUTH_CLIENT_ID: 'my-certdesk', ZENDESK_OAUTH_CLIENT_SECRET: 'configured-secret-0123456789' });
+    try {
+      expect(svc.sandbox!.account.oauthClients['my-certdesk']).toMatchObject({ secret: 'configured-secret-0123456789' });
+      expect(existsSync(join(svc.dataDir, 'oauth-client-secret'))).toBe(false);
+      await expect(svc.zendesk.me()).resolves.toMatchObject({ email: svc.sandbox!.apiUser.email });
+      expect(svc.logs()).not.toContain('configured-secret-0123456789');
+    } finally {
+      await svc.stop();
+    }
+  });
 });

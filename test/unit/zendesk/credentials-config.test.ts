@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load-config.js';
+import { describeConfig, loadConfig } from '../../../src/config/load-config.js';
 import { describeDetails } from '../../../src/adapters/zendesk/zendesk-api-error.js';
 import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
 import { ConfigError } from '../../../src/lib/errors.js';
@@ -57,6 +57,17 @@ describe('Zendesk credentials in the configuration (OAuth first)', () => {
   ])('refuses %s with one plain line', (_name, env, message) => {
     const found = problems(env as Record<string, string>);
     expect(found.filter((p) => message.test(p))).toHaveLength(1);
+  });
+
+  it.each([
+    [{ ...base, ZENDESK_OAUTH_CLIENT_ID: 'c', ZENDESK_OAUTH_CLIENT_SECRET: 'secret-1' }, 'oauth client credentials'],
+    [{ ...base, ZENDESK_OAUTH_CLIENT_ID: 'c', ZENDESK_OAUTH_REFRESH_TOKEN: 'secret-2' }, 'oauth refresh token'],
+    [{ ...base, ZENDESK_EMAIL: 'a@example.com', ZENDESK_API_TOKEN: 'secret-3' }, 'api token (deactivated by Zendesk on 2027-04-30)'],
+    [{}, 'oauth client credentials'],
+  ])('the start-up line says how certdesk signs in, never with what: %#', (env, kind) => {
+    const line = describeConfig(loadConfig(env as Record<string, string>));
+    expect(line.zendeskAuth).toBe(kind);
+    expect(JSON.stringify(line)).not.toMatch(/secret-\d/);
   });
 
   it('never repeats a secret in a problem', () => {
