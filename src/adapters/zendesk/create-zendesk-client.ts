@@ -246,14 +246,14 @@ function ticketUpdateBody(change: TicketChange, current: ZendeskTicket): Record<
   const body: Record<string, unknown> = { safe_update: true, updated_stamp: current.updated_at };
   if (change.comment) body.comment = commentBody(change.comment);
   if (change.status) body.status = change.status;
-  if (change.addTags?.length || change.removeTags?.length) {
-    const remove = new Set(change.removeTags ?? []);
-    const tags = current.tags.filter((t) => !remove.has(t));
-    for (const t of change.addTags ?? []) if (!tags.includes(t) && !remove.has(t)) tags.push(t);
   if (change.assignIfUnassigned && (current.assignee_id === null || current.assignee_id === undefined)) {
     if (change.assignIfUnassigned.assigneeId !== undefined) body.assignee_id = change.assignIfUnassigned.assigneeId;
     if (change.assignIfUnassigned.groupId !== undefined) body.group_id = change.assignIfUnassigned.groupId;
   }
+  if (change.addTags?.length || change.removeTags?.length) {
+    const remove = new Set(change.removeTags ?? []);
+    const tags = current.tags.filter((t) => !remove.has(t));
+    for (const t of change.addTags ?? []) if (!tags.includes(t) && !remove.has(t)) tags.push(t);
     body.tags = tags;
   }
   return body;
