@@ -19,7 +19,8 @@ Checks a certificate bundle the way certdesk checks what a customer sends: FILEs
   --no-system-roots   trust only --ca-file / EXTRA_CA_FILE, not Node's Mozilla root store
   --at ISO            validate at this time instead of now (e.g. 2026-05-01T00:00:00Z)
   --aia               download a missing intermediate from the certificate's AIA address, and
-                      each certificate's CRL (cRLDistributionPoints) to check revocation
+                      check revocation: each certificate's CRL (cRLDistributionPoints), else
+                      its OCSP responder
   --crl F             a CRL (PEM or DER) to check revocation against; may be repeated
   --pkcs12-password-file F
                       passwords to try on .pfx/.p12 files, one per line (not on the command

@@ -3,6 +3,7 @@ import { findPemBlocks } from './find-pem-blocks.js';
 import type { Limits } from './limits.js';
 import type { ParsedCertificate } from './parse-certificate.js';
 import { crlSignedBy, parseCrl, serialKey, type ParsedCrl } from './parse-crl.js';
+import { queryOcsp } from './query-ocsp.js';
 
 /** What checkBundle learnt about revocation of the path's certificates. */
 export interface RevocationState {
@@ -36,9 +37,10 @@ interface Candidate {
  * fetcher) the certificate's cRLDistributionPoints, at most `limits.maxCrlFetches` downloads. A CRL
  * counts only when the issuer's key signed it; one that breaks RFC 5280's CRL profile (no CRL
  * number, a critical one, an issuer whose keyUsage lacks cRLSign, an unknown critical extension,
- * delta or partitioned) or is out of date leaves that certificate unchecked. Unchecked is never an
- * error: like browsers, certdesk soft-fails when revocation cannot be established, and says so.
- * OCSP responders are not queried. Returns undefined when there is nothing to check or say.
+ * delta or partitioned) or is out of date leaves that certificate unchecked; then, with a fetcher,
+ * its OCSP responder is asked (query-ocsp.ts, at most `limits.maxOcspQueries`). Unchecked is never
+ * an error: like browsers, certdesk soft-fails when revocation cannot be established, and says so.
+ * Returns undefined when there is nothing to check or say.
  */
 export async function gatherRevocation(input: RevocationInput): Promise<RevocationState | undefined> {
   const given = parseGiven(input.crls);
@@ -46,6 +48,7 @@ export async function gatherRevocation(input: RevocationInput): Promise<Revocati
   const revoked: RevocationState['revoked'] = [];
   const unchecked: string[] = [];
   let checkedCount = 0;
+  let ocspQueries = 0;
 
   for (const [i, cert] of input.chain.entries()) {
     const issuer = input.chain[i + 1] ?? input.anchor;
@@ -67,13 +70,26 @@ export async function gatherRevocation(input: RevocationInput): Promise<Revocati
         }
       }
     }
-    if (candidates.length === 0) {
-      if (urls.length > 0 && !input.fetch) unchecked.push(`“${shortName(cert)}”: certdesk works offline here (AIA_FETCH=off), so its revocation list (${urls[0]}) was not downloaded`);
-      else if (urls.length > 0) unchecked.push(`“${shortName(cert)}”: ${fetchFailure ?? 'no usable revocation list'}`);
-      else if (cert.ocspUrls.length > 0) unchecked.push(`“${shortName(cert)}”: it names only an OCSP responder, which certdesk does not query`);
+    let verdict: Verdict | undefined = candidates.length > 0 ? judge(cert, issuer, candidates, input.at) : undefined;
+    const ocspUrl = cert.ocspUrls.find((u) => /^https?:\/\//i.test(u));
+    // OCSP when no CRL settled it: the responder's signed answer about this one certificate.
+    if (verdict?.kind !== 'good' && verdict?.kind !== 'revoked' && input.fetch && ocspUrl && ocspQueries < input.limits.maxOcspQueries) {
+      ocspQueries++;
+      const answer = await queryOcsp(ocspUrl, cert, issuer, input.at, input.fetch);
+      if (answer.kind === 'revoked') verdict = { kind: 'revoked', date: answer.date, source: `the OCSP responder at ${ocspUrl}` };
+      else if (answer.kind === 'good') verdict = answer;
+      else verdict = { kind: 'unchecked', why: verdict ? `${verdict.why}; ${answer.why}` : answer.why };
+    }
+    if (!verdict) {
+      const offline = input.fetch === undefined;
+      if (offline && (urls.length > 0 || ocspUrl)) {
+        const what = urls.length > 0 ? `its revocation list (${urls[0]}) was not downloaded` : `its OCSP responder (${ocspUrl}) was not asked`;
+        unchecked.push(`“${shortName(cert)}”: certdesk works offline here (AIA_FETCH=off), so ${what}`);
+      } else if (urls.length > 0 || ocspUrl) {
+        unchecked.push(`“${shortName(cert)}”: ${fetchFailure ?? `certdesk asks at most ${input.limits.maxOcspQueries} OCSP responders per submission`}`);
+      }
       continue;
     }
-    const verdict = judge(cert, issuer, candidates, input.at);
     if (verdict.kind === 'revoked') revoked.push({ cert, date: verdict.date, source: verdict.source });
     if (verdict.kind === 'unchecked') unchecked.push(`“${shortName(cert)}”: ${verdict.why}`);
     else checkedCount++;

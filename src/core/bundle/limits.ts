@@ -40,6 +40,8 @@ export const LIMITS = {
   maxAiaFetches: 3,
   /** CRL downloads per submission (one per certificate of a usual path). */
   maxCrlFetches: 3,
+  /** OCSP queries per submission (for certificates no CRL settled). */
+  maxOcspQueries: 3,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

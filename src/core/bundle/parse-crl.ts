@@ -104,10 +104,15 @@ const HASHES: Record<string, string | null> = {
 
 /** Whether `key` signed the CRL (RSA PKCS#1 v1.5, ECDSA, Ed25519; false for anything else or on error). */
 export function crlSignedBy(crl: ParsedCrl, key: KeyObject | undefined): boolean {
-  const hash = HASHES[crl.signatureOid];
+  return signedBy(crl.signatureOid, crl.tbs, crl.signature, key);
+}
+
+/** Whether `key` made `signature` over `data` with the algorithm `oid` names (CRLs, OCSP responses). */
+export function signedBy(oid: string, data: Uint8Array, signature: Uint8Array, key: KeyObject | undefined): boolean {
+  const hash = HASHES[oid];
   if (!key || hash === undefined) return false;
   try {
-    return verifySignatureBytes(hash, crl.tbs, key, crl.signature);
+    return verifySignatureBytes(hash, data, key, signature);
   } catch {
     return false;
   }
