@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import type { MetricsRegistry } from '../lib/metrics.js';
 import { RetryAfterError, errorMessage, isRetryable } from '../lib/errors.js';
 import { redactPrivateKeys } from '../lib/redact.js';
+import { QueuePause, queueSignals } from './queue-pause.js';
 
 /** What a job handler receives. Handlers must be idempotent: a job may run again after a crash. */
 export interface JobContext<P = unknown> {
@@ -43,32 +44,12 @@ export interface WorkerOptions {
 }
 
 /**
- * What an error can tell the worker beyond retryable or not (src/lib/errors.ts), for failures
- * that are no job's fault: `chargeAttempt: false` queues the job again without counting the
- * attempt (after `retryAfterMs` when given); `pauseQueue: true` also stops all work until the
- * cause is fixed (see `WorkerOptions.probe`).
- */
-interface QueueSignals {
-  chargeAttempt?: unknown;
-  pauseQueue?: unknown;
-  retryAfterMs?: unknown;
-}
-
-/** The first error in the `cause` chain that carries queue signals (a handler may wrap the adapter's error). */
-function queueSignals(error: unknown): QueueSignals {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as QueueSignals).chargeAttempt === false) return e as QueueSignals;
-  }
-  return {};
-}
-
-/** Paused queues say so this often, for an operator reading the log. */
-const PAUSED_LOG_INTERVAL_MS = 60_000;
-
-/**
  * Runs queued jobs: claims under a lease, renews the lease while the handler runs, and records the
  * outcome. Errors are classified by type (src/lib/errors.ts): RetryAfterError waits at least as
  * long as asked, NonRetryableError dead-letters at once, anything else is retried with backoff.
+ * Failures that are no job's fault (a 429, refused credentials) carry queue signals
+ * (./queue-pause.ts): the job is queued again without an attempt charged, and refused
+ * credentials pause the whole queue until its probe passes.
  */
 export class Worker {
   readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -83,13 +64,21 @@ export class Worker {
   private readonly busyThreshold: number;
   private eluMark: EventLoopUtilization = performance.eventLoopUtilization();
   private utilization = 0;
-  private paused: { reason: string; since: number; loggedAt: number; probing: boolean; nextProbeAt: number } | null = null;
+  private readonly pause: QueuePause;
 
   constructor(private readonly options: WorkerOptions) {
     this.concurrency = options.concurrency ?? 4;
     this.busyThreshold = options.busyThreshold ?? 0.85;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 1000;
+    this.pause = new QueuePause({
+      logger: options.logger,
+      metrics: options.metrics,
+      now: () => this.now(),
+      probe: options.probe,
+      probeMs: options.probeMs,
+      onResume: () => this.notify(),
+    });
   }
 
   start(): void {
@@ -123,62 +112,7 @@ export class Worker {
 
   /** Why the queue is paused (certdesk's credentials refused), or null when it runs. */
   pausedReason(): string | null {
-    return this.paused?.reason ?? null;
-  }
-
-  /**
-   * Stops claiming jobs: a job failed for a reason every job shares (Zendesk refused certdesk's
-   * credentials). Logged at once and then once a minute; `/readyz` reports it.
-   */
-  private pause(reason: string): void {
-    const now = this.now();
-    const probeMs = this.options.probeMs ?? 15_000;
-    if (this.paused) {
-      this.paused.reason = reason;
-    } else {
-      this.paused = { reason, since: now, loggedAt: now, probing: false, nextProbeAt: now + probeMs };
-      this.options.logger.error({ reason }, `job queue paused: ${reason} Jobs wait (none is failed for it); certdesk resumes by itself once Zendesk accepts its credentials.`);
-    }
-    this.options.metrics?.gauge('certdesk_queue_paused', 'Whether the job queue is paused because Zendesk refused certdesk\'s credentials.').set(undefined, 1);
-  }
-
-  private resume(): void {
-    if (!this.paused) return;
-    const seconds = Math.round((this.now() - this.paused.since) / 1000);
-    this.paused = null;
-    this.options.metrics?.gauge('certdesk_queue_paused', 'Whether the job queue is paused because Zendesk refused certdesk\'s credentials.').set(undefined, 0);
-    this.options.logger.info({ pausedSeconds: seconds }, 'Zendesk accepts certdesk\'s credentials again: job queue resumed');
-    this.notify();
-  }
-
-  /** While paused: log once a minute, and probe the credentials every `probeMs`. True when still paused. */
-  private stillPaused(): boolean {
-    const p = this.paused;
-    if (!p) return false;
-    const now = this.now();
-    if (now - p.loggedAt >= PAUSED_LOG_INTERVAL_MS) {
-      p.loggedAt = now;
-      this.options.logger.error({ reason: p.reason, pausedSeconds: Math.round((now - p.since) / 1000) }, `job queue still paused: ${p.reason}`);
-    }
-    if (p.probing || now < p.nextProbeAt) return true;
-    p.nextProbeAt = now + (this.options.probeMs ?? 15_000);
-    const probe = this.options.probe;
-    if (!probe) {
-      // No probe: let one job through; if the credentials are still refused it pauses us again.
-      this.resume();
-      return false;
-    }
-    p.probing = true;
-    probe().then(
-      () => this.resume(),
-      (error: unknown) => {
-        if (this.paused) {
-          this.paused.probing = false;
-          if ((error as QueueSignals)?.pauseQueue === true) this.paused.reason = redactPrivateKeys(errorMessage(error));
-        }
-      },
-    );
-    return true;
+    return this.pause.reason();
   }
 
   /** Resolves when no job is running and none is due now (for tests and the demo). */
@@ -197,7 +131,7 @@ export class Worker {
   private async run(): Promise<void> {
     while (!this.stopping) {
       let claimed = false;
-      while (!this.stopping && !this.stillPaused() && this.running.size < this.allowedConcurrency()) {
+      while (!this.stopping && !this.pause.holds() && this.running.size < this.allowedConcurrency()) {
         let job: Job | null;
         try {
           job = this.options.queue.claim(this.id, this.now(), this.leaseMs);
@@ -230,7 +164,7 @@ export class Worker {
   }
 
   private sleep(): Promise<void> {
-    const due = this.paused ? this.paused.nextProbeAt : this.options.queue.nextDueAt();
+    const due = this.pause.nextCheckAt() ?? this.options.queue.nextDueAt();
     const wait = due === null ? this.pollMs : Math.max(5, Math.min(this.pollMs, due - this.now()));
     return new Promise((resolve) => {
       const timer = setTimeout(done, wait);
@@ -263,7 +197,7 @@ export class Worker {
         const now = this.now();
         const wait = typeof signals.retryAfterMs === 'number' ? signals.retryAfterMs : 0;
         const kept = queue.postpone(job.id, this.id, now, now + wait, message);
-        if (signals.pauseQueue === true) this.pause(message);
+        if (signals.pauseQueue === true) this.pause.pause(message);
         outcome = !kept ? 'lost' : signals.pauseQueue === true ? 'paused' : 'postponed';
         logger.warn({ err: message, outcome, ...(wait > 0 ? { runAt: new Date(now + wait).toISOString() } : {}) }, `job postponed, no attempt charged: ${message}`);
         return this.record(job, outcome, started);
