@@ -226,4 +226,26 @@ export const MIGRATIONS: readonly Migration[] = [
     // Pages freed before secure_delete was on may still hold plain messages: rewrite the file once.
     vacuumAfter: true,
   },
+  {
+    version: 8,
+    name: 'watched sites: the certificate each site serves',
+    sql: `
+      -- What the expiry watch saw at its last look at each registry site (a TLS handshake with SNI
+      -- to the site's address): the served leaf, or why none could be read, and the drift from what
+      -- certdesk installed (sites). One row per site, replaced on every pass.
+      CREATE TABLE watched_sites (
+        site                   TEXT    PRIMARY KEY,
+        checked_at             INTEGER NOT NULL,
+        address                TEXT    NOT NULL,
+        served_sha256          TEXT,
+        served_subject         TEXT,
+        served_issuer          TEXT,
+        served_not_before      TEXT,
+        served_not_after       TEXT,
+        error                  TEXT,
+        installed_by_certdesk  INTEGER NOT NULL,
+        drift                  TEXT    NOT NULL CHECK (drift IN ('none', 'different_certificate', 'handshake_failed'))
+      );
+    `,
+  },
 ];

@@ -11,6 +11,7 @@ import { EffectLog } from './effect-log.js';
 import { TransitionLog } from './transition-log.js';
 import { MailLog } from './mail-log.js';
 import { SiteRepository } from './site-repository.js';
+import { WatchRepository } from './watch-repository.js';
 
 /**
  * certdesk's durable store: one SQLite file (`<DATA_DIR>/certdesk.db`) holding renewals, encrypted
@@ -28,6 +29,8 @@ export interface Store {
   readonly transitions: TransitionLog;
   readonly mail: MailLog;
   readonly sites: SiteRepository;
+  /** What the expiry watch last saw per registry site. */
+  readonly watch: WatchRepository;
   transaction<T>(fn: () => T): T;
   /** SQLite's quick_check at open: 'ok', or the first problem found. */
   readonly integrity: string;
@@ -58,6 +61,7 @@ export function openStore(options: { file: string; retry?: RetryPolicy; sealKey?
     transitions: new TransitionLog(db),
     mail: new MailLog(db, sealKey),
     sites: new SiteRepository(db),
+    watch: new WatchRepository(db),
     transaction: <T>(fn: () => T): T => run.immediate(fn) as T,
     integrity,
     isReady: () => {

@@ -1,0 +1,84 @@
+import type { Drift, WatchedSite } from '../../core/watch/watched-site.js';
+import { statementCache, type Db } from './open-database.js';
+
+interface Row {
+  site: string;
+  checked_at: number;
+  address: string;
+  served_sha256: string | null;
+  served_subject: string | null;
+  served_issuer: string | null;
+  served_not_before: string | null;
+  served_not_after: string | null;
+  error: string | null;
+  installed_by_certdesk: number;
+  drift: Drift;
+}
+
+function fromRow(r: Row): WatchedSite {
+  return {
+    site: r.site,
+    checkedAt: r.checked_at,
+    address: r.address,
+    served:
+      r.served_sha256 === null
+        ? null
+        : { sha256: r.served_sha256, subject: r.served_subject ?? '', issuer: r.served_issuer ?? '', notBefore: r.served_not_before ?? '', notAfter: r.served_not_after ?? '' },
+    error: r.error,
+    installedByCertdesk: r.installed_by_certdesk === 1,
+    drift: r.drift,
+  };
+}
+
+/** What the expiry watch last saw per registry site (one row per site, replaced on every look). */
+export class WatchRepository {
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
+
+  get(site: string): WatchedSite | null {
+    const r = this.sql('SELECT * FROM watched_sites WHERE site = ?').get(site) as Row | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  /** Every watched site, by name. */
+  list(): WatchedSite[] {
+    return (this.sql('SELECT * FROM watched_sites ORDER BY site').all() as Row[]).map(fromRow);
+  }
+
+  record(w: WatchedSite): void {
+    this.sql(
+      `INSERT INTO watched_sites (site, checked_at, address, served_sha256, served_subject, served_issuer, served_not_before,
+         served_not_after, error, installed_by_certdesk, drift)
+       VALUES (@site, @checkedAt, @address, @sha256, @subject, @issuer, @notBefore, @notAfter, @error, @installedByCertdesk, @drift)
+       ON CONFLICT (site) DO UPDATE SET checked_at = excluded.checked_at, address = excluded.address,
+         served_sha256 = excluded.served_sha256, served_subject = excluded.served_subject, served_issuer = excluded.served_issuer,
+         served_not_before = excluded.served_not_before, served_not_after = excluded.served_not_after, error = excluded.error,
+         installed_by_certdesk = excluded.installed_by_certdesk, drift = excluded.drift`,
+    ).run({
+      site: w.site,
+      checkedAt: w.checkedAt,
+      address: w.address,
+      sha256: w.served?.sha256 ?? null,
+      subject: w.served?.subject ?? null,
+      issuer: w.served?.issuer ?? null,
+      notBefore: w.served?.notBefore ?? null,
+      notAfter: w.served?.notAfter ?? null,
+      error: w.error,
+      installedByCertdesk: w.installedByCertdesk ? 1 : 0,
+      drift: w.drift,
+    });
+  }
+
+  /** Forgets sites no longer in the registry, so reports and metrics list only watched ones. */
+  retainOnly(sites: readonly string[]): number {
+    const keep = new Set(sites);
+    let removed = 0;
+    for (const site of this.sql('SELECT site FROM watched_sites').pluck().all() as string[]) {
+      if (!keep.has(site)) removed += this.sql('DELETE FROM watched_sites WHERE site = ?').run(site).changes;
+    }
+    return removed;
+  }
+}
