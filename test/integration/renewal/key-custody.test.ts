@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -292,6 +292,19 @@ describe('a private key is redacted wherever it appears', () => {
     expect((await h.certdeskComments(id)).at(-1)!.body).toMatch(/password-protected/);
     const note = (await h.certdeskComments(id)).find((c) => !c.public && /check a customer comment for a private key/.test(c.body))!;
     expect(note.body).toContain('locked.zip › secret.txt (password-protected)');
+    expect(await keyNotices(id)).toHaveLength(0);
+  });
+});
+
+describe('when certdesk cannot open a file', () => {
+  it('a compressed archive past the download cap, with no key visible in its bytes: agents are asked to look', async () => {
+    const { id, leaf } = await awaitingCertificate();
+    const big = toZip({ 'backup.tar': randomBytes(11 * 1024 * 1024) }, 6);
+    expect(big.length).toBeGreaterThan(10 * 1024 * 1024);
+    await replyWith(id, { 'certificate.pem': pemBundle([leaf, ca.intermediate]), 'server-backup.zip': big });
+    await expectInstalled(id, leaf);
+    const note = (await h.certdeskComments(id)).find((c) => !c.public && /check a customer comment for a private key/.test(c.body))!;
+    expect(note.body).toContain('server-backup.zip (a compressed archive larger than 10 MB, too large to open)');
     expect(await keyNotices(id)).toHaveLength(0);
   });
 });
