@@ -9,7 +9,19 @@ export interface RegistryEntry {
   organizationId?: number;
   organizationName?: string;
   contacts: string[];
+  /**
+   * Where the expiry watch looks (host:port, one per server when several serve the site); absent:
+   * INSTALL_VERIFY_ADDR, or the TLS front.
+   */
+  address?: string[];
+  /** Days before expiry at which the proactive renewal opens (overrides RENEWAL_LEAD_TIME_DAYS). */
+  leadTimeDays?: number;
+  /** True: certdesk watches the site but never opens a renewal for it by itself. */
+  optOut?: boolean;
 }
+
+/** The longest lead time accepted: a publicly-trusted certificate lives at most 200 days (SC-081). */
+export const MAX_LEAD_TIME_DAYS = 199;
 
 export type DomainRegistry = ReadonlyMap<string, RegistryEntry>;
 
@@ -46,9 +58,42 @@ export function parseDomainRegistry(json: unknown): { registry: DomainRegistry; 
       problems.push(`${where} (${domain}): "contacts" must be a list of email addresses`);
     }
     if (registry.has(domain)) problems.push(`${where}: ${domain} is listed twice`);
-    registry.set(domain, { domain, ...(validId ? { organizationId: id } : {}), ...(name ? { organizationName: name } : {}), contacts });
+    const watch = parseWatchFields(e, `${where} (${domain})`, problems);
+    registry.set(domain, { domain, ...(validId ? { organizationId: id } : {}), ...(name ? { organizationName: name } : {}), contacts, ...watch });
   });
   return { registry, problems };
+}
+
+const ADDRESS = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/** The optional fields of proactive renewals: `address`, `leadTimeDays`, `optOut`. */
+function parseWatchFields(e: Record<string, unknown>, where: string, problems: string[]): Pick<RegistryEntry, 'address' | 'leadTimeDays' | 'optOut'> {
+  const out: Pick<RegistryEntry, 'address' | 'leadTimeDays' | 'optOut'> = {};
+  if (e.address !== undefined) {
+    const list = typeof e.address === 'string' ? [e.address] : e.address;
+    const valid = (a: unknown): a is string => {
+      const port = typeof a === 'string' ? Number(ADDRESS.exec(a.trim())?.[1]) : NaN;
+      return port >= 1 && port <= 65535;
+    };
+    if (!Array.isArray(list) || list.length === 0 || !list.every(valid)) {
+      problems.push(`${where}: "address" must be host:port (e.g. "10.0.0.5:443" or "[2001:db8::1]:443") or a non-empty list of them (got ${JSON.stringify(e.address)})`);
+    } else {
+      out.address = [...new Set(list.map((a) => a.trim()))];
+    }
+  }
+  if (e.leadTimeDays !== undefined) {
+    const d = e.leadTimeDays;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > MAX_LEAD_TIME_DAYS) {
+      problems.push(`${where}: "leadTimeDays" must be a whole number of days between 1 and ${MAX_LEAD_TIME_DAYS} (got ${JSON.stringify(d)})`);
+    } else {
+      out.leadTimeDays = d;
+    }
+  }
+  if (e.optOut !== undefined) {
+    if (typeof e.optOut !== 'boolean') problems.push(`${where}: "optOut" must be true or false (got ${JSON.stringify(e.optOut)})`);
+    else if (e.optOut) out.optOut = true;
+  }
+  return out;
 }
 
 export function lookupSite(registry: DomainRegistry, site: string): RegistryEntry | null {
