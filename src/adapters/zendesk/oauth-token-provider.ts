@@ -110,6 +110,8 @@ export class OAuthTokenProvider implements AccessTokenSource {
     const body: Record<string, string> = refreshToken
       ? { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: c.clientId, ...(c.clientSecret ? { client_secret: c.clientSecret } : {}) }
       : { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret!, scope: c.scopes };
+    // Zendesk starts the token's life when it issues it: count from before the request.
+    const askedAt = this.now();
     const answer = await this.post(body);
     if (typeof answer.access_token !== 'string' || answer.access_token === '') {
       throw new RetryableError('Zendesk\'s token endpoint answered without an access_token');
@@ -118,8 +120,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
       refreshTokens?.save(c.clientId, seed, answer.refresh_token);
     }
     const lifeMs = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in * 1000 : null;
-    const obtainedAt = this.now();
-    this.cached = { token: answer.access_token, renewAt: lifeMs === null ? Number.POSITIVE_INFINITY : obtainedAt + lifeMs - Math.min(60_000, lifeMs / 5) };
+    this.cached = { token: answer.access_token, renewAt: lifeMs === null ? Number.POSITIVE_INFINITY : askedAt + lifeMs - Math.min(60_000, lifeMs / 5) };
     this.options.logger.info({ grant: body.grant_type, clientId: c.clientId, expiresInSeconds: lifeMs === null ? null : lifeMs / 1000 }, 'Zendesk OAuth access token obtained');
     return answer.access_token;
   }
