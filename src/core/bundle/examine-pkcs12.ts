@@ -30,6 +30,7 @@ export function examinePkcs12(ctx: ExtractionContext, blob: Blob, der: Uint8Arra
   }
   const { certificates, hasPrivateKey } = result.contents;
   if (hasPrivateKey) reportPrivateKey(ctx, blob.source, 'inside a PKCS#12 / PFX file');
+  else ctx.pkcs12WithoutKey.add(blob.source.path);
   if (certificates.length === 0) reportUnreadable(ctx, blob.source, `it is a PKCS#12 (.pfx/.p12) file without certificates. ${EXPORT_PEM}`);
   // A PFX's bags have no meaningful order: the path builder orders them, without a REORDERED remark.
   for (const cert of certificates) addCertificate(ctx, cert, { ...blob.source, unordered: true });

@@ -20,6 +20,7 @@ export interface Extraction {
   notes: string[];
 }
 
+const PKCS12_FILE = /\.(p12|pfx)$/i;
 const CERTIFICATE_FILE = /\.(crt|cer|cert|der|pem|p7b|p7c|p7|spc|ca-bundle|cabundle|chain|p12|pfx)$/i;
 
 /**
@@ -36,6 +37,7 @@ export async function extractCertificates(
   const ctx: ExtractionContext = {
     limits,
     pkcs12Passwords: options.pkcs12Passwords ?? [],
+    pkcs12WithoutKey: new Set(),
     certificates: [],
     findings: [],
     privateKeyFiles: new Set(),
@@ -59,6 +61,12 @@ export async function extractCertificates(
 }
 
 async function examineBlob(ctx: ExtractionContext, blob: Blob): Promise<void> {
+  await examineContent(ctx, blob);
+  // A .pfx/.p12 certdesk could not open as a PKCS#12 without key (damaged, too deep, unknown form) may still hold one: redact it like one.
+  if (PKCS12_FILE.test(blob.name) && !ctx.pkcs12WithoutKey.has(blob.source.path)) reportPrivateKey(ctx, blob.source, 'PKCS#12 / PFX');
+}
+
+async function examineContent(ctx: ExtractionContext, blob: Blob): Promise<void> {
   if (blob.depth > ctx.limits.maxNesting) {
     reportUnreadable(ctx, blob.source, 'it is nested too deeply inside other archives or e-mails');
     return;
@@ -74,8 +82,6 @@ async function examineBlob(ctx: ExtractionContext, blob: Blob): Promise<void> {
   else {
     const text = decodeText(bytes);
     if (text === undefined) {
-      // A damaged .pfx/.p12 may still hold a private key: redact it like one.
-      if (/\.(p12|pfx)$/i.test(blob.name)) reportPrivateKey(ctx, blob.source, 'PKCS#12 / PFX');
       if (bytes[0] === 0x30) reportUnreadable(ctx, blob.source, 'it looks like a binary (DER) certificate but is damaged or cut off');
       else if (CERTIFICATE_FILE.test(blob.name)) reportUnreadable(ctx, blob.source, 'it is binary data that is not a certificate');
       else ctx.notes.push(`${blob.source.path} is not a certificate file`);

@@ -40,6 +40,8 @@ export interface ExtractionContext {
   /** Archive entries and e-mail parts examined so far. */
   entries: number;
   expandedBytes: number;
+  /** Paths of PKCS#12 files opened and found without a key bag: the only .pfx/.p12 not treated as holding a key. */
+  pkcs12WithoutKey: Set<string>;
   /** Set when the certificate cap was reached, so it is reported once. */
   certificateCapReported: boolean;
   /** Looks at a nested blob (an archive entry, an attachment); provided by extractCertificates. */

@@ -4,8 +4,8 @@ import { children, decodeOid, DerError, readTlv, TAG, type Tlv } from './der.js'
 
 /**
  * Reads a PKCS#12 / PFX file (RFC 7292) as `openssl pkcs12`, Windows and Java export them: the
- * certificates come out byte for byte; key bags are only noticed (their presence is reported, they
- * are never decrypted). Password-based encryption of certificate bags: PBES2 (PBKDF2 + AES, OpenSSL
+ * certificates come out byte for byte; key bags (and secret or unknown bags, which may hold a key)
+ * are only noticed (their presence is reported, they are never decrypted). Password-based encryption of certificate bags: PBES2 (PBKDF2 + AES, OpenSSL
  * 3's default), pbeWithSHAAnd3-KeyTripleDES-CBC and pbeWithSHAAnd40BitRC2-CBC (`-legacy`, Windows),
  * decrypted with node-forge's PBE ciphers (Node 20 has no RC2 without OpenSSL's legacy provider).
  * The password is checked against the integrity MAC when there is one.
@@ -14,7 +14,7 @@ import { children, decodeOid, DerError, readTlv, TAG, type Tlv } from './der.js'
 export interface Pkcs12Contents {
   /** DER certificates, in bag order. */
   certificates: Uint8Array[];
-  /** A keyBag or pkcs8ShroudedKeyBag was present (or an encrypted part that may hold one could not be read). */
+  /** A keyBag, pkcs8ShroudedKeyBag, secretBag or bag of unknown type was present. */
   hasPrivateKey: boolean;
 }
 
@@ -26,9 +26,8 @@ export type Pkcs12Result =
 const OIDS = {
   data: '1.2.840.113549.1.7.1',
   encryptedData: '1.2.840.113549.1.7.6',
-  keyBag: '1.2.840.113549.1.12.10.1.1',
-  shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
   certBag: '1.2.840.113549.1.12.10.1.3',
+  crlBag: '1.2.840.113549.1.12.10.1.4',
   safeContentsBag: '1.2.840.113549.1.12.10.1.6',
   x509Certificate: '1.2.840.113549.1.9.22.1',
 } as const;
@@ -40,10 +39,15 @@ const MAC_DIGESTS: Record<string, { node: string; forge: () => forge.md.MessageD
   '2.16.840.1.101.3.4.2.3': { node: 'sha512', forge: () => forge.md.sha512.create(), bytes: 64 },
 };
 
-/** At most this many bags, nested SafeContents levels and PBKDF iterations: a hostile file cannot make us spin. */
+/**
+ * At most this many bags, nested SafeContents levels, encrypted parts and key-derivation iterations
+ * (real files: 1–2 encrypted parts, 2 048–10 000 iterations; node-forge's PKCS#12 KDF takes ~3 ms
+ * per 1 000): a hostile file cannot make us spin, whatever the number of passwords tried.
+ */
 const MAX_BAGS = 256;
 const MAX_NESTING = 4;
-const MAX_ITERATIONS = 1_000_000;
+const MAX_ENCRYPTED_PARTS = 4;
+const MAX_ITERATIONS = 100_000;
 
 /**
  * Opens a PFX with no password (empty, as `openssl pkcs12 -passout pass:` makes) or one of
@@ -74,12 +78,16 @@ class Unsupported extends Error {}
 
 function readAuthenticatedSafe(bytes: Uint8Array, password: string): Pkcs12Contents {
   const out: Pkcs12Contents = { certificates: [], hasPrivateKey: false };
-  const infos = children(readTlv(bytes, 0, bytes.length, true), true, 64);
+  const infos = children(readTlv(bytes, 0, bytes.length, true), true, 16);
+  let encrypted = 0;
   for (const info of infos) {
     const [type] = children(info, true, 2);
     const oid = type?.tag === TAG.OID ? decodeOid(type.value) : '';
     if (oid === OIDS.data) readSafeContents(contentInfoData(info), out, 0);
-    else if (oid === OIDS.encryptedData) readSafeContents(decrypt(info, password), out, 0);
+    else if (oid === OIDS.encryptedData) {
+      if (++encrypted > MAX_ENCRYPTED_PARTS) throw new Unsupported(`it has more than ${MAX_ENCRYPTED_PARTS} encrypted parts`);
+      readSafeContents(decrypt(info, password), out, 0);
+    }
     else throw new Unsupported('it uses public-key (enveloped) encryption, which only the intended recipient can open');
   }
   return out;
@@ -94,15 +102,16 @@ function readSafeContents(bytes: Uint8Array, out: Pkcs12Contents, depth: number)
     const bagId = decodeOid(id.value);
     const inner = children(value, true, 1)[0];
     if (!inner) throw new DerError('empty SafeBag');
-    if (bagId === OIDS.keyBag || bagId === OIDS.shroudedKeyBag) out.hasPrivateKey = true;
-    else if (bagId === OIDS.safeContentsBag) readSafeContents(inner.raw, out, depth + 1);
+    if (bagId === OIDS.safeContentsBag) readSafeContents(inner.raw, out, depth + 1);
     else if (bagId === OIDS.certBag) {
       const [certId, certValue] = children(inner, true, 2);
       if (certId?.tag !== TAG.OID || decodeOid(certId.value) !== OIDS.x509Certificate || certValue?.tag !== 0xa0) continue;
       const octets = children(certValue, true, 1)[0];
       if (octets) out.certificates.push(octetString(octets));
+    } else if (bagId !== OIDS.crlBag) {
+      // keyBag, pkcs8ShroudedKeyBag — and a secretBag or a bag of unknown type, which may hold a key too.
+      out.hasPrivateKey = true;
     }
-    // CRL and secret bags carry nothing certdesk uses.
   }
 }
 

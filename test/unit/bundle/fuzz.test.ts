@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BundleFile } from '../../../src/core/bundle/types.js';
 import { LIMITS } from '../../../src/core/bundle/limits.js';
@@ -66,6 +70,29 @@ describe('fuzzing checkBundle with mutated inputs', () => {
       zip: { name: 'certs.zip', data: toZip({ 'a/leaf.crt': leaf.pem, 'a/b/ca.p7b': toPkcs7([intermediate]) as Buffer, 'n/inner.zip': toZip({ 'x.cer': root.der }) }) },
       eml: { name: 'mail.eml', data: Buffer.from(email({ text: leaf.pem, attachments: [{ name: 'ca.cer', content: intermediate.der }] })) },
     };
+  });
+
+  it.each([
+    ['AES-256 (PBES2)', [] as string[]],
+    ['-legacy (RC2-40, 3DES)', ['-legacy']],
+  ])('always returns a well-formed report for 150 mutations of a PKCS#12 file without MAC, %s', async (_label, extra) => {
+    // Without a MAC every mutation reaches decryption and the bag walk.
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-fuzz-p12-'));
+    try {
+      writeFileSync(join(dir, 'leaf.pem'), chain.leaf.pem);
+      writeFileSync(join(dir, 'leaf.key'), chain.leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'leaf.pem'), '-inkey', join(dir, 'leaf.key'), '-passout', 'pass:', '-nomac', '-out', join(dir, 'x.pfx'), ...extra], { stdio: 'pipe' });
+      const seed = readFileSync(join(dir, 'x.pfx'));
+      expect((await check([file('x.pfx', seed)], [chain.root])).chain.length).toBeGreaterThan(0);
+      for (let i = 0; i < 150; i++) {
+        const report = await check([file('x.pfx', mutate(seed, random(i * 104729 + extra.length)))], [chain.root], { pkcs12Passwords: ['pw'] });
+        expectWellFormed(report);
+        // A mutated PFX is still treated as possibly holding the key.
+        expect(report.privateKeyFiles).toEqual(['x.pfx']);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(['pem', 'der', 'richDer', 'pkcs7', 'zip', 'eml'])(`always returns a well-formed report for ${PER_FORMAT} mutations of a %s input`, async (format) => {
