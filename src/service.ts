@@ -92,7 +92,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const apiUser = memoApiUser(zendesk);
   const mailConfigured = config.mail.smtpUrl !== null || config.mail.inboundSecret !== null || config.mail.smtpListenPort !== null;
   const mail = mailConfigured
-    ? (await import('./mail-service.js')).createMailService(config, { zendesk, store, clock, logger, metrics, apiUser, intake, registry: connection.registry, sandboxUrl: sandbox?.url ?? null, notify: () => worker.notify() })
+    ? (await import('./mail-service.js')).createMailService(config, { zendesk, store, clock, logger, metrics, apiUser, intakeBudget: intake, registry: connection.registry, sandboxUrl: sandbox?.url ?? null, notify: () => worker.notify() })
     : null;
   const renewalDeps: RenewalDeps = {
     zendesk,
@@ -140,7 +140,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         logger,
         metrics,
         onEnqueued: () => worker.notify(),
-        intake,
+        intakeBudget: intake,
         ...(options.intake?.webhookBodyTimeoutMs ? { bodyTimeoutMs: options.intake.webhookBodyTimeoutMs } : {}),
       }),
       ...(mail?.routers ?? []),

@@ -27,7 +27,7 @@ export interface InboundEmailRouterOptions {
   /** Called after a job was committed (wakes the in-process worker). */
   onEnqueued: () => void;
   /** Bytes and requests held for bodies not authenticated yet, shared with the other doors. */
-  intake?: IntakeBudget;
+  intakeBudget?: IntakeBudget;
 }
 
 /**
@@ -44,7 +44,7 @@ export interface InboundEmailRouterOptions {
 export function inboundEmailRouter(options: InboundEmailRouterOptions): Router {
   const { store, clock, logger } = options;
   const deliveries = options.metrics?.counter('certdesk_inbound_emails_total', 'Inbound e-mails over HTTP by outcome.');
-  const budget = options.intake ?? new IntakeBudget();
+  const budget = options.intakeBudget ?? new IntakeBudget();
   const limit = options.maxBytes ?? INBOUND_EMAIL_MAX_BYTES;
   const router = express.Router();
 

@@ -35,7 +35,7 @@ export interface ZendeskWebhookOptions {
   /** Called after a job was committed (wakes the in-process worker). */
   onEnqueued: () => void;
   /** Bytes and requests held for bodies not authenticated yet, shared with the other doors. */
-  intake?: IntakeBudget;
+  intakeBudget?: IntakeBudget;
   /** How long the body may take to arrive (default 15 s). */
   bodyTimeoutMs?: number;
   /**
@@ -64,7 +64,7 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
   const intake = new GroupCommit<{ key: string; event: TicketEvent; now: number }, IntakeOutcome>(store.transaction, ({ key, event, now }) =>
     recordDelivery(store, key, event, now, coalesceMs),
   );
-  const budget = options.intake ?? new IntakeBudget();
+  const budget = options.intakeBudget ?? new IntakeBudget();
   const router = express.Router();
 
   const requireJson: RequestHandler = (req, _res, next) => {

@@ -16,7 +16,7 @@ import { INBOUND_EMAIL_MAX_BYTES } from './accept-inbound-message.js';
  */
 export function smtpListenerOptionsFromConfig(
   config: Config,
-  deps: { store: Store; clock: Clock; logger: Logger; onEnqueued: () => void; intake?: ByteBudget },
+  deps: { store: Store; clock: Clock; logger: Logger; onEnqueued: () => void; intakeBudget?: ByteBudget },
   overrides: { host?: string; acceptRecipients?: string[]; maxBytes?: number } = {},
 ): SmtpListenerOptions | null {
   if (config.mail.smtpListenPort === null) return null;
@@ -34,7 +34,7 @@ export function smtpListenerOptionsFromConfig(
     refuseSenders: own ? [own] : [],
     receive: inboundMailReceiver(deps),
     // The same byte budget as POST /inbound/email and the webhook: strangers share one allowance.
-    ...(deps.intake ? { budget: deps.intake } : {}),
+    ...(deps.intakeBudget ? { budget: deps.intakeBudget } : {}),
     logger: deps.logger.child({ component: 'smtp-listener' }),
   };
 }

@@ -140,7 +140,7 @@ describe('the SMTP listener', () => {
       budget,
       maxConnectionsPerClient: 3,
     });
-    http = await serveRouters([inboundEmailRouter({ secrets: () => [INBOUND_SECRET], store, clock: systemClock, logger: silentLogger(), onEnqueued: () => {}, intake: budget })]);
+    http = await serveRouters([inboundEmailRouter({ secrets: () => [INBOUND_SECRET], store, clock: systemClock, logger: silentLogger(), onEnqueued: () => {}, intakeBudget: budget })]);
   });
   afterAll(async () => {
     for (const s of strangers) s.close();

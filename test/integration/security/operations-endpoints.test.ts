@@ -49,7 +49,7 @@ describe('metric label values', () => {
     requests.inc({ method: 'GET', endpoint: '/attachment/8f3kQz19xA/customer-private.key', status: '200' });
     requests.inc({ method: 'GET', endpoint: '/api/v2/tickets/:id/comments', status: '200' });
     for (let i = 0; i < MAX_SERIES_PER_METRIC + 50; i++) registry.counter('certdesk_things_total', 'test').inc({ code: `code-${i}` });
-    const text = registry.render();
+    const text = await registry.render();
     expect(text).not.toContain('customer-private.key');
     expect(text).not.toContain('8f3kQz19xA');
     expect(text).toContain('endpoint="/attachment/:x/:x"');
