@@ -61,9 +61,12 @@ export async function extractCertificates(
 }
 
 async function examineBlob(ctx: ExtractionContext, blob: Blob): Promise<void> {
+  const certificatesBefore = ctx.certificates.length;
   await examineContent(ctx, blob);
-  // A .pfx/.p12 certdesk could not open as a PKCS#12 without key (damaged, too deep, unknown form) may still hold one: redact it like one.
-  if (PKCS12_FILE.test(blob.name) && !ctx.pkcs12WithoutKey.has(blob.source.path)) reportPrivateKey(ctx, blob.source, 'PKCS#12 / PFX');
+  // A .pfx/.p12 that gave no certificate and was not opened as a key-free PKCS#12 (damaged, too deep,
+  // an unknown form) may still hold a key: redact it like one. (A renamed PEM file gives certificates.)
+  const opened = ctx.pkcs12WithoutKey.has(blob.source.path) || ctx.certificates.length > certificatesBefore;
+  if (PKCS12_FILE.test(blob.name) && !opened) reportPrivateKey(ctx, blob.source, 'PKCS#12 / PFX');
 }
 
 async function examineContent(ctx: ExtractionContext, blob: Blob): Promise<void> {

@@ -96,6 +96,12 @@ describe('PKCS#12 / PFX files', () => {
     expect(report.findings.find((f) => f.code === 'PRIVATE_KEY_SENT')!.message).toMatch(/^export\.zip › export\/site\.pfx contains a private key/);
   });
 
+  it('does not call a PEM bundle renamed .pfx a key', async () => {
+    const report = await check([file('renamed.pfx', pemBundle([chain.leaf, chain.intermediate]))], [chain.root]);
+    expect(report.ok).toBe(true);
+    expect(report.privateKeyFiles).toEqual([]);
+  });
+
   it('reports a damaged PFX as unreadable and still as a possible key', async () => {
     const data = pfx('damaged.pfx', 'pw');
     const cut = data.subarray(0, data.length - 40);
