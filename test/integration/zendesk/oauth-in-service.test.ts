@@ -10,8 +10,8 @@ import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/re
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
 
 /** Zendesk API calls certdesk made that were answered `status`, from its client's metrics. */
-function callsAnswered(h: RenewalHarness, status: string): number {
-  return [...h.svc.metrics.render().matchAll(/^zendesk_requests_total\{([^}]*)\} (\d+)$/gm)]
+async function callsAnswered(h: RenewalHarness, status: string): Promise<number> {
+  return [...(await h.svc.metrics.render()).matchAll(/^zendesk_requests_total\{([^}]*)\} (\d+)$/gm)]
     .filter((m) => m[1]!.includes(`status="${status}"`))
     .reduce((sum, m) => sum + Number(m[2]), 0);
 }
@@ -58,7 +58,7 @@ describe('OAuth access tokens that expire every 5 seconds (SANDBOX_OAUTH_TOKEN_T
     const jobs = h.svc.store.jobs.list();
     expect(jobs.length).toBeGreaterThan(4);
     expect(jobs.filter((j) => j.state !== 'done' || j.lastError !== null)).toEqual([]);
-    expect(callsAnswered(h, '401')).toBe(0);
+    expect(await callsAnswered(h, '401')).toBe(0);
     // The first token had expired long before the second renewal: certdesk obtained more than one.
     expect(h.svc.logs().match(/Zendesk OAuth access token obtained/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
   }, 60_000);
@@ -120,7 +120,7 @@ describe('sandbox mode registers certdesk\'s own OAuth client', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(svc.sandbox!.account.oauthClients.certdesk).toEqual({ secret: readFileSync(file, 'utf8').trim(), userEmail: svc.sandbox!.apiUser.email });
       await expect(svc.zendesk.me()).resolves.toMatchObject({ email: svc.sandbox!.apiUser.email });
-      expect(svc.metrics.render()).toMatch(/^zendesk_oauth_token_requests_total\{grant="client_credentials",outcome="issued"\} [1-9]/m);
+      expect(await svc.metrics.render()).toMatch(/^zendesk_oauth_token_requests_total\{grant="client_credentials",outcome="issued"\} [1-9]/m);
       expect(svc.logs()).toContain("sandbox mode: certdesk's OAuth client secret was generated into DATA_DIR");
     } finally {
       await svc.stop();

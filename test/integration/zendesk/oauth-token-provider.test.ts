@@ -87,7 +87,7 @@ describe('certdesk\'s OAuth tokens against the sandbox\'s token endpoint', () =>
     await new Promise((r) => setTimeout(r, 1100));
     await expect(client.me()).resolves.toMatchObject({ email: zd.sandbox.apiUser.email });
     expect(counter.tokenRequests()).toBe(2);
-    expect(metrics.counter('zendesk_requests_total', '').get({ method: 'GET', endpoint: '/api/v2/users/me', status: '401' })).toBe(1);
+    expect(await metrics.counter('zendesk_requests_total', '').get({ method: 'GET', endpoint: '/api/v2/users/me', status: '401' })).toBe(1);
   });
 
   it('a revoked client secret is a CredentialsRefusedError that names what to fix (no retry of the job can help)', async () => {

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/renewal-harness.js';
 
-function answered429(h: RenewalHarness): number {
-  return [...h.svc.metrics.render().matchAll(/^zendesk_requests_total\{([^}]*)\} (\d+)$/gm)]
+async function answered429(h: RenewalHarness): Promise<number> {
+  return [...(await h.svc.metrics.render()).matchAll(/^zendesk_requests_total\{([^}]*)\} (\d+)$/gm)]
     .filter((m) => m[1]!.includes('status="429"'))
     .reduce((sum, m) => sum + Number(m[2]), 0);
 }
@@ -23,7 +23,7 @@ describe('429 from Zendesk', () => {
     h.svc.sandbox!.faults.failNext({ status: 429, retryAfterSeconds: 0, count: 12, path: '/api/v2/tickets/*' });
     const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
     await h.settle();
-    expect(answered429(h)).toBe(12);
+    expect(await answered429(h)).toBe(12);
     expect((await h.ticket(id)).tags).toContain('cert_renewal_csr_sent');
     const jobs = h.svc.store.jobs.list();
     expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
@@ -33,10 +33,10 @@ describe('429 from Zendesk', () => {
   it('makes every job wait for Retry-After: no call to Zendesk from any job until it has passed', async () => {
     const site = h.demo.registry[0]!.domain;
     const sandbox = h.svc.sandbox!;
-    const before = answered429(h);
+    const before = await answered429(h);
     sandbox.faults.failNext({ status: 429, retryAfterSeconds: 4, count: 1, path: '/api/v2/tickets/*' });
     const first = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
-    for (let i = 0; answered429(h) === before; i++) {
+    for (let i = 0; (await answered429(h)) === before; i++) {
       if (i > 200) throw new Error('no 429 was met');
       await new Promise((r) => setTimeout(r, 20));
     }
