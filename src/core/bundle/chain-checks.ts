@@ -1,6 +1,6 @@
 import { verifySignature, type LinkFailure } from './build-path.js';
 import type { BundleCheck, BundleContext } from './bundle-context.js';
-import { describeCertificate, formatDate, listSome, shortName } from './describe-certificate.js';
+import { describeCertificate, formatDate, listSome } from './describe-certificate.js';
 import { finding, type Finding } from './findings.js';
 import { capitalize } from './leaf-checks.js';
 import type { ParsedCertificate } from './parse-certificate.js';
@@ -205,7 +205,7 @@ export const checkOrder: BundleCheck = (ctx) => {
     out.push(
       finding(
         'REORDERED',
-        `The intermediate certificate “${shortName(cert)}” was missing from what you sent; we downloaded it from ${url} ` +
+        `${capitalize(describeCertificate(ctx, cert))} was missing from what you sent; we downloaded it from ${url} ` +
           `(the address given in the certificate) and added it to the chain.`,
       ),
     );
