@@ -172,6 +172,24 @@ describe('the SMTP listener', () => {
     for (const o of open) o.close();
   });
 
+  it('closes a connection that stays silent past the idle timeout', async () => {
+    const quick = await startSmtpListener({
+      port: 0,
+      maxBytes: MiB,
+      acceptRecipients: ['certdesk.example'],
+      receive: inboundMailReceiver({ store, clock: systemClock, onEnqueued: () => {} }),
+      logger: silentLogger(),
+      idleTimeoutMs: 300,
+    });
+    const socket = connect(quick.port, '127.0.0.1');
+    let said = '';
+    socket.on('data', (d) => (said += d.toString()));
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(said).toMatch(/^220 /);
+    expect(said).toMatch(/421 .*[Tt]imeout/);
+    await quick.close();
+  });
+
   it('answers 451 (try later) to a message while strangers hold the shared budget over HTTP, and takes it once they leave', async () => {
     for (let i = 0; i < 2; i++) {
       strangers.push(await holdRequest(http.url, { path: '/inbound/email', headers: { 'content-type': 'message/rfc822', 'content-length': String(MiB), 'x-certdesk-signature': FORGED }, body: Buffer.alloc(1024) }));
