@@ -98,7 +98,7 @@ export async function gatherRevocation(input: RevocationInput): Promise<Revocati
   if (checkedCount === 0 && unchecked.length === 0) return undefined;
   const checked = unchecked.length === 0;
   const note = checked
-    ? `Revocation was checked: ${revoked.length === 0 ? `no certificate on the chain is revoked (${checkedCount} checked against their certificate authority's revocation lists)` : `${revoked.length} certificate(s) on the chain are revoked`}.`
+    ? `Revocation was checked: ${revoked.length === 0 ? `no certificate on the chain is revoked (${checkedCount} checked against their certificate authority's revocation lists or OCSP responder)` : `${revoked.length} certificate(s) on the chain are revoked`}.`
     : `Revocation was not checked for ${unchecked.join('; ')}.${checkedCount > 0 ? ` ${checkedCount} other certificate(s) were checked.` : ''}`;
   return { revoked, checked, note };
 }
