@@ -346,3 +346,5 @@ export function describeConfig(config: Config): Record<string, unknown> {
     dashboard: config.agents.adminToken ? 'on' : 'off',
   };
 }
+    host: config.host,
+    metricsToken: config.metricsToken ? 'on' : 'off',
