@@ -93,6 +93,7 @@ export interface TicketChange {
     authorId?: number;
   };
   status?: TicketStatus;
+  priority?: TicketPriority;
   addTags?: string[];
   removeTags?: string[];
   /**
@@ -122,6 +123,10 @@ export interface NewTicket {
   submitterId?: number;
   priority?: TicketPriority;
   tags?: string[];
+  /** The organization the ticket belongs to (Zendesk otherwise takes the requester's default one). */
+  organizationId?: number;
+  /** People copied on the ticket (`email_ccs`, action `put`): they get its public comments by e-mail. */
+  emailCcs?: { email: string; name?: string }[];
 }
 
 export interface ZendeskApi {

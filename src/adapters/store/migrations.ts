@@ -248,4 +248,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'proactive renewals and their reminders',
+    sql: `
+      -- One proactive renewal per site and certificate (the "cycle"): the ticket request is saved
+      -- before it is first sent, so every retry sends the same request under the same
+      -- Idempotency-Key, and ticket_id is set once Zendesk answered.
+      CREATE TABLE proactive_renewals (
+        site          TEXT    NOT NULL,
+        cert_sha256   TEXT    NOT NULL,
+        plan          TEXT    NOT NULL,
+        ticket_id     INTEGER,
+        created_at    INTEGER NOT NULL,
+        opened_at     INTEGER,
+        PRIMARY KEY (site, cert_sha256)
+      );
+      -- Reminders and escalations, at most one of each kind per cycle: claimed before they are
+      -- sent, confirmed after (a restart finds the claim and never sends a second one).
+      CREATE TABLE proactive_reminders (
+        site          TEXT    NOT NULL,
+        cert_sha256   TEXT    NOT NULL,
+        kind          TEXT    NOT NULL CHECK (kind IN ('reminder_14', 'reminder_7', 'escalation')),
+        ticket_id     INTEGER,
+        state         TEXT    NOT NULL CHECK (state IN ('claimed', 'done')),
+        claimed_at    INTEGER NOT NULL,
+        done_at       INTEGER,
+        PRIMARY KEY (site, cert_sha256, kind)
+      );
+    `,
+  },
 ];

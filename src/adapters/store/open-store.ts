@@ -12,6 +12,7 @@ import { TransitionLog } from './transition-log.js';
 import { MailLog } from './mail-log.js';
 import { SiteRepository } from './site-repository.js';
 import { WatchRepository } from './watch-repository.js';
+import { ProactiveRepository } from './proactive-repository.js';
 
 /**
  * certdesk's durable store: one SQLite file (`<DATA_DIR>/certdesk.db`) holding renewals, encrypted
@@ -31,6 +32,8 @@ export interface Store {
   readonly sites: SiteRepository;
   /** What the expiry watch last saw per registry site. */
   readonly watch: WatchRepository;
+  /** Proactive renewals (one ticket per site and certificate) and their reminders. */
+  readonly proactive: ProactiveRepository;
   transaction<T>(fn: () => T): T;
   /** SQLite's quick_check at open: 'ok', or the first problem found. */
   readonly integrity: string;
@@ -62,6 +65,7 @@ export function openStore(options: { file: string; retry?: RetryPolicy; sealKey?
     mail: new MailLog(db, sealKey),
     sites: new SiteRepository(db),
     watch: new WatchRepository(db),
+    proactive: new ProactiveRepository(db),
     transaction: <T>(fn: () => T): T => run.immediate(fn) as T,
     integrity,
     isReady: () => {

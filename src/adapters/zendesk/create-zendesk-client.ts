@@ -246,6 +246,7 @@ function ticketUpdateBody(change: TicketChange, current: ZendeskTicket): Record<
   const body: Record<string, unknown> = { safe_update: true, updated_stamp: current.updated_at };
   if (change.comment) body.comment = commentBody(change.comment);
   if (change.status) body.status = change.status;
+  if (change.priority) body.priority = change.priority;
   if (change.assignIfUnassigned && (current.assignee_id === null || current.assignee_id === undefined)) {
     if (change.assignIfUnassigned.assigneeId !== undefined) body.assignee_id = change.assignIfUnassigned.assigneeId;
     if (change.assignIfUnassigned.groupId !== undefined) body.group_id = change.assignIfUnassigned.groupId;
@@ -275,5 +276,7 @@ function ticketCreateBody(t: NewTicket): Record<string, unknown> {
   if (t.submitterId !== undefined) out.submitter_id = t.submitterId;
   if (t.priority) out.priority = t.priority;
   if (t.tags?.length) out.tags = t.tags;
+  if (t.organizationId !== undefined) out.organization_id = t.organizationId;
+  if (t.emailCcs?.length) out.email_ccs = t.emailCcs.map((c) => ({ user_email: c.email, ...(c.name ? { user_name: c.name } : {}), action: 'put' }));
   return out;
 }

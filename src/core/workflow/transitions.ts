@@ -16,6 +16,10 @@ export type WorkflowEvent =
   | { type: 'request_not_owner' }
   /** Complete, and the ticket's organization owns the site. */
   | { type: 'request_valid' }
+  /** Complete and owned, but another ticket's renewal of the site is in progress: linked to it, solved. */
+  | { type: 'request_duplicate' }
+  /** certdesk opened the ticket itself, ahead of expiry, with the last renewal's details (issue 15). */
+  | { type: 'proactive_due' }
   | { type: 'command'; command: Command }
   | { type: 'bundle_invalid' }
   | { type: 'bundle_valid' }
@@ -39,6 +43,8 @@ export type Effect =
   | 'generate_key_and_csr'
   /** public comment with the CSR inline and attached + purchase guidance; pending; tag csr_sent */
   | 'comment_csr'
+  /** public comment linking to the ticket where the site's renewal is in progress; solved; tag linked */
+  | 'comment_linked'
   /** public comment listing every finding; pending; tag bundle_invalid */
   | 'comment_bundle_invalid'
   /** public comment "received and valid, installing"; hold; tag installing — then the summary note */
@@ -77,7 +83,9 @@ export const TRANSITIONS: readonly Row[] = [
   { from: INTAKE, on: 'request_incomplete', to: 'needs_info', effects: ['comment_needs_info'] },
   { from: INTAKE, on: 'request_unknown_site', to: 'rejected', effects: ['comment_rejected'] },
   { from: INTAKE, on: 'request_not_owner', to: 'needs_review', effects: ['comment_needs_review', 'note_needs_review'] },
+  { from: INTAKE, on: 'request_duplicate', to: 'ignored', effects: ['comment_linked'] },
   { from: INTAKE, on: 'request_valid', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr'] },
+  { from: ['new'], on: 'proactive_due', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr'] },
 
   { from: ['needs_review'], on: 'command:approve', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'] },
   { from: ['awaiting_certificate', 'install_failed'], on: 'command:regenerate_csr', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'] },

@@ -15,6 +15,7 @@ import { classifyRequest } from './classify-request.js';
 import { handleReplies } from './handle-replies.js';
 import { giveKeyNoticeAlone, guardComments, markKeyNoticeGiven, pendingKeyNotice } from './guard-private-keys.js';
 import type { RenewalDeps } from './renewal-deps.js';
+import { LINKED_TAG, PROACTIVE_TAG } from '../../core/proactive/proactive-tags.js';
 
 /**
  * The `ticket-event` job: whatever the event was, look at the ticket as it is now and move the
@@ -29,6 +30,10 @@ export function handleTicketEvent(deps: RenewalDeps): JobHandler<TicketEvent> {
     const snapshot = await readTicket(deps, ticketId);
     if (!snapshot) {
       logger.info({ ticketId }, 'the ticket no longer exists; nothing to do');
+      return;
+    }
+    if (snapshot.ticket.tags.includes(PROACTIVE_TAG) && !deps.store.renewals.has(ticketId)) {
+      logger.info({ ticketId }, 'a proactive ticket not recorded yet: the proactive-renewals job records it');
       return;
     }
     await handleCommands(deps, snapshot);
@@ -62,6 +67,8 @@ async function handleCommands(deps: RenewalDeps, snapshot: TicketSnapshot): Prom
 async function handleMessages(deps: RenewalDeps, snapshot: TicketSnapshot): Promise<void> {
   const renewal = deps.store.renewals.get(snapshot.ticket.id);
   const state = renewal?.state ?? 'new';
+  // A ticket linked to the site's renewal in progress elsewhere is the agents' from then on.
+  if (renewal && state === 'ignored' && snapshot.ticket.tags.includes(LINKED_TAG)) return markSeen(deps, renewal, snapshot);
   if ((INTAKE_STATES as readonly string[]).includes(state)) await handleRequest(deps, snapshot, renewal);
   else if (renewal) await handleReplies(deps, snapshot, renewal);
 }
@@ -129,7 +136,7 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
   await guardComments(deps, ticket.id, read);
   const keyNotice = pendingKeyNotice(deps, ticket.id);
   const problems = findProblems(fields);
-  const { event, review } = await classifyRequest(deps, ticket, fields, problems);
+  const { event, review, linkedTicketId } = await classifyRequest(deps, ticket, fields, problems);
   const t = recordTransition(deps, ticket.id, renewal, event, {
     patch: {
       fields: fields as Record<string, string>,
@@ -139,7 +146,7 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
       requesterId: ticket.requester_id,
       lastCommentId: seen,
     },
-    context: { ...(review ?? {}), ...(keyNotice ? { keyNotice: keyNotice.notice } : {}) },
+    context: { ...(review ?? {}), ...(linkedTicketId !== undefined ? { linkedTicketId } : {}), ...(keyNotice ? { keyNotice: keyNotice.notice } : {}) },
   });
   // The transition's public comment carries the notice (perform-transition adds it).
   if (t && keyNotice) markKeyNoticeGiven(deps, ticket.id, keyNotice.commentIds);

@@ -1,6 +1,8 @@
 import { NonRetryableError } from '../../lib/errors.js';
 import type { Effect } from '../../core/workflow/transitions.js';
-import { STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
+import { ALL_STATE_TAGS, STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
+import { LINKED_TAG } from '../../core/proactive/proactive-tags.js';
+import { linkedToRenewalComment } from '../../core/messages/proactive-comments.js';
 import type { TransitionRecord } from '../../adapters/store/transition-log.js';
 import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
 import type { RenewalProblem } from '../../core/request/types.js';
@@ -95,6 +97,14 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
       files: async () => [{ name: `${site(r)}.csr`, contentType: 'application/pkcs10', data: Buffer.from(csrPem) }],
     });
     notifyOnce(deps, t, { kind: 'csr_ready', ticketId: t.ticketId, site: site(r), to: contacts(deps, r), csrPem, spkiSha256: r.csrSpkiSha256 });
+  },
+  comment_linked: async (deps, t, r) => {
+    const ticketId = Number(t.context.linkedTicketId);
+    await postOnce(deps, {
+      key: key(t, 'comment_linked'), ticketId: t.ticketId, kind: 'comment_linked',
+      body: withKeyNotice(linkedToRenewalComment({ site: site(r), ticketId, link: deps.ticketLink?.(ticketId) ?? null }).body, keyNoticeOf(t)), public: true,
+      status: 'solved', addTags: [LINKED_TAG], removeTags: [...ALL_STATE_TAGS],
+    });
   },
   comment_bundle_invalid: async (deps, t, r) => {
     const { report, skipped } = submission(t);

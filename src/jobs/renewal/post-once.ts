@@ -1,4 +1,4 @@
-import type { TicketChange, TicketStatus, ZendeskComment, ZendeskTicket } from '../../ports/zendesk.js';
+import type { TicketChange, TicketPriority, TicketStatus, ZendeskComment, ZendeskTicket } from '../../ports/zendesk.js';
 import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
 import { refusalReasons, statusRefusedNote } from '../../core/messages/status-refused-note.js';
 import type { RenewalDeps } from './renewal-deps.js';
@@ -11,6 +11,8 @@ export interface TicketUpdateSpec {
   body: string;
   public: boolean;
   status?: TicketStatus;
+  /** Raised with the update (reminders of proactive renewals). */
+  priority?: TicketPriority;
   addTags?: string[];
   removeTags?: string[];
   /** Files to upload and attach (uploaded anew on every attempt; unused uploads expire). */
@@ -50,6 +52,7 @@ export async function postOnce(deps: RenewalDeps, spec: TicketUpdateSpec): Promi
   const change: TicketChange = {
     comment: { body, public: spec.public, ...(uploads.length ? { uploads } : {}) },
     ...(spec.status ? { status: spec.status } : {}),
+    ...(spec.priority ? { priority: spec.priority } : {}),
     ...(spec.status === 'solved' && hasAssignee(deps) ? { assignIfUnassigned: deps.settings.assignee } : {}),
     ...(spec.addTags ? { addTags: spec.addTags } : {}),
     ...(spec.removeTags ? { removeTags: spec.removeTags } : {}),

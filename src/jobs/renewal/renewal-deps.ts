@@ -36,6 +36,8 @@ export interface RenewalDeps {
   notify: () => void;
   /** E-mail notifications: sent only when SMTP is configured; install failures only with OPS_EMAIL. */
   mail: { enabled: boolean; opsEmail: string | null };
+  /** The customer's link to a ticket (help center request; the sandbox's page), for comments that point to another ticket. */
+  ticketLink?: (ticketId: number) => string | null;
 }
 
 /**
