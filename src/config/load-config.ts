@@ -333,6 +333,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     zendesk: config.zendesk.url ?? 'embedded sandbox',
     // How certdesk signs in (never the credentials themselves).
     zendeskAuth: signInKind(config),
+    host: config.host,
     port: config.port,
     dataDir: config.dataDir,
     installer: config.install.installer,
@@ -344,6 +345,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     inboundSenderAuth: config.mail.senderAuth === 'off' ? 'off' : (config.mail.trustedRelay ?? 'dmarc'),
     agentApp: config.agents.zafSharedSecret ? 'on' : 'off',
     dashboard: config.agents.adminToken ? 'on' : 'off',
+    metricsToken: config.metricsToken ? 'on' : 'off',
   };
 }
     host: config.host,
