@@ -348,5 +348,3 @@ export function describeConfig(config: Config): Record<string, unknown> {
     metricsToken: config.metricsToken ? 'on' : 'off',
   };
 }
-    host: config.host,
-    metricsToken: config.metricsToken ? 'on' : 'off',
