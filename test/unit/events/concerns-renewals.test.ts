@@ -16,6 +16,9 @@ describe('whether an event can concern a renewal, from its payload alone', () =>
     ['the renewal priority', { priority: 'LOW', tags: null }, {}, true],
     ['another priority but the cert_renewal tag', { priority: 'HIGH', tags: ['cert_renewal'] }, {}, true],
     ['another priority, the event adds cert_renewal', { priority: 'HIGH', tags: [] }, { tags_added: ['cert_renewal'] }, true],
+    ['another priority, a ticket certdesk opened itself (cert_renewal_proactive)', { priority: 'NORMAL', tags: ['cert_renewal_proactive'] }, {}, true],
+    ['another priority, an agent adds a command tag', { priority: 'NORMAL', tags: [] }, { tags_added: ['cert_renewal_approve'] }, true],
+    ['another priority, a tag that only looks alike', { priority: 'NORMAL', tags: ['cert_renewals_old', 'xcert_renewal'] }, {}, false],
     ['a snapshot that does not show the priority', { tags: ['billing'] }, {}, true],
     ['a priority that is not a string', { priority: 4, tags: [] }, {}, true],
   ])('%s → %s', (_name, detail, extra, expected) => {
