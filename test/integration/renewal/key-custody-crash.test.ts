@@ -69,5 +69,5 @@ describe('a certdesk process killed while redacting a key', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]!.body).toContain('BEGIN CERTIFICATE REQUEST');
     expect(mine.filter((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'))).toHaveLength(1);
-  });
+  }, 90_000);
 });
