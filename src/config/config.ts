@@ -1,6 +1,7 @@
 /** certdesk's configuration, read once from the environment by `loadConfig` and frozen. */
 import type { StatusState } from '../core/workflow/status-table.js';
 import type { TicketStatus } from '../ports/zendesk.js';
+import type { BusinessHours } from '../core/proactive/business-hours.js';
 
 export type InstallerKind = 'tls-front' | 'nginx' | 'command';
 export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
@@ -90,6 +91,10 @@ export interface Config {
   sandboxPort: number;
   /** SANDBOX_OAUTH_TOKEN_TTL_SECONDS: lifetime of the sandbox's OAuth access tokens (default 1800, as Zendesk's). */
   sandboxOAuthTokenTtlSeconds: number;
+  proactive: {
+    /** BUSINESS_HOURS: when proactive tickets and reminders may go out; null: any time. */
+    businessHours: BusinessHours | null;
+  };
   jobs: {
     /** How long a running job stays claimed without a heartbeat (a crashed worker's job runs again after it). */
     leaseSeconds: number;

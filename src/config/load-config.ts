@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../lib/errors.js';
 import { SANDBOX_API_USER, type Config, type InstallerKind, type KeyAlgorithm, type Priority } from './config.js';
 import { parseStatusOverrides } from '../core/workflow/status-table.js';
+import { parseBusinessHours } from '../core/proactive/business-hours.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ['rsa-2048', 'rsa-3072', 'rsa-4096'];
@@ -212,6 +213,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     else leaseSeconds = Number(leaseRaw);
   }
 
+  const businessHoursRaw = get('BUSINESS_HOURS');
+  const businessHours = businessHoursRaw === undefined ? null : parseBusinessHours(businessHoursRaw);
+  if (businessHours && 'problem' in businessHours) problems.push(businessHours.problem);
+
   const host = get('HOST') ?? (sandbox ? '127.0.0.1' : '0.0.0.0');
   if (!/^(\[?[0-9a-f:.]+\]?|[a-z0-9.-]+)$/i.test(host)) problems.push(`HOST must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "${host}").`);
   const trustProxy = parseTrustProxy(get('TRUST_PROXY'), problems);
@@ -268,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     agents: { zafSharedSecret, adminToken },
     sandboxPort: port('SANDBOX_PORT', 3001) ?? 3001,
     sandboxOAuthTokenTtlSeconds: seconds('SANDBOX_OAUTH_TOKEN_TTL_SECONDS', 1800, 1, 172_800),
+    proactive: { businessHours: businessHours && 'hours' in businessHours ? businessHours.hours : null },
     jobs: { leaseSeconds },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -5,11 +5,14 @@ import { handleInstall } from './renewal/handle-install.js';
 import { INSTALL_JOB } from './renewal/perform-transition.js';
 import type { RenewalDeps } from './renewal/renewal-deps.js';
 import type { Installer } from '../ports/installer.js';
+import { handleProactiveRenewals } from './proactive/handle-proactive-renewals.js';
+import { PROACTIVE_JOB, type ProactiveSettings } from './proactive/proactive-deps.js';
 
 /** The renewal job handlers by kind. Each is small: gather → decide (core) → act. */
-export function createJobHandlers(deps: RenewalDeps & { installer: Installer }): Record<string, JobHandler<never>> {
+export function createJobHandlers(deps: RenewalDeps & { installer: Installer; proactive?: ProactiveSettings }): Record<string, JobHandler<never>> {
   return {
     [TICKET_EVENT_JOB]: handleTicketEvent(deps) as JobHandler<never>,
     [INSTALL_JOB]: handleInstall(deps) as JobHandler<never>,
+    [PROACTIVE_JOB]: handleProactiveRenewals({ ...deps, proactive: deps.proactive ?? { businessHours: null, leadTimeDays: null } }) as JobHandler<never>,
   };
 }

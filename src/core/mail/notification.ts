@@ -36,6 +36,10 @@ export interface ExpiryReminderNotification {
   site: string;
   to: string[];
   notAfter: string;
+  /** The ticket is the renewal in progress (proactive renewals): the message asks for the certificate on it. */
+  openRenewal?: boolean;
+  /** `operations`: the escalation to OPS_EMAIL when a site is inside 3 days of expiry or expired. */
+  audience?: 'customer' | 'operations';
 }
 
 /** Installation failed and was rolled back (state `install_failed`): to OPS_EMAIL. */

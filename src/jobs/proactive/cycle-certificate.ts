@@ -1,0 +1,29 @@
+import { X509Certificate } from 'node:crypto';
+import type { Store } from '../../adapters/store/open-store.js';
+import type { CycleCertificate } from '../../core/proactive/decide-proactive.js';
+
+const FIRST_PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+
+/**
+ * The certificate a site's renewal is about: the one the watch saw served, or the one certdesk
+ * installed when that expires later (an install not yet seen by the watch, or drift: the server
+ * still serves the old one — an operations problem, not a reason to ask the customer again).
+ */
+export function cycleCertificate(store: Store, site: string): CycleCertificate | null {
+  const served = store.watch.get(site)?.served ?? null;
+  const installed = installedCertificate(store, site);
+  if (installed && (!served || Date.parse(installed.notAfter) > Date.parse(served.notAfter))) return installed;
+  return served ? { sha256: served.sha256, notBefore: served.notBefore, notAfter: served.notAfter } : null;
+}
+
+function installedCertificate(store: Store, site: string): CycleCertificate | null {
+  const row = store.sites.get(site);
+  const pem = row?.fullchainPem.match(FIRST_PEM)?.[0];
+  if (!row || !pem) return null;
+  try {
+    const leaf = new X509Certificate(pem);
+    return { sha256: row.certSha256, notBefore: new Date(leaf.validFrom).toISOString(), notAfter: new Date(leaf.validTo).toISOString() };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,16 @@
+import type { BusinessHours } from '../../core/proactive/business-hours.js';
+import type { RenewalDeps } from '../renewal/renewal-deps.js';
+
+/** The job kind: one pass over the registry deciding tickets, reminders and escalations. */
+export const PROACTIVE_JOB = 'proactive-renewals';
+/** One pass at a time, across workers and restarts. */
+export const PROACTIVE_SERIAL_KEY = 'proactive-renewals';
+
+/** BUSINESS_HOURS and PROACTIVE_LEAD_TIME_DAYS (config). */
+export interface ProactiveSettings {
+  businessHours: BusinessHours | null;
+  /** Replaces the default lead time (a third of the lifetime, at least 30 days); a site's own wins. */
+  leadTimeDays: number | null;
+}
+
+export type ProactiveDeps = RenewalDeps & { proactive: ProactiveSettings };
