@@ -1,4 +1,6 @@
-// `npm start` runs the compiled service; this builds it first when dist/ is missing or older than src/.
+// Builds dist/ (TypeScript → JavaScript) when it is missing or older than src/ or the lockfile.
+// Runs at install time (`npm ci` → `prepare`), so the production command, `node dist/main.js`,
+// needs neither TypeScript nor any other devDependency; `npm start` runs it again as a cheap check.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -13,8 +15,22 @@ function newest(dir) {
 }
 
 const stamp = 'dist/main.js';
-const stale = !existsSync(stamp) || newest('src') > statSync(stamp).mtimeMs || statSync('package-lock.json').mtimeMs > statSync(stamp).mtimeMs;
-if (stale) {
-  process.stderr.write('certdesk: building (tsc)…\n');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+// An installed copy without src/ (a packed tarball) has nothing to build.
+if (existsSync('src')) {
+  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : -1;
+  const stale = built < 0 || newest('src') > built || (existsSync('package-lock.json') && statSync('package-lock.json').mtimeMs > built);
+  if (stale) {
+    const tsc = 'node_modules/typescript/bin/tsc';
+    if (!existsSync(tsc)) {
+      process.stderr.write('certdesk: dist/ is missing or older than src/, and TypeScript is not installed (devDependencies omitted): build with `npm ci` first, then `npm prune --omit=dev`.\n');
+      process.exit(1);
+    }
+    process.stderr.write('certdesk: building (tsc)…\n');
+    try {
+      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+    } catch {
+      process.stderr.write('certdesk: TypeScript reported errors (above): fix them and run `npm run build`.\n');
+      process.exit(1);
+    }
+  }
 }

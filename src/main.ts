@@ -1,21 +1,29 @@
 import { loadConfig, describeConfig } from './config/load-config.js';
+import { withEnvFile } from './config/read-env-file.js';
+import { sandboxBanner } from './sandbox-banner.js';
 import { ConfigError } from './lib/errors.js';
 import { createLogger } from './lib/logger.js';
 import { startService } from './service.js';
 
 /**
- * `npm start`: reads the configuration once, starts certdesk, and shuts it down gracefully on
- * SIGTERM/SIGINT. Bad configuration prints one line per problem and exits 2, without a stack trace.
+ * The service's entry point (`node dist/main.js`, which `npm start`, the container and the systemd
+ * unit run): reads the configuration once (the environment over .env or ENV_FILE), starts certdesk,
+ * and shuts it down gracefully on SIGTERM/SIGINT. Bad configuration prints one line per problem and
+ * exits 2, without a stack trace.
  */
 async function main(): Promise<void> {
   let config;
+  let envFile: string | null = null;
   try {
-    config = loadConfig(process.env);
+    const read = withEnvFile(process.env, process.cwd());
+    envFile = read.file;
+    config = loadConfig(read.env);
   } catch (error) {
     exitOnConfigError(error);
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json') });
+  if (envFile) logger.info({ envFile }, 'configuration read from the environment and an env file (the environment wins)');
   if (config.sandbox) {
     logger.warn('SANDBOX MODE: ZENDESK_URL is not set, so certdesk talks to its embedded Zendesk sandbox. Nothing reaches a real Zendesk account.');
   }
@@ -28,6 +36,7 @@ async function main(): Promise<void> {
     throw error;
   }
   logger.info({ ...describeConfig(config), url: service.url }, 'certdesk started');
+  if (service.sandbox) process.stderr.write(sandboxBanner({ certdeskUrl: service.url, sandboxUrl: service.sandbox.url, demo: service.sandbox.demo }));
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -237,7 +237,7 @@ function logSandboxWelcome(logger: Logger, sandbox: Sandbox, url: string): void 
             demoOrganization: demo.organization.name,
             demoCustomer: demo.customer.email,
             demoSite: demo.registry[0]?.domain,
-            tryIt: `curl -u '${demo.customer.email}/token:x' -H 'content-type: application/json' ${sandbox.url}/api/v2/tickets -d '{"ticket":{"subject":"Certificate renewal","priority":"low","comment":{"body":"Site URL: ${demo.registry[0]?.domain}\\nCountry Name: GB\\nState or Province Name: Greater London\\nLocality Name: London\\nOrganization Full Name: ${demo.organization.name}\\nYour email address: ${demo.customer.email}"}}}'`,
+            // The curl to try it is printed as plain text by main.ts (sandbox-banner.ts), where it can be pasted.
           }
         : {}),
     },

@@ -35,6 +35,8 @@ export interface Config {
   publicUrl: string | null;
   dataDir: string;
   logLevel: string;
+  /** LOG_FORMAT: json or pretty; null (unset) means pretty at a terminal, json otherwise. */
+  logFormat: 'json' | 'pretty' | null;
   zendesk: {
     /** Origin of the Zendesk account, e.g. https://example.zendesk.com (null in sandbox mode). */
     url: string | null;

@@ -224,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   if (metricsToken !== null && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters long.');
 
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const logFormat = get('LOG_FORMAT') === undefined ? null : oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json');
   const config: Config = {
     sandbox,
     port: port('PORT', 3000) ?? 3000,
@@ -233,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     publicUrl: url('PUBLIC_URL', ['https:', 'http:']),
     dataDir: path('DATA_DIR', './data') ?? resolve(cwd, 'data'),
     logLevel,
+    logFormat,
     zendesk: {
       url: zendeskUrl,
       auth,

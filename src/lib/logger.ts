@@ -1,4 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+import type { Clock } from './clock.js';
 
 export type { Logger };
 
@@ -60,27 +62,64 @@ export function scrubbingDestination(target: DestinationStream): DestinationStre
   } as DestinationStream & { flushSync(): void };
 }
 
+/** `LOG_FORMAT`: JSON lines for machines, or one readable line per event (and its fields) for people. */
+export type LogFormat = 'json' | 'pretty';
+
 export interface LoggerOptions {
   level?: string;
-  /** Where JSON lines go; default: stdout for the service. The CLI passes stderr (fd 2). */
+  /** Where lines go; default: stdout for the service. The CLI passes stderr (fd 2). */
   destination?: DestinationStream;
   fd?: 1 | 2;
   name?: string;
+  /** Default json. main.ts picks pretty when stdout is a terminal and LOG_FORMAT is unset. */
+  format?: LogFormat;
+  /** Pretty format only: ANSI colours (default: when the output is a terminal). */
+  colorize?: boolean;
+  /** The time written on each line (tests fix it). */
+  clock?: Clock;
 }
 
-/** Creates the JSON logger. Secrets are redacted by path; private keys by content. */
+/**
+ * Creates the logger. Secrets are redacted by path, and private keys by content, on the JSON line
+ * pino writes — before the pretty format reads it, so both formats carry the same redactions.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const target = options.destination ?? pino.destination({ fd: options.fd ?? 1, sync: false });
+  const fd = options.fd ?? 1;
+  const target =
+    options.format === 'pretty'
+      ? prettyDestination(options.destination ?? fd, options.colorize ?? (options.destination === undefined && isTerminal(fd)))
+      : (options.destination ?? pino.destination({ fd, sync: false }));
+  const clock = options.clock;
   return pino(
     {
       level: options.level ?? 'info',
       name: options.name ?? 'certdesk',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: clock ? () => `,"time":"${clock.now().toISOString()}"` : pino.stdTimeFunctions.isoTime,
     },
     scrubbingDestination(target),
   );
+}
+
+/**
+ * pino-pretty's formatter called in this process on each (already scrubbed) JSON line: no worker
+ * thread and no stream pipeline, so a line is written when it is logged and nothing is lost at exit.
+ * `[2026-12-03 10:00:00.000] INFO: certdesk started`, then one indented `key: value` per field;
+ * times in UTC like the JSON's; pid and name left out (one process, always certdesk).
+ */
+function prettyDestination(destination: DestinationStream | number, colorize: boolean): DestinationStream {
+  const format = prettyFactory({ colorize, translateTime: 'UTC:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname,name' });
+  const target = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
+  return {
+    write(line: string) {
+      target.write(format(line));
+    },
+  };
+}
+
+function isTerminal(fd: number): boolean {
+  return (fd === 2 ? process.stderr : process.stdout).isTTY === true;
 }
 
 /** A logger that writes nothing (library use, quiet tests). */
