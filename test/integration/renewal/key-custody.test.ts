@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -30,6 +30,15 @@ beforeAll(async () => {
   agent = createZendeskClient({ baseUrl: sandbox.url, auth: { email: h.demo.agent.email, apiToken: 'x' }, attachmentHosts: [sandbox.attachmentHostPattern] });
 });
 afterAll(() => h.stop());
+/** One renewal per site at a time: each test leaves none in progress, installing what still waits. */
+afterEach(async () => {
+  for (const r of h.svc.store.renewals.list({ site })) {
+    if (r.state !== 'awaiting_certificate' || !r.csrPem) continue;
+    await h.reply(r.ticketId, `The certificate:\n${pemBundle([ca.issue(r.csrPem, site), ca.intermediate])}`);
+    await h.settle();
+    expect(state(r.ticketId)).toBe('installed');
+  }
+});
 
 const newKey = (type: 'pkcs8' | 'pkcs1' = 'pkcs8') => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type, format: 'pem' }).toString();
 const state = (id: number) => h.svc.store.renewals.get(id)?.state;
