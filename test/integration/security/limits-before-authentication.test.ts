@@ -28,7 +28,7 @@ const FORGED = `sha256=${'ab'.repeat(32)}`;
 let svc: TestService;
 const held: HeldRequest[] = [];
 beforeAll(async () => {
-  svc = await startTestService({ INBOUND_EMAIL_SECRET: INBOUND_SECRET }, { worker: { start: false }, intake: { limits: LIMITS, webhookBodyTimeoutMs: 800 } });
+  svc = await startTestService({ INBOUND_EMAIL_SECRET: INBOUND_SECRET }, { worker: { start: false }, intake: { limits: LIMITS, webhookBodyTimeoutMs: 800, headersTimeoutMs: 500 } });
 });
 afterAll(async () => {
   for (const h of held) h.close();
@@ -90,6 +90,16 @@ describe('a body refused part-way is not read to its end', () => {
     expect(answer.headers.connection).toBe('close');
     // The server stopped reading: the stranger could not hand over its whole body.
     expect(sent).toBeLessThan(intended);
+  });
+
+  it('answers 408 and closes the connection when the headers do not arrive in time', async () => {
+    const { hostname, port } = new URL(svc.url);
+    const socket = connect(Number(port), hostname);
+    let said = '';
+    socket.on('data', (d) => (said += d.toString('latin1')));
+    socket.write('POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(said).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('answers 401 to a body without a signature before reading it', async () => {
