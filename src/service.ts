@@ -18,11 +18,7 @@ import { renewalApiRouter } from './http/routes/renewal-api.js';
 import { dashboardRouter } from './http/routes/dashboard.js';
 import { Worker } from './jobs/worker.js';
 import { createJobHandlers } from './jobs/handlers.js';
-import { createExpiryWatch, type ExpiryWatch } from './jobs/watch/create-expiry-watch.js';
-import { exposeWatchMetrics } from './jobs/watch/expose-watch-metrics.js';
 import { recoverStalledRenewals } from './jobs/renewal/recover-stalled-renewals.js';
-import { enqueueProactiveRenewals } from './jobs/proactive/enqueue-proactive-renewals.js';
-import { zendeskTicketLinks } from './core/mail/notification.js';
 import { createInstaller } from './adapters/installer/create-installer.js';
 import { startTlsFront, type TlsFront, type TlsFrontOptions } from './adapters/installer/tls-front.js';
 import { MetricsRegistry } from './lib/metrics.js';
@@ -45,8 +41,6 @@ export interface Service {
   sandbox: Sandbox | null;
   /** The embedded TLS server when INSTALLER=tls-front, else null. */
   tlsFront: TlsFront | null;
-  /** The expiry watch (null when EXPIRY_WATCH_INTERVAL_SECONDS=off): `schedule({ force: true })` queues a pass now. */
-  watch: ExpiryWatch | null;
   /** Stops accepting requests, finishes or releases the running jobs, closes the database. */
   close(): Promise<void>;
 }
@@ -64,8 +58,6 @@ export interface ServiceOptions {
   intake?: { limits?: IntakeLimits; webhookBodyTimeoutMs?: number; headersTimeoutMs?: number };
   /** TLS front timing (tests shorten how long an install waits for its certificate to show). */
   tlsFront?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>;
-  /** Expiry watch tuning (tests and benchmarks): handshakes at once, one handshake's timeout. */
-  watch?: { concurrency?: number; handshakeTimeoutMs?: number };
 }
 
 /**
@@ -122,17 +114,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     ...(config.validation.aiaFetch ? { fetchIssuer: createAiaFetcher({ onError: (m) => logger.warn({ err: m }, 'AIA fetch failed') }) } : {}),
     notify: () => worker.notify(),
     mail: { enabled: mail?.sending ?? false, opsEmail: config.mail.opsEmail },
-    ticketLink: zendeskTicketLinks(config.zendesk.url ?? sandbox?.url ?? null, { sandbox: config.sandbox }).customer,
   };
-  // The expiry watch (issue 15): looks at what every registry site serves, INSTALL_VERIFY_ADDR or the TLS front by default.
-  exposeWatchMetrics(metrics, { store, registry: connection.registry, clock });
-  const watch =
-    config.watch.intervalSeconds === null
-      ? null
-      : createExpiryWatch({ store, registry: connection.registry, clock, logger, metrics, defaultAddress: config.install.verifyAddr ?? tlsFront?.address ?? null, intervalMs: config.watch.intervalSeconds * 1000, ...options.watch });
   worker = new Worker({
     queue: store.jobs,
-    handlers: { ...createJobHandlers({ ...renewalDeps, installer, proactive: { businessHours: config.proactive.businessHours, leadTimeDays: config.watch.leadTimeDays } }), ...mail?.handlers, ...watch?.handlers },
+    handlers: { ...createJobHandlers({ ...renewalDeps, installer }), ...mail?.handlers },
     logger,
     clock,
     metrics,
@@ -187,7 +172,6 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   }
 
   const recover = () => {
-    if (watch?.schedule()) worker.notify();
     try {
       const tickets = recoverStalledRenewals(store, clock.now().getTime());
       if (tickets.length > 0) {
@@ -201,19 +185,6 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   recover();
   const recovery = setInterval(recover, 60_000);
   recovery.unref();
-
-  // Proactive renewals (issue 15): a pass at start and every 15 minutes (the expiry watch also queues
-  // one after each of its passes), so reminders that waited for business hours go out soon after.
-  const proactivePass = () => {
-    try {
-      if (enqueueProactiveRenewals(store, clock.now().getTime())) worker.notify();
-    } catch (error) {
-      logger.warn({ err: (error as Error).message }, 'could not queue a proactive-renewals pass');
-    }
-  };
-  proactivePass();
-  const proactive = setInterval(proactivePass, 15 * 60_000);
-  proactive.unref();
 
   const housekeeping = setInterval(() => {
     try {
@@ -238,12 +209,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     zendesk,
     sandbox,
     tlsFront,
-    watch,
     close: () =>
       (closing ??= (async () => {
         clearInterval(housekeeping);
         clearInterval(recovery);
-        clearInterval(proactive);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await worker.stop();
