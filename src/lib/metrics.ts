@@ -1,15 +1,28 @@
 /**
- * A small Prometheus text-format registry (exposition format 0.0.4): counters, gauges and
- * histograms with labels. Enough for certdesk's `/metrics`, without a dependency.
+ * certdesk's metrics facade on prom-client: the small interface the rest of the code calls
+ * (`metrics.counter(name, help).inc(labels)`) kept as it was, with prom-client doing the exposition
+ * format, the histograms and the process metrics. What certdesk adds is its own rule for labels:
+ * values are bounded (no ids, tokens or file names) and a metric keeps at most
+ * MAX_SERIES_PER_METRIC series.
+ *
+ * Why a facade and not prom-client everywhere: prom-client wants every label name declared when a
+ * metric is made, while certdesk's call sites name a metric where they use it. Each facade metric is
+ * registered at once (its HELP and TYPE are always scraped) and makes its prom-client metric on its
+ * first value, with that value's label names.
  */
+import client from 'prom-client';
+import { processRegistry } from './process-metrics.js';
 
 type Labels = Record<string, string | number>;
+type BoundLabels = Record<string, string>;
 
 /** Distinct label sets one metric keeps; further ones are counted together under `other`. */
 export const MAX_SERIES_PER_METRIC = 200;
 const MAX_LABEL_LENGTH = 64;
 /** A path segment kept as it is: a word (`tickets`, `comments`), a version (`v2`) or a placeholder (`:id`). */
 const SAFE_SEGMENT = /^(?::[a-z]+|[A-Za-z_-]{1,32}|v\d{1,2})$/;
+/** The histogram buckets certdesk used before prom-client (seconds, from 5 ms to 30 s). */
+const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
  * Label values must stay few and say nothing about a customer: a value that is a path keeps its
@@ -23,112 +36,170 @@ export function boundLabelValue(value: string | number): string {
   return v.length > MAX_LABEL_LENGTH ? v.slice(0, MAX_LABEL_LENGTH) : v;
 }
 
-function labelKey(labels: Labels | undefined): string {
-  if (!labels) return '';
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return '';
-  return `{${keys.map((k) => `${k}="${boundLabelValue(labels[k]!).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
+function boundLabels(labels: Labels | undefined): BoundLabels {
+  return Object.fromEntries(Object.entries(labels ?? {}).map(([k, v]) => [k, boundLabelValue(v)]));
 }
 
-/** The series key for `labels`, or the `other` series once a metric holds MAX_SERIES_PER_METRIC. */
-function seriesKey(labels: Labels | undefined, existing: Map<string, unknown>): string {
-  const key = labelKey(labels);
-  if (existing.has(key) || existing.size < MAX_SERIES_PER_METRIC || !labels) return key;
-  return labelKey(Object.fromEntries(Object.keys(labels).map((k) => [k, 'other'])));
+function labelKey(labels: BoundLabels): string {
+  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
 }
 
-interface Metric {
-  render(): string;
+function sameLabels(a: Partial<Record<string, string | number>>, b: BoundLabels): boolean {
+  const keys = Object.keys(b);
+  return keys.length === Object.keys(a).length && keys.every((k) => String(a[k]) === b[k]);
 }
 
-export class Counter implements Metric {
-  private readonly values = new Map<string, number>();
+/**
+ * The bounded labels of one observation, or the `other` series once the metric holds
+ * MAX_SERIES_PER_METRIC distinct label sets.
+ */
+class SeriesCap {
+  private readonly seen = new Set<string>();
+  admit(labels: Labels | undefined): BoundLabels {
+    const bound = boundLabels(labels);
+    const key = labelKey(bound);
+    if (this.seen.has(key) || Object.keys(bound).length === 0) return bound;
+    if (this.seen.size < MAX_SERIES_PER_METRIC) {
+      this.seen.add(key);
+      return bound;
+    }
+    return Object.fromEntries(Object.keys(bound).map((k) => [k, 'other']));
+  }
+  clear(): void {
+    this.seen.clear();
+  }
+}
+
+type PromMetric = client.Counter | client.Gauge | client.Histogram;
+/** One metric as prom-client's Registry formats it. */
+interface Snapshot {
+  name: string;
+  help: string;
+  type: string;
+  aggregator: string;
+  values: Array<{ labels: Partial<Record<string, string | number>>; value: number; metricName?: string }>;
+}
+
+/**
+ * What prom-client's Registry needs of a metric: its `name`, `help`, `type` and an async
+ * `getForPromString()` (which the Registry prefers to `get()`, left free for the facade's own
+ * `get(labels)`). The prom-client metric behind it is made on the first value.
+ */
+abstract class FacadeMetric<M extends PromMetric> {
+  protected inner: M | undefined;
+  protected readonly cap = new SeriesCap();
+  abstract readonly type: 'counter' | 'gauge' | 'histogram';
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
+  protected abstract make(labelNames: string[]): M;
+  protected of(labels: BoundLabels): M {
+    this.inner ??= this.make(Object.keys(labels));
+    return this.inner;
+  }
+  /** prom-client's metric contract, called by the registry on each scrape. */
+  getForPromString(): Promise<Snapshot> {
+    return this.snapshot();
+  }
+  protected async snapshot(): Promise<Snapshot> {
+    if (this.inner) return (await this.inner.get()) as unknown as Snapshot;
+    return { name: this.name, help: this.help, type: this.type, aggregator: 'sum', values: [] };
+  }
+  protected async valueOf(labels: Labels | undefined, metricName?: string): Promise<number | undefined> {
+    const bound = boundLabels(labels);
+    const { values } = await this.snapshot();
+    return values.find((v) => (metricName === undefined || v.metricName === metricName) && sameLabels(v.labels, bound))?.value;
+  }
+}
+
+export class Counter extends FacadeMetric<client.Counter> {
+  readonly type = 'counter';
+  protected make(labelNames: string[]): client.Counter {
+    return new client.Counter({ name: this.name, help: this.help, labelNames, registers: [] });
+  }
   inc(labels?: Labels, by = 1): void {
-    const k = seriesKey(labels, this.values);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
+    const bound = this.cap.admit(labels);
+    this.of(bound).inc(bound, by);
   }
-  get(labels?: Labels): number {
-    return this.values.get(labelKey(labels)) ?? 0;
-  }
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [k, v] of this.values) lines.push(`${this.name}${k} ${v}`);
-    return lines.join('\n');
+  /** The current value of one series (0 when it was never counted). */
+  async get(labels?: Labels): Promise<number> {
+    return (await this.valueOf(labels)) ?? 0;
   }
 }
 
-export class Gauge implements Metric {
-  private readonly values = new Map<string, number>();
+export class Gauge extends FacadeMetric<client.Gauge> {
+  readonly type = 'gauge';
   private collector: (() => Array<[Labels | undefined, number]>) | undefined;
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
+  protected make(labelNames: string[]): client.Gauge {
+    return new client.Gauge({ name: this.name, help: this.help, labelNames, registers: [] });
+  }
   set(labels: Labels | undefined, value: number): void {
-    this.values.set(seriesKey(labels, this.values), value);
+    const bound = this.cap.admit(labels);
+    this.of(bound).set(bound, value);
   }
-  get(labels?: Labels): number | undefined {
-    return this.values.get(labelKey(labels));
-  }
-  /** Values computed when scraped (e.g. jobs by state, read from the store). */
+  /** Values computed when scraped (e.g. jobs by state, read from the store); they replace the last scrape's. */
   collect(fn: () => Array<[Labels | undefined, number]>): void {
     this.collector = fn;
   }
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+  /** The current value of one series (undefined when it was never set). */
+  async get(labels?: Labels): Promise<number | undefined> {
+    return this.valueOf(labels);
+  }
+  protected override async snapshot(): Promise<Snapshot> {
     if (this.collector) {
+      let values: Array<[Labels | undefined, number]> | null = null;
       try {
-        for (const [labels, v] of this.collector()) lines.push(`${this.name}${labelKey(labels)} ${v}`);
+        values = this.collector();
       } catch {
         // A failing collector (store closed) must not break the scrape of every other metric.
       }
+      if (values) {
+        this.inner?.reset();
+        this.cap.clear();
+        for (const [labels, v] of values) this.set(labels, v);
+      }
     }
-    for (const [k, v] of this.values) lines.push(`${this.name}${k} ${v}`);
-    return lines.join('\n');
+    return super.snapshot();
   }
 }
 
-export class Histogram implements Metric {
-  private readonly series = new Map<string, { buckets: number[]; sum: number; count: number }>();
+export class Histogram extends FacadeMetric<client.Histogram> {
+  readonly type = 'histogram';
   constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly bounds: number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-  ) {}
+    name: string,
+    help: string,
+    readonly bounds: number[] = DEFAULT_BUCKETS,
+  ) {
+    super(name, help);
+  }
+  protected make(labelNames: string[]): client.Histogram {
+    return new client.Histogram({ name: this.name, help: this.help, labelNames, buckets: this.bounds, registers: [] });
+  }
   observe(labels: Labels | undefined, value: number): void {
-    const k = seriesKey(labels, this.series);
-    let s = this.series.get(k);
-    if (!s) {
-      s = { buckets: this.bounds.map(() => 0), sum: 0, count: 0 };
-      this.series.set(k, s);
-    }
-    for (let i = 0; i < this.bounds.length; i++) if (value <= this.bounds[i]!) s.buckets[i]!++;
-    s.sum += value;
-    s.count++;
+    const bound = this.cap.admit(labels);
+    this.of(bound).observe(bound, value);
   }
-  count(labels?: Labels): number {
-    return this.series.get(labelKey(labels))?.count ?? 0;
-  }
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const [k, s] of this.series) {
-      const inner = k ? k.slice(1, -1) + ',' : '';
-      this.bounds.forEach((b, i) => lines.push(`${this.name}_bucket{${inner}le="${b}"} ${s.buckets[i]}`));
-      lines.push(`${this.name}_bucket{${inner}le="+Inf"} ${s.count}`);
-      lines.push(`${this.name}_sum${k} ${s.sum}`);
-      lines.push(`${this.name}_count${k} ${s.count}`);
-    }
-    return lines.join('\n');
+  /** How many values one series observed. */
+  async count(labels?: Labels): Promise<number> {
+    return (await this.valueOf(labels, `${this.name}_count`)) ?? 0;
   }
 }
 
-/** Holds every metric of one process; `render()` is the body of `GET /metrics`. */
+/**
+ * Holds every metric of one process; `render()` is the body of `GET /metrics`, in Prometheus text
+ * format 0.0.4. With `processMetrics` (the default) it also renders prom-client's default metrics
+ * (CPU, memory, heap, GC, handles, event-loop delay), collected once per process.
+ */
 export class MetricsRegistry {
-  private readonly metrics = new Map<string, Metric>();
+  readonly contentType = client.Registry.PROMETHEUS_CONTENT_TYPE;
+  private readonly registry = new client.Registry();
+  private readonly metrics = new Map<string, FacadeMetric<PromMetric>>();
+  private readonly processMetrics: boolean;
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    this.processMetrics = options.processMetrics ?? true;
+  }
 
   counter(name: string, help: string): Counter {
     return this.register(name, () => new Counter(name, help)) as Counter;
@@ -139,14 +210,16 @@ export class MetricsRegistry {
   histogram(name: string, help: string, bounds?: number[]): Histogram {
     return this.register(name, () => new Histogram(name, help, bounds)) as Histogram;
   }
-  render(): string {
-    return [...this.metrics.values()].map((m) => m.render()).join('\n') + '\n';
+  async render(): Promise<string> {
+    const own = await this.registry.metrics();
+    return this.processMetrics ? own + '\n' + (await processRegistry().metrics()) : own;
   }
-  private register(name: string, make: () => Metric): Metric {
+  private register(name: string, make: () => FacadeMetric<PromMetric>): FacadeMetric<PromMetric> {
     let m = this.metrics.get(name);
     if (!m) {
       m = make();
       this.metrics.set(name, m);
+      this.registry.registerMetric(m as unknown as client.Metric);
     }
     return m;
   }

@@ -31,7 +31,10 @@ export function operationsRouter(options: { store: Store; metrics: MetricsRegist
       res.status(401).set('WWW-Authenticate', 'Bearer realm="certdesk-metrics"').json({ error: 'unauthorized', message: 'send METRICS_TOKEN as "Authorization: Bearer <token>"' });
       return;
     }
-    res.type('text/plain; version=0.0.4; charset=utf-8').send(options.metrics.render());
+    options.metrics.render().then(
+      (body) => res.type(options.metrics.contentType).send(body),
+      (err: unknown) => res.status(500).json({ error: 'metrics_failed', message: err instanceof Error ? err.message : String(err) }),
+    );
   });
   return router;
 }

@@ -8,8 +8,8 @@ import { freePort } from '../../helpers/certdesk-process.js';
 const stateTag = (tags: string[]) => tags.filter((t) => t.startsWith('cert_renewal_'));
 
 /** Zendesk API calls certdesk made so far, from its client's metrics. */
-function zendeskCalls(h: RenewalHarness): number {
-  const text = h.svc.metrics.render();
+async function zendeskCalls(h: RenewalHarness): Promise<number> {
+  const text = await h.svc.metrics.render();
   return [...text.matchAll(/^zendesk_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
@@ -35,7 +35,7 @@ describe('a whole renewal in sandbox mode, over HTTP only', () => {
 
   it('goes from the request to a certificate served by the TLS front and a solved ticket, in a dozen Zendesk calls', async () => {
     const site = h.demo.registry[0]!.domain;
-    const before = zendeskCalls(h);
+    const before = await zendeskCalls(h);
     const id = await h.openTicket({ subject: `Certificate renewal for ${site}`, body: FORM(site, { ou: 'IT' }) });
     await h.settle();
     const [csrComment] = await h.certdeskComments(id);
@@ -65,7 +65,7 @@ describe('a whole renewal in sandbox mode, over HTTP only', () => {
     const live = await served(h.svc.tlsFront!.port, site, ca);
     expect(live).toEqual({ sha256: leaf.sha256, authorized: true, error: null });
 
-    const calls = zendeskCalls(h) - before;
+    const calls = (await zendeskCalls(h)) - before;
     console.info(`one happy-path renewal: ${calls} Zendesk API calls; bundle reply → installed in ${replyToInstalledMs} ms`);
     // A dozen for the renewal, plus the account's settings (which statuses it has), read once per process.
     expect(calls).toBeLessThanOrEqual(13);

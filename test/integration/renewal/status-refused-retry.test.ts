@@ -77,7 +77,7 @@ describe('a status Zendesk refuses, then a failure before the comment', () => {
       [false, "certdesk: Zendesk refused to set this ticket's status to solved, so certdesk's next comment was posted without changing the status."],
       [true, 'We cannot renew my.unknown.example.'],
     ]);
-    expect(metrics.render()).toMatch(/^certdesk_status_refused_total\{status="solved"\} 2$/m);
+    expect(await metrics.render()).toMatch(/^certdesk_status_refused_total\{status="solved"\} 2$/m);
     const ticket = (await zd.api('GET', `/api/v2/tickets/${ticketId}`)).body.ticket;
     expect(ticket.status).toBe('open');
     expect(ticket.tags).toContain('cert_renewal');

@@ -90,12 +90,12 @@ describe('how the client classifies Zendesk failures (retries belong to the job 
     await client.me();
     zd.faults.failNext({ status: 429, retryAfterSeconds: 1 });
     await client.me().catch(() => undefined);
-    const text = metrics.render();
+    const text = await metrics.render();
     expect(text).toMatch(/zendesk_rate_limit_limit\{source="x-rate-limit"\} 700/);
     expect(text).toMatch(/zendesk_rate_limit_remaining\{source="ratelimit"\} \d+/);
     expect(text).toMatch(/zendesk_rate_limit_reset_seconds \d+/);
-    expect(metrics.counter('zendesk_requests_total', '').get({ method: 'GET', endpoint: '/api/v2/users/me', status: '200' })).toBe(1);
-    expect(metrics.counter('zendesk_requests_total', '').get({ method: 'GET', endpoint: '/api/v2/users/me', status: '429' })).toBe(1);
+    expect(await metrics.counter('zendesk_requests_total', '').get({ method: 'GET', endpoint: '/api/v2/users/me', status: '200' })).toBe(1);
+    expect(await metrics.counter('zendesk_requests_total', '').get({ method: 'GET', endpoint: '/api/v2/users/me', status: '429' })).toBe(1);
   });
 
   it('never writes its credentials to the log, even at debug level and on failures', async () => {
