@@ -18,6 +18,8 @@ import { renewalApiRouter } from './http/routes/renewal-api.js';
 import { dashboardRouter } from './http/routes/dashboard.js';
 import { Worker } from './jobs/worker.js';
 import { createJobHandlers } from './jobs/handlers.js';
+import { createExpiryWatch, type ExpiryWatch } from './jobs/watch/create-expiry-watch.js';
+import { exposeWatchMetrics } from './jobs/watch/expose-watch-metrics.js';
 import { recoverStalledRenewals } from './jobs/renewal/recover-stalled-renewals.js';
 import { createInstaller } from './adapters/installer/create-installer.js';
 import { startTlsFront, type TlsFront, type TlsFrontOptions } from './adapters/installer/tls-front.js';
@@ -41,6 +43,8 @@ export interface Service {
   sandbox: Sandbox | null;
   /** The embedded TLS server when INSTALLER=tls-front, else null. */
   tlsFront: TlsFront | null;
+  /** The expiry watch (null when EXPIRY_WATCH_INTERVAL_SECONDS=off): `schedule({ force: true })` queues a pass now. */
+  watch: ExpiryWatch | null;
   /** Stops accepting requests, finishes or releases the running jobs, closes the database. */
   close(): Promise<void>;
 }
@@ -58,6 +62,8 @@ export interface ServiceOptions {
   intake?: { limits?: IntakeLimits; webhookBodyTimeoutMs?: number; headersTimeoutMs?: number };
   /** TLS front timing (tests shorten how long an install waits for its certificate to show). */
   tlsFront?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>;
+  /** Expiry watch tuning (tests and benchmarks): handshakes at once, one handshake's timeout. */
+  watch?: { concurrency?: number; handshakeTimeoutMs?: number };
 }
 
 /**
@@ -115,9 +121,15 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     notify: () => worker.notify(),
     mail: { enabled: mail?.sending ?? false, opsEmail: config.mail.opsEmail },
   };
+  // The expiry watch (issue 15): looks at what every registry site serves, INSTALL_VERIFY_ADDR or the TLS front by default.
+  exposeWatchMetrics(metrics, { store, registry: connection.registry, clock });
+  const watch =
+    config.watch.intervalSeconds === null
+      ? null
+      : createExpiryWatch({ store, registry: connection.registry, clock, logger, metrics, defaultAddress: config.install.verifyAddr ?? tlsFront?.address ?? null, intervalMs: config.watch.intervalSeconds * 1000, ...options.watch });
   worker = new Worker({
     queue: store.jobs,
-    handlers: { ...createJobHandlers({ ...renewalDeps, installer }), ...mail?.handlers },
+    handlers: { ...createJobHandlers({ ...renewalDeps, installer }), ...mail?.handlers, ...watch?.handlers },
     logger,
     clock,
     metrics,
@@ -172,6 +184,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   }
 
   const recover = () => {
+    if (watch?.schedule()) worker.notify();
     try {
       const tickets = recoverStalledRenewals(store, clock.now().getTime());
       if (tickets.length > 0) {
@@ -209,6 +222,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     zendesk,
     sandbox,
     tlsFront,
+    watch,
     close: () =>
       (closing ??= (async () => {
         clearInterval(housekeeping);
