@@ -101,6 +101,12 @@ export interface Config {
     /** How long a running job stays claimed without a heartbeat (a crashed worker's job runs again after it). */
     leaseSeconds: number;
   };
+  watch: {
+    /** EXPIRY_WATCH_INTERVAL_SECONDS: time between two passes of the expiry watch; null ("off") disables it. */
+    intervalSeconds: number | null;
+    /** RENEWAL_LEAD_TIME_DAYS: days before expiry a proactive renewal opens; null: a third of the lifetime, at least 30 days. */
+    leadTimeDays: number | null;
+  };
 }
 
 /** The sandbox's name for certdesk's own API user when ZENDESK_EMAIL is unset (DESIGN §3). */

@@ -213,6 +213,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     else leaseSeconds = Number(leaseRaw);
   }
 
+  const watchRaw = get('EXPIRY_WATCH_INTERVAL_SECONDS');
+  let watchIntervalSeconds: number | null = watchRaw === 'off' ? null : 21_600;
+  if (watchRaw !== undefined && watchRaw !== 'off') {
+    if (!/^\d+$/.test(watchRaw) || Number(watchRaw) < 60 || Number(watchRaw) > 604_800) problems.push(`EXPIRY_WATCH_INTERVAL_SECONDS must be a whole number of seconds between 60 and 604800, or "off" (got "${watchRaw}").`);
+    else watchIntervalSeconds = Number(watchRaw);
+  }
+  const leadRaw = get('RENEWAL_LEAD_TIME_DAYS');
+  let leadTimeDays: number | null = null;
+  if (leadRaw !== undefined) {
+    if (!/^\d+$/.test(leadRaw) || Number(leadRaw) < 1 || Number(leadRaw) > 199) problems.push(`RENEWAL_LEAD_TIME_DAYS must be a whole number of days between 1 and 199 (got "${leadRaw}").`);
+    else leadTimeDays = Number(leadRaw);
+  }
+
   const businessHoursRaw = get('BUSINESS_HOURS');
   const businessHours = businessHoursRaw === undefined ? null : parseBusinessHours(businessHoursRaw);
   if (businessHours && 'problem' in businessHours) problems.push(businessHours.problem);
@@ -277,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     sandboxOAuthTokenTtlSeconds: seconds('SANDBOX_OAUTH_TOKEN_TTL_SECONDS', 1800, 1, 172_800),
     proactive: { businessHours: businessHours && 'hours' in businessHours ? businessHours.hours : null },
     jobs: { leaseSeconds },
+    watch: { intervalSeconds: watchIntervalSeconds, leadTimeDays },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

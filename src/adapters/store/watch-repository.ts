@@ -72,6 +72,11 @@ export class WatchRepository {
     });
   }
 
+  /** When the watch last looked at any site (ms since the epoch), or null when it never has. */
+  lastCheckedAt(): number | null {
+    return (this.sql('SELECT MAX(checked_at) FROM watched_sites').pluck().get() as number | null) ?? null;
+  }
+
   /** Forgets sites no longer in the registry, so reports and metrics list only watched ones. */
   retainOnly(sites: readonly string[]): number {
     const keep = new Set(sites);

@@ -1,16 +1,19 @@
 import type { RenewalState } from '../workflow/renewal-states.js';
+import type { Drift } from '../watch/watched-site.js';
 import { describeState, STATES_IN_ORDER } from './describe-state.js';
 
 /** One branded site and what certdesk knows about its certificate. */
 export interface SiteFacts {
   domain: string;
   owner: string;
-  /** The installed certificate's expiry (ISO 8601), when known. */
+  /** The served certificate's expiry (ISO 8601): the expiry watch's, else what certdesk installed; null when unknown. */
   expiresAt: string | null;
   /** The renewal ticket that installed it, when known. */
   installedByTicket: number | null;
   /** The newest renewal for the site that is still in progress, if any. */
   openRenewal: { ticketId: number; state: RenewalState } | null;
+  /** What the expiry watch saw at its last look; null or absent until it has looked. */
+  watched?: { drift: Drift; driftText: string; installedBy: 'certdesk' | 'unknown'; checkedAt: string } | null;
 }
 
 export interface FailureFacts {
@@ -41,7 +44,7 @@ export const CRITICAL_DAYS = 30;
 export const SOON_DAYS = 60;
 
 function urgencyOf(daysLeft: number | null, horizonDays: number): { urgency: Urgency; text: string } {
-  if (daysLeft === null) return { urgency: 'unknown', text: 'expiry unknown (no certificate installed by certdesk yet)' };
+  if (daysLeft === null) return { urgency: 'unknown', text: 'expiry unknown (no certificate seen served or installed yet)' };
   if (daysLeft < 0) return { urgency: 'expired', text: `expired ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago` };
   if (daysLeft <= CRITICAL_DAYS) return { urgency: 'critical', text: `expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}` };
   if (daysLeft <= SOON_DAYS) return { urgency: 'soon', text: `expires in ${daysLeft} days` };

@@ -4,22 +4,27 @@ import type { FailureFacts, SiteFacts } from '../../core/agent-app/build-dashboa
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 import { readInstallLog } from '../../core/agent-app/read-stored-reports.js';
 import { installedCertificates } from './installed-certificates.js';
+import { describeDrift } from '../../core/watch/site-expiry.js';
 
 const FINISHED: readonly RenewalState[] = ['ignored', 'rejected', 'installed'];
 
-/** Reads what the operations page shows from the store and the registry. */
+/** Reads what the operations page shows from the store and the registry: the expiry watch's facts first, certdesk's own install record else. */
 export function gatherDashboardFacts(store: Store, registry: DomainRegistry): { sites: SiteFacts[]; renewalStates: RenewalState[]; failures: FailureFacts[] } {
   const renewals = store.renewals.list();
   const installed = installedCertificates(store);
+  const watched = new Map(store.watch.list().map((w) => [w.site, w]));
   const sites: SiteFacts[] = [...registry.values()].map((entry) => {
     const open = renewals.filter((r) => r.site === entry.domain && !FINISHED.includes(r.state)).sort((a, b) => b.updatedAt - a.updatedAt)[0];
     const cert = installed.get(entry.domain);
+    const w = watched.get(entry.domain);
     return {
       domain: entry.domain,
       owner: entry.organizationName ?? `organization ${entry.organizationId}`,
-      expiresAt: cert?.notAfter ?? null,
-      installedByTicket: cert?.ticketId ?? null,
+      expiresAt: w?.served?.notAfter ?? cert?.notAfter ?? null,
+      // A ticket installed what is served only while the watch does not see something else.
+      installedByTicket: w && !w.installedByCertdesk && w.drift !== 'handshake_failed' ? null : (cert?.ticketId ?? null),
       openRenewal: open ? { ticketId: open.ticketId, state: open.state } : null,
+      watched: w ? { drift: w.drift, driftText: describeDrift(w.drift, w.error), installedBy: w.installedByCertdesk ? 'certdesk' : 'unknown', checkedAt: new Date(w.checkedAt).toISOString() } : null,
     };
   });
   const failures: FailureFacts[] = renewals

@@ -19,14 +19,23 @@ function ticketLink(ticketId: number | null, ticketUrl?: TicketUrl): string {
   return ticketUrl ? `<a href="${h(ticketUrl(ticketId))}">ticket #${ticketId}</a>` : `ticket #${ticketId}`;
 }
 
+/** What the expiry watch saw: who installed the served certificate, and drift in plain words. */
+function servedCell(watched: DashboardView['sites'][number]['watched']): string {
+  if (!watched) return '<span class="muted">not looked at yet</span>';
+  const seen = `<span class="muted">(looked <time datetime="${h(watched.checkedAt)}">${h(watched.checkedAt.slice(0, 16).replace('T', ' '))} UTC</time>)</span>`;
+  if (watched.drift === 'none') return `installed by ${watched.installedBy} ${seen}`;
+  return `<span class="u-critical">drift: ${h(watched.driftText)}</span> ${seen}`;
+}
+
 /** The operations page: a complete HTML document, no script, no external resource. */
 export function renderDashboardPage(view: DashboardView, ticketUrl?: TicketUrl): string {
   const siteRows = view.sites
     .map(
-      (s) => `<tr data-domain="${h(s.domain)}">
+      (s) => `<tr data-domain="${h(s.domain)}"${s.watched ? ` data-drift="${s.watched.drift}"` : ''}>
 <th scope="row">${h(s.domain)}</th><td>${h(s.owner)}</td>
 <td>${s.expiresAt ? `<time datetime="${h(s.expiresAt)}">${h(s.expiresAt.slice(0, 10))}</time>` : '<span class="muted">unknown</span>'}</td>
 <td class="u-${s.urgency}">${h(s.urgencyText)}</td>
+<td>${servedCell(s.watched)}</td>
 <td>${s.openRenewal ? `${ticketLink(s.openRenewal.ticketId, ticketUrl)}: ${h(describeState(s.openRenewal.state).label.toLowerCase())}` : s.installedByTicket !== null ? `installed by ${ticketLink(s.installedByTicket, ticketUrl)}` : '<span class="muted">none</span>'}</td>
 </tr>`,
     )
@@ -52,9 +61,9 @@ export function renderDashboardPage(view: DashboardView, ticketUrl?: TicketUrl):
 <figure>${renderExpiryChart(view)}
 <figcaption>Each bar runs from today to the certificate's expiry; the dashed line marks 30 days. The table below has the same facts.</figcaption></figure>
 <table id="sites"><caption class="muted">Sites, soonest expiry first</caption>
-<thead><tr><th scope="col">Site</th><th scope="col">Owner</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col">Renewal</th></tr></thead>
+<thead><tr><th scope="col">Site</th><th scope="col">Owner</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col">Served</th><th scope="col">Renewal</th></tr></thead>
 <tbody>
-${siteRows || '<tr><td colspan="5" class="muted">The domain registry is empty.</td></tr>'}
+${siteRows || '<tr><td colspan="6" class="muted">The domain registry is empty.</td></tr>'}
 </tbody></table></section>
 <section aria-labelledby="states"><h2 id="states">Renewals by state</h2>
 <table id="renewal-states"><thead><tr><th scope="col">State</th><th scope="col" class="num">Renewals</th></tr></thead><tbody>

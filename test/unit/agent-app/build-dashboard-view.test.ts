@@ -27,7 +27,7 @@ describe('how urgent an expiry is', () => {
     [61, 'ok', 'expires in 61 days'],
     [200, 'ok', 'expires in 200 days'],
     [201, 'later', 'expires in 201 days (after the next 200)'],
-    [null, 'unknown', 'expiry unknown (no certificate installed by certdesk yet)'],
+    [null, 'unknown', 'expiry unknown (no certificate seen served or installed yet)'],
   ])('%s days left → %s', (days, urgency, text) => {
     const [s] = view([site('my.a.example', days as number | null)]).sites;
     expect([s!.urgency, s!.urgencyText]).toEqual([urgency, text]);

@@ -1,0 +1,35 @@
+import type { Store } from '../../adapters/store/open-store.js';
+import type { DomainRegistry } from '../../core/registry/domain-registry.js';
+import type { Clock } from '../../lib/clock.js';
+import type { MetricsRegistry } from '../../lib/metrics.js';
+import { gatherSiteExpiries } from './gather-site-expiries.js';
+
+/**
+ * Per-site gauges in cert-manager's style, computed from the store when scraped (so every process
+ * reading the same database shows the same facts, and a restart loses nothing):
+ * - `certdesk_certificate_expiration_timestamp_seconds{site}`: the served leaf's notAfter (sites
+ *   whose certificate is unknown have no series);
+ * - `certdesk_certificate_ready{site}`: 1 when the watch read a certificate that is certdesk's (or
+ *   certdesk installed none), not expired, on every address; else 0 (drift, handshake failure, expired);
+ * - `certdesk_renewal_state{site,state}`: 1 for the state of the site's latest renewal (`none`
+ *   when it has none) — one series per site, so a state change replaces the series.
+ * Label values are registry sites only: bounded by the registry.
+ */
+export function exposeWatchMetrics(metrics: MetricsRegistry, deps: { store: Store; registry: DomainRegistry; clock: Clock }): void {
+  let cache: { at: number; rows: ReturnType<typeof gatherSiteExpiries> } | null = null;
+  // The three gauges are rendered one after the other by one scrape: read the store once for them.
+  const rows = () => {
+    const now = deps.clock.now();
+    if (!cache || Math.abs(now.getTime() - cache.at) > 1000) cache = { at: now.getTime(), rows: gatherSiteExpiries(deps.store, deps.registry, now) };
+    return cache.rows;
+  };
+  metrics
+    .gauge('certdesk_certificate_expiration_timestamp_seconds', 'The date after which the certificate a site serves expires, as seen by the expiry watch (Unix seconds).')
+    .collect(() => rows().flatMap((r) => (r.expiresAt === null ? [] : [[{ site: r.site }, Math.floor(Date.parse(r.expiresAt) / 1000)]])));
+  metrics
+    .gauge('certdesk_certificate_ready', '1 when a site serves a valid certificate that certdesk installed (or certdesk installed none), 0 on drift, handshake failure or expiry.')
+    .collect(() => rows().flatMap((r) => (r.drift === null ? [] : [[{ site: r.site }, r.drift === 'none' && r.daysLeft !== null && r.daysLeft >= 0 && r.sha256 !== null ? 1 : 0]])));
+  metrics
+    .gauge('certdesk_renewal_state', "The state of each site's latest renewal (1 for the current state; none when the site has no renewal).")
+    .collect(() => rows().map((r) => [{ site: r.site, state: r.renewalState }, 1]));
+}

@@ -1,0 +1,24 @@
+import type { Store } from '../../adapters/store/open-store.js';
+
+/** The job kind of one pass of the expiry watch. */
+export const EXPIRY_WATCH_JOB = 'expiry-watch';
+/**
+ * Every pass shares this serial key: the queue never runs two jobs with one key at once, in this
+ * process or another, and a pass whose process died runs again once its lease expires.
+ */
+export const EXPIRY_WATCH_SERIAL_KEY = 'expiry-watch';
+
+/**
+ * Queues a pass when one is due: none is queued or running, and the last look (the store's, so a
+ * restart keeps the rhythm) is `intervalMs` old or there was none. Check and enqueue in one
+ * transaction, so two processes checking together queue one pass. `force` skips the age check
+ * (a pass asked for now). Returns the new job's id, or null.
+ */
+export function scheduleWatchIfDue(store: Store, now: number, intervalMs: number, options: { force?: boolean } = {}): number | null {
+  return store.transaction(() => {
+    if (store.jobs.hasPending(EXPIRY_WATCH_SERIAL_KEY)) return null;
+    const last = store.watch.lastCheckedAt();
+    if (!options.force && last !== null && now - last < intervalMs) return null;
+    return store.jobs.enqueue(EXPIRY_WATCH_JOB, {}, now, { serialKey: EXPIRY_WATCH_SERIAL_KEY, maxAttempts: 5 });
+  });
+}
