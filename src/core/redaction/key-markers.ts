@@ -51,30 +51,44 @@ export function findKeyMarkers(bytes: Uint8Array): string[] {
 
 /**
  * The same scan over a stream, with bounded memory: keeps only the last `MAX_DER_KEY_BYTES` of what
- * it was given, so a key split across chunks is still seen. `push` every chunk, then `end`.
+ * it scanned (so a key split across chunks is still seen) and at most `BATCH_BYTES` not yet
+ * scanned. `push` every chunk, then `end`.
  */
 export function createKeyMarkerScanner(): { push(chunk: Uint8Array): void; end(): string[] } {
   const kinds = new Set<string>();
   let held: Buffer = Buffer.alloc(0);
   // Positions of `held` before this one were already scanned.
   let scannedTo = 0;
+  // Network chunks are small: they are gathered up to BATCH_BYTES and scanned together.
+  let batch: Uint8Array[] = [];
+  let batchBytes = 0;
+  const scanBatch = () => {
+    const buf = Buffer.concat([held, ...batch]);
+    batch = [];
+    batchBytes = 0;
+    const until = Math.max(scannedTo, buf.length - MAX_DER_KEY_BYTES - 16);
+    scanRange(buf, scannedTo, until, false, kinds);
+    const keepFrom = Math.max(0, until - 64);
+    // A copy, not a view of the (larger) concatenation.
+    held = keepFrom > 0 ? Buffer.from(buf.subarray(keepFrom)) : buf;
+    scannedTo = until - keepFrom;
+  };
   return {
     push(chunk) {
-      const buf = Buffer.concat([held, chunk]);
-      const until = Math.max(scannedTo, buf.length - MAX_DER_KEY_BYTES - 16);
-      scanRange(buf, scannedTo, until, false, kinds);
-      const keepFrom = Math.max(0, until - 64);
-      held = buf.subarray(keepFrom);
-      scannedTo = until - keepFrom;
-      // Hold a copy, not a view of the (large) concatenation.
-      if (keepFrom > 0) held = Buffer.from(held);
+      batch.push(chunk);
+      batchBytes += chunk.byteLength;
+      if (batchBytes >= BATCH_BYTES) scanBatch();
     },
     end() {
+      if (batchBytes > 0) scanBatch();
       scanRange(held, scannedTo, held.length, true, kinds);
       return [...kinds];
     },
   };
 }
+
+/** What the stream scanner gathers before scanning: memory stays under this plus `MAX_DER_KEY_BYTES`. */
+const BATCH_BYTES = 1024 * 1024;
 
 /**
  * Scans the positions [from, to) of `buf`. A marker may run past `to` (it is read from `buf`).
