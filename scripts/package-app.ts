@@ -1,5 +1,5 @@
 /**
- * `npm run package-app [-- --out FILE] [--public-url URL]`: validates the ZAF app at the repository
+ * `npm run package-app -- --public-url URL [--out FILE | --dir DIR]`: validates the ZAF app at the repository
  * root with Zendesk's validator rules (src/core/agent-app/validate-app.ts; `zcli apps:validate` only
  * runs on Zendesk's servers) and builds the zip Zendesk accepts — manifest.json at the zip root,
  * assets/, translations/ (and requirements.json if there is one), leaving out tmp/ and what
@@ -8,14 +8,16 @@
  * The app lives at the root of a repository that also holds certdesk itself, so only the app's own
  * files are collected, not the whole directory as zcli would. `--public-url` (default: PUBLIC_URL)
  * puts certdesk's host into the packaged manifest's domainWhitelist, which Zendesk's proxy requires
- * before it substitutes the secure shared secret.
+ * before it substitutes the secure shared secret: without it nothing is packaged (exit 2).
+ * `--dir DIR` writes the same files, unzipped, for `zcli apps:server DIR`.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { zipSync, type Zippable } from 'fflate';
 import { validateApp, formatAppProblems } from '../src/core/agent-app/validate-app.js';
-import type { AppFiles, AppValidationReport } from '../src/core/agent-app/app-package.js';
+import { publicUrlHost, type AppFiles, type AppValidationReport } from '../src/core/agent-app/app-package.js';
+import { withEnvFile } from '../src/config/read-env-file.js';
 import { isIgnored, parseZcliIgnore } from '../src/core/agent-app/zcli-ignore.js';
 
 const APP_FILES = ['manifest.json', 'requirements.json'];
@@ -45,16 +47,9 @@ export function collectAppFiles(root: string, options: { include?: 'app' | 'all'
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The files with certdesk's host added to the manifest's domainWhitelist. */
-export function withPublicUrl(files: AppFiles, publicUrl: string): Map<string, Uint8Array> {
-  let host: string;
-  try {
-    const url = new URL(publicUrl);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');
-    host = url.host;
-  } catch {
-    throw new Error(`--public-url must be certdesk's public URL such as https://certdesk.example.com, not ${JSON.stringify(publicUrl)}`);
-  }
+/** The files with certdesk's host added to the manifest's domainWhitelist (refused without a URL: see publicUrlHost). */
+export function withPublicUrl(files: AppFiles, publicUrl: string | undefined): Map<string, Uint8Array> {
+  const host = publicUrlHost(publicUrl);
   const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as { domainWhitelist?: string[] };
   manifest.domainWhitelist = [...new Set([...(manifest.domainWhitelist ?? []), host])];
   return new Map([...files, ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n')]]);
@@ -77,13 +72,24 @@ export interface PackageResult {
   entries: string[];
 }
 
-/** Validates, then zips. Nothing is written when the app has an error. */
-export function packageApp(options: { root: string; out?: string; publicUrl?: string; now?: Date }): PackageResult {
-  let files = collectAppFiles(options.root);
-  if (options.publicUrl) files = withPublicUrl(files, options.publicUrl);
+/**
+ * Validates, then zips — or, with `dir`, writes the app's files into that directory for
+ * `zcli apps:server` (which serves a directory, manifest included, as it is). Nothing is written
+ * when the app has an error; without certdesk's public URL it throws before reading anything.
+ */
+export function packageApp(options: { root: string; out?: string; dir?: string; publicUrl?: string; now?: Date }): PackageResult {
+  const files = withPublicUrl(collectAppFiles(options.root), options.publicUrl);
   const report = validateApp(files);
   const entries = [...files.keys()];
   if (!report.ok) return { file: null, report, entries };
+  if (options.dir !== undefined) {
+    const dir = resolve(options.root, options.dir);
+    for (const [path, bytes] of files) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), bytes);
+    }
+    return { file: dir, report, entries };
+  }
   const file = resolve(options.root, options.out ?? join('tmp', `app-${timestamp(options.now ?? new Date())}.zip`));
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, zipApp(files));
@@ -92,24 +98,28 @@ export function packageApp(options: { root: string; out?: string; publicUrl?: st
 
 function main(argv: string[]): number {
   let out: string | undefined;
-  let publicUrl = process.env.PUBLIC_URL || undefined;
+  let dir: string | undefined;
+  let publicUrl: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if ((arg === '--out' || arg === '--public-url') && argv[i + 1] === undefined) {
+    if ((arg === '--out' || arg === '--dir' || arg === '--public-url') && argv[i + 1] === undefined) {
       process.stderr.write(`${arg} needs a value\n`);
       return 2;
     }
     if (arg === '--out') out = argv[++i];
+    else if (arg === '--dir') dir = argv[++i];
     else if (arg === '--public-url') publicUrl = argv[++i];
     else {
-      process.stderr.write(`usage: npm run package-app -- [--out FILE] [--public-url https://certdesk.example.com]\nunknown argument: ${arg}\n`);
+      process.stderr.write(`usage: npm run package-app -- --public-url https://certdesk.example.com [--out FILE | --dir DIR]\nunknown argument: ${arg}\n`);
       return 2;
     }
   }
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   let result: PackageResult;
   try {
-    result = packageApp({ root, ...(out ? { out } : {}), ...(publicUrl ? { publicUrl } : {}) });
+    // PUBLIC_URL as certdesk reads it: the environment over .env / ENV_FILE.
+    publicUrl ??= withEnvFile(process.env, process.cwd()).env.PUBLIC_URL || undefined;
+    result = packageApp({ root, ...(out ? { out } : {}), ...(dir ? { dir } : {}), ...(publicUrl ? { publicUrl } : {}) });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;

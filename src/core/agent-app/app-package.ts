@@ -86,3 +86,25 @@ export function isHttpUrl(value: unknown, options: { httpsOnly?: boolean } = {})
     return false;
   }
 }
+
+/**
+ * The host that certdesk's public URL puts in the packaged manifest's domainWhitelist. Zendesk's
+ * proxy makes the app's secure requests (the ones carrying the shared secret) only to hosts listed
+ * there, so an app packaged without certdesk's host cannot reach certdesk at all: a missing URL,
+ * or one that is not http(s), is refused with what to do instead.
+ */
+export function publicUrlHost(publicUrl: string | undefined): string {
+  if (publicUrl === undefined || publicUrl.trim() === '') {
+    throw new Error(
+      "certdesk's public URL is required: pass --public-url https://certdesk.example.com or set PUBLIC_URL. " +
+        "Zendesk's proxy sends the app's requests, with the shared secret, only to the hosts in the manifest's domainWhitelist; without certdesk's host there the app cannot reach certdesk.",
+    );
+  }
+  try {
+    const url = new URL(publicUrl);
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') throw new Error('not http(s)');
+    return url.host;
+  } catch {
+    throw new Error(`--public-url must be certdesk's public URL such as https://certdesk.example.com, not ${JSON.stringify(publicUrl)}`);
+  }
+}

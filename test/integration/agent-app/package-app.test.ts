@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,6 +51,36 @@ describe('npm run package-app', () => {
     }
   });
 
+  it('refuses to build an app without the public URL (an empty domainWhitelist cannot reach certdesk): exit 2, nothing written', async () => {
+    const { PUBLIC_URL: _unset, ...env } = process.env;
+    const before = existsSync(join(REPO, 'tmp')) ? readdirSync(join(REPO, 'tmp')) : [];
+    const error = await run('npm', ['run', '-s', 'package-app'], { cwd: REPO, env: { ...env, ENV_FILE: join(work, 'none.env') } }).then(
+      () => null,
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
+    // ENV_FILE names a missing file: certdesk's config reader refuses it before anything else.
+    expect(error?.code).toBe(2);
+    writeFileSync(join(work, 'empty.env'), '# no PUBLIC_URL here\n');
+    const refused = await run('npm', ['run', '-s', 'package-app'], { cwd: REPO, env: { ...env, ENV_FILE: join(work, 'empty.env') } }).then(
+      () => null,
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
+    expect(refused?.code).toBe(2);
+    expect(refused?.stdout).toBe('');
+    expect(refused?.stderr).toMatch(/^certdesk's public URL is required: pass --public-url https:\/\/certdesk\.example\.com or set PUBLIC_URL\./);
+    expect(existsSync(join(REPO, 'tmp')) ? readdirSync(join(REPO, 'tmp')) : []).toEqual(before);
+  });
+
+  it('takes PUBLIC_URL from the env file when it is not in the environment, and --dir writes the app for zcli apps:server', async () => {
+    const { PUBLIC_URL: _unset, ...env } = process.env;
+    writeFileSync(join(work, 'public.env'), 'PUBLIC_URL=https://certdesk-dev.example.org\n');
+    const dir = join(work, 'app-dev');
+    const { stdout } = await run('npm', ['run', '-s', 'package-app', '--', '--dir', dir], { cwd: REPO, env: { ...env, ENV_FILE: join(work, 'public.env') } });
+    expect(stdout.trim()).toBe(dir);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).domainWhitelist).toEqual(['certdesk-dev.example.org']);
+    expect(readFileSync(join(dir, 'assets/sidebar.css')).equals(readFileSync(join(REPO, 'assets/sidebar.css')))).toBe(true);
+  });
+
   it.each([
     { args: ['--public-url', 'certdesk.example.com'], message: /must be certdesk's public URL/ },
     { args: ['--out'], message: /--out needs a value/ },
@@ -91,7 +121,7 @@ describe('packageApp', () => {
   it('writes nothing when the app is not valid', () => {
     const root = copy();
     writeFileSync(join(root, 'assets', 'logo.png'), 'not a png');
-    const result = packageApp({ root, out: 'app.zip' });
+    const result = packageApp({ root, out: 'app.zip', publicUrl: 'https://certdesk.example.com' });
     expect(result.file).toBeNull();
     expect(result.report.problems.map((p) => p.rule)).toContain('invalid_png');
     expect(existsSync(join(root, 'app.zip'))).toBe(false);
