@@ -156,8 +156,10 @@ export class ZendeskHttp {
   }
 
   /**
-   * One fetch with a timeout, classified: network failures and timeouts → RetryableError; 429/503
-   * with Retry-After → RetryAfterError; other 5xx → RetryableError; other 4xx → ZendeskApiError.
+   * One fetch with a timeout, classified: network failures and timeouts → RetryableError; 429 →
+   * ZendeskRateLimitedError (the shared limiter holds every call back for Retry-After; no attempt
+   * charged); 503 with Retry-After → RetryAfterError; other 5xx → RetryableError; other 4xx →
+   * ZendeskApiError.
    * 2xx and 3xx are returned. Used for the Zendesk origin and (without credentials) the CDN.
    */
   async fetchClassified(url: URL, init: RequestInit): Promise<Response> {
