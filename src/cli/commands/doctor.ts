@@ -59,7 +59,7 @@ async function sandboxRegistry(baseUrl: string): Promise<DomainRegistry> {
  * doctor's refresh does not strand the running service. In sandbox mode, the OAuth client the
  * sandbox registered for certdesk (its secret generated into DATA_DIR unless configured).
  */
-function signIn(config: Config, origin: string, openStoreOnce: () => Store): ZendeskAuth {
+export function signIn(config: Config, origin: string, openStoreOnce: () => Store): ZendeskAuth {
   const configured = config.zendesk.auth;
   if (!config.sandbox && configured && !('oauthClient' in configured)) return configured;
   const oauth = configured && 'oauthClient' in configured ? configured.oauthClient : null;

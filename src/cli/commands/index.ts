@@ -9,6 +9,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Cli
   'setup-zendesk': { summary: 'Connect a Zendesk account: create the webhook, print its signing secret once', load: async () => (await import('./setup-zendesk.js')).setupZendeskCommand },
   doctor: { summary: 'Check the Zendesk connection, webhook, account rules, registry and store (one line each)', load: async () => (await import('./doctor.js')).doctorCommand },
   jobs: { summary: 'List queued and dead jobs; replay dead ones (jobs list [--dead], jobs retry <id>|--dead)', load: async () => (await import('./jobs.js')).jobsCommand },
+  renewal: { summary: "A renewal's timeline; list renewals; approve, regenerate-csr, retry-install from the CLI", load: async () => (await import('./renewal.js')).renewalCommand },
   backup: { summary: 'Copy the SQLite store to a file while certdesk runs (backup <file>)', load: async () => (await import('./backup.js')).backupCommand },
   restore: { summary: 'Put a backup in place as the store; refuses while certdesk runs (restore <file>)', load: async () => (await import('./restore.js')).restoreCommand },
   'expiry-report': { summary: 'Every site: served expiry, days left, who installed it, drift, renewal ticket and state ([--json])', load: async () => (await import('./expiry-report.js')).expiryReportCommand },
