@@ -117,7 +117,28 @@ function renderRequest(view) {
   );
 }
 
-function renderHistory(history) {
+const EFFECT_STATUS = { done: 'done', claimed: 'started, not confirmed', owed: 'not done yet' };
+
+/** One timeline entry: a transition with the effects it owed, or an audit line (who asked, an error). */
+function timelineItem(e) {
+  if (e.type !== 'transition') {
+    return el('li', { 'data-action': e.action }, when(e.at), el('span', { className: 'actor' }, e.actor), el('p', {}, e.description), e.error ? el('p', { className: 'error' }, e.error) : null);
+  }
+  const effects = e.effects.length ? el('ul', { className: 'effects' }, e.effects.map((f) => el('li', { 'data-status': f.status }, `${f.effect.replace(/_/g, ' ')}: ${EFFECT_STATUS[f.status]}`))) : null;
+  return el('li', { 'data-event': e.event }, when(e.at), el('span', { className: 'transition' }, `${e.from.replace(/_/g, ' ')} → ${e.to.replace(/_/g, ' ')}`), el('p', {}, e.description), effects);
+}
+
+function jobList(jobs) {
+  if (!jobs.length) return null;
+  const line = (j) => `${j.kind} #${j.id}: ${j.state}, ${j.attempts}/${j.maxAttempts} attempts${j.lastError ? ` (${j.lastError})` : ''}`;
+  return el('details', { className: 'jobs' }, el('summary', {}, `Jobs (${jobs.length})`), el('ol', {}, jobs.map((j) => el('li', { 'data-state': j.state }, when(j.queuedAt), ' ', line(j)))));
+}
+
+/** The renewal's timeline (newest first) when certdesk sends one, else its transitions alone. */
+function renderHistory(history, timeline) {
+  if (timeline && timeline.entries.length) {
+    return section('history', 'History', el('ol', { className: 'timeline', reversed: true }, [...timeline.entries].reverse().map(timelineItem)), jobList(timeline.jobs));
+  }
   if (!history.length) return null;
   return section(
     'history',
@@ -151,7 +172,7 @@ export function renderRenewal(root, view, handlers) {
     renderValidation(view.validation),
     renderCsr(view.csr, handlers.onCopy),
     renderRequest(view),
-    renderHistory(view.history),
+    renderHistory(view.history, view.timeline),
   ];
   // replaceChildren would print a null section as the text "null".
   root.replaceChildren(...parts.filter(Boolean));

@@ -4,6 +4,8 @@ import type { Clock } from '../../lib/clock.js';
 import type { Store } from '../../adapters/store/open-store.js';
 import type { ZendeskApi } from '../../ports/zendesk.js';
 import { buildRenewalView } from '../../core/agent-app/build-renewal-view.js';
+import { buildRenewalTimeline } from '../../core/agent-app/renewal-timeline.js';
+import { RenewalHistory } from '../../adapters/store/renewal-history.js';
 import { actionAvailability, AGENT_ACTIONS, isAgentAction, type AgentAction } from '../../core/agent-app/agent-actions.js';
 import { verifyAgentToken, type AgentClaims } from '../agent-app/verify-agent-token.js';
 import { agentAppCors, isZafAppOrigin } from '../agent-app/agent-app-cors.js';
@@ -30,7 +32,8 @@ const WHAT_HAPPENS: Record<AgentAction, string> = {
  * The agent app's API (DESIGN §3), authenticated by the JWT Zendesk's proxy signs with the app's
  * shared secret:
  * - `GET /api/renewals/:ticketId` → the renewal's view (state, history, fields, CSR and key
- *   fingerprint, findings, certificate, installer log, which actions apply);
+ *   fingerprint, findings, certificate, installer log, which actions apply) and its `timeline`
+ *   (the one `certdesk renewal show` prints: transitions with their effects, audit lines, jobs);
  * - `POST /api/renewals/:ticketId/actions` `{ "action": "regenerate_csr" | "retry_install" }` → adds
  *   the command tag to the ticket (the workflow acts on it and removes it) and answers 202; 409 when
  *   the action does not apply in the renewal's state.
@@ -39,6 +42,7 @@ const WHAT_HAPPENS: Record<AgentAction, string> = {
 export function renewalApiRouter(options: RenewalApiOptions): Router {
   const { store, zendesk, clock } = options;
   const skewSeconds = options.skewSeconds ?? 30;
+  const history = new RenewalHistory(store.db);
   const router = express.Router();
   router.use('/api/renewals', agentAppCors(options.allowOrigin ?? isZafAppOrigin));
 
@@ -61,8 +65,8 @@ export function renewalApiRouter(options: RenewalApiOptions): Router {
   router.get('/api/renewals/:ticketId', async (req, res) => {
     const { ticketId } = await authorize(req);
     const renewal = renewalOf(ticketId);
-    const view = buildRenewalView(renewal, store.transitions.forTicket(ticketId), clock.now());
-    res.set('Cache-Control', 'no-store').json(view);
+    const view = buildRenewalView(renewal, store.transitions.forTicket(ticketId), clock.now(), renewal.site ? store.watch.get(renewal.site) : null);
+    res.set('Cache-Control', 'no-store').json({ ...view, timeline: buildRenewalTimeline(history.forTicket(ticketId)) });
   });
 
   router.post(

@@ -74,6 +74,10 @@ describe('the ticket sidebar in Chromium, against certdesk in sandbox mode', () 
     expect(await page.locator('#csr-fingerprint').innerText()).toBe(colonHex(after.csrSpkiSha256!));
     expect(await page.locator('#csr-pem').inputValue()).toBe(after.csrPem);
     expect(await page.locator('#history li[data-event="command:regenerate_csr"]').count()).toBe(1);
+    // The timeline `certdesk renewal show` prints: who asked, the effects each transition owed, the jobs.
+    expect(await page.locator('#history li[data-action="agent_command_requested"]').innerText()).toContain('command regenerate_csr');
+    expect(await page.locator('#history li[data-event="command:regenerate_csr"] .effects li[data-status="done"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('#history details.jobs summary').innerText()).toMatch(/^Jobs \(\d+\)$/);
     expect((await h.ticket(ticketId)).tags).not.toContain('cert_renewal_regenerate_csr');
     expect((await h.certdeskComments(ticketId)).filter((c) => c.attachments.some((a) => a.file_name.endsWith('.csr')))).toHaveLength(2);
     await screenshot(page, 'sidebar-after-regenerate-csr');
