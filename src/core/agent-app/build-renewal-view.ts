@@ -1,4 +1,6 @@
 import type { RenewalState } from '../workflow/renewal-states.js';
+import type { WatchedSite } from '../watch/watched-site.js';
+import { describeDrift } from '../watch/site-expiry.js';
 import { AGENT_ACTIONS, actionAvailability, type ActionAvailability } from './agent-actions.js';
 import { describeState } from './describe-state.js';
 import { describeTransition } from './describe-transition.js';
@@ -65,6 +67,17 @@ export interface RenewalView {
     daysLeft: number | null;
   } | null;
   installLog: InstallLogLine[] | null;
+  /** What the site serves now, as the expiry watch last saw it (null until it has looked). */
+  served: {
+    expiresAt: string | null;
+    daysLeft: number | null;
+    issuer: string | null;
+    sha256: string | null;
+    installedBy: 'certdesk' | 'unknown';
+    drift: WatchedSite['drift'];
+    driftText: string;
+    checkedAt: string;
+  } | null;
   actions: ActionAvailability[];
 }
 
@@ -85,8 +98,8 @@ export function colonHex(hex: string): string {
   return (hex.toUpperCase().match(/../g) ?? []).join(':');
 }
 
-/** Builds the sidebar's view of a renewal. Pure: `now` is passed in. */
-export function buildRenewalView(renewal: RenewalFacts, transitions: readonly TransitionFacts[], now: Date): RenewalView {
+/** Builds the sidebar's view of a renewal. Pure: `now` and the watch's facts about the site are passed in. */
+export function buildRenewalView(renewal: RenewalFacts, transitions: readonly TransitionFacts[], now: Date, watched: WatchedSite | null = null): RenewalView {
   const state = describeState(renewal.state);
   const labelOf = (field: string) => FIELD_LABELS.find(([f]) => f === field)?.[1] ?? field;
   const validation = readValidationFacts(renewal.findings);
@@ -120,7 +133,23 @@ export function buildRenewalView(renewal: RenewalFacts, transitions: readonly Tr
     validation: validation ? { ...validation, summary: validationSummary(validation) } : null,
     certificate: certificateView(renewal, validation, now),
     installLog: renewal.installLog === undefined ? null : readInstallLog(renewal.installLog),
+    served: servedView(watched, now),
     actions: AGENT_ACTIONS.map((a) => actionAvailability(a, renewal.state)),
+  };
+}
+
+function servedView(watched: WatchedSite | null, now: Date): RenewalView['served'] {
+  if (!watched) return null;
+  const end = watched.served ? Date.parse(watched.served.notAfter) : NaN;
+  return {
+    expiresAt: watched.served?.notAfter ?? null,
+    daysLeft: Number.isNaN(end) ? null : Math.floor((end - now.getTime()) / DAY_MS),
+    issuer: watched.served?.issuer ?? null,
+    sha256: watched.served?.sha256 ?? null,
+    installedBy: watched.installedByCertdesk ? 'certdesk' : 'unknown',
+    drift: watched.drift,
+    driftText: describeDrift(watched.drift, watched.error),
+    checkedAt: new Date(watched.checkedAt).toISOString(),
   };
 }
 
