@@ -5,7 +5,8 @@ import { renderExpiryChart } from './render-expiry-chart.js';
 
 export type TicketUrl = (ticketId: number) => string;
 
-const STYLE = `
+/** The dashboard's style sheet, shared by its pages (no external resource). */
+export const STYLE = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#2f3941;margin:0 auto;max-width:1000px;padding:16px 24px 48px}
 h1{font-size:24px;margin:8px 0}h2{font-size:18px;margin:32px 0 8px;border-top:1px solid #d8dcde;padding-top:16px}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e9ebed;vertical-align:top}
@@ -13,6 +14,11 @@ th{font-weight:600;background:#f8f9f9}td.num{text-align:right;font-variant-numer
 .muted{color:#68737d}.u-expired,.u-critical{color:#8c232c;font-weight:600}.u-soon{color:#ad5918;font-weight:600}.u-ok,.u-later{color:#038153}
 a{color:#1f73b7}a:focus-visible{outline:2px solid #1f73b7;outline-offset:2px}figure{margin:0}figcaption{font-size:13px;color:#68737d}
 code{font-size:13px;word-break:break-word}`;
+
+/** The renewal's timeline page (the one `certdesk renewal show` prints). */
+function historyLink(ticketId: number): string {
+  return ` <a href="/dashboard/renewals/${ticketId}" class="history">history</a>`;
+}
 
 function ticketLink(ticketId: number | null, ticketUrl?: TicketUrl): string {
   if (ticketId === null) return '<span class="muted">—</span>';
@@ -36,7 +42,7 @@ export function renderDashboardPage(view: DashboardView, ticketUrl?: TicketUrl):
 <td>${s.expiresAt ? `<time datetime="${h(s.expiresAt)}">${h(s.expiresAt.slice(0, 10))}</time>` : '<span class="muted">unknown</span>'}</td>
 <td class="u-${s.urgency}">${h(s.urgencyText)}</td>
 <td>${servedCell(s.watched)}</td>
-<td>${s.openRenewal ? `${ticketLink(s.openRenewal.ticketId, ticketUrl)}: ${h(describeState(s.openRenewal.state).label.toLowerCase())}` : s.installedByTicket !== null ? `installed by ${ticketLink(s.installedByTicket, ticketUrl)}` : '<span class="muted">none</span>'}</td>
+<td>${s.openRenewal ? `${ticketLink(s.openRenewal.ticketId, ticketUrl)}: ${h(describeState(s.openRenewal.state).label.toLowerCase())}${historyLink(s.openRenewal.ticketId)}` : s.installedByTicket !== null ? `installed by ${ticketLink(s.installedByTicket, ticketUrl)}` : '<span class="muted">none</span>'}</td>
 </tr>`,
     )
     .join('\n');
@@ -46,7 +52,7 @@ export function renderDashboardPage(view: DashboardView, ticketUrl?: TicketUrl):
   const failureRows = view.failures
     .map(
       (f) => `<tr data-kind="${f.kind}"><td><time datetime="${h(f.at)}">${h(f.at.slice(0, 16).replace('T', ' '))} UTC</time></td>
-<td>${f.kind === 'install_failed' ? 'install failed' : 'job gave up'}</td><td>${ticketLink(f.ticketId, ticketUrl)}${f.site ? ` <span class="muted">${h(f.site)}</span>` : ''}</td><td><code>${h(f.message.slice(0, 500))}</code></td></tr>`,
+<td>${f.kind === 'install_failed' ? 'install failed' : 'job gave up'}</td><td>${ticketLink(f.ticketId, ticketUrl)}${f.ticketId !== null ? historyLink(f.ticketId) : ''}${f.site ? ` <span class="muted">${h(f.site)}</span>` : ''}</td><td><code>${h(f.message.slice(0, 500))}</code></td></tr>`,
     )
     .join('\n');
   return `<!doctype html>

@@ -10,6 +10,7 @@ import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/re
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
 
 const ROOT_DIR = join(import.meta.dirname, '../../..');
+const ADMIN_TOKEN = 'operations-admin-token-3b9c';
 
 /**
  * What varies from run to run: times, ticket and job ids, and how many of certdesk's own webhooks
@@ -40,7 +41,7 @@ describe('npm run cli -- renewal', () => {
 
   beforeAll(async () => {
     ca = createTestCa();
-    h = await startRenewalHarness({ EXTRA_CA_FILE: ca.rootFile });
+    h = await startRenewalHarness({ EXTRA_CA_FILE: ca.rootFile, ADMIN_TOKEN });
     env = { DATA_DIR: h.svc.dataDir, PORT: '0', SANDBOX_PORT: new URL(h.svc.sandbox!.url).port, EXTRA_CA_FILE: ca.rootFile };
     const site = h.demo.registry[0]!.domain;
     installedId = await h.openTicket({ subject: `Certificate renewal for ${site}`, body: FORM(site) });
@@ -97,6 +98,21 @@ describe('npm run cli -- renewal', () => {
     const shown = (await renewal('show', String(id))).stdout;
     expect(shown).toMatch(/operator:pat\.ops: agent command requested \(command approve; tag cert_renewal_approve; via cli\)/);
     expect(shown).toMatch(/needs_review -> awaiting_certificate {2}\[command:approve\]/);
+  });
+
+  it('the dashboard shows the same timeline on the renewal\'s page, behind ADMIN_TOKEN, linked from the page', async () => {
+    const page = (path: string, token?: string) => fetch(`${h.svc.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, redirect: 'manual' });
+    expect((await page(`/dashboard/renewals/${installedId}`)).status).toBe(401);
+    const res = await page(`/dashboard/renewals/${installedId}`, ADMIN_TOKEN);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await res.text();
+    const json = JSON.parse((await renewal('show', String(installedId), '--json')).stdout) as { entries: { type: string; event?: string }[]; jobs: unknown[] };
+    expect([...html.matchAll(/<tr data-event="([^"]+)">/g)].map((m) => m[1])).toEqual(json.entries.filter((e) => e.type === 'transition').map((e) => e.event));
+    expect(html).toContain('comment installed: done');
+    expect(html).toContain(`<h2 id="jobs-title">Jobs (${json.jobs.length})</h2>`);
+    expect((await page('/dashboard/renewals/424242', ADMIN_TOKEN)).status).toBe(404);
+    expect((await page('/dashboard/renewals/%3Cscript%3E', ADMIN_TOKEN)).status).toBe(404);
   });
 
   it('says so when there is no renewal for the ticket, or the ticket id is not one', async () => {
