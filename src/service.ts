@@ -21,6 +21,8 @@ import { createJobHandlers } from './jobs/handlers.js';
 import { createExpiryWatch, type ExpiryWatch } from './jobs/watch/create-expiry-watch.js';
 import { exposeWatchMetrics } from './jobs/watch/expose-watch-metrics.js';
 import { recoverStalledRenewals } from './jobs/renewal/recover-stalled-renewals.js';
+import { enqueueProactiveRenewals } from './jobs/proactive/enqueue-proactive-renewals.js';
+import { zendeskTicketLinks } from './core/mail/notification.js';
 import { createInstaller } from './adapters/installer/create-installer.js';
 import { startTlsFront, type TlsFront, type TlsFrontOptions } from './adapters/installer/tls-front.js';
 import { MetricsRegistry } from './lib/metrics.js';
@@ -120,16 +122,23 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     ...(config.validation.aiaFetch ? { fetchIssuer: createAiaFetcher({ onError: (m) => logger.warn({ err: m }, 'AIA fetch failed') }) } : {}),
     notify: () => worker.notify(),
     mail: { enabled: mail?.sending ?? false, opsEmail: config.mail.opsEmail },
+    ticketLink: zendeskTicketLinks(config.zendesk.url ?? sandbox?.url ?? null, { sandbox: config.sandbox }).customer,
   };
   // The expiry watch (issue 15): looks at what every registry site serves, INSTALL_VERIFY_ADDR or the TLS front by default.
   exposeWatchMetrics(metrics, { store, registry: connection.registry, clock });
   const watch =
     config.watch.intervalSeconds === null
       ? null
-      : createExpiryWatch({ store, registry: connection.registry, clock, logger, metrics, defaultAddress: config.install.verifyAddr ?? tlsFront?.address ?? null, intervalMs: config.watch.intervalSeconds * 1000, ...options.watch });
+      : createExpiryWatch({
+          store, registry: connection.registry, clock, logger, metrics, defaultAddress: config.install.verifyAddr ?? tlsFront?.address ?? null, intervalMs: config.watch.intervalSeconds * 1000, ...options.watch,
+          // Proactive renewals decide from what each pass saw.
+          onWatched: async () => {
+            if (enqueueProactiveRenewals(store, clock.now().getTime())) worker.notify();
+          },
+        });
   worker = new Worker({
     queue: store.jobs,
-    handlers: { ...createJobHandlers({ ...renewalDeps, installer }), ...mail?.handlers, ...watch?.handlers },
+    handlers: { ...createJobHandlers({ ...renewalDeps, installer, proactive: { businessHours: config.proactive.businessHours, leadTimeDays: config.watch.leadTimeDays } }), ...mail?.handlers, ...watch?.handlers },
     logger,
     clock,
     metrics,
@@ -199,6 +208,19 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const recovery = setInterval(recover, 60_000);
   recovery.unref();
 
+  // Proactive renewals (issue 15): a pass at start and every 15 minutes (the expiry watch also queues
+  // one after each of its passes), so reminders that waited for business hours go out soon after.
+  const proactivePass = () => {
+    try {
+      if (enqueueProactiveRenewals(store, clock.now().getTime())) worker.notify();
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'could not queue a proactive-renewals pass');
+    }
+  };
+  proactivePass();
+  const proactive = setInterval(proactivePass, 15 * 60_000);
+  proactive.unref();
+
   const housekeeping = setInterval(() => {
     try {
       const now = clock.now().getTime();
@@ -227,6 +249,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       (closing ??= (async () => {
         clearInterval(housekeeping);
         clearInterval(recovery);
+        clearInterval(proactive);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await worker.stop();

@@ -132,3 +132,14 @@ export async function startRenewalHarness(env: Record<string, string> = {}, opti
   };
   return h;
 }
+
+/**
+ * Ends the renewals still in progress (as installing them would), so that the next test's request
+ * for the same demo site starts a renewal of its own: since issue 15 a second ticket for a site
+ * whose renewal is in progress is linked to it instead. For tests that share one harness.
+ */
+export function endRenewalsInProgress(h: RenewalHarness): void {
+  for (const r of h.svc.store.renewals.list()) {
+    if (['needs_review', 'awaiting_certificate', 'installing', 'install_failed'].includes(r.state)) h.svc.store.renewals.update(r.ticketId, { state: 'installed' }, Date.now());
+  }
+}

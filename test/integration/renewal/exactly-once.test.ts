@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
+import { startRenewalHarness, endRenewalsInProgress, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { certdeskProcess, type CertdeskProcess } from '../../helpers/certdesk-process.js';
 import { ticketEventPayload } from '../../helpers/service.js';
@@ -16,6 +16,7 @@ describe('duplicated and reordered deliveries', () => {
     h = await startRenewalHarness();
   });
   afterAll(() => h.stop());
+  beforeEach(() => endRenewalsInProgress(h));
 
   it('produce one key and one CSR comment when Zendesk sends every event several times, shuffled', async () => {
     h.svc.sandbox!.faults.set({ seed: 7, webhooks: { duplicateRate: 1, duplicates: 4, reorderWindowMs: 150 } });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
+import { startRenewalHarness, endRenewalsInProgress, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 
 let h: RenewalHarness;
 let site: string;
@@ -14,6 +14,7 @@ beforeAll(async () => {
   otherSite = h.demo.registry[1]!.domain;
 });
 afterAll(() => h.stop());
+beforeEach(() => endRenewalsInProgress(h));
 
 const stateTags = (tags: string[]) => tags.filter((t) => t.startsWith('cert_renewal_'));
 
