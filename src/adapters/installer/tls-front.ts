@@ -25,6 +25,8 @@ export interface TlsFrontOptions {
   verifyWaitMs?: number;
   /** One handshake. Default 5 s. */
   handshakeTimeoutMs?: number;
+  /** ACME TLS-ALPN-01 (issue 20): challenge certificates, served only to handshakes offering `acme-tls/1`. */
+  acmeAlpn?: { get(site: string): SecureContext | undefined };
 }
 
 export interface TlsFront {
@@ -64,7 +66,12 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
   }
 
   const server = createServer(
-    { SNICallback: (name, done) => done(null, contexts.get(name.toLowerCase())) },
+    {
+      SNICallback(this: TLSSocket, name, done) {
+        done(null, acmeChallengeFor(this) ?? contexts.get(name.toLowerCase()));
+      },
+      ...acmeAlpnOptions(options.acmeAlpn),
+    },
     (req, res) => {
       res.setHeader('content-type', 'text/plain; charset=utf-8');
       res.end(`certdesk TLS front: serving ${String((req.socket as TLSSocket).servername)}\n`);
@@ -154,5 +161,30 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       }),
+  };
+}
+
+// --- ACME TLS-ALPN-01 (RFC 8737), issue 20 ---------------------------------------------------------
+// Node calls ALPNCallback before SNICallback, both on the TLSSocket: a handshake that offers
+// `acme-tls/1` for a site with a pending challenge is marked here and then gets the challenge
+// certificate; every other handshake is served exactly as before (`http/1.1`).
+
+const ACME_CHALLENGE = Symbol('acme-tls/1 challenge');
+
+function acmeChallengeFor(socket: TLSSocket): SecureContext | undefined {
+  return (socket as TLSSocket & { [ACME_CHALLENGE]?: SecureContext })[ACME_CHALLENGE];
+}
+
+function acmeAlpnOptions(challenges: TlsFrontOptions['acmeAlpn']): { ALPNCallback?: (this: TLSSocket, info: { servername: string; protocols: string[] }) => string | undefined } {
+  if (!challenges) return {};
+  return {
+    ALPNCallback(this: TLSSocket, { servername, protocols }) {
+      const challenge = protocols.includes('acme-tls/1') && servername ? challenges.get(servername.toLowerCase()) : undefined;
+      if (challenge) {
+        (this as TLSSocket & { [ACME_CHALLENGE]?: SecureContext })[ACME_CHALLENGE] = challenge;
+        return 'acme-tls/1';
+      }
+      return protocols.includes('http/1.1') ? 'http/1.1' : undefined;
+    },
   };
 }

@@ -1,0 +1,164 @@
+import 'reflect-metadata';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import * as acme from 'acme-client';
+import type { Logger } from '../../lib/logger.js';
+import { explainAcmeFailure, type AcmeFailure } from '../../core/acme/explain-acme-failure.js';
+import { ariCertId } from '../../core/acme/ari-cert-id.js';
+import type { RenewalWindow } from '../../core/acme/renewal-time.js';
+import type { HttpChallengeAnswerer } from './http-challenge-responder.js';
+import type { AlpnChallenges } from './tls-alpn-challenges.js';
+
+export type ChallengeType = 'http-01' | 'tls-alpn-01';
+
+export interface AcmeIssuerOptions {
+  /** ACME_DIRECTORY_URL. */
+  directoryUrl: string;
+  /** ACME_EMAIL: the account's contact (expiry and policy mail from the CA). */
+  email: string | null;
+  /** ACME_EAB_KID + ACME_EAB_HMAC_KEY, for CAs that require External Account Binding. */
+  eab: { kid: string; hmacKey: string } | null;
+  /** The account key (PEM, decrypted from the key vault: account-key.ts). */
+  accountKeyPem: () => string;
+  /** EXTRA_CA_FILE: anchors trusted for the directory's HTTPS besides Node's store (a private ACME CA, pebble). */
+  trustedCasPem: readonly string[];
+  /** How challenges are answered; the first type both sides support wins, in this order. */
+  http?: HttpChallengeAnswerer;
+  alpn?: AlpnChallenges;
+  preferred?: readonly ChallengeType[];
+  /** Whole orders tried per `issue` when the failure is one a retry can absorb. Default 3. */
+  attempts?: number;
+  /** Polling of pending challenges and orders (acme-client's backoff). Default 250 ms … 4 s. */
+  pollMs?: { min: number; max: number };
+  logger: Logger;
+}
+
+export type IssueResult = { ok: true; fullchainPem: string } | { ok: false; failure: AcmeFailure };
+
+/**
+ * The ACME issuer (RFC 8555) on acme-client: registers (or finds) certdesk's account, orders a
+ * certificate for one site with the renewal's own CSR — so the key is the renewal's, kept in the
+ * vault — answers the challenge (HTTP-01 through certdesk's responder or nginx's webroot,
+ * TLS-ALPN-01 through the TLS front), and returns the PEM chain. It installs nothing: the caller
+ * sends the chain through checkBundle and the normal install path.
+ *
+ * Failures come back as `{ ok: false }` in the customer's terms (explain-acme-failure.ts).
+ * acme-client retries a rejected nonce itself (5 times); a whole order that still fails for a
+ * reason a retry can absorb (the CA's random rejections, a 5xx, a dropped connection) is tried
+ * again, `attempts` times in all.
+ */
+export interface AcmeIssuer {
+  readonly directoryUrl: string;
+  issue(request: { site: string; csrPem: string; signal?: AbortSignal }): Promise<IssueResult>;
+  /** The CA's CAA issuer domains (directory `meta.caaIdentities`), for the readiness check. */
+  caaIdentities(): Promise<string[]>;
+  /** The CA's suggested renewal window (RFC 9773), null when its directory has no `renewalInfo`. */
+  renewalInfo(certificatePem: string): Promise<RenewalWindow | null>;
+}
+
+export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
+  const { directoryUrl, logger } = options;
+  const origin = new URL(directoryUrl).origin;
+  const agent = new Agent({ ca: [...rootCertificates, ...options.trustedCasPem], keepAlive: true });
+  // acme-client has one axios instance: give it our trust for our directory's origin only.
+  acme.axios.interceptors.request.use((config) => {
+    if (config.url?.startsWith(origin)) config.httpsAgent = agent;
+    return config;
+  });
+  const preferred = options.preferred ?? (['http-01', 'tls-alpn-01'] as const).filter((t) => (t === 'http-01' ? options.http : options.alpn));
+  const attempts = options.attempts ?? 3;
+  let client: acme.Client | null = null;
+  let registered = false;
+
+  const getClient = () =>
+    (client ??= new acme.Client({
+      directoryUrl,
+      accountKey: options.accountKeyPem(),
+      ...(options.eab ? { externalAccountBinding: options.eab } : {}),
+      backoffAttempts: 40,
+      backoffMin: options.pollMs?.min ?? 250,
+      backoffMax: options.pollMs?.max ?? 4000,
+    }));
+
+  const directory = async (): Promise<Record<string, unknown>> => (await acme.axios.get(directoryUrl, { httpsAgent: agent })).data as Record<string, unknown>;
+
+  async function orderOnce(site: string, csrPem: string, signal?: AbortSignal): Promise<IssueResult> {
+    const c = getClient();
+    if (!registered) {
+      await c.createAccount({ termsOfServiceAgreed: true, ...(options.email ? { contact: [`mailto:${options.email}`] } : {}) });
+      registered = true;
+    }
+    const order = await c.createOrder({ identifiers: [{ type: 'dns', value: site }] });
+    for (const authz of await c.getAuthorizations(order)) {
+      if (authz.status === 'valid') continue;
+      const challenge = preferred.map((t) => authz.challenges.find((ch) => ch.type === t)).find(Boolean);
+      if (!challenge) return { ok: false, failure: { kind: 'ca_error', retryable: false, message: `The certificate authority offers no challenge certdesk can answer for ${site} (it offers ${authz.challenges.map((ch) => ch.type).join(', ')}).` } };
+      signal?.throwIfAborted();
+      const keyAuthorization = await c.getChallengeKeyAuthorization(challenge);
+      await publish(challenge, site, keyAuthorization);
+      try {
+        await c.completeChallenge(challenge);
+        await c.waitForValidStatus(challenge);
+      } catch (error) {
+        // acme-client keeps only the detail; the authorization says which problem type it was.
+        const problem = await challengeProblem(c, order, site).catch(() => null);
+        return { ok: false, failure: explainAcmeFailure(site, problem ?? { detail: (error as Error).message }) };
+      } finally {
+        await unpublish(challenge, site).catch(() => undefined);
+      }
+    }
+    signal?.throwIfAborted();
+    const finalized = await c.finalizeOrder(order, csrPem);
+    return { ok: true, fullchainPem: await c.getCertificate(finalized) };
+  }
+
+  async function publish(challenge: { type: string; token: string }, site: string, keyAuthorization: string): Promise<void> {
+    if (challenge.type === 'http-01') await options.http!.put(challenge.token, keyAuthorization);
+    else await options.alpn!.put(site, keyAuthorization);
+  }
+  async function unpublish(challenge: { type: string; token: string }, site: string): Promise<void> {
+    if (challenge.type === 'http-01') await options.http!.remove(challenge.token);
+    else options.alpn!.remove(site);
+  }
+
+  return {
+    directoryUrl,
+    async issue({ site, csrPem, signal }) {
+      let last: IssueResult | null = null;
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        try {
+          last = await orderOnce(site, csrPem, signal);
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          last = { ok: false, failure: explainAcmeFailure(site, { detail: (error as Error).message }) };
+        }
+        if (last.ok || !last.failure.retryable || last.failure.kind === 'rate_limited') return last;
+        logger.info({ site, attempt, kind: last.failure.kind }, 'acme: order failed; trying a new one');
+      }
+      return last!;
+    },
+    async caaIdentities() {
+      const meta = (await directory()).meta as { caaIdentities?: unknown } | undefined;
+      return Array.isArray(meta?.caaIdentities) ? meta.caaIdentities.filter((d): d is string => typeof d === 'string') : [];
+    },
+    async renewalInfo(certificatePem) {
+      const base = (await directory()).renewalInfo;
+      if (typeof base !== 'string') return null;
+      const response = await acme.axios.get(`${base.replace(/\/$/, '')}/${ariCertId(certificatePem)}`, { httpsAgent: agent, validateStatus: () => true });
+      const window = (response.data as { suggestedWindow?: { start?: unknown; end?: unknown } } | null)?.suggestedWindow;
+      if (response.status !== 200 || typeof window?.start !== 'string' || typeof window.end !== 'string') return null;
+      return { start: window.start, end: window.end };
+    },
+  };
+}
+
+async function challengeProblem(c: acme.Client, order: acme.Order, site: string): Promise<{ type?: string; detail?: string } | null> {
+  for (const authz of await c.getAuthorizations(order)) {
+    if (authz.identifier.value !== site) continue;
+    for (const ch of authz.challenges) {
+      const error = (ch as { error?: { type?: string; detail?: string } }).error;
+      if (error) return error;
+    }
+  }
+  return null;
+}
