@@ -7,8 +7,8 @@ import { gatherSiteExpiries } from './gather-site-expiries.js';
 /**
  * Per-site gauges in cert-manager's style, computed from the store when scraped (so every process
  * reading the same database shows the same facts, and a restart loses nothing):
- * - `certdesk_certificate_expiration_timestamp_seconds{site}`: the served leaf's notAfter (sites
- *   whose certificate is unknown have no series);
+ * - `certdesk_certificate_expiration_timestamp_seconds{site}`: the served leaf's notAfter, or what
+ *   certdesk installed while no handshake has read one (sites with neither have no series);
  * - `certdesk_certificate_ready{site}`: 1 when the watch read a certificate that is certdesk's (or
  *   certdesk installed none), not expired, on every address; else 0 (drift, handshake failure, expired);
  * - `certdesk_renewal_state{site,state}`: 1 for the state of the site's latest renewal (`none`
@@ -16,12 +16,15 @@ import { gatherSiteExpiries } from './gather-site-expiries.js';
  * Label values are registry sites only: bounded by the registry.
  */
 export function exposeWatchMetrics(metrics: MetricsRegistry, deps: { store: Store; registry: DomainRegistry; clock: Clock }): void {
-  let cache: { at: number; rows: ReturnType<typeof gatherSiteExpiries> } | null = null;
-  // The three gauges are rendered one after the other by one scrape: read the store once for them.
+  // The three gauges are rendered one after the other by one scrape: read the store once for them,
+  // and forget it as soon as the scrape's turn of the event loop is over (the next scrape reads again).
+  let cache: ReturnType<typeof gatherSiteExpiries> | null = null;
   const rows = () => {
-    const now = deps.clock.now();
-    if (!cache || Math.abs(now.getTime() - cache.at) > 1000) cache = { at: now.getTime(), rows: gatherSiteExpiries(deps.store, deps.registry, now) };
-    return cache.rows;
+    if (!cache) {
+      cache = gatherSiteExpiries(deps.store, deps.registry, deps.clock.now());
+      setImmediate(() => (cache = null));
+    }
+    return cache;
   };
   metrics
     .gauge('certdesk_certificate_expiration_timestamp_seconds', 'The date after which the certificate a site serves expires, as seen by the expiry watch (Unix seconds).')
