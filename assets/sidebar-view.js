@@ -82,6 +82,19 @@ function renderCertificate(cert) {
   );
 }
 
+/** What the site serves now, as certdesk's expiry watch last saw it (certificates installed by hand included). */
+function renderServed(served) {
+  if (!served) return null;
+  const days = served.daysLeft === null ? '' : served.daysLeft < 0 ? ` Expired ${-served.daysLeft} days ago.` : ` ${served.daysLeft} days left.`;
+  return section(
+    'served',
+    'Served now',
+    el('p', { className: served.drift === 'none' ? 'ok' : 'bad', 'data-drift': served.drift }, served.drift === 'none' ? `Installed by ${served.installedBy}.${days}` : `Drift: ${served.driftText}.${days}`),
+    served.expiresAt ? el('p', {}, 'Expires ', day(served.expiresAt), served.issuer ? `, issued by ${served.issuer}` : '') : null,
+    el('small', { className: 'note' }, `Looked at ${served.checkedAt.slice(0, 16).replace('T', ' ')} UTC`),
+  );
+}
+
 function renderValidation(validation) {
   if (!validation) return null;
   return section(
@@ -168,6 +181,7 @@ export function renderRenewal(root, view, handlers) {
     ),
     renderActions(view, handlers),
     renderCertificate(view.certificate),
+    renderServed(view.served),
     renderInstallLog(view.installLog),
     renderValidation(view.validation),
     renderCsr(view.csr, handlers.onCopy),
