@@ -10,6 +10,8 @@ export interface CsrCommentInput {
   /** True when the customer gave an Organizational Unit, which the CSR leaves out. */
   organizationalUnitGiven: boolean;
   now: Date;
+  /** The site's registry `issuance` is `offer`: the customer may reply "automatic" instead (issue 20). */
+  automaticOffer?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export function csrComment(input: CsrCommentInput): CommentText {
   const lines = [
     'Hello,',
     '',
+    ...(input.automaticOffer ? automaticOffer(site) : []),
     `Here is the certificate signing request (CSR) for ${site}. It is also attached to this ticket as ${file}.`,
     '',
     '```',
@@ -52,4 +55,15 @@ export function csrComment(input: CsrCommentInput): CommentText {
   }
   lines.push('', `Public-key check for technical readers: openssl req -in ${file} -pubkey -noout | openssl pkey -pubin -outform DER | openssl dgst -sha256`);
   return { body: lines.join('\n') };
+}
+
+/**
+ * The ACME offer (issue 20): one word from the customer and certdesk gets a free domain-validated
+ * certificate for the site itself; the CSR below stays valid for those who need their own CA or OV.
+ */
+function automaticOffer(site: string): string[] {
+  return [
+    `Would you rather not buy a certificate? Reply to this ticket with the single word automatic and we will get a free domain-validated certificate for ${site} ourselves and install it; nothing else is needed from you. Keep to the steps below instead if you need an organization-validated (OV) certificate or a certificate authority of your own choice.`,
+    '',
+  ];
 }

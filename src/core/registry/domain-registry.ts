@@ -18,7 +18,16 @@ export interface RegistryEntry {
   leadTimeDays?: number;
   /** True: certdesk watches the site but never opens a renewal for it by itself. */
   optOut?: boolean;
+  /**
+   * Who gets the certificate (issue 20): `customer` buys it (the default, today's flow); `acme`:
+   * certdesk orders it from the ACME CA itself; `offer`: the CSR comment offers the customer to
+   * reply "automatic" for that.
+   */
+  issuance?: Issuance;
 }
+
+export type Issuance = 'customer' | 'acme' | 'offer';
+const ISSUANCES: readonly Issuance[] = ['customer', 'acme', 'offer'];
 
 /** The longest lead time accepted: a publicly-trusted certificate lives at most 200 days (SC-081). */
 export const MAX_LEAD_TIME_DAYS = 199;
@@ -59,7 +68,11 @@ export function parseDomainRegistry(json: unknown): { registry: DomainRegistry; 
     }
     if (registry.has(domain)) problems.push(`${where}: ${domain} is listed twice`);
     const watch = parseWatchFields(e, `${where} (${domain})`, problems);
-    registry.set(domain, { domain, ...(validId ? { organizationId: id } : {}), ...(name ? { organizationName: name } : {}), contacts, ...watch });
+    if (e.issuance !== undefined && !ISSUANCES.includes(e.issuance as Issuance)) {
+      problems.push(`${where} (${domain}): "issuance" must be "customer", "acme" or "offer" (got ${JSON.stringify(e.issuance)})`);
+    }
+    const issuance = ISSUANCES.includes(e.issuance as Issuance) && e.issuance !== 'customer' ? { issuance: e.issuance as Issuance } : {};
+    registry.set(domain, { domain, ...(validId ? { organizationId: id } : {}), ...(name ? { organizationName: name } : {}), contacts, ...watch, ...issuance });
   });
   return { registry, problems };
 }

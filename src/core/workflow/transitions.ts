@@ -26,7 +26,11 @@ export type WorkflowEvent =
   /** A reply that carries a certificate on a ticket already being installed or installed. */
   | { type: 'certificate_after_acceptance' }
   | { type: 'install_succeeded' }
-  | { type: 'install_failed' };
+  | { type: 'install_failed' }
+  /** The customer of an `offer` site replied "automatic": certdesk orders the certificate by ACME (issue 20). */
+  | { type: 'automatic_requested' }
+  /** The ACME order failed for good (DNS, CAA, unreachable, rate limited): the customer was told why. */
+  | { type: 'automatic_failed' };
 
 export type EventType = WorkflowEvent['type'] | `command:${Command}`;
 
@@ -91,6 +95,10 @@ export const TRANSITIONS: readonly Row[] = [
   { from: ['awaiting_certificate', 'install_failed'], on: 'command:regenerate_csr', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'] },
   { from: ['install_failed'], on: 'command:retry_install', to: 'installing', effects: ['note_retrying_install', 'enqueue_install', 'remove_command_tag'] },
 
+  // ACME (issue 20): the `acme-order` job (src/jobs/acme/) is queued with the automatic_requested
+  // transition; the certificate it gets is an ordinary bundle_valid below (checkBundle, install).
+  { from: ['awaiting_certificate'], on: 'automatic_requested', to: 'awaiting_certificate', effects: [] },
+  { from: ['awaiting_certificate'], on: 'automatic_failed', to: 'awaiting_certificate', effects: [] },
   { from: ['awaiting_certificate'], on: 'bundle_invalid', to: 'awaiting_certificate', effects: ['comment_bundle_invalid'] },
   { from: ['awaiting_certificate'], on: 'bundle_valid', to: 'installing', effects: ['comment_installing', 'note_certificate_summary', 'enqueue_install'] },
   { from: ['installing', 'installed'], on: 'certificate_after_acceptance', to: 'same', effects: ['note_certificate_ignored'] },

@@ -9,6 +9,7 @@ import { giveKeyNoticeAlone, inspectComment, markKeyNoticeGiven, pendingKeyNotic
 import { recordTransition } from './record-transition.js';
 import { performTransition } from './perform-transition.js';
 import type { RenewalDeps } from './renewal-deps.js';
+import { isAutomaticRequest, requestAutomatic } from '../acme/request-automatic.js';
 
 /**
  * Replies on a renewal past intake, oldest first. A private key in any reply is redacted at once,
@@ -16,7 +17,8 @@ import type { RenewalDeps } from './renewal-deps.js';
  * customer reply is a try: its bundle is checked and answered (a reply with no certificate gets a
  * helpful answer too; the key is named among its findings). Once a certificate was accepted,
  * replies are left to agents; one that seems to carry a certificate gets an internal note, one
- * that carries a key gets its own short public comment about the key.
+ * that carries a key gets its own short public comment about the key. A reply "automatic" on a
+ * site that offers ACME orders the certificate instead (src/jobs/acme/request-automatic.ts).
  */
 export async function handleReplies(deps: RenewalDeps, snapshot: TicketSnapshot, renewal: RenewalRecord): Promise<void> {
   const { store } = deps;
@@ -24,7 +26,13 @@ export async function handleReplies(deps: RenewalDeps, snapshot: TicketSnapshot,
     const current = store.renewals.get(renewal.ticketId)!;
     if (reply.id <= current.lastCommentId) continue;
     if (current.state === 'awaiting_certificate') {
-      await handleSubmission(deps, current, reply);
+      if (isAutomaticRequest(deps, current, reply)) {
+        await redactCommentKeys(deps, current.ticketId, reply, await inspectComment(deps, reply));
+        await giveKeyNoticeAlone(deps, current.ticketId);
+        await requestAutomatic(deps, current, reply);
+      } else {
+        await handleSubmission(deps, current, reply);
+      }
       continue;
     }
     await redactCommentKeys(deps, current.ticketId, reply, await inspectComment(deps, reply));

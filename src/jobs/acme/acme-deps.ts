@@ -1,0 +1,24 @@
+import type { AcmeIssuer } from '../../adapters/acme/acme-issuer.js';
+import type { DnsLookup } from '../../adapters/acme/dns-lookup.js';
+import type { RenewalDeps } from '../renewal/renewal-deps.js';
+
+/** The job that orders a renewal's certificate by ACME (handle-acme-order.ts). */
+export const ACME_ORDER_JOB = 'acme-order';
+
+export interface AcmeOrderJob {
+  ticketId: number;
+  /** The automatic_requested transition that queued it (one order per request). */
+  transitionId: number;
+}
+
+/** What the ACME jobs work with besides the renewal deps; wired in src/service.ts when ACME_DIRECTORY_URL is set. */
+export interface AcmeSettings {
+  issuer: AcmeIssuer;
+  dns: DnsLookup;
+  /** ACME_EXPECTED_CNAME: where every branded name must point; null: not checked. */
+  expectedCname: string | null;
+  /** The CA's CAA issuer domains when its directory does not publish `caaIdentities`. */
+  caaIdentities?: string[];
+}
+
+export type AcmeDeps = RenewalDeps & { acme: AcmeSettings };

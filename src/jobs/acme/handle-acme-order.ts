@@ -1,0 +1,69 @@
+import type { JobHandler } from '../worker.js';
+import { RetryableError } from '../../lib/errors.js';
+import { checkBundle } from '../../core/bundle/check-bundle.js';
+import type { AcmeFailure } from '../../core/acme/explain-acme-failure.js';
+import { automaticFailedComment } from '../../core/acme/automatic-comments.js';
+import { STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
+import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import { recordTransition } from '../renewal/record-transition.js';
+import { finishPendingTransitions, performTransition } from '../renewal/perform-transition.js';
+import { postOnce } from '../renewal/post-once.js';
+import { checkSiteReadiness } from './check-site-readiness.js';
+import type { AcmeDeps, AcmeOrderJob } from './acme-deps.js';
+
+/**
+ * The `acme-order` job: the renewal's own CSR (its key stays in the vault) ordered from the ACME
+ * CA → the chain through checkBundle like any customer's bundle → `bundle_valid`, whose effects
+ * install, verify live and roll back exactly as for a bundle a customer sent. Before ordering, the
+ * site's DNS is checked (CNAME to the provider, CAA). A failure a retry can absorb (rate limit,
+ * unreachable, the CA's own error) is retried with the queue's backoff; once retries are spent, or
+ * at once when only the customer can fix it (DNS, CAA), the customer is told why and what to change.
+ */
+export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
+  return async ({ job, signal, logger }) => {
+    const { ticketId } = job.payload;
+    await finishPendingTransitions(deps, ticketId);
+    const renewal = deps.store.renewals.get(ticketId);
+    if (!renewal || renewal.state !== 'awaiting_certificate' || !renewal.site || !renewal.csrPem) {
+      logger.info({ ticketId, state: renewal?.state }, 'acme: nothing to order, the renewal no longer waits for a certificate');
+      return;
+    }
+    const orders = deps.metrics.counter('certdesk_acme_orders_total', 'ACME orders by outcome (issued, or the failure kind).');
+    const problems = await checkSiteReadiness(deps.acme, renewal.site);
+    if (problems.length > 0) {
+      orders.inc({ outcome: problems[0]!.code.toLowerCase() });
+      return giveUp(deps, renewal, problems.map((p) => p.message), { kind: problems[0]!.code.toLowerCase(), transitionId: job.payload.transitionId });
+    }
+    const result = await deps.acme.issuer.issue({ site: renewal.site, csrPem: renewal.csrPem, signal });
+    if (!result.ok) {
+      orders.inc({ outcome: result.failure.kind });
+      if (result.failure.retryable && job.attempts < job.maxAttempts) throw new RetryableError(`ACME order for ${renewal.site} failed (${result.failure.kind}): ${result.failure.message}`);
+      return giveUp(deps, renewal, [result.failure.message], { kind: result.failure.kind, transitionId: job.payload.transitionId });
+    }
+    const report = await checkBundle({ domain: renewal.site, files: [{ name: `${renewal.site}-acme.pem`, data: result.fullchainPem }], csrPem: renewal.csrPem, trustedRootsPem: deps.settings.trustedRootsPem, at: deps.clock.now() });
+    if (!report.ok || !report.fullchainPem || !report.leaf) {
+      orders.inc({ outcome: 'rejected_by_checks' });
+      const failure: AcmeFailure = { kind: 'ca_error', retryable: false, message: `The certificate the certificate authority issued for ${renewal.site} did not pass our checks (${report.findings.filter((f) => f.severity === 'error').map((f) => f.code).join(', ')}); our team has been told.` };
+      return giveUp(deps, renewal, [failure.message], { kind: 'rejected_by_checks', transitionId: job.payload.transitionId });
+    }
+    orders.inc({ outcome: 'issued' });
+    const { fullchainPem, ...reportWithoutChainPem } = report;
+    const current = deps.store.renewals.get(ticketId)!;
+    const t = recordTransition(deps, ticketId, current, { type: 'bundle_valid' }, {
+      patch: { findings: reportWithoutChainPem, fullchainPem, certificate: { leaf: report.leaf, chain: report.chain } },
+      context: { report: reportWithoutChainPem, skipped: [], acme: { directoryUrl: deps.acme.issuer.directoryUrl } },
+    });
+    if (t) await performTransition(deps, t);
+  };
+}
+
+/** Records the failure and tells the customer once per request (keyed by the transition). */
+async function giveUp(deps: AcmeDeps, renewal: RenewalRecord, reasons: string[], detail: { kind: string; transitionId: number }): Promise<void> {
+  const t = recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_failed' }, { context: { reasons, ...detail } });
+  if (t) await performTransition(deps, t);
+  await postOnce(deps, {
+    key: `acme:${detail.transitionId}:comment_automatic_failed`, ticketId: renewal.ticketId, kind: 'comment_automatic_failed',
+    body: automaticFailedComment({ site: renewal.site!, reasons }).body, public: true,
+    status: await deps.statuses.forState('awaiting_certificate'), ...tagChangeFor(STATE_TAGS.csr_sent),
+  });
+}

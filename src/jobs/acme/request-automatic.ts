@@ -1,0 +1,33 @@
+import type { ZendeskComment } from '../../ports/zendesk.js';
+import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import { asksForAutomatic } from '../../core/acme/automatic-reply.js';
+import { lookupSite } from '../../core/registry/domain-registry.js';
+import { recordTransition } from '../renewal/record-transition.js';
+import { performTransition } from '../renewal/perform-transition.js';
+import type { RenewalDeps } from '../renewal/renewal-deps.js';
+import { ACME_ORDER_JOB } from './acme-deps.js';
+
+/**
+ * A reply "automatic", with no attachment, on a renewal waiting for the certificate of a site whose
+ * registry entry offers ACME (`offer`, or `acme`).
+ */
+export function isAutomaticRequest(deps: RenewalDeps, renewal: RenewalRecord, reply: ZendeskComment): boolean {
+  if (renewal.state !== 'awaiting_certificate' || !renewal.site || reply.attachments.length > 0) return false;
+  const issuance = lookupSite(deps.registry, renewal.site)?.issuance;
+  return (issuance === 'offer' || issuance === 'acme') && asksForAutomatic(reply.plain_body || reply.body);
+}
+
+/**
+ * Records `automatic_requested` and queues the `acme-order` job in the same transaction, so a
+ * crash never leaves the request seen but not acted on (the job runs serialised with the ticket).
+ */
+export async function requestAutomatic(deps: RenewalDeps, renewal: RenewalRecord, reply: ZendeskComment): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const t = deps.store.transaction(() => {
+    const recorded = recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_requested' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id } });
+    if (recorded) deps.store.jobs.enqueue(ACME_ORDER_JOB, { ticketId: renewal.ticketId, transitionId: recorded.id }, now, { serialKey: `ticket:${renewal.ticketId}` });
+    return recorded;
+  });
+  deps.notify();
+  if (t) await performTransition(deps, t);
+}
