@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS tickets (
   is_public INTEGER NOT NULL DEFAULT 1, via_channel TEXT NOT NULL, external_id TEXT,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS tickets_requester ON tickets(requester_id);
+CREATE TABLE IF NOT EXISTS ticket_email_ccs (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id), user_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (ticket_id, user_id));
 CREATE TABLE IF NOT EXISTS comments (
   id INTEGER PRIMARY KEY AUTOINCREMENT, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
   author_id INTEGER NOT NULL, body TEXT NOT NULL, html_body TEXT NOT NULL, plain_body TEXT NOT NULL,

@@ -44,6 +44,8 @@ export interface Ticket {
   external_id: string | null;
   created_at: string;
   updated_at: string;
+  /** Users copied on the ticket (`email_ccs`). */
+  email_cc_ids: number[];
 }
 export interface Comment {
   id: number;
@@ -100,6 +102,10 @@ export interface TicketWriteInput {
   external_id?: unknown;
   requester_id?: unknown;
   requester?: { name?: unknown; email?: unknown };
+  /** Agents only: the ticket's organization (one that exists). */
+  organization_id?: unknown;
+  /** `[{ user_id | user_email, user_name?, action: 'put' | 'delete' }]` (OAS EmailCCObject). */
+  email_ccs?: unknown;
   submitter_id?: unknown;
   safe_update?: unknown;
   updated_stamp?: unknown;

@@ -142,8 +142,10 @@ export class SandboxStore {
   // ---------------------------------------------------------------- tickets
 
   getTicket(id: number): Ticket | undefined {
-    const row = this.db.prepare('SELECT * FROM tickets WHERE id = ?').get(id) as (Omit<Ticket, 'tags' | 'is_public'> & { tags: string; is_public: number }) | undefined;
-    return row && { ...row, tags: JSON.parse(row.tags) as string[], is_public: row.is_public === 1 };
+    const row = this.db.prepare('SELECT * FROM tickets WHERE id = ?').get(id) as (Omit<Ticket, 'tags' | 'is_public' | 'email_cc_ids'> & { tags: string; is_public: number }) | undefined;
+    if (!row) return undefined;
+    const ccs = this.db.prepare('SELECT user_id FROM ticket_email_ccs WHERE ticket_id = ? ORDER BY user_id').pluck().all(id) as number[];
+    return { ...row, tags: JSON.parse(row.tags) as string[], is_public: row.is_public === 1, email_cc_ids: ccs };
   }
 
   /** The ticket, if `actor` may see it (agents: all; end users: the ones they requested). */
@@ -180,6 +182,12 @@ export class SandboxStore {
         requester = this.ensureUser(email, name, 'end-user');
       }
       const submitter = isAgent && input.submitter_id !== undefined ? this.requireUserField(input.submitter_id, 'submitter_id') : actor;
+      let organizationId = requester.organization_id;
+      if (isAgent && input.organization_id != null) {
+        const org = typeof input.organization_id === 'number' ? this.getOrganization(input.organization_id) : undefined;
+        if (!org) throw recordInvalid('organization_id', 'Organization: is invalid');
+        organizationId = org.id;
+      }
       const status = input.status === undefined ? 'new' : enumValue(input.status, STATUSES, 'status');
       const assigneeId = isAgent && input.assignee_id != null ? this.requireUserField(input.assignee_id, 'assignee_id').id : null;
       checkStatusRules(this.account, null, { status, assignee_id: assigneeId });
@@ -202,7 +210,7 @@ export class SandboxStore {
           requester.id,
           submitter.id,
           assigneeId,
-          requester.organization_id,
+          organizationId,
           JSON.stringify(tags),
           isPublic ? 1 : 0,
           optionalString(input.external_id, 'external_id'),
@@ -210,6 +218,7 @@ export class SandboxStore {
           now,
         );
       const ticketId = Number(info.lastInsertRowid);
+      if (input.email_ccs !== undefined) this.applyEmailCcs(ticketId, input.email_ccs, actor);
       const auditId = this.newAudit(ticketId);
       // Zendesk: the submitter is the author of the first comment (the description).
       const { comment, attachments } = this.insertComment(ticketId, submitter.id, text, isPublic, input.comment.uploads, auditId, now, actor);
@@ -238,6 +247,7 @@ export class SandboxStore {
           const remove = new Set(normalizeTags(input.remove_tags));
           next.tags = next.tags.filter((t) => !remove.has(t));
         }
+        if (input.email_ccs !== undefined) this.applyEmailCcs(ticketId, input.email_ccs, actor);
       } else if (input.status !== undefined || input.tags !== undefined || input.priority !== undefined) {
         throw forbidden('End users can only add comments to their own tickets.');
       }
@@ -291,6 +301,29 @@ export class SandboxStore {
     const stamp = Date.parse(String(input.updated_stamp));
     if (Number.isNaN(stamp)) throw recordInvalid('updated_stamp', 'Updated stamp: is not a valid time', 'InvalidValue');
     if (Math.floor(stamp / 1000) !== Math.floor(Date.parse(ticket.updated_at) / 1000)) throw updateConflict();
+  }
+
+  /**
+   * `email_ccs` (OAS EmailCCObject): each `{ user_id | user_email, user_name?, action }`; `put` adds
+   * the user (an unknown e-mail becomes an end user, as in Zendesk), `delete` removes it. Agents only.
+   */
+  private applyEmailCcs(ticketId: number, value: unknown, actor: User): void {
+    if (actor.role === 'end-user') throw forbidden('End users cannot set email CCs.');
+    if (!Array.isArray(value)) throw recordInvalid('email_ccs', 'Email ccs: must be an array of { user_id | user_email, action }');
+    for (const raw of value as unknown[]) {
+      const cc = (raw ?? {}) as { user_id?: unknown; user_email?: unknown; user_name?: unknown; action?: unknown };
+      const action = cc.action ?? 'put';
+      if (action !== 'put' && action !== 'delete') throw recordInvalid('email_ccs', `Email ccs: action must be put or delete (got ${JSON.stringify(cc.action)})`);
+      let user: User | undefined;
+      if (cc.user_id !== undefined) user = this.requireUserField(cc.user_id, 'email_ccs');
+      else if (typeof cc.user_email === 'string' && /^[^\s@]+@[^\s@]+$/.test(cc.user_email)) {
+        const name = typeof cc.user_name === 'string' && cc.user_name.trim() ? cc.user_name : cc.user_email.split('@')[0]!;
+        user = action === 'put' ? this.ensureUser(cc.user_email, name, 'end-user') : this.findUserByEmail(cc.user_email);
+      } else throw recordInvalid('email_ccs', 'Email ccs: each needs a user_id or a user_email');
+      if (!user) continue;
+      if (action === 'put') this.db.prepare('INSERT OR IGNORE INTO ticket_email_ccs (ticket_id, user_id) VALUES (?, ?)').run(ticketId, user.id);
+      else this.db.prepare('DELETE FROM ticket_email_ccs WHERE ticket_id = ? AND user_id = ?').run(ticketId, user.id);
+    }
   }
 
   private requireUserField(value: unknown, field: string): User {
