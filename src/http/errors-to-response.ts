@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import { HttpError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -13,7 +14,7 @@ import type { Logger } from '../lib/logger.js';
 export function errorsToResponse(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    if (!req.complete) {
+    if (!req.complete && hasBody(req)) {
       req.pause();
       res.setHeader('Connection', 'close');
       res.once('finish', () => req.socket.destroy());
@@ -37,6 +38,12 @@ export function errorsToResponse(logger: Logger): ErrorRequestHandler {
     }
     res.status(status).set(headers).json({ error: STATUS_CODES[status] ?? 'error', message });
   };
+}
+
+/** A body was announced (a bodiless GET may not be marked complete yet while its handler runs). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length.trim() !== '0');
 }
 
 const STATUS_CODES: Record<number, string> = {
