@@ -94,9 +94,20 @@ abstract class FacadeMetric<M extends PromMetric> {
     readonly help: string,
   ) {}
   protected abstract make(labelNames: string[]): M;
-  protected of(labels: BoundLabels): M {
-    this.inner ??= this.make(Object.keys(labels));
-    return this.inner;
+  private labelNames: string[] = [];
+  /**
+   * The prom-client metric, made with the label names of the first value, and `labels` fitted to
+   * them: a later call that names other labels (a mistake in a call site) fills the missing ones
+   * with "" and drops the others, rather than throw in the middle of a job as prom-client would.
+   */
+  protected of(labels: BoundLabels): { metric: M; labels: BoundLabels } {
+    if (!this.inner) {
+      this.labelNames = Object.keys(labels);
+      this.inner = this.make(this.labelNames);
+    }
+    const keys = Object.keys(labels);
+    const fits = keys.length === this.labelNames.length && keys.every((k) => this.labelNames.includes(k));
+    return { metric: this.inner, labels: fits ? labels : Object.fromEntries(this.labelNames.map((k) => [k, labels[k] ?? ''])) };
   }
   /** prom-client's metric contract, called by the registry on each scrape. */
   getForPromString(): Promise<Snapshot> {
@@ -120,7 +131,8 @@ export class Counter extends FacadeMetric<client.Counter> {
   }
   inc(labels?: Labels, by = 1): void {
     const bound = this.cap.admit(labels);
-    this.of(bound).inc(bound, by);
+    const { metric, labels: fitted } = this.of(bound);
+    metric.inc(fitted, by);
   }
   /** The current value of one series (0 when it was never counted). */
   async get(labels?: Labels): Promise<number> {
@@ -136,7 +148,8 @@ export class Gauge extends FacadeMetric<client.Gauge> {
   }
   set(labels: Labels | undefined, value: number): void {
     const bound = this.cap.admit(labels);
-    this.of(bound).set(bound, value);
+    const { metric, labels: fitted } = this.of(bound);
+    metric.set(fitted, value);
   }
   /** Values computed when scraped (e.g. jobs by state, read from the store); they replace the last scrape's. */
   collect(fn: () => Array<[Labels | undefined, number]>): void {
@@ -178,7 +191,8 @@ export class Histogram extends FacadeMetric<client.Histogram> {
   }
   observe(labels: Labels | undefined, value: number): void {
     const bound = this.cap.admit(labels);
-    this.of(bound).observe(bound, value);
+    const { metric, labels: fitted } = this.of(bound);
+    metric.observe(fitted, value);
   }
   /** How many values one series observed. */
   async count(labels?: Labels): Promise<number> {

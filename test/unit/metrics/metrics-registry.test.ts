@@ -95,6 +95,18 @@ describe('MetricsRegistry on prom-client', () => {
     expect(text).not.toContain('private.key');
   });
 
+  it('fits a call that names other labels to the metric\'s first ones instead of throwing', async () => {
+    const metrics = new MetricsRegistry({ processMetrics: false });
+    const c = metrics.counter('certdesk_things_total', 'Things.');
+    c.inc({ outcome: 'ok' });
+    expect(() => c.inc({ outcome: 'failed', site: 'my.example.com' })).not.toThrow();
+    expect(() => c.inc()).not.toThrow();
+    const text = await metrics.render();
+    expect(text).toMatch(/^certdesk_things_total\{outcome="failed"\} 1$/m);
+    expect(text).toMatch(/^certdesk_things_total\{outcome=""\} 1$/m);
+    expect(text).not.toContain('site=');
+  });
+
   it('adds the process metrics, event-loop delay included, when asked', async () => {
     const text = await new MetricsRegistry().render();
     for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds']) {
