@@ -67,8 +67,13 @@ async function handleCommands(deps: RenewalDeps, snapshot: TicketSnapshot): Prom
 async function handleMessages(deps: RenewalDeps, snapshot: TicketSnapshot): Promise<void> {
   const renewal = deps.store.renewals.get(snapshot.ticket.id);
   const state = renewal?.state ?? 'new';
-  // A ticket linked to the site's renewal in progress elsewhere is the agents' from then on.
-  if (renewal && state === 'ignored' && snapshot.ticket.tags.includes(LINKED_TAG)) return markSeen(deps, renewal, snapshot);
+  // A ticket linked to the site's renewal in progress elsewhere is the agents' from then on — but a
+  // key a customer sends there is still redacted, and they are told.
+  if (renewal && state === 'ignored' && snapshot.ticket.tags.includes(LINKED_TAG)) {
+    await guardComments(deps, renewal.ticketId, newCustomerComments(snapshot, renewal.lastCommentId));
+    await giveKeyNoticeAlone(deps, renewal.ticketId);
+    return markSeen(deps, renewal, snapshot);
+  }
   if ((INTAKE_STATES as readonly string[]).includes(state)) await handleRequest(deps, snapshot, renewal);
   else if (renewal) await handleReplies(deps, snapshot, renewal);
 }

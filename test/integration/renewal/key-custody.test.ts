@@ -133,6 +133,22 @@ describe('a private key is redacted wherever it appears', () => {
     await expectNoKeyAnywhere(id, [key]);
   });
 
+  it('in a reply on a ticket linked to the renewal in progress elsewhere (left to agents otherwise)', async () => {
+    const { id: first } = await awaitingCertificate();
+    const second = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
+    await h.settle();
+    expect((await h.ticket(second)).tags).toContain('cert_renewal_linked');
+    const before = (await h.certdeskComments(second)).length;
+    const key = newKey();
+    await h.reply(second, `Sorry, here is our key:\n${key}`);
+    await h.settle();
+    const mine = await h.certdeskComments(second);
+    expect(mine).toHaveLength(before + 1);
+    expect(await keyNotices(second)).toHaveLength(1);
+    expect(state(first)).toBe('awaiting_certificate');
+    await expectNoKeyAnywhere(second, [key]);
+  });
+
   it('as a .key attached to the opening request', async () => {
     const key = newKey('pkcs1');
     const token = await h.upload('server.key', key);
