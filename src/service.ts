@@ -25,6 +25,8 @@ import { enqueueProactiveRenewals } from './jobs/proactive/enqueue-proactive-ren
 import { zendeskTicketLinks } from './core/mail/notification.js';
 import { createInstaller } from './adapters/installer/create-installer.js';
 import { startTlsFront, type TlsFront, type TlsFrontOptions } from './adapters/installer/tls-front.js';
+import { AlpnChallenges } from './adapters/acme/tls-alpn-challenges.js';
+import { createAcmeService, type AcmeServiceOptions } from './jobs/acme/create-acme-service.js';
 import { MetricsRegistry } from './lib/metrics.js';
 import { IntakeBudget, exposeIntakeMetrics, type IntakeLimits } from './http/limits/intake-budget.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -66,6 +68,8 @@ export interface ServiceOptions {
   tlsFront?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>;
   /** Expiry watch tuning (tests and benchmarks): handshakes at once, one handshake's timeout. */
   watch?: { concurrency?: number; handshakeTimeoutMs?: number };
+  /** ACME tuning (tests): the DNS servers of the readiness check, polling, the CA's CAA names. */
+  acme?: AcmeServiceOptions;
 }
 
 /**
@@ -83,9 +87,11 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const store = openStore({ file: storeFile(config.dataDir), sealKey: kek, ...(options.retry ? { retry: options.retry } : {}) });
   const connection = await connectZendesk(config, { logger, metrics, clock, store, keyEncryptionKey: kek, ...(options.host ? { sandboxHost: options.host } : {}) });
   const { zendesk, webhookSecrets, sandbox } = connection;
+  // ACME TLS-ALPN-01 challenges (issue 20) are answered by the TLS front.
+  const acmeAlpn = config.acme && config.install.installer === 'tls-front' ? new AlpnChallenges() : null;
   const tlsFront =
     config.install.installer === 'tls-front'
-      ? await startTlsFront({ port: config.install.tlsFrontPort, ...(options.host ? { host: options.host } : {}), dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem: trustedRootsPem, verifyAddress: config.install.verifyAddr, ...options.tlsFront })
+      ? await startTlsFront({ port: config.install.tlsFrontPort, ...(options.host ? { host: options.host } : {}), dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem: trustedRootsPem, verifyAddress: config.install.verifyAddr, ...options.tlsFront, ...(acmeAlpn ? { acmeAlpn } : {}) })
       : null;
   const installer = createInstaller(config.install, { dataDir: config.dataDir, trustedCasPem: trustedRootsPem, logger, tlsFront });
   metrics
@@ -124,6 +130,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     mail: { enabled: mail?.sending ?? false, opsEmail: config.mail.opsEmail },
     ticketLink: zendeskTicketLinks(config.zendesk.url ?? sandbox?.url ?? null, { sandbox: config.sandbox }).customer,
   };
+  const acme = createAcmeService(config, renewalDeps, acmeAlpn, options.acme);
   // The expiry watch (issue 15): looks at what every registry site serves, INSTALL_VERIFY_ADDR or the TLS front by default.
   exposeWatchMetrics(metrics, { store, registry: connection.registry, clock });
   const watch =
@@ -138,7 +145,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         });
   worker = new Worker({
     queue: store.jobs,
-    handlers: { ...createJobHandlers({ ...renewalDeps, installer, proactive: { businessHours: config.proactive.businessHours, leadTimeDays: config.watch.leadTimeDays } }), ...mail?.handlers, ...watch?.handlers },
+    handlers: { ...createJobHandlers({ ...renewalDeps, installer, proactive: { businessHours: config.proactive.businessHours, leadTimeDays: config.watch.leadTimeDays } }), ...mail?.handlers, ...watch?.handlers, ...acme?.handlers },
     logger,
     clock,
     metrics,

@@ -101,12 +101,26 @@ export interface Config {
     /** How long a running job stays claimed without a heartbeat (a crashed worker's job runs again after it). */
     leaseSeconds: number;
   };
+  /** Automatic certificates (issue 20): null when ACME_DIRECTORY_URL is unset (no site can use ACME). */
+  acme: AcmeConfig | null;
   watch: {
     /** EXPIRY_WATCH_INTERVAL_SECONDS: time between two passes of the expiry watch; null ("off") disables it. */
     intervalSeconds: number | null;
     /** RENEWAL_LEAD_TIME_DAYS: days before expiry a proactive renewal opens; null: a third of the lifetime, at least 30 days. */
     leadTimeDays: number | null;
   };
+}
+
+/** ACME_*: the CA certdesk orders automatic certificates from. */
+export interface AcmeConfig {
+  /** ACME_DIRECTORY_URL, e.g. https://acme-v02.api.letsencrypt.org/directory. */
+  directoryUrl: string;
+  /** ACME_EMAIL: the account's contact, or null. */
+  email: string | null;
+  /** ACME_EAB_KID + ACME_EAB_HMAC_KEY (External Account Binding), both or neither. */
+  eab: { kid: string; hmacKey: string } | null;
+  /** ACME_EXPECTED_CNAME: the name every branded my.domain must be a CNAME to; null: not checked. */
+  expectedCname: string | null;
 }
 
 /** The sandbox's name for certdesk's own API user when ZENDESK_EMAIL is unset (DESIGN §3). */

@@ -236,6 +236,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const metricsToken = get('METRICS_TOKEN') ?? null;
   if (metricsToken !== null && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters long.');
 
+  const acme = readAcmeConfig(get, url, problems);
+
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = get('LOG_FORMAT') === undefined ? null : oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json');
   const config: Config = {
@@ -291,9 +293,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     proactive: { businessHours: businessHours && 'hours' in businessHours ? businessHours.hours : null },
     jobs: { leaseSeconds },
     watch: { intervalSeconds: watchIntervalSeconds, leadTimeDays },
+    acme,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/** ACME_* (issue 20): all optional; the others need ACME_DIRECTORY_URL, and the EAB pair goes together. */
+function readAcmeConfig(get: (name: string) => string | undefined, url: (name: string, protocols: string[]) => string | null, problems: string[]): Config['acme'] {
+  const directoryUrl = url('ACME_DIRECTORY_URL', ['https:']);
+  const email = get('ACME_EMAIL') ?? null;
+  if (email !== null && !EMAIL.test(email)) problems.push(`ACME_EMAIL must be an email address (got "${email}").`);
+  const kid = get('ACME_EAB_KID') ?? null;
+  const hmacKey = get('ACME_EAB_HMAC_KEY') ?? null;
+  if ((kid === null) !== (hmacKey === null)) problems.push(`${kid === null ? 'ACME_EAB_HMAC_KEY' : 'ACME_EAB_KID'} is set but ${kid === null ? 'ACME_EAB_KID' : 'ACME_EAB_HMAC_KEY'} is not: External Account Binding needs both (the CA gives them together).`);
+  if (hmacKey !== null && !/^[A-Za-z0-9_-]+={0,2}$/.test(hmacKey)) problems.push('ACME_EAB_HMAC_KEY must be the base64url key the CA gave (letters, digits, "-" and "_").');
+  const expected = get('ACME_EXPECTED_CNAME')?.toLowerCase().replace(/\.$/, '') ?? null;
+  if (expected !== null && !/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(expected)) problems.push(`ACME_EXPECTED_CNAME must be a host name, e.g. sites.provider.example (got "${expected}").`);
+  if (directoryUrl === null) {
+    const stray = ['ACME_EMAIL', 'ACME_EAB_KID', 'ACME_EAB_HMAC_KEY', 'ACME_EXPECTED_CNAME'].filter((n) => get(n) !== undefined);
+    if (stray.length > 0) problems.push(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but ACME_DIRECTORY_URL is not: set the ACME CA's directory URL too.`);
+    return null;
+  }
+  return { directoryUrl, email, eab: kid !== null && hmacKey !== null ? { kid, hmacKey } : null, expectedCname: expected };
 }
 
 /**
@@ -368,5 +390,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     agentApp: config.agents.zafSharedSecret ? 'on' : 'off',
     dashboard: config.agents.adminToken ? 'on' : 'off',
     metricsToken: config.metricsToken ? 'on' : 'off',
+    acme: config.acme ? new URL(config.acme.directoryUrl).host : 'off',
   };
 }

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import tls from 'node:tls';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
+import { freePort } from '../../helpers/certdesk-process.js';
+import { startPebble, type TestPebble } from '../../helpers/pebble.js';
+
+/**
+ * End to end in sandbox mode (issue 20): a customer of an `offer` site replies "automatic" to the
+ * CSR comment; certdesk checks the name's DNS (pebble-challtestsrv answers), orders from a real
+ * pebble, answers TLS-ALPN-01 with the TLS front, checks the chain with checkBundle and installs it
+ * through the normal path. The ticket ends installed with no further message from the customer.
+ */
+const SITE = 'my.fabrikam-acme.example';
+const PROVIDER = 'sites.provider.example';
+const AGENT = 'acme.agent@support.example';
+const CUSTOMER = 'lee@fabrikam-acme.example';
+const stateTag = (tags: string[]) => tags.filter((t) => t.startsWith('cert_renewal_'));
+
+let h: RenewalHarness;
+let customerId: number;
+let agentId: number;
+let pebble: TestPebble;
+const dir = mkdtempSync(join(tmpdir(), 'certdesk-acme-e2e-'));
+
+beforeAll(async () => {
+  const frontPort = await freePort();
+  pebble = await startPebble({ httpPort: await freePort(), tlsPort: frontPort });
+  await pebble.setCname(SITE, PROVIDER);
+  writeFileSync(join(dir, 'ca.pem'), pebble.anchorsPem.join('\n'));
+  writeFileSync(join(dir, 'domains.json'), JSON.stringify([{ domain: SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'offer' }]));
+  h = await startRenewalHarness(
+    { TLS_FRONT_PORT: String(frontPort), EXTRA_CA_FILE: join(dir, 'ca.pem'), DOMAINS_FILE: join(dir, 'domains.json'), ACME_DIRECTORY_URL: pebble.directoryUrl, ACME_EMAIL: 'ops@provider.example', ACME_EXPECTED_CNAME: PROVIDER },
+    { acme: { dnsServers: [pebble.dnsServer], pollMs: { min: 100, max: 500 } } },
+  );
+  const org = await h.api('POST', '/api/v2/organizations', { as: AGENT, body: { organization: { name: 'Fabrikam ACME Ltd' } } });
+  customerId = (await h.api('POST', '/api/v2/users', { as: AGENT, body: { user: { name: 'Lee Chan', email: CUSTOMER, organization_id: org.organization.id } } })).user.id;
+  agentId = (await h.api('GET', '/api/v2/users/me', { as: AGENT })).user.id;
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+  await pebble?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a customer who replies "automatic"', () => {
+  it('gets a certificate ordered, installed and served, and a solved ticket, with no further message', async () => {
+    const id = await h.openTicket({ subject: `Certificate renewal for ${SITE}`, body: FORM(SITE), as: CUSTOMER });
+    await h.settle();
+    const [csrComment] = await h.certdeskComments(id);
+    expect(csrComment!.body).toMatch(/Reply to this ticket with the single word automatic/);
+    expect(stateTag((await h.ticket(id)).tags)).toEqual(['cert_renewal_csr_sent']);
+    // An agent takes the ticket, as on any account where solving needs an assignee.
+    await h.api('PUT', `/api/v2/tickets/${id}`, { as: AGENT, body: { ticket: { assignee_id: agentId } } });
+    await h.settle();
+
+    await h.reply(id, 'Automatic', { as: CUSTOMER });
+    await h.settle();
+
+    const ticket = await h.ticket(id);
+    expect(ticket.status).toBe('solved');
+    expect(stateTag(ticket.tags)).toEqual(['cert_renewal_installed']);
+    const all = await h.comments(id);
+    expect(all.filter((c) => c.author_id === customerId).map((c) => c.body.trim())).toEqual([FORM(SITE).trim(), 'Automatic']);
+    expect(all.filter((c) => c.author_id !== customerId && c.author_id !== h.svc.sandbox!.apiUser.id)).toEqual([]);
+    const renewal = h.svc.store.renewals.get(id)!;
+    const leaf = (renewal.certificate as { leaf: { sha256: string; issuer: string } }).leaf;
+    expect(leaf.issuer).toMatch(/Pebble Intermediate CA/);
+
+    const live = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: h.svc.tlsFront!.port, servername: SITE, ca: pebble.anchorsPem }, () => {
+        resolve(createHash('sha256').update(socket.getPeerCertificate().raw).digest('hex'));
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+    expect(live).toBe(leaf.sha256);
+    expect((await h.certdeskComments(id)).at(-1)!.body).toContain(leaf.sha256);
+  }, 90_000);
+});
