@@ -45,7 +45,7 @@ export interface SmtpListenerOptions {
 
 /** The part of the intake budget the listener uses (IntakeBudget in src/http/limits fits). */
 export interface ByteBudget {
-  admit(bytes: number | null): { ok: true; reservation: { grow(more: number): boolean; release(): void } } | { ok: false };
+  admit(bytes: number | null, client?: string): { ok: true; reservation: { grow(more: number): boolean; release(): void } } | { ok: false };
 }
 
 export interface SmtpListener {
@@ -121,7 +121,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
       const chunks: Buffer[] = [];
       let kept = 0;
       let answered = false;
-      const admission = options.budget?.admit(null) ?? null;
+      const admission = options.budget?.admit(null, session.remoteAddress) ?? null;
       const reservation = admission?.ok ? admission.reservation : null;
       let overBudget = admission !== null && !admission.ok;
       const answer: typeof callback = (error, message) => {

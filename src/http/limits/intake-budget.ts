@@ -8,7 +8,9 @@
  * so that strangers holding large bodies open — 24 MiB e-mails, 1 MiB webhooks — cannot keep a
  * signed webhook out. A request takes its bytes when admitted (its Content-Length, or the route's
  * limit when it does not say) or as they arrive (`grow`); what does not fit is refused at once,
- * before anything is read (the caller answers 503 with Retry-After, or SMTP 451).
+ * before anything is read (the caller answers 503 with Retry-After, or SMTP 451). One client (its
+ * address, as TRUST_PROXY resolves it) holds at most `maxRequestsPerClient` large bodies at once,
+ * so a single stranger cannot take the whole large lane either.
  */
 export interface IntakeLimits {
   /** Bytes held by all large bodies together. */
@@ -21,12 +23,15 @@ export interface IntakeLimits {
   smallMaxBytes: number;
   /** Small bodies being read at the same time. */
   smallMaxRequests: number;
+  /** Large bodies one client may have being read at the same time (default 8). */
+  maxRequestsPerClient?: number;
 }
 
-/** 64 MiB and 32 large bodies; 16 MiB and 512 bodies of up to 64 KiB. */
+/** 64 MiB and 32 large bodies (8 per client); 16 MiB and 512 bodies of up to 64 KiB. */
 export const DEFAULT_INTAKE_LIMITS: IntakeLimits = Object.freeze({
   maxBytes: 64 * 1024 * 1024,
   maxRequests: 32,
+  maxRequestsPerClient: 8,
   smallBodyBytes: 64 * 1024,
   smallMaxBytes: 16 * 1024 * 1024,
   smallMaxRequests: 512,
@@ -42,7 +47,7 @@ export interface Reservation {
   release(): void;
 }
 
-export type Admission = { ok: true; reservation: Reservation } | { ok: false; reason: 'requests' | 'bytes' };
+export type Admission = { ok: true; reservation: Reservation } | { ok: false; reason: 'requests' | 'bytes' | 'client' };
 
 interface Lane {
   bytes: number;
@@ -53,6 +58,8 @@ interface Lane {
 
 export class IntakeBudget {
   private readonly lanes: Record<'small' | 'large', Lane>;
+  /** Large bodies being read, per client address. */
+  private readonly largeByClient = new Map<string, number>();
 
   constructor(readonly limits: IntakeLimits = DEFAULT_INTAKE_LIMITS) {
     this.lanes = {
@@ -64,15 +71,19 @@ export class IntakeBudget {
   /**
    * Admits one request holding `bytes` now. `bytes` is what the request said it will send; pass
    * `null` when it did not say (chunked): it then starts empty in the large lane and must `grow`.
+   * `client` is the sender's address (large bodies are counted per client).
    */
-  admit(bytes: number | null): Admission {
+  admit(bytes: number | null, client?: string): Admission {
     const name = bytes !== null && bytes <= this.limits.smallBodyBytes ? 'small' : 'large';
     const lane = this.lanes[name];
     const initial = bytes ?? 0;
+    const perClient = name === 'large' && client !== undefined ? client : null;
     if (lane.requests >= lane.maxRequests) return { ok: false, reason: 'requests' };
     if (lane.bytes + initial > lane.maxBytes) return { ok: false, reason: 'bytes' };
+    if (perClient !== null && (this.largeByClient.get(perClient) ?? 0) >= (this.limits.maxRequestsPerClient ?? 8)) return { ok: false, reason: 'client' };
     lane.requests += 1;
     lane.bytes += initial;
+    if (perClient !== null) this.largeByClient.set(perClient, (this.largeByClient.get(perClient) ?? 0) + 1);
     let held = initial;
     let released = false;
     return {
@@ -94,6 +105,11 @@ export class IntakeBudget {
           released = true;
           lane.bytes -= held;
           lane.requests -= 1;
+          if (perClient !== null) {
+            const left = (this.largeByClient.get(perClient) ?? 1) - 1;
+            if (left > 0) this.largeByClient.set(perClient, left);
+            else this.largeByClient.delete(perClient);
+          }
         },
       },
     };

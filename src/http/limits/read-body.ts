@@ -34,7 +34,7 @@ export function readUnauthenticatedBody(req: Request, options: ReadBodyOptions):
   if (declared !== null && declared > options.limit) {
     return Promise.reject(new HttpError(413, `the request body is larger than the limit (${options.limit} bytes)`));
   }
-  const admission = options.budget.admit(declared);
+  const admission = options.budget.admit(declared, req.ip ?? req.socket.remoteAddress ?? 'unknown');
   if (!admission.ok) {
     return Promise.reject(new HttpError(503, 'too many requests are being received; please retry', { 'Retry-After': options.retryAfterSeconds }));
   }

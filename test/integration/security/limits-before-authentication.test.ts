@@ -21,7 +21,7 @@ import { silentLogger } from '../../../src/lib/logger.js';
  * budget, and signed traffic still gets in while they try.
  */
 const MiB = 1024 * 1024;
-const LIMITS: IntakeLimits = { maxBytes: 8 * MiB, maxRequests: 4, smallBodyBytes: 64 * 1024, smallMaxBytes: 2 * MiB, smallMaxRequests: 64 };
+const LIMITS: IntakeLimits = { maxBytes: 8 * MiB, maxRequests: 4, maxRequestsPerClient: 2, smallBodyBytes: 64 * 1024, smallMaxBytes: 2 * MiB, smallMaxRequests: 64 };
 const INBOUND_SECRET = 'limits-inbound-secret-0123456789';
 const FORGED = `sha256=${'ab'.repeat(32)}`;
 
@@ -42,16 +42,17 @@ async function intakeGauge(lane: 'small' | 'large', what: 'bytes' | 'requests'):
 async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 20));
 }
-const strangerEmail = (declared: number) =>
-  holdRequest(svc.url, { path: '/inbound/email', headers: { 'content-type': 'message/rfc822', 'content-length': String(declared), 'x-certdesk-signature': FORGED }, body: Buffer.alloc(64 * 1024, 0x41) });
+/** A stranger's e-mail held open. Test traffic comes from loopback, which TRUST_PROXY (default) trusts to name the client. */
+const strangerEmail = (declared: number, client = '198.51.100.1') =>
+  holdRequest(svc.url, { path: '/inbound/email', headers: { 'content-type': 'message/rfc822', 'content-length': String(declared), 'x-certdesk-signature': FORGED, 'x-forwarded-for': client }, body: Buffer.alloc(64 * 1024, 0x41) });
 
 describe('strangers holding large bodies open', () => {
   it('fill only the budget: the next large body is refused with 503 + Retry-After before it is read, and signed traffic still gets in', async () => {
-    for (let i = 0; i < LIMITS.maxRequests; i++) held.push(await strangerEmail(2 * MiB));
+    for (let i = 0; i < LIMITS.maxRequests; i++) held.push(await strangerEmail(2 * MiB, `198.51.100.${10 + i}`));
     await until(async () => (await intakeGauge('large', 'requests')) === LIMITS.maxRequests);
     expect(await intakeGauge('large', 'bytes')).toBe(LIMITS.maxRequests * 2 * MiB);
 
-    const refused = await strangerEmail(2 * MiB);
+    const refused = await strangerEmail(2 * MiB, '198.51.100.99');
     const answer = await refused.response;
     expect(answer.status).toBe(503);
     expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
@@ -71,6 +72,17 @@ describe('strangers holding large bodies open', () => {
     await until(async () => (await intakeGauge('large', 'requests')) === 0);
     expect(await intakeGauge('large', 'bytes')).toBe(0);
     expect(await intakeGauge('small', 'bytes')).toBe(0);
+  });
+
+  it('cannot take the whole large lane from one address: its third large body is refused while two are held', async () => {
+    const mine = [await strangerEmail(MiB, '203.0.113.5'), await strangerEmail(MiB, '203.0.113.5')];
+    await until(async () => (await intakeGauge('large', 'requests')) === 2);
+    const third = await (await strangerEmail(MiB, '203.0.113.5')).response;
+    expect(third.status).toBe(503);
+    const other = await strangerEmail(MiB, '203.0.113.6');
+    await until(async () => (await intakeGauge('large', 'requests')) === 3);
+    for (const h of [...mine, other]) h.close();
+    await until(async () => (await intakeGauge('large', 'requests')) === 0);
   });
 });
 

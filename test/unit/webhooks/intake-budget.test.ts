@@ -37,6 +37,19 @@ describe('the intake budget', () => {
     expect(r.bytes).toBe(1000);
   });
 
+  it('lets one client hold at most maxRequestsPerClient large bodies, leaving the rest of the lane to others', () => {
+    const budget = new IntakeBudget({ ...LIMITS, maxRequests: 10, maxRequestsPerClient: 2 });
+    const first = budget.admit(200, '203.0.113.9');
+    expect(first).toMatchObject({ ok: true });
+    expect(budget.admit(200, '203.0.113.9')).toMatchObject({ ok: true });
+    expect(budget.admit(200, '203.0.113.9')).toEqual({ ok: false, reason: 'client' });
+    expect(budget.admit(200, '198.51.100.7')).toMatchObject({ ok: true });
+    // Small bodies are not counted per client.
+    expect(budget.admit(50, '203.0.113.9')).toMatchObject({ ok: true, reservation: { lane: 'small' } });
+    if (first.ok) first.reservation.release();
+    expect(budget.admit(200, '203.0.113.9')).toMatchObject({ ok: true });
+  });
+
   it('gives everything back on release, once, however often release is called', () => {
     const budget = new IntakeBudget(LIMITS);
     const a = budget.admit(300);
