@@ -161,17 +161,16 @@ export class Gauge extends FacadeMetric<client.Gauge> {
   }
   protected override async snapshot(): Promise<Snapshot> {
     if (this.collector) {
-      let values: Array<[Labels | undefined, number]> | null = null;
+      let values: Array<[Labels | undefined, number]> = [];
       try {
         values = this.collector();
       } catch {
-        // A failing collector (store closed) must not break the scrape of every other metric.
+        // A failing collector (store closed) must not break the scrape of every other metric, and
+        // shows no value rather than the last scrape's, which would no longer be true.
       }
-      if (values) {
-        this.inner?.reset();
-        this.cap.clear();
-        for (const [labels, v] of values) this.set(labels, v);
-      }
+      this.inner?.reset();
+      this.cap.clear();
+      for (const [labels, v] of values) this.set(labels, v);
     }
     return super.snapshot();
   }

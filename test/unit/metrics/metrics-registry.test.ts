@@ -75,13 +75,20 @@ describe('MetricsRegistry on prom-client', () => {
     expect(text).not.toContain('state="dead"');
   });
 
-  it('keeps scraping the other metrics when a collector throws', async () => {
+  it('keeps scraping the other metrics when a collector throws, and shows no stale value for it', async () => {
     const metrics = new MetricsRegistry({ processMetrics: false });
+    let open = true;
     metrics.gauge('certdesk_jobs', 'Jobs by state.').collect(() => {
-      throw new Error('The database connection is not open');
+      if (!open) throw new Error('The database connection is not open');
+      return [[{ state: 'queued' }, 4]];
     });
     metrics.counter('certdesk_webhook_deliveries_total', 'Deliveries.').inc({ outcome: 'accepted' });
-    expect(await metrics.render()).toMatch(/^certdesk_webhook_deliveries_total\{outcome="accepted"\} 1$/m);
+    expect(await metrics.render()).toMatch(/^certdesk_jobs\{state="queued"\} 4$/m);
+    open = false;
+    const text = await metrics.render();
+    expect(text).toMatch(/^certdesk_webhook_deliveries_total\{outcome="accepted"\} 1$/m);
+    expect(text).toContain('# TYPE certdesk_jobs gauge');
+    expect(text).not.toMatch(/^certdesk_jobs\{/m);
   });
 
   it('bounds label values and the number of series of one metric', async () => {
