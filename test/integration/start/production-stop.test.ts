@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -112,6 +112,18 @@ describe('certdesk started as in production', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
   }, 120_000);
+
+  it('the installed `certdesk` bin runs the built CLI: --print-config reads ENV_FILE under the environment and masks its secrets', () => {
+    const dir = tempDir();
+    const envFile = join(dir, 'certdesk.env');
+    writeFileSync(envFile, 'PORT=7001\nADMIN_TOKEN=admin-token-from-the-file\nLOG_FORMAT=pretty\n');
+    const out = execFileSync(process.execPath, ['bin/certdesk.js', '--print-config'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ENV_FILE: envFile, PORT: '7002', DATA_DIR: dir } });
+    expect(out.split('\n')[0]).toContain(`the environment over ${envFile}`);
+    expect(out).toMatch(/^port = 7002$/m);
+    expect(out).toMatch(/^logFormat = pretty$/m);
+    expect(out).toMatch(/^agents\.adminToken = \(set\)$/m);
+    expect(out).not.toContain('admin-token-from-the-file');
+  });
 
   it('`npm start` passes SIGTERM sent to npm alone on to certdesk, which stops cleanly (no orphaned node)', async () => {
     const dataDir = tempDir();
