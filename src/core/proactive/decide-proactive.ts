@@ -40,7 +40,7 @@ export interface ProactiveInput {
    * certdesk opened for this certificate; null when there is none.
    */
   renewal: { ticketId: number; state: RenewalState; openedAt: number } | null;
-  /** Reminders and escalation already recorded for this certificate (claimed or done). */
+  /** Reminders and escalation already sent for this certificate (confirmed). */
   sent: readonly ReminderKind[];
   now: Date;
   businessHours: BusinessHours | null;

@@ -48,7 +48,9 @@ export function gatherProactiveInput(deps: ProactiveDeps, entry: RegistryEntry):
     leadTimeDays: { site: entry.leadTimeDays ?? null, global: deps.proactive.leadTimeDays },
     certificate,
     renewal: renewal ? { ticketId: renewal.ticketId, state: renewal.state, openedAt: renewal.createdAt } : null,
-    sent: certificate ? deps.store.proactive.reminders(site, certificate.sha256).map((r) => r.kind) : [],
+    // A claim never confirmed (a crash mid-send) is decided again: sending it checks first whether
+    // the earlier attempt got through.
+    sent: certificate ? deps.store.proactive.reminders(site, certificate.sha256).filter((r) => r.state === 'done').map((r) => r.kind) : [],
     now: deps.clock.now(),
     businessHours: deps.proactive.businessHours,
   };
