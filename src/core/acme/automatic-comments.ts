@@ -1,4 +1,5 @@
 import type { CommentText } from '../messages/types.js';
+import { formatDate } from '../messages/format-date.js';
 
 /**
  * The public comment when certdesk could not get the automatic certificate (issue 20, item 4):
@@ -16,4 +17,18 @@ export function automaticFailedComment(input: { site: string; reasons: string[] 
     'Once that is fixed, reply with the word automatic again and we will try once more. You can also still buy a certificate for the CSR we sent earlier and reply with it, as described above.',
   ];
   return { body: lines.join('\n') };
+}
+
+/**
+ * The first comment of a proactive renewal of an `acme` site: certdesk renews by itself, the
+ * customer has nothing to do, and this ticket records what happens. Pure.
+ */
+export function automaticRenewalOpeningComment(input: { site: string; notAfter: string }): CommentText {
+  return {
+    body: [
+      'Hello,',
+      '',
+      `The TLS certificate for ${input.site} expires on ${formatDate(new Date(input.notAfter))}. As agreed, we renew it automatically: we are getting a new domain-validated certificate for ${input.site} and will install it ourselves. There is nothing you need to do; we will confirm here once the new certificate is live.`,
+    ].join('\n'),
+  };
 }

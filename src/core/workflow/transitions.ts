@@ -20,6 +20,8 @@ export type WorkflowEvent =
   | { type: 'request_duplicate' }
   /** certdesk opened the ticket itself, ahead of expiry, with the last renewal's details (issue 15). */
   | { type: 'proactive_due' }
+  /** The same for an `acme` site: certdesk orders the certificate itself, no CSR comment (issue 20). */
+  | { type: 'proactive_automatic_due' }
   | { type: 'command'; command: Command }
   | { type: 'bundle_invalid' }
   | { type: 'bundle_valid' }
@@ -90,6 +92,7 @@ export const TRANSITIONS: readonly Row[] = [
   { from: INTAKE, on: 'request_duplicate', to: 'ignored', effects: ['comment_linked'] },
   { from: INTAKE, on: 'request_valid', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr'] },
   { from: ['new'], on: 'proactive_due', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr'] },
+  { from: ['new'], on: 'proactive_automatic_due', to: 'awaiting_certificate', effects: ['generate_key_and_csr'] },
 
   { from: ['needs_review'], on: 'command:approve', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'] },
   { from: ['awaiting_certificate', 'install_failed'], on: 'command:regenerate_csr', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'] },

@@ -5,7 +5,7 @@ import { lookupSite } from '../../core/registry/domain-registry.js';
 import { recordTransition } from '../renewal/record-transition.js';
 import { performTransition } from '../renewal/perform-transition.js';
 import type { RenewalDeps } from '../renewal/renewal-deps.js';
-import { ACME_ORDER_JOB } from './acme-deps.js';
+import { enqueueAcmeOrder } from './enqueue-acme-order.js';
 
 /**
  * A reply "automatic", with no attachment, on a renewal waiting for the certificate of a site whose
@@ -25,7 +25,7 @@ export async function requestAutomatic(deps: RenewalDeps, renewal: RenewalRecord
   const now = deps.clock.now().getTime();
   const t = deps.store.transaction(() => {
     const recorded = recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_requested' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id } });
-    if (recorded) deps.store.jobs.enqueue(ACME_ORDER_JOB, { ticketId: renewal.ticketId, transitionId: recorded.id }, now, { serialKey: `ticket:${renewal.ticketId}` });
+    if (recorded) enqueueAcmeOrder(deps.store, { ticketId: renewal.ticketId, transitionId: recorded.id }, now);
     return recorded;
   });
   deps.notify();

@@ -13,6 +13,9 @@ import type { RenewalFields } from '../../core/request/types.js';
 import { TICKET_EVENT_JOB } from '../../http/routes/zendesk-webhook.js';
 import { recordTransition } from '../renewal/record-transition.js';
 import type { ProactiveDeps } from './proactive-deps.js';
+import { lookupSite } from '../../core/registry/domain-registry.js';
+import { automaticRenewalOpeningComment } from '../../core/acme/automatic-comments.js';
+import { enqueueAcmeOrder } from '../acme/enqueue-acme-order.js';
 
 /** The ticket request and the renewal it starts, saved before the ticket is first asked for. */
 export interface ProactivePlan {
@@ -67,9 +70,15 @@ export async function openProactiveTicket(deps: ProactiveDeps, entry: RegistryEn
 function recordRenewal(deps: ProactiveDeps, ticketId: number, site: string, cert: CycleCertificate, plan: ProactivePlan): void {
   const fields = plan.fields as RenewalFields;
   const problems = findProblems(fields);
-  const t = recordTransition(deps, ticketId, null, problems.length === 0 ? { type: 'proactive_due' } : { type: 'request_incomplete' }, {
-    patch: { fields: plan.fields, problems, site, organizationId: plan.organizationId, requesterId: plan.requesterId },
-    context: { proactive: true, certSha256: cert.sha256, notAfter: cert.notAfter },
+  // An `acme` site (issue 20): a new key but no CSR comment; the acme-order job is queued with it.
+  const automatic = problems.length === 0 && lookupSite(deps.registry, site)?.issuance === 'acme';
+  const t = deps.store.transaction(() => {
+    const recorded = recordTransition(deps, ticketId, null, problems.length === 0 ? { type: automatic ? 'proactive_automatic_due' : 'proactive_due' } : { type: 'request_incomplete' }, {
+      patch: { fields: plan.fields, problems, site, organizationId: plan.organizationId, requesterId: plan.requesterId },
+      context: { proactive: true, certSha256: cert.sha256, notAfter: cert.notAfter },
+    });
+    if (recorded && automatic) enqueueAcmeOrder(deps.store, { ticketId, transitionId: recorded.id }, deps.clock.now().getTime());
+    return recorded;
   });
   if (!t) return;
   // The effects run in the ticket's own job (serialised with its webhook events), never here.
@@ -111,7 +120,8 @@ async function preparePlan(deps: ProactiveDeps, entry: RegistryEntry, cert: Cycl
   const emailCcs = entry.contacts.filter((c) => c.toLowerCase() !== requesterEmail?.toLowerCase()).map((email) => ({ email }));
   const fields = lastFields(last, site);
   const now = deps.clock.now();
-  const body = proactiveOpeningComment({
+  // An `acme` site is renewed by certdesk itself (issue 20): the ticket only records it.
+  const body = entry.issuance === 'acme' ? automaticRenewalOpeningComment({ site, notAfter: cert.notAfter }).body : proactiveOpeningComment({
     site, notAfter: cert.notAfter, now, lastTicketId: last?.ticketId ?? null,
     fields: CSR_FIELDS.every((f) => fields[f]) ? { organization: fields.organization!, locality: fields.locality!, state: fields.state!, country: fields.country! } : null,
   }).body;

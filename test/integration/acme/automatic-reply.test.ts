@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { freePort } from '../../helpers/certdesk-process.js';
 import { startPebble, type TestPebble } from '../../helpers/pebble.js';
+import { enqueueProactiveRenewals } from '../../../src/jobs/proactive/enqueue-proactive-renewals.js';
 
 /**
  * End to end in sandbox mode (issue 20): a customer of an `offer` site replies "automatic" to the
@@ -15,6 +16,11 @@ import { startPebble, type TestPebble } from '../../helpers/pebble.js';
  * through the normal path. The ticket ends installed with no further message from the customer.
  */
 const SITE = 'my.fabrikam-acme.example';
+/** A site whose owner chose `acme`: proactive renewals need nobody. */
+const AUTO_SITE = 'my.contoso-acme.example';
+const DAY = 86_400_000;
+let offset = 0;
+const clock = { now: () => new Date(Date.now() + offset) };
 const PROVIDER = 'sites.provider.example';
 const AGENT = 'acme.agent@support.example';
 const CUSTOMER = 'lee@fabrikam-acme.example';
@@ -30,11 +36,15 @@ beforeAll(async () => {
   const frontPort = await freePort();
   pebble = await startPebble({ httpPort: await freePort(), tlsPort: frontPort });
   await pebble.setCname(SITE, PROVIDER);
+  await pebble.setCname(AUTO_SITE, PROVIDER);
   writeFileSync(join(dir, 'ca.pem'), pebble.anchorsPem.join('\n'));
-  writeFileSync(join(dir, 'domains.json'), JSON.stringify([{ domain: SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'offer' }]));
+  writeFileSync(join(dir, 'domains.json'), JSON.stringify([
+    { domain: SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'offer' },
+    { domain: AUTO_SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'acme' },
+  ]));
   h = await startRenewalHarness(
-    { TLS_FRONT_PORT: String(frontPort), EXTRA_CA_FILE: join(dir, 'ca.pem'), DOMAINS_FILE: join(dir, 'domains.json'), ACME_DIRECTORY_URL: pebble.directoryUrl, ACME_EMAIL: 'ops@provider.example', ACME_EXPECTED_CNAME: PROVIDER },
-    { acme: { dnsServers: [pebble.dnsServer], pollMs: { min: 100, max: 500 } } },
+    { TLS_FRONT_PORT: String(frontPort), EXTRA_CA_FILE: join(dir, 'ca.pem'), DOMAINS_FILE: join(dir, 'domains.json'), ACME_DIRECTORY_URL: pebble.directoryUrl, ACME_EMAIL: 'ops@provider.example', ACME_EXPECTED_CNAME: PROVIDER, EXPIRY_WATCH_INTERVAL_SECONDS: 'off' },
+    { clock, acme: { dnsServers: [pebble.dnsServer], pollMs: { min: 100, max: 500 } } },
   );
   const org = await h.api('POST', '/api/v2/organizations', { as: AGENT, body: { organization: { name: 'Fabrikam ACME Ltd' } } });
   customerId = (await h.api('POST', '/api/v2/users', { as: AGENT, body: { user: { name: 'Lee Chan', email: CUSTOMER, organization_id: org.organization.id } } })).user.id;
@@ -80,5 +90,32 @@ describe('a customer who replies "automatic"', () => {
     });
     expect(live).toBe(leaf.sha256);
     expect((await h.certdeskComments(id)).at(-1)!.body).toContain(leaf.sha256);
+  }, 90_000);
+
+  it('renews an acme site by itself ahead of expiry: a ticket records it, the new certificate is installed', async () => {
+    const first = await h.openTicket({ subject: `Certificate renewal for ${AUTO_SITE}`, body: FORM(AUTO_SITE), as: CUSTOMER });
+    await h.settle();
+    await h.api('PUT', `/api/v2/tickets/${first}`, { as: AGENT, body: { ticket: { assignee_id: agentId } } });
+    await h.reply(first, 'automatic', { as: CUSTOMER });
+    await h.settle();
+    expect(stateTag((await h.ticket(first)).tags)).toEqual(['cert_renewal_installed']);
+    const installed = h.svc.store.sites.get(AUTO_SITE)!;
+
+    // Pebble's certificates live 90 days: the renewal opens a third of that before expiry.
+    offset = Date.parse(installed.notAfter) - 29 * DAY - Date.now();
+    enqueueProactiveRenewals(h.svc.store, clock.now().getTime());
+    h.svc.worker.notify();
+    await h.settle();
+
+    const tickets = ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string; tags: string[] }[]).filter((t) => t.id !== first && t.subject.includes(AUTO_SITE));
+    expect(tickets).toHaveLength(1);
+    const renewal = h.svc.store.renewals.get(tickets[0]!.id)!;
+    expect(renewal.state).toBe('installed');
+    const mine = await h.certdeskComments(tickets[0]!.id);
+    expect(mine[0]!.body).toContain('we renew it automatically');
+    expect(mine.some((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'))).toBe(false);
+    const now = h.svc.store.sites.get(AUTO_SITE)!;
+    expect(now.certSha256).not.toBe(installed.certSha256);
+    expect((await h.comments(tickets[0]!.id)).filter((c) => c.author_id === customerId)).toEqual([]);
   }, 90_000);
 });
