@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
  * have the CA issue the certificate for the CSR on the open renewal ticket (proactive reminders), or,
  * for operations, that the site is about to go dark without a valid certificate.
  */
-export function expiryReminderMail(n: ExpiryReminderNotification, context: { at: Date; links: TicketLinks }): ComposedMail {
+export function expiryReminderMail(n: ExpiryReminderNotification, context: { at: Date; links: TicketLinks; opsEmail?: string | null }): ComposedMail {
   const notAfter = new Date(n.notAfter);
   if (Number.isNaN(notAfter.getTime())) throw new TypeError('notAfter must be an ISO 8601 date');
   const days = Math.ceil((notAfter.getTime() - context.at.getTime()) / DAY_MS);
@@ -42,5 +42,7 @@ export function expiryReminderMail(n: ExpiryReminderNotification, context: { at:
   const base = days > 0 ? `The certificate for ${n.site} expires on ${formatDate(notAfter)}` : `The certificate for ${n.site} has expired`;
   const title = operations ? `Escalation: ${base}` : base;
   const subject = n.ticketId === null ? title : withTicketTag(title, n.ticketId);
-  return { to: n.to, subject, text: renderText(blocks), html: renderHtml(subject, blocks) };
+  // Operations' copy goes to OPS_EMAIL as configured, whatever the notification names.
+  const to = operations ? (context.opsEmail ? [context.opsEmail] : []) : n.to;
+  return { to, subject, text: renderText(blocks), html: renderHtml(subject, blocks) };
 }

@@ -13,11 +13,11 @@ export type RecipientCheck = (notification: Notification, to: readonly string[])
  * users of the ticket's organization (the same people who may comment on it by e-mail). Any other
  * address — one a customer typed into the request's e-mail field, say — is refused: certdesk must
  * not be a way to send a CSR, a ticket link or an expiry date to a stranger. Install failures go to
- * OPS_EMAIL, which the operator configured, and are not checked.
+ * OPS_EMAIL, which the operator configured, and are not checked; so do expiry escalations (issue 15).
  */
 export function recipientCheck(deps: { zendesk: ZendeskApi; registry: DomainRegistry }): RecipientCheck {
   return async (notification, to) => {
-    if (notification.kind === 'install_failed') return { allowed: [...to], refused: [] };
+    if (notification.kind === 'install_failed' || (notification.kind === 'expiry_reminder' && notification.audience === 'operations')) return { allowed: [...to], refused: [] };
     const contacts = new Set((lookupSite(deps.registry, notification.site)?.contacts ?? []).map((c) => c.toLowerCase()));
     const ticket = notification.ticketId === null ? null : await ticketOrNull(deps.zendesk, notification.ticketId);
     const allowed: string[] = [];

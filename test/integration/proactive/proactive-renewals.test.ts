@@ -4,6 +4,7 @@ import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
 import { createLeaf } from '../../helpers/pki.js';
 import { enqueueProactiveRenewals } from '../../../src/jobs/proactive/enqueue-proactive-renewals.js';
 import { PROACTIVE_TAG, LINKED_TAG } from '../../../src/core/proactive/proactive-tags.js';
+import { startSmtpSink, type SmtpSink } from '../../helpers/mail.js';
 import { isWithinBusinessHours, parseBusinessHours, type BusinessHours } from '../../../src/core/proactive/business-hours.js';
 
 const DAY = 86_400_000;
@@ -49,8 +50,11 @@ describe('proactive renewals of a 47-day certificate: one ticket, reminders, esc
   let tl: Awaited<ReturnType<typeof timeline>>;
   let h: RenewalHarness;
   let wingtip: string;
+  let sink: SmtpSink;
+  const OPS = 'ops@certdesk.example';
   beforeAll(async () => {
-    tl = await timeline('2027-01-04T10:00:00Z', {});
+    sink = await startSmtpSink();
+    tl = await timeline('2027-01-04T10:00:00Z', { SMTP_URL: sink.url, MAIL_FROM: 'certdesk <certdesk@certdesk.example>', OPS_EMAIL: OPS });
     h = tl.h;
     wingtip = h.demo.registry[1]!.domain;
     // The watch saw a 47-day certificate, issued by a CA of the customer's.
@@ -61,7 +65,10 @@ describe('proactive renewals of a 47-day certificate: one ticket, reminders, esc
       served: { sha256: served.sha256, subject: `CN=${wingtip}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(served.x509.validFrom).toISOString(), notAfter: new Date(served.x509.validTo).toISOString() },
     });
   });
-  afterAll(() => h.stop());
+  afterAll(async () => {
+    await h.stop();
+    await sink.close();
+  });
 
   it('opens exactly one ticket 30 days before expiry, not an hour earlier, to the first registry contact', async () => {
     await tl.pass();
@@ -129,6 +136,15 @@ describe('proactive renewals of a 47-day certificate: one ticket, reminders, esc
       ['reminder_14', 'done'], ['reminder_7', 'done'], ['escalation', 'done'],
     ]);
     expect(await tl.forSite(wingtip)).toHaveLength(1);
+
+    // By e-mail too: each reminder to the site's contact, the escalation to OPS_EMAIL only.
+    const mails = sink.messages.map((m) => ({ to: m.envelope.to, subject: m.parsed.subject }));
+    const contact = h.demo.registry[1]!.contacts[0]!;
+    expect(mails.filter((m) => m.subject?.includes(wingtip))).toEqual([
+      { to: [contact], subject: `[#${t!.id}] The certificate for ${wingtip} expires on 13 February 2027` },
+      { to: [contact], subject: `[#${t!.id}] The certificate for ${wingtip} expires on 13 February 2027` },
+      { to: [OPS], subject: `[#${t!.id}] Escalation: The certificate for ${wingtip} expires on 13 February 2027` },
+    ]);
   });
 });
 
