@@ -32,7 +32,7 @@ const GENERATIONS = 'generations';
  *     <root>/<site>/privkey.pem   -> current/privkey.pem      created once, never rewritten)
  *     <root>/<site>/current  -> generations/<id>             (switched with one atomic rename)
  *     <root>/<site>/previous -> generations/<id>             (what `current` was before the last put)
- *     <root>/<site>/generations/<id>/{fullchain.pem 0644, privkey.pem 0600}
+ *     <root>/<site>/generations/<id>/{fullchain.pem 0600, privkey.pem 0600}
  *
  * Renaming two files one after the other cannot be atomic, so the pair is switched as a whole by
  * repointing `current`. A generation is written under a temporary name, fsynced, then renamed into
@@ -162,7 +162,7 @@ export class PairStore {
     await rm(final, { recursive: true, force: true });
     const temp = temporaryName(final);
     await mkdir(temp, { mode: 0o700 });
-    await writeNewFile(join(temp, FULLCHAIN), pair.fullchainPem, 0o644);
+    await writeNewFile(join(temp, FULLCHAIN), pair.fullchainPem, 0o600);
     await writeNewFile(join(temp, PRIVKEY), pair.privateKeyPem, 0o600);
     await syncDirectory(temp);
     await rename(temp, final);

@@ -108,10 +108,7 @@ describe('no private key at rest outside the key vault', () => {
     const modes = certdeskFiles(h.svc.dataDir).map((p) => ({ p: relative(h.svc.dataDir, p), mode: statSync(p).mode & 0o777, dir: statSync(p).isDirectory() }));
     expect(modes.map((m) => m.p)).toEqual(expect.arrayContaining(['certdesk.db', 'certdesk.db-wal', 'certdesk.db-shm', 'key-encryption-key']));
     expect(statSync(h.svc.dataDir).mode & 0o777).toBe(0o700);
-    // Known exception, owned by the installer's pair store: the installed certificate chain
-    // (public data) is written 0644 for web servers, inside directories that are 0700.
-    const publicChain = (p: string) => p.startsWith('tls-front/') && p.endsWith('/fullchain.pem');
-    const wrong = modes.filter(({ p, mode, dir }) => mode !== (dir ? 0o700 : 0o600) && !publicChain(p)).map(({ p, mode }) => `${p} ${mode.toString(8)}`);
+    const wrong = modes.filter(({ p, mode, dir }) => mode !== (dir ? 0o700 : 0o600)).map(({ p, mode }) => `${p} ${mode.toString(8)}`);
     expect(wrong).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@ describe('the pair store', () => {
     expect(readlinkSync(join(site, 'fullchain.pem'))).toBe('current/fullchain.pem');
     expect(readlinkSync(join(site, 'privkey.pem'))).toBe('current/privkey.pem');
     expect(statSync(join(site, 'privkey.pem')).mode & 0o777).toBe(0o600);
-    expect(statSync(join(site, 'fullchain.pem')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(site, 'fullchain.pem')).mode & 0o777).toBe(0o600);
     expect(statSync(join(site, 'generations')).mode & 0o777).toBe(0o700);
     expect(await store.current(SITE)).toMatchObject({ ...a, leafSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(await store.previous(SITE)).toBeNull();
