@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { certdeskProcess, freePort, type CertdeskProcess } from '../../helpers/certdesk-process.js';
 import { createTestCa } from '../../helpers/test-ca.js';
@@ -23,6 +24,7 @@ describe('proactive renewals across kill -9 and restart', () => {
   let site: string;
   let sha256: string;
   let notAfter: number;
+  let optedOutSite: string;
 
   function withStore<T>(fn: (store: Store) => T): T {
     const store = openStore({ file: join(proc.dataDir, 'certdesk.db') });
@@ -51,14 +53,25 @@ describe('proactive renewals across kill -9 and restart', () => {
   beforeAll(async () => {
     zd = await startTestSandbox({ demoData: true });
     proc = await certdeskProcess(zd, { EXPIRY_WATCH_INTERVAL_SECONDS: 'off', TLS_FRONT_PORT: String(await freePort()) });
+    // The first demo site is opted out; the watch sees a certificate of it that is due as well.
+    const [optedOut, watched] = zd.demo!.registry;
+    writeFileSync(join(proc.dataDir, 'domains.json'), JSON.stringify([{ ...optedOut, optOut: true }, watched]));
     await proc.start();
-    site = zd.demo!.registry[1]!.domain;
+    site = watched!.domain;
+    optedOutSite = optedOut!.domain;
     // A 47-day certificate the watch saw: its renewal (30 days ahead) is due, the 14-day reminder in
     // 25 s (a reminder is sent only for a ticket opened before its moment).
     notAfter = Date.now() + 14 * DAY + 25_000;
     const ca = createTestCa();
     const leaf = createLeaf(ca.intermediate, [site], { notBefore: new Date(notAfter - 47 * DAY), notAfter: new Date(notAfter) });
     sha256 = leaf.sha256;
+    const other = createLeaf(ca.intermediate, [optedOutSite], { notBefore: new Date(notAfter - 47 * DAY), notAfter: new Date(notAfter) });
+    withStore((s) =>
+      s.watch.record({
+        site: optedOutSite, checkedAt: Date.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
+        served: { sha256: other.sha256, subject: `CN=${optedOutSite}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(other.x509.validFrom).toISOString(), notAfter: new Date(other.x509.validTo).toISOString() },
+      }),
+    );
     withStore((s) =>
       s.watch.record({
         site, checkedAt: Date.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
@@ -122,5 +135,8 @@ describe('proactive renewals across kill -9 and restart', () => {
     await waitFor('the pass to finish', () => idle());
     expect(await proactiveTickets()).toHaveLength(1);
     expect((await mine(ticket!.id)).filter((c) => c.body.includes('A reminder:'))).toHaveLength(1);
+    // The opted-out site, as due as the other, got nothing at all.
+    expect((await proactiveTickets()).map((t) => t.id)).toEqual([ticket!.id]);
+    expect(withStore((s) => [s.proactive.listForSite(optedOutSite).length, s.renewals.list({ site: optedOutSite }).length])).toEqual([0, 0]);
   }, 90_000);
 });
