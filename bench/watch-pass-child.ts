@@ -2,7 +2,8 @@
  * One side of the watch-pass benchmark, alone in its process so that its peak memory (maxRSS) is
  * its own. `certdesk`: runWatchPass over SITES registry sites (store, registry, judging, batched
  * records). `baseline`: the same handshakes with bare tls.connect, the same concurrency, reading
- * the leaf and nothing else. Prints { ms, maxRssMb, heapPeakMb, sites, failed } on stdout.
+ * the leaf and nothing else. Prints { ms, cpuMs, maxRssMb, heapPeakMb, sites, failed } on stdout:
+ * cpuMs (this process's user + system time) is what the pass costs whatever else the machine runs.
  * Usage: tsx bench/watch-pass-child.ts certdesk|baseline PORT SITES CONCURRENCY
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,9 +65,11 @@ async function certdesk(): Promise<number> {
 
 // Static imports are loaded before the clock starts: module loading is not part of either side.
 const t = process.hrtime.bigint();
+const cpu = process.cpuUsage();
 const failed = mode === 'certdesk' ? await certdesk() : await baseline();
 const ms = Number(process.hrtime.bigint() - t) / 1e6;
+const used = process.cpuUsage(cpu);
 clearInterval(sampler);
 process.stdout.write(
-  JSON.stringify({ ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), heapPeakMb: Math.round(heapPeak / 1048576), sites: sites.length, failed }) + '\n',
+  JSON.stringify({ ms: Math.round(ms), cpuMs: Math.round((used.user + used.system) / 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), heapPeakMb: Math.round(heapPeak / 1048576), sites: sites.length, failed }) + '\n',
 );
