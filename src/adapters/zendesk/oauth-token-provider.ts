@@ -63,7 +63,8 @@ interface TokenAnswer {
  * The token is cached and shared by every job, renewed before it expires and once after a 401;
  * concurrent renewals collapse into one request. With the refresh grant each answer carries a new
  * refresh token (rotation): it is persisted before the new access token is used, so a crash can
- * never leave certdesk holding only a refresh token Zendesk has already deleted.
+ * never leave certdesk holding only a refresh token Zendesk has already deleted; and a refusal of
+ * a refresh token that another process has rotated meanwhile is retried with the one it stored.
  */
 export class OAuthTokenProvider implements AccessTokenSource {
   private cached: CachedToken | null = null;
@@ -106,13 +107,28 @@ export class OAuthTokenProvider implements AccessTokenSource {
   private async request(): Promise<string> {
     const { credentials: c, refreshTokens } = this.options;
     const seed = c.refreshToken;
-    const refreshToken = seed ? (refreshTokens?.load(c.clientId, seed) ?? seed) : undefined;
-    const body: Record<string, string> = refreshToken
-      ? { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: c.clientId, ...(c.clientSecret ? { client_secret: c.clientSecret } : {}) }
-      : { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret!, scope: c.scopes };
-    // Zendesk starts the token's life when it issues it: count from before the request.
-    const askedAt = this.now();
-    const answer = await this.post(body);
+    const latestRefreshToken = () => (seed ? (refreshTokens?.load(c.clientId, seed) ?? seed) : undefined);
+    let refreshToken = latestRefreshToken();
+    let body: Record<string, string>;
+    let askedAt: number;
+    let answer: TokenAnswer;
+    for (let attempt = 1; ; attempt++) {
+      body = refreshToken
+        ? { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: c.clientId, ...(c.clientSecret ? { client_secret: c.clientSecret } : {}) }
+        : { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret!, scope: c.scopes };
+      // Zendesk starts the token's life when it issues it: count from before the request.
+      askedAt = this.now();
+      try {
+        answer = await this.post(body);
+        break;
+      } catch (error) {
+        // Another process sharing the store (the service and a CLI command) refreshed with the same
+        // token meanwhile: Zendesk rotated it and refuses ours. The winner stored the new one; use it.
+        const stored = refreshToken === undefined ? undefined : latestRefreshToken();
+        if (!(error instanceof CredentialsRefusedError) || stored === undefined || stored === refreshToken || attempt >= 3) throw error;
+        refreshToken = stored;
+      }
+    }
     if (typeof answer.access_token !== 'string' || answer.access_token === '') {
       throw new RetryableError('Zendesk\'s token endpoint answered without an access_token');
     }

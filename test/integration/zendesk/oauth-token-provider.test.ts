@@ -137,6 +137,23 @@ describe('certdesk\'s OAuth tokens against the sandbox\'s token endpoint', () =>
       await expect(lost.token()).rejects.toThrow(/authorize certdesk again and set the new ZENDESK_OAUTH_REFRESH_TOKEN/);
     });
 
+    it('two processes sharing the store that refresh at the same moment both end with a working token (the loser takes the rotated one the winner stored)', async () => {
+      const seed = grantsOf(zd.sandbox.account).authorize('code-flow-app', zd.sandbox.apiUser.email).refresh_token!;
+      const credentials = { clientId: 'code-flow-app', clientSecret: 'code-flow-secret', scopes: 'read write', refreshToken: seed };
+      // The service and a CLI command (doctor, renewal …): two providers, one store.
+      const service = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: new OAuthTokenRepository(store.db, kek), logger: silentLogger() });
+      const cli = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: new OAuthTokenRepository(store.db, kek), logger: silentLogger() });
+      // Both read the same refresh token before either answer arrives; Zendesk honours only the first.
+      await expect(Promise.all([service.token(), cli.token()])).resolves.toEqual([expect.any(String), expect.any(String)]);
+      // The loser's refresh rotated the winner's pair away too: its next call meets a 401 and renews from the store.
+      for (const tokens of [service, cli]) {
+        await expect(zd.clientFor(zd.sandbox.apiUser.email, { auth: { tokens } }).me()).resolves.toMatchObject({ email: zd.sandbox.apiUser.email });
+      }
+      // The chain stored is the live one: a restart continues from it.
+      const restarted = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: new OAuthTokenRepository(store.db, kek), logger: silentLogger() });
+      await expect(restarted.token()).resolves.toEqual(expect.any(String));
+    });
+
     it('a newly configured refresh token wins over the chain stored for an older one', async () => {
       const repository = new OAuthTokenRepository(store.db, kek);
       const fresh = grantsOf(zd.sandbox.account).authorize('code-flow-app', zd.sandbox.apiUser.email).refresh_token!;
