@@ -1,3 +1,5 @@
+import { t } from './i18n.js';
+
 /**
  * certdesk's agent API, called through Zendesk's request proxy (`cors: false`): the proxy replaces
  * {{setting.shared_secret}} with the secure setting, signs a short-lived HS256 JWT carrying the
@@ -44,6 +46,6 @@ export function describeRequestError(error) {
       body = null;
     }
   }
-  const message = (body && typeof body.message === 'string' && body.message) || (status === 0 ? 'certdesk could not be reached.' : `certdesk answered ${status}.`);
+  const message = (body && typeof body.message === 'string' && body.message) || (status === 0 ? t('sidebar.unreachable') : t('sidebar.answered', { status }));
   return { status, message };
 }

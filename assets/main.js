@@ -1,5 +1,6 @@
 import { createCertdeskApi, describeRequestError } from './certdesk-api.js';
 import { renderMessage, renderRenewal } from './sidebar-view.js';
+import { setLocale, t } from './i18n.js';
 
 // The one place the ZAF client is created (zendesk/app_scaffolds convention).
 const client = window.ZAFClient.init();
@@ -30,7 +31,7 @@ async function load() {
   } catch (error) {
     const { status, message } = describeRequestError(error);
     view = null;
-    renderMessage(root, status === 404 ? 'certdesk has no certificate renewal for this ticket.' : message, status === 404 ? 'info' : 'error');
+    renderMessage(root, status === 404 ? t('sidebar.no_renewal') : message, status === 404 ? 'info' : 'error');
     resize();
     return null;
   }
@@ -44,16 +45,16 @@ function settled(action, before, now) {
 }
 
 function doneText(action, now) {
-  if (!now) return 'Done.';
-  if (action === 'regenerate_csr') return 'Done: a new key pair and CSR were issued and sent to the customer.';
-  return `Done: the renewal is now ${now.stateLabel.toLowerCase()}.`;
+  if (!now) return t('sidebar.done');
+  if (action === 'regenerate_csr') return t('sidebar.done_regenerated');
+  return t('sidebar.done_state', { state: now.stateLabel.toLowerCase() });
 }
 
 async function onAction(availability) {
   if (busy || !view) return;
   const before = view;
   busy = true;
-  notice = { kind: 'info', text: `${availability.label}: asking certdesk…` };
+  notice = { kind: 'info', text: t('sidebar.asking', { action: availability.label }) };
   render();
   try {
     const answer = await api.requestAction(ticketId, availability.action);
@@ -69,7 +70,7 @@ async function onAction(availability) {
         return;
       }
     }
-    notice = { kind: 'info', text: 'certdesk has not finished yet; the sidebar will show the result when you reopen the ticket.' };
+    notice = { kind: 'info', text: t('sidebar.not_finished') };
   } catch (error) {
     notice = { kind: 'error', text: describeRequestError(error).message };
   }
@@ -86,16 +87,17 @@ async function onCopy(textarea) {
     textarea.select();
     document.execCommand('copy');
   }
-  notice = { kind: 'ok', text: 'CSR copied to the clipboard.' };
+  notice = { kind: 'ok', text: t('sidebar.csr_copied') };
   render();
 }
 
 async function start() {
-  const [metadata, ticket] = await Promise.all([client.metadata(), client.get('ticket.id')]);
+  const [metadata, ticket] = await Promise.all([client.metadata(), client.get(['ticket.id', 'currentUser.locale'])]);
   ticketId = ticket['ticket.id'];
+  setLocale(ticket['currentUser.locale']);
   const url = metadata?.settings?.certdesk_url;
   if (!url) {
-    renderMessage(root, 'Set "certdesk URL" in the app settings (Admin Center → Apps → certdesk).', 'error');
+    renderMessage(root, t('sidebar.not_configured'), 'error');
     resize();
     return;
   }
@@ -105,6 +107,6 @@ async function start() {
 
 client.on('app.registered', resize);
 start().catch((error) => {
-  renderMessage(root, `The certdesk sidebar could not start: ${error?.message || error}`, 'error');
+  renderMessage(root, t('sidebar.could_not_start', { error: error?.message || error }), 'error');
   resize();
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
-import { packageApp } from '../../../scripts/package-app.js';
+import { collectAppFiles, packageApp, translationsModule } from '../../../scripts/package-app.js';
 import { validateApp } from '../../../src/core/agent-app/validate-app.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -18,16 +18,18 @@ describe('npm run package-app', () => {
     const out = join(work, 'certdesk-app.zip');
     const { stdout, stderr } = await run('npm', ['run', '-s', 'package-app', '--', '--out', out, '--public-url', 'https://certdesk.example.com'], { cwd: REPO });
     expect(stdout.trim()).toBe(out);
-    expect(stderr).toMatch(/packaged 9 files/);
+    expect(stderr).toMatch(/packaged 11 files/);
     const entries = unzipSync(readFileSync(out));
     expect(Object.keys(entries).sort()).toEqual([
       'assets/certdesk-api.js',
+      'assets/i18n.js',
       'assets/iframe.html',
       'assets/logo-small.png',
       'assets/logo.png',
       'assets/main.js',
       'assets/sidebar-view.js',
       'assets/sidebar.css',
+      'assets/translations.js',
       'manifest.json',
       'translations/en.json',
     ]);
@@ -92,6 +94,23 @@ describe('npm run package-app', () => {
     );
     expect(error?.code).toBe(2);
     expect(error?.stderr).toMatch(message);
+  });
+});
+
+describe("the sidebar's texts", () => {
+  it('are all in translations/: assets/translations.js is exactly what package-app makes of translations/*.json', () => {
+    const files = collectAppFiles(REPO);
+    expect(readFileSync(join(REPO, 'assets/translations.js'), 'utf8'), 'run npm run package-app to refresh assets/translations.js').toBe(translationsModule(files));
+  });
+
+  it('name no key that translations/en.json lacks', () => {
+    const en = JSON.parse(readFileSync(join(REPO, 'translations/en.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const used = ['sidebar-view.js', 'main.js', 'certdesk-api.js'].flatMap((f) => [...readFileSync(join(REPO, 'assets', f), 'utf8').matchAll(/\bt\('([a-z_.]+)'/g)].map((m) => m[1]!));
+    expect(used.length).toBeGreaterThan(40);
+    for (const key of used) {
+      const [group, name] = key.split('.');
+      expect(typeof en[group!]?.[name!], key).toBe('string');
+    }
   });
 });
 
