@@ -85,7 +85,11 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
   async function orderOnce(site: string, csrPem: string, signal?: AbortSignal): Promise<IssueResult> {
     const c = getClient();
     if (!registered) {
-      await c.createAccount({ termsOfServiceAgreed: true, ...(options.email ? { contact: [`mailto:${options.email}`] } : {}) });
+      // newAccount (RFC 8555 §7.3) answers 201 for a new key and 200 for a known one; either way the
+      // client learns the account URL. acme-client's createAccount follows a 200 with an account
+      // update, which CAs refuse when there is nothing to change (pebble: "empty update") — so a
+      // restarted certdesk without ACME_EMAIL could not order. Its API call alone (5.4.0, pinned).
+      await (c as unknown as { api: { createAccount(data: object): Promise<unknown> } }).api.createAccount({ termsOfServiceAgreed: true, ...(options.email ? { contact: [`mailto:${options.email}`] } : {}) });
       registered = true;
     }
     const order = await c.createOrder({ identifiers: [{ type: 'dns', value: site }] });
