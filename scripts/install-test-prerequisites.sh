@@ -2,7 +2,8 @@
 # Installs the Debian packages certdesk's tests drive for real, when they are missing:
 # openssl (test CAs, `openssl req -verify`, `openssl verify` baselines); chromium (the agent app's
 # sidebar and the dashboard rendered headless by playwright-core at /usr/bin/chromium); nginx (the
-# nginx installer's tests start a real one on a loopback port; /usr/sbin/nginx, not always on PATH).
+# nginx installer's tests start a real one on a loopback port; /usr/sbin/nginx, not always on PATH);
+# pebble (Let's Encrypt's ACME test server and pebble-challtestsrv, for the ACME tests).
 # Runs as root with apt-get (CI, this project's machines); otherwise prints the command to run.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/pebble ] && [ -x /usr/bin/pebble-challtestsrv ] || need+=(pebble)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
