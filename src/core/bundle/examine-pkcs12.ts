@@ -11,7 +11,7 @@ import { readPkcs12 } from './read-pkcs12.js';
 export function examinePkcs12(ctx: ExtractionContext, blob: Blob, der: Uint8Array): void {
   let result;
   try {
-    result = readPkcs12(der, ctx.pkcs12Passwords);
+    result = readPkcs12(der, ctx.pkcs12Passwords, ctx.pkcs12Kdf);
   } catch (error) {
     if (!(error instanceof DerError)) throw error;
     reportPrivateKey(ctx, blob.source, 'PKCS#12 / PFX');

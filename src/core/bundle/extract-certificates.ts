@@ -37,6 +37,7 @@ export async function extractCertificates(
   const ctx: ExtractionContext = {
     limits,
     pkcs12Passwords: options.pkcs12Passwords ?? [],
+    pkcs12Kdf: { iterations: limits.maxPkcs12Iterations },
     pkcs12WithoutKey: new Set(),
     certificates: [],
     findings: [],

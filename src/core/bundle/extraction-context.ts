@@ -32,6 +32,8 @@ export interface ExtractionContext {
   limits: Limits;
   /** Passwords the customer gave in the same reply, tried on PKCS#12 files (never reported). */
   pkcs12Passwords: readonly string[];
+  /** PKCS#12 key-derivation iterations left for this submission (`limits.maxPkcs12Iterations` at start). */
+  pkcs12Kdf: { iterations: number };
   certificates: ExtractedCertificate[];
   findings: Finding[];
   privateKeyFiles: Set<string>;

@@ -42,6 +42,13 @@ export const LIMITS = {
   maxCrlFetches: 3,
   /** OCSP queries per submission (for certificates no CRL settled). */
   maxOcspQueries: 3,
+  /**
+   * PKCS#12 key-derivation iterations spent on one submission, all files and passwords together
+   * (node-forge's KDF runs in JavaScript, ~5 ms per 1 000 on a loaded machine, blocking the event
+   * loop). Real files need 2 048–10 000 per password tried; beyond the budget a file is treated as
+   * one that cannot be opened (its key, if any, redacted).
+   */
+  maxPkcs12Iterations: 1_000_000,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import forge from 'node-forge';
 import { children, decodeOid, DerError, readTlv, TAG, type Tlv } from './der.js';
+import { LIMITS } from './limits.js';
 
 /**
  * Reads a PKCS#12 / PFX file (RFC 7292) as `openssl pkcs12`, Windows and Java export them: the
@@ -50,10 +51,19 @@ const MAX_ENCRYPTED_PARTS = 4;
 const MAX_ITERATIONS = 100_000;
 
 /**
- * Opens a PFX with no password (empty, as `openssl pkcs12 -passout pass:` makes) or one of
- * `passwords`. Throws DerError when the bytes are not a PFX at all.
+ * Key-derivation iterations still allowed: shared by every PKCS#12 file of one submission, so that
+ * many files (or files inside ZIPs) times many passwords cannot add up to minutes of CPU.
  */
-export function readPkcs12(der: Uint8Array, passwords: readonly string[]): Pkcs12Result {
+export interface KdfBudget {
+  iterations: number;
+}
+
+/**
+ * Opens a PFX with no password (empty, as `openssl pkcs12 -passout pass:` makes) or one of
+ * `passwords`. Throws DerError when the bytes are not a PFX at all. Each key derivation is charged
+ * to `budget` before it runs; when the budget cannot pay for one, the file is `unsupported`.
+ */
+export function readPkcs12(der: Uint8Array, passwords: readonly string[], budget: KdfBudget = { iterations: LIMITS.maxPkcs12Iterations }): Pkcs12Result {
   const pfx = children(readTlv(der, 0, der.length, true), true, 3);
   const [version, authSafe, macData] = pfx;
   if (version?.tag !== TAG.INTEGER || authSafe?.tag !== TAG.SEQUENCE) throw new DerError('not a PFX');
@@ -61,8 +71,8 @@ export function readPkcs12(der: Uint8Array, passwords: readonly string[]): Pkcs1
   const candidates = ['', ...passwords.filter((p) => p !== '')];
   for (const [i, password] of candidates.entries()) {
     try {
-      if (macData && !macMatches(macData, authSafeBytes, password)) continue;
-      const contents = readAuthenticatedSafe(authSafeBytes, password);
+      if (macData && !macMatches(macData, authSafeBytes, password, budget)) continue;
+      const contents = readAuthenticatedSafe(authSafeBytes, password, budget);
       return { kind: 'opened', contents, password: i === 0 ? 'none' : 'given' };
     } catch (error) {
       if (error instanceof WrongPassword) continue;
@@ -76,7 +86,7 @@ export function readPkcs12(der: Uint8Array, passwords: readonly string[]): Pkcs1
 class WrongPassword extends Error {}
 class Unsupported extends Error {}
 
-function readAuthenticatedSafe(bytes: Uint8Array, password: string): Pkcs12Contents {
+function readAuthenticatedSafe(bytes: Uint8Array, password: string, budget: KdfBudget): Pkcs12Contents {
   const out: Pkcs12Contents = { certificates: [], hasPrivateKey: false };
   const infos = children(readTlv(bytes, 0, bytes.length, true), true, 16);
   let encrypted = 0;
@@ -86,7 +96,7 @@ function readAuthenticatedSafe(bytes: Uint8Array, password: string): Pkcs12Conte
     if (oid === OIDS.data) readSafeContents(contentInfoData(info), out, 0);
     else if (oid === OIDS.encryptedData) {
       if (++encrypted > MAX_ENCRYPTED_PARTS) throw new Unsupported(`it has more than ${MAX_ENCRYPTED_PARTS} encrypted parts`);
-      readSafeContents(decrypt(info, password), out, 0);
+      readSafeContents(decrypt(info, password, budget), out, 0);
     }
     else throw new Unsupported('it uses public-key (enveloped) encryption, which only the intended recipient can open');
   }
@@ -132,7 +142,7 @@ function octetString(t: Tlv, depth = 0): Uint8Array {
 }
 
 /** EncryptedData → EncryptedContentInfo → decrypted SafeContents. Wrong password ⇒ WrongPassword. */
-function decrypt(info: Tlv, password: string): Uint8Array {
+function decrypt(info: Tlv, password: string, budget: KdfBudget): Uint8Array {
   const content = children(info, true, 2)[1];
   const encryptedData = content && children(content, true, 1)[0];
   const encryptedContentInfo = encryptedData && children(encryptedData, true, 3)[1];
@@ -141,7 +151,8 @@ function decrypt(info: Tlv, password: string): Uint8Array {
   if (algorithm?.tag !== TAG.SEQUENCE || !encrypted) throw new DerError('bad EncryptedContentInfo');
   const [algOid, params] = children(algorithm, true, 2);
   if (algOid?.tag !== TAG.OID || !params) throw new DerError('bad encryption algorithm');
-  guardIterations(params);
+  // PKCS#12 PBE derives the key and the IV apart; PBES2's PBKDF2 once (charged as two either way).
+  charge(budget, 2 * guardIterations(params));
   // [0] IMPLICIT OCTET STRING: primitive 0x80, or constructed 0xa0 holding OCTET STRING pieces.
   const ciphertext = encrypted.tag === 0x80 ? encrypted.value : Buffer.concat(children(encrypted, true, 4096).map((c) => octetString(c)));
   let cipher: forge.cipher.BlockCipher;
@@ -173,8 +184,17 @@ interface ForgePbe {
   pbe: { getCipher(oid: string, params: forge.asn1.Asn1, password: string): forge.cipher.BlockCipher };
 }
 
-/** Refuses PBKDF iteration counts no real file uses (the KDF would run for minutes). */
-function guardIterations(params: Tlv): void {
+/** Takes `iterations` from the budget, or refuses the file when it cannot pay for them. */
+function charge(budget: KdfBudget, iterations: number): void {
+  if (iterations > budget.iterations) {
+    budget.iterations = 0;
+    throw new Unsupported('opening it would take more key-derivation work than certdesk spends on one reply');
+  }
+  budget.iterations -= iterations;
+}
+
+/** Refuses PBKDF iteration counts no real file uses (the KDF would run for minutes); returns the largest. */
+function guardIterations(params: Tlv): number {
   const ints: number[] = [];
   const walk = (t: Tlv, depth: number) => {
     if (depth > 4) return;
@@ -183,10 +203,11 @@ function guardIterations(params: Tlv): void {
   };
   walk(params, 0);
   if (ints.some((n) => n > MAX_ITERATIONS)) throw new Unsupported(`it asks for more than ${MAX_ITERATIONS} key-derivation iterations`);
+  return Math.max(1, ...ints);
 }
 
 /** MacData: HMAC over the AuthenticatedSafe with a key from the PKCS#12 KDF (RFC 7292 B.2, ID 3). */
-function macMatches(macData: Tlv, authSafe: Uint8Array, password: string): boolean {
+function macMatches(macData: Tlv, authSafe: Uint8Array, password: string, budget: KdfBudget): boolean {
   const [digestInfo, salt, iterationsTlv] = children(macData, true, 3);
   if (!digestInfo || salt?.tag !== TAG.OCTET_STRING) throw new DerError('bad MacData');
   const [algorithm, digest] = children(digestInfo, true, 2);
@@ -196,6 +217,7 @@ function macMatches(macData: Tlv, authSafe: Uint8Array, password: string): boole
   if (!md) throw new Unsupported(`its integrity check uses an algorithm certdesk does not know (${decodeOid(oidTlv.value)})`);
   const iterations = iterationsTlv?.tag === TAG.INTEGER ? iterationsTlv.value.reduce((n, b) => n * 256 + b, 0) : 1;
   if (iterations < 1 || iterations > MAX_ITERATIONS) throw new Unsupported(`its integrity check asks for ${iterations} iterations`);
+  charge(budget, iterations);
   const saltBytes = forge.util.createBuffer(Buffer.from(salt.value).toString('binary'));
   const key = (forge as unknown as ForgePkcs12Kdf).pbe.generatePkcs12Key(password, saltBytes, 3, iterations, md.bytes, md.forge());
   const mac = createHmac(md.node, Buffer.from(key.getBytes(), 'binary')).update(authSafe).digest();

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPkcs12Passwords } from '../../../src/core/bundle/pkcs12-passwords.js';
+import { extractCertificates } from '../../../src/core/bundle/extract-certificates.js';
+import { LIMITS } from '../../../src/core/bundle/limits.js';
 import { createChain, pemBundle, toZip, type TestCertificate } from '../../helpers/pki.js';
 import { check, codes, expectWellFormed, file } from './bundle-test-kit.js';
 
@@ -109,6 +111,28 @@ describe('PKCS#12 / PFX files', () => {
     expect(report.ok).toBe(false);
     expect(codes(report)).toContain('UNREADABLE');
     expect(report.privateKeyFiles).toEqual(['damaged.pfx']);
+  });
+
+  it('spends a bounded key-derivation budget on one submission: files past it are not opened but still redacted as keys', async () => {
+    // A stranger's reply: two PFX files whose MAC asks for 100 000 iterations and eight wrong
+    // passwords. Unbounded, each costs nine KDF runs (seconds of blocked event loop), and a reply
+    // may hold 32 files and 256 archive entries.
+    const slow = pfx('slow.pfx', 'unknown', ['-iter', '100000', '-maciter']);
+    const wrong = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8'];
+    const extraction = await extractCertificates([file('first.pfx', slow), file('second.pfx', slow)], { ...LIMITS, maxPkcs12Iterations: 300_000 }, { pkcs12Passwords: wrong });
+    expect(extraction.privateKeyFiles.sort()).toEqual(['first.pfx', 'second.pfx']);
+    for (const name of ['first.pfx', 'second.pfx']) {
+      const unreadable = extraction.findings.find((f) => f.code === 'UNREADABLE' && f.message.startsWith(`${name} `));
+      expect(unreadable?.message).toMatch(/more key-derivation work than certdesk spends on one reply/);
+    }
+  });
+
+  it('the default budget opens real files: three OpenSSL 3 exports with the right password last of eight', async () => {
+    const data = pfx('real.pfx', 'right one');
+    const passwords = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'right one'];
+    const extraction = await extractCertificates([file('a.pfx', data), file('b.pfx', data), file('c.pfx', data)], LIMITS, { pkcs12Passwords: passwords });
+    expect(extraction.findings.filter((f) => f.code === 'UNREADABLE')).toEqual([]);
+    expect(extraction.certificates).toHaveLength(6);
   });
 });
 
