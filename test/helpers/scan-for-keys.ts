@@ -7,6 +7,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { decryptPrivateKey, privateKeyAad, type EncryptedPrivateKey } from '../../src/core/keys/encrypt-private-key.js';
 
 export interface KeyMaterial {
   needles: { what: string; bytes: Buffer }[];
@@ -73,4 +74,14 @@ export function scanDatabase(material: KeyMaterial, file: string): string[] {
     db.close();
   }
   return found;
+}
+
+/**
+ * Every private key certdesk holds, decrypted from the key vault with the key-encryption key:
+ * certificate keys (bound to their ticket) and certdesk's own, such as the ACME account key
+ * (ticket 0). The material to hunt for everywhere else.
+ */
+export function storedPrivateKeys(db: Database.Database, get: (id: number) => EncryptedPrivateKey & { id: number }, kek: Buffer): { id: number; ticketId: number; algorithm: string; pem: string }[] {
+  const rows = db.prepare('SELECT id, ticket_id, algorithm FROM private_keys ORDER BY id').all() as { id: number; ticket_id: number; algorithm: string }[];
+  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, algorithm: r.algorithm, pem: decryptPrivateKey(get(r.id), kek, privateKeyAad(r.ticket_id, r.id)) }));
 }

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { freePort } from '../../helpers/certdesk-process.js';
 import { startPebble, type TestPebble } from '../../helpers/pebble.js';
+import { findKeys, keyMaterial, scanDirectory, storedPrivateKeys } from '../../helpers/scan-for-keys.js';
 import { enqueueProactiveRenewals } from '../../../src/jobs/proactive/enqueue-proactive-renewals.js';
 
 /**
@@ -118,4 +119,23 @@ describe('a customer who replies "automatic"', () => {
     expect(now.certSha256).not.toBe(installed.certSha256);
     expect((await h.comments(tickets[0]!.id)).filter((c) => c.author_id === customerId)).toEqual([]);
   }, 90_000);
+
+  it('keeps every key in custody: the ACME account key and each certificate key only in the vault (and the served pair)', async () => {
+    const kek = Buffer.from(readFileSync(join(h.svc.dataDir, 'key-encryption-key'), 'utf8').trim(), 'base64');
+    const keys = storedPrivateKeys(h.svc.store.db, (id) => h.svc.store.keys.get(id)!, kek);
+    const account = keys.filter((k) => k.ticketId === 0);
+    expect(account.map((k) => k.algorithm)).toEqual([`acme-account-ec-p256 ${pebble.directoryUrl}`]);
+    expect(keys.filter((k) => k.ticketId !== 0).length).toBeGreaterThanOrEqual(3);
+
+    const all = keyMaterial(keys.map((k) => k.pem));
+    const served = join(h.svc.dataDir, 'tls-front');
+    expect(scanDirectory(all, h.svc.dataDir, (p) => p === served)).toEqual([]);
+    // The scan does find keys where they are meant to be: the pairs the TLS front serves.
+    expect(scanDirectory(all, served).filter((f) => !f.endsWith(': a PEM private-key header')).length).toBeGreaterThan(0);
+    // Where the TLS front reads the installed pairs only certificate keys may be, never the account key.
+    expect(scanDirectory(keyMaterial(account.map((k) => k.pem)), served).filter((f) => !f.endsWith(': a PEM private-key header'))).toEqual([]);
+    expect(findKeys(all, h.svc.logs(), 'the log')).toEqual([]);
+    const tickets = (await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number }[];
+    for (const t of tickets) for (const c of await h.comments(t.id)) expect(findKeys(all, `${c.body}\n${c.html_body}`, `ticket ${t.id}`)).toEqual([]);
+  });
 });
