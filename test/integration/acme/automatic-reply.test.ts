@@ -19,6 +19,8 @@ import { enqueueProactiveRenewals } from '../../../src/jobs/proactive/enqueue-pr
 const SITE = 'my.fabrikam-acme.example';
 /** A site whose owner chose `acme`: proactive renewals need nobody. */
 const AUTO_SITE = 'my.contoso-acme.example';
+/** An `offer` site whose name still points at the customer's old host: the order must not be tried. */
+const MOVED_SITE = 'my.tailspin-acme.example';
 const DAY = 86_400_000;
 let offset = 0;
 const clock = { now: () => new Date(Date.now() + offset) };
@@ -38,10 +40,12 @@ beforeAll(async () => {
   pebble = await startPebble({ httpPort: await freePort(), tlsPort: frontPort });
   await pebble.setCname(SITE, PROVIDER);
   await pebble.setCname(AUTO_SITE, PROVIDER);
+  await pebble.setCname(MOVED_SITE, 'www.old-hosting.example.net');
   writeFileSync(join(dir, 'ca.pem'), pebble.anchorsPem.join('\n'));
   writeFileSync(join(dir, 'domains.json'), JSON.stringify([
     { domain: SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'offer' },
     { domain: AUTO_SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'acme' },
+    { domain: MOVED_SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'offer' },
   ]));
   h = await startRenewalHarness(
     { TLS_FRONT_PORT: String(frontPort), EXTRA_CA_FILE: join(dir, 'ca.pem'), DOMAINS_FILE: join(dir, 'domains.json'), ACME_DIRECTORY_URL: pebble.directoryUrl, ACME_EMAIL: 'ops@provider.example', ACME_EXPECTED_CNAME: PROVIDER, EXPIRY_WATCH_INTERVAL_SECONDS: 'off' },
@@ -92,6 +96,21 @@ describe('a customer who replies "automatic"', () => {
     expect(live).toBe(leaf.sha256);
     expect((await h.certdeskComments(id)).at(-1)!.body).toContain(leaf.sha256);
   }, 90_000);
+
+  it('tells the customer exactly which DNS record to change when the name does not point to the provider', async () => {
+    const id = await h.openTicket({ subject: `Certificate renewal for ${MOVED_SITE}`, body: FORM(MOVED_SITE), as: CUSTOMER });
+    await h.settle();
+    await h.reply(id, 'automatic', { as: CUSTOMER });
+    await h.settle();
+    expect(h.svc.store.renewals.get(id)!.state).toBe('awaiting_certificate');
+    expect(stateTag((await h.ticket(id)).tags)).toEqual(['cert_renewal_csr_sent']);
+    const last = (await h.certdeskComments(id)).at(-1)!;
+    expect(last.public).toBe(true);
+    expect(last.body).toContain(`We could not get the automatic certificate for ${MOVED_SITE}:`);
+    expect(last.body).toContain(`it points to www.old-hosting.example.net. Change it in the DNS of tailspin-acme.example to: ${MOVED_SITE}. CNAME ${PROVIDER}.`);
+    expect(h.svc.store.sites.get(MOVED_SITE)).toBeNull();
+    expect(await h.svc.metrics.render()).toMatch(/certdesk_acme_orders_total\{outcome="dns"\} 1/);
+  }, 60_000);
 
   it('renews an acme site by itself ahead of expiry: a ticket records it, the new certificate is installed', async () => {
     const first = await h.openTicket({ subject: `Certificate renewal for ${AUTO_SITE}`, body: FORM(AUTO_SITE), as: CUSTOMER });
