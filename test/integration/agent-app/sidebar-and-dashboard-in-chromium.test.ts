@@ -194,7 +194,8 @@ describe('the operations dashboard in Chromium', () => {
     expect(await page.locator('#renewal-states tr[data-state="install_failed"] td').innerText()).toBe('1');
     const failures = page.locator('#recent-failures tbody tr');
     expect(await failures.count()).toBe(2);
-    expect(await page.locator('#recent-failures tr[data-kind="install_failed"] a').getAttribute('href')).toBe('https://example.zendesk.com/agent/tickets/200');
+    expect(await page.locator('#recent-failures tr[data-kind="install_failed"] a:not(.history)').getAttribute('href')).toBe('https://example.zendesk.com/agent/tickets/200');
+    expect(await page.locator('#recent-failures tr[data-kind="install_failed"] a.history').getAttribute('href')).toBe('/dashboard/renewals/200');
     expect(await page.locator('#recent-failures tr[data-kind="install_failed"]').innerText()).toContain('rolled back');
     expect(await page.locator('#recent-failures tr[data-kind="dead_job"]').innerText()).toContain('Zendesk answered 404 for ticket 201');
     expect(await page.locator('script').count()).toBe(0);
