@@ -147,11 +147,18 @@ export class Gauge extends FacadeMetric<client.Gauge> {
     return new client.Gauge({ name: this.name, help: this.help, labelNames, registers: [] });
   }
   set(labels: Labels | undefined, value: number): void {
-    const bound = this.cap.admit(labels);
+    this.setBound(this.cap.admit(labels), value);
+  }
+  private setBound(bound: BoundLabels, value: number): void {
     const { metric, labels: fitted } = this.of(bound);
     metric.set(fitted, value);
   }
-  /** Values computed when scraped (e.g. jobs by state, read from the store); they replace the last scrape's. */
+  /**
+   * Values computed when scraped (e.g. jobs by state, read from the store); they replace the last
+   * scrape's. The series cap does not apply to them: their label values come from what the collector
+   * enumerates (states, registry sites), not from input, so their number is bounded where they are
+   * made — a registry of thousands of sites gets a series per site. Values are still bounded in form.
+   */
   collect(fn: () => Array<[Labels | undefined, number]>): void {
     this.collector = fn;
   }
@@ -169,8 +176,7 @@ export class Gauge extends FacadeMetric<client.Gauge> {
         // shows no value rather than the last scrape's, which would no longer be true.
       }
       this.inner?.reset();
-      this.cap.clear();
-      for (const [labels, v] of values) this.set(labels, v);
+      for (const [labels, v] of values) this.setBound(boundLabels(labels), v);
     }
     return super.snapshot();
   }

@@ -75,6 +75,15 @@ describe('MetricsRegistry on prom-client', () => {
     expect(text).not.toContain('state="dead"');
   });
 
+  it('gives a collected gauge a series per value its collector enumerates, past the cap (a registry of thousands of sites)', async () => {
+    const metrics = new MetricsRegistry({ processMetrics: false });
+    const sites = Array.from({ length: MAX_SERIES_PER_METRIC * 5 }, (_, i) => `my.site-${i}.example`);
+    metrics.gauge('certdesk_certificate_ready', 'Ready by site.').collect(() => sites.map((site) => [{ site }, 1]));
+    const text = await metrics.render();
+    expect(text.match(/^certdesk_certificate_ready\{site="my\.site-\d+\.example"\} 1$/gm)).toHaveLength(sites.length);
+    expect(text).not.toContain('site="other"');
+  });
+
   it('keeps scraping the other metrics when a collector throws, and shows no stale value for it', async () => {
     const metrics = new MetricsRegistry({ processMetrics: false });
     let open = true;
