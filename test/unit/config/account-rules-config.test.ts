@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/lib/errors.js';
 import { solveAssignee } from '../../../src/jobs/renewal/renewal-deps.js';
 import { refusalReasons, statusRefusedNote } from '../../../src/core/messages/status-refused-note.js';
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env, '/srv/certdesk');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+import { configProblems } from '../../helpers/config-problems.js';
 
 describe('the account-rule settings of the configuration', () => {
   it('reads ZENDESK_ASSIGNEE_ID, ZENDESK_GROUP_ID and ZENDESK_STATUSES', () => {
@@ -25,7 +15,7 @@ describe('the account-rule settings of the configuration', () => {
   });
 
   it('refuses each bad value with one line naming the variable', () => {
-    expect(problems({ ZENDESK_ASSIGNEE_ID: 'sam', ZENDESK_GROUP_ID: '0', ZENDESK_STATUSES: 'installing=closed' })).toEqual([
+    expect(configProblems({ ZENDESK_ASSIGNEE_ID: 'sam', ZENDESK_GROUP_ID: '0', ZENDESK_STATUSES: 'installing=closed' })).toEqual([
       'ZENDESK_ASSIGNEE_ID must be a Zendesk id, a positive whole number (got "sam").',
       'ZENDESK_GROUP_ID must be a Zendesk id, a positive whole number (got "0").',
       'ZENDESK_STATUSES gives installing the status "closed"; certdesk can set open, pending, hold, solved.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/lib/errors.js';
+import { configProblems } from '../../helpers/config-problems.js';
 
 const KEK = Buffer.alloc(32, 7).toString('base64');
 const production = {
@@ -11,16 +11,6 @@ const production = {
   KEY_ENCRYPTION_KEY: KEK,
   DOMAINS_FILE: '/etc/certdesk/domains.json',
 };
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env, '/srv/certdesk');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 describe('loadConfig', () => {
   it('starts in sandbox mode with every default when nothing is set', () => {
@@ -65,7 +55,7 @@ describe('loadConfig', () => {
     ['plain http to a remote Zendesk', { ...production, ZENDESK_URL: 'http://example.zendesk.com' }, /ZENDESK_URL must use https/],
     ['an unknown renewal priority', { RENEWAL_PRIORITY: 'p4' }, /RENEWAL_PRIORITY must be one of urgent, high, normal, low/],
   ])('explains %s in one plain sentence', (_name, env, message) => {
-    const found = problems(env);
+    const found = configProblems(env);
     expect(found.some((p) => message.test(p))).toBe(true);
     for (const p of found) {
       expect(p).not.toMatch(/\n|at .*\.ts:\d+/);
@@ -73,7 +63,7 @@ describe('loadConfig', () => {
   });
 
   it('lists every problem at once, one line each', () => {
-    const found = problems({ ZENDESK_URL: 'https://example.zendesk.com', PORT: 'x', INSTALLER: 'y' });
+    const found = configProblems({ ZENDESK_URL: 'https://example.zendesk.com', PORT: 'x', INSTALLER: 'y' });
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^PORT /),
@@ -86,7 +76,7 @@ describe('loadConfig', () => {
   });
 
   it('never repeats a secret in a problem', () => {
-    const found = problems({ ...production, KEY_ENCRYPTION_KEY: 'c2hvcnQ=', ZENDESK_WEBHOOK_SECRET: 'whsec-secret-value', SMTP_URL: 'http://user:hunter2@mail' });
+    const found = configProblems({ ...production, KEY_ENCRYPTION_KEY: 'c2hvcnQ=', ZENDESK_WEBHOOK_SECRET: 'whsec-secret-value', SMTP_URL: 'http://user:hunter2@mail' });
     const text = found.join('\n');
     expect(text).not.toContain('c2hvcnQ=');
     expect(text).not.toContain('hunter2');

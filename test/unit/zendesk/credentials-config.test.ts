@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeConfig, loadConfig } from '../../../src/config/load-config.js';
 import { describeDetails } from '../../../src/adapters/zendesk/zendesk-api-error.js';
 import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
-import { ConfigError } from '../../../src/lib/errors.js';
+import { configProblems } from '../../helpers/config-problems.js';
 
 const base = {
   ZENDESK_URL: 'https://example.zendesk.com',
@@ -10,16 +10,6 @@ const base = {
   KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   DOMAINS_FILE: '/etc/certdesk/domains.json',
 };
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env, '/srv/certdesk');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 describe('Zendesk credentials in the configuration (OAuth first)', () => {
   it('reads an OAuth client with client credentials, scopes defaulting to "read write"', () => {
@@ -55,7 +45,7 @@ describe('Zendesk credentials in the configuration (OAuth first)', () => {
     ['a ZENDESK_URL with a path', { ...base, ZENDESK_OAUTH_CLIENT_ID: 'c', ZENDESK_OAUTH_CLIENT_SECRET: 's', ZENDESK_URL: 'https://example.zendesk.com/agent/tickets' }, /ZENDESK_URL must be the account's address alone/],
     ['a token lifetime of 0', { SANDBOX_OAUTH_TOKEN_TTL_SECONDS: '0' }, /SANDBOX_OAUTH_TOKEN_TTL_SECONDS must be a whole number of seconds between 1 and 172800/],
   ])('refuses %s with one plain line', (_name, env, message) => {
-    const found = problems(env as Record<string, string>);
+    const found = configProblems(env as Record<string, string>);
     expect(found.filter((p) => message.test(p))).toHaveLength(1);
   });
 
@@ -71,7 +61,7 @@ describe('Zendesk credentials in the configuration (OAuth first)', () => {
   });
 
   it('never repeats a secret in a problem', () => {
-    const found = problems({ ...base, ZENDESK_OAUTH_CLIENT_SECRET: 'very-secret-value', ZENDESK_OAUTH_REFRESH_TOKEN: 'very-secret-refresh' });
+    const found = configProblems({ ...base, ZENDESK_OAUTH_CLIENT_SECRET: 'very-secret-value', ZENDESK_OAUTH_REFRESH_TOKEN: 'very-secret-refresh' });
     expect(found.join('\n')).not.toMatch(/very-secret/);
   });
 });
