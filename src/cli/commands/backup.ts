@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import type { CliCommand, CliIo } from '../command.js';
 import { storeFile } from '../../adapters/store/open-store.js';
-import { backupStore, StoreCopyError } from '../../adapters/store/backup-store.js';
-import { readCliConfig } from './read-cli-config.js';
+import { backupStore } from '../../adapters/store/backup-store.js';
+import { runStoreCopy } from './store-copy-command.js';
 
 const USAGE = `Usage: certdesk backup <file>
 
@@ -15,27 +13,13 @@ keep it, or the keys in a backup cannot be used.
 
 Exit codes: 0 written, 1 the backup failed (nothing written), 2 usage or configuration error.`;
 
-async function run(argv: string[], io: CliIo): Promise<number> {
-  let positionals;
-  try {
-    ({ positionals } = parseArgs({ args: argv, options: {}, allowPositionals: true }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (positionals.length !== 1) throw new UsageError('give the file to write the backup to');
-  const config = readCliConfig(io);
-  const target = resolve(io.cwd, positionals[0]!);
-  const started = performance.now();
-  try {
+function run(argv: string[], io: CliIo): Promise<number> {
+  return runStoreCopy('backup', argv, io, 'give the file to write the backup to', async (target, config) => {
+    const started = performance.now();
     const copy = await backupStore(storeFile(config.dataDir), target);
     const ms = Math.round(performance.now() - started);
-    io.stdout(`Backed up ${storeFile(config.dataDir)} to ${copy.file}: ${copy.bytes} bytes, ${copy.renewals} renewals, ${copy.keys} keys (encrypted), integrity_check ok, in ${ms} ms.\n`);
-    return EXIT.ok;
-  } catch (error) {
-    if (!(error instanceof StoreCopyError)) throw error;
-    io.stderr(`certdesk backup: ${error.message}\n`);
-    return EXIT.rejected;
-  }
+    return `Backed up ${storeFile(config.dataDir)} to ${copy.file}: ${copy.bytes} bytes, ${copy.renewals} renewals, ${copy.keys} keys (encrypted), integrity_check ok, in ${ms} ms.`;
+  });
 }
 
 export const backupCommand: CliCommand = {

@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import type { CliCommand, CliIo } from '../command.js';
 import { storeFile } from '../../adapters/store/open-store.js';
-import { restoreStore, StoreCopyError } from '../../adapters/store/backup-store.js';
-import { readCliConfig } from './read-cli-config.js';
+import { restoreStore } from '../../adapters/store/backup-store.js';
+import { runStoreCopy } from './store-copy-command.js';
 
 const USAGE = `Usage: certdesk restore <file>
 
@@ -15,26 +13,13 @@ the keys in it.
 
 Exit codes: 0 restored, 1 refused or failed (the store is untouched), 2 usage or configuration error.`;
 
-async function run(argv: string[], io: CliIo): Promise<number> {
-  let positionals;
-  try {
-    ({ positionals } = parseArgs({ args: argv, options: {}, allowPositionals: true }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (positionals.length !== 1) throw new UsageError('give the backup file to restore');
-  const config = readCliConfig(io);
-  const target = storeFile(config.dataDir);
-  try {
-    const restored = await restoreStore(resolve(io.cwd, positionals[0]!), target, new Date());
+function run(argv: string[], io: CliIo): Promise<number> {
+  return runStoreCopy('restore', argv, io, 'give the backup file to restore', async (backup, config) => {
+    const target = storeFile(config.dataDir);
+    const restored = await restoreStore(backup, target, new Date());
     const kept = restored.previous ? ` The store it replaced is kept as ${restored.previous}.` : '';
-    io.stdout(`Restored ${target}: ${restored.renewals} renewals, ${restored.keys} keys (encrypted), integrity_check ${restored.integrity}.${kept}\n`);
-    return EXIT.ok;
-  } catch (error) {
-    if (!(error instanceof StoreCopyError)) throw error;
-    io.stderr(`certdesk restore: ${error.message}\n`);
-    return EXIT.rejected;
-  }
+    return `Restored ${target}: ${restored.renewals} renewals, ${restored.keys} keys (encrypted), integrity_check ${restored.integrity}.${kept}`;
+  });
 }
 
 export const restoreCommand: CliCommand = {
