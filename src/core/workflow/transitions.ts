@@ -25,6 +25,8 @@ export type WorkflowEvent =
   | { type: 'command'; command: Command }
   | { type: 'bundle_invalid' }
   | { type: 'bundle_valid' }
+  /** A reply while the certificate is awaited changes the details the CSR is made from. */
+  | { type: 'details_changed' }
   /** A reply that carries a certificate on a ticket already being installed or installed. */
   | { type: 'certificate_after_acceptance' }
   | { type: 'install_succeeded' }
@@ -102,6 +104,7 @@ export const TRANSITIONS: readonly Row[] = [
   // transition; the certificate it gets is an ordinary bundle_valid below (checkBundle, install).
   { from: ['awaiting_certificate'], on: 'automatic_requested', to: 'awaiting_certificate', effects: [] },
   { from: ['awaiting_certificate'], on: 'automatic_failed', to: 'awaiting_certificate', effects: [] },
+  { from: ['awaiting_certificate'], on: 'details_changed', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr'] },
   { from: ['awaiting_certificate'], on: 'bundle_invalid', to: 'awaiting_certificate', effects: ['comment_bundle_invalid'] },
   { from: ['awaiting_certificate'], on: 'bundle_valid', to: 'installing', effects: ['comment_installing', 'note_certificate_summary', 'enqueue_install'] },
   { from: ['installing', 'installed'], on: 'certificate_after_acceptance', to: 'same', effects: ['note_certificate_ignored'] },

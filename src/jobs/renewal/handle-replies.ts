@@ -10,12 +10,14 @@ import { recordTransition } from './record-transition.js';
 import { performTransition } from './perform-transition.js';
 import type { RenewalDeps } from './renewal-deps.js';
 import { isAutomaticRequest, requestAutomatic } from '../acme/request-automatic.js';
+import { changeDetails } from './change-details.js';
 
 /**
  * Replies on a renewal past intake, oldest first. A private key in any reply is redacted at once,
  * whatever the state, and the customer told once. While certdesk waits for the certificate, every
  * customer reply is a try: its bundle is checked and answered (a reply with no certificate gets a
- * helpful answer too; the key is named among its findings). Once a certificate was accepted,
+ * helpful answer too; the key is named among its findings), unless it changes the request's details,
+ * which brings a new CSR (change-details.ts). Once a certificate was accepted,
  * replies are left to agents; one that seems to carry a certificate gets an internal note, one
  * that carries a key gets its own short public comment about the key. A reply "automatic" on a
  * site that offers ACME orders the certificate instead (src/jobs/acme/request-automatic.ts).
@@ -30,7 +32,7 @@ export async function handleReplies(deps: RenewalDeps, snapshot: TicketSnapshot,
         await redactCommentKeys(deps, current.ticketId, reply, await inspectComment(deps, reply));
         await giveKeyNoticeAlone(deps, current.ticketId);
         await requestAutomatic(deps, current, reply);
-      } else {
+      } else if (!(await changeDetails(deps, current, reply))) {
         await handleSubmission(deps, current, reply);
       }
       continue;

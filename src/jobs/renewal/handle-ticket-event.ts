@@ -11,7 +11,8 @@ import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
 import { readTicket, newCustomerComments, lastCommentId, isCustomerComment, type TicketSnapshot } from './read-ticket.js';
 import { recordTransition } from './record-transition.js';
 import { finishPendingTransitions, performTransition } from './perform-transition.js';
-import { classifyRequest } from './classify-request.js';
+import { classifyRequest, renewalInProgress } from './classify-request.js';
+import { RetryableError } from '../../lib/errors.js';
 import { handleReplies } from './handle-replies.js';
 import { giveKeyNoticeAlone, guardComments, markKeyNoticeGiven, pendingKeyNotice } from './guard-private-keys.js';
 import type { RenewalDeps } from './renewal-deps.js';
@@ -76,6 +77,11 @@ async function handleMessages(deps: RenewalDeps, snapshot: TicketSnapshot): Prom
   }
   if ((INTAKE_STATES as readonly string[]).includes(state)) await handleRequest(deps, snapshot, renewal);
   else if (renewal) await handleReplies(deps, snapshot, renewal);
+}
+
+function noRenewalInProgress(deps: RenewalDeps, site: string, ticketId: number): void {
+  const other = renewalInProgress(deps, site, ticketId);
+  if (other !== null) throw new RetryableError(`a renewal of ${site} started meanwhile on ticket ${other}; this request will be linked to it`);
 }
 
 function markSeen(deps: RenewalDeps, renewal: RenewalRecord, snapshot: TicketSnapshot): void {
@@ -152,6 +158,8 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
       lastCommentId: seen,
     },
     context: { ...(review ?? {}), ...(linkedTicketId !== undefined ? { linkedTicketId } : {}), ...(keyNotice ? { keyNotice: keyNotice.notice } : {}) },
+    // Two requests for one site at the same moment: the one recorded first wins, the other looks again and is linked.
+    ...(event.type === 'request_valid' && fields.siteUrl ? { precondition: () => noRenewalInProgress(deps, fields.siteUrl!, ticket.id) } : {}),
   });
   // The transition's public comment carries the notice (perform-transition adds it).
   if (t && keyNotice) markKeyNoticeGiven(deps, ticket.id, keyNotice.commentIds);

@@ -15,7 +15,12 @@ export function recordTransition(
   ticketId: number,
   read: RenewalRecord | null,
   event: WorkflowEvent,
-  options: { patch?: RenewalPatch; context?: Record<string, unknown> } = {},
+  options: {
+    patch?: RenewalPatch;
+    context?: Record<string, unknown>;
+    /** Checked again inside the transaction; throws (e.g. a RetryableError) when the decision no longer holds. */
+    precondition?: () => void;
+  } = {},
 ): TransitionRecord | null {
   const { store, clock } = deps;
   const from = read?.state ?? 'new';
@@ -26,6 +31,7 @@ export function recordTransition(
     if ((current?.version ?? null) !== (read?.version ?? null)) {
       throw new RetryableError(`renewal ${ticketId} changed while this job was deciding; it will look again`);
     }
+    options.precondition?.();
     if (decision.effects.length === 0 && !decision.applies) {
       if (current && options.patch) store.renewals.update(ticketId, options.patch, now);
       return null;

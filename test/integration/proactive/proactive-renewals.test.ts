@@ -164,7 +164,7 @@ describe('a proactive renewal of a 100-day certificate, end to end: the customer
   });
   afterAll(() => h.stop());
 
-  it('reuses the last renewal\'s details and requester, links a second ticket, and completes with one reply', async () => {
+  it('reuses the last renewal\'s details and requester, links a second ticket, takes changed details, and completes with one reply', async () => {
     const first = await h.openTicket({ subject: 'Certificate renewal', body: FORM(northwind) });
     await h.settle();
     const [csr1] = await h.certdeskComments(first);
@@ -207,15 +207,28 @@ describe('a proactive renewal of a 100-day certificate, end to end: the customer
     await h.settle();
     expect(await h.certdeskComments(second)).toHaveLength(1);
 
+    // Something changed ("reply only if something changed"): the new details bring a new key and CSR.
+    const firstKey = h.svc.store.renewals.get(t!.id)!.keyId!;
+    await h.reply(t!.id, 'We moved.\n\nLocality Name (city): Manchester');
+    await h.settle();
+    const renewed = h.svc.store.renewals.get(t!.id)!;
+    expect(renewed).toMatchObject({ state: 'awaiting_certificate', fields: { locality: 'Manchester', organization: 'Northwind Traders Ltd' } });
+    expect(renewed.keyId).not.toBe(firstKey);
+    expect(h.svc.store.keys.get(firstKey)!.retiredAt).not.toBeNull();
+    const csrComments = (await h.certdeskComments(t!.id)).filter((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'));
+    expect(csrComments).toHaveLength(2);
+    const newCsr = csrFrom(csrComments[1]!.body);
+    expect(newCsr).not.toBe(csrFrom(csrComment!.body));
+
     // The customer has the CA issue the certificate and replies with nothing but the file.
-    const leaf = ca.issue(csrFrom(csrComment!.body), northwind, { notBefore: issuedFrom, validityDays: 199 });
+    const leaf = ca.issue(newCsr, northwind, { notBefore: issuedFrom, validityDays: 199 });
     await h.reply(t!.id, 'Attached.', { uploads: [await h.upload(`${northwind}.zip`, ca.zipFor(leaf, northwind), 'application/zip')] });
     await h.settle();
     const done = await h.ticket(t!.id);
     expect(done.status).toBe('solved');
     expect(stateTags(done.tags)).toEqual(['cert_renewal_installed']);
     expect(h.svc.store.sites.get(northwind)!.certSha256).toBe(leaf.sha256);
-    expect(h.svc.store.renewals.get(t!.id)!.fields).toMatchObject({ organization: 'Northwind Traders Ltd', locality: 'London' });
+    expect(h.svc.store.renewals.get(t!.id)!.fields).toMatchObject({ organization: 'Northwind Traders Ltd', locality: 'Manchester' });
 
     // The certificate certdesk just installed (199 days) is the next one to renew: when the old one
     // would have had its reminders, there is no reminder and no second ticket.
@@ -232,3 +245,26 @@ function hours(raw: string): BusinessHours {
   if (!('hours' in parsed)) throw new Error(parsed.problem);
   return parsed.hours;
 }
+
+describe('two requests for one site at the same moment', () => {
+  let h: RenewalHarness;
+  beforeAll(async () => {
+    h = await startRenewalHarness();
+  });
+  afterAll(() => h.stop());
+
+  it('start one renewal: the other ticket is linked to it, with no key of its own', async () => {
+    const site = h.demo.registry[0]!.domain;
+    const ids = await Promise.all([0, 1, 2].map((i) => h.openTicket({ subject: `Certificate renewal ${i}`, body: FORM(site) })));
+    await h.settle();
+    const renewals = ids.map((id) => h.svc.store.renewals.get(id)!);
+    const started = renewals.filter((r) => r.state === 'awaiting_certificate');
+    expect(started).toHaveLength(1);
+    for (const r of renewals.filter((x) => x !== started[0])) {
+      expect(r).toMatchObject({ state: 'ignored', keyId: null });
+      expect((await h.ticket(r.ticketId)).tags).toContain(LINKED_TAG);
+      expect((await h.certdeskComments(r.ticketId))[0]!.body).toContain(`already in progress in ticket #${started[0]!.ticketId}`);
+    }
+    expect(ids.reduce((n, id) => n + h.svc.store.keys.countForTicket(id), 0)).toBe(1);
+  });
+});

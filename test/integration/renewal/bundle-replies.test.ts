@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
-import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
+import { startRenewalHarness, endRenewalsInProgress, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
 import { createCsr, generateKey, pemBundle } from '../../helpers/pki.js';
 import { keyMaterial, findKeys, scanDatabase } from '../../helpers/scan-for-keys.js';
@@ -15,6 +15,8 @@ beforeAll(async () => {
   site = h.demo.registry[0]!.domain;
 });
 afterAll(() => h.stop());
+// Each test renews the demo site again: the previous test's renewal is ended first (issue 15 links a second one).
+beforeEach(() => endRenewalsInProgress(h));
 
 const stateTag = (tags: string[]) => tags.filter((t) => t.startsWith('cert_renewal_'));
 
