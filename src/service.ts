@@ -145,7 +145,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         });
   worker = new Worker({
     queue: store.jobs,
-    handlers: { ...createJobHandlers({ ...renewalDeps, installer, proactive: { businessHours: config.proactive.businessHours, leadTimeDays: config.watch.leadTimeDays } }), ...mail?.handlers, ...watch?.handlers, ...acme?.handlers },
+    handlers: { ...createJobHandlers({ ...renewalDeps, installer, proactive: { businessHours: config.proactive.businessHours, leadTimeDays: config.watch.leadTimeDays, ...(acme ? { acmeLeadTimeDays: acme.leadTimeDays } : {}) } }), ...mail?.handlers, ...watch?.handlers, ...acme?.handlers },
     logger,
     clock,
     metrics,

@@ -1,8 +1,9 @@
 /**
  * When to renew an ACME certificate (issue 20, item 3). With ACME Renewal Information (RFC 9773)
  * the CA names a window; certdesk picks a moment inside it (RFC 9773 §4.2: uniformly at random,
- * so that many sites do not renew at the same second; the random fraction is passed in). Without
- * it: two thirds into the lifetime (what certbot and Caddy do). A window already past: now. Pure.
+ * so that many sites do not renew at the same second; the fraction is passed in, fixed per
+ * certificate). Without it: two thirds into the lifetime (what certbot and Caddy do). A moment
+ * already past: now. Pure.
  */
 
 export interface RenewalWindow {
@@ -16,7 +17,7 @@ export interface RenewalTimeInput {
   /** The CA's suggested window, when its directory offers `renewalInfo` and it answered. */
   ari: RenewalWindow | null;
   now: Date;
-  /** In [0, 1): where in the ARI window to renew. */
+  /** In [0, 1): where in the ARI window to renew; the same on every pass for one certificate. */
   random: number;
 }
 
@@ -26,9 +27,10 @@ export function renewalTime(input: RenewalTimeInput): { at: Date; source: 'ari' 
     const start = Date.parse(ari.start);
     const end = Date.parse(ari.end);
     if (Number.isFinite(start) && Number.isFinite(end) && end > start) {
-      if (end <= now.getTime()) return { at: now, source: 'ari' };
-      const from = Math.max(start, now.getTime());
-      return { at: new Date(from + Math.floor((end - from) * input.random)), source: 'ari' };
+      // The same moment on every pass (a fixed fraction of the whole window), so a renewal does
+      // not keep moving ahead of "now"; a moment already past means now (RFC 9773 §4.2).
+      const at = start + Math.floor((end - start) * input.random);
+      return { at: new Date(Math.max(at, now.getTime())), source: 'ari' };
     }
   }
   const nb = Date.parse(input.notBefore);

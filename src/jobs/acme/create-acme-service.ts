@@ -11,6 +11,7 @@ import type { AlpnChallenges } from '../../adapters/acme/tls-alpn-challenges.js'
 import type { RenewalDeps } from '../renewal/renewal-deps.js';
 import { ACME_ORDER_JOB } from './acme-deps.js';
 import { handleAcmeOrder } from './handle-acme-order.js';
+import { acmeLeadTimeDays } from './acme-lead-time.js';
 
 /** Test and tuning hooks: DNS servers for the readiness check (pebble-challtestsrv), polling, CAA names. */
 export interface AcmeServiceOptions {
@@ -26,7 +27,7 @@ export interface AcmeServiceOptions {
  * /.well-known/acme-challenge/ on port 80 (README). A registry that asks for ACME without
  * ACME_DIRECTORY_URL stops start-up.
  */
-export function createAcmeService(config: Config, deps: RenewalDeps, alpn: AlpnChallenges | null, options: AcmeServiceOptions = {}): { handlers: Record<string, JobHandler<never>> } | null {
+export function createAcmeService(config: Config, deps: RenewalDeps, alpn: AlpnChallenges | null, options: AcmeServiceOptions = {}): { handlers: Record<string, JobHandler<never>>; leadTimeDays: ReturnType<typeof acmeLeadTimeDays> } | null {
   checkRegistryNeeds(config, deps.registry);
   const acme = config.acme;
   if (!acme) return null;
@@ -47,7 +48,7 @@ export function createAcmeService(config: Config, deps: RenewalDeps, alpn: AlpnC
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
   });
   const settings = { issuer, dns: createDnsLookup(options.dnsServers ? { servers: options.dnsServers } : {}), expectedCname: acme.expectedCname, ...(options.caaIdentities ? { caaIdentities: options.caaIdentities } : {}) };
-  return { handlers: { [ACME_ORDER_JOB]: handleAcmeOrder({ ...deps, acme: settings }) as JobHandler<never> } };
+  return { handlers: { [ACME_ORDER_JOB]: handleAcmeOrder({ ...deps, acme: settings }) as JobHandler<never> }, leadTimeDays: acmeLeadTimeDays(issuer, deps.store, deps.clock) };
 }
 
 function checkRegistryNeeds(config: Config, registry: DomainRegistry): void {

@@ -57,7 +57,10 @@ export function gatherProactiveInput(deps: ProactiveDeps, entry: RegistryEntry):
 }
 
 async function actOn(deps: ProactiveDeps, entry: RegistryEntry): Promise<ProactiveDecision> {
-  const input = gatherProactiveInput(deps, entry);
+  const gathered = gatherProactiveInput(deps, entry);
+  // An `acme` site renews when ACME says (issue 20): ARI, or two thirds of the lifetime.
+  const acmeLead = entry.issuance === 'acme' && entry.leadTimeDays === undefined && gathered.certificate && deps.proactive.acmeLeadTimeDays ? await deps.proactive.acmeLeadTimeDays(entry.domain, gathered.certificate) : null;
+  const input = acmeLead === null ? gathered : { ...gathered, leadTimeDays: { ...gathered.leadTimeDays, site: acmeLead } };
   const decision = decideProactive(input);
   deps.logger.debug({ site: entry.domain, reason: decision.reason, actions: decision.actions.map((a) => a.kind) }, decision.message);
   const cert = input.certificate!;

@@ -1,4 +1,5 @@
 import type { BusinessHours } from '../../core/proactive/business-hours.js';
+import type { CycleCertificate } from '../../core/proactive/decide-proactive.js';
 import type { RenewalDeps } from '../renewal/renewal-deps.js';
 
 /** The job kind: one pass over the registry deciding tickets, reminders and escalations. */
@@ -11,6 +12,8 @@ export interface ProactiveSettings {
   businessHours: BusinessHours | null;
   /** Replaces the default lead time (a third of the lifetime, at least 30 days); a site's own wins. */
   leadTimeDays: number | null;
+  /** The lead time of an `acme` site: ARI or two thirds of the lifetime (src/jobs/acme/acme-lead-time.ts); a site's own wins. */
+  acmeLeadTimeDays?: (site: string, cert: CycleCertificate) => Promise<number>;
 }
 
 export type ProactiveDeps = RenewalDeps & { proactive: ProactiveSettings };

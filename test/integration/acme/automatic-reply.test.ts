@@ -121,7 +121,14 @@ describe('a customer who replies "automatic"', () => {
     expect(stateTag((await h.ticket(first)).tags)).toEqual(['cert_renewal_installed']);
     const installed = h.svc.store.sites.get(AUTO_SITE)!;
 
-    // Pebble's certificates live 90 days: the renewal opens a third of that before expiry.
+    // Pebble's certificates live 90 days and pebble 2.4 has no ARI: the renewal opens two thirds
+    // into the lifetime, 30 days before expiry — not a day earlier.
+    const others = async () => ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string }[]).filter((t) => t.id !== first && t.subject.includes(AUTO_SITE));
+    offset = Date.parse(installed.notAfter) - 31 * DAY - Date.now();
+    enqueueProactiveRenewals(h.svc.store, clock.now().getTime());
+    h.svc.worker.notify();
+    await h.settle();
+    expect(await others()).toEqual([]);
     offset = Date.parse(installed.notAfter) - 29 * DAY - Date.now();
     enqueueProactiveRenewals(h.svc.store, clock.now().getTime());
     h.svc.worker.notify();

@@ -7,6 +7,11 @@ import { ariCertId } from '../../../src/core/acme/ari-cert-id.js';
 import { renewalTime } from '../../../src/core/acme/renewal-time.js';
 import { createRoot, issueCertificate } from '../../helpers/pki.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../../src/adapters/store/open-store.js';
+import { acmeLeadTimeDays } from '../../../src/jobs/acme/acme-lead-time.js';
 
 /**
  * ACME Renewal Information (RFC 9773). Debian's pebble 2.4 predates ARI, so the CA here is a small
@@ -83,5 +88,29 @@ describe('ACME Renewal Information against a recorded directory', () => {
 
   it('reads the CA\'s CAA names from the directory', async () => {
     expect(await issuer(`${base}/directory`).caaIdentities()).toEqual(['letsencrypt.org']);
+  });
+
+  it('times an acme site\'s proactive renewal inside the CA\'s window, or at two thirds without one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-ari-'));
+    const store = openStore({ file: join(dir, 'certdesk.db') });
+    try {
+      const root = createRoot('ARI Example Root');
+      const aki = Buffer.concat([Buffer.from([0x30, 0x16, 0x80, 0x14]), RFC_AKI]);
+      const cert = issueCertificate({ issuer: root, dnsNames: ['my.example.com'], serial: 0x87654321, authorityKeyId: false, extraExtensions: [{ oid: '2.5.29.35', value: aki }], notBefore: new Date('2027-01-01T00:00:00Z'), validityDays: 90 });
+      const cycle = { sha256: cert.sha256, notBefore: cert.x509.validFrom, notAfter: new Date(cert.x509.validTo).toISOString() };
+      store.sites.record({ domain: 'my.example.com', certSha256: cert.sha256, fullchainPem: cert.pem + root.pem, notAfter: cycle.notAfter, installedAt: Date.parse('2027-01-01T00:00:00Z'), ticketId: 7 });
+      const lead = acmeLeadTimeDays(issuer(`${base}/directory`), store, { now: () => new Date('2027-01-15T00:00:00Z') });
+      const days = await lead('my.example.com', cycle);
+      const opens = Date.parse(cycle.notAfter) - days * 86_400_000;
+      expect(opens).toBeGreaterThanOrEqual(Date.parse(WINDOW.start));
+      expect(opens).toBeLessThanOrEqual(Date.parse(WINDOW.end));
+      // A certificate certdesk did not install cannot be named to the CA: two thirds of 90 days.
+      expect(await lead('my.example.com', { ...cycle, sha256: 'f'.repeat(64) })).toBeCloseTo(30, 3);
+      // The same directory without renewalInfo: two thirds too.
+      expect(await acmeLeadTimeDays(issuer(`${base}/old/directory`), store, { now: () => new Date('2027-01-15T00:00:00Z') })('my.example.com', cycle)).toBeCloseTo(30, 3);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -54,9 +54,15 @@ describe('when to renew an ACME certificate', () => {
     expect(renewalTime({ notBefore, notAfter, ari, now, random: 0.5 })).toEqual({ at: new Date('2027-02-02T00:00:00Z'), source: 'ari' });
   });
 
-  it('now when the CA\'s window has passed (a revocation, say), and from now inside a window already open', () => {
+  it('now when the CA\'s window has passed (a revocation, say) or the chosen moment in it has', () => {
     expect(renewalTime({ notBefore, notAfter, ari: { start: '2027-01-02T00:00:00Z', end: '2027-01-03T00:00:00Z' }, now, random: 0.9 }).at).toEqual(now);
-    expect(renewalTime({ notBefore, notAfter, ari: { start: '2027-01-05T00:00:00Z', end: '2027-01-12T00:00:00Z' }, now, random: 0.5 }).at).toEqual(new Date('2027-01-11T00:00:00Z'));
+    expect(renewalTime({ notBefore, notAfter, ari: { start: '2027-01-05T00:00:00Z', end: '2027-01-12T00:00:00Z' }, now, random: 0.5 }).at).toEqual(now);
+  });
+
+  it('keeps the same moment as time passes inside the window (it does not run ahead of now)', () => {
+    const ari = { start: '2027-01-05T00:00:00Z', end: '2027-01-15T00:00:00Z' };
+    const moments = ['2027-01-06T00:00:00Z', '2027-01-08T00:00:00Z'].map((t) => renewalTime({ notBefore, notAfter, ari, now: new Date(t), random: 0.5 }).at.toISOString());
+    expect(moments).toEqual(['2027-01-10T00:00:00.000Z', '2027-01-10T00:00:00.000Z']);
   });
 
   it('ignores a window that makes no sense', () => {
