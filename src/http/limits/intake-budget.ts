@@ -9,8 +9,9 @@
  * signed webhook out. A request takes its bytes when admitted (its Content-Length, or the route's
  * limit when it does not say) or as they arrive (`grow`); what does not fit is refused at once,
  * before anything is read (the caller answers 503 with Retry-After, or SMTP 451). One client (its
- * address, as TRUST_PROXY resolves it) holds at most `maxRequestsPerClient` large bodies at once,
- * so a single stranger cannot take the whole large lane either.
+ * address, as TRUST_PROXY resolves it) holds at most `maxRequestsPerClient` large bodies and
+ * `smallMaxRequestsPerClient` small ones at once, so a single stranger cannot take a whole lane
+ * either (512 slow 60 KB bodies from one address would otherwise keep every signed webhook out).
  */
 export interface IntakeLimits {
   /** Bytes held by all large bodies together. */
@@ -25,9 +26,11 @@ export interface IntakeLimits {
   smallMaxRequests: number;
   /** Large bodies one client may have being read at the same time (default 8). */
   maxRequestsPerClient?: number;
+  /** Small bodies one client may have being read at the same time (default 128). */
+  smallMaxRequestsPerClient?: number;
 }
 
-/** 64 MiB and 32 large bodies (8 per client); 16 MiB and 512 bodies of up to 64 KiB. */
+/** 64 MiB and 32 large bodies (8 per client); 16 MiB and 512 bodies of up to 64 KiB (128 per client). */
 export const DEFAULT_INTAKE_LIMITS: IntakeLimits = Object.freeze({
   maxBytes: 64 * 1024 * 1024,
   maxRequests: 32,
@@ -35,6 +38,7 @@ export const DEFAULT_INTAKE_LIMITS: IntakeLimits = Object.freeze({
   smallBodyBytes: 64 * 1024,
   smallMaxBytes: 16 * 1024 * 1024,
   smallMaxRequests: 512,
+  smallMaxRequestsPerClient: 128,
 });
 
 /** Bytes held for one request until `release()` (idempotent). */
@@ -58,8 +62,8 @@ interface Lane {
 
 export class IntakeBudget {
   private readonly lanes: Record<'small' | 'large', Lane>;
-  /** Large bodies being read, per client address. */
-  private readonly largeByClient = new Map<string, number>();
+  /** Bodies being read, per lane and client address (`large:203.0.113.9`). */
+  private readonly byClient = new Map<string, number>();
 
   constructor(readonly limits: IntakeLimits = DEFAULT_INTAKE_LIMITS) {
     this.lanes = {
@@ -71,19 +75,20 @@ export class IntakeBudget {
   /**
    * Admits one request holding `bytes` now. `bytes` is what the request said it will send; pass
    * `null` when it did not say (chunked): it then starts empty in the large lane and must `grow`.
-   * `client` is the sender's address (large bodies are counted per client).
+   * `client` is the sender's address (bodies are counted per client in each lane).
    */
   admit(bytes: number | null, client?: string): Admission {
     const name = bytes !== null && bytes <= this.limits.smallBodyBytes ? 'small' : 'large';
     const lane = this.lanes[name];
     const initial = bytes ?? 0;
-    const perClient = name === 'large' && client !== undefined ? client : null;
+    const perClient = client !== undefined ? `${name}:${client}` : null;
+    const clientMax = name === 'large' ? (this.limits.maxRequestsPerClient ?? 8) : (this.limits.smallMaxRequestsPerClient ?? 128);
     if (lane.requests >= lane.maxRequests) return { ok: false, reason: 'requests' };
     if (lane.bytes + initial > lane.maxBytes) return { ok: false, reason: 'bytes' };
-    if (perClient !== null && (this.largeByClient.get(perClient) ?? 0) >= (this.limits.maxRequestsPerClient ?? 8)) return { ok: false, reason: 'client' };
+    if (perClient !== null && (this.byClient.get(perClient) ?? 0) >= clientMax) return { ok: false, reason: 'client' };
     lane.requests += 1;
     lane.bytes += initial;
-    if (perClient !== null) this.largeByClient.set(perClient, (this.largeByClient.get(perClient) ?? 0) + 1);
+    if (perClient !== null) this.byClient.set(perClient, (this.byClient.get(perClient) ?? 0) + 1);
     let held = initial;
     let released = false;
     return {
@@ -106,9 +111,9 @@ export class IntakeBudget {
           lane.bytes -= held;
           lane.requests -= 1;
           if (perClient !== null) {
-            const left = (this.largeByClient.get(perClient) ?? 1) - 1;
-            if (left > 0) this.largeByClient.set(perClient, left);
-            else this.largeByClient.delete(perClient);
+            const left = (this.byClient.get(perClient) ?? 1) - 1;
+            if (left > 0) this.byClient.set(perClient, left);
+            else this.byClient.delete(perClient);
           }
         },
       },

@@ -44,10 +44,22 @@ describe('the intake budget', () => {
     expect(budget.admit(200, '203.0.113.9')).toMatchObject({ ok: true });
     expect(budget.admit(200, '203.0.113.9')).toEqual({ ok: false, reason: 'client' });
     expect(budget.admit(200, '198.51.100.7')).toMatchObject({ ok: true });
-    // Small bodies are not counted per client.
+    // The small lane counts its own: a client at its large cap may still send a small body.
     expect(budget.admit(50, '203.0.113.9')).toMatchObject({ ok: true, reservation: { lane: 'small' } });
     if (first.ok) first.reservation.release();
     expect(budget.admit(200, '203.0.113.9')).toMatchObject({ ok: true });
+  });
+
+  it('lets one client hold at most smallMaxRequestsPerClient small bodies: one address trickling slow small bodies cannot keep signed webhooks out', () => {
+    const budget = new IntakeBudget({ ...LIMITS, smallMaxBytes: 100_000, smallMaxRequests: 512 });
+    const held = Array.from({ length: 128 }, () => budget.admit(60, '203.0.113.9'));
+    expect(held.every((a) => a.ok)).toBe(true);
+    expect(budget.admit(60, '203.0.113.9')).toEqual({ ok: false, reason: 'client' });
+    // Zendesk, from its own address, still gets in.
+    expect(budget.admit(60, '198.51.100.7')).toMatchObject({ ok: true, reservation: { lane: 'small' } });
+    const first = held[0]!;
+    if (first.ok) first.reservation.release();
+    expect(budget.admit(60, '203.0.113.9')).toMatchObject({ ok: true });
   });
 
   it('gives everything back on release, once, however often release is called', () => {
