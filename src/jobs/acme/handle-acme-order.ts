@@ -43,7 +43,13 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
     const report = await checkBundle({ domain: renewal.site, files: [{ name: `${renewal.site}-acme.pem`, data: result.fullchainPem }], csrPem: renewal.csrPem, trustedRootsPem: deps.settings.trustedRootsPem, at: deps.clock.now() });
     if (!report.ok || !report.fullchainPem || !report.leaf) {
       orders.inc({ outcome: 'rejected_by_checks' });
-      const failure: AcmeFailure = { kind: 'ca_error', retryable: false, message: `The certificate the certificate authority issued for ${renewal.site} did not pass our checks (${report.findings.filter((f) => f.severity === 'error').map((f) => f.code).join(', ')}); our team has been told.` };
+      const errors = report.findings.filter((f) => f.severity === 'error');
+      const failure: AcmeFailure = { kind: 'ca_error', retryable: false, message: `The certificate the certificate authority issued for ${renewal.site} did not pass our checks (${errors.map((f) => f.code).join(', ')}), so we did not install it; your current certificate keeps working, and our support team has the details.` };
+      // The agents get the findings: this is the CA's or the configuration's fault, not the customer's.
+      await postOnce(deps, {
+        key: `acme:${job.payload.transitionId}:note_rejected_by_checks`, ticketId, kind: 'note_acme_rejected_by_checks', public: false,
+        body: [`certdesk: the certificate ${deps.acme.issuer.directoryUrl} issued for ${renewal.site} was rejected by checkBundle; nothing was installed.`, '', ...errors.map((f) => `- ${f.code}: ${f.message}`)].join('\n'),
+      });
       return giveUp(deps, renewal, [failure.message], { kind: 'rejected_by_checks', transitionId: job.payload.transitionId });
     }
     orders.inc({ outcome: 'issued' });
