@@ -26,6 +26,12 @@ export const KEY_SCAN_LIMITS = {
   maxExpandedBytes: 32 * 1024 * 1024,
   /** Expanded/compressed ratio of one entry beyond which it is a ZIP bomb and not expanded. */
   maxRatio: 200,
+  /**
+   * Bytes of stored (uncompressed) entries scanned, all archives together. They cost no memory, but
+   * a crafted table of contents can point thousands of entries at the same stored data (each
+   * 'view' scanned again), which without a cap is gigabytes of scanning for one attachment.
+   */
+  maxStoredBytes: 128 * 1024 * 1024,
 } as const;
 
 /** A line that is all base64 (an e-mail part's or a PEM body's line, or a one-line blob). */
@@ -40,7 +46,7 @@ const MIN_RUN_CHARS = 60;
  * open is reported in `unsure`, never silently passed. Pure; bounded by `KEY_SCAN_LIMITS`.
  */
 export function scanForPrivateKeys(bytes: Uint8Array, name: string): KeyScan {
-  const state = { kinds: new Set<string>(), unsure: [] as string[], entries: 0, expanded: 0 };
+  const state = { kinds: new Set<string>(), unsure: [] as string[], entries: 0, expanded: 0, stored: 0 };
   scan(bytes, printable(name), 0, state);
   return { kinds: [...state.kinds], unsure: state.unsure };
 }
@@ -50,6 +56,7 @@ interface ScanState {
   unsure: string[];
   entries: number;
   expanded: number;
+  stored: number;
 }
 
 // Bigger inflate steps than the bundle check's 1 KiB: one step still expands to at most ~16 MiB
@@ -87,8 +94,12 @@ function scanZip(zip: Uint8Array, path: string, depth: number, state: ScanState)
       state.unsure.push(`${entryPath} (${data})`);
       continue;
     }
-    // A stored entry is a view of bytes already scanned; only expanded data counts against the budget.
+    // A stored entry is a view of bytes already scanned: it takes no memory, only scanning time.
     if (entry.method !== 0) state.expanded += data.length;
+    else if (state.stored + data.length > KEY_SCAN_LIMITS.maxStoredBytes) {
+      state.unsure.push(`${entryPath} (the archive's files add up to more than ${KEY_SCAN_LIMITS.maxStoredBytes / 1024 / 1024} MiB)`);
+      continue;
+    } else state.stored += data.length;
     scan(data, entryPath, depth + 1, state);
   }
 }

@@ -85,8 +85,49 @@ describe('scanForPrivateKeys', () => {
     expect(scanForPrivateKeys(Buffer.from(oneLine), 'export.json').kinds).toContain('PKCS#8');
   });
 
+  it('scans a stored entry once per byte budget: a table of contents pointing 200 entries at one stored 1 MiB file leaves it unsure, not scanning 200 MiB', () => {
+    const data = Buffer.concat([noise(1024 * 1024 - 1000), Buffer.from(pem('pkcs8'))]);
+    const zip = overlappingStoredZip(data, 200);
+    const scan = scanForPrivateKeys(zip, 'overlap.zip');
+    expect(scan.kinds).toContain('PEM');
+    expect(scan.unsure.length).toBeGreaterThan(0);
+    expect(scan.unsure[0]).toMatch(/overlap\.zip › copy-\d+\.bin \(the archive's files add up to more than 128 MiB\)/);
+  });
+
   it('is sure there is no key in a plain certificate bundle with the CSR', () => {
     expect(scanForPrivateKeys(Buffer.from(csr + chain.leaf.pem + chain.intermediate.pem), 'bundle.pem')).toEqual({ kinds: [], unsure: [] });
     expect(scanForPrivateKeys(toZip({ 'a.crt': chain.leaf.pem, 'b.csr': csr }), 'b.zip')).toEqual({ kinds: [], unsure: [] });
   });
 });
+
+/** One stored local file and `copies` central-directory entries all pointing at it (overlapping entries). */
+function overlappingStoredZip(data: Buffer, copies: number): Buffer {
+  const local = Buffer.alloc(30 + 4);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(4, 26);
+  local.write('data', 30, 'latin1');
+  const central: Buffer[] = [];
+  for (let i = 0; i < copies; i++) {
+    const name = Buffer.from(`copy-${i}.bin`, 'latin1');
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt32LE(data.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(name.length, 28);
+    entry.writeUInt32LE(0, 42);
+    central.push(entry, name);
+  }
+  const cd = Buffer.concat(central);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(copies, 8);
+  eocd.writeUInt16LE(copies, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(local.length + data.length, 16);
+  return Buffer.concat([local, data, cd, eocd]);
+}
