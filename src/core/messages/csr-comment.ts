@@ -10,7 +10,7 @@ export interface CsrCommentInput {
   /** True when the customer gave an Organizational Unit, which the CSR leaves out. */
   organizationalUnitGiven: boolean;
   now: Date;
-  /** The site's registry `issuance` is `offer`: the customer may reply "automatic" instead (issue 20). */
+  /** The site's registry `issuance` is `offer` (or `acme`): the customer may reply "automatic" instead (issue 20). */
   automaticOffer?: boolean;
 }
 

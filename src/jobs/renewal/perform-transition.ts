@@ -92,7 +92,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     const csrPem = r.csrPem;
     await postOnce(deps, {
       key: key(t, 'comment_csr'), ticketId: t.ticketId, kind: 'comment_csr',
-      body: withKeyNotice(csrComment({ site: site(r), csrPem, spkiSha256: r.csrSpkiSha256, organizationalUnitGiven: Boolean(r.fields.organizationalUnit), now: deps.clock.now(), automaticOffer: lookupSite(deps.registry, site(r))?.issuance === 'offer' }).body, keyNoticeOf(t)),
+      body: withKeyNotice(csrComment({ site: site(r), csrPem, spkiSha256: r.csrSpkiSha256, organizationalUnitGiven: Boolean(r.fields.organizationalUnit), now: deps.clock.now(), automaticOffer: ['offer', 'acme'].includes(lookupSite(deps.registry, site(r))?.issuance ?? 'customer') }).body, keyNoticeOf(t)),
       public: true, status: await deps.statuses.forState('awaiting_certificate'), ...tagChangeFor(STATE_TAGS.csr_sent),
       files: async () => [{ name: `${site(r)}.csr`, contentType: 'application/pkcs10', data: Buffer.from(csrPem) }],
     });

@@ -115,6 +115,8 @@ describe('a customer who replies "automatic"', () => {
   it('renews an acme site by itself ahead of expiry: a ticket records it, the new certificate is installed', async () => {
     const first = await h.openTicket({ subject: `Certificate renewal for ${AUTO_SITE}`, body: FORM(AUTO_SITE), as: CUSTOMER });
     await h.settle();
+    // A request the customer opens for an acme site gets the offer too.
+    expect((await h.certdeskComments(first))[0]!.body).toMatch(/Reply to this ticket with the single word automatic/);
     await h.api('PUT', `/api/v2/tickets/${first}`, { as: AGENT, body: { ticket: { assignee_id: agentId } } });
     await h.reply(first, 'automatic', { as: CUSTOMER });
     await h.settle();
