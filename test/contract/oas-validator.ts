@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import AjvModule, { type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import yaml from 'js-yaml';
+import type { ZendeskApi } from '../../src/ports/zendesk.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
@@ -110,4 +112,16 @@ export function contractFile(variable: string): string | undefined {
     return undefined;
   }
   return file;
+}
+
+/**
+ * How most contract suites start: the OpenAPI file read, a sandbox with demo data, and a client
+ * acting as `as` (certdesk's API user unless given) whose JSON answers are recorded in `recorded`.
+ */
+export async function recordedSandbox(file: string, as?: (zd: TestSandbox) => string): Promise<{ oas: OasValidator; zd: TestSandbox; client: ZendeskApi; recorded: RecordedResponse[] }> {
+  const oas = new OasValidator(file);
+  const zd = await startTestSandbox({ demoData: true });
+  const recorder = recordingFetch();
+  const client = zd.clientFor(as ? as(zd) : zd.sandbox.apiUser.email, { fetch: recorder.fetch });
+  return { oas, zd, client, recorded: recorder.responses };
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZendeskApi, ZendeskComment } from '../../src/ports/zendesk.js';
 import { ZendeskApiError } from '../../src/adapters/zendesk/zendesk-api-error.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { OasValidator, contractFile, recordingFetch, type RecordedResponse } from './oas-validator.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
+import { OasValidator, contractFile, recordedSandbox, type RecordedResponse } from './oas-validator.js';
 
 const oasFile = contractFile('ZENDESK_OAS_FILE');
 
@@ -18,11 +18,7 @@ describe.skipIf(!oasFile)('redaction against Zendesk\'s OpenAPI file', () => {
   let recorded: RecordedResponse[];
 
   beforeAll(async () => {
-    oas = new OasValidator(oasFile!);
-    zd = await startTestSandbox({ demoData: true });
-    const recorder = recordingFetch();
-    recorded = recorder.responses;
-    client = zd.clientFor('redaction-agent@northwind-traders.example', { fetch: recorder.fetch });
+    ({ oas, zd, client, recorded } = await recordedSandbox(oasFile!, () => 'redaction-agent@northwind-traders.example'));
   });
   afterAll(() => zd?.close());
 

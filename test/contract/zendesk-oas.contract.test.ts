@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createZendeskClient } from '../../src/adapters/zendesk/create-zendesk-client.js';
 import type { ZendeskApi } from '../../src/ports/zendesk.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { OasValidator, contractFile, recordingFetch, type RecordedResponse } from './oas-validator.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
+import { OasValidator, contractFile, recordedSandbox, type RecordedResponse } from './oas-validator.js';
 
 const oasFile = contractFile('ZENDESK_OAS_FILE');
 
@@ -21,11 +21,7 @@ describe.skipIf(!oasFile)("the sandbox's responses against Zendesk's OpenAPI fil
   let recorded: RecordedResponse[];
 
   beforeAll(async () => {
-    oas = new OasValidator(oasFile!);
-    zd = await startTestSandbox({ demoData: true });
-    const recorder = recordingFetch();
-    recorded = recorder.responses;
-    client = zd.clientFor(zd.sandbox.apiUser.email, { fetch: recorder.fetch });
+    ({ oas, zd, client, recorded } = await recordedSandbox(oasFile!));
 
     // Every call of the port, so that every response shape the client consumes is recorded.
     await client.me();
