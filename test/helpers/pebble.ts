@@ -30,6 +30,8 @@ export interface PebbleOptions {
   alwaysValid?: boolean;
   /** PEBBLE_WFE_NONCEREJECT (percent; pebble's default is 5). */
   nonceRejectPercent?: number;
+  /** External Account Binding required, with these key ids and HMAC keys (base64url). */
+  eabKeys?: Record<string, string>;
 }
 
 export interface TestPebble {
@@ -63,7 +65,7 @@ export async function startPebble(options: PebbleOptions): Promise<TestPebble> {
   const [dnsPort, challMgmt, listen, mgmt] = [await freePort(), await freePort(), await freePort(), await freePort()];
   writeFileSync(
     join(dir, 'pebble-config.json'),
-    JSON.stringify({ pebble: { listenAddress: `127.0.0.1:${listen}`, managementListenAddress: `127.0.0.1:${mgmt}`, certificate: join(dir, 'cert.pem'), privateKey: join(dir, 'key.pem'), httpPort: options.httpPort, tlsPort: options.tlsPort, ocspResponderURL: '', externalAccountBindingRequired: false, certificateValidityPeriod: 90 * 86_400 } }),
+    JSON.stringify({ pebble: { listenAddress: `127.0.0.1:${listen}`, managementListenAddress: `127.0.0.1:${mgmt}`, certificate: join(dir, 'cert.pem'), privateKey: join(dir, 'key.pem'), httpPort: options.httpPort, tlsPort: options.tlsPort, ocspResponderURL: '', externalAccountBindingRequired: options.eabKeys !== undefined, ...(options.eabKeys ? { externalAccountMACKeys: options.eabKeys } : {}), certificateValidityPeriod: 90 * 86_400 } }),
   );
   let output = '';
   const children: ChildProcess[] = [];

@@ -4,7 +4,7 @@
  * words of its message. Pure.
  */
 
-export type AcmeFailureKind = 'dns' | 'caa' | 'unreachable' | 'rate_limited' | 'validation' | 'ca_error';
+export type AcmeFailureKind = 'dns' | 'caa' | 'unreachable' | 'rate_limited' | 'validation' | 'account' | 'ca_error';
 
 export interface AcmeFailure {
   kind: AcmeFailureKind;
@@ -17,9 +17,12 @@ export interface AcmeFailure {
 const PREFIX = 'urn:ietf:params:acme:error:';
 
 export function explainAcmeFailure(site: string, problem: { type?: string; detail?: string }): AcmeFailure {
-  const type = (problem.type ?? '').startsWith(PREFIX) ? problem.type!.slice(PREFIX.length) : '';
+  const type = (problem.type ?? '').startsWith(PREFIX) ? problem.type!.slice(PREFIX.length).toLowerCase() : '';
   const detail = problem.detail ?? '';
   const text = `${type} ${detail}`.toLowerCase();
+  if (type === 'externalaccountrequired' || /externalaccountbinding|external account/.test(text)) {
+    return { kind: 'account', retryable: false, message: `Our account with the certificate authority is not set up to issue certificates (it requires External Account Binding: ACME_EAB_KID and ACME_EAB_HMAC_KEY). This is for our team to fix, not you; your current certificate for ${site} keeps working.` };
+  }
   if (type === 'caa' || /\bcaa\b/.test(text)) {
     return { kind: 'caa', retryable: false, message: `The certificate authority refused ${site} because of its DNS CAA records, which name the CAs allowed to issue for it. Allow our CA in them (we tell you the exact record), or remove them.` };
   }

@@ -178,3 +178,30 @@ describe('the DNS check before the first order, answered by pebble-challtestsrv'
     expect(problems[0]!.message).toMatch(/^We could not look up my\.servfail\.acme\.test in DNS \(ESERVFAIL\)/);
   });
 });
+
+describe('a CA that requires External Account Binding (pebble with externalAccountBindingRequired)', () => {
+  const EAB = { kid: 'kid-1', hmacKey: 'zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W' };
+  let eabPebble: TestPebble;
+  beforeAll(async () => {
+    eabPebble = await startPebble({ httpPort: responder.port, tlsPort: front.port, eabKeys: { [EAB.kid]: EAB.hmacKey } });
+  }, 60_000);
+  afterAll(() => eabPebble?.stop());
+
+  const withEab = (eab: typeof EAB | null) =>
+    createAcmeIssuer({ directoryUrl: eabPebble.directoryUrl, email: 'ops@provider.test', eab, accountKeyPem: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, trustedCasPem: eabPebble.anchorsPem, http: responder, logger: log.logger, attempts: 1, pollMs: { min: 100, max: 500 } });
+
+  it('registers with ACME_EAB_KID and ACME_EAB_HMAC_KEY and issues', async () => {
+    const site = 'my.eab.acme.test';
+    const { csrPem } = await renewalKeyAndCsr(site);
+    const result = await withEab(EAB).issue({ site, csrPem });
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
+  }, 60_000);
+
+  it('cannot register without them, and says so', async () => {
+    const { csrPem } = await renewalKeyAndCsr('my.no-eab.acme.test');
+    const result = await withEab(null).issue({ site: 'my.no-eab.acme.test', csrPem });
+    expect(result).toMatchObject({ ok: false, failure: { kind: 'account', retryable: false } });
+    if (!result.ok) expect(result.failure.message).toContain('it requires External Account Binding: ACME_EAB_KID and ACME_EAB_HMAC_KEY');
+  }, 60_000);
+});
+

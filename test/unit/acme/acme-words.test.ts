@@ -30,6 +30,9 @@ describe('ACME failures in customer terms', () => {
     ['a wrong answer', { type: 'urn:ietf:params:acme:error:unauthorized', detail: 'The key authorization file from the server did not match' }, 'validation', false],
     ['a rate limit', { type: 'urn:ietf:params:acme:error:rateLimited', detail: 'too many certificates already issued' }, 'rate_limited', true],
     ['words only, about a rate limit', { detail: 'Error creating new order :: too many new orders recently' }, 'rate_limited', true],
+    ['a CA that requires External Account Binding', { type: 'urn:ietf:params:acme:error:externalAccountRequired', detail: 'newAccount requests must include externalAccountBinding' }, 'account', false],
+    ['a response that was not ours, by type alone', { type: 'urn:ietf:params:acme:error:incorrectResponse' }, 'validation', false],
+    ['a rate limit, by type alone', { type: 'urn:ietf:params:acme:error:rateLimited' }, 'rate_limited', true],
     ['anything else', { type: 'urn:ietf:params:acme:error:serverInternal', detail: 'oops' }, 'ca_error', true],
   ];
   it.each(cases)('%s', (_, problem, kind, retryable) => {
