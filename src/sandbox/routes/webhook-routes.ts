@@ -215,7 +215,9 @@ export function webhookRoutes(ctx: SandboxContext): Router {
     if (existingId && !existing) throw webhookNotFound();
     const endpoint = typeof input.endpoint === 'string' ? input.endpoint : existing?.endpoint;
     if (!endpoint) throw invalid('endpoint', 'endpoint is required', 'RequiredFieldMissing');
-    const body = JSON.stringify(input.request_body ?? { type: 'zen:event-type:webhook.test', id: 'test', time: new Date().toISOString() });
+    // What Zendesk puts in a test call's body is not documented: the sandbox sends one that is no
+    // ticket event, so that a receiver (and doctor) cannot depend on its shape.
+    const body = JSON.stringify(input.request_body ?? { message: 'This is a test request from the Zendesk sandbox', time: new Date().toISOString() });
     const timestamp = zendeskTimestamp(ctx.clock.now());
     const secret = existing?.secret ?? ZENDESK_TEST_SIGNING_SECRET;
     try {
