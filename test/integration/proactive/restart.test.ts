@@ -10,6 +10,7 @@ import { enqueueProactiveRenewals } from '../../../src/jobs/proactive/enqueue-pr
 import { PROACTIVE_TAG } from '../../../src/core/proactive/proactive-tags.js';
 
 const DAY = 86_400_000;
+const CC = 'it-team@wingtip-cycles.example';
 
 /**
  * certdesk as a real process, killed with SIGKILL at the exact step where a second ticket or a second
@@ -55,7 +56,8 @@ describe('proactive renewals across kill -9 and restart', () => {
     proc = await certdeskProcess(zd, { EXPIRY_WATCH_INTERVAL_SECONDS: 'off', TLS_FRONT_PORT: String(await freePort()) });
     // The first demo site is opted out; the watch sees a certificate of it that is due as well.
     const [optedOut, watched] = zd.demo!.registry;
-    writeFileSync(join(proc.dataDir, 'domains.json'), JSON.stringify([{ ...optedOut, optOut: true }, watched]));
+    // The watched site has a second contact: copied on the ticket.
+    writeFileSync(join(proc.dataDir, 'domains.json'), JSON.stringify([{ ...optedOut, optOut: true }, { ...watched, contacts: [...watched!.contacts, CC] }]));
     await proc.start();
     site = watched!.domain;
     optedOutSite = optedOut!.domain;
@@ -102,6 +104,12 @@ describe('proactive renewals across kill -9 and restart', () => {
     expect(tickets).toHaveLength(1);
     expect(withStore((s) => s.proactive.get(site, sha256)!.ticketId)).toBe(tickets[0]!.id);
     expect(withStore((s) => s.renewals.get(tickets[0]!.id)!.state)).toBe('needs_info');
+    // Addressed to the first registry contact, the other one copied (email_ccs).
+    const shown = (await zd.api('GET', `/api/v2/tickets/${tickets[0]!.id}.json`)).body as { ticket: { requester_id: number; email_cc_ids: number[] } };
+    const requester = await zd.client.getUser(shown.ticket.requester_id);
+    expect(requester.email).toBe(zd.demo!.registry[1]!.contacts[0]);
+    const cc = await zd.client.findUserByEmail(CC);
+    expect(shown.ticket.email_cc_ids).toEqual([cc!.id]);
     // The opening comment and the request for details, once each.
     expect((await mine(tickets[0]!.id)).length).toBe(2);
     expect(withStore((s) => s.renewals.get(tickets[0]!.id)!.createdAt)).toBeLessThan(notAfter - 14 * DAY);
