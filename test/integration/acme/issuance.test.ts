@@ -11,7 +11,11 @@ import { buildCsr } from '../../../src/core/csr/build-csr.js';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { startPebble, type TestPebble } from '../../helpers/pebble.js';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { connect as tlsConnect } from 'node:tls';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { ACME_IDENTIFIER_OID } from '../../../src/adapters/acme/tls-alpn-challenges.js';
 import * as acme from 'acme-client';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createNginxInstaller } from '../../../src/adapters/installer/nginx-installer.js';
@@ -59,6 +63,17 @@ afterAll(async () => {
 
 const alpnIssuer = () => issuer(['tls-alpn-01']);
 
+function handshake(site: string, protocols: string[]): Promise<{ protocol: string | false; sha256: string; der?: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port: front.port, servername: site, ALPNProtocols: protocols, rejectUnauthorized: false }, () => {
+      const der = socket.getPeerCertificate().raw;
+      resolve({ protocol: socket.alpnProtocol ?? false, sha256: createHash('sha256').update(der).digest('hex'), ...(socket.alpnProtocol === 'acme-tls/1' ? { der } : {}) });
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
+}
+
 function issuer(preferred: ChallengeType[]): AcmeIssuer {
   return createAcmeIssuer({ directoryUrl: pebble.directoryUrl, email: 'ops@provider.test', eab: null, accountKeyPem: () => accountKeyPem, trustedCasPem: pebble.anchorsPem, http: responder, alpn, preferred, logger: log.logger, pollMs: { min: 100, max: 500 } });
 }
@@ -94,8 +109,23 @@ describe('ACME issuance against pebble', () => {
     expect(report.ok, JSON.stringify(report.findings)).toBe(true);
     const installed = await front.installer.install({ ticketId: 2, site, fullchainPem: report.fullchainPem!, privateKeyPem, leafSha256: report.leaf!.sha256 });
     expect(installed, installed.log.join('\n')).toMatchObject({ ok: true, servedSha256: report.leaf!.sha256 });
-    // The challenge is gone: an acme-tls/1 handshake now gets nothing special for the site.
+    // The challenge is gone: a handshake offering only acme-tls/1 is refused, a browser's gets the certificate.
     expect(alpn.get(site)).toBeUndefined();
+    await expect(handshake(site, ['acme-tls/1'])).rejects.toThrow(/no application protocol|no_application_protocol/i);
+    expect(await handshake(site, ['h2', 'http/1.1'])).toEqual({ protocol: 'http/1.1', sha256: report.leaf!.sha256 });
+    // While a challenge is pending, only acme-tls/1 handshakes see the challenge certificate.
+    await alpn.put(site, 'token.thumbprint');
+    try {
+      expect(await handshake(site, ['http/1.1'])).toEqual({ protocol: 'http/1.1', sha256: report.leaf!.sha256 });
+      const challenge = await handshake(site, ['acme-tls/1']);
+      expect(challenge.protocol).toBe('acme-tls/1');
+      expect(challenge.sha256).not.toBe(report.leaf!.sha256);
+      const ext = new x509.X509Certificate(challenge.der!).getExtension(ACME_IDENTIFIER_OID)!;
+      expect(ext.critical).toBe(true);
+      expect(Buffer.from(ext.value).toString('hex')).toBe(`0420${createHash('sha256').update('token.thumbprint').digest('hex')}`);
+    } finally {
+      alpn.remove(site);
+    }
   }, 60_000);
 
   it('installs an ACME certificate with the nginx installer, which serves it', async () => {
