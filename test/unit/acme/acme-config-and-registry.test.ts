@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { ConfigError } from '../../../src/lib/errors.js';
+import { formatConfig } from '../../../src/config/format-config.js';
 import { parseDomainRegistry } from '../../../src/core/registry/domain-registry.js';
 
 const problemsOf = (env: Record<string, string>): string[] => {
@@ -35,6 +36,13 @@ describe('ACME configuration', () => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(line);
+  });
+
+  it('shows the EAB HMAC key as (set) in --print-config, never its value', () => {
+    const text = formatConfig(loadConfig({ DATA_DIR: '/tmp/x', ACME_DIRECTORY_URL: 'https://acme.example/dir', ACME_EAB_KID: 'kid-1', ACME_EAB_HMAC_KEY: 'c2VjcmV0LWhtYWMta2V5' }), null);
+    expect(text).toContain('acme.eab.hmacKey = (set)');
+    expect(text).toContain('acme.eab.kid = kid-1');
+    expect(text).not.toContain('c2VjcmV0LWhtYWMta2V5');
   });
 
   it('never shows the HMAC key in a problem', () => {
