@@ -31,7 +31,7 @@ export type WorkflowEvent =
   | { type: 'certificate_after_acceptance' }
   | { type: 'install_succeeded' }
   | { type: 'install_failed' }
-  /** The customer of an `offer` site replied "automatic": certdesk orders the certificate by ACME (issue 20). */
+  /** The customer of an `offer` (or `acme`) site replied "automatic": certdesk orders the certificate by ACME (issue 20). */
   | { type: 'automatic_requested' }
   /** The ACME order failed for good (DNS, CAA, unreachable, rate limited): the customer was told why. */
   | { type: 'automatic_failed' };
