@@ -148,6 +148,12 @@ describe('a customer who replies "automatic"', () => {
     const now = h.svc.store.sites.get(AUTO_SITE)!;
     expect(now.certSha256).not.toBe(installed.certSha256);
     expect((await h.comments(tickets[0]!.id)).filter((c) => c.author_id === customerId)).toEqual([]);
+
+    // The offer site, installed at the same time, got its proactive ticket in the same pass: its CSR
+    // comment offers the automatic certificate again.
+    const offerTickets = ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string; tags: string[] }[]).filter((t) => t.subject.includes(SITE) && t.tags.includes('cert_renewal_proactive'));
+    expect(offerTickets).toHaveLength(1);
+    expect((await h.certdeskComments(offerTickets[0]!.id)).some((c) => c.body.includes('Reply to this ticket with the single word automatic'))).toBe(true);
   }, 90_000);
 
   it('keeps every key in custody: the ACME account key and each certificate key only in the vault (and the served pair)', async () => {
