@@ -4,9 +4,31 @@ import { expiryEscalationNote, expiryReminderComment } from '../../core/messages
 import { mailRecipients, type Notification } from '../../core/mail/notification.js';
 import { enqueueNotification } from '../mail/enqueue-notification.js';
 import { postOnce } from '../renewal/post-once.js';
+import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
 import type { ProactiveDeps } from './proactive-deps.js';
 
 const effectKey = (site: string, cert: CycleCertificate, kind: ReminderKind) => `proactive:${site}:${cert.sha256}:${kind}`;
+
+/** Zendesk refuses every update to a closed ticket (422 "Status: closed prevents ticket update"). */
+function ticketClosed(error: unknown): boolean {
+  return error instanceof ZendeskApiError && error.status === 422 && /closed/i.test(JSON.stringify(error.body.details ?? error.body));
+}
+
+/**
+ * The ticket update of a reminder or escalation; false when the ticket is closed (a renewal left
+ * without an answer until Zendesk closed it): nothing can be added to it, the e-mails still go out,
+ * and operations hear of it with the escalation.
+ */
+async function postUnlessClosed(deps: ProactiveDeps, spec: Parameters<typeof postOnce>[1]): Promise<boolean> {
+  try {
+    await postOnce(deps, spec);
+    return true;
+  } catch (error) {
+    if (!ticketClosed(error)) throw error;
+    deps.logger.warn({ ticketId: spec.ticketId, effect: spec.key }, 'the renewal\'s ticket is closed: nothing can be added to it (the e-mail still goes out)');
+    return false;
+  }
+}
 
 /**
  * Runs a reminder or escalation at most once per certificate, as the outbox does: claimed in the
@@ -34,7 +56,7 @@ export async function sendReminder(deps: ProactiveDeps, entry: RegistryEntry, ce
   const { ticketId } = action;
   const sent = await once(deps, site, cert, action.reminder, ticketId, async () => {
     const renewal = deps.store.renewals.get(ticketId);
-    await postOnce(deps, {
+    await postUnlessClosed(deps, {
       key: effectKey(site, cert, action.reminder), ticketId, kind: `comment_${action.reminder}`, public: true, priority: action.priority,
       body: expiryReminderComment({ site, notAfter: cert.notAfter, now: deps.clock.now(), waitingFor: renewal?.state === 'needs_info' ? 'details' : 'certificate' }).body,
     });
@@ -56,7 +78,7 @@ export async function escalate(deps: ProactiveDeps, entry: RegistryEntry, cert: 
   const opsEmailed = deps.mail.enabled && deps.mail.opsEmail !== null;
   const sent = await once(deps, site, cert, 'escalation', ticketId, async () => {
     if (ticketId !== null) {
-      await postOnce(deps, {
+      await postUnlessClosed(deps, {
         key: effectKey(site, cert, 'escalation'), ticketId, kind: 'note_expiry_escalation', public: false,
         body: expiryEscalationNote({ site, notAfter: cert.notAfter, now: deps.clock.now(), state: deps.store.renewals.get(ticketId)?.state ?? null, opsEmailed }).body,
       });

@@ -268,3 +268,46 @@ describe('two requests for one site at the same moment', () => {
     expect(ids.reduce((n, id) => n + h.svc.store.keys.countForTicket(id), 0)).toBe(1);
   });
 });
+
+describe('a proactive renewal whose ticket Zendesk closed', () => {
+  let tl: Awaited<ReturnType<typeof timeline>>;
+  let h: RenewalHarness;
+  let sink: SmtpSink;
+  const OPS = 'ops@certdesk.example';
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    tl = await timeline('2027-01-04T10:00:00Z', { SMTP_URL: sink.url, MAIL_FROM: 'certdesk <certdesk@certdesk.example>', OPS_EMAIL: OPS });
+    h = tl.h;
+  });
+  afterAll(async () => {
+    await h.stop();
+    await sink.close();
+  });
+
+  it('gets its reminders and escalation by e-mail only, and the pass does not fail on it', async () => {
+    const site = h.demo.registry[1]!.domain;
+    const ca = createTestCa();
+    const served = createLeaf(ca.intermediate, [site], { notBefore: new Date('2026-12-28T12:00:00Z'), validityDays: 47 });
+    h.svc.store.watch.record({
+      site, checkedAt: tl.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
+      served: { sha256: served.sha256, subject: `CN=${site}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(served.x509.validFrom).toISOString(), notAfter: new Date(served.x509.validTo).toISOString() },
+    });
+    tl.at('2027-01-14T12:30:00Z');
+    await tl.pass();
+    const [t] = await tl.forSite(site);
+    await h.api('PUT', `/api/v2/tickets/${t!.id}`, { as: h.demo.agent.email, body: { ticket: { status: 'closed' } } });
+    await h.settle();
+    const comments = (await h.certdeskComments(t!.id)).length;
+
+    for (const when of ['2027-02-01T09:30:00Z', '2027-02-08T09:30:00Z', '2027-02-10T12:30:00Z']) {
+      tl.at(when);
+      await tl.pass();
+    }
+    expect(await h.certdeskComments(t!.id)).toHaveLength(comments);
+    expect(h.svc.store.jobs.countByState().dead ?? 0).toBe(0);
+    expect(h.svc.store.proactive.reminders(site, served.sha256).map((r) => [r.kind, r.state])).toEqual([['reminder_14', 'done'], ['reminder_7', 'done'], ['escalation', 'done']]);
+    const mails = sink.messages.filter((m) => m.parsed.subject?.includes(site)).map((m) => m.envelope.to);
+    expect(mails).toEqual([[h.demo.registry[1]!.contacts[0]], [h.demo.registry[1]!.contacts[0]], [OPS]]);
+    expect(h.svc.logs()).toContain("the renewal's ticket is closed");
+  });
+});
