@@ -26,10 +26,17 @@ export type SenderTrust = { trusted: true } | { trusted: false; reason: string }
  * The policy: an e-mail is posted as its sender only when the From domain passes DMARC, or
  * publishes no DMARC policy at all (`none`: there is nothing to verify against, as before sender
  * authentication existed). A failure, a broken policy, a lookup that kept failing, or a message
- * that did not come through the trusted relay makes it an internal note instead.
+ * that did not come through the trusted relay makes it an internal note instead. So does a verdict
+ * about another domain than that of `sender`, the address certdesk would post as (a message with
+ * two From fields: the checker may have judged one, the parser kept the other).
  */
-export function senderTrust(auth: SenderAuthentication): SenderTrust {
-  if (auth.method === 'off' || auth.dmarc === 'pass' || auth.dmarc === 'none') return { trusted: true };
+export function senderTrust(auth: SenderAuthentication, sender?: string): SenderTrust {
+  if (auth.method === 'off') return { trusted: true };
+  const senderDomain = sender?.slice(sender.lastIndexOf('@') + 1).toLowerCase();
+  if (auth.fromDomain && senderDomain && auth.fromDomain.toLowerCase() !== senderDomain) {
+    return { trusted: false, reason: `sender authentication judged ${auth.fromDomain}, not ${senderDomain}, the domain of the address it came from (${auth.summary})` };
+  }
+  if (auth.dmarc === 'pass' || auth.dmarc === 'none') return { trusted: true };
   const domain = auth.fromDomain ?? 'the sender’s domain';
   const why: Record<Exclude<DmarcResult, 'pass' | 'none'>, string> = {
     fail: `it failed DMARC for ${domain}: it may not come from that address`,

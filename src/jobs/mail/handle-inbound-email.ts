@@ -56,8 +56,8 @@ export function handleInboundEmail(deps: MailDeps): JobHandler<InboundEmailPaylo
       logger.warn({ messageId: record.messageId, err: unreadable }, 'an inbound e-mail could not be read: telling the agents');
     }
     let senderAuth: string | null = null;
-    const checkSender = async (): Promise<SenderTrust> => {
-      const checked = await authenticateSender(deps, raw, record, job);
+    const checkSender = async (sender: string): Promise<SenderTrust> => {
+      const checked = await authenticateSender(deps, raw, record, job, sender);
       senderAuth = checked.summary;
       return checked.trust;
     };
@@ -81,13 +81,13 @@ export function handleInboundEmail(deps: MailDeps): JobHandler<InboundEmailPaylo
  * saved decision). A DNS failure is retried; on the job's last attempt it stands as it is, and the
  * message becomes a note rather than being lost.
  */
-async function authenticateSender(deps: MailDeps, raw: Buffer, record: InboundRecord, job: Job<InboundEmailPayload>): Promise<{ trust: SenderTrust; summary: string }> {
+async function authenticateSender(deps: MailDeps, raw: Buffer, record: InboundRecord, job: Job<InboundEmailPayload>, sender: string): Promise<{ trust: SenderTrust; summary: string }> {
   if (!deps.authenticateSender) return { trust: { trusted: true }, summary: 'not checked' };
   const auth = await deps.authenticateSender(raw, record.source);
   if (auth.dmarc === 'temperror' && job.attempts < job.maxAttempts) {
     throw new RetryableError(`sender authentication could not look up DNS for ${auth.fromDomain ?? 'the sender'} (${auth.summary}); trying again later`);
   }
-  return { trust: senderTrust(auth), summary: `${auth.method}: ${auth.summary}` };
+  return { trust: senderTrust(auth, sender), summary: `${auth.method}: ${auth.summary}` };
 }
 
 /** What certdesk knows of a message it cannot read: its header block, and no content. */
@@ -112,7 +112,7 @@ async function actOn(
   deps: MailDeps,
   record: InboundRecord,
   mail: InboundMail,
-  checkSender: () => Promise<SenderTrust>,
+  checkSender: (sender: string) => Promise<SenderTrust>,
   logger: Logger,
   forcedNote?: 'unreadable',
 ): Promise<{ outcome: InboundOutcome; ticketId: number | null }> {
@@ -134,7 +134,7 @@ async function actOn(
     const reference = findTicketReference(mail, (ids) => deps.store.mail.ticketForMessageIds(ids));
     const ticket = reference ? await existingTicket(deps, reference.ticketId) : null;
     if (ticket && ticket.status !== 'closed') {
-      const trust = automatic ? null : await checkSender();
+      const trust = automatic ? null : await checkSender(sender);
       const user = trust?.trusted ? await deps.zendesk.findUserByEmail(sender) : null;
       const why: NoteReason | null = automatic
         ? 'auto_reply'
@@ -180,7 +180,7 @@ async function actOn(
     files: attachments.files,
     prepare: async () => {
       const subject = mail.subject ?? `E-mail from ${sender}`;
-      const trust = await checkSender();
+      const trust = await checkSender(sender);
       if (!trust.trusted) {
         // Opened by certdesk, not the claimed sender, and not at the renewal priority: the workflow
         // must not read a stranger's words as that customer's request.

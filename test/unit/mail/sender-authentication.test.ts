@@ -51,6 +51,16 @@ describe('senderTrust', () => {
   it('trusts a DMARC pass, a domain with no policy, and sender authentication turned off', () => {
     for (const a of [auth('pass'), auth('none'), auth('fail', 'off')]) expect(senderTrust(a)).toEqual({ trusted: true });
   });
+  it('does not trust a verdict about another domain than the sender\'s (two From fields: the checker judged one, the parser kept the other)', () => {
+    expect(senderTrust(auth('pass'), 'someone@a.example')).toEqual({ trusted: true });
+    expect(senderTrust(auth('pass'), 'Someone@A.Example')).toEqual({ trusted: true });
+    for (const dmarc of ['pass', 'none'] as const) {
+      const trust = senderTrust(auth(dmarc), 'ceo@victim.example');
+      expect(trust.trusted).toBe(false);
+      expect(!trust.trusted && trust.reason).toMatch(/judged a\.example, not victim\.example/);
+    }
+    expect(senderTrust(auth('fail', 'off'), 'ceo@victim.example')).toEqual({ trusted: true });
+  });
   it.each([
     ['fail', /failed DMARC for a\.example/],
     ['permerror', /DMARC could not be evaluated/],
