@@ -33,7 +33,9 @@ export type SenderTrust = { trusted: true } | { trusted: false; reason: string }
 export function senderTrust(auth: SenderAuthentication, sender?: string): SenderTrust {
   if (auth.method === 'off') return { trusted: true };
   const senderDomain = sender?.slice(sender.lastIndexOf('@') + 1).toLowerCase();
-  if (auth.fromDomain && senderDomain && auth.fromDomain.toLowerCase() !== senderDomain) {
+  const judged = auth.fromDomain?.toLowerCase();
+  // mailauth names the organizational domain (mail.a.example → a.example): a subdomain of it is the same sender.
+  if (judged && senderDomain && senderDomain !== judged && !senderDomain.endsWith(`.${judged}`)) {
     return { trusted: false, reason: `sender authentication judged ${auth.fromDomain}, not ${senderDomain}, the domain of the address it came from (${auth.summary})` };
   }
   if (auth.dmarc === 'pass' || auth.dmarc === 'none') return { trusted: true };

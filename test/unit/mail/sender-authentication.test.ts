@@ -54,6 +54,9 @@ describe('senderTrust', () => {
   it('does not trust a verdict about another domain than the sender\'s (two From fields: the checker judged one, the parser kept the other)', () => {
     expect(senderTrust(auth('pass'), 'someone@a.example')).toEqual({ trusted: true });
     expect(senderTrust(auth('pass'), 'Someone@A.Example')).toEqual({ trusted: true });
+    // mailauth reports the organizational domain for a subdomain's sender.
+    expect(senderTrust(auth('pass'), 'someone@mail.a.example')).toEqual({ trusted: true });
+    expect(senderTrust(auth('pass'), 'someone@nota.example').trusted).toBe(false);
     for (const dmarc of ['pass', 'none'] as const) {
       const trust = senderTrust(auth(dmarc), 'ceo@victim.example');
       expect(trust.trusted).toBe(false);
