@@ -50,7 +50,8 @@ function tempDir(): string {
   return d;
 }
 
-const sandboxEnv = (dataDir: string) => ({ DATA_DIR: dataDir, PORT: '0', SANDBOX_PORT: '0', TLS_FRONT_PORT: '0', JOB_LEASE_SECONDS: '60' });
+// ENV_FILE=/dev/null: a developer's .env in the checkout must not change what the test starts.
+const sandboxEnv = (dataDir: string) => ({ DATA_DIR: dataDir, PORT: '0', SANDBOX_PORT: '0', TLS_FRONT_PORT: '0', JOB_LEASE_SECONDS: '60', ENV_FILE: '/dev/null' });
 
 function startedUrl(p: { out: () => string; child: ChildProcess }): string | undefined {
   return /"url":"(http:\/\/[^"]+)","msg":"certdesk started"/.exec(p.out())?.[1] ?? (p.child.exitCode !== null ? 'exited' : undefined);
