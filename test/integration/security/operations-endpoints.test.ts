@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestService, type TestService } from '../../helpers/service.js';
@@ -11,6 +10,7 @@ import { createApp } from '../../../src/http/create-app.js';
 import { operationsRouter } from '../../../src/http/routes/operations.js';
 import { MetricsRegistry, MAX_SERIES_PER_METRIC } from '../../../src/lib/metrics.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
+import { damageStoreFile } from '../../helpers/damaged-store.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -64,15 +64,7 @@ describe('GET /readyz and the integrity check at start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-readyz-'));
     const file = join(dir, 'certdesk.db');
     try {
-      const sound = openStore({ file });
-      sound.db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB); CREATE INDEX filler_data ON filler(data);');
-      const fill = sound.db.prepare('INSERT INTO filler (data) VALUES (?)');
-      for (let i = 0; i < 400; i++) fill.run(randomBytes(200));
-      sound.close();
-      const size = statSync(file).size;
-      const fd = openSync(file, 'r+');
-      writeSync(fd, Buffer.alloc(4096 * 3, 0x5a), 0, 4096 * 3, size - 4096 * 4);
-      closeSync(fd);
+      damageStoreFile(openStore({ file }), file);
       const store = openStore({ file });
       const server = createServer(createApp({ routers: [operationsRouter({ store, metrics: new MetricsRegistry() })], logger: captureLogger().logger }));
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { EmptyDatabaseError, migrate } from '../../../src/adapters/store/open-da
 import { MIGRATIONS } from '../../../src/adapters/store/migrations.js';
 import { acceptInboundMessage } from '../../../src/jobs/mail/accept-inbound-message.js';
 import { KeyDecryptionError } from '../../../src/core/keys/encrypt-private-key.js';
+import { damageStoreFile } from '../../helpers/damaged-store.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -130,15 +131,7 @@ describe('the integrity check at start', () => {
     const sound = openStore({ file });
     expect(sound.integrity).toBe('ok');
     expect(sound.isReady()).toBe(true);
-    sound.db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB); CREATE INDEX filler_data ON filler(data);');
-    const fill = sound.db.prepare('INSERT INTO filler (data) VALUES (?)');
-    for (let i = 0; i < 400; i++) fill.run(randomBytes(200));
-    sound.close();
-    // Damage pages near the end of the file (the filler's index), leaving the schema on page 1 intact.
-    const size = statSync(file).size;
-    const fd = openSync(file, 'r+');
-    writeSync(fd, Buffer.alloc(4096 * 3, 0x5a), 0, 4096 * 3, size - 4096 * 4);
-    closeSync(fd);
+    damageStoreFile(sound, file);
     const damaged = open(file, randomBytes(32));
     expect(damaged.integrity).not.toBe('ok');
     expect(damaged.isReady()).toBe(false);
