@@ -75,6 +75,9 @@ export async function startPebble(options: PebbleOptions): Promise<TestPebble> {
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     children.push(child);
   };
+  // Never leave pebble behind when the test process ends without stop().
+  const killOnExit = () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
+  process.once('exit', killOnExit);
   run(CHALLTESTSRV_BINARY, ['-dns01', `127.0.0.1:${dnsPort}`, '-management', `127.0.0.1:${challMgmt}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-defaultIPv6', ''], {});
   run(PEBBLE_BINARY, ['-config', join(dir, 'pebble-config.json'), '-dnsserver', `127.0.0.1:${dnsPort}`], {
     PEBBLE_VA_NOSLEEP: '1',
@@ -83,6 +86,7 @@ export async function startPebble(options: PebbleOptions): Promise<TestPebble> {
   });
   const agent = new Agent({ ca: root.pem });
   const stop = async () => {
+    process.off('exit', killOnExit);
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
     rmSync(dir, { recursive: true, force: true });
