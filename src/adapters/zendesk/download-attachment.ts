@@ -37,7 +37,9 @@ export async function downloadAttachment(http: ZendeskHttp, contentUrl: string, 
 /**
  * Reads an attachment chunk by chunk, with the same host rules as `downloadAttachment`, handing each
  * chunk to `onChunk` and keeping none of them: for scanning a file too large to hold. Reads at most
- * `options.maxBytes`; `complete` is false when it stopped there.
+ * `options.maxBytes`; `complete` is false when it stopped there, or when the file did not arrive
+ * in full within the request's timeout (what arrived was handed over: a key in it is still found;
+ * throwing would fail the job on every attempt for a slow 100 MB file until it is dead-lettered).
  */
 export async function readAttachmentChunks(
   http: ZendeskHttp,
@@ -50,7 +52,14 @@ export async function readAttachmentChunks(
   const reader = res.body.getReader();
   let bytes = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      next = await reader.read();
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { bytes, complete: false };
+      throw error;
+    }
+    const { done, value } = next;
     if (done) return { bytes, complete: true };
     const room = options.maxBytes - bytes;
     onChunk(value.byteLength > room ? value.subarray(0, room) : value);

@@ -91,7 +91,7 @@ async function streamScan(deps: RenewalDeps, a: ZendeskAttachment, unsure: strin
   if (a.malware_scan_result === 'malware_found' && !a.malware_access_override) return null;
   const scanner = createKeyMarkerScanner();
   let head: Buffer | undefined;
-  let result: { complete: boolean };
+  let result: { bytes: number; complete: boolean };
   try {
     result = await deps.zendesk.readAttachmentChunks(a.content_url, MAX_SCANNED_BYTES, (chunk) => {
       head ??= Buffer.from(chunk.subarray(0, 4));
@@ -104,7 +104,13 @@ async function streamScan(deps: RenewalDeps, a: ZendeskAttachment, unsure: strin
   }
   const kinds = scanner.end();
   const found: string[] = [];
-  if (kinds.length === 0 && !result.complete) found.push(`${printable(a.file_name)} (larger than ${MAX_SCANNED_BYTES / 1024 / 1024} MB; only its beginning was scanned)`);
+  if (kinds.length === 0 && !result.complete) {
+    found.push(
+      result.bytes < MAX_SCANNED_BYTES
+        ? `${printable(a.file_name)} (only its first ${(result.bytes / 1024 / 1024).toFixed(1)} MB arrived in time and were scanned)`
+        : `${printable(a.file_name)} (larger than ${MAX_SCANNED_BYTES / 1024 / 1024} MB; only its beginning was scanned)`,
+    );
+  }
   else if (kinds.length === 0 && head && OPAQUE.some((m) => head!.subarray(0, m.length).equals(m))) {
     found.push(`${printable(a.file_name)} (a compressed archive larger than ${MAX_OPENED_BYTES / 1024 / 1024} MB, too large to open)`);
   }

@@ -47,6 +47,30 @@ describe('reading an attachment chunk by chunk', () => {
     expect(await zd.client.readAttachmentChunks(url, 500_000, () => undefined)).toEqual({ bytes: 500_000, complete: true });
   });
 
+  it('hands over what arrived when the file stops arriving (the request\'s timeout), as not complete, instead of failing the job', async () => {
+    const data = randomBytes(2 * 1024 * 1024);
+    const url = await attachmentOf(data);
+    // The CDN sends the first 64 KiB, then nothing more: only the request's own timeout ends the read.
+    const stalling: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (new URL(String(input instanceof Request ? input.url : input)).origin === new URL(zd.url).origin || !res.body) return res;
+      const first = (await res.arrayBuffer()).slice(0, 64 * 1024);
+      const signal = init?.signal;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new Uint8Array(first));
+          signal?.addEventListener('abort', () => controller.error(signal.reason));
+        },
+      });
+      return new Response(body, { status: res.status, headers: res.headers });
+    };
+    const client = zd.clientFor(zd.sandbox.apiUser.email, { fetch: stalling, timeoutMs: 500 });
+    const seen: Buffer[] = [];
+    const result = await client.readAttachmentChunks(url, 10 * 1024 * 1024, (chunk) => seen.push(Buffer.from(chunk)));
+    expect(result).toEqual({ bytes: 64 * 1024, complete: false });
+    expect(Buffer.concat(seen).equals(data.subarray(0, 64 * 1024))).toBe(true);
+  });
+
   it('refuses a host outside the allowed attachment hosts, as downloadAttachment does', async () => {
     const error = await zd.client.readAttachmentChunks('https://files.example.net/a.key', 1000, () => undefined).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AttachmentRefusedError);
