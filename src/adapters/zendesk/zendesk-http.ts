@@ -39,6 +39,9 @@ export interface ZendeskRequest {
   headers?: Record<string, string>;
 }
 
+/** The endpoint label of every request to the attachment CDN (its paths name files and tokens). */
+export const ATTACHMENT_HOST_LABEL = '(attachment host)';
+
 /** When a 429 carries no Retry-After, wait a full rate-limit window (Zendesk counts per minute). */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
@@ -164,7 +167,8 @@ export class ZendeskHttp {
    */
   async fetchClassified(url: URL, init: RequestInit): Promise<Response> {
     const method = init.method ?? 'GET';
-    const label = endpointLabel(url.pathname);
+    // The attachment CDN's paths hold a file's token and name: never a label value (nor in the log).
+    const label = url.origin === this.origin ? endpointLabel(url.pathname) : ATTACHMENT_HOST_LABEL;
     const where = `${method} ${url.origin === this.origin ? url.pathname : url.host + url.pathname}`;
     const limiter = url.origin === this.origin ? this.options.limiter : undefined;
     await limiter?.acquire();

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentRefusedError } from '../../../src/adapters/zendesk/download-attachment.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { MetricsRegistry } from '../../../src/lib/metrics.js';
 
 /** `readAttachmentChunks`: the key scan's way through a file too large to download (issue 14). */
 describe('reading an attachment chunk by chunk', () => {
@@ -11,8 +12,8 @@ describe('reading an attachment chunk by chunk', () => {
   });
   afterAll(() => zd.close());
 
-  async function attachmentOf(data: Buffer): Promise<string> {
-    const upload = await zd.client.uploadFile('big.bin', 'application/octet-stream', data);
+  async function attachmentOf(data: Buffer, name = 'big.bin'): Promise<string> {
+    const upload = await zd.client.uploadFile(name, 'application/octet-stream', data);
     const ticket = await zd.client.createTicket({ subject: 'Big', comment: { body: 'start' } });
     await zd.client.updateTicket(ticket.id, { comment: { body: 'file', public: true, uploads: [upload.token] } });
     return (await zd.client.listComments(ticket.id))[1]!.attachments[0]!.content_url;
@@ -69,6 +70,19 @@ describe('reading an attachment chunk by chunk', () => {
     const result = await client.readAttachmentChunks(url, 10 * 1024 * 1024, (chunk) => seen.push(Buffer.from(chunk)));
     expect(result).toEqual({ bytes: 64 * 1024, complete: false });
     expect(Buffer.concat(seen).equals(data.subarray(0, 64 * 1024))).toBe(true);
+  });
+
+  it('counts CDN requests under one endpoint label: no file token or file name in /metrics', async () => {
+    const metrics = new MetricsRegistry();
+    const url = await attachmentOf(randomBytes(1000), 'acme-server-cert.pem');
+    const client = zd.clientFor(zd.sandbox.apiUser.email, { metrics });
+    await client.readAttachmentChunks(url, 10_000, () => undefined);
+    await client.downloadAttachment(url, 10_000);
+    const text = await metrics.render();
+    const token = /\/attachments\/token\/([^/?]+)/.exec(url)![1]!;
+    expect(text).toMatch(/zendesk_requests_total\{[^}]*endpoint="\(attachment host\)"[^}]*\} 2/);
+    expect(text).not.toContain('acme-server-cert');
+    expect(text).not.toContain(token);
   });
 
   it('refuses a host outside the allowed attachment hosts, as downloadAttachment does', async () => {
