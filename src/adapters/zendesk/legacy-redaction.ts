@@ -6,7 +6,12 @@
  */
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
-/** The distinct texts inside `<redact>…</redact>` (tags inside dropped, entities decoded, trimmed). */
+/**
+ * The distinct texts inside `<redact>…</redact>` (tags inside dropped, entities decoded, trimmed),
+ * those holding a PEM BEGIN line last. The legacy endpoint takes one text per call: a redaction
+ * stopped part-way (a 429, a crash) must leave the key recognisable, or the retry, which finds keys
+ * by that line, would leave the rest of its base64 body in the ticket.
+ */
 export function redactedTexts(htmlBody: string): string[] {
   const texts = new Set<string>();
   for (const m of htmlBody.matchAll(/<redact\b[^>]*>([\s\S]*?)<\/redact>/gi)) {
@@ -20,5 +25,6 @@ export function redactedTexts(htmlBody: string): string[] {
       .trim();
     if (text) texts.add(text);
   }
-  return [...texts];
+  const begins = (t: string) => /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(t);
+  return [...[...texts].filter((t) => !begins(t)), ...[...texts].filter(begins)];
 }
