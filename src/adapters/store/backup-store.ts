@@ -58,64 +58,75 @@ export async function backupStore(source: string, target: string): Promise<Store
 }
 
 /**
- * True when some process has the store open: certdesk itself, or any tool reading it. certdesk
- * opens SQLite in WAL mode, and every WAL connection holds a shared lock on the database file for
- * as long as it is open, so an exclusive lock cannot be had. Chosen over a pid or lock file
+ * Takes the store at `file` for this process alone, or returns null when there is no store there.
+ * Throws StoreCopyError when some process has it open: certdesk itself, or any tool reading it.
+ * certdesk opens SQLite in WAL mode, and every WAL connection holds a shared lock on the database
+ * file for as long as it is open, so an exclusive lock cannot be had. Chosen over a pid or lock file
  * because the operating system drops the lock with the process: a certdesk killed with `kill -9`
  * leaves no stale file that would refuse a restore forever, and a pid reused by another program
- * cannot fake one.
+ * cannot fake one. The lock is held until `release()`, so nobody can open the store between the
+ * check and the moment it is replaced (a probe released at once would let a certdesk started
+ * during the copy write to a file that is then moved aside).
  */
-export function storeInUse(file: string): boolean {
-  if (!existsSync(file)) return false;
+function holdStore(file: string): { release(): void } | null {
+  if (!existsSync(file)) return null;
   const probe = new Database(file, { fileMustExist: true, timeout: 0 });
   try {
     probe.pragma('locking_mode = EXCLUSIVE');
     probe.exec('BEGIN EXCLUSIVE');
-    probe.exec('ROLLBACK');
-    return false;
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
-    throw error;
-  } finally {
     probe.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new StoreCopyError(`the store ${file} is in use: stop certdesk (and any tool reading the store) before restoring.`);
+    throw error;
   }
+  return {
+    release() {
+      probe.exec('ROLLBACK');
+      probe.close();
+    },
+  };
 }
 
 /**
  * Puts the backup `from` in place as the store `target` (certdesk's `<DATA_DIR>/certdesk.db`).
- * Refuses when the store is in use (see storeInUse) or the backup is not a sound certdesk
- * database. The store it replaces is kept beside it as `certdesk.db.before-restore-<time>`:
+ * Refuses when the store is in use or the backup is not a sound certdesk database; the store is
+ * held locked from that check until it is replaced (holdStore). The store it replaces is kept beside it as `certdesk.db.before-restore-<time>`:
  * a restore loses nothing. The backup itself is left untouched (it is copied, not moved).
+ * `hooks.beforeSwap` runs while the store is held, just before it is replaced (tests race it).
  */
-export async function restoreStore(from: string, target: string, now: Date): Promise<StoreCopy & { previous: string | null }> {
+export async function restoreStore(from: string, target: string, now: Date, hooks: { beforeSwap?: () => void } = {}): Promise<StoreCopy & { previous: string | null }> {
   if (!existsSync(from)) throw new StoreCopyError(`there is no backup at ${from}.`);
   const checked = inspectCopy(from);
   if (checked.integrity !== 'ok') throw new StoreCopyError(`${from} failed SQLite's integrity_check (${checked.integrity}); the store was not touched.`);
   mkdirSync(dirname(target), { recursive: true, mode: DIR_MODE });
-  if (storeInUse(target)) throw new StoreCopyError(`the store ${target} is in use: stop certdesk (and any tool reading the store) before restoring.`);
-
-  const partial = `${target}.restore-partial`;
-  rmSync(partial, { force: true });
-  closeSync(openSync(partial, 'wx', FILE_MODE));
-  const source = new Database(from, { readonly: true, fileMustExist: true });
-  try {
-    await source.backup(partial, { progress: () => 0x7fffffff });
-  } finally {
-    source.close();
-  }
-  selfContained(partial);
-
+  const held = holdStore(target);
   let previous: string | null = null;
-  if (existsSync(target)) {
-    previous = `${target}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`;
-    renameSync(target, previous);
+  try {
+    const partial = `${target}.restore-partial`;
+    rmSync(partial, { force: true });
+    closeSync(openSync(partial, 'wx', FILE_MODE));
+    const source = new Database(from, { readonly: true, fileMustExist: true });
+    try {
+      await source.backup(partial, { progress: () => 0x7fffffff });
+    } finally {
+      source.close();
+    }
+    selfContained(partial);
+    hooks.beforeSwap?.();
+
+    if (existsSync(target)) {
+      previous = `${target}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`;
+      renameSync(target, previous);
+    }
+    // A WAL left by the replaced store belongs to it, not to the restored file: SQLite would replay it.
+    for (const sidecar of [`${target}-wal`, `${target}-shm`]) {
+      if (existsSync(sidecar) && previous) renameSync(sidecar, `${previous}${sidecar.slice(target.length)}`);
+      else rmSync(sidecar, { force: true });
+    }
+    renameSync(partial, target);
+  } finally {
+    held?.release();
   }
-  // A WAL left by the replaced store belongs to it, not to the restored file: SQLite would replay it.
-  for (const sidecar of [`${target}-wal`, `${target}-shm`]) {
-    if (existsSync(sidecar) && previous) renameSync(sidecar, `${previous}${sidecar.slice(target.length)}`);
-    else rmSync(sidecar, { force: true });
-  }
-  renameSync(partial, target);
   return { ...inspectCopy(target), file: target, previous };
 }
 

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openStore } from '../../../src/adapters/store/open-store.js';
+import { backupStore, restoreStore, StoreCopyError } from '../../../src/adapters/store/backup-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A real certdesk store at `<dir>/certdesk.db` with one job queued, closed again. */
+function madeStore(dir: string, kind: string): string {
+  const file = join(dir, 'certdesk.db');
+  const store = openStore({ file, sealKey: randomBytes(32) });
+  store.jobs.enqueue(kind, {}, Date.now());
+  store.close();
+  return file;
+}
+
+describe('restore holds the store from its in-use check until the store is replaced', () => {
+  it('a certdesk (any WAL connection) that opens the store while the backup is being copied in is refused, and the restored store is what remains', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-restore-race-'));
+    dirs.push(dir);
+    const backupDir = mkdtempSync(join(tmpdir(), 'certdesk-restore-race-b-'));
+    dirs.push(backupDir);
+    const backup = join(backupDir, 'backup.db');
+    await backupStore(madeStore(backupDir, 'from-backup'), backup);
+    const target = madeStore(dir, 'in-the-old-store');
+
+    let lateOpen: unknown = null;
+    const restored = await restoreStore(backup, target, new Date('2026-12-03T15:00:00Z'), {
+      beforeSwap() {
+        // What certdesk does when it starts: a WAL connection that reads (timeout 0: no waiting).
+        const late = new Database(target, { timeout: 0 });
+        try {
+          late.pragma('journal_mode = WAL');
+          late.prepare('SELECT COUNT(*) FROM jobs').get();
+          lateOpen = 'opened';
+        } catch (error) {
+          lateOpen = error;
+        } finally {
+          late.close();
+        }
+      },
+    });
+
+    expect(lateOpen).toMatchObject({ code: 'SQLITE_BUSY' });
+    expect(restored.previous).toMatch(/certdesk\.db\.before-restore-2026-12-03T15-00-00-000Z$/);
+    const db = new Database(target, { readonly: true });
+    expect(db.prepare('SELECT kind FROM jobs').pluck().all()).toEqual(['from-backup']);
+    db.close();
+  });
+
+  it('a store in use is refused with the one-line reason, and left as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-restore-busy-'));
+    dirs.push(dir);
+    const backup = join(dir, 'backup.db');
+    const target = madeStore(dir, 'kept');
+    await backupStore(target, backup);
+    const running = openStore({ file: target, sealKey: randomBytes(32) });
+    try {
+      await expect(restoreStore(backup, target, new Date())).rejects.toThrow(StoreCopyError);
+      await expect(restoreStore(backup, target, new Date())).rejects.toThrow(/is in use: stop certdesk/);
+      expect(running.jobs.hasPending('nothing')).toBe(false);
+    } finally {
+      running.close();
+    }
+  });
+});
