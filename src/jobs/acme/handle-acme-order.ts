@@ -24,6 +24,10 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
     const { ticketId } = job.payload;
     await finishPendingTransitions(deps, ticketId);
     const renewal = deps.store.renewals.get(ticketId);
+    // This request was already answered by a failure (recorded before anyone was told): a retry
+    // after a crash or a refused Zendesk update only finishes telling — it never orders again.
+    const answered = renewal?.site ? recordedFailure(deps, ticketId, job.payload.transitionId) : null;
+    if (answered) return tellFailure(deps, ticketId, renewal!.site!, answered);
     if (!renewal || renewal.state !== 'awaiting_certificate' || !renewal.site || !renewal.csrPem) {
       logger.info({ ticketId, state: renewal?.state }, 'acme: nothing to order, the renewal no longer waits for a certificate');
       return;
@@ -32,13 +36,13 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
     const problems = await checkSiteReadiness(deps.acme, renewal.site);
     if (problems.length > 0) {
       orders.inc({ outcome: problems[0]!.code.toLowerCase() });
-      return giveUp(deps, renewal, problems.map((p) => p.message), { kind: problems[0]!.code.toLowerCase(), transitionId: job.payload.transitionId });
+      return giveUp(deps, renewal, { reasons: problems.map((p) => p.message), kind: problems[0]!.code.toLowerCase(), transitionId: job.payload.transitionId });
     }
     const result = await deps.acme.issuer.issue({ site: renewal.site, csrPem: renewal.csrPem, signal });
     if (!result.ok) {
       orders.inc({ outcome: result.failure.kind });
       if (result.failure.retryable && job.attempts < job.maxAttempts) throw new RetryableError(`ACME order for ${renewal.site} failed (${result.failure.kind}): ${result.failure.message}`);
-      return giveUp(deps, renewal, [result.failure.message], { kind: result.failure.kind, transitionId: job.payload.transitionId });
+      return giveUp(deps, renewal, { reasons: [result.failure.message], kind: result.failure.kind, transitionId: job.payload.transitionId });
     }
     const report = await checkBundle({ domain: renewal.site, files: [{ name: `${renewal.site}-acme.pem`, data: result.fullchainPem }], csrPem: renewal.csrPem, trustedRootsPem: deps.settings.trustedRootsPem, at: deps.clock.now() });
     if (!report.ok || !report.fullchainPem || !report.leaf) {
@@ -46,11 +50,8 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
       const errors = report.findings.filter((f) => f.severity === 'error');
       const failure: AcmeFailure = { kind: 'ca_error', retryable: false, message: `The certificate the certificate authority issued for ${renewal.site} did not pass our checks (${errors.map((f) => f.code).join(', ')}), so we did not install it; your current certificate keeps working, and our support team has the details.` };
       // The agents get the findings: this is the CA's or the configuration's fault, not the customer's.
-      await postOnce(deps, {
-        key: `acme:${job.payload.transitionId}:note_rejected_by_checks`, ticketId, kind: 'note_acme_rejected_by_checks', public: false,
-        body: [`certdesk: the certificate ${deps.acme.issuer.directoryUrl} issued for ${renewal.site} was rejected by checkBundle; nothing was installed.`, '', ...errors.map((f) => `- ${f.code}: ${f.message}`)].join('\n'),
-      });
-      return giveUp(deps, renewal, [failure.message], { kind: 'rejected_by_checks', transitionId: job.payload.transitionId });
+      const note = [`certdesk: the certificate ${deps.acme.issuer.directoryUrl} issued for ${renewal.site} was rejected by checkBundle; nothing was installed.`, '', ...errors.map((f) => `- ${f.code}: ${f.message}`)].join('\n');
+      return giveUp(deps, renewal, { reasons: [failure.message], kind: 'rejected_by_checks', transitionId: job.payload.transitionId, note });
     }
     orders.inc({ outcome: 'issued' });
     const { fullchainPem, ...reportWithoutChainPem } = report;
@@ -63,13 +64,39 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
   };
 }
 
-/** Records the failure and tells the customer once per request (keyed by the transition). */
-async function giveUp(deps: AcmeDeps, renewal: RenewalRecord, reasons: string[], detail: { kind: string; transitionId: number }): Promise<void> {
-  const t = recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_failed' }, { context: { reasons, ...detail } });
+/** Why one request (the automatic_requested transition `transitionId`) ended without a certificate. */
+interface AutomaticFailure {
+  reasons: string[];
+  kind: string;
+  transitionId: number;
+  /** The internal note for the agents, when they have something to look at (checkBundle's findings). */
+  note?: string;
+}
+
+/** The failure already recorded for this request, if any (the automatic_failed transition's context). */
+function recordedFailure(deps: AcmeDeps, ticketId: number, transitionId: number): AutomaticFailure | null {
+  const t = deps.store.transitions.forTicket(ticketId).find((r) => r.event === 'automatic_failed' && r.context.transitionId === transitionId);
+  return t ? (t.context as unknown as AutomaticFailure) : null;
+}
+
+/**
+ * Records the failure first, then tells: the record is what a retry finds, so a Zendesk update
+ * refused after it never sends the job back to the CA for another order.
+ */
+async function giveUp(deps: AcmeDeps, renewal: RenewalRecord, failure: AutomaticFailure): Promise<void> {
+  const t = recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_failed' }, { context: { ...failure } });
   if (t) await performTransition(deps, t);
+  await tellFailure(deps, renewal.ticketId, renewal.site!, failure);
+}
+
+/** The agents' note (if any) and the customer's comment, once per request each (keyed by the transition). */
+async function tellFailure(deps: AcmeDeps, ticketId: number, site: string, failure: AutomaticFailure): Promise<void> {
+  if (failure.note) {
+    await postOnce(deps, { key: `acme:${failure.transitionId}:note_rejected_by_checks`, ticketId, kind: 'note_acme_rejected_by_checks', public: false, body: failure.note });
+  }
   await postOnce(deps, {
-    key: `acme:${detail.transitionId}:comment_automatic_failed`, ticketId: renewal.ticketId, kind: 'comment_automatic_failed',
-    body: automaticFailedComment({ site: renewal.site!, reasons }).body, public: true,
+    key: `acme:${failure.transitionId}:comment_automatic_failed`, ticketId, kind: 'comment_automatic_failed',
+    body: automaticFailedComment({ site, reasons: failure.reasons }).body, public: true,
     status: await deps.statuses.forState('awaiting_certificate'), ...tagChangeFor(STATE_TAGS.csr_sent),
   });
 }

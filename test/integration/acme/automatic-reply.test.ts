@@ -112,6 +112,20 @@ describe('a customer who replies "automatic"', () => {
     expect(last.body).toContain(`it points to www.old-hosting.example.net. Change it in the DNS of tailspin-acme.example to: ${MOVED_SITE}. CNAME ${PROVIDER}.`);
     expect(h.svc.store.sites.get(MOVED_SITE)).toBeNull();
     expect(await h.svc.metrics.render()).toMatch(/certdesk_acme_orders_total\{outcome="dns"\} 1/);
+
+    // Asked again, and Zendesk refuses the update that tells the customer: the retried job finishes
+    // telling from the failure it recorded; it does not go back to DNS or the CA for a second answer.
+    await h.reply(id, 'automatic', { as: CUSTOMER });
+    h.svc.sandbox!.faults.failNext({ method: 'PUT', path: `/api/v2/tickets/${id}`, status: 500 });
+    await h.settle();
+    const requests = h.svc.store.transitions.forTicket(id).filter((t) => t.event === 'automatic_requested');
+    const failures = h.svc.store.transitions.forTicket(id).filter((t) => t.event === 'automatic_failed');
+    expect(requests).toHaveLength(2);
+    expect(failures.map((t) => t.context.transitionId)).toEqual(requests.map((t) => t.id));
+    const jobs = h.svc.store.jobs.list({ kind: 'acme-order' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id);
+    expect(jobs.map((j) => [j.state, j.attempts])).toEqual([['done', 1], ['done', 2]]);
+    expect(await h.svc.metrics.render()).toMatch(/certdesk_acme_orders_total\{outcome="dns"\} 2/);
+    expect(h.svc.store.effects.isDone(`acme:${requests[1]!.id}:comment_automatic_failed`)).toBe(true);
   }, 60_000);
 
   it('renews an acme site by itself ahead of expiry: a ticket records it, the new certificate is installed', async () => {
