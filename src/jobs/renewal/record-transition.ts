@@ -20,6 +20,8 @@ export function recordTransition(
     context?: Record<string, unknown>;
     /** Checked again inside the transaction; throws (e.g. a RetryableError) when the decision no longer holds. */
     precondition?: () => void;
+    /** Written in the same transaction once the transition is recorded (what it settles, e.g. a key notice it carries). */
+    alongside?: () => void;
   } = {},
 ): TransitionRecord | null {
   const { store, clock } = deps;
@@ -41,6 +43,7 @@ export function recordTransition(
     const eventName = event.type === 'command' ? `command:${event.command}` : event.type;
     const id = store.transitions.record({ ticketId, from, to: decision.to, event: eventName, effects: decision.effects, context: options.context ?? {} }, now);
     store.audit.append({ ticketId, actor: 'certdesk', action: 'transition', detail: { from, to: decision.to, event: eventName, effects: decision.effects } }, now);
+    options.alongside?.();
     deps.metrics.counter('certdesk_renewal_transitions_total', 'Renewal state transitions by event and target state.').inc({ event: eventName, to: decision.to });
     return store.transitions.pending(ticketId).find((t) => t.id === id)!;
   });

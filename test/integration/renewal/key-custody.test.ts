@@ -367,6 +367,40 @@ describe('told once', () => {
   });
 });
 
+describe('told once, whatever fails after the answer carrying the notice was decided', () => {
+  it('a failure between recording the transition and marking the notice given (a crash there) does not tell the customer twice', async () => {
+    const effects = h.svc.store.effects;
+    const markDone = effects.markDone;
+    let failed = 0;
+    // The store refuses the first 'notice given' mark, as a process killed right after the transition was committed would never write it.
+    effects.markDone = function (this: typeof effects, ...args: Parameters<typeof markDone>) {
+      if (String(args[0]).startsWith('keynotice:') && failed === 0) {
+        failed++;
+        throw new Error('injected: the process stopped here');
+      }
+      return markDone.apply(this, args);
+    } as typeof markDone;
+    const key = newKey();
+    let id: number;
+    try {
+      id = await h.openTicket({ subject: 'Certificate renewal', body: `${FORM(site)}\n\n${key}` });
+      await h.settle();
+    } finally {
+      effects.markDone = markDone;
+    }
+    expect(failed).toBe(1);
+    expect(state(id)).toBe('awaiting_certificate');
+    const csrComments = (await h.certdeskComments(id)).filter((c) => /BEGIN CERTIFICATE REQUEST/.test(c.body));
+    expect(csrComments).toHaveLength(1);
+    // The CSR answer told them; the answer to their certificate must not tell them again.
+    await h.reply(id, `The certificate:\n${pemBundle([ca.issue(csrFrom(csrComments[0]!.body), site), ca.intermediate])}`);
+    await h.settle();
+    expect(state(id)).toBe('installed');
+    expect(await keyNotices(id)).toHaveLength(1);
+    await expectNoKeyAnywhere(id, [key]);
+  });
+});
+
 describe('redaction as the account allows it', () => {
   it('without Agent Workspace, uses the legacy endpoints', async () => {
     h.svc.sandbox!.account.agentWorkspace = false;
