@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
-import { loadConfig } from '../../config/load-config.js';
-import { openStore, storeFile } from '../../adapters/store/open-store.js';
+import { openCliStore, readCliConfig } from './read-cli-config.js';
 import { loadDomainsFile } from '../../adapters/registry/load-domains-file.js';
 import type { DomainRegistry, RegistryEntry } from '../../core/registry/domain-registry.js';
 import { describeDrift, type SiteExpiry } from '../../core/watch/site-expiry.js';
@@ -34,13 +32,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const at = values.at === undefined ? new Date() : new Date(values.at);
   if (Number.isNaN(at.getTime())) throw new UsageError(`--at must be an ISO 8601 date and time, e.g. 2027-01-15T00:00:00Z (got "${values.at}")`);
-  let config;
-  try {
-    config = loadConfig(io.env, io.cwd);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`the configuration is not valid:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
-    throw error;
-  }
+  const config = readCliConfig(io);
   let fileRegistry: DomainRegistry | null = null;
   if (config.validation.domainsFile) {
     try {
@@ -50,9 +42,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       throw error;
     }
   }
-  const file = storeFile(config.dataDir);
-  if (!existsSync(file)) throw new UsageError(`there is no certdesk database at ${file}: set DATA_DIR to certdesk's data directory.`);
-  const store = openStore({ file, ...(config.keys.encryptionKey ? { sealKey: config.keys.encryptionKey } : {}) });
+  const store = openCliStore(config);
   try {
     const registry = fileRegistry ?? new Map<string, RegistryEntry>(store.watch.list().map((w) => [w.site, { domain: w.site, contacts: [] }]));
     const rows = gatherSiteExpiries(store, registry, at);

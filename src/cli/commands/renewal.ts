@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
-import { openStore, storeFile, type Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../adapters/store/open-store.js';
 import { RenewalHistory } from '../../adapters/store/renewal-history.js';
 import { createZendeskClient } from '../../adapters/zendesk/create-zendesk-client.js';
 import { buildRenewalTimeline } from '../../core/agent-app/renewal-timeline.js';
@@ -12,7 +11,7 @@ import { statesAccepting } from '../../core/workflow/transitions.js';
 import type { Config } from '../../config/config.js';
 import { signIn } from './doctor.js';
 import { formatRenewalTimeline } from './format-renewal-timeline.js';
-import { readCliConfig } from './read-cli-config.js';
+import { openCliStore, readCliConfig } from './read-cli-config.js';
 
 const USAGE = `Usage: certdesk renewal show <ticket> [--json]
        certdesk renewal list [--state <state>] [--json]
@@ -42,12 +41,6 @@ function ticketArg(positionals: string[]): number {
   return Number(raw);
 }
 
-function openRenewalStore(config: Config): Store {
-  const file = storeFile(config.dataDir);
-  if (!existsSync(file)) throw new UsageError(`there is no certdesk database at ${file}: set DATA_DIR to certdesk's data directory.`);
-  return openStore({ file, ...(config.keys.encryptionKey ? { sealKey: config.keys.encryptionKey } : {}) });
-}
-
 async function run(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   const known = ['show', 'list', ...Object.keys(COMMANDS)];
@@ -68,7 +61,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const ticketId = sub === 'list' ? 0 : ticketArg(positionals);
 
   const config = readCliConfig(io);
-  const store = openRenewalStore(config);
+  const store = openCliStore(config);
   try {
     if (sub === 'list') return list(store, values.state as RenewalState | undefined, Boolean(values.json), io);
     const renewal = store.renewals.get(ticketId);

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/lib/errors.js';
+import { configProblems } from '../../helpers/config-problems.js';
 import { formatConfig } from '../../../src/config/format-config.js';
 import { parseDomainRegistry } from '../../../src/core/registry/domain-registry.js';
 
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig({ DATA_DIR: '/tmp/certdesk-acme-config', ...env });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-};
+const problemsOf = (env: Record<string, string>): string[] => configProblems({ DATA_DIR: '/tmp/certdesk-acme-config', ...env });
 
 describe('ACME configuration', () => {
   it('is off without ACME_DIRECTORY_URL', () => {

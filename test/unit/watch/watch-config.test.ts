@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/lib/errors.js';
+import { configProblems } from '../../helpers/config-problems.js';
 
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig(env, '/tmp');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-};
+const problemsOf = (env: Record<string, string>): string[] => configProblems(env, '/tmp');
 
 describe('the expiry watch configuration', () => {
   it('watches every 6 hours with the lead time left to the certificate, by default', () => {
