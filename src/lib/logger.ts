@@ -34,6 +34,22 @@ const REDACT_PATHS = [
   '*.privateKeyPem',
   'keyEncryptionKey',
   '*.keyEncryptionKey',
+  // The other secrets' names in Config (config.ts) and ACME's: an object holding one that is logged
+  // whole (an error's context, a settings object) loses the value, not the line.
+  'encryptionKey',
+  '*.encryptionKey',
+  'clientSecret',
+  '*.clientSecret',
+  'refreshToken',
+  '*.refreshToken',
+  'webhookSecret',
+  '*.webhookSecret',
+  'webhookSecretPrevious',
+  '*.webhookSecretPrevious',
+  'hmacKey',
+  '*.hmacKey',
+  'accountKey',
+  '*.accountKey',
 ];
 
 // Inside a JSON line a PEM block is one string: stop at its closing quote when the END line is missing.
