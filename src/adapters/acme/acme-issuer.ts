@@ -36,6 +36,16 @@ export interface AcmeIssuerOptions {
 export type IssueResult = { ok: true; fullchainPem: string } | { ok: false; failure: AcmeFailure };
 
 /**
+ * The order a request already placed, kept by the caller in its store: `url` is taken up again
+ * (an attempt cut short by a crash or a stop resumes it — a finalized one is only downloaded), and
+ * `placed` is called with each new order's URL before any challenge is answered, to be recorded.
+ */
+export interface OrderMemory {
+  url: string | null;
+  placed(url: string): void;
+}
+
+/**
  * The ACME issuer (RFC 8555) on acme-client: registers (or finds) certdesk's account, orders a
  * certificate for one site with the renewal's own CSR — so the key is the renewal's, kept in the
  * vault — answers the challenge (HTTP-01 through certdesk's responder or nginx's webroot,
@@ -49,7 +59,7 @@ export type IssueResult = { ok: true; fullchainPem: string } | { ok: false; fail
  */
 export interface AcmeIssuer {
   readonly directoryUrl: string;
-  issue(request: { site: string; csrPem: string; signal?: AbortSignal }): Promise<IssueResult>;
+  issue(request: { site: string; csrPem: string; signal?: AbortSignal; order?: OrderMemory }): Promise<IssueResult>;
   /** The CA's CAA issuer domains (directory `meta.caaIdentities`), for the readiness check. */
   caaIdentities(): Promise<string[]>;
   /** The CA's suggested renewal window (RFC 9773), null when its directory has no `renewalInfo`. */
@@ -82,7 +92,7 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
 
   const directory = async (): Promise<Record<string, unknown>> => (await acme.axios.get(directoryUrl, { httpsAgent: agent })).data as Record<string, unknown>;
 
-  async function orderOnce(site: string, csrPem: string, signal?: AbortSignal): Promise<IssueResult> {
+  async function orderOnce(site: string, csrPem: string, signal?: AbortSignal, memory?: OrderMemory): Promise<IssueResult> {
     const c = getClient();
     if (!registered) {
       // newAccount (RFC 8555 §7.3) answers 201 for a new key and 200 for a known one; either way the
@@ -92,7 +102,13 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
       await (c as unknown as { api: { createAccount(data: object): Promise<unknown> } }).api.createAccount({ termsOfServiceAgreed: true, ...(options.email ? { contact: [`mailto:${options.email}`] } : {}) });
       registered = true;
     }
-    const order = await c.createOrder({ identifiers: [{ type: 'dns', value: site }] });
+    let order = memory?.url ? await resumable(c, memory.url, site) : null;
+    if (!order) {
+      order = await c.createOrder({ identifiers: [{ type: 'dns', value: site }] });
+      memory?.placed(order.url);
+    }
+    // Finalized before the earlier attempt stopped: the certificate is only downloaded, never ordered again.
+    if (order.status === 'valid' || order.status === 'processing') return { ok: true, fullchainPem: await c.getCertificate(order) };
     for (const authz of await c.getAuthorizations(order)) {
       if (authz.status === 'valid') continue;
       const challenge = preferred.map((t) => authz.challenges.find((ch) => ch.type === t)).find(Boolean);
@@ -127,11 +143,23 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
 
   return {
     directoryUrl,
-    async issue({ site, csrPem, signal }) {
+    async issue({ site, csrPem, signal, order }) {
       let last: IssueResult | null = null;
+      // Every attempt takes up the latest order while it is still usable (a dropped connection);
+      // one that failed validation is invalid, and the next attempt places a new one.
+      let url = order?.url ?? null;
+      const memory: OrderMemory = {
+        get url() {
+          return url;
+        },
+        placed(placedUrl) {
+          url = placedUrl;
+          order?.placed(placedUrl);
+        },
+      };
       for (let attempt = 1; attempt <= attempts; attempt++) {
         try {
-          last = await orderOnce(site, csrPem, signal);
+          last = await orderOnce(site, csrPem, signal, memory);
         } catch (error) {
           if (signal?.aborted) throw error;
           last = { ok: false, failure: explainAcmeFailure(site, { detail: (error as Error).message }) };
@@ -154,6 +182,18 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
       return { start: window.start, end: window.end };
     },
   };
+}
+
+/**
+ * The remembered order, when it can still give this site its certificate: for this name only, and
+ * neither invalid nor expired (those get a new order). A CA that no longer knows it: null.
+ */
+async function resumable(c: acme.Client, url: string, site: string): Promise<acme.Order | null> {
+  const order = await c.getOrder({ url } as acme.Order).catch(() => null);
+  if (!order || order.status === 'invalid') return null;
+  if (order.identifiers.length !== 1 || order.identifiers[0]!.value !== site) return null;
+  if (order.status !== 'valid' && order.expires && Date.parse(order.expires) <= Date.now()) return null;
+  return order;
 }
 
 async function challengeProblem(c: acme.Client, order: acme.Order, site: string): Promise<{ type?: string; detail?: string } | null> {

@@ -2,6 +2,7 @@ import type { JobHandler } from '../worker.js';
 import { RetryableError } from '../../lib/errors.js';
 import { checkBundle } from '../../core/bundle/check-bundle.js';
 import type { AcmeFailure } from '../../core/acme/explain-acme-failure.js';
+import type { OrderMemory } from '../../adapters/acme/acme-issuer.js';
 import { automaticFailedComment } from '../../core/acme/automatic-comments.js';
 import { STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
 import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
@@ -38,7 +39,7 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
       orders.inc({ outcome: problems[0]!.code.toLowerCase() });
       return giveUp(deps, renewal, { reasons: problems.map((p) => p.message), kind: problems[0]!.code.toLowerCase(), transitionId: job.payload.transitionId });
     }
-    const result = await deps.acme.issuer.issue({ site: renewal.site, csrPem: renewal.csrPem, signal });
+    const result = await deps.acme.issuer.issue({ site: renewal.site, csrPem: renewal.csrPem, signal, order: rememberedOrder(deps, ticketId, job.payload.transitionId) });
     if (!result.ok) {
       orders.inc({ outcome: result.failure.kind });
       if (result.failure.retryable && job.attempts < job.maxAttempts) throw new RetryableError(`ACME order for ${renewal.site} failed (${result.failure.kind}): ${result.failure.message}`);
@@ -61,6 +62,19 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
       context: { report: reportWithoutChainPem, skipped: [], acme: { directoryUrl: deps.acme.issuer.directoryUrl } },
     });
     if (t) await performTransition(deps, t);
+  };
+}
+
+/**
+ * The ACME order of one request, remembered in the audit log as soon as the CA has placed it: the
+ * job run again after a crash, a stop or a refused Zendesk update takes that order up (and only
+ * downloads a certificate already issued) instead of ordering a second one.
+ */
+function rememberedOrder(deps: AcmeDeps, ticketId: number, transitionId: number): OrderMemory {
+  const last = deps.store.audit.forTicket(ticketId).filter((e) => e.action === 'acme_order_placed' && e.detail.transitionId === transitionId).at(-1);
+  return {
+    url: typeof last?.detail.orderUrl === 'string' ? last.detail.orderUrl : null,
+    placed: (orderUrl) => deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'acme_order_placed', detail: { transitionId, orderUrl, directoryUrl: deps.acme.issuer.directoryUrl } }, deps.clock.now().getTime()),
   };
 }
 

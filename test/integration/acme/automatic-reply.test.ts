@@ -97,6 +97,9 @@ describe('a customer who replies "automatic"', () => {
     });
     expect(live).toBe(leaf.sha256);
     expect((await h.certdeskComments(id)).at(-1)!.body).toContain(leaf.sha256);
+    // The order was remembered as soon as pebble placed it (a job run again would take it up).
+    const placed = h.svc.store.audit.forTicket(id).filter((a) => a.action === 'acme_order_placed');
+    expect(placed.map((a) => a.detail.orderUrl)).toEqual([expect.stringMatching(new RegExp(`^${new URL(pebble.directoryUrl).origin}/`))]);
   }, 90_000);
 
   it('tells the customer exactly which DNS record to change when the name does not point to the provider', async () => {

@@ -99,6 +99,25 @@ describe('ACME issuance against pebble', () => {
     expect(installed, installed.log.join('\n')).toMatchObject({ ok: true, servedSha256: report.leaf!.sha256 });
   }, 60_000);
 
+  it('takes up the order an attempt cut short had placed (a crash, a stop): the certificate comes from that order, no second one is placed', async () => {
+    const site = 'my.resumed.acme.test';
+    const { csrPem } = await renewalKeyAndCsr(site);
+    const placed: string[] = [];
+    const remembered = () => ({ url: placed.at(-1) ?? null, placed: (url: string) => void placed.push(url) });
+    // The first attempt stops right after its order is recorded, as a process killed there would.
+    const stop = new AbortController();
+    await expect(issuer(['http-01']).issue({ site, csrPem, signal: stop.signal, order: { url: null, placed: (url) => (placed.push(url), stop.abort()) } })).rejects.toThrow();
+    expect(placed).toHaveLength(1);
+
+    const result = await issuer(['http-01']).issue({ site, csrPem, order: remembered() });
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
+    expect(placed).toHaveLength(1);
+    // Taken up once more after it was finalized (killed before the chain was recorded): downloaded, not ordered.
+    const again = await issuer(['http-01']).issue({ site, csrPem, order: remembered() });
+    expect(again.ok && again.fullchainPem).toBe(result.ok && result.fullchainPem);
+    expect(placed).toHaveLength(1);
+  }, 60_000);
+
   it('issues by TLS-ALPN-01 answered by the TLS front, which then serves the certificate', async () => {
     const site = 'my.alpn.acme.test';
     const { csrPem, privateKeyPem } = await renewalKeyAndCsr(site);
