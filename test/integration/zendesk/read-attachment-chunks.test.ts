@@ -74,15 +74,16 @@ describe('reading an attachment chunk by chunk', () => {
 
   it('counts CDN requests under one endpoint label: no file token or file name in /metrics', async () => {
     const metrics = new MetricsRegistry();
-    const url = await attachmentOf(randomBytes(1000), 'acme-server-cert.pem');
+    // A name without digits or dots passes the metrics facade's path masking (only such segments are kept).
+    const url = await attachmentOf(randomBytes(1000), 'acme-server-key');
     const client = zd.clientFor(zd.sandbox.apiUser.email, { metrics });
     await client.readAttachmentChunks(url, 10_000, () => undefined);
     await client.downloadAttachment(url, 10_000);
     const text = await metrics.render();
     const token = /\/attachments\/token\/([^/?]+)/.exec(url)![1]!;
-    expect(text).toMatch(/zendesk_requests_total\{[^}]*endpoint="\(attachment host\)"[^}]*\} 2/);
-    expect(text).not.toContain('acme-server-cert');
+    expect(text).not.toContain('acme-server-key');
     expect(text).not.toContain(token);
+    expect(text).toMatch(/zendesk_requests_total\{[^}]*endpoint="\(attachment host\)"[^}]*\} 2/);
   });
 
   it('refuses a host outside the allowed attachment hosts, as downloadAttachment does', async () => {
