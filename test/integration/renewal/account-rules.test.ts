@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
+import { requestAndSendCertificate } from '../../helpers/renewal-flow.js';
 
 /**
  * Renewals against a sandbox with the rules of a Zendesk account created today (solving needs an
@@ -114,12 +115,7 @@ describe('when Zendesk refuses the status certdesk sets', () => {
   });
 
   it('installs through a refused hold: the "installing" comment goes out without it, with a note about On-hold', async () => {
-    const site = h.demo.registry[0]!.domain;
-    const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
-    await h.settle();
-    const leaf = ca.issue(csrFrom((await h.certdeskComments(id))[0]!.body), site);
-    await h.reply(id, `here:\n${leaf.pem}${ca.intermediate.pem}`);
-    await h.settle();
+    const id = await requestAndSendCertificate(h, ca, h.demo.registry[0]!.domain);
     const mine = await h.certdeskComments(id);
     const note = mine.find((c) => c.body.includes("status to hold"));
     expect(note?.public).toBe(false);

@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
+import { requestAndSendCertificate } from '../../helpers/renewal-flow.js';
 import { freePort } from '../../helpers/certdesk-process.js';
 
 const stateTag = (tags: string[]) => tags.filter((t) => t.startsWith('cert_renewal_'));
@@ -100,11 +101,7 @@ describe('an installation that cannot be verified', () => {
 
   it('ends install_failed after its retries with an internal note for agents, the old state kept, and can be retried by tag', async () => {
     const site = h.demo.registry[0]!.domain;
-    const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
-    await h.settle();
-    const leaf = ca.issue(csrFrom((await h.certdeskComments(id))[0]!.body), site);
-    await h.reply(id, `here:\n${leaf.pem}${ca.intermediate.pem}`);
-    await h.settle();
+    const id = await requestAndSendCertificate(h, ca, site);
 
     let ticket = await h.ticket(id);
     expect(ticket.status).toBe('open');
