@@ -79,6 +79,12 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
   const attempts = options.attempts ?? 3;
   let client: acme.Client | null = null;
   let registered = false;
+  /**
+   * The CA's answers per ARI certificate id, kept until its Retry-After (RFC 9773 §4.3): the
+   * proactive pass asks for every acme site every 15 minutes, which must not become a request per
+   * site per pass to the CA. A 5xx or a dropped connection is not kept.
+   */
+  const ariAnswers = new Map<string, { window: RenewalWindow | null; until: number }>();
 
   const getClient = () =>
     (client ??= new acme.Client({
@@ -174,14 +180,30 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
       return Array.isArray(meta?.caaIdentities) ? meta.caaIdentities.filter((d): d is string => typeof d === 'string') : [];
     },
     async renewalInfo(certificatePem) {
+      const id = ariCertId(certificatePem);
+      const known = ariAnswers.get(id);
+      if (known && known.until > Date.now()) return known.window;
       const base = (await directory()).renewalInfo;
-      if (typeof base !== 'string') return null;
-      const response = await acme.axios.get(`${base.replace(/\/$/, '')}/${ariCertId(certificatePem)}`, { httpsAgent: agent, validateStatus: () => true });
-      const window = (response.data as { suggestedWindow?: { start?: unknown; end?: unknown } } | null)?.suggestedWindow;
-      if (response.status !== 200 || typeof window?.start !== 'string' || typeof window.end !== 'string') return null;
-      return { start: window.start, end: window.end };
+      let window: RenewalWindow | null = null;
+      let retryAfter: string | undefined;
+      if (typeof base === 'string') {
+        const response = await acme.axios.get(`${base.replace(/\/$/, '')}/${id}`, { httpsAgent: agent, validateStatus: () => true });
+        const suggested = (response.data as { suggestedWindow?: { start?: unknown; end?: unknown } } | null)?.suggestedWindow;
+        if (response.status >= 500) return null;
+        if (response.status === 200 && typeof suggested?.start === 'string' && typeof suggested.end === 'string') window = { start: suggested.start, end: suggested.end };
+        retryAfter = response.headers['retry-after'] as string | undefined;
+      }
+      if (ariAnswers.size >= 10_000) for (const [key, answer] of ariAnswers) if (answer.until <= Date.now()) ariAnswers.delete(key);
+      ariAnswers.set(id, { window, until: Date.now() + ariPollMs(retryAfter) });
+      return window;
     },
   };
+}
+
+/** How long an ARI answer is kept: its Retry-After in seconds, within 1 minute … 1 day; 6 hours without one (Let's Encrypt's). */
+function ariPollMs(retryAfter: string | undefined): number {
+  const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : 6 * 3600;
+  return Math.min(Math.max(seconds, 60), 86_400) * 1000;
 }
 
 /**

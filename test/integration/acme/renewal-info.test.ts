@@ -81,6 +81,14 @@ describe('ACME Renewal Information against a recorded directory', () => {
     expect(asked).toEqual(['/old/directory']);
   });
 
+  it('asks the CA once per certificate until its Retry-After, not on every proactive pass', async () => {
+    asked.length = 0;
+    const ca = issuer(`${base}/directory`);
+    const cert = rfcExampleCertificate();
+    for (let pass = 0; pass < 3; pass++) expect(await ca.renewalInfo(cert)).toEqual(WINDOW);
+    expect(asked).toEqual(['/directory', `/draft-ietf-acme-ari-03/renewalInfo/${RFC_CERT_ID}`]);
+  });
+
   it('has no window for a certificate the CA does not know (404)', async () => {
     const other = issueCertificate({ issuer: createRoot('Other Root'), dnsNames: ['my.example.com'] }).pem;
     expect(await issuer(`${base}/directory`).renewalInfo(other)).toBeNull();
