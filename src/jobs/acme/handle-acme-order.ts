@@ -27,8 +27,9 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
     const renewal = deps.store.renewals.get(ticketId);
     // This request was already answered by a failure (recorded before anyone was told): a retry
     // after a crash or a refused Zendesk update only finishes telling — it never orders again.
+    // (Only while the renewal still waits: a certificate that arrived meanwhile makes it moot.)
     const answered = renewal?.site ? recordedFailure(deps, ticketId, job.payload.transitionId) : null;
-    if (answered) return tellFailure(deps, ticketId, renewal!.site!, answered);
+    if (answered && renewal!.state === 'awaiting_certificate') return tellFailure(deps, ticketId, renewal!.site!, answered);
     if (!renewal || renewal.state !== 'awaiting_certificate' || !renewal.site || !renewal.csrPem) {
       logger.info({ ticketId, state: renewal?.state }, 'acme: nothing to order, the renewal no longer waits for a certificate');
       return;
