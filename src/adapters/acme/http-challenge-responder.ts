@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Where HTTP-01 key authorizations are published (RFC 8555 §8.3). */
@@ -56,7 +56,13 @@ export function webrootChallengeAnswerer(webroot: string): HttpChallengeAnswerer
     async put(token, keyAuthorization) {
       if (!TOKEN.test(token)) throw new TypeError('an ACME token is base64url');
       await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, token), keyAuthorization, { mode: 0o644 });
+      // nginx's workers run as another user (www-data) and must read the answer; certdesk runs
+      // with umask 0077 (the systemd unit), which a mode given at creation cannot undo: chmod.
+      // The key authorization is public by design (RFC 8555 §8.1); nothing else lives here.
+      for (const d of [webroot, join(webroot, '.well-known'), dir]) await chmod(d, 0o755);
+      const file = join(dir, token);
+      await writeFile(file, keyAuthorization);
+      await chmod(file, 0o644);
     },
     async remove(token) {
       if (TOKEN.test(token)) await rm(join(dir, token), { force: true });
