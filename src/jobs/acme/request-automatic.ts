@@ -6,6 +6,7 @@ import { recordTransition } from '../renewal/record-transition.js';
 import { performTransition } from '../renewal/perform-transition.js';
 import type { RenewalDeps } from '../renewal/renewal-deps.js';
 import { enqueueAcmeOrder } from './enqueue-acme-order.js';
+import { ACME_ORDER_JOB } from './acme-deps.js';
 
 /**
  * A reply "automatic", with no attachment, on a renewal waiting for the certificate of a site whose
@@ -20,14 +21,24 @@ export function isAutomaticRequest(deps: RenewalDeps, renewal: RenewalRecord, re
 /**
  * Records `automatic_requested` and queues the `acme-order` job in the same transaction, so a
  * crash never leaves the request seen but not acted on (the job runs serialised with the ticket).
+ * While an order of this renewal is still queued or running — one waiting for its retry does not
+ * hold the ticket's serial key — the reply joins it (`joinedJob`) instead of queuing a second
+ * order that would run in its backoff.
  */
 export async function requestAutomatic(deps: RenewalDeps, renewal: RenewalRecord, reply: ZendeskComment): Promise<void> {
   const now = deps.clock.now().getTime();
   const t = deps.store.transaction(() => {
-    const recorded = recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_requested' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id } });
-    if (recorded) enqueueAcmeOrder(deps.store, { ticketId: renewal.ticketId, transitionId: recorded.id }, now);
+    const joinedJob = orderInProgress(deps, renewal.ticketId);
+    const recorded = recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_requested' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id, ...(joinedJob !== null ? { joinedJob } : {}) } });
+    if (recorded && joinedJob === null) enqueueAcmeOrder(deps.store, { ticketId: renewal.ticketId, transitionId: recorded.id }, now);
     return recorded;
   });
   deps.notify();
   if (t) await performTransition(deps, t);
+}
+
+/** The id of an `acme-order` job of this ticket still queued or running, else null. */
+function orderInProgress(deps: RenewalDeps, ticketId: number): number | null {
+  const pending = [...deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'queued' }), ...deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'running' })];
+  return pending.find((j) => (j.payload as { ticketId?: number }).ticketId === ticketId)?.id ?? null;
 }

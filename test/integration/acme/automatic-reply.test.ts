@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +30,8 @@ const CUSTOMER = 'lee@fabrikam-acme.example';
 const stateTag = (tags: string[]) => tags.filter((t) => t.startsWith('cert_renewal_'));
 
 let h: RenewalHarness;
+/** The ticket of MOVED_SITE's renewal, left waiting for a certificate by the DNS test. */
+let movedTicket = 0;
 let customerId: number;
 let agentId: number;
 let pebble: TestPebble;
@@ -104,6 +106,7 @@ describe('a customer who replies "automatic"', () => {
 
   it('tells the customer exactly which DNS record to change when the name does not point to the provider', async () => {
     const id = await h.openTicket({ subject: `Certificate renewal for ${MOVED_SITE}`, body: FORM(MOVED_SITE), as: CUSTOMER });
+    movedTicket = id;
     await h.settle();
     await h.reply(id, 'automatic', { as: CUSTOMER });
     await h.settle();
@@ -129,6 +132,25 @@ describe('a customer who replies "automatic"', () => {
     expect(jobs.map((j) => [j.state, j.attempts])).toEqual([['done', 1], ['done', 2]]);
     expect(await h.svc.metrics.render()).toMatch(/certdesk_acme_orders_total\{outcome="dns"\} 2/);
     expect(h.svc.store.effects.isDone(`acme:${requests[1]!.id}:comment_automatic_failed`)).toBe(true);
+  }, 60_000);
+
+  it('joins a further "automatic" to the order still waiting for its retry instead of queuing a second one', async () => {
+    const id = movedTicket;
+    const { store } = h.svc;
+    const requests = () => store.transitions.forTicket(id).filter((t) => t.event === 'automatic_requested');
+    const before = requests();
+    // An order of this renewal waiting for its retry (the CA failed a moment ago): queued, due in an hour.
+    const now = clock.now().getTime();
+    const waiting = store.jobs.enqueue('acme-order', { ticketId: id, transitionId: before.at(-1)!.id }, now, { serialKey: `ticket:${id}`, runAt: now + 3_600_000 });
+    try {
+      await h.reply(id, 'Automatic.', { as: CUSTOMER });
+      await vi.waitFor(() => expect(requests()).toHaveLength(before.length + 1), { timeout: 20_000, interval: 50 });
+      expect(requests().at(-1)!.context).toMatchObject({ joinedJob: waiting });
+      const open = store.jobs.list({ kind: 'acme-order' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id && j.state !== 'done');
+      expect(open.map((j) => j.id)).toEqual([waiting]);
+    } finally {
+      store.db.prepare(`UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ?`).run(now, waiting);
+    }
   }, 60_000);
 
   it('renews an acme site by itself ahead of expiry: a ticket records it, the new certificate is installed', async () => {
