@@ -67,9 +67,10 @@ async function handleSubmission(deps: RenewalDeps, renewal: RenewalRecord, reply
       ...(report.ok && fullchainPem && report.leaf ? { fullchainPem, certificate: { leaf: report.leaf, chain: report.chain } } : {}),
     },
     context: { commentId: reply.id, report: reportWithoutChainPem, skipped: check.skipped },
+    // The answer names every key among its findings: that is the customer's notice, recorded in the
+    // transition's own transaction so that a failure between the two cannot tell them twice.
+    ...(pending ? { alongside: () => markKeyNoticeGiven(deps, renewal.ticketId, pending.commentIds) } : {}),
   });
-  // The answer names every key among its findings: that is the customer's notice.
-  if (t && pending) markKeyNoticeGiven(deps, renewal.ticketId, pending.commentIds);
   if (t) await performTransition(deps, t);
 }
 
