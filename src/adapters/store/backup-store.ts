@@ -76,7 +76,11 @@ function holdStore(file: string): { release(): void } | null {
     probe.exec('BEGIN EXCLUSIVE');
   } catch (error) {
     probe.close();
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new StoreCopyError(`the store ${file} is in use: stop certdesk (and any tool reading the store) before restoring.`);
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_BUSY') throw new StoreCopyError(`the store ${file} is in use: stop certdesk (and any tool reading the store) before restoring.`);
+    // A store damaged beyond opening is what a restore is for; nothing can be using it (certdesk
+    // refuses to start on it). It is replaced like any other, and kept aside as well.
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return { release() {} };
     throw error;
   }
   return {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,25 @@ describe('restore holds the store from its in-use check until the store is repla
 
     expect(lateOpen).toMatchObject({ code: 'SQLITE_BUSY' });
     expect(restored.previous).toMatch(/certdesk\.db\.before-restore-2026-12-03T15-00-00-000Z$/);
+    const db = new Database(target, { readonly: true });
+    expect(db.prepare('SELECT kind FROM jobs').pluck().all()).toEqual(['from-backup']);
+    db.close();
+  });
+
+  it('replaces a store damaged beyond opening (what a restore is for), keeping its bytes aside', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-restore-damaged-'));
+    dirs.push(dir);
+    const backup = join(dir, 'backup.db');
+    await backupStore(madeStore(dir, 'from-backup'), backup);
+    const target = join(dir, 'certdesk.db');
+    const garbage = randomBytes(8192);
+    writeFileSync(target, garbage);
+    rmSync(`${target}-wal`, { force: true });
+    rmSync(`${target}-shm`, { force: true });
+
+    const restored = await restoreStore(backup, target, new Date('2026-12-03T15:10:00Z'));
+    expect(restored.integrity).toBe('ok');
+    expect(readFileSync(restored.previous!)).toEqual(garbage);
     const db = new Database(target, { readonly: true });
     expect(db.prepare('SELECT kind FROM jobs').pluck().all()).toEqual(['from-backup']);
     db.close();
