@@ -24,22 +24,15 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate, constants, type KeyObject } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { zipSync, strToU8 } from 'fflate';
+import { derElement, oidContents } from '../../src/core/bundle/der-writer.js';
 
 // ── DER encoding ─────────────────────────────────────────────────────────────────────────────
 
 type Der = Buffer;
 
-function len(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
 /** A DER element with the given tag (first identifier octet) and contents. */
 export function tlv(tag: number, ...contents: (Buffer | Uint8Array)[]): Der {
-  const body = Buffer.concat(contents.map((c) => Buffer.from(c)));
-  return Buffer.concat([Buffer.from([tag]), len(body.length), body]);
+  return derElement(tag, ...contents);
 }
 export const seq = (...c: Der[]) => tlv(0x30, ...c);
 export const set = (...c: Der[]) => tlv(0x31, ...c);
@@ -49,16 +42,7 @@ export const nul = () => tlv(0x05);
 export const ctx = (n: number, constructed: boolean, ...c: Der[]) => tlv((constructed ? 0xa0 : 0x80) | n, ...c);
 
 export function oid(dotted: string): Der {
-  const arcs = dotted.split('.').map(Number);
-  const out: number[] = [];
-  const push = (v: number) => {
-    const bytes = [v & 0x7f];
-    for (v = Math.floor(v / 128); v > 0; v = Math.floor(v / 128)) bytes.unshift((v & 0x7f) | 0x80);
-    out.push(...bytes);
-  };
-  push(arcs[0]! * 40 + arcs[1]!);
-  arcs.slice(2).forEach(push);
-  return tlv(0x06, Buffer.from(out));
+  return tlv(0x06, oidContents(dotted));
 }
 
 /** INTEGER from a non-negative number or bigint, minimal DER. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { children, decodeOid, DerError, expectTag, readSingle, TAG, type Tlv } from './der.js';
 import { parseCertificate, decodeTime, type ParsedCertificate } from './parse-certificate.js';
 import { serialKey, signedBy } from './parse-crl.js';
+import { derElement as der, oidContents } from './der-writer.js';
 
 /**
  * One OCSP query (RFC 6960) for a certificate, sent as an HTTP GET (Appendix A.1) through the
@@ -114,7 +115,7 @@ function responderSigned(algOid: string, data: Uint8Array, sig: Uint8Array, issu
 function buildCertId(cert: ParsedCertificate, issuer: ParsedCertificate): { raw: Buffer; issuerNameHash: Buffer; issuerKeyHash: Buffer } {
   const issuerNameHash = sha1(rawIssuerName(cert));
   const issuerKeyHash = sha1(subjectPublicKeyBits(issuer));
-  const raw = der(0x30, der(0x30, der(TAG.OID, oidBytes(SHA1)), der(TAG.NULL)), der(TAG.OCTET_STRING, issuerNameHash), der(TAG.OCTET_STRING, issuerKeyHash), der(TAG.INTEGER, Buffer.from(cert.serial)));
+  const raw = der(0x30, der(0x30, der(TAG.OID, oidContents(SHA1)), der(TAG.NULL)), der(TAG.OCTET_STRING, issuerNameHash), der(TAG.OCTET_STRING, issuerKeyHash), der(TAG.INTEGER, Buffer.from(cert.serial)));
   return { raw, issuerNameHash, issuerKeyHash };
 }
 
@@ -144,24 +145,3 @@ function subjectPublicKeyBits(cert: ParsedCertificate): Uint8Array {
 }
 
 const sha1 = (data: Uint8Array) => createHash('sha1').update(data).digest();
-
-/** A DER element (definite length). */
-function der(tag: number, ...contents: Uint8Array[]): Buffer {
-  const body = Buffer.concat(contents);
-  const n = body.length;
-  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return Buffer.concat([Buffer.from([tag, ...length]), body]);
-}
-
-function oidBytes(dotted: string): Buffer {
-  const arcs = dotted.split('.').map(Number);
-  const out: number[] = [];
-  const push = (v: number) => {
-    const bytes = [v & 0x7f];
-    for (v = Math.floor(v / 128); v > 0; v = Math.floor(v / 128)) bytes.unshift((v & 0x7f) | 0x80);
-    out.push(...bytes);
-  };
-  push(arcs[0]! * 40 + arcs[1]!);
-  arcs.slice(2).forEach(push);
-  return Buffer.from(out);
-}
