@@ -3,7 +3,7 @@ import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import * as acme from 'acme-client';
 import type { Logger } from '../../lib/logger.js';
-import { explainAcmeFailure, type AcmeFailure } from '../../core/acme/explain-acme-failure.js';
+import { explainAcmeFailure, retryWaitAfter, type AcmeFailure } from '../../core/acme/explain-acme-failure.js';
 import { ariCertId } from '../../core/acme/ari-cert-id.js';
 import type { RenewalWindow } from '../../core/acme/renewal-time.js';
 import type { HttpChallengeAnswerer } from './http-challenge-responder.js';
@@ -170,7 +170,9 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
           if (signal?.aborted) throw error;
           last = { ok: false, failure: explainAcmeFailure(site, { detail: (error as Error).message }) };
         }
-        if (last.ok || !last.failure.retryable || last.failure.kind === 'rate_limited') return last;
+        // A failure that cost a validation is not tried again at once: the CA counts failed
+        // validations per hostname (retryWaitAfter); the job retries it later.
+        if (last.ok || !last.failure.retryable || last.failure.kind === 'rate_limited' || retryWaitAfter(last.failure) !== undefined) return last;
         logger.info({ site, attempt, kind: last.failure.kind }, 'acme: order failed; trying a new one');
       }
       return last!;

@@ -16,6 +16,19 @@ export interface AcmeFailure {
 
 const PREFIX = 'urn:ietf:params:acme:error:';
 
+/**
+ * How long to wait before another order after a failure that cost a validation (the CA tried the
+ * name and failed: DNS, unreachable), so that an unreachable site does not use up the CA's budget
+ * of failed validations (Let's Encrypt: 5 per account, hostname and hour): at most 4 an hour.
+ * Undefined for failures that cost none (the CA's own errors, a dropped connection), which may be
+ * retried at once.
+ */
+export const FAILED_VALIDATION_WAIT_MS = 15 * 60_000;
+
+export function retryWaitAfter(failure: AcmeFailure): number | undefined {
+  return failure.kind === 'dns' || failure.kind === 'unreachable' ? FAILED_VALIDATION_WAIT_MS : undefined;
+}
+
 export function explainAcmeFailure(site: string, problem: { type?: string; detail?: string }): AcmeFailure {
   const type = (problem.type ?? '').startsWith(PREFIX) ? problem.type!.slice(PREFIX.length).toLowerCase() : '';
   const detail = problem.detail ?? '';

@@ -1,7 +1,7 @@
 import type { JobHandler } from '../worker.js';
-import { RetryableError } from '../../lib/errors.js';
+import { RetryAfterError, RetryableError } from '../../lib/errors.js';
 import { checkBundle } from '../../core/bundle/check-bundle.js';
-import type { AcmeFailure } from '../../core/acme/explain-acme-failure.js';
+import { retryWaitAfter, type AcmeFailure } from '../../core/acme/explain-acme-failure.js';
 import type { OrderMemory } from '../../adapters/acme/acme-issuer.js';
 import { automaticFailedComment } from '../../core/acme/automatic-comments.js';
 import { STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
@@ -43,7 +43,11 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
     const result = await deps.acme.issuer.issue({ site: renewal.site, csrPem: renewal.csrPem, signal, order: rememberedOrder(deps, ticketId, job.payload.transitionId) });
     if (!result.ok) {
       orders.inc({ outcome: result.failure.kind });
-      if (result.failure.retryable && job.attempts < job.maxAttempts) throw new RetryableError(`ACME order for ${renewal.site} failed (${result.failure.kind}): ${result.failure.message}`);
+      if (result.failure.retryable && job.attempts < job.maxAttempts) {
+        const message = `ACME order for ${renewal.site} failed (${result.failure.kind}): ${result.failure.message}`;
+        const wait = retryWaitAfter(result.failure);
+        throw wait === undefined ? new RetryableError(message) : new RetryAfterError(message, wait);
+      }
       return giveUp(deps, renewal, { reasons: [result.failure.message], kind: result.failure.kind, transitionId: job.payload.transitionId });
     }
     const report = await checkBundle({ domain: renewal.site, files: [{ name: `${renewal.site}-acme.pem`, data: result.fullchainPem }], csrPem: renewal.csrPem, trustedRootsPem: deps.settings.trustedRootsPem, at: deps.clock.now() });

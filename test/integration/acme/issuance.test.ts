@@ -171,14 +171,19 @@ describe('ACME issuance against pebble', () => {
     }
   }, 60_000);
 
-  it('explains a validation pebble could not complete: nothing answered at the name\'s address', async () => {
+  it('explains a validation pebble could not complete: nothing answered at the name\'s address — and spends one validation on it, not three', async () => {
     const site = 'my.unreachable.acme.test';
     // 127.0.0.2 is loopback too, but nothing listens there.
     await pebble.addA(site, ['127.0.0.2']);
     const { csrPem } = await renewalKeyAndCsr(site);
-    const result = await createAcmeIssuer({ directoryUrl: pebble.directoryUrl, email: null, eab: null, accountKeyPem: () => accountKeyPem, trustedCasPem: pebble.anchorsPem, http: responder, logger: log.logger, attempts: 1, pollMs: { min: 100, max: 500 } }).issue({ site, csrPem });
+    const placed: string[] = [];
+    const before = log.lines.length;
+    const result = await createAcmeIssuer({ directoryUrl: pebble.directoryUrl, email: null, eab: null, accountKeyPem: () => accountKeyPem, trustedCasPem: pebble.anchorsPem, http: responder, logger: log.logger, attempts: 3, pollMs: { min: 100, max: 500 } }).issue({ site, csrPem, order: { url: null, placed: (url) => void placed.push(url) } });
     expect(result, JSON.stringify(result)).toMatchObject({ ok: false, failure: { kind: "unreachable", retryable: true } });
     if (!result.ok) expect(result.failure.message).toContain(`could not reach ${site}`);
+    // The CA counts failed validations per hostname: a new order at once would fail the same way.
+    expect(placed).toHaveLength(1);
+    expect(log.lines.slice(before).join('')).not.toContain('trying a new one');
   }, 60_000);
 
   it('explains a validation that reached someone else: the answer was not ours', async () => {
