@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { signZendeskPayload } from '../src/http/webhooks/zendesk-signature.js';
 
 export interface BenchProcess {
   name: string;
@@ -89,4 +91,32 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
+}
+
+/**
+ * A `ticket.created` delivery for ticket `ticketId`, signed with `secret` as Zendesk signs it: the
+ * body and the headers to send. `priority` decides what certdesk does with it (LOW: a renewal's
+ * event, recorded and enqueued; NORMAL: an unrelated ticket, dropped at the door).
+ */
+export function signedTicketCreated(secret: string, ticketId: number, priority: 'LOW' | 'NORMAL'): { headers: Record<string, string>; body: string } {
+  const body = JSON.stringify({
+    account_id: 22129848,
+    detail: { id: String(ticketId), priority, status: 'OPEN', subject: 'bench', tags: null, organization_id: null, requester_id: '1', submitter_id: '1' },
+    event: {},
+    id: randomUUID(),
+    subject: `zen:ticket:${ticketId}`,
+    time: new Date().toISOString(),
+    type: 'zen:event-type:ticket.created',
+    zendesk_event_version: '2022-11-06',
+  });
+  const ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-zendesk-webhook-signature-timestamp': ts,
+      'x-zendesk-webhook-signature': signZendeskPayload(secret, ts, body),
+      'x-zendesk-webhook-invocation-id': randomUUID(),
+    },
+  };
 }

@@ -11,10 +11,8 @@
  * accepted.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { signZendeskPayload } from '../src/http/webhooks/zendesk-signature.js';
 import { percentile } from './lib.js';
-import { peakRssMb, rssMb, startBenchCertdesk } from './certdesk-process.js';
+import { peakRssMb, rssMb, signedTicketCreated, startBenchCertdesk } from './certdesk-process.js';
 
 const SECRET = 'bench-unauth-webhook-secret-0123456789';
 const INBOUND_SECRET = 'bench-unauth-inbound-secret-0123456789';
@@ -37,23 +35,9 @@ function strangers(port: number, durationMs: number): Promise<{ email: Outcome; 
 let ticket = 500_000;
 async function signedWebhook(url: string): Promise<{ ms: number; status: number; accepted: boolean }> {
   ticket += 1;
-  const body = JSON.stringify({
-    account_id: 1,
-    detail: { id: String(ticket), priority: 'LOW', status: 'NEW', subject: 'bench', tags: null },
-    event: {},
-    id: randomUUID(),
-    subject: `zen:ticket:${ticket}`,
-    time: new Date().toISOString(),
-    type: 'zen:event-type:ticket.created',
-    zendesk_event_version: '2022-11-06',
-  });
-  const ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const { headers, body } = signedTicketCreated(SECRET, ticket, 'LOW');
   const started = performance.now();
-  const res = await fetch(`${url}/webhooks/zendesk`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-zendesk-webhook-signature-timestamp': ts, 'x-zendesk-webhook-signature': signZendeskPayload(SECRET, ts, body) },
-    body,
-  });
+  const res = await fetch(`${url}/webhooks/zendesk`, { method: 'POST', headers, body });
   const json = (await res.json()) as { status?: string };
   return { ms: performance.now() - started, status: res.status, accepted: res.status === 200 && json.status === 'accepted' };
 }

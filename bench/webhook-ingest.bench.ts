@@ -12,11 +12,9 @@
  * within 5 ms of the bare route's; peak RSS ≤ 2× the bare route's; no non-2xx answers under load.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { signZendeskPayload } from '../src/http/webhooks/zendesk-signature.js';
 import { ratio } from './lib.js';
-import { freePort, peakRssMb, startBenchCertdesk, stopProcess, waitHealthy, type BenchProcess } from './certdesk-process.js';
+import { freePort, peakRssMb, signedTicketCreated, startBenchCertdesk, stopProcess, waitHealthy, type BenchProcess } from './certdesk-process.js';
 
 const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -35,26 +33,7 @@ type Load = 'unrelated' | 'renewal';
 let ticket = 1000;
 function signedDelivery(kind: Load): { headers: Record<string, string>; body: string } {
   ticket += 1;
-  const body = JSON.stringify({
-    account_id: 22129848,
-    detail: { id: String(ticket), priority: kind === 'unrelated' ? 'NORMAL' : 'LOW', status: 'OPEN', subject: 'bench', tags: null, organization_id: null, requester_id: '1', submitter_id: '1' },
-    event: {},
-    id: randomUUID(),
-    subject: `zen:ticket:${ticket}`,
-    time: new Date().toISOString(),
-    type: 'zen:event-type:ticket.created',
-    zendesk_event_version: '2022-11-06',
-  });
-  const ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-zendesk-webhook-signature-timestamp': ts,
-      'x-zendesk-webhook-signature': signZendeskPayload(SECRET, ts, body),
-      'x-zendesk-webhook-invocation-id': randomUUID(),
-    },
-  };
+  return signedTicketCreated(SECRET, ticket, kind === 'unrelated' ? 'NORMAL' : 'LOW');
 }
 
 async function load(url: string, options: { overallRate?: number; connections: number; kind: Load }) {
