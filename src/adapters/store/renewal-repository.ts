@@ -105,12 +105,12 @@ export class RenewalRepository {
     return row ? fromRow(row) : null;
   }
 
-  /** Creates the renewal if it does not exist yet; returns the stored record either way. */
   /** True when certdesk keeps a renewal record (any state) for the ticket. */
   has(ticketId: number): boolean {
     return this.sql('SELECT 1 FROM renewals WHERE ticket_id = ?').pluck().get(ticketId) !== undefined;
   }
 
+  /** Creates the renewal if it does not exist yet; returns the stored record either way. */
   ensure(ticketId: number, initial: RenewalPatch & { state: RenewalState }, now: number): RenewalRecord {
     const existing = this.get(ticketId);
     if (existing) return existing;

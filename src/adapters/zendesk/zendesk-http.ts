@@ -206,8 +206,7 @@ export class ZendeskHttp {
       throw new ZendeskRateLimitedError(`Zendesk asked to wait ${Math.ceil(wait / 1000)} s before retrying ${where} (429: the account's rate limit; every call waits)`, wait);
     }
     if (res.status === 503 && retryAfterMs !== undefined) {
-      const wait = retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
-      throw new RetryAfterError(`Zendesk asked to wait ${Math.ceil(wait / 1000)} s before retrying ${where} (${res.status})`, wait);
+      throw new RetryAfterError(`Zendesk asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying ${where} (${res.status})`, retryAfterMs);
     }
     if (res.status >= 500) {
       throw new RetryableError(`Zendesk failed ${where} with ${res.status}; it will be retried`);
