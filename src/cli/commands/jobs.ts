@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
-import { loadConfig } from '../../config/load-config.js';
-import { openStore, storeFile, type Store } from '../../adapters/store/open-store.js';
+import { openCliStore, readCliConfig } from './read-cli-config.js';
 import type { Job } from '../../adapters/store/job-queue.js';
-import { ConfigError } from '../../lib/errors.js';
 
 const USAGE = `Usage: certdesk jobs list [--dead] [--json]
        certdesk jobs retry <id> | --dead
@@ -20,19 +17,6 @@ Looks at certdesk's job queue in DATA_DIR's database (certdesk may be running me
 
 Reads the same environment as certdesk (DATA_DIR above all).
 Exit codes: 0 done, 1 the job is not dead or there is nothing to retry, 2 usage or configuration error.`;
-
-function openQueueStore(io: CliIo): Store {
-  let config;
-  try {
-    config = loadConfig(io.env, io.cwd);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`the configuration is not valid:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
-    throw error;
-  }
-  const file = storeFile(config.dataDir);
-  if (!existsSync(file)) throw new UsageError(`there is no certdesk database at ${file}: set DATA_DIR to certdesk's data directory.`);
-  return openStore({ file, ...(config.keys.encryptionKey ? { sealKey: config.keys.encryptionKey } : {}) });
-}
 
 function describeJob(job: Job): string {
   const when = new Date(job.runAt).toISOString();
@@ -56,7 +40,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (positionals.length === 1 && !/^\d+$/.test(positionals[0]!)) throw new UsageError(`"${positionals[0]}" is not a job id`);
   }
 
-  const store = openQueueStore(io);
+  const store = openCliStore(readCliConfig(io));
   try {
     const now = Date.now();
     if (sub === 'list') {
