@@ -14,7 +14,7 @@ export function automaticFailedComment(input: { site: string; reasons: string[] 
     '',
     ...input.reasons.map((r) => `- ${r}`),
     '',
-    'Once that is fixed, reply with the word automatic again and we will try once more. You can also still buy a certificate for the CSR we sent earlier and reply with it, as described above.',
+    `Once that is fixed, reply with the word automatic again and we will try once more. You can also still buy a certificate for the CSR we sent earlier in this ticket (attached as ${input.site}.csr): have your certificate authority issue it and reply here with what they send you.`,
   ];
   return { body: lines.join('\n') };
 }

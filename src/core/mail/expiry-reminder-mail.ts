@@ -22,7 +22,7 @@ export function expiryReminderMail(n: ExpiryReminderNotification, context: { at:
   if (operations) {
     blocks.push({
       kind: 'paragraph',
-      text: `No valid certificate has arrived to replace it${n.ticketId !== null ? ` (renewal ticket #${n.ticketId})` : ' and no renewal ticket is open'}. Once it expires, visitors see a security warning: consider calling the customer.`,
+      text: `No valid certificate has arrived to replace it${n.ticketId !== null ? ` (renewal ticket #${n.ticketId})` : ' and no renewal ticket is open'}. ${days <= 0 ? 'Visitors to the site already see a security warning: call the customer now.' : 'Once it expires, visitors see a security warning: consider calling the customer.'}`,
     });
   } else if (n.openRenewal && n.ticketId !== null) {
     blocks.push({

@@ -15,6 +15,8 @@ export function whenItExpires(notAfter: Date, now: Date): string {
   return `expires on ${on}, ${days >= 2 ? `in ${days} days` : days === 1 ? 'tomorrow' : 'today'}`;
 }
 
+const hasExpired = (input: { notAfter: string; now: Date }) => Date.parse(input.notAfter) <= input.now.getTime();
+
 export interface ProactiveOpeningInput {
   site: string;
   notAfter: string;
@@ -69,7 +71,7 @@ export function expiryReminderComment(input: { site: string; notAfter: string; n
       ? `we have not yet received the new certificate. Please have your certificate authority issue it for the CSR in this ticket (${input.site}.csr) and reply with what the CA sends you.`
       : 'we still need the details asked for above to make its certificate signing request (CSR). Please reply with them.';
   return {
-    body: ['Hello,', '', `A reminder: the TLS certificate for ${input.site} ${whenItExpires(new Date(input.notAfter), input.now)}, and ${what}`, '', 'When it expires, visitors to the site will see a security warning.'].join('\n'),
+    body: ['Hello,', '', `A reminder: the TLS certificate for ${input.site} ${whenItExpires(new Date(input.notAfter), input.now)}, and ${what}`, '', hasExpired(input) ? 'Until the new certificate is installed, visitors to the site see a security warning.' : 'When it expires, visitors to the site will see a security warning.'].join('\n'),
   };
 }
 
@@ -79,7 +81,7 @@ export function expiryEscalationNote(input: { site: string; notAfter: string; no
     body: [
       `Escalation: the certificate for ${input.site} ${whenItExpires(new Date(input.notAfter), input.now)}, and no valid certificate has arrived${input.state ? ` (renewal state: ${input.state})` : ''}.`,
       input.opsEmailed ? 'Operations were e-mailed (OPS_EMAIL).' : 'No e-mail went to operations (OPS_EMAIL or mail is not configured).',
-      'Consider calling the customer: once it expires, visitors see a security warning.',
+      hasExpired(input) ? 'Visitors to the site already see a security warning: call the customer now.' : 'Consider calling the customer: once it expires, visitors see a security warning.',
     ].join('\n'),
   };
 }
