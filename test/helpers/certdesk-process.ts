@@ -33,6 +33,8 @@ export interface CertdeskProcess {
 export async function certdeskProcess(zd: TestSandbox, env: Record<string, string> = {}): Promise<CertdeskProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-proc-'));
   const port = await freePort();
+  // Its own TLS front port too: test files run side by side, and the default 8443 is one for all.
+  const tlsFrontPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const hook = await zd.subscribe(`${url}/webhooks/zendesk`);
   const domainsFile = join(dataDir, 'domains.json');
@@ -40,6 +42,7 @@ export async function certdeskProcess(zd: TestSandbox, env: Record<string, strin
   const fullEnv = {
     ...process.env,
     PORT: String(port),
+    TLS_FRONT_PORT: String(tlsFrontPort),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     ZENDESK_URL: zd.url,
