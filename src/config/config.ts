@@ -73,7 +73,10 @@ export interface Config {
     nginxTestCmd: string;
     nginxReloadCmd: string | null;
     installCommand: string | null;
+    /** The first of `verifyAddrs` (null when INSTALL_VERIFY_ADDR is unset). */
     verifyAddr: string | null;
+    /** INSTALL_VERIFY_ADDR: every address serving the site (host:port); an install is done when all serve it. */
+    verifyAddrs: readonly string[];
   };
   mail: {
     smtpUrl: string | null;
@@ -100,6 +103,19 @@ export interface Config {
   jobs: {
     /** How long a running job stays claimed without a heartbeat (a crashed worker's job runs again after it). */
     leaseSeconds: number;
+  };
+  /** The store: PostgreSQL when DATABASE_URL is set, else SQLite at <DATA_DIR>/certdesk.db. */
+  database: {
+    /** DATABASE_URL (postgres://…), or null for the embedded SQLite store. */
+    url: string | null;
+    /** DATABASE_POOL_MAX: connections per process (default 10). */
+    poolMax: number;
+    /** DATABASE_STATEMENT_TIMEOUT_MS: PostgreSQL's statement_timeout for certdesk's sessions (default 15000). */
+    statementTimeoutMs: number;
+    /** DATABASE_SSL: off, require (encrypted, any certificate) or verify-full (CA and host name checked). */
+    ssl: 'off' | 'require' | 'verify-full';
+    /** DATABASE_SSL_CA_FILE: the CA certificate(s) to verify the server with (verify-full); Node's roots otherwise. */
+    sslCaFile: string | null;
   };
   /** Automatic certificates (issue 20): null when ACME_DIRECTORY_URL is unset (no site can use ACME). */
   acme: AcmeConfig | null;

@@ -171,10 +171,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   }
 
   const installer = oneOf('INSTALLER', INSTALLERS, 'tls-front');
-  const verifyAddr = get('INSTALL_VERIFY_ADDR') ?? null;
-  if (verifyAddr !== null && !/^(\[[0-9a-f:]+\]|[a-z0-9.-]+):\d{1,5}$/i.test(verifyAddr)) {
-    problems.push(`INSTALL_VERIFY_ADDR must be host:port (got "${verifyAddr}").`);
+  // INSTALL_VERIFY_ADDR: one host:port, or a comma-separated list (every edge server behind the site).
+  const verifyAddrs = (get('INSTALL_VERIFY_ADDR') ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  for (const a of verifyAddrs) {
+    if (!/^(\[[0-9a-f:]+\]|[a-z0-9.-]+):\d{1,5}$/i.test(a)) problems.push(`INSTALL_VERIFY_ADDR must be host:port, or a comma-separated list of them (got "${a}").`);
   }
+  if (new Set(verifyAddrs.map((a) => a.toLowerCase())).size !== verifyAddrs.length) problems.push('INSTALL_VERIFY_ADDR names the same address twice.');
+  const verifyAddr = verifyAddrs[0] ?? null;
+
   const nginxCertDir = path('NGINX_CERT_DIR');
   const nginxReloadCmd = get('NGINX_RELOAD_CMD') ?? null;
   const installCommand = get('INSTALL_COMMAND') ?? null;
@@ -237,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   if (metricsToken !== null && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters long.');
 
   const acme = readAcmeConfig(get, url, problems);
+  const database = readDatabaseConfig(get, problems);
 
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = get('LOG_FORMAT') === undefined ? null : oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json');
@@ -277,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       nginxReloadCmd,
       installCommand,
       verifyAddr,
+      verifyAddrs,
     },
     mail: {
       smtpUrl,
@@ -292,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     sandboxOAuthTokenTtlSeconds: seconds('SANDBOX_OAUTH_TOKEN_TTL_SECONDS', 1800, 1, 172_800),
     proactive: { businessHours: businessHours && 'hours' in businessHours ? businessHours.hours : null },
     jobs: { leaseSeconds },
+    database,
     watch: { intervalSeconds: watchIntervalSeconds, leadTimeDays },
     acme,
   };
@@ -323,6 +330,31 @@ function readAcmeConfig(get: (name: string) => string | undefined, url: (name: s
  * comma-separated list of addresses, CIDR ranges and the names loopback, linklocal, uniquelocal.
  * Default: loopback (a reverse proxy on the same machine).
  */
+/** DATABASE_*: PostgreSQL when DATABASE_URL is set, else the embedded SQLite file under DATA_DIR. */
+function readDatabaseConfig(get: (name: string) => string | undefined, problems: string[]): Config['database'] {
+  const url = get('DATABASE_URL') ?? null;
+  if (url !== null && !/^postgres(ql)?:\/\//i.test(url)) problems.push(`DATABASE_URL must be a postgres:// URL (got "${redactUrl(url)}"); leave it unset for the embedded SQLite store.`);
+  const whole = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number between ${min} and ${max} (got "${raw}").`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const ssl = get('DATABASE_SSL') ?? 'off';
+  if (!['off', 'require', 'verify-full'].includes(ssl)) problems.push(`DATABASE_SSL must be off, require or verify-full (got "${ssl}").`);
+  const sslCaFile = get('DATABASE_SSL_CA_FILE') ?? null;
+  return {
+    url,
+    poolMax: whole('DATABASE_POOL_MAX', 10, 1, 200),
+    statementTimeoutMs: whole('DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 600_000),
+    ssl: ssl as Config['database']['ssl'],
+    sslCaFile,
+  };
+}
+
 function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
   if (raw === undefined) return 'loopback';
   if (raw === 'true' || raw === 'false') return raw === 'true';
@@ -380,6 +412,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     host: config.host,
     port: config.port,
     dataDir: config.dataDir,
+    store: config.database.url ? `postgres ${redactUrl(config.database.url)}` : 'sqlite',
     installer: config.install.installer,
     keyAlgorithm: config.keys.algorithm,
     aiaFetch: config.validation.aiaFetch,

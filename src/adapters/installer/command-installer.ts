@@ -9,7 +9,7 @@ import type { InstallLog } from './install-log.js';
 import { PairStore, type CertificatePair } from './pair-store.js';
 import { runInstallAttempt } from './run-install-attempt.js';
 import { runStepCommand } from './run-step-command.js';
-import { SiteLock } from './site-lock.js';
+import { KeyedLock } from '../../lib/keyed-lock.js';
 import { reloadedServerVerifier } from './verify-live.js';
 
 export interface CommandInstallerOptions {
@@ -53,7 +53,7 @@ export function createCommandInstaller(options: CommandInstallerOptions): Instal
   const kept = new PairStore(options.stateDir);
   const workDir = join(options.stateDir, '.work');
   const verifier = reloadedServerVerifier(options);
-  const lock = new SiteLock();
+  const lock = new KeyedLock();
   const timeoutMs = options.timeoutMs ?? 120_000;
   // Files of an attempt interrupted by a crash hold a key: they go at the first install after a start.
   let swept: Promise<void> | null = null;

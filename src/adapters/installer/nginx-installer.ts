@@ -5,7 +5,7 @@ import type { InstallLog } from './install-log.js';
 import { PairStore } from './pair-store.js';
 import { runInstallAttempt } from './run-install-attempt.js';
 import { runStepCommand } from './run-step-command.js';
-import { SiteLock } from './site-lock.js';
+import { KeyedLock } from '../../lib/keyed-lock.js';
 import { reloadedServerVerifier } from './verify-live.js';
 
 export interface NginxInstallerOptions {
@@ -45,7 +45,7 @@ export interface NginxInstallerOptions {
 export function createNginxInstaller(options: NginxInstallerOptions): Installer {
   const store = new PairStore(options.certDir);
   const verifier = reloadedServerVerifier(options);
-  const lock = new SiteLock();
+  const lock = new KeyedLock();
   const timeoutMs = options.commandTimeoutMs ?? 60_000;
 
   const install = (request: InstallRequest) => {

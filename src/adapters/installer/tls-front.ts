@@ -6,7 +6,7 @@ import type { Installer, InstallRequest } from '../../ports/installer.js';
 import { formatAddress } from './parse-address.js';
 import { PairStore } from './pair-store.js';
 import { runInstallAttempt } from './run-install-attempt.js';
-import { SiteLock } from './site-lock.js';
+import { KeyedLock } from '../../lib/keyed-lock.js';
 import { createLiveVerifier } from './verify-live.js';
 
 export interface TlsFrontOptions {
@@ -100,7 +100,7 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
   });
   logger.info({ address, sites: contexts.size }, 'tls-front listening');
 
-  const lock = new SiteLock();
+  const lock = new KeyedLock();
   const install = (request: InstallRequest) => {
     const { site } = request;
     const pair = { fullchainPem: request.fullchainPem, privateKeyPem: request.privateKeyPem };

@@ -1,14 +1,8 @@
+import type { AuditEntry } from '../../ports/store.js';
+export type { AuditEntry };
 import type { Db } from './open-database.js';
 import { redactPrivateKeys } from '../../lib/redact.js';
 
-export interface AuditEntry {
-  id: number;
-  ticketId: number | null;
-  at: string;
-  actor: string;
-  action: string;
-  detail: Record<string, unknown>;
-}
 
 /**
  * The append-only audit trail per ticket: what certdesk did and why. The table refuses UPDATE and

@@ -1,12 +1,7 @@
+import type { EffectClaim } from '../../ports/store.js';
+export type { EffectClaim };
 import { statementCache, type Db } from './open-database.js';
 
-export type EffectClaim =
-  /** First time: perform the effect. */
-  | { status: 'new'; body: string | null }
-  /** Claimed before but never confirmed (a crash or a failed call): check the ticket before repeating it. */
-  | { status: 'unconfirmed'; body: string | null }
-  /** Already performed: skip. */
-  | { status: 'done' };
 
 /**
  * Exactly-once bookkeeping for effects on a ticket (check → claim → check again). `claim` records

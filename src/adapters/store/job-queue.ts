@@ -1,33 +1,10 @@
+import type { EnqueueOptions, Job, JobState, RetryPolicy } from '../../ports/store.js';
+export type { EnqueueOptions, Job, JobState, RetryPolicy };
 import type { Db } from './open-database.js';
 
-export type JobState = 'queued' | 'running' | 'done' | 'dead';
 
-export interface Job<P = unknown> {
-  id: number;
-  kind: string;
-  serialKey: string | null;
-  payload: P;
-  state: JobState;
-  attempts: number;
-  maxAttempts: number;
-  runAt: number;
-  lastError: string | null;
-}
 
-export interface EnqueueOptions {
-  /** Jobs sharing a serial key never run at the same time (certdesk uses `ticket:<id>`). */
-  serialKey?: string;
-  /** Epoch ms before which the job must not start. */
-  runAt?: number;
-  maxAttempts?: number;
-}
 
-export interface RetryPolicy {
-  baseMs: number;
-  capMs: number;
-  /** Returns a number in [0, 1); injected so tests can pin the jitter. */
-  random: () => number;
-}
 
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 1000, capMs: 5 * 60_000, random: Math.random };
 

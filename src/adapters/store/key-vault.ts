@@ -1,19 +1,7 @@
+import type { StoredKey } from '../../ports/store.js';
+export type { StoredKey };
 import { statementCache, type Db } from './open-database.js';
 
-/** An encrypted private key as stored: AES-256-GCM ciphertext, IV and tag. Never the plaintext. */
-export interface StoredKey {
-  id: number;
-  ticketId: number;
-  algorithm: string;
-  spkiSha256: string;
-  ciphertext: Buffer;
-  iv: Buffer;
-  tag: Buffer;
-  createdAt: number;
-  retiredAt: number | null;
-  /** The transition whose "generate_key_and_csr" effect created it. */
-  transitionId: number | null;
-}
 
 /**
  * The private keys certdesk holds, encrypted. The key id is reserved first (`reserve`) so the
@@ -27,8 +15,8 @@ export class KeyVault {
     this.sql = statementCache(db);
   }
 
-  /** The id the next stored key will get inside the current transaction. */
-  nextId(): number {
+  /** The id the next stored key will get inside the current transaction (SQLite has one writer at a time). */
+  reserveId(): number {
     return ((this.sql('SELECT MAX(id) FROM private_keys').pluck().get() as number | null) ?? 0) + 1;
   }
 
@@ -47,6 +35,11 @@ export class KeyVault {
     return r
       ? { id: r.id, ticketId: r.ticket_id, algorithm: r.algorithm, spkiSha256: r.spki_sha256, ciphertext: r.ciphertext, iv: r.iv, tag: r.tag, createdAt: r.created_at, retiredAt: r.retired_at, transitionId: r.transition_id }
       : null;
+  }
+
+  findActive(ticketId: number, algorithm: string): StoredKey | null {
+    const id = this.sql('SELECT id FROM private_keys WHERE ticket_id = ? AND algorithm = ? AND retired_at IS NULL ORDER BY id LIMIT 1').pluck().get(ticketId, algorithm) as number | undefined;
+    return id === undefined ? null : this.get(id);
   }
 
   retire(id: number, now: number): void {

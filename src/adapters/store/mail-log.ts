@@ -1,23 +1,9 @@
+import type { InboundRecord, InboundSource } from '../../ports/store.js';
+export type { InboundRecord, InboundSource };
 import type { Db } from './open-database.js';
 import { openSealedBytes, sealBytes } from './seal-bytes.js';
 
-export type InboundSource = 'http' | 'smtp';
 
-/** An accepted inbound e-mail as the store keeps it. `raw` is null once its job has finished. */
-export interface InboundRecord {
-  dedupKey: string;
-  messageId: string | null;
-  source: InboundSource;
-  sender: string;
-  size: number;
-  raw: Buffer | null;
-  state: 'queued' | 'done';
-  /** A ticket creation in progress (JSON chosen by the job), or null. */
-  plan: unknown;
-  outcome: string | null;
-  ticketId: number | null;
-  receivedAt: number;
-}
 
 interface InboundRow {
   dedup_key: string;

@@ -278,4 +278,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'served pairs shared by every TLS front',
+    sql: `
+      -- The pairs the TLS front serves, when replicas share one database (PostgreSQL): the key is
+      -- sealed under KEY_ENCRYPTION_KEY (bound to the site), the previous pair kept for a rollback.
+      CREATE TABLE served_pairs (
+        site               TEXT    PRIMARY KEY,
+        fullchain_pem      TEXT    NOT NULL,
+        sealed_key         BLOB    NOT NULL,
+        leaf_sha256        TEXT    NOT NULL,
+        updated_at         INTEGER NOT NULL,
+        prev_fullchain_pem TEXT,
+        prev_sealed_key    BLOB,
+        prev_leaf_sha256   TEXT,
+        prev_updated_at    INTEGER
+      );
+    `,
+  },
 ];

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { RefreshTokenStore } from '../zendesk/oauth-token-provider.js';
 import { statementCache, type Db } from './open-database.js';
 import { openSealedBytes, sealBytes } from './seal-bytes.js';
 
@@ -11,7 +10,7 @@ const aad = (clientId: string) => `certdesk:oauth-refresh-token:${clientId}`;
  * The latest refresh token of each OAuth client (Zendesk rotates them on every refresh), sealed
  * with AES-256-GCM under KEY_ENCRYPTION_KEY like the key vault's keys; never stored in clear.
  */
-export class OAuthTokenRepository implements RefreshTokenStore {
+export class OAuthTokenRepository {
   private readonly sql: ReturnType<typeof statementCache>;
 
   constructor(

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Store, StoreSignal } from '../../ports/store.js';
+import { KeyedLock } from '../../lib/keyed-lock.js';
 import { openDatabase, quickCheck, schemaVersion, vacuum, type Db } from './open-database.js';
 import { startBackgroundCheckpoints } from './background-checkpoints.js';
-import { JobQueue, type RetryPolicy } from './job-queue.js';
+import { JobQueue } from './job-queue.js';
 import { DeliveryLog } from './delivery-log.js';
 import { AuditLog } from './audit-log.js';
 import { RenewalRepository } from './renewal-repository.js';
@@ -13,71 +16,94 @@ import { MailLog } from './mail-log.js';
 import { SiteRepository } from './site-repository.js';
 import { WatchRepository } from './watch-repository.js';
 import { ProactiveRepository } from './proactive-repository.js';
+import { RenewalHistory } from './renewal-history.js';
+import { OAuthTokenRepository } from './oauth-token-repository.js';
+import { SqlitePairRepository } from './pair-repository.js';
+import { asyncRepository, TransactionGate } from './transaction-gate.js';
+import type { RetryPolicy } from '../../ports/store.js';
 
 /**
- * certdesk's durable store: one SQLite file (`<DATA_DIR>/certdesk.db`) holding renewals, encrypted
- * keys, webhook deliveries, jobs and the audit trail. `transaction(fn)` runs `fn` atomically
- * (BEGIN IMMEDIATE), so a state change and the job it causes are committed together or not at all.
+ * The SQLite adapter of the store port: one file (`<DATA_DIR>/certdesk.db`), one process. The
+ * repositories are synchronous better-sqlite3 code underneath; the port's promises resolve as soon
+ * as the statement ran. `transaction` is BEGIN IMMEDIATE … COMMIT around an async callback: calls
+ * made inside it (tracked with AsyncLocalStorage) go straight through, anything else waits until
+ * it commits, so no other work lands in the middle of it. Signals stay in the process.
+ *
+ * `db` and `integrity` are for SQLite-only operations (backup, restore, doctor).
  */
-export interface Store {
+export interface SqliteStore extends Store {
+  readonly kind: 'sqlite';
   readonly db: Db;
-  readonly jobs: JobQueue;
-  readonly deliveries: DeliveryLog;
-  readonly audit: AuditLog;
-  readonly renewals: RenewalRepository;
-  readonly keys: KeyVault;
-  readonly effects: EffectLog;
-  readonly transitions: TransitionLog;
-  readonly mail: MailLog;
-  readonly sites: SiteRepository;
-  /** What the expiry watch last saw per registry site. */
-  readonly watch: WatchRepository;
-  /** Proactive renewals (one ticket per site and certificate) and their reminders. */
-  readonly proactive: ProactiveRepository;
-  transaction<T>(fn: () => T): T;
   /** SQLite's quick_check at open: 'ok', or the first problem found. */
   readonly integrity: string;
-  /** True when the database answers, every migration is applied and quick_check said ok. */
-  isReady(): boolean;
-  close(): void;
 }
 
 /**
- * `sealKey` is KEY_ENCRYPTION_KEY (inbound messages are sealed with it). Without one (tests of
- * other parts) a random key is used: messages recorded then cannot be read after a reopen.
+ * `sealKey` is KEY_ENCRYPTION_KEY (inbound messages, refresh tokens and served pairs are sealed
+ * with it). Without one (tests of other parts) a random key is used: what was sealed then cannot be
+ * read after a reopen.
  */
-export function openStore(options: { file: string; retry?: RetryPolicy; sealKey?: Buffer }): Store {
+export function openStore(options: { file: string; retry?: RetryPolicy; sealKey?: Buffer }): SqliteStore {
   const db = openDatabase(options.file);
   const integrity = quickCheck(db);
   const sealKey = options.sealKey ?? randomBytes(32);
   const checkpoints = options.file === ':memory:' ? null : startBackgroundCheckpoints(db, options.file);
-  // One prepared transaction wrapper, reused: better-sqlite3 builds a new one on every db.transaction().
-  const run = db.transaction((fn: () => unknown) => fn());
-  const store: Store = {
+  const gate = new TransactionGate(db);
+  const signals = new EventEmitter();
+  signals.setMaxListeners(0);
+  const siteLocks = new KeyedLock();
+  const wrap = <T extends object>(target: T) => asyncRepository(target, gate);
+  const mail = new MailLog(db, sealKey);
+  const jobs = wrap(new JobQueue(db, options.retry));
+  const wakeWorkers = () => gate.afterCommit(() => signals.emit('jobs', ''));
+
+  const store: SqliteStore = {
+    kind: 'sqlite',
     db,
-    jobs: new JobQueue(db, options.retry),
-    deliveries: new DeliveryLog(db),
-    audit: new AuditLog(db),
-    renewals: new RenewalRepository(db),
-    keys: new KeyVault(db),
-    effects: new EffectLog(db),
-    transitions: new TransitionLog(db),
-    mail: new MailLog(db, sealKey),
-    sites: new SiteRepository(db),
-    watch: new WatchRepository(db),
-    proactive: new ProactiveRepository(db),
-    transaction: <T>(fn: () => T): T => run.immediate(fn) as T,
     integrity,
-    isReady: () => {
-      if (integrity !== 'ok') return false;
+    jobs: {
+      ...jobs,
+      enqueue: async (kind, payload, now, enqueueOptions) => {
+        const id = await jobs.enqueue(kind, payload, now, enqueueOptions);
+        wakeWorkers();
+        return id;
+      },
+    },
+    deliveries: asyncRepository(new DeliveryLog(db), gate, ['retentionMs']),
+    audit: wrap(new AuditLog(db)),
+    renewals: wrap(new RenewalRepository(db)),
+    keys: wrap(new KeyVault(db)),
+    effects: wrap(new EffectLog(db)),
+    transitions: wrap(new TransitionLog(db)),
+    mail: wrap(mail),
+    sites: wrap(new SiteRepository(db)),
+    watch: wrap(new WatchRepository(db)),
+    proactive: wrap(new ProactiveRepository(db)),
+    history: wrap(new RenewalHistory(db)),
+    refreshTokens: wrap(new OAuthTokenRepository(db, sealKey)),
+    pairs: wrap(new SqlitePairRepository(db, sealKey)),
+    transaction: (fn) => gate.transaction(fn),
+    withSiteLock: (site, fn) => siteLocks.run(site, fn),
+    signal: async (signal: StoreSignal, payload = '') => {
+      gate.afterCommit(() => signals.emit(signal, payload));
+    },
+    onSignal: (signal, listener) => {
+      signals.on(signal, listener);
+      return () => signals.off(signal, listener);
+    },
+    health: async () => {
+      if (!db.open) return { ready: false, problem: 'the SQLite database is closed' };
+      if (integrity !== 'ok') return { ready: false, problem: `SQLite quick_check failed: ${integrity}` };
       try {
-        return schemaVersion(db).missing.length === 0;
-      } catch {
-        return false;
+        const { missing } = schemaVersion(db);
+        return missing.length === 0 ? { ready: true, problem: null } : { ready: false, problem: `migrations not applied: ${missing.join(', ')}` };
+      } catch (error) {
+        return { ready: false, problem: `the SQLite database does not answer: ${(error as Error).message}` };
       }
     },
-    close: () => {
+    close: async () => {
       checkpoints?.stop();
+      signals.removeAllListeners();
       if (db.open) {
         // Leave the database file complete: fold the WAL in before closing.
         try {
@@ -90,7 +116,7 @@ export function openStore(options: { file: string; retry?: RetryPolicy; sealKey?
     },
   };
   // Messages stored in clear by an older version: seal them, then leave no copy in free pages.
-  if (options.sealKey && store.mail.sealLegacyInbound() > 0) vacuum(db);
+  if (options.sealKey && mail.sealLegacyInbound() > 0) vacuum(db);
   return store;
 }
 

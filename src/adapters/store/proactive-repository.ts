@@ -1,26 +1,9 @@
+import type { ProactiveRecord, ReminderRecord } from '../../ports/store.js';
+export type { ProactiveRecord, ReminderRecord };
 import { statementCache, type Db } from './open-database.js';
 import type { ReminderKind } from '../../core/proactive/decide-proactive.js';
 
-/** A proactive renewal: the site, the certificate it renews, and the ticket once Zendesk created it. */
-export interface ProactiveRecord<P = unknown> {
-  site: string;
-  certSha256: string;
-  /** The ticket request as first prepared (replayed unchanged on every retry). */
-  plan: P;
-  ticketId: number | null;
-  createdAt: number;
-  openedAt: number | null;
-}
 
-export interface ReminderRecord {
-  site: string;
-  certSha256: string;
-  kind: ReminderKind;
-  ticketId: number | null;
-  state: 'claimed' | 'done';
-  claimedAt: number;
-  doneAt: number | null;
-}
 
 interface PlanRow {
   site: string;

@@ -1,29 +1,8 @@
+import type { RenewalPatch, RenewalRecord } from '../../ports/store.js';
+export type { RenewalPatch, RenewalRecord };
 import { statementCache, type Db } from './open-database.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 
-export interface RenewalRecord {
-  ticketId: number;
-  state: RenewalState;
-  site: string | null;
-  fields: Record<string, string>;
-  problems: { field: string; code: string; message: string }[];
-  organizationId: number | null;
-  requesterId: number | null;
-  keyId: number | null;
-  csrPem: string | null;
-  csrSpkiSha256: string | null;
-  /** The highest comment id already handled: later comments are new replies. */
-  lastCommentId: number;
-  findings: unknown;
-  certificate: unknown;
-  fullchainPem: string | null;
-  approvedBy: number | null;
-  /** What the last installation attempt did, in sentences for agents. */
-  installLog: string[] | null;
-  version: number;
-  createdAt: number;
-  updatedAt: number;
-}
 
 interface Row {
   ticket_id: number;
@@ -90,7 +69,6 @@ function fromRow(r: Row): RenewalRecord {
   };
 }
 
-export type RenewalPatch = Partial<Omit<RenewalRecord, 'ticketId' | 'version' | 'createdAt' | 'updatedAt'>>;
 
 /** Renewals by ticket id. Writes bump `version`; `update` can require the version the caller read. */
 export class RenewalRepository {

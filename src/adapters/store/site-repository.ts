@@ -1,14 +1,7 @@
+import type { InstalledSite } from '../../ports/store.js';
+export type { InstalledSite };
 import { statementCache, type Db } from './open-database.js';
 
-export interface InstalledSite {
-  domain: string;
-  certSha256: string;
-  fullchainPem: string;
-  /** ISO 8601. */
-  notAfter: string;
-  installedAt: number;
-  ticketId: number | null;
-}
 
 /** The certificate certdesk installed and verified per site (one row per site). */
 export class SiteRepository {

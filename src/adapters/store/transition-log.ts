@@ -1,18 +1,9 @@
+import type { TransitionRecord } from '../../ports/store.js';
+export type { TransitionRecord };
 import { statementCache, type Db } from './open-database.js';
 import type { Effect } from '../../core/workflow/transitions.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 
-export interface TransitionRecord<C = Record<string, unknown>> {
-  id: number;
-  ticketId: number;
-  from: string;
-  to: RenewalState;
-  event: string;
-  effects: Effect[];
-  context: C;
-  state: 'pending' | 'done';
-  createdAt: number;
-}
 
 interface Row {
   id: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatAddress, parseAddress } from '../../../src/adapters/installer/parse-address.js';
-import { SiteLock } from '../../../src/adapters/installer/site-lock.js';
+import { KeyedLock } from '../../../src/lib/keyed-lock.js';
 
 describe('INSTALL_VERIFY_ADDR', () => {
   it.each([
@@ -19,7 +19,7 @@ describe('INSTALL_VERIFY_ADDR', () => {
 
 describe('one install per site at a time', () => {
   it('runs the operations on one site in call order, one after the other, even after a failure', async () => {
-    const lock = new SiteLock();
+    const lock = new KeyedLock();
     const events: string[] = [];
     const step = (name: string, fail = false) => async () => {
       events.push(`${name} start`);
@@ -34,7 +34,7 @@ describe('one install per site at a time', () => {
   });
 
   it('lets different sites run side by side', async () => {
-    const lock = new SiteLock();
+    const lock = new KeyedLock();
     let release!: () => void;
     const held = lock.run('a', () => new Promise<void>((r) => (release = r)));
     expect(await lock.run('b', async () => 'b ran while a was held')).toBe('b ran while a was held');

@@ -1,5 +1,5 @@
-/** Runs the operations on one site one at a time, in call order; different sites run concurrently. */
-export class SiteLock {
+/** Runs the operations on one key (a site) one at a time, in call order; different keys run concurrently. */
+export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
 
   run<T>(site: string, operation: () => Promise<T>): Promise<T> {

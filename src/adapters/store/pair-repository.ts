@@ -1,0 +1,59 @@
+import type { ServedPair } from '../../ports/store.js';
+import { statementCache, type Db } from './open-database.js';
+import { openSealedBytes, sealBytes } from './seal-bytes.js';
+
+/** Binds a sealed key to its site, so a row copied to another site does not open. */
+export const servedPairAad = (site: string) => `certdesk:served-pair:${site}`;
+
+interface Row {
+  site: string;
+  fullchain_pem: string;
+  sealed_key: Buffer;
+  leaf_sha256: string;
+  updated_at: number;
+}
+
+/** The TLS front's pairs in the database (the port's PairRepository), keys sealed under `kek`. */
+export class SqlitePairRepository {
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(
+    db: Db,
+    private readonly kek: Buffer,
+  ) {
+    this.sql = statementCache(db);
+  }
+
+  get(site: string): ServedPair | null {
+    const row = this.sql('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs WHERE site = ?').get(site) as Row | undefined;
+    return row ? this.open(row) : null;
+  }
+
+  list(): ServedPair[] {
+    return (this.sql('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs ORDER BY site').all() as Row[]).map((r) => this.open(r));
+  }
+
+  put(pair: ServedPair): void {
+    this.sql(
+      `INSERT INTO served_pairs (site, fullchain_pem, sealed_key, leaf_sha256, updated_at) VALUES (@site, @fullchain, @sealed, @leaf, @now)
+       ON CONFLICT (site) DO UPDATE SET
+         prev_fullchain_pem = served_pairs.fullchain_pem, prev_sealed_key = served_pairs.sealed_key,
+         prev_leaf_sha256 = served_pairs.leaf_sha256, prev_updated_at = served_pairs.updated_at,
+         fullchain_pem = excluded.fullchain_pem, sealed_key = excluded.sealed_key,
+         leaf_sha256 = excluded.leaf_sha256, updated_at = excluded.updated_at`,
+    ).run({ site: pair.site, fullchain: pair.fullchainPem, sealed: sealBytes(Buffer.from(pair.privateKeyPem, 'utf8'), this.kek, servedPairAad(pair.site)), leaf: pair.leafSha256, now: pair.updatedAt });
+  }
+
+  restorePrevious(site: string, now: number): void {
+    const changed = this.sql(
+      `UPDATE served_pairs SET fullchain_pem = prev_fullchain_pem, sealed_key = prev_sealed_key, leaf_sha256 = prev_leaf_sha256,
+              updated_at = @now, prev_fullchain_pem = NULL, prev_sealed_key = NULL, prev_leaf_sha256 = NULL, prev_updated_at = NULL
+        WHERE site = @site AND prev_fullchain_pem IS NOT NULL`,
+    ).run({ site, now }).changes;
+    if (changed === 0) this.sql('DELETE FROM served_pairs WHERE site = ?').run(site);
+  }
+
+  private open(r: Row): ServedPair {
+    return { site: r.site, fullchainPem: r.fullchain_pem, privateKeyPem: openSealedBytes(r.sealed_key, this.kek, servedPairAad(r.site)).toString('utf8'), leafSha256: r.leaf_sha256, updatedAt: r.updated_at };
+  }
+}
