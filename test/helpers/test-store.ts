@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RetryPolicy, Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/adapters/store/open-store.js';
-import { openPostgresStore } from '../../src/adapters/store/postgres/open-postgres-store.js';
-import { createTestPostgresDatabase } from './postgres.js';
 
 /**
  * The store the current test run exercises: vitest runs the store-touching tests once per store
@@ -27,6 +25,9 @@ export interface TestDatabase {
 /** A new, empty database of the run's store kind. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (TEST_STORE === 'postgres') {
+    // Loaded only in the postgres run, so the sqlite run needs neither `pg` nor a cluster.
+    const { createTestPostgresDatabase } = await import('./postgres.js');
+    const { openPostgresStore } = await import('../../src/adapters/store/postgres/open-postgres-store.js');
     const db = await createTestPostgresDatabase();
     return {
       open: (options = {}) => openPostgresStore({ url: db.url, poolMax: 4, ...options }),
