@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import type { JobQueue, Job } from '../adapters/store/job-queue.js';
+import type { JobQueue, Job } from '../ports/store.js';
 import type { Logger } from '../lib/logger.js';
 import type { Clock } from '../lib/clock.js';
 import type { MetricsRegistry } from '../lib/metrics.js';
@@ -27,8 +27,13 @@ export interface WorkerOptions {
   /** Jobs run at once (different serial keys only). */
   concurrency?: number;
   leaseMs?: number;
-  /** Longest sleep when idle; `notify()` wakes the worker at once. */
+  /** Longest sleep when idle; `notify()` and `wakeups` wake the worker at once. */
   pollMs?: number;
+  /**
+   * Subscribes to "a job was enqueued" from any process (`(l) => store.onSignal('jobs', l)`);
+   * returns the unsubscribe function, called by `stop()`. Without it the worker polls every `pollMs`.
+   */
+  wakeups?: (listener: () => void) => () => void;
   /**
    * Event-loop utilisation above which jobs run one at a time, so that a burst of webhooks is
    * answered first and the work waits its turn (default 0.85; 1 disables it).
@@ -57,6 +62,8 @@ export class Worker {
   private stopping = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private woken = false;
   private readonly abort = new AbortController();
   private readonly concurrency: number;
   private readonly leaseMs: number;
@@ -83,11 +90,14 @@ export class Worker {
 
   start(): void {
     if (this.loop) return;
+    this.unsubscribe = this.options.wakeups?.(() => this.notify()) ?? null;
     this.loop = this.run();
   }
 
-  /** Wakes the worker (a job was just enqueued in this process). */
+  /** Wakes the worker (a job was just enqueued). */
   notify(): void {
+    // Remembered when it comes while the loop is between claiming and sleeping (awaiting the store).
+    this.woken = true;
     this.wake?.();
   }
 
@@ -97,6 +107,8 @@ export class Worker {
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     this.notify();
     await this.loop;
     const pending = [...this.running.values()];
@@ -104,8 +116,13 @@ export class Worker {
     await Promise.race([Promise.allSettled(pending), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
     for (const id of this.running.keys()) {
-      this.options.queue.release(id, this.id, this.now());
-      this.options.logger.warn({ jobId: id }, 'job released at shutdown; it will run again');
+      try {
+        await this.options.queue.release(id, this.id, this.now());
+        this.options.logger.warn({ jobId: id }, 'job released at shutdown; it will run again');
+      } catch (error) {
+        // Its lease expires instead, and another worker takes it over then.
+        this.options.logger.warn({ jobId: id, err: errorMessage(error) }, 'could not release a job at shutdown; it runs again once its lease expires');
+      }
     }
     this.abort.abort();
   }
@@ -118,7 +135,7 @@ export class Worker {
   /** Resolves when no job is running and none is due now (for tests and the demo). */
   async idle(): Promise<void> {
     for (;;) {
-      const due = this.options.queue.nextDueAt();
+      const due = await this.options.queue.nextDueAt();
       if (this.running.size === 0 && (due === null || due > this.now() + this.pollMs)) return;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -131,24 +148,32 @@ export class Worker {
   private async run(): Promise<void> {
     while (!this.stopping) {
       let claimed = false;
+      let unavailable = false;
+      this.woken = false;
       while (!this.stopping && !this.pause.holds() && this.running.size < this.allowedConcurrency()) {
         let job: Job | null;
         try {
-          job = this.options.queue.claim(this.id, this.now(), this.leaseMs);
+          job = await this.options.queue.claim(this.id, this.now(), this.leaseMs);
         } catch (error) {
+          // The database is down or busy: try again after pollMs, never end the loop.
           this.options.logger.error({ err: errorMessage(error) }, 'could not claim a job; the store may be unavailable');
+          unavailable = true;
           break;
         }
         if (!job) break;
         claimed = true;
-        const p = this.execute(job).finally(() => {
+        const p = this.execute(job).catch((error: unknown) => {
+          // Recording the outcome failed (the store went away): the lease expires and the job runs again.
+          this.options.logger.error({ jobId: job.id, err: errorMessage(error) }, 'could not record a job\'s outcome; it runs again once its lease expires');
+        }).finally(() => {
           this.running.delete(job.id);
           this.notify();
         });
         this.running.set(job.id, p);
       }
       if (this.stopping) break;
-      if (!claimed) await this.sleep();
+      if (unavailable) await this.sleep(this.pollMs);
+      else if (!claimed) await this.sleep();
       else await new Promise((r) => setImmediate(r));
     }
   }
@@ -163,10 +188,22 @@ export class Worker {
     return this.utilization > this.busyThreshold ? 1 : this.concurrency;
   }
 
-  private sleep(): Promise<void> {
-    const due = this.pause.nextCheckAt() ?? this.options.queue.nextDueAt();
-    const wait = due === null ? this.pollMs : Math.max(5, Math.min(this.pollMs, due - this.now()));
-    return new Promise((resolve) => {
+  /** Until the next job is due (at most pollMs), `forMs` when given, or a wake-up. */
+  private async sleep(forMs?: number): Promise<void> {
+    let wait = forMs;
+    if (wait === undefined) {
+      let due = this.pause.nextCheckAt();
+      if (due === null) {
+        try {
+          due = await this.options.queue.nextDueAt();
+        } catch {
+          due = null; // the store is unavailable: look again after pollMs
+        }
+      }
+      wait = due === null ? this.pollMs : Math.max(5, Math.min(this.pollMs, due - this.now()));
+    }
+    if (this.stopping || (this.woken && forMs === undefined)) return;
+    await new Promise<void>((resolve) => {
       const timer = setTimeout(done, wait);
       function done() {
         clearTimeout(timer);
@@ -184,25 +221,28 @@ export class Worker {
     const logger = root.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const handler = this.options.handlers[job.kind] as JobHandler | undefined;
     const started = process.hrtime.bigint();
-    const heartbeat = setInterval(() => queue.extendLease(job.id, this.id, this.now(), this.leaseMs), Math.max(50, this.leaseMs / 3));
+    const heartbeat = setInterval(() => {
+      // A failed renewal is retried at the next beat; a lease lost meanwhile shows at complete/fail.
+      queue.extendLease(job.id, this.id, this.now(), this.leaseMs).catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not renew the job\'s lease'));
+    }, Math.max(50, this.leaseMs / 3));
     let outcome: string;
     try {
       if (!handler) throw Object.assign(new Error(`no handler for job kind "${job.kind}"`), { retryable: false });
       await handler({ job, logger, signal: this.abort.signal });
-      outcome = queue.complete(job.id, this.id, this.now()) ? 'done' : 'lost';
+      outcome = (await queue.complete(job.id, this.id, this.now())) ? 'done' : 'lost';
     } catch (error) {
       const message = redactPrivateKeys(errorMessage(error));
       const signals = queueSignals(error);
       if (signals.chargeAttempt === false) {
         const now = this.now();
         const wait = typeof signals.retryAfterMs === 'number' ? signals.retryAfterMs : 0;
-        const kept = queue.postpone(job.id, this.id, now, now + wait, message);
+        const kept = await queue.postpone(job.id, this.id, now, now + wait, message);
         if (signals.pauseQueue === true) this.pause.pause(message);
         outcome = !kept ? 'lost' : signals.pauseQueue === true ? 'paused' : 'postponed';
         logger.warn({ err: message, outcome, ...(wait > 0 ? { runAt: new Date(now + wait).toISOString() } : {}) }, `job postponed, no attempt charged: ${message}`);
         return this.record(job, outcome, started);
       }
-      const result = queue.fail(job.id, this.id, this.now(), {
+      const result = await queue.fail(job.id, this.id, this.now(), {
         error: message,
         retryable: isRetryable(error),
         ...(error instanceof RetryAfterError ? { retryAfterMs: error.retryAfterMs } : {}),

@@ -1,5 +1,5 @@
 import type { ZendeskComment } from '../../ports/zendesk.js';
-import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalRecord } from '../../ports/store.js';
 import { parseRenewalRequest } from '../../core/request/parse-renewal-request.js';
 import { mergeRenewalFields } from '../../core/request/merge-renewal-fields.js';
 import { findProblems } from '../../core/request/find-problems.js';
@@ -29,7 +29,7 @@ export async function changeDetails(deps: RenewalDeps, renewal: RenewalRecord, r
   if ((merged.siteUrl && merged.siteUrl !== renewal.site) || findProblems(merged).length > 0) return false;
   await redactCommentKeys(deps, renewal.ticketId, reply, await inspectComment(deps, reply));
   await giveKeyNoticeAlone(deps, renewal.ticketId);
-  const t = recordTransition(deps, renewal.ticketId, renewal, { type: 'details_changed' }, {
+  const t = await recordTransition(deps, renewal.ticketId, renewal, { type: 'details_changed' }, {
     patch: { fields: merged as Record<string, string>, lastCommentId: reply.id },
     context: { commentId: reply.id, changed: CSR_FIELDS.filter((f) => (merged[f] ?? '') !== (current[f] ?? '')) },
   });

@@ -4,7 +4,7 @@ import { checkBundle } from '../../core/bundle/check-bundle.js';
 import { findPkcs12Passwords } from '../../core/bundle/pkcs12-passwords.js';
 import type { BundleFile, BundleReport } from '../../core/bundle/types.js';
 import type { SkippedFile } from '../../core/messages/bundle-comments.js';
-import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalRecord } from '../../ports/store.js';
 import type { RenewalDeps } from './renewal-deps.js';
 
 /** Attachments bigger than this are not downloaded (a CA's ZIP is a few kilobytes). */
@@ -79,6 +79,7 @@ export async function checkReply(deps: RenewalDeps, renewal: RenewalRecord, comm
 
   // A password for a .pfx/.p12 given in the same reply opens it (its key is then found and redacted too); never kept.
   const pkcs12Passwords = findPkcs12Passwords(text);
+  const currentCertSha256 = await currentSha256(deps, renewal);
   const report = await checkBundle({
     domain: renewal.site!,
     files,
@@ -86,7 +87,7 @@ export async function checkReply(deps: RenewalDeps, renewal: RenewalRecord, comm
     ...(renewal.csrPem ? { csrPem: renewal.csrPem } : {}),
     trustedRootsPem: deps.settings.trustedRootsPem,
     at: deps.clock.now(),
-    ...(currentSha256(deps, renewal) ? { currentCertSha256: currentSha256(deps, renewal)! } : {}),
+    ...(currentCertSha256 ? { currentCertSha256 } : {}),
     ...(deps.fetchIssuer ? { fetchIssuer: deps.fetchIssuer } : {}),
   });
   return {
@@ -100,8 +101,8 @@ export async function checkReply(deps: RenewalDeps, renewal: RenewalRecord, comm
   };
 }
 
-function currentSha256(deps: RenewalDeps, renewal: RenewalRecord): string | undefined {
-  return renewal.site ? deps.store.sites.get(renewal.site)?.certSha256 : undefined;
+async function currentSha256(deps: RenewalDeps, renewal: RenewalRecord): Promise<string | undefined> {
+  return renewal.site ? (await deps.store.sites.get(renewal.site))?.certSha256 : undefined;
 }
 
 /** A quick look, without downloading: does this reply seem to carry a certificate? */

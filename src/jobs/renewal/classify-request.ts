@@ -18,8 +18,8 @@ export interface Classification {
 const IN_PROGRESS: readonly RenewalState[] = ['needs_review', 'awaiting_certificate', 'installing', 'install_failed'];
 
 /** Another ticket whose renewal of `site` is in progress (the oldest), if any. */
-export function renewalInProgress(deps: Pick<RenewalDeps, 'store'>, site: string, exceptTicketId: number): number | null {
-  const other = deps.store.renewals.list({ site }).find((r) => r.ticketId !== exceptTicketId && IN_PROGRESS.includes(r.state));
+export async function renewalInProgress(deps: Pick<RenewalDeps, 'store'>, site: string, exceptTicketId: number): Promise<number | null> {
+  const other = (await deps.store.renewals.list({ site })).find((r) => r.ticketId !== exceptTicketId && IN_PROGRESS.includes(r.state));
   return other?.ticketId ?? null;
 }
 
@@ -37,7 +37,7 @@ export async function classifyRequest(deps: RenewalDeps, ticket: ZendeskTicket, 
   const resolved = entry.organizationId === undefined && entry.organizationName ? (await deps.zendesk.findOrganizationsByName(entry.organizationName)).map((o) => o.id) : [];
   const ownership = checkOwnership(entry, ticket.organization_id, resolved);
   if (ownership.verdict === 'owner') {
-    const linkedTicketId = renewalInProgress(deps, entry.domain, ticket.id);
+    const linkedTicketId = await renewalInProgress(deps, entry.domain, ticket.id);
     return linkedTicketId === null ? { event: { type: 'request_valid' } } : { event: { type: 'request_duplicate' }, linkedTicketId };
   }
   if (ownership.verdict === 'unknown_site') return { event: { type: 'request_unknown_site' } };

@@ -10,6 +10,7 @@ import { keyOfSentCertificate } from '../../core/redaction/key-of-sent-certifica
 import { keyCheckNote, keyExposedComment, type KeyNotice } from '../../core/messages/key-exposed-comments.js';
 import { MAX_ATTACHMENT_BYTES } from './check-reply.js';
 import { postOnce } from './post-once.js';
+import type { AuditEntry } from '../../ports/store.js';
 import type { RenewalDeps } from './renewal-deps.js';
 
 /** Attachments up to the bundle check's download cap are opened (archives, e-mails); larger ones are streamed. */
@@ -128,12 +129,13 @@ export async function redactCommentKeys(deps: RenewalDeps, ticketId: number, com
   let refused: string | undefined;
   if (places.length > 0) {
     const now = () => deps.clock.now().getTime();
-    if (!deps.store.audit.forTicket(ticketId).some((e) => e.action === 'private_key_found' && e.detail.commentId === comment.id)) {
-      // Written before redacting: once redacted, the key can no longer be seen, but the notice is still owed.
-      deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'private_key_found', detail: { commentId: comment.id, places, ofSentCertificate: keys.ofSentCertificate } }, now());
-    }
+    // Written before redacting: once redacted, the key can no longer be seen, but the notice is still owed.
+    await deps.store.transaction(async () => {
+      if ((await deps.store.audit.forTicket(ticketId)).some((e) => e.action === 'private_key_found' && e.detail.commentId === comment.id)) return;
+      await deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'private_key_found', detail: { commentId: comment.id, places, ofSentCertificate: keys.ofSentCertificate } }, now());
+    });
     const effect = `redact:c${comment.id}`;
-    if (!deps.store.effects.isDone(effect)) {
+    if (!(await deps.store.effects.isDone(effect))) {
       const htmlBody = keys.keyInText ? redactPrivateKeysHtml(comment.html_body) : null;
       if (keys.keyInText && !htmlBody) refused = 'certdesk could not mark the key in the text for redaction';
       const attachmentUrls = keys.files.map((f) => f.url);
@@ -145,9 +147,9 @@ export async function redactCommentKeys(deps: RenewalDeps, ticketId: number, com
           refused = `HTTP ${error.status}: ${error.message}`;
         }
       }
-      deps.store.transaction(() => {
-        deps.store.effects.markDone(effect, ticketId, 'redact_private_key', now());
-        deps.store.audit.append({ ticketId, actor: 'certdesk', action: refused ? 'private_key_redaction_refused' : 'private_key_redacted', detail: { commentId: comment.id, files: keys.files.map((f) => f.name), text: keys.keyInText, attachments: keys.files.length } }, now());
+      await deps.store.transaction(async () => {
+        await deps.store.effects.markDone(effect, ticketId, 'redact_private_key', now());
+        await deps.store.audit.append({ ticketId, actor: 'certdesk', action: refused ? 'private_key_redaction_refused' : 'private_key_redacted', detail: { commentId: comment.id, files: keys.files.map((f) => f.name), text: keys.keyInText, attachments: keys.files.length } }, now());
       });
       if (!refused) deps.metrics.counter('certdesk_private_keys_redacted_total', 'Comments from which a private key a customer sent was redacted.').inc();
       deps.logger.warn({ ticketId, commentId: comment.id, files: keys.files.map((f) => f.name), redacted: !refused }, 'a customer sent a private key; it was redacted from the ticket');
@@ -174,10 +176,11 @@ function placesOf(keys: CommentKeys): string[] {
  * The notice the customer is still owed for keys found on this ticket (one for all of them), with
  * the comments it covers; undefined when they have been told about every key.
  */
-export function pendingKeyNotice(deps: RenewalDeps, ticketId: number): { notice: KeyNotice; commentIds: number[] } | undefined {
-  const found = deps.store.audit
-    .forTicket(ticketId)
-    .filter((e) => e.action === 'private_key_found' && !deps.store.effects.isDone(`keynotice:c${String(e.detail.commentId)}`));
+export async function pendingKeyNotice(deps: RenewalDeps, ticketId: number): Promise<{ notice: KeyNotice; commentIds: number[] } | undefined> {
+  const found: AuditEntry[] = [];
+  for (const e of await deps.store.audit.forTicket(ticketId)) {
+    if (e.action === 'private_key_found' && !(await deps.store.effects.isDone(`keynotice:c${String(e.detail.commentId)}`))) found.push(e);
+  }
   if (found.length === 0) return undefined;
   const places = [...new Set(found.flatMap((e) => e.detail.places as string[]))];
   return {
@@ -187,10 +190,10 @@ export function pendingKeyNotice(deps: RenewalDeps, ticketId: number): { notice:
 }
 
 /** Records that the customer was told (the notice is in a recorded transition, or was posted). */
-export function markKeyNoticeGiven(deps: RenewalDeps, ticketId: number, commentIds: number[]): void {
+export async function markKeyNoticeGiven(deps: RenewalDeps, ticketId: number, commentIds: number[]): Promise<void> {
   const now = deps.clock.now().getTime();
-  deps.store.transaction(() => {
-    for (const id of commentIds) deps.store.effects.markDone(`keynotice:c${id}`, ticketId, 'key_notice', now);
+  await deps.store.transaction(async () => {
+    for (const id of commentIds) await deps.store.effects.markDone(`keynotice:c${id}`, ticketId, 'key_notice', now);
   });
 }
 
@@ -199,11 +202,11 @@ export function markKeyNoticeGiven(deps: RenewalDeps, ticketId: number, commentI
  * installation, a reply that changes nothing): a short public comment of its own, once.
  */
 export async function giveKeyNoticeAlone(deps: RenewalDeps, ticketId: number): Promise<void> {
-  const pending = pendingKeyNotice(deps, ticketId);
+  const pending = await pendingKeyNotice(deps, ticketId);
   if (!pending) return;
   await postOnce(deps, {
     key: `keynotice:c${Math.min(...pending.commentIds)}:comment`, ticketId, kind: 'comment_key_exposed', public: true,
     body: keyExposedComment(pending.notice).body,
   });
-  markKeyNoticeGiven(deps, ticketId, pending.commentIds);
+  await markKeyNoticeGiven(deps, ticketId, pending.commentIds);
 }

@@ -20,55 +20,63 @@ export const INSTALL_ATTEMPTS = 3;
  * fullchain to the installer — which writes, reloads, verifies live and rolls back on failure —
  * and moves the renewal to `installed`, or, after INSTALL_ATTEMPTS failed attempts (or one that
  * retrying cannot help), to `install_failed`. A job killed mid-install runs again: installing the same pair is idempotent.
+ * The install and its record hold the site's lock (`store.withSiteLock`): two processes never install
+ * one site at once, and the site's record is the certificate last installed.
  */
 export function handleInstall(deps: RenewalDeps & { installer: Installer }): JobHandler<InstallJob> {
   return async ({ job, signal, logger }) => {
     const { ticketId } = job.payload;
     await finishPendingTransitions(deps, ticketId);
-    const renewal = deps.store.renewals.get(ticketId);
+    const renewal = await deps.store.renewals.get(ticketId);
     if (!renewal || renewal.state !== 'installing') {
       logger.info({ ticketId, state: renewal?.state }, 'nothing to install: the renewal is no longer installing');
       return;
     }
     const leaf = (renewal.certificate as { leaf?: CertSummary } | null)?.leaf;
     if (!renewal.site || !renewal.fullchainPem || !leaf || renewal.keyId === null) throw new NonRetryableError(`renewal ${ticketId} has no accepted certificate and key to install`);
-    const stored = deps.store.keys.get(renewal.keyId);
+    const stored = await deps.store.keys.get(renewal.keyId);
     if (!stored) throw new NonRetryableError(`renewal ${ticketId} lost its key ${renewal.keyId}`);
+    const site = renewal.site;
+    const fullchainPem = renewal.fullchainPem;
 
-    const result = await deps.installer.install({
-      ticketId,
-      site: renewal.site,
-      fullchainPem: renewal.fullchainPem,
-      privateKeyPem: decryptPrivateKey(stored, deps.settings.keyEncryptionKey, privateKeyAad(ticketId, stored.id)),
-      leafSha256: leaf.sha256,
-      signal,
-    });
-    const now = deps.clock.now().getTime();
-    deps.metrics.counter('certdesk_installs_total', 'Installation attempts by installer and outcome.').inc({ installer: deps.installer.kind, outcome: result.ok ? 'ok' : 'failed' });
-
-    if (result.ok) {
-      const t = deps.store.transaction(() => {
-        deps.store.sites.record({ domain: renewal.site!, certSha256: result.servedSha256, fullchainPem: renewal.fullchainPem!, notAfter: leaf.notAfter, installedAt: now, ticketId });
+    const { result, now, t } = await deps.store.withSiteLock(site, async () => {
+      const result = await deps.installer.install({
+        ticketId,
+        site,
+        fullchainPem,
+        privateKeyPem: decryptPrivateKey(stored, deps.settings.keyEncryptionKey, privateKeyAad(ticketId, stored.id)),
+        leafSha256: leaf.sha256,
+        signal,
+      });
+      const now = deps.clock.now().getTime();
+      deps.metrics.counter('certdesk_installs_total', 'Installation attempts by installer and outcome.').inc({ installer: deps.installer.kind, outcome: result.ok ? 'ok' : 'failed' });
+      if (!result.ok) return { result, now, t: null };
+      const t = await deps.store.transaction(async () => {
+        await deps.store.sites.record({ domain: site, certSha256: result.servedSha256, fullchainPem, notAfter: leaf.notAfter, installedAt: now, ticketId });
         return recordTransition(deps, ticketId, renewal, { type: 'install_succeeded' }, {
           patch: { installLog: result.log },
           context: { sha256: result.servedSha256, notAfter: leaf.notAfter, previousSha256: result.previousSha256 },
         });
       });
+      return { result, now, t };
+    });
+
+    if (result.ok) {
       if (t) await performTransition(deps, t);
       return;
     }
 
     // The job's own retries also absorb Zendesk failures; installer attempts are counted apart, in
     // the audit trail, per transition that asked for the installation.
-    const attempts = deps.store.transaction(() => {
-      deps.store.renewals.update(ticketId, { installLog: result.log }, now);
-      deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'install_attempt_failed', detail: { transitionId: job.payload.transitionId, error: result.error, rolledBack: result.rolledBack } }, now);
-      return deps.store.audit.forTicket(ticketId).filter((a) => a.action === 'install_attempt_failed' && a.detail.transitionId === job.payload.transitionId).length;
+    const attempts = await deps.store.transaction(async () => {
+      await deps.store.renewals.update(ticketId, { installLog: result.log }, now);
+      await deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'install_attempt_failed', detail: { transitionId: job.payload.transitionId, error: result.error, rolledBack: result.rolledBack } }, now);
+      return (await deps.store.audit.forTicket(ticketId)).filter((a) => a.action === 'install_attempt_failed' && a.detail.transitionId === job.payload.transitionId).length;
     });
     if (attempts < INSTALL_ATTEMPTS && result.retryable) throw new RetryableError(`installation attempt ${attempts} failed: ${result.error}`);
-    const t = recordTransition(deps, ticketId, deps.store.renewals.get(ticketId), { type: 'install_failed' }, {
+    const failed = await recordTransition(deps, ticketId, await deps.store.renewals.get(ticketId), { type: 'install_failed' }, {
       context: { error: result.error, rolledBack: result.rolledBack, previousServed: result.previousServed, attempts, log: result.log },
     });
-    if (t) await performTransition(deps, t);
+    if (failed) await performTransition(deps, failed);
   };
 }

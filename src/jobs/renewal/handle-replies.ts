@@ -1,5 +1,5 @@
 import type { ZendeskComment } from '../../ports/zendesk.js';
-import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalRecord } from '../../ports/store.js';
 import { finding } from '../../core/bundle/findings.js';
 import type { BundleReport } from '../../core/bundle/types.js';
 import { KEY_OF_SENT_CERTIFICATE, keyFoundMessage, type KeyNotice } from '../../core/messages/key-exposed-comments.js';
@@ -25,7 +25,7 @@ import { changeDetails } from './change-details.js';
 export async function handleReplies(deps: RenewalDeps, snapshot: TicketSnapshot, renewal: RenewalRecord): Promise<void> {
   const { store } = deps;
   for (const reply of newCustomerComments(snapshot, renewal.lastCommentId)) {
-    const current = store.renewals.get(renewal.ticketId)!;
+    const current = (await store.renewals.get(renewal.ticketId))!;
     if (reply.id <= current.lastCommentId) continue;
     if (current.state === 'awaiting_certificate') {
       if (isAutomaticRequest(deps, current, reply)) {
@@ -40,27 +40,27 @@ export async function handleReplies(deps: RenewalDeps, snapshot: TicketSnapshot,
     await redactCommentKeys(deps, current.ticketId, reply, await inspectComment(deps, reply));
     await giveKeyNoticeAlone(deps, current.ticketId);
     if ((current.state === 'installing' || current.state === 'installed') && seemsToCarryCertificate(reply)) {
-      const t = recordTransition(deps, current.ticketId, current, { type: 'certificate_after_acceptance' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id } });
+      const t = await recordTransition(deps, current.ticketId, current, { type: 'certificate_after_acceptance' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id } });
       if (t) await performTransition(deps, t);
     }
   }
-  const latest = store.renewals.get(renewal.ticketId)!;
+  const latest = (await store.renewals.get(renewal.ticketId))!;
   const last = lastCommentId(snapshot);
-  if (last > latest.lastCommentId) store.renewals.update(latest.ticketId, { lastCommentId: last }, deps.clock.now().getTime());
+  if (last > latest.lastCommentId) await store.renewals.update(latest.ticketId, { lastCommentId: last }, deps.clock.now().getTime());
 }
 
 async function handleSubmission(deps: RenewalDeps, renewal: RenewalRecord, reply: ZendeskComment): Promise<void> {
   const check = await checkReply(deps, renewal, reply);
   // Before anything else is said about the reply.
   await redactCommentKeys(deps, renewal.ticketId, reply, await inspectComment(deps, reply, { downloaded: check.downloaded, ...check.redaction }));
-  const pending = pendingKeyNotice(deps, renewal.ticketId);
+  const pending = await pendingKeyNotice(deps, renewal.ticketId);
   const report = pending ? withEveryKeyNamed(check.report, pending.notice) : check.report;
   deps.metrics.counter('certdesk_bundle_validations_total', 'Submitted bundles validated, by outcome.').inc({ outcome: report.ok ? 'valid' : 'invalid' });
   const byCode = deps.metrics.counter('certdesk_bundle_findings_total', 'Findings in validated bundles, by code.');
   for (const f of report.findings) byCode.inc({ code: f.code });
 
   const { fullchainPem, ...reportWithoutChainPem } = report;
-  const t = recordTransition(deps, renewal.ticketId, renewal, { type: report.ok ? 'bundle_valid' : 'bundle_invalid' }, {
+  const t = await recordTransition(deps, renewal.ticketId, renewal, { type: report.ok ? 'bundle_valid' : 'bundle_invalid' }, {
     patch: {
       lastCommentId: reply.id,
       findings: reportWithoutChainPem,

@@ -7,7 +7,7 @@ import { mergeRenewalFields } from '../../core/request/merge-renewal-fields.js';
 import { findProblems } from '../../core/request/find-problems.js';
 import type { RenewalFields } from '../../core/request/types.js';
 import type { ZendeskComment } from '../../ports/zendesk.js';
-import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalRecord } from '../../ports/store.js';
 import { readTicket, newCustomerComments, lastCommentId, isCustomerComment, type TicketSnapshot } from './read-ticket.js';
 import { recordTransition } from './record-transition.js';
 import { finishPendingTransitions, performTransition } from './perform-transition.js';
@@ -33,7 +33,7 @@ export function handleTicketEvent(deps: RenewalDeps): JobHandler<TicketEvent> {
       logger.info({ ticketId }, 'the ticket no longer exists; nothing to do');
       return;
     }
-    if (snapshot.ticket.tags.includes(PROACTIVE_TAG) && !deps.store.renewals.has(ticketId)) {
+    if (snapshot.ticket.tags.includes(PROACTIVE_TAG) && !(await deps.store.renewals.has(ticketId))) {
       logger.info({ ticketId }, 'a proactive ticket not recorded yet: the proactive-renewals job records it');
       return;
     }
@@ -58,15 +58,15 @@ async function handleCommands(deps: RenewalDeps, snapshot: TicketSnapshot): Prom
   for (const command of ALL_COMMANDS) {
     const tag = COMMAND_TAGS[command];
     if (!snapshot.ticket.tags.includes(tag)) continue;
-    const renewal = deps.store.renewals.get(snapshot.ticket.id);
-    const t = recordTransition(deps, snapshot.ticket.id, renewal, { type: 'command', command }, { context: { command, tag } });
+    const renewal = await deps.store.renewals.get(snapshot.ticket.id);
+    const t = await recordTransition(deps, snapshot.ticket.id, renewal, { type: 'command', command }, { context: { command, tag } });
     if (t) await performTransition(deps, t);
   }
 }
 
 /** The customer's side: the request (intake states) or replies in later states. */
 async function handleMessages(deps: RenewalDeps, snapshot: TicketSnapshot): Promise<void> {
-  const renewal = deps.store.renewals.get(snapshot.ticket.id);
+  const renewal = await deps.store.renewals.get(snapshot.ticket.id);
   const state = renewal?.state ?? 'new';
   // A ticket linked to the site's renewal in progress elsewhere is the agents' from then on — but a
   // key a customer sends there is still redacted, and they are told.
@@ -79,14 +79,14 @@ async function handleMessages(deps: RenewalDeps, snapshot: TicketSnapshot): Prom
   else if (renewal) await handleReplies(deps, snapshot, renewal);
 }
 
-function noRenewalInProgress(deps: RenewalDeps, site: string, ticketId: number): void {
-  const other = renewalInProgress(deps, site, ticketId);
+async function noRenewalInProgress(deps: RenewalDeps, site: string, ticketId: number): Promise<void> {
+  const other = await renewalInProgress(deps, site, ticketId);
   if (other !== null) throw new RetryableError(`a renewal of ${site} started meanwhile on ticket ${other}; this request will be linked to it`);
 }
 
-function markSeen(deps: RenewalDeps, renewal: RenewalRecord, snapshot: TicketSnapshot): void {
+async function markSeen(deps: RenewalDeps, renewal: RenewalRecord, snapshot: TicketSnapshot): Promise<void> {
   const last = lastCommentId(snapshot);
-  if (last > renewal.lastCommentId) deps.store.renewals.update(renewal.ticketId, { lastCommentId: last }, deps.clock.now().getTime());
+  if (last > renewal.lastCommentId) await deps.store.renewals.update(renewal.ticketId, { lastCommentId: last }, deps.clock.now().getTime());
 }
 
 function isRenewalCandidate(deps: RenewalDeps, snapshot: TicketSnapshot): boolean {
@@ -104,7 +104,7 @@ const textOf = (c: ZendeskComment) => ({ text: c.body || c.plain_body, html: c.h
 async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewal: RenewalRecord | null): Promise<void> {
   const { ticket } = snapshot;
   if (!isRenewalCandidate(deps, snapshot)) {
-    if (renewal) markSeen(deps, renewal, snapshot);
+    if (renewal) await markSeen(deps, renewal, snapshot);
     return;
   }
   const seen = lastCommentId(snapshot);
@@ -140,15 +140,15 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
   }
 
   if (!isRequest) {
-    const t = recordTransition(deps, ticket.id, renewal, { type: 'not_a_request' }, { patch: { lastCommentId: seen, requesterId: ticket.requester_id } });
+    const t = await recordTransition(deps, ticket.id, renewal, { type: 'not_a_request' }, { patch: { lastCommentId: seen, requesterId: ticket.requester_id } });
     if (t) await performTransition(deps, t);
     return;
   }
   await guardComments(deps, ticket.id, read);
-  const keyNotice = pendingKeyNotice(deps, ticket.id);
+  const keyNotice = await pendingKeyNotice(deps, ticket.id);
   const problems = findProblems(fields);
   const { event, review, linkedTicketId } = await classifyRequest(deps, ticket, fields, problems);
-  const t = recordTransition(deps, ticket.id, renewal, event, {
+  const t = await recordTransition(deps, ticket.id, renewal, event, {
     patch: {
       fields: fields as Record<string, string>,
       problems,

@@ -2,7 +2,7 @@ import { NonRetryableError } from '../../lib/errors.js';
 import { generateKeyPair, privateKeyToPkcs8Pem } from '../../core/keys/generate-key-pair.js';
 import { encryptPrivateKey, privateKeyAad } from '../../core/keys/encrypt-private-key.js';
 import { buildCsr } from '../../core/csr/build-csr.js';
-import type { TransitionRecord } from '../../adapters/store/transition-log.js';
+import type { TransitionRecord } from '../../ports/store.js';
 import type { RenewalDeps } from './renewal-deps.js';
 
 /**
@@ -14,27 +14,29 @@ import type { RenewalDeps } from './renewal-deps.js';
 export async function issueKeyAndCsr(deps: RenewalDeps, transition: TransitionRecord): Promise<void> {
   const { store, clock, settings } = deps;
   const effectKey = `tr:${transition.id}:generate_key_and_csr`;
-  if (store.effects.isDone(effectKey)) return;
-  const renewal = store.renewals.get(transition.ticketId);
+  if (await store.effects.isDone(effectKey)) return;
+  const renewal = await store.renewals.get(transition.ticketId);
   const f = renewal?.fields ?? {};
   if (!renewal?.site || !f.country || !f.state || !f.locality || !f.organization) {
     throw new NonRetryableError(`renewal ${transition.ticketId} has no complete request to build a CSR from`);
   }
   const pair = await generateKeyPair(settings.keyAlgorithm);
   const csr = await buildCsr({ site: renewal.site, country: f.country, state: f.state, locality: f.locality, organization: f.organization }, pair);
+  // Reserved outside the transaction (an id wasted by a lost race is harmless): the key is sealed
+  // under it before the transaction opens, which then only writes.
+  const keyId = await store.keys.reserveId();
+  const encrypted = encryptPrivateKey(privateKeyToPkcs8Pem(pair.privateKey), settings.keyEncryptionKey, privateKeyAad(transition.ticketId, keyId));
 
-  store.transaction(() => {
-    if (store.effects.isDone(effectKey)) return;
+  await store.transaction(async () => {
+    if (await store.effects.isDone(effectKey)) return;
     const now = clock.now().getTime();
-    const current = store.renewals.get(transition.ticketId)!;
-    const keyId = store.keys.nextId();
-    const encrypted = encryptPrivateKey(privateKeyToPkcs8Pem(pair.privateKey), settings.keyEncryptionKey, privateKeyAad(transition.ticketId, keyId));
-    store.keys.insert({ id: keyId, ticketId: transition.ticketId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, ...encrypted, createdAt: now, transitionId: transition.id });
-    if (current.keyId !== null) store.keys.retire(current.keyId, now);
+    const current = (await store.renewals.get(transition.ticketId))!;
+    await store.keys.insert({ id: keyId, ticketId: transition.ticketId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, ...encrypted, createdAt: now, transitionId: transition.id });
+    if (current.keyId !== null) await store.keys.retire(current.keyId, now);
     // A new key makes whatever was checked or accepted for the old one meaningless.
-    store.renewals.update(transition.ticketId, { keyId, csrPem: csr.csrPem, csrSpkiSha256: csr.spkiSha256, findings: null, certificate: null, fullchainPem: null }, now);
-    store.effects.markDone(effectKey, transition.ticketId, 'generate_key_and_csr', now);
-    store.audit.append(
+    await store.renewals.update(transition.ticketId, { keyId, csrPem: csr.csrPem, csrSpkiSha256: csr.spkiSha256, findings: null, certificate: null, fullchainPem: null }, now);
+    await store.effects.markDone(effectKey, transition.ticketId, 'generate_key_and_csr', now);
+    await store.audit.append(
       { ticketId: transition.ticketId, actor: 'certdesk', action: 'key_generated', detail: { keyId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, retiredKeyId: current.keyId } },
       now,
     );

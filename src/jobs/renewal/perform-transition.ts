@@ -3,8 +3,7 @@ import type { Effect } from '../../core/workflow/transitions.js';
 import { ALL_STATE_TAGS, STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
 import { LINKED_TAG } from '../../core/proactive/proactive-tags.js';
 import { linkedToRenewalComment } from '../../core/messages/proactive-comments.js';
-import type { TransitionRecord } from '../../adapters/store/transition-log.js';
-import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalRecord, TransitionRecord } from '../../ports/store.js';
 import type { RenewalProblem } from '../../core/request/types.js';
 import { needsInfoComment } from '../../core/messages/needs-info-comment.js';
 import { rejectedComment } from '../../core/messages/rejected-comment.js';
@@ -34,15 +33,15 @@ const contacts = (deps: RenewalDeps, r: RenewalRecord): string[] =>
  * Queues the e-mail that goes with a transition, at most once (keyed by the transition). Mail is a
  * side channel: it never changes the renewal, and it is skipped when SMTP is not configured.
  */
-function notifyOnce(deps: RenewalDeps, t: TransitionRecord, notification: Notification): void {
+async function notifyOnce(deps: RenewalDeps, t: TransitionRecord, notification: Notification): Promise<void> {
   if (!deps.mail.enabled) return;
   if (notification.kind === 'install_failed' ? !deps.mail.opsEmail : 'to' in notification && notification.to.length === 0) return;
   const effect = `tr:${t.id}:mail`;
   const now = deps.clock.now().getTime();
-  deps.store.transaction(() => {
-    if (deps.store.effects.isDone(effect)) return;
-    enqueueNotification(deps.store, notification, now);
-    deps.store.effects.markDone(effect, t.ticketId, `mail_${notification.kind}`, now);
+  await deps.store.transaction(async () => {
+    if (await deps.store.effects.isDone(effect)) return;
+    await enqueueNotification(deps.store, notification, now);
+    await deps.store.effects.markDone(effect, t.ticketId, `mail_${notification.kind}`, now);
   });
   deps.notify();
 }
@@ -87,7 +86,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
   generate_key_and_csr: (deps, t) => issueKeyAndCsr(deps, t),
   comment_csr: async (deps, t) => {
     // Read again: the key and CSR were just created by the previous effect.
-    const r = deps.store.renewals.get(t.ticketId)!;
+    const r = (await deps.store.renewals.get(t.ticketId))!;
     if (!r.csrPem || !r.csrSpkiSha256) throw new NonRetryableError(`renewal ${t.ticketId} has no CSR to send`);
     const csrPem = r.csrPem;
     await postOnce(deps, {
@@ -96,7 +95,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
       public: true, status: await deps.statuses.forState('awaiting_certificate'), ...tagChangeFor(STATE_TAGS.csr_sent),
       files: async () => [{ name: `${site(r)}.csr`, contentType: 'application/pkcs10', data: Buffer.from(csrPem) }],
     });
-    notifyOnce(deps, t, { kind: 'csr_ready', ticketId: t.ticketId, site: site(r), to: contacts(deps, r), csrPem, spkiSha256: r.csrSpkiSha256 });
+    await notifyOnce(deps, t, { kind: 'csr_ready', ticketId: t.ticketId, site: site(r), to: contacts(deps, r), csrPem, spkiSha256: r.csrSpkiSha256 });
   },
   comment_linked: async (deps, t, r) => {
     const ticketId = Number(t.context.linkedTicketId);
@@ -131,10 +130,10 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
   enqueue_install: async (deps, t) => {
     const effect = key(t, 'enqueue_install');
     const now = deps.clock.now().getTime();
-    deps.store.transaction(() => {
-      if (deps.store.effects.isDone(effect)) return;
-      deps.store.jobs.enqueue(INSTALL_JOB, { ticketId: t.ticketId, transitionId: t.id }, now, { serialKey: `ticket:${t.ticketId}` });
-      deps.store.effects.markDone(effect, t.ticketId, 'enqueue_install', now);
+    await deps.store.transaction(async () => {
+      if (await deps.store.effects.isDone(effect)) return;
+      await deps.store.jobs.enqueue(INSTALL_JOB, { ticketId: t.ticketId, transitionId: t.id }, now, { serialKey: `ticket:${t.ticketId}` });
+      await deps.store.effects.markDone(effect, t.ticketId, 'enqueue_install', now);
     });
     deps.notify();
   },
@@ -151,7 +150,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
       body: installedComment({ site: site(r), notAfter, sha256 }).body, public: true,
       status: await deps.statuses.forState('installed'), ...tagChangeFor(STATE_TAGS.installed),
     });
-    notifyOnce(deps, t, { kind: 'installed', ticketId: t.ticketId, site: site(r), to: contacts(deps, r), notAfter, sha256 });
+    await notifyOnce(deps, t, { kind: 'installed', ticketId: t.ticketId, site: site(r), to: contacts(deps, r), notAfter, sha256 });
   },
   note_install_failed: async (deps, t, r) => {
     const c = t.context as { error: string; rolledBack: boolean; previousServed: boolean; attempts: number; log: string[] };
@@ -160,7 +159,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
       body: installFailedNote({ site: site(r), ...c }).body, public: false,
       status: await deps.statuses.forState('install_failed'), ...tagChangeFor(STATE_TAGS.install_failed),
     });
-    notifyOnce(deps, t, { kind: 'install_failed', ticketId: t.ticketId, site: site(r), error: c.error });
+    await notifyOnce(deps, t, { kind: 'install_failed', ticketId: t.ticketId, site: site(r), error: c.error });
   },
   note_retrying_install: async (deps, t, r) => {
     await postOnce(deps, {
@@ -178,7 +177,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
   },
   remove_command_tag: async (deps, t) => {
     await deps.zendesk.removeTags(t.ticketId, [String(t.context.tag)]);
-    deps.store.effects.markDone(key(t, 'remove_command_tag'), t.ticketId, 'remove_command_tag', deps.clock.now().getTime());
+    await deps.store.effects.markDone(key(t, 'remove_command_tag'), t.ticketId, 'remove_command_tag', deps.clock.now().getTime());
   },
 };
 
@@ -200,14 +199,14 @@ export async function performTransition(deps: RenewalDeps, t: TransitionRecord):
   for (const effect of t.effects) {
     const run = EFFECTS[effect];
     if (!run) throw new NonRetryableError(`no implementation for the "${effect}" effect`);
-    const renewal = deps.store.renewals.get(t.ticketId);
+    const renewal = await deps.store.renewals.get(t.ticketId);
     if (!renewal) throw new NonRetryableError(`renewal ${t.ticketId} vanished`);
     await run(deps, t, renewal);
   }
-  deps.store.transitions.complete(t.id, deps.clock.now().getTime());
+  await deps.store.transitions.complete(t.id, deps.clock.now().getTime());
 }
 
 /** Finishes whatever a previous attempt left pending for this ticket, oldest first. */
 export async function finishPendingTransitions(deps: RenewalDeps, ticketId: number): Promise<void> {
-  for (const t of deps.store.transitions.pending(ticketId)) await performTransition(deps, t);
+  for (const t of await deps.store.transitions.pending(ticketId)) await performTransition(deps, t);
 }

@@ -34,15 +34,17 @@ function alreadyPosted(comments: ZendeskComment[], authorId: number, body: strin
  */
 export async function postOnce(deps: RenewalDeps, spec: TicketUpdateSpec): Promise<boolean> {
   const { store, zendesk, clock } = deps;
-  const claim = store.transaction(() => store.effects.claim(spec.key, spec.ticketId, spec.kind, spec.body, clock.now().getTime()));
+  const claim = await store.transaction(() => store.effects.claim(spec.key, spec.ticketId, spec.kind, spec.body, clock.now().getTime()));
   if (claim.status === 'done') return false;
   // A retry posts the text recorded at the first attempt, so it can be recognised on the ticket.
   const body = claim.body ?? spec.body;
   if (claim.status === 'unconfirmed') {
     const me = await deps.apiUser();
     if (alreadyPosted(await zendesk.listComments(spec.ticketId), me.id, body)) {
-      store.effects.done(spec.key, clock.now().getTime());
-      store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: 'update_confirmed', detail: { effect: spec.key } }, clock.now().getTime());
+      await store.transaction(async () => {
+        await store.effects.done(spec.key, clock.now().getTime());
+        await store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: 'update_confirmed', detail: { effect: spec.key } }, clock.now().getTime());
+      });
       deps.logger.info({ ticketId: spec.ticketId, effect: spec.key }, 'an earlier attempt had already posted this update');
       return false;
     }
@@ -59,8 +61,10 @@ export async function postOnce(deps: RenewalDeps, spec: TicketUpdateSpec): Promi
   };
   const updated = await updateKeepingTheComment(deps, spec, change);
   deps.tickets.set(updated);
-  store.effects.done(spec.key, clock.now().getTime());
-  store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: spec.public ? 'public_comment' : 'internal_note', detail: { effect: spec.key, status: spec.status, addTags: spec.addTags } }, clock.now().getTime());
+  await store.transaction(async () => {
+    await store.effects.done(spec.key, clock.now().getTime());
+    await store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: spec.public ? 'public_comment' : 'internal_note', detail: { effect: spec.key, status: spec.status, addTags: spec.addTags } }, clock.now().getTime());
+  });
   return true;
 }
 

@@ -1,7 +1,6 @@
 import { RetryableError } from '../../lib/errors.js';
 import { decide, type WorkflowEvent } from '../../core/workflow/transitions.js';
-import type { RenewalPatch, RenewalRecord } from '../../adapters/store/renewal-repository.js';
-import type { TransitionRecord } from '../../adapters/store/transition-log.js';
+import type { RenewalPatch, RenewalRecord, TransitionRecord } from '../../ports/store.js';
 import type { RenewalDeps } from './renewal-deps.js';
 
 /**
@@ -10,7 +9,7 @@ import type { RenewalDeps } from './renewal-deps.js';
  * taken. Returns the pending transition, or null when the event changes nothing (the `patch`, e.g.
  * the last comment seen, is still saved).
  */
-export function recordTransition(
+export async function recordTransition(
   deps: RenewalDeps,
   ticketId: number,
   read: RenewalRecord | null,
@@ -19,32 +18,32 @@ export function recordTransition(
     patch?: RenewalPatch;
     context?: Record<string, unknown>;
     /** Checked again inside the transaction; throws (e.g. a RetryableError) when the decision no longer holds. */
-    precondition?: () => void;
+    precondition?: () => Promise<void>;
     /** Written in the same transaction once the transition is recorded (what it settles, e.g. a key notice it carries). */
-    alongside?: () => void;
+    alongside?: () => Promise<void>;
   } = {},
-): TransitionRecord | null {
+): Promise<TransitionRecord | null> {
   const { store, clock } = deps;
   const from = read?.state ?? 'new';
   const decision = decide(from, event);
   const now = clock.now().getTime();
-  return store.transaction(() => {
-    const current = store.renewals.get(ticketId);
+  return store.transaction(async () => {
+    const current = await store.renewals.get(ticketId);
     if ((current?.version ?? null) !== (read?.version ?? null)) {
       throw new RetryableError(`renewal ${ticketId} changed while this job was deciding; it will look again`);
     }
-    options.precondition?.();
+    await options.precondition?.();
     if (decision.effects.length === 0 && !decision.applies) {
-      if (current && options.patch) store.renewals.update(ticketId, options.patch, now);
+      if (current && options.patch) await store.renewals.update(ticketId, options.patch, now);
       return null;
     }
-    store.renewals.ensure(ticketId, { state: decision.to }, now);
-    store.renewals.update(ticketId, { ...options.patch, state: decision.to }, now);
+    await store.renewals.ensure(ticketId, { state: decision.to }, now);
+    await store.renewals.update(ticketId, { ...options.patch, state: decision.to }, now);
     const eventName = event.type === 'command' ? `command:${event.command}` : event.type;
-    const id = store.transitions.record({ ticketId, from, to: decision.to, event: eventName, effects: decision.effects, context: options.context ?? {} }, now);
-    store.audit.append({ ticketId, actor: 'certdesk', action: 'transition', detail: { from, to: decision.to, event: eventName, effects: decision.effects } }, now);
-    options.alongside?.();
+    const id = await store.transitions.record({ ticketId, from, to: decision.to, event: eventName, effects: decision.effects, context: options.context ?? {} }, now);
+    await store.audit.append({ ticketId, actor: 'certdesk', action: 'transition', detail: { from, to: decision.to, event: eventName, effects: decision.effects } }, now);
+    await options.alongside?.();
     deps.metrics.counter('certdesk_renewal_transitions_total', 'Renewal state transitions by event and target state.').inc({ event: eventName, to: decision.to });
-    return store.transitions.pending(ticketId).find((t) => t.id === id)!;
+    return (await store.transitions.pending(ticketId)).find((t) => t.id === id)!;
   });
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { TicketEvent } from '../../core/events/normalize-zendesk-event.js';
 import { TICKET_EVENT_JOB } from '../../http/routes/zendesk-webhook.js';
 
@@ -10,14 +10,14 @@ export const STALL_AFTER_MS = 10 * 60_000;
  * longer than a job's retries, a job dead-lettered) gets a new job for its ticket, which finishes
  * the pending effects before anything else. Run at start-up and periodically. Returns the tickets.
  */
-export function recoverStalledRenewals(store: Store, now: number): number[] {
-  return store.transaction(() => {
+export function recoverStalledRenewals(store: Store, now: number): Promise<number[]> {
+  return store.transaction(async () => {
     const recovered: number[] = [];
-    for (const ticketId of store.transitions.stalledTickets(now - STALL_AFTER_MS)) {
+    for (const ticketId of await store.transitions.stalledTickets(now - STALL_AFTER_MS)) {
       const serialKey = `ticket:${ticketId}`;
-      if (store.jobs.hasPending(serialKey)) continue;
+      if (await store.jobs.hasPending(serialKey)) continue;
       const event: TicketEvent = { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] };
-      store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey });
+      await store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey });
       recovered.push(ticketId);
     }
     return recovered;

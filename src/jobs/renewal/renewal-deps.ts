@@ -1,5 +1,5 @@
 import type { ZendeskApi, ZendeskUser, TicketPriority, ZendeskTicket } from '../../ports/zendesk.js';
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
