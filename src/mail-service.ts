@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { Config } from './config/config.js';
-import type { Store } from './adapters/store/open-store.js';
+import type { Store } from './ports/store.js';
 import type { ZendeskApi, ZendeskUser } from './ports/zendesk.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';

@@ -142,7 +142,7 @@ export class Counter extends FacadeMetric<client.Counter> {
 
 export class Gauge extends FacadeMetric<client.Gauge> {
   readonly type = 'gauge';
-  private collector: (() => Array<[Labels | undefined, number]>) | undefined;
+  private collector: (() => Array<[Labels | undefined, number]> | Promise<Array<[Labels | undefined, number]>>) | undefined;
   protected make(labelNames: string[]): client.Gauge {
     return new client.Gauge({ name: this.name, help: this.help, labelNames, registers: [] });
   }
@@ -158,8 +158,9 @@ export class Gauge extends FacadeMetric<client.Gauge> {
    * scrape's. The series cap does not apply to them: their label values come from what the collector
    * enumerates (states, registry sites), not from input, so their number is bounded where they are
    * made — a registry of thousands of sites gets a series per site. Values are still bounded in form.
+   * The collector may be async (the store port's reads are).
    */
-  collect(fn: () => Array<[Labels | undefined, number]>): void {
+  collect(fn: () => Array<[Labels | undefined, number]> | Promise<Array<[Labels | undefined, number]>>): void {
     this.collector = fn;
   }
   /** The current value of one series (undefined when it was never set). */
@@ -170,7 +171,7 @@ export class Gauge extends FacadeMetric<client.Gauge> {
     if (this.collector) {
       let values: Array<[Labels | undefined, number]> = [];
       try {
-        values = this.collector();
+        values = await this.collector();
       } catch {
         // A failing collector (store closed) must not break the scrape of every other metric, and
         // shows no value rather than the last scrape's, which would no longer be true.

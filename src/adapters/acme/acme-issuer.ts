@@ -18,8 +18,8 @@ export interface AcmeIssuerOptions {
   email: string | null;
   /** ACME_EAB_KID + ACME_EAB_HMAC_KEY, for CAs that require External Account Binding. */
   eab: { kid: string; hmacKey: string } | null;
-  /** The account key (PEM, decrypted from the key vault: account-key.ts). */
-  accountKeyPem: () => string;
+  /** The account key (PEM, decrypted from the key vault: account-key.ts; read from the store, so possibly async). */
+  accountKeyPem: () => string | Promise<string>;
   /** EXTRA_CA_FILE: anchors trusted for the directory's HTTPS besides Node's store (a private ACME CA, pebble). */
   trustedCasPem: readonly string[];
   /** How challenges are answered; the first type both sides support wins, in this order. */
@@ -38,11 +38,12 @@ export type IssueResult = { ok: true; fullchainPem: string } | { ok: false; fail
 /**
  * The order a request already placed, kept by the caller in its store: `url` is taken up again
  * (an attempt cut short by a crash or a stop resumes it — a finalized one is only downloaded), and
- * `placed` is called with each new order's URL before any challenge is answered, to be recorded.
+ * `placed` is called with each new order's URL before any challenge is answered, to be recorded
+ * (awaited: a store write).
  */
 export interface OrderMemory {
   url: string | null;
-  placed(url: string): void;
+  placed(url: string): void | Promise<void>;
 }
 
 /**
@@ -77,7 +78,7 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
   });
   const preferred = options.preferred ?? (['http-01', 'tls-alpn-01'] as const).filter((t) => (t === 'http-01' ? options.http : options.alpn));
   const attempts = options.attempts ?? 3;
-  let client: acme.Client | null = null;
+  let client: Promise<acme.Client> | null = null;
   let registered = false;
   /**
    * The CA's answers per ARI certificate id, kept until its Retry-After (RFC 9773 §4.3): the
@@ -86,20 +87,26 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
    */
   const ariAnswers = new Map<string, { window: RenewalWindow | null; until: number }>();
 
-  const getClient = () =>
-    (client ??= new acme.Client({
+  // Made once, with the account key read from the store; a failed read is tried again next time.
+  const makeClient = async () =>
+    new acme.Client({
       directoryUrl,
-      accountKey: options.accountKeyPem(),
+      accountKey: await options.accountKeyPem(),
       ...(options.eab ? { externalAccountBinding: options.eab } : {}),
       backoffAttempts: 40,
       backoffMin: options.pollMs?.min ?? 250,
       backoffMax: options.pollMs?.max ?? 4000,
+    });
+  const getClient = () =>
+    (client ??= makeClient().catch((error: unknown) => {
+      client = null;
+      throw error;
     }));
 
   const directory = async (): Promise<Record<string, unknown>> => (await acme.axios.get(directoryUrl, { httpsAgent: agent })).data as Record<string, unknown>;
 
   async function orderOnce(site: string, csrPem: string, signal?: AbortSignal, memory?: OrderMemory): Promise<IssueResult> {
-    const c = getClient();
+    const c = await getClient();
     if (!registered) {
       // newAccount (RFC 8555 §7.3) answers 201 for a new key and 200 for a known one; either way the
       // client learns the account URL. acme-client's createAccount follows a 200 with an account
@@ -111,7 +118,7 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
     let order = memory?.url ? await resumable(c, memory.url, site) : null;
     if (!order) {
       order = await c.createOrder({ identifiers: [{ type: 'dns', value: site }] });
-      memory?.placed(order.url);
+      await memory?.placed(order.url);
     }
     // Finalized before the earlier attempt stopped: the certificate is only downloaded, never ordered again.
     if (order.status === 'valid' || order.status === 'processing') return { ok: true, fullchainPem: await c.getCertificate(order) };
@@ -158,9 +165,9 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
         get url() {
           return url;
         },
-        placed(placedUrl) {
+        async placed(placedUrl) {
           url = placedUrl;
-          order?.placed(placedUrl);
+          await order?.placed(placedUrl);
         },
       };
       for (let attempt = 1; attempt <= attempts; attempt++) {

@@ -26,9 +26,9 @@ export interface SmtpListenerOptions {
   maxRecipients?: number;
   /**
    * Hands over a received message (the same path as POST /inbound/email), with the client that sent
-   * it (its address, HELO and MAIL FROM: what SPF checks). Throwing ⇒ 451, try later.
+   * it (its address, HELO and MAIL FROM: what SPF checks). A rejected promise ⇒ 451, try later.
    */
-  receive: (raw: Buffer, client: SmtpClient) => ReceiveResult;
+  receive: (raw: Buffer, client: SmtpClient) => Promise<ReceiveResult>;
   logger: Logger;
   /** The name in the greeting (default: the host name). */
   name?: string;
@@ -142,7 +142,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
         kept += chunk.length;
       });
       stream.on('error', (error) => answer(smtpError(451, `4.3.0 ${error.message}`)));
-      stream.on('end', () => {
+      stream.on('end', async () => {
         if (overBudget) {
           logger.info({ session: session.id }, 'SMTP message not taken: too many messages are being received');
           return answer(smtpError(451, '4.3.2 too many messages are being received, please try again later'));
@@ -153,7 +153,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
         }
         let result: ReceiveResult;
         try {
-          result = options.receive(Buffer.concat(chunks, kept), {
+          result = await options.receive(Buffer.concat(chunks, kept), {
             ip: session.remoteAddress,
             helo: session.hostNameAppearsAs ?? '',
             mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AcmeIssuer } from '../../adapters/acme/acme-issuer.js';
 import { renewalTime } from '../../core/acme/renewal-time.js';
@@ -15,7 +15,7 @@ import type { CycleCertificate } from '../../core/proactive/decide-proactive.js'
  */
 export function acmeLeadTimeDays(issuer: AcmeIssuer, store: Store, clock: Clock): (site: string, cert: CycleCertificate) => Promise<number> {
   return async (site, cert) => {
-    const installed = store.sites.get(site);
+    const installed = await store.sites.get(site);
     const leafPem = installed?.certSha256 === cert.sha256 ? /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(installed.fullchainPem)?.[0] : undefined;
     const ari = leafPem ? await issuer.renewalInfo(leafPem).catch(() => null) : null;
     const random = createHash('sha256').update(`${site}\n${cert.sha256}`).digest().readUInt32BE(0) / 2 ** 32;

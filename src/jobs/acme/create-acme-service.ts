@@ -35,12 +35,16 @@ export function createAcmeService(config: Config, deps: RenewalDeps, alpn: AlpnC
   if (!http && !alpn) {
     throw new ConfigError([`ACME_DIRECTORY_URL is set but INSTALLER=${config.install.installer} cannot answer ACME challenges: use INSTALLER=tls-front (TLS-ALPN-01) or INSTALLER=nginx (HTTP-01).`]);
   }
-  let accountKey: string | null = null;
+  let accountKey: Promise<string> | null = null;
   const issuer = createAcmeIssuer({
     directoryUrl: acme.directoryUrl,
     email: acme.email,
     eab: acme.eab,
-    accountKeyPem: () => (accountKey ??= loadOrCreateAccountKey(deps.store, deps.settings.keyEncryptionKey, acme.directoryUrl, deps.clock.now().getTime())),
+    accountKeyPem: () =>
+      (accountKey ??= loadOrCreateAccountKey(deps.store, deps.settings.keyEncryptionKey, acme.directoryUrl, deps.clock.now().getTime()).catch((error: unknown) => {
+        accountKey = null; // the store failed: read it again next time
+        throw error;
+      })),
     trustedCasPem: deps.settings.trustedRootsPem,
     ...(http ? { http } : {}),
     ...(alpn ? { alpn } : {}),

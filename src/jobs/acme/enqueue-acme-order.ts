@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import { ACME_ORDER_JOB, type AcmeOrderJob } from './acme-deps.js';
 
 /**
@@ -6,6 +6,6 @@ import { ACME_ORDER_JOB, type AcmeOrderJob } from './acme-deps.js';
  * the transaction that records the transition asking for it (automatic_requested,
  * proactive_automatic_due), so the request and the order are committed together or not at all.
  */
-export function enqueueAcmeOrder(store: Store, job: AcmeOrderJob, now: number): void {
-  store.jobs.enqueue(ACME_ORDER_JOB, job, now, { serialKey: `ticket:${job.ticketId}` });
+export async function enqueueAcmeOrder(store: Store, job: AcmeOrderJob, now: number): Promise<void> {
+  await store.jobs.enqueue(ACME_ORDER_JOB, job, now, { serialKey: `ticket:${job.ticketId}` });
 }

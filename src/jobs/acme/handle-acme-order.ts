@@ -5,7 +5,7 @@ import { retryWaitAfter, type AcmeFailure } from '../../core/acme/explain-acme-f
 import type { OrderMemory } from '../../adapters/acme/acme-issuer.js';
 import { automaticFailedComment } from '../../core/acme/automatic-comments.js';
 import { STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
-import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalRecord } from '../../ports/store.js';
 import { recordTransition } from '../renewal/record-transition.js';
 import { finishPendingTransitions, performTransition } from '../renewal/perform-transition.js';
 import { postOnce } from '../renewal/post-once.js';
@@ -24,11 +24,11 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
   return async ({ job, signal, logger }) => {
     const { ticketId } = job.payload;
     await finishPendingTransitions(deps, ticketId);
-    const renewal = deps.store.renewals.get(ticketId);
+    const renewal = await deps.store.renewals.get(ticketId);
     // This request was already answered by a failure (recorded before anyone was told): a retry
     // after a crash or a refused Zendesk update only finishes telling — it never orders again.
     // (Only while the renewal still waits: a certificate that arrived meanwhile makes it moot.)
-    const answered = renewal?.site ? recordedFailure(deps, ticketId, job.payload.transitionId) : null;
+    const answered = renewal?.site ? await recordedFailure(deps, ticketId, job.payload.transitionId) : null;
     if (answered && renewal!.state === 'awaiting_certificate') return tellFailure(deps, ticketId, renewal!.site!, answered);
     if (!renewal || renewal.state !== 'awaiting_certificate' || !renewal.site || !renewal.csrPem) {
       logger.info({ ticketId, state: renewal?.state }, 'acme: nothing to order, the renewal no longer waits for a certificate');
@@ -40,7 +40,7 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
       orders.inc({ outcome: problems[0]!.code.toLowerCase() });
       return giveUp(deps, renewal, { reasons: problems.map((p) => p.message), kind: problems[0]!.code.toLowerCase(), transitionId: job.payload.transitionId });
     }
-    const result = await deps.acme.issuer.issue({ site: renewal.site, csrPem: renewal.csrPem, signal, order: rememberedOrder(deps, ticketId, job.payload.transitionId) });
+    const result = await deps.acme.issuer.issue({ site: renewal.site, csrPem: renewal.csrPem, signal, order: await rememberedOrder(deps, ticketId, job.payload.transitionId) });
     if (!result.ok) {
       orders.inc({ outcome: result.failure.kind });
       if (result.failure.retryable && job.attempts < job.maxAttempts) {
@@ -61,8 +61,8 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
     }
     orders.inc({ outcome: 'issued' });
     const { fullchainPem, ...reportWithoutChainPem } = report;
-    const current = deps.store.renewals.get(ticketId)!;
-    const t = recordTransition(deps, ticketId, current, { type: 'bundle_valid' }, {
+    const current = (await deps.store.renewals.get(ticketId))!;
+    const t = await recordTransition(deps, ticketId, current, { type: 'bundle_valid' }, {
       patch: { findings: reportWithoutChainPem, fullchainPem, certificate: { leaf: report.leaf, chain: report.chain } },
       context: { report: reportWithoutChainPem, skipped: [], acme: { directoryUrl: deps.acme.issuer.directoryUrl } },
     });
@@ -75,8 +75,8 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
  * job run again after a crash, a stop or a refused Zendesk update takes that order up (and only
  * downloads a certificate already issued) instead of ordering a second one.
  */
-function rememberedOrder(deps: AcmeDeps, ticketId: number, transitionId: number): OrderMemory {
-  const last = deps.store.audit.forTicket(ticketId).filter((e) => e.action === 'acme_order_placed' && e.detail.transitionId === transitionId).at(-1);
+async function rememberedOrder(deps: AcmeDeps, ticketId: number, transitionId: number): Promise<OrderMemory> {
+  const last = (await deps.store.audit.forTicket(ticketId)).filter((e) => e.action === 'acme_order_placed' && e.detail.transitionId === transitionId).at(-1);
   return {
     url: typeof last?.detail.orderUrl === 'string' ? last.detail.orderUrl : null,
     placed: (orderUrl) => deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'acme_order_placed', detail: { transitionId, orderUrl, directoryUrl: deps.acme.issuer.directoryUrl } }, deps.clock.now().getTime()),
@@ -93,8 +93,8 @@ interface AutomaticFailure {
 }
 
 /** The failure already recorded for this request, if any (the automatic_failed transition's context). */
-function recordedFailure(deps: AcmeDeps, ticketId: number, transitionId: number): AutomaticFailure | null {
-  const t = deps.store.transitions.forTicket(ticketId).find((r) => r.event === 'automatic_failed' && r.context.transitionId === transitionId);
+async function recordedFailure(deps: AcmeDeps, ticketId: number, transitionId: number): Promise<AutomaticFailure | null> {
+  const t = (await deps.store.transitions.forTicket(ticketId)).find((r) => r.event === 'automatic_failed' && r.context.transitionId === transitionId);
   return t ? (t.context as unknown as AutomaticFailure) : null;
 }
 
@@ -103,7 +103,7 @@ function recordedFailure(deps: AcmeDeps, ticketId: number, transitionId: number)
  * refused after it never sends the job back to the CA for another order.
  */
 async function giveUp(deps: AcmeDeps, renewal: RenewalRecord, failure: AutomaticFailure): Promise<void> {
-  const t = recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_failed' }, { context: { ...failure } });
+  const t = await recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_failed' }, { context: { ...failure } });
   if (t) await performTransition(deps, t);
   await tellFailure(deps, renewal.ticketId, renewal.site!, failure);
 }

@@ -1,5 +1,5 @@
 import type { ZendeskComment } from '../../ports/zendesk.js';
-import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalRecord } from '../../ports/store.js';
 import { asksForAutomatic } from '../../core/acme/automatic-reply.js';
 import { lookupSite } from '../../core/registry/domain-registry.js';
 import { recordTransition } from '../renewal/record-transition.js';
@@ -27,10 +27,10 @@ export function isAutomaticRequest(deps: RenewalDeps, renewal: RenewalRecord, re
  */
 export async function requestAutomatic(deps: RenewalDeps, renewal: RenewalRecord, reply: ZendeskComment): Promise<void> {
   const now = deps.clock.now().getTime();
-  const t = deps.store.transaction(() => {
-    const joinedJob = orderInProgress(deps, renewal.ticketId);
-    const recorded = recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_requested' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id, ...(joinedJob !== null ? { joinedJob } : {}) } });
-    if (recorded && joinedJob === null) enqueueAcmeOrder(deps.store, { ticketId: renewal.ticketId, transitionId: recorded.id }, now);
+  const t = await deps.store.transaction(async () => {
+    const joinedJob = await orderInProgress(deps, renewal.ticketId);
+    const recorded = await recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_requested' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id, ...(joinedJob !== null ? { joinedJob } : {}) } });
+    if (recorded && joinedJob === null) await enqueueAcmeOrder(deps.store, { ticketId: renewal.ticketId, transitionId: recorded.id }, now);
     return recorded;
   });
   deps.notify();
@@ -38,7 +38,7 @@ export async function requestAutomatic(deps: RenewalDeps, renewal: RenewalRecord
 }
 
 /** The id of an `acme-order` job of this ticket still queued or running, else null. */
-function orderInProgress(deps: RenewalDeps, ticketId: number): number | null {
-  const pending = [...deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'queued' }), ...deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'running' })];
+async function orderInProgress(deps: RenewalDeps, ticketId: number): Promise<number | null> {
+  const pending = [...(await deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'queued' })), ...(await deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'running' }))];
   return pending.find((j) => (j.payload as { ticketId?: number }).ticketId === ticketId)?.id ?? null;
 }

@@ -1,5 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
-import type { InboundSource } from '../../adapters/store/mail-log.js';
+import type { InboundSource, Store } from '../../ports/store.js';
 import { inspectRawMessage } from '../../core/mail/inspect-raw-message.js';
 import { RetryableError } from '../../lib/errors.js';
 
@@ -29,17 +28,17 @@ export class StoreUnavailableError extends RetryableError {
  * reason), then record its Message-ID and enqueue its job in one transaction (`duplicate` when the
  * same Message-ID was already accepted: nothing more is done). Throws StoreUnavailableError.
  */
-export function acceptInboundMessage(store: Store, raw: Buffer, source: InboundSource, now: number): AcceptResult {
+export async function acceptInboundMessage(store: Store, raw: Buffer, source: InboundSource, now: number): Promise<AcceptResult> {
   const inspection = inspectRawMessage(raw);
   if (!inspection.ok) return { status: 'rejected', reason: inspection.reason };
   const { dedupKey, messageId, sender } = inspection;
   let jobId: number | null;
   try {
-    jobId = store.transaction(() => {
-      if (!store.mail.recordInbound({ dedupKey, messageId, source, sender, raw }, now)) return null;
+    jobId = await store.transaction(async () => {
+      if (!(await store.mail.recordInbound({ dedupKey, messageId, source, sender, raw }, now))) return null;
       const payload: InboundEmailPayload = { dedupKey };
       // One at a time, in arrival order: a reply must not overtake the message that opens its ticket.
-      return store.jobs.enqueue(INBOUND_EMAIL_JOB, payload, now, { serialKey: 'mail:inbound' });
+      return await store.jobs.enqueue(INBOUND_EMAIL_JOB, payload, now, { serialKey: 'mail:inbound' });
     });
   } catch (error) {
     throw new StoreUnavailableError(`the store is unavailable (${(error as Error).message})`, { cause: error });

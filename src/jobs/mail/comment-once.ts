@@ -23,14 +23,14 @@ export interface CommentSpec {
  */
 export async function commentOnce(deps: MailDeps, spec: CommentSpec): Promise<boolean> {
   const { store, zendesk, clock } = deps;
-  const claim = store.transaction(() => store.effects.claim(spec.key, spec.ticketId, spec.kind, JSON.stringify(spec.comment), clock.now().getTime()));
+  const claim = await store.transaction(() => store.effects.claim(spec.key, spec.ticketId, spec.kind, JSON.stringify(spec.comment), clock.now().getTime()));
   if (claim.status === 'done') return false;
   // A retry posts what the first attempt recorded, so it can be recognised on the ticket.
   const comment = claim.body ? (JSON.parse(claim.body) as CommentBody) : spec.comment;
   if (claim.status === 'unconfirmed') {
     const comments = await zendesk.listComments(spec.ticketId);
     if (comments.some((c) => c.author_id === spec.authorId && sameCommentText(c, comment))) {
-      store.effects.done(spec.key, clock.now().getTime());
+      await store.effects.done(spec.key, clock.now().getTime());
       deps.logger.info({ ticketId: spec.ticketId, effect: spec.key }, 'an earlier attempt had already added this e-mail to the ticket');
       return false;
     }
@@ -46,9 +46,9 @@ export async function commentOnce(deps: MailDeps, spec: CommentSpec): Promise<bo
     },
   });
   const now = clock.now().getTime();
-  store.transaction(() => {
-    store.effects.done(spec.key, now);
-    store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: spec.kind, detail: { effect: spec.key, files: spec.files.map((f) => f.name) } }, now);
+  await store.transaction(async () => {
+    await store.effects.done(spec.key, now);
+    await store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: spec.kind, detail: { effect: spec.key, files: spec.files.map((f) => f.name) } }, now);
   });
   return true;
 }

@@ -41,7 +41,7 @@ export async function createTicketOnce(
     const uploads: string[] = [];
     for (const f of input.files) uploads.push((await deps.zendesk.uploadFile(f.name, f.contentType, f.data)).token);
     const plan: TicketPlan = { generation, ticket, uploads };
-    deps.store.mail.savePlan(input.dedupKey, plan);
+    await deps.store.mail.savePlan(input.dedupKey, plan);
     return plan;
   };
   const create = (plan: TicketPlan) =>

@@ -1,9 +1,10 @@
 import type { JobHandler } from '../worker.js';
 import type { Logger } from '../../lib/logger.js';
-import type { InboundRecord } from '../../adapters/store/mail-log.js';
+import type { InboundRecord, Job } from '../../ports/store.js';
 import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
 import { parseInboundMail, UnreadableMailError, type InboundMail } from '../../adapters/mail/parse-inbound-mail.js';
 import { findTicketReference } from '../../core/mail/ticket-reference.js';
+import { messageIdList } from '../../core/mail/message-id.js';
 import { automaticMessageReason } from '../../core/mail/automatic-message.js';
 import { inboundCommentBody, strangerNote, type NoteReason } from '../../core/mail/inbound-comment.js';
 import { readHeaderBlock } from '../../core/mail/read-header-block.js';
@@ -12,7 +13,6 @@ import { RetryableError } from '../../lib/errors.js';
 import { selectAttachments } from '../../core/mail/select-attachments.js';
 import { senderMayComment } from '../../core/mail/sender-may-comment.js';
 import type { TicketPriority, ZendeskTicket, ZendeskUser } from '../../ports/zendesk.js';
-import type { Job } from '../../adapters/store/job-queue.js';
 import type { InboundEmailPayload } from './accept-inbound-message.js';
 import { commentOnce } from './comment-once.js';
 import { createTicketOnce } from './create-ticket-once.js';
@@ -40,7 +40,7 @@ const MAX_SUBJECT = 250;
  */
 export function handleInboundEmail(deps: MailDeps): JobHandler<InboundEmailPayload> {
   return async ({ job, logger }) => {
-    const record = deps.store.mail.getInbound(job.payload.dedupKey);
+    const record = await deps.store.mail.getInbound(job.payload.dedupKey);
     if (!record || record.state === 'done' || !record.raw) {
       logger.info({ dedupKey: job.payload.dedupKey }, 'inbound e-mail already handled');
       return;
@@ -65,9 +65,9 @@ export function handleInboundEmail(deps: MailDeps): JobHandler<InboundEmailPaylo
       ? await actOn(deps, record, mail, checkSender, logger)
       : await actOn(deps, record, unreadableMail(raw, record.sender), async () => ({ trusted: false, reason: unreadable }), logger, 'unreadable');
     const now = deps.clock.now().getTime();
-    deps.store.transaction(() => {
-      deps.store.mail.finishInbound(record.dedupKey, result, now);
-      deps.store.audit.append(
+    await deps.store.transaction(async () => {
+      await deps.store.mail.finishInbound(record.dedupKey, result, now);
+      await deps.store.audit.append(
         { ticketId: result.ticketId, actor: 'certdesk', action: `inbound_email_${result.outcome}`, detail: { messageId: record.messageId, source: record.source, ...(senderAuth ? { senderAuth } : {}) } },
         now,
       );
@@ -131,7 +131,10 @@ async function actOn(
   // (closed, requester changed), and deciding again could perform a second, different effect.
   let decision = isReplyDecision(record.plan) ? record.plan : null;
   if (!decision && !record.plan) {
-    const reference = findTicketReference(mail, (ids) => deps.store.mail.ticketForMessageIds(ids));
+    // The lookup is asynchronous; the core's rule (a thread wins over a subject number) stays its own.
+    const ids = messageIdList(mail.inReplyTo, mail.references);
+    const threaded = ids.length > 0 ? await deps.store.mail.ticketForMessageIds(ids) : null;
+    const reference = findTicketReference(mail, () => threaded);
     const ticket = reference ? await existingTicket(deps, reference.ticketId) : null;
     if (ticket && ticket.status !== 'closed') {
       const trust = automatic ? null : await checkSender(sender);
@@ -146,7 +149,7 @@ async function actOn(
       decision = why
         ? { route: 'note', ticketId: ticket.id, authorId: (await deps.apiUser()).id, why, ...(trust && !trust.trusted ? { detail: trust.reason } : {}) }
         : { route: 'comment', ticketId: ticket.id, authorId: user!.id };
-      deps.store.mail.savePlan(record.dedupKey, decision);
+      await deps.store.mail.savePlan(record.dedupKey, decision);
     } else if (ticket) {
       notes.push(`This e-mail answered ticket #${ticket.id}, which is closed, so it opened this new ticket.`);
     }

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.js';
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Mailer } from '../../ports/mailer.js';

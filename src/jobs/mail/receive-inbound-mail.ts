@@ -1,5 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
-import type { InboundSource } from '../../adapters/store/mail-log.js';
+import type { InboundSource, Store } from '../../ports/store.js';
 import type { ReceiveResult } from '../../adapters/mail/smtp-listener.js';
 import type { Clock } from '../../lib/clock.js';
 import { smtpClientHeader, type SmtpClient } from '../../core/mail/smtp-client-header.js';
@@ -11,10 +10,10 @@ import { acceptInboundMessage } from './accept-inbound-message.js';
  * recorded on top of the message (as an MTA adds a Received header), where the job's sender
  * authentication finds it for SPF; nothing the client wrote can sit above it.
  */
-export function inboundMailReceiver(deps: { store: Store; clock: Clock; onEnqueued: () => void }, source: InboundSource = 'smtp'): (raw: Buffer, client?: SmtpClient) => ReceiveResult {
-  return (raw, client) => {
+export function inboundMailReceiver(deps: { store: Store; clock: Clock; onEnqueued: () => void }, source: InboundSource = 'smtp'): (raw: Buffer, client?: SmtpClient) => Promise<ReceiveResult> {
+  return async (raw, client) => {
     const stamped = client ? Buffer.concat([Buffer.from(smtpClientHeader(client), 'latin1'), raw]) : raw;
-    const result = acceptInboundMessage(deps.store, stamped, source, deps.clock.now().getTime());
+    const result = await acceptInboundMessage(deps.store, stamped, source, deps.clock.now().getTime());
     if (result.status === 'accepted') deps.onEnqueued();
     return result.status === 'rejected' ? result : { status: result.status };
   };

@@ -38,18 +38,18 @@ export function handleSendMail(deps: Pick<MailDeps, 'store' | 'clock' | 'mailer'
     const key = normalizeMessageId(messageId)!;
     const ticketId = notification.ticketId;
     const base = { messageId: key, ticketId, kind: notification.kind, recipients: composed.to };
-    const previous = ticketId === null ? null : store.mail.lastSentForTicket(ticketId);
+    const previous = ticketId === null ? null : await store.mail.lastSentForTicket(ticketId);
 
     if (!deps.mailer || !settings.from || composed.to.length === 0) {
       const why = composed.to.length === 0 ? 'it has no recipient' : 'outgoing mail is off (SMTP_URL / MAIL_FROM not set)';
-      store.transaction(() => {
-        store.mail.recordOutbound(base, clock.now().getTime());
-        store.mail.settleOutbound(key, 'skipped', clock.now().getTime());
+      await store.transaction(async () => {
+        await store.mail.recordOutbound(base, clock.now().getTime());
+        await store.mail.settleOutbound(key, 'skipped', clock.now().getTime());
       });
       logger.info({ kind: notification.kind, ticketId }, `not sending the ${notification.kind} e-mail: ${why}`);
       return;
     }
-    store.mail.recordOutbound(base, clock.now().getTime());
+    await store.mail.recordOutbound(base, clock.now().getTime());
     const sent = await deps.mailer.send({
       to: composed.to,
       subject: composed.subject,
@@ -64,7 +64,7 @@ export function handleSendMail(deps: Pick<MailDeps, 'store' | 'clock' | 'mailer'
         ...(ticketId !== null ? { 'X-Certdesk-Ticket': String(ticketId) } : {}),
       },
     });
-    store.mail.settleOutbound(key, 'sent', clock.now().getTime());
+    await store.mail.settleOutbound(key, 'sent', clock.now().getTime());
     if (sent.rejected.length) logger.warn({ kind: notification.kind, ticketId, rejected: sent.rejected }, 'some recipients were refused');
     logger.info({ kind: notification.kind, ticketId, messageId: sent.messageId, accepted: sent.accepted.length }, 'notification e-mail sent');
   };

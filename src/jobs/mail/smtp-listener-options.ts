@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.js';
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { ByteBudget, SmtpListenerOptions } from '../../adapters/mail/smtp-listener.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';

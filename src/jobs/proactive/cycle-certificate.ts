@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import type { Store } from '../../adapters/store/open-store.js';
+import type { InstalledSite, Store } from '../../ports/store.js';
 import type { CycleCertificate } from '../../core/proactive/decide-proactive.js';
 
 const FIRST_PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
@@ -9,15 +9,14 @@ const FIRST_PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
  * installed when that expires later (an install not yet seen by the watch, or drift: the server
  * still serves the old one — an operations problem, not a reason to ask the customer again).
  */
-export function cycleCertificate(store: Store, site: string): CycleCertificate | null {
-  const served = store.watch.get(site)?.served ?? null;
-  const installed = installedCertificate(store, site);
+export async function cycleCertificate(store: Store, site: string): Promise<CycleCertificate | null> {
+  const served = (await store.watch.get(site))?.served ?? null;
+  const installed = installedCertificate(await store.sites.get(site));
   if (installed && (!served || Date.parse(installed.notAfter) > Date.parse(served.notAfter))) return installed;
   return served ? { sha256: served.sha256, notBefore: served.notBefore, notAfter: served.notAfter } : null;
 }
 
-function installedCertificate(store: Store, site: string): CycleCertificate | null {
-  const row = store.sites.get(site);
+function installedCertificate(row: InstalledSite | null): CycleCertificate | null {
   const pem = row?.fullchainPem.match(FIRST_PEM)?.[0];
   if (!row || !pem) return null;
   try {

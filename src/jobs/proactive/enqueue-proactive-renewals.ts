@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import { PROACTIVE_JOB, PROACTIVE_SERIAL_KEY } from './proactive-deps.js';
 
 /**
@@ -6,10 +6,10 @@ import { PROACTIVE_JOB, PROACTIVE_SERIAL_KEY } from './proactive-deps.js';
  * this one would). Called after each expiry-watch pass and on certdesk's own schedule, so reminders
  * that waited for business hours go out soon after they open. Returns true when it queued one.
  */
-export function enqueueProactiveRenewals(store: Store, now: number): boolean {
-  return store.transaction(() => {
-    if (store.jobs.findWaiting(PROACTIVE_JOB, PROACTIVE_SERIAL_KEY)) return false;
-    store.jobs.enqueue(PROACTIVE_JOB, {}, now, { serialKey: PROACTIVE_SERIAL_KEY });
+export function enqueueProactiveRenewals(store: Store, now: number): Promise<boolean> {
+  return store.transaction(async () => {
+    if (await store.jobs.findWaiting(PROACTIVE_JOB, PROACTIVE_SERIAL_KEY)) return false;
+    await store.jobs.enqueue(PROACTIVE_JOB, {}, now, { serialKey: PROACTIVE_SERIAL_KEY });
     return true;
   });
 }

@@ -2,7 +2,7 @@ import type { JobHandler } from '../worker.js';
 import { RetryableError } from '../../lib/errors.js';
 import { decideProactive, type ProactiveDecision, type ProactiveInput } from '../../core/proactive/decide-proactive.js';
 import type { RegistryEntry } from '../../core/registry/domain-registry.js';
-import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalRecord } from '../../ports/store.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 import { cycleCertificate } from './cycle-certificate.js';
 import { openProactiveTicket } from './open-proactive-ticket.js';
@@ -36,12 +36,13 @@ export function handleProactiveRenewals(deps: ProactiveDeps): JobHandler<unknown
 }
 
 /** Gathers what the decision needs for one site. */
-export function gatherProactiveInput(deps: ProactiveDeps, entry: RegistryEntry): ProactiveInput {
+export async function gatherProactiveInput(deps: ProactiveDeps, entry: RegistryEntry): Promise<ProactiveInput> {
   const site = entry.domain;
-  const certificate = cycleCertificate(deps.store, site);
-  const open = deps.store.renewals.list({ site }).filter((r) => OPEN.includes(r.state));
-  const proactiveTicket = certificate ? deps.store.proactive.get(site, certificate.sha256)?.ticketId ?? null : null;
-  const renewal: RenewalRecord | null = open[0] ?? (proactiveTicket !== null ? deps.store.renewals.get(proactiveTicket) : null);
+  const certificate = await cycleCertificate(deps.store, site);
+  const open = (await deps.store.renewals.list({ site })).filter((r) => OPEN.includes(r.state));
+  const proactiveTicket = certificate ? ((await deps.store.proactive.get(site, certificate.sha256))?.ticketId ?? null) : null;
+  const renewal: RenewalRecord | null = open[0] ?? (proactiveTicket !== null ? await deps.store.renewals.get(proactiveTicket) : null);
+  const reminders = certificate ? await deps.store.proactive.reminders(site, certificate.sha256) : [];
   return {
     site,
     optOut: entry.optOut === true,
@@ -50,14 +51,14 @@ export function gatherProactiveInput(deps: ProactiveDeps, entry: RegistryEntry):
     renewal: renewal ? { ticketId: renewal.ticketId, state: renewal.state, openedAt: renewal.createdAt } : null,
     // A claim never confirmed (a crash mid-send) is decided again: sending it checks first whether
     // the earlier attempt got through.
-    sent: certificate ? deps.store.proactive.reminders(site, certificate.sha256).filter((r) => r.state === 'done').map((r) => r.kind) : [],
+    sent: reminders.filter((r) => r.state === 'done').map((r) => r.kind),
     now: deps.clock.now(),
     businessHours: deps.proactive.businessHours,
   };
 }
 
 async function actOn(deps: ProactiveDeps, entry: RegistryEntry): Promise<ProactiveDecision> {
-  const gathered = gatherProactiveInput(deps, entry);
+  const gathered = await gatherProactiveInput(deps, entry);
   // An `acme` site renews when ACME says (issue 20): ARI, or two thirds of the lifetime.
   const acmeLead = entry.issuance === 'acme' && entry.leadTimeDays === undefined && gathered.certificate && deps.proactive.acmeLeadTimeDays ? await deps.proactive.acmeLeadTimeDays(entry.domain, gathered.certificate) : null;
   const input = acmeLead === null ? gathered : { ...gathered, leadTimeDays: { ...gathered.leadTimeDays, site: acmeLead } };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NewTicket } from '../../ports/zendesk.js';
 import type { RegistryEntry } from '../../core/registry/domain-registry.js';
 import type { CycleCertificate } from '../../core/proactive/decide-proactive.js';
-import type { RenewalRecord } from '../../adapters/store/renewal-repository.js';
+import type { RenewalRecord } from '../../ports/store.js';
 import type { TicketEvent } from '../../core/events/normalize-zendesk-event.js';
 import { RENEWAL_TAG } from '../../core/workflow/renewal-states.js';
 import { PROACTIVE_TAG } from '../../core/proactive/proactive-tags.js';
@@ -51,43 +51,43 @@ export function proactiveIdempotencyKey(site: string, certSha256: string): strin
 export async function openProactiveTicket(deps: ProactiveDeps, entry: RegistryEntry, cert: CycleCertificate): Promise<number | null> {
   const { store, clock } = deps;
   const site = entry.domain;
-  let record = store.proactive.get(site, cert.sha256);
+  let record = await store.proactive.get(site, cert.sha256);
   if (record?.ticketId == null) {
     let plan = isPlan(record?.plan) ? record.plan : await preparePlan(deps, entry, cert);
     if (!plan) return null;
-    plan = store.proactive.savePlan(site, cert.sha256, plan, clock.now().getTime()).plan as ProactivePlan;
+    plan = (await store.proactive.savePlan(site, cert.sha256, plan, clock.now().getTime())).plan as ProactivePlan;
     const ticket = await deps.zendesk.createTicket(plan.ticket, proactiveIdempotencyKey(site, cert.sha256));
     deps.tickets.set(ticket);
-    store.proactive.opened(site, cert.sha256, ticket.id, clock.now().getTime());
+    await store.proactive.opened(site, cert.sha256, ticket.id, clock.now().getTime());
     deps.logger.info({ site, ticketId: ticket.id, notAfter: cert.notAfter }, 'proactive renewal ticket opened');
-    record = store.proactive.get(site, cert.sha256)!;
+    record = (await store.proactive.get(site, cert.sha256))!;
   }
   const ticketId = record.ticketId!;
-  if (!store.renewals.has(ticketId)) recordRenewal(deps, ticketId, site, cert, record.plan as ProactivePlan);
+  if (!(await store.renewals.has(ticketId))) await recordRenewal(deps, ticketId, site, cert, record.plan as ProactivePlan);
   return ticketId;
 }
 
-function recordRenewal(deps: ProactiveDeps, ticketId: number, site: string, cert: CycleCertificate, plan: ProactivePlan): void {
+async function recordRenewal(deps: ProactiveDeps, ticketId: number, site: string, cert: CycleCertificate, plan: ProactivePlan): Promise<void> {
   const fields = plan.fields as RenewalFields;
   const problems = findProblems(fields);
   // An `acme` site (issue 20): a new key but no CSR comment; the acme-order job is queued with it.
   const automatic = problems.length === 0 && lookupSite(deps.registry, site)?.issuance === 'acme';
-  const t = deps.store.transaction(() => {
-    const recorded = recordTransition(deps, ticketId, null, problems.length === 0 ? { type: automatic ? 'proactive_automatic_due' : 'proactive_due' } : { type: 'request_incomplete' }, {
+  const t = await deps.store.transaction(async () => {
+    const recorded = await recordTransition(deps, ticketId, null, problems.length === 0 ? { type: automatic ? 'proactive_automatic_due' : 'proactive_due' } : { type: 'request_incomplete' }, {
       patch: { fields: plan.fields, problems, site, organizationId: plan.organizationId, requesterId: plan.requesterId },
       context: { proactive: true, certSha256: cert.sha256, notAfter: cert.notAfter },
     });
-    if (recorded && automatic) enqueueAcmeOrder(deps.store, { ticketId, transitionId: recorded.id }, deps.clock.now().getTime());
+    if (recorded && automatic) await enqueueAcmeOrder(deps.store, { ticketId, transitionId: recorded.id }, deps.clock.now().getTime());
     return recorded;
   });
   if (!t) return;
   // The effects run in the ticket's own job (serialised with its webhook events), never here.
   const now = deps.clock.now().getTime();
-  deps.store.transaction(() => {
+  await deps.store.transaction(async () => {
     const serialKey = `ticket:${ticketId}`;
-    if (deps.store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey)) return;
+    if (await deps.store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey)) return;
     const event: TicketEvent = { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] };
-    deps.store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey });
+    await deps.store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey });
   });
   deps.notify();
 }
@@ -99,7 +99,7 @@ function recordRenewal(deps: ProactiveDeps, ticketId: number, site: string, cert
  */
 async function preparePlan(deps: ProactiveDeps, entry: RegistryEntry, cert: CycleCertificate): Promise<ProactivePlan | null> {
   const site = entry.domain;
-  const previous = deps.store.renewals.list({ site }).sort((a, b) => b.ticketId - a.ticketId);
+  const previous = (await deps.store.renewals.list({ site })).sort((a, b) => b.ticketId - a.ticketId);
   const last = previous.find((r) => CSR_FIELDS.every((f) => r.fields[f]?.trim())) ?? null;
   const organizationId = entry.organizationId ?? (await organizationByName(deps, entry)) ?? last?.organizationId ?? null;
 

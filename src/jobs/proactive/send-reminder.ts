@@ -38,13 +38,13 @@ async function postUnlessClosed(deps: ProactiveDeps, spec: Parameters<typeof pos
  */
 async function once(deps: ProactiveDeps, site: string, cert: CycleCertificate, kind: ReminderKind, ticketId: number | null, act: () => Promise<Notification | null>): Promise<boolean> {
   const { store, clock } = deps;
-  const claim = store.transaction(() => store.proactive.claimReminder(site, cert.sha256, kind, ticketId, clock.now().getTime()));
+  const claim = await store.transaction(() => store.proactive.claimReminder(site, cert.sha256, kind, ticketId, clock.now().getTime()));
   if (claim === 'done') return false;
   const mail = await act();
-  store.transaction(() => {
+  await store.transaction(async () => {
     const now = clock.now().getTime();
-    if (mail && deps.mail.enabled && 'to' in mail && mail.to.length > 0) enqueueNotification(store, mail, now);
-    store.proactive.reminderDone(site, cert.sha256, kind, now);
+    if (mail && deps.mail.enabled && 'to' in mail && mail.to.length > 0) await enqueueNotification(store, mail, now);
+    await store.proactive.reminderDone(site, cert.sha256, kind, now);
   });
   if (mail) deps.notify();
   return true;
@@ -55,7 +55,7 @@ export async function sendReminder(deps: ProactiveDeps, entry: RegistryEntry, ce
   const site = entry.domain;
   const { ticketId } = action;
   const sent = await once(deps, site, cert, action.reminder, ticketId, async () => {
-    const renewal = deps.store.renewals.get(ticketId);
+    const renewal = await deps.store.renewals.get(ticketId);
     await postUnlessClosed(deps, {
       key: effectKey(site, cert, action.reminder), ticketId, kind: `comment_${action.reminder}`, public: true, priority: action.priority,
       body: expiryReminderComment({ site, notAfter: cert.notAfter, now: deps.clock.now(), waitingFor: renewal?.state === 'needs_info' ? 'details' : 'certificate' }).body,
@@ -80,7 +80,7 @@ export async function escalate(deps: ProactiveDeps, entry: RegistryEntry, cert: 
     if (ticketId !== null) {
       await postUnlessClosed(deps, {
         key: effectKey(site, cert, 'escalation'), ticketId, kind: 'note_expiry_escalation', public: false,
-        body: expiryEscalationNote({ site, notAfter: cert.notAfter, now: deps.clock.now(), state: deps.store.renewals.get(ticketId)?.state ?? null, opsEmailed }).body,
+        body: expiryEscalationNote({ site, notAfter: cert.notAfter, now: deps.clock.now(), state: (await deps.store.renewals.get(ticketId))?.state ?? null, opsEmailed }).body,
       });
     }
     return opsEmailed ? { kind: 'expiry_reminder', ticketId, site, notAfter: cert.notAfter, to: [deps.mail.opsEmail!], audience: 'operations' } : null;

@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { DomainRegistry } from '../../core/registry/domain-registry.js';
 import type { WatchedSite } from '../../core/watch/watched-site.js';
 import type { Clock } from '../../lib/clock.js';
@@ -14,9 +14,10 @@ export interface ExpiryWatch {
   handlers: Record<string, JobHandler<never>>;
   /**
    * Queues a pass when one is due (the service calls it at start and every minute); `force`: now,
-   * unless one is already queued or running. True when a pass was queued (wake the worker).
+   * unless one is already queued or running. True when a pass was queued (the enqueue wakes the
+   * workers itself).
    */
-  schedule(options?: { force?: boolean }): boolean;
+  schedule(options?: { force?: boolean }): Promise<boolean>;
 }
 
 /**
@@ -41,11 +42,11 @@ export function createExpiryWatch(options: {
   const look = options.look ?? lookAtAddress(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {});
   return {
     handlers: { [EXPIRY_WATCH_JOB]: handleExpiryWatch({ ...options, look }) as JobHandler<never> },
-    schedule: ({ force = false } = {}) => {
+    schedule: async ({ force = false } = {}) => {
       // An empty registry has nothing to watch: no job every minute for nothing.
       if (options.registry.size === 0) return false;
       try {
-        return scheduleWatchIfDue(options.store, options.clock.now().getTime(), options.intervalMs, { force }) !== null;
+        return (await scheduleWatchIfDue(options.store, options.clock.now().getTime(), options.intervalMs, { force })) !== null;
       } catch (error) {
         options.logger.warn({ err: (error as Error).message }, 'could not queue the expiry watch');
         return false;

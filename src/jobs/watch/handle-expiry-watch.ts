@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { DomainRegistry } from '../../core/registry/domain-registry.js';
 import type { WatchedSite } from '../../core/watch/watched-site.js';
 import type { Clock } from '../../lib/clock.js';

@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { DomainRegistry, RegistryEntry } from '../../core/registry/domain-registry.js';
 import { judgeWatch } from '../../core/watch/judge-watch.js';
 import type { WatchedSite } from '../../core/watch/watched-site.js';
@@ -29,10 +29,13 @@ export async function runWatchPass(deps: WatchPassDeps): Promise<WatchedSite[]> 
   const entries = [...deps.registry.values()];
   const results: WatchedSite[] = new Array(entries.length);
   let pending: WatchedSite[] = [];
-  const flush = () => {
+  const flush = async () => {
     const batch = pending;
     pending = [];
-    if (batch.length > 0) deps.store.transaction(() => batch.forEach((w) => deps.store.watch.record(w)));
+    if (batch.length === 0) return;
+    await deps.store.transaction(async () => {
+      for (const w of batch) await deps.store.watch.record(w);
+    });
   };
   let next = 0;
   const worker = async () => {
@@ -40,13 +43,13 @@ export async function runWatchPass(deps: WatchPassDeps): Promise<WatchedSite[]> 
       const i = next++;
       results[i] = await watchSite(entries[i]!, deps);
       pending.push(results[i]!);
-      if (pending.length >= BATCH) flush();
+      if (pending.length >= BATCH) await flush();
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 32, Math.max(1, entries.length)) }, worker));
-  flush();
+  await flush();
   if (deps.signal?.aborted) throw new Error('the expiry watch was stopped before it looked at every site');
-  deps.store.watch.retainOnly(entries.map((e) => e.domain));
+  await deps.store.watch.retainOnly(entries.map((e) => e.domain));
   return results;
 }
 
@@ -57,5 +60,5 @@ async function watchSite(entry: RegistryEntry, deps: WatchPassDeps): Promise<Wat
     return judgeWatch({ site: entry.domain, looks: [{ address: '-', error: 'no address to look at: give the site an "address" in the registry, or set INSTALL_VERIFY_ADDR' }], installedSha256: null, checkedAt });
   }
   const looks = await Promise.all(addresses.map((a) => deps.look(entry.domain, a, deps.signal)));
-  return judgeWatch({ site: entry.domain, looks, installedSha256: deps.store.sites.get(entry.domain)?.certSha256 ?? null, checkedAt });
+  return judgeWatch({ site: entry.domain, looks, installedSha256: (await deps.store.sites.get(entry.domain))?.certSha256 ?? null, checkedAt });
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 
 /** The job kind of one pass of the expiry watch. */
 export const EXPIRY_WATCH_JOB = 'expiry-watch';
@@ -14,11 +14,11 @@ export const EXPIRY_WATCH_SERIAL_KEY = 'expiry-watch';
  * transaction, so two processes checking together queue one pass. `force` skips the age check
  * (a pass asked for now). Returns the new job's id, or null.
  */
-export function scheduleWatchIfDue(store: Store, now: number, intervalMs: number, options: { force?: boolean } = {}): number | null {
-  return store.transaction(() => {
-    if (store.jobs.hasPending(EXPIRY_WATCH_SERIAL_KEY)) return null;
-    const last = store.watch.lastCheckedAt();
+export function scheduleWatchIfDue(store: Store, now: number, intervalMs: number, options: { force?: boolean } = {}): Promise<number | null> {
+  return store.transaction(async () => {
+    if (await store.jobs.hasPending(EXPIRY_WATCH_SERIAL_KEY)) return null;
+    const last = await store.watch.lastCheckedAt();
     if (!options.force && last !== null && now - last < intervalMs) return null;
-    return store.jobs.enqueue(EXPIRY_WATCH_JOB, {}, now, { serialKey: EXPIRY_WATCH_SERIAL_KEY, maxAttempts: 5 });
+    return await store.jobs.enqueue(EXPIRY_WATCH_JOB, {}, now, { serialKey: EXPIRY_WATCH_SERIAL_KEY, maxAttempts: 5 });
   });
 }
