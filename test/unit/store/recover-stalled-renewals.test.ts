@@ -1,32 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore } from '../../../src/adapters/store/open-store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { recoverStalledRenewals, STALL_AFTER_MS } from '../../../src/jobs/renewal/recover-stalled-renewals.js';
 
 describe('recovering renewals whose effects were left unfinished', () => {
-  it('queues one job for a ticket whose pending transition is stale and has no job, and none otherwise', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'certdesk-recover-'));
-    const store = openStore({ file: join(dir, 'certdesk.db') });
+  it('queues one job for a ticket whose pending transition is stale and has no job, and none otherwise', async () => {
+    const store = await openTestStore();
     try {
       const t0 = 1_000_000;
       const record = (ticketId: number, at: number) =>
         store.transitions.record({ ticketId, from: 'installing', to: 'installed', event: 'install_succeeded', effects: ['comment_installed'], context: {} }, at);
-      record(1, t0); // stale, no job → recovered
-      record(2, t0); // stale, but a job is queued → left to it
-      store.jobs.enqueue('ticket-event', { ticketId: 2 }, t0, { serialKey: 'ticket:2' });
-      record(3, t0 + STALL_AFTER_MS); // recent → not yet
-      const done = record(4, t0);
-      store.transitions.complete(done, t0 + 1); // finished → nothing to do
+      await record(1, t0); // stale, no job → recovered
+      await record(2, t0); // stale, but a job is queued → left to it
+      await store.jobs.enqueue('ticket-event', { ticketId: 2 }, t0, { serialKey: 'ticket:2' });
+      await record(3, t0 + STALL_AFTER_MS); // recent → not yet
+      const done = await record(4, t0);
+      await store.transitions.complete(done, t0 + 1); // finished → nothing to do
 
-      expect(recoverStalledRenewals(store, t0 + STALL_AFTER_MS + 1)).toEqual([1]);
-      expect(store.jobs.list({ kind: 'ticket-event' }).map((j) => j.serialKey)).toEqual(['ticket:2', 'ticket:1']);
+      expect(await recoverStalledRenewals(store, t0 + STALL_AFTER_MS + 1)).toEqual([1]);
+      expect((await store.jobs.list({ kind: 'ticket-event' })).map((j) => j.serialKey)).toEqual(['ticket:2', 'ticket:1']);
       // Run again at once: ticket 1 now has its job.
-      expect(recoverStalledRenewals(store, t0 + STALL_AFTER_MS + 2)).toEqual([]);
+      expect(await recoverStalledRenewals(store, t0 + STALL_AFTER_MS + 2)).toEqual([]);
     } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await store.close();
     }
   });
 });
