@@ -3,31 +3,52 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Store } from '../../../src/ports/store.js';
 import { openStore } from '../../../src/adapters/store/open-store.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
 
 const CHILD = join(import.meta.dirname, '../../helpers/queue-child.ts');
 const dirs: string[] = [];
+const databases: TestDatabase[] = [];
 const children: ChildProcess[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const d of databases.splice(0)) await d.drop();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup() {
+/**
+ * The run's store for the parent and the worker processes: PostgreSQL through DATABASE_URL; with
+ * SQLite a file of this test's own, since the child needs its path (TestDatabase keeps it private).
+ */
+async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'certdesk-durability-'));
   dirs.push(dir);
-  return { db: join(dir, 'certdesk.db'), effects: join(dir, 'effects.log') };
+  const database = await createTestDatabase();
+  databases.push(database);
+  const file = join(dir, 'certdesk.db');
+  const open = async (): Promise<Store> => (database.env.DATABASE_URL ? database.open() : openStore({ file }));
+  return { open, file, env: database.env, effects: join(dir, 'effects.log') };
 }
 
-function startChild(db: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, db], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+async function jobOf(open: () => Promise<Store>, jobId: number) {
+  const s = await open();
+  try {
+    return await s.jobs.get(jobId);
+  } finally {
+    await s.close();
+  }
+}
+
+function startChild(db: { file: string; env: Record<string, string> }, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, db.file], { env: { ...process.env, ...db.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return child;
 }
 
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -38,10 +59,11 @@ const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCod
 
 describe('a job survives its worker being killed', () => {
   it('runs again after SIGKILL mid-job, once the lease expires, and takes effect exactly once', async () => {
-    const { db, effects } = setup();
-    const store = openStore({ file: db });
-    const jobId = store.jobs.enqueue('effect', {}, Date.now(), { serialKey: 'ticket:1' });
-    store.close();
+    const db = await setup();
+    const { effects } = db;
+    const store = await db.open();
+    const jobId = await store.jobs.enqueue('effect', {}, Date.now(), { serialKey: 'ticket:1' });
+    await store.close();
 
     const first = startChild(db, { EFFECTS_FILE: effects, HANG: '1' });
     await waitFor(() => lines(effects).includes(`start ${jobId}`), 'the first worker to start the job');
@@ -51,36 +73,26 @@ describe('a job survives its worker being killed', () => {
 
     const second = startChild(db, { EFFECTS_FILE: effects, HANG: '0' });
     await waitFor(() => lines(effects).includes(`effect ${jobId}`), 'the restarted worker to finish the job');
-    await waitFor(() => {
-      const s = openStore({ file: db });
-      try {
-        return s.jobs.get(jobId)?.state === 'done';
-      } finally {
-        s.close();
-      }
-    }, 'the job to be recorded as done');
+    await waitFor(async () => (await jobOf(db.open, jobId))?.state === 'done', 'the job to be recorded as done');
     second.kill('SIGTERM');
     expect(await exited(second)).toBe(0);
 
     expect(lines(effects).filter((l) => l.startsWith('effect'))).toEqual([`effect ${jobId}`]);
-    const check = openStore({ file: db });
-    expect(check.jobs.get(jobId)).toMatchObject({ state: 'done', attempts: 2 });
-    check.close();
+    expect(await jobOf(db.open, jobId)).toMatchObject({ state: 'done', attempts: 2 });
   });
 
   it('releases the running job on SIGTERM so the next process runs it without counting an attempt', async () => {
-    const { db, effects } = setup();
-    const store = openStore({ file: db });
-    const jobId = store.jobs.enqueue('effect', {}, Date.now());
-    store.close();
+    const db = await setup();
+    const { effects } = db;
+    const store = await db.open();
+    const jobId = await store.jobs.enqueue('effect', {}, Date.now());
+    await store.close();
 
     const child = startChild(db, { EFFECTS_FILE: effects, HANG: '1', LEASE_MS: '60000', GRACE_MS: '100' });
     await waitFor(() => lines(effects).includes(`start ${jobId}`), 'the worker to start the job');
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
 
-    const check = openStore({ file: db });
-    expect(check.jobs.get(jobId)).toMatchObject({ state: 'queued', attempts: 0 });
-    check.close();
+    expect(await jobOf(db.open, jobId)).toMatchObject({ state: 'queued', attempts: 0 });
   });
 });
