@@ -11,7 +11,11 @@ integrity_check before it is given its name; an existing file is never overwritt
 Private keys stay encrypted under KEY_ENCRYPTION_KEY: keep that key apart from the backups, and
 keep it, or the keys in a backup cannot be used.
 
-Exit codes: 0 written, 1 the backup failed (nothing written), 2 usage or configuration error.`;
+With DATABASE_URL set (a PostgreSQL store) it refuses: back up with pg_dump (or your provider's
+backups) instead.
+
+Exit codes: 0 written, 1 the backup failed (nothing written), 2 usage or configuration error, or
+DATABASE_URL is set.`;
 
 function run(argv: string[], io: CliIo): Promise<number> {
   return runStoreCopy('backup', argv, io, 'give the file to write the backup to', async (target, config) => {

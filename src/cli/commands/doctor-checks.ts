@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import { storeFile } from '../../adapters/store/open-store.js';
 import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
 import type { DomainRegistry } from '../../core/registry/domain-registry.js';
 import { resolveStatusTable, statusesUnavailable, type StatusState } from '../../core/workflow/status-table.js';
@@ -24,7 +21,8 @@ export interface DoctorSubject {
   statusOverrides: Partial<Record<StatusState, TicketStatus>>;
   assignee: { assigneeId?: number; groupId?: number };
   registry: DomainRegistry;
-  dataDir: string;
+  /** The store's line (doctor-store-check.ts): reachable, writable, migrated. */
+  checkStore: () => Promise<CheckResult>;
 }
 
 const ok = (check: string, message: string): CheckResult => ({ check, ok: true, message });
@@ -52,7 +50,7 @@ export async function runDoctorChecks(s: DoctorSubject): Promise<CheckResult[]> 
   } else {
     results.push(fail('zendesk', 'the webhook, statuses, redaction and organizations were not checked: fix the credentials first'));
   }
-  results.push(checkStore(s.dataDir));
+  results.push(await s.checkStore());
   return results;
 }
 
@@ -190,22 +188,4 @@ async function checkOrganizations(s: DoctorSubject): Promise<CheckResult> {
   }
   if (problems.length) return fail('organizations', `${problems.length} of ${entries.length} registry entries have no Zendesk organization: ${problems.join('; ')}`);
   return ok('organizations', `all ${entries.length} registry entries name an existing organization`);
-}
-
-/** Opens the store (creating it if needed) and takes its write lock, then lets go without writing. */
-function checkStore(dataDir: string): CheckResult {
-  const file = storeFile(dataDir);
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    const db = new Database(file, { timeout: 5000 });
-    try {
-      db.exec('BEGIN IMMEDIATE');
-      db.exec('ROLLBACK');
-    } finally {
-      db.close();
-    }
-    return ok('store', `${file} is writable`);
-  } catch (error) {
-    return fail('store', `${file} is not writable: ${reason(error)}`);
-  }
 }

@@ -9,10 +9,11 @@ import { loadDomainsFile } from '../../adapters/registry/load-domains-file.js';
 import { parseDomainRegistry, type DomainRegistry } from '../../core/registry/domain-registry.js';
 import type { ZendeskAuth } from '../../adapters/zendesk/zendesk-http.js';
 import { OAuthTokenProvider } from '../../adapters/zendesk/oauth-token-provider.js';
-import { OAuthTokenRepository } from '../../adapters/store/oauth-token-repository.js';
-import { openStore, storeFile, type Store } from '../../adapters/store/open-store.js';
+import type { RefreshTokenRepository, Store } from '../../ports/store.js';
+import { openConfiguredStore } from '../../adapters/store/open-configured-store.js';
 import { localSecret } from '../../config/local-secret.js';
 import { SANDBOX_OAUTH_CLIENT_ID, keyEncryptionKey } from '../../zendesk-connection.js';
+import { checkStore } from './doctor-store-check.js';
 import { silentLogger } from '../../lib/logger.js';
 import { runDoctorChecks, type CheckResult } from './doctor-checks.js';
 
@@ -23,7 +24,8 @@ which user and role they act as); the webhook exists, points at <PUBLIC_URL>/web
 active and signs with ZENDESK_WEBHOOK_SECRET (Zendesk's webhook test call, answered by the running
 certdesk); which ticket statuses the account has and which ones certdesk will set; the assignee for
 solved tickets; whether redaction is allowed; that every organization of the domain registry
-exists; and that the store under DATA_DIR is writable.
+exists; and that the store answers: with SQLite, DATA_DIR's database is writable and sound; with
+PostgreSQL (DATABASE_URL), the database is reachable, its server version, and its migrations.
 
 Reads the same environment as certdesk. In sandbox mode (no ZENDESK_URL) it checks the sandbox of
 the certdesk running on this machine (start it first with npm start).
@@ -58,8 +60,9 @@ async function sandboxRegistry(baseUrl: string): Promise<DomainRegistry> {
  * renewing tokens — a rotating refresh token is read from and saved to certdesk's store, so that
  * doctor's refresh does not strand the running service. In sandbox mode, the OAuth client the
  * sandbox registered for certdesk (its secret generated into DATA_DIR unless configured).
+ * `openStoreOnce` opens the store at the first token read (and returns the same one after).
  */
-export function signIn(config: Config, origin: string, openStoreOnce: () => Store): ZendeskAuth {
+export function signIn(config: Config, origin: string, openStoreOnce: () => Promise<Store>): ZendeskAuth {
   const configured = config.zendesk.auth;
   if (!config.sandbox && configured && !('oauthClient' in configured)) return configured;
   const oauth = configured && 'oauthClient' in configured ? configured.oauthClient : null;
@@ -67,12 +70,13 @@ export function signIn(config: Config, origin: string, openStoreOnce: () => Stor
     oauth && (!config.sandbox || oauth.clientSecret)
       ? oauth
       : { clientId: oauth?.clientId ?? SANDBOX_OAUTH_CLIENT_ID, clientSecret: localSecret(config.dataDir, 'oauth-client-secret', 32).value, scopes: oauth?.scopes ?? 'read write' };
-  const logger = silentLogger();
-  const refreshTokens = credentials.refreshToken ? new OAuthTokenRepository(openStoreOnce().db, keyEncryptionKey(config, logger), () => Date.now()) : undefined;
-  return { tokens: new OAuthTokenProvider({ origin, credentials, logger, ...(refreshTokens ? { refreshTokens } : {}) }) };
+  const refreshTokens: Pick<RefreshTokenRepository, 'load' | 'save'> | undefined = credentials.refreshToken
+    ? { load: async (clientId, seed) => (await openStoreOnce()).refreshTokens.load(clientId, seed), save: async (clientId, seed, token) => (await openStoreOnce()).refreshTokens.save(clientId, seed, token) }
+    : undefined;
+  return { tokens: new OAuthTokenProvider({ origin, credentials, logger: silentLogger(), ...(refreshTokens ? { refreshTokens } : {}) }) };
 }
 
-async function connect(config: Config, openStoreOnce: () => Store): Promise<DoctorConnection | CheckResult> {
+async function connect(config: Config, openStoreOnce: () => Promise<Store>): Promise<DoctorConnection | CheckResult> {
   const baseUrl = config.sandbox ? `http://127.0.0.1:${config.sandboxPort}` : config.zendesk.url!;
   let registry: DomainRegistry = config.validation.domainsFile ? loadDomainsFile(config.validation.domainsFile) : new Map();
   if (config.sandbox) {
@@ -95,24 +99,31 @@ async function connect(config: Config, openStoreOnce: () => Store): Promise<Doct
 export async function doctorReport(env: NodeJS.ProcessEnv, cwd: string): Promise<{ results: CheckResult[] } | { configProblems: string[] }> {
   let config: Config;
   let connection: DoctorConnection | CheckResult;
-  let store: Store | null = null;
+  // Opened once, at the first use: a refresh token read, or the store check at the end.
+  let store: Promise<Store> | null = null;
+  const openStoreOnce = () => (store ??= openConfiguredStore(config, { sealKey: keyEncryptionKey(config, silentLogger()), applicationName: 'certdesk-doctor' }));
   try {
-    config = loadConfig(env, cwd);
-    connection = await connect(config, () => (store ??= openStore({ file: storeFile(config.dataDir) })));
-  } catch (error) {
-    (store as Store | null)?.close();
-    if (!(error instanceof ConfigError)) throw error;
-    return { configProblems: error.problems };
-  }
-  if ('check' in connection) return { results: [connection] };
-  try {
-    return { results: await checks(config, connection) };
+    try {
+      config = loadConfig(env, cwd);
+      connection = await connect(config, openStoreOnce);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return { configProblems: error.problems };
+    }
+    if ('check' in connection) return { results: [connection] };
+    return { results: await checks(config, connection, openStoreOnce) };
   } finally {
-    (store as Store | null)?.close();
+    await closeQuietly(store);
   }
 }
 
-function checks(config: Config, connection: DoctorConnection): Promise<CheckResult[]> {
+/** Closes the store if it was opened; one that never opened has nothing to close. */
+async function closeQuietly(store: Promise<Store> | null): Promise<void> {
+  const opened = await store?.catch(() => null);
+  await opened?.close();
+}
+
+function checks(config: Config, connection: DoctorConnection, openStoreOnce: () => Promise<Store>): Promise<CheckResult[]> {
   return runDoctorChecks({
     zendesk: createZendeskClient({ baseUrl: connection.baseUrl, auth: connection.auth, attachmentHosts: config.zendesk.attachmentHosts, timeoutMs: 15_000 }),
     webhooks: createWebhookAdmin({ baseUrl: connection.baseUrl, auth: connection.auth, timeoutMs: 20_000 }),
@@ -123,7 +134,7 @@ function checks(config: Config, connection: DoctorConnection): Promise<CheckResu
       ...(config.zendesk.groupId !== null ? { groupId: config.zendesk.groupId } : {}),
     },
     registry: connection.registry,
-    dataDir: config.dataDir,
+    checkStore: () => checkStore(config, openStoreOnce),
   });
 }
 

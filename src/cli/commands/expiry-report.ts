@@ -12,13 +12,14 @@ const USAGE = `Usage: certdesk expiry-report [--json] [--at ISO]
 Every registry site as the expiry watch last saw it: the served certificate's expiry and days
 left, who installed it (certdesk, or unknown: by hand or by another tool), drift (the server serves
 something other than what certdesk installed, or the handshake failed), and the site's latest
-renewal ticket and state. Read from DATA_DIR's database; certdesk may be running meanwhile.
+renewal ticket and state. Read from certdesk's store (DATABASE_URL, else DATA_DIR's database);
+certdesk may be running meanwhile.
 
   --json   one object per site: site, expiresAt, daysLeft, installedBy, drift, error, issuer,
            sha256, checkedAt, renewalState, ticketId, optOut (null where nothing is known)
   --at ISO count days left from this moment (e.g. 2027-01-15T00:00:00Z) instead of now
 
-Reads the same environment as certdesk: DATA_DIR, and DOMAINS_FILE for the registry (in sandbox
+Reads the same environment as certdesk: DATABASE_URL or DATA_DIR, and DOMAINS_FILE for the registry (in sandbox
 mode without DOMAINS_FILE, the sites the watch looked at).
 Exit codes: 0 every site watched serves its certificate without drift, 1 some site drifts or has
 expired, 2 usage or configuration error.`;
@@ -42,15 +43,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       throw error;
     }
   }
-  const store = openCliStore(config);
+  const store = await openCliStore(config);
   try {
-    const registry = fileRegistry ?? new Map<string, RegistryEntry>(store.watch.list().map((w) => [w.site, { domain: w.site, contacts: [] }]));
-    const rows = gatherSiteExpiries(store, registry, at);
+    const registry = fileRegistry ?? new Map<string, RegistryEntry>((await store.watch.list()).map((w) => [w.site, { domain: w.site, contacts: [] }]));
+    const rows = await gatherSiteExpiries(store, registry, at);
     if (values.json) io.stdout(JSON.stringify(rows, null, 2) + '\n');
     else io.stdout(renderTable(rows));
     return rows.some((r) => (r.drift !== null && r.drift !== 'none') || (r.daysLeft !== null && r.daysLeft < 0)) ? EXIT.rejected : EXIT.ok;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

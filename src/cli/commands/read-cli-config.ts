@@ -4,7 +4,11 @@ import type { CliIo } from '../command.js';
 import type { Config } from '../../config/config.js';
 import { loadConfig } from '../../config/load-config.js';
 import { ConfigError } from '../../lib/errors.js';
-import { openStore, storeFile, type Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
+import { storeFile } from '../../adapters/store/open-store.js';
+import { openConfiguredStore } from '../../adapters/store/open-configured-store.js';
+import { keyEncryptionKey } from '../../zendesk-connection.js';
+import { silentLogger } from '../../lib/logger.js';
 
 /** The configuration certdesk itself would read (DATA_DIR above all); a bad one is a usage error (exit 2). */
 export function readCliConfig(io: CliIo): Config {
@@ -16,9 +20,16 @@ export function readCliConfig(io: CliIo): Config {
   }
 }
 
-/** certdesk's store under DATA_DIR, opened as certdesk opens it (sealed with its key); none there is a usage error. */
-export function openCliStore(config: Config): Store {
-  const file = storeFile(config.dataDir);
-  if (!existsSync(file)) throw new UsageError(`there is no certdesk database at ${file}: set DATA_DIR to certdesk's data directory.`);
-  return openStore({ file, ...(config.keys.encryptionKey ? { sealKey: config.keys.encryptionKey } : {}) });
+/**
+ * certdesk's store as certdesk opens it: PostgreSQL when DATABASE_URL is set, else the SQLite file
+ * under DATA_DIR (none there is a usage error: the operator is pointing at the wrong directory, and
+ * an empty store would answer every question with "nothing"). Sealed with certdesk's own
+ * KEY_ENCRYPTION_KEY (in sandbox mode, the one generated into DATA_DIR), so sealed data reads back.
+ */
+export async function openCliStore(config: Config): Promise<Store> {
+  if (config.database.url === null) {
+    const file = storeFile(config.dataDir);
+    if (!existsSync(file)) throw new UsageError(`there is no certdesk database at ${file}: set DATA_DIR to certdesk's data directory.`);
+  }
+  return openConfiguredStore(config, { sealKey: keyEncryptionKey(config, silentLogger()), applicationName: 'certdesk-cli' });
 }

@@ -1,8 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
-import type { Store } from '../../adapters/store/open-store.js';
-import { RenewalHistory } from '../../adapters/store/renewal-history.js';
+import type { Store } from '../../ports/store.js';
 import { createZendeskClient } from '../../adapters/zendesk/create-zendesk-client.js';
 import { buildRenewalTimeline } from '../../core/agent-app/renewal-timeline.js';
 import { describeState, STATES_IN_ORDER } from '../../core/agent-app/describe-state.js';
@@ -17,7 +16,8 @@ const USAGE = `Usage: certdesk renewal show <ticket> [--json]
        certdesk renewal list [--state <state>] [--json]
        certdesk renewal approve|regenerate-csr|retry-install <ticket> [--as <name>]
 
-Looks at and steers renewals in DATA_DIR's database, while certdesk runs.
+Looks at and steers renewals in certdesk's store (DATABASE_URL, else DATA_DIR's database), while
+certdesk runs.
 
   show <ticket>     the renewal's timeline: each transition with the effects it owed and when they
                     were performed, what agents and operators asked, errors, and the jobs that
@@ -29,7 +29,8 @@ Looks at and steers renewals in DATA_DIR's database, while certdesk runs.
                     trail as operator:<your OS user name>, or operator:<name> with --as <name>.
                     Refused (exit 1) when the renewal's state does not accept the command.
 
-Reads the same environment as certdesk (DATA_DIR; ZENDESK_* or SANDBOX_PORT for the commands).
+Reads the same environment as certdesk (DATABASE_URL or DATA_DIR; ZENDESK_* or SANDBOX_PORT for
+the commands).
 Exit codes: 0 done, 1 no such renewal or command refused, 2 usage or configuration error.`;
 
 const COMMANDS: Record<string, Command> = { approve: 'approve', 'regenerate-csr': 'regenerate_csr', 'retry-install': 'retry_install' };
@@ -61,16 +62,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const ticketId = sub === 'list' ? 0 : ticketArg(positionals);
 
   const config = readCliConfig(io);
-  const store = openCliStore(config);
+  const store = await openCliStore(config);
   try {
-    if (sub === 'list') return list(store, values.state as RenewalState | undefined, Boolean(values.json), io);
-    const renewal = store.renewals.get(ticketId);
+    if (sub === 'list') return await list(store, values.state as RenewalState | undefined, Boolean(values.json), io);
+    const renewal = await store.renewals.get(ticketId);
     if (!renewal) {
       io.stderr(`certdesk renewal: there is no renewal for ticket ${ticketId}.\n`);
       return EXIT.rejected;
     }
     if (sub === 'show') {
-      const timeline = buildRenewalTimeline(new RenewalHistory(store.db).forTicket(ticketId));
+      const timeline = buildRenewalTimeline(await store.history.forTicket(ticketId));
       io.stdout(values.json ? JSON.stringify({ ticketId, state: renewal.state, site: renewal.site, ...timeline }, null, 2) + '\n' : formatRenewalTimeline(renewal, timeline));
       return EXIT.ok;
     }
@@ -82,17 +83,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const actor = `operator:${values.as ?? userInfo().username}`;
     const tag = COMMAND_TAGS[command];
-    await addCommandTag(config, () => store, ticketId, tag);
-    store.audit.append({ ticketId, actor, action: 'agent_command_requested', detail: { command, tag, via: 'cli' } }, Date.now());
+    await addCommandTag(config, store, ticketId, tag);
+    await store.audit.append({ ticketId, actor, action: 'agent_command_requested', detail: { command, tag, via: 'cli' } }, Date.now());
     io.stdout(`Tag ${tag} added to ticket ${ticketId} as ${actor}: certdesk acts on it within seconds (see renewal show ${ticketId}).\n`);
     return EXIT.ok;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-function list(store: Store, state: RenewalState | undefined, json: boolean, io: CliIo): number {
-  const renewals = store.renewals.list(state ? { state } : {}).sort((a, b) => b.updatedAt - a.updatedAt);
+async function list(store: Store, state: RenewalState | undefined, json: boolean, io: CliIo): Promise<number> {
+  const renewals = (await store.renewals.list(state ? { state } : {})).sort((a, b) => b.updatedAt - a.updatedAt);
   if (json) io.stdout(JSON.stringify(renewals.map((r) => ({ ticketId: r.ticketId, state: r.state, site: r.site, createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString() })), null, 2) + '\n');
   else if (renewals.length === 0) io.stdout(state ? `No renewals in state ${state}.\n` : 'No renewals.\n');
   else {
@@ -103,9 +104,9 @@ function list(store: Store, state: RenewalState | undefined, json: boolean, io: 
 }
 
 /** The command tag, added the way the agent app adds it: one Zendesk call, signed in as certdesk is. */
-async function addCommandTag(config: Config, openStoreOnce: () => Store, ticketId: number, tag: string): Promise<void> {
+async function addCommandTag(config: Config, store: Store, ticketId: number, tag: string): Promise<void> {
   const baseUrl = config.sandbox ? `http://127.0.0.1:${config.sandboxPort}` : config.zendesk.url!;
-  const zendesk = createZendeskClient({ baseUrl, auth: signIn(config, new URL(baseUrl).origin, openStoreOnce), attachmentHosts: config.zendesk.attachmentHosts, timeoutMs: 15_000 });
+  const zendesk = createZendeskClient({ baseUrl, auth: signIn(config, new URL(baseUrl).origin, async () => store), attachmentHosts: config.zendesk.attachmentHosts, timeoutMs: 15_000 });
   try {
     await zendesk.addTags(ticketId, [tag]);
   } catch (error) {

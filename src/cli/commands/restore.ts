@@ -11,7 +11,11 @@ replaces is kept beside it as certdesk.db.before-restore-<time>. The backup must
 integrity_check. certdesk needs the same KEY_ENCRYPTION_KEY as when the backup was taken to use
 the keys in it.
 
-Exit codes: 0 restored, 1 refused or failed (the store is untouched), 2 usage or configuration error.`;
+With DATABASE_URL set (a PostgreSQL store) it refuses: restore with pg_restore (or your
+provider's backups) instead.
+
+Exit codes: 0 restored, 1 refused or failed (the store is untouched), 2 usage or configuration
+error, or DATABASE_URL is set.`;
 
 function run(argv: string[], io: CliIo): Promise<number> {
   return runStoreCopy('restore', argv, io, 'give the backup file to restore', async (backup, config) => {
