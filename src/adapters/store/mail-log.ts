@@ -157,6 +157,6 @@ export class MailLog {
 }
 
 /** Binds a sealed message to its row: a ciphertext copied to another row does not open. */
-function inboundAad(dedupKey: string): string {
+export function inboundAad(dedupKey: string): string {
   return `certdesk:inbound:${dedupKey}`;
 }

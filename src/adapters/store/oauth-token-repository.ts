@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { statementCache, type Db } from './open-database.js';
 import { openSealedBytes, sealBytes } from './seal-bytes.js';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Binds a sealed token to its client, so a row copied to another client does not open. */
-const aad = (clientId: string) => `certdesk:oauth-refresh-token:${clientId}`;
+export const aad = (clientId: string) => `certdesk:oauth-refresh-token:${clientId}`;
 
 /**
  * The latest refresh token of each OAuth client (Zendesk rotates them on every refresh), sealed

@@ -1,0 +1,242 @@
+import type { EnqueueOptions, FailOutcome, Job, JobQueue, JobState, RetryPolicy } from '../../../ports/store.js';
+import { backoffMs, DEFAULT_RETRY } from '../job-queue.js';
+import type { Sql } from './pg-transactions.js';
+
+interface JobRow {
+  id: number;
+  kind: string;
+  serial_key: string | null;
+  payload: unknown;
+  state: JobState;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  last_error: string | null;
+}
+
+const toJob = (row: JobRow): Job => ({
+  id: row.id,
+  kind: row.kind,
+  serialKey: row.serial_key,
+  payload: row.payload,
+  state: row.state,
+  attempts: row.attempts,
+  maxAttempts: row.max_attempts,
+  runAt: row.run_at,
+  lastError: row.last_error,
+});
+
+/** How many due jobs one claim looks at (row-locked, SKIP LOCKED) before it gives up. */
+const CANDIDATES = 16;
+/** The channel an enqueue notifies (Store.signal('jobs')). */
+export const JOBS_CHANNEL = 'certdesk_jobs';
+
+/**
+ * The job queue on PostgreSQL, shared by every process (the port's JobQueue; the semantics of
+ * SQLite's ../job-queue.ts).
+ *
+ * A claim is one transaction: the due jobs (queued and due, or running with an expired lease) are
+ * row-locked with FOR UPDATE SKIP LOCKED, so two workers never consider the same row. A job with a
+ * serial key is taken only after `pg_try_advisory_xact_lock` on the key (held until the claim
+ * commits) and a fresh statement finding no other job of that key running under a live lease:
+ * whoever holds the key's lock sees every claim committed before it, so two processes can never
+ * both start a job of one ticket. The first candidate that passes is taken.
+ *
+ * An enqueue sends NOTIFY certdesk_jobs in its own transaction: PostgreSQL delivers it at commit,
+ * never for a rolled-back job.
+ */
+export class PgJobQueue implements JobQueue {
+  constructor(
+    private readonly sql: Sql,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  async enqueue<P>(kind: string, payload: P, now: number, options: EnqueueOptions = {}): Promise<number> {
+    return this.sql.transaction(async () => {
+      const { rows } = await this.sql.query<{ id: number }>(
+        `INSERT INTO jobs (kind, serial_key, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
+         VALUES ($1, $2, $3::jsonb, 'queued', 0, $4, $5, $6, $6) RETURNING id`,
+        [kind, options.serialKey ?? null, JSON.stringify(payload), options.maxAttempts ?? 8, options.runAt ?? now, now],
+      );
+      await this.notify();
+      return rows[0]!.id;
+    });
+  }
+
+  private async notify(): Promise<void> {
+    await this.sql.query(`SELECT pg_notify($1, '')`, [JOBS_CHANNEL]);
+  }
+
+  async claim(owner: string, now: number, leaseMs: number): Promise<Job | null> {
+    return this.sql.transaction(async () => {
+      // Expired leases first (their worker died), then due jobs in FIFO order; jobs whose serial key
+      // is visibly busy are left out here already, the advisory lock below makes it certain.
+      const { rows: candidates } = await this.sql.query<{ id: number; serial_key: string | null }>(
+        `SELECT id, serial_key FROM jobs j
+          WHERE ((j.state = 'queued' AND j.run_at <= $1) OR (j.state = 'running' AND j.lease_until < $1))
+            AND (j.serial_key IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM jobs o WHERE o.serial_key = j.serial_key AND o.state = 'running'
+                     AND o.lease_until >= $1 AND o.id <> j.id))
+          ORDER BY j.state = 'queued', j.run_at, j.id
+          LIMIT ${CANDIDATES}
+          FOR UPDATE SKIP LOCKED`,
+        [now],
+      );
+      for (const candidate of candidates) {
+        if (candidate.serial_key !== null && !(await this.serialKeyFree(candidate.serial_key, candidate.id, now))) continue;
+        const { rows } = await this.sql.query<JobRow>(
+          `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2, lease_until = $3, updated_at = $4
+            WHERE id = $1 RETURNING *`,
+          [candidate.id, owner, now + leaseMs, now],
+        );
+        return toJob(rows[0]!);
+      }
+      return null;
+    });
+  }
+
+  /** Takes the key's transaction lock, then checks (in a new snapshot) that no other job of it is running. */
+  private async serialKeyFree(serialKey: string, id: number, now: number): Promise<boolean> {
+    const { rows: lock } = await this.sql.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended('serial:' || $1, 0)) AS locked`,
+      [serialKey],
+    );
+    if (!lock[0]!.locked) return false;
+    const { rows } = await this.sql.query(
+      `SELECT 1 FROM jobs WHERE serial_key = $1 AND state = 'running' AND lease_until >= $2 AND id <> $3 LIMIT 1`,
+      [serialKey, now, id],
+    );
+    return rows.length === 0;
+  }
+
+  async complete(id: number, owner: string, now: number): Promise<boolean> {
+    return this.changed(
+      `UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = $3, finished_at = $3
+        WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
+      [id, owner, now],
+    );
+  }
+
+  async fail(id: number, owner: string, now: number, failure: { error: string; retryable: boolean; retryAfterMs?: number }): Promise<FailOutcome> {
+    const { rows } = await this.sql.query<{ attempts: number; max_attempts: number }>('SELECT attempts, max_attempts FROM jobs WHERE id = $1', [id]);
+    const row = rows[0];
+    if (!row) return { outcome: 'lost' };
+    const error = failure.error.slice(0, 4000);
+    if (!failure.retryable || row.attempts >= row.max_attempts) {
+      const buried = await this.changed(
+        `UPDATE jobs SET state = 'dead', last_error = $3, lease_owner = NULL, lease_until = NULL, updated_at = $4, finished_at = $4
+          WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
+        [id, owner, error, now],
+      );
+      return buried ? { outcome: 'dead' } : { outcome: 'lost' };
+    }
+    const runAt = now + Math.max(backoffMs(row.attempts, this.retry), failure.retryAfterMs ?? 0);
+    const queued = await this.changed(
+      `UPDATE jobs SET state = 'queued', run_at = $3, last_error = $4, lease_owner = NULL, lease_until = NULL, updated_at = $5
+        WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
+      [id, owner, runAt, error, now],
+    );
+    return queued ? { outcome: 'retry', runAt } : { outcome: 'lost' };
+  }
+
+  async extendLease(id: number, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.changed(`UPDATE jobs SET lease_until = $3, updated_at = $4 WHERE id = $1 AND state = 'running' AND lease_owner = $2`, [id, owner, now + leaseMs, now]);
+  }
+
+  async postpone(id: number, owner: string, now: number, runAt: number, error: string): Promise<boolean> {
+    return this.changed(
+      `UPDATE jobs SET state = 'queued', attempts = GREATEST(0, attempts - 1), run_at = $3, last_error = $4,
+              lease_owner = NULL, lease_until = NULL, updated_at = $5
+        WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
+      [id, owner, runAt, error.slice(0, 4000), now],
+    );
+  }
+
+  async retryDead(id: number, now: number): Promise<boolean> {
+    return this.sql.transaction(async () => {
+      const revived = await this.changed(
+        `UPDATE jobs SET state = 'queued', attempts = 0, run_at = $2, lease_owner = NULL, lease_until = NULL, updated_at = $2, finished_at = NULL
+          WHERE id = $1 AND state = 'dead'`,
+        [id, now],
+      );
+      if (revived) await this.notify();
+      return revived;
+    });
+  }
+
+  async retryAllDead(now: number): Promise<number[]> {
+    return this.sql.transaction(async () => {
+      const { rows } = await this.sql.query<{ id: number }>(
+        `UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1, finished_at = NULL
+          WHERE state = 'dead' RETURNING id`,
+        [now],
+      );
+      if (rows.length > 0) await this.notify();
+      return rows.map((r) => r.id).sort((a, b) => a - b);
+    });
+  }
+
+  async release(id: number, owner: string, now: number): Promise<boolean> {
+    return this.sql.transaction(async () => {
+      const released = await this.changed(
+        `UPDATE jobs SET state = 'queued', attempts = GREATEST(0, attempts - 1), lease_owner = NULL, lease_until = NULL, updated_at = $3
+          WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
+        [id, owner, now],
+      );
+      if (released) await this.notify();
+      return released;
+    });
+  }
+
+  async get(id: number): Promise<Job | null> {
+    const { rows } = await this.sql.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    const { rows } = await this.sql.query<{ at: number | null }>(
+      `SELECT MIN(CASE WHEN state = 'queued' THEN run_at ELSE lease_until END) AS at FROM jobs WHERE state IN ('queued', 'running')`,
+    );
+    return rows[0]?.at ?? null;
+  }
+
+  async countByState(): Promise<Record<JobState, number>> {
+    const counts: Record<JobState, number> = { queued: 0, running: 0, done: 0, dead: 0 };
+    const { rows } = await this.sql.query<{ state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
+    for (const r of rows) counts[r.state] = r.n;
+    return counts;
+  }
+
+  async findWaiting(kind: string, serialKey: string): Promise<Job | null> {
+    const { rows } = await this.sql.query<JobRow>(
+      `SELECT * FROM jobs WHERE serial_key = $1 AND state = 'queued' AND kind = $2 AND attempts = 0 ORDER BY id LIMIT 1`,
+      [serialKey, kind],
+    );
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+
+  async hasPending(serialKey: string): Promise<boolean> {
+    const { rows } = await this.sql.query(`SELECT 1 FROM jobs WHERE serial_key = $1 AND state IN ('queued', 'running') LIMIT 1`, [serialKey]);
+    return rows.length > 0;
+  }
+
+  async replacePayload(id: number, payload: unknown, now: number): Promise<boolean> {
+    return this.changed(`UPDATE jobs SET payload = $1::jsonb, updated_at = $2 WHERE id = $3 AND state = 'queued' AND attempts = 0`, [JSON.stringify(payload), now, id]);
+  }
+
+  async purgeDone(before: number): Promise<number> {
+    return (await this.sql.query(`DELETE FROM jobs WHERE state = 'done' AND finished_at < $1`, [before])).rowCount ?? 0;
+  }
+
+  async list(filter: { state?: JobState; kind?: string } = {}): Promise<Job[]> {
+    const { rows } = await this.sql.query<JobRow>(
+      `SELECT * FROM jobs WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY id`,
+      [filter.state ?? null, filter.kind ?? null],
+    );
+    return rows.map(toJob);
+  }
+
+  private async changed(text: string, params: unknown[]): Promise<boolean> {
+    return (await this.sql.query(text, params)).rowCount === 1;
+  }
+}

@@ -1,0 +1,187 @@
+import type { KeyVault, RenewalPatch, RenewalRecord, RenewalRepository, StoredKey } from '../../../ports/store.js';
+import type { RenewalState } from '../../../core/workflow/renewal-states.js';
+import type { Sql } from './pg-transactions.js';
+
+interface Row {
+  ticket_id: number;
+  state: RenewalState;
+  site: string | null;
+  fields: string;
+  problems: string;
+  organization_id: number | null;
+  requester_id: number | null;
+  key_id: number | null;
+  csr_pem: string | null;
+  csr_spki_sha256: string | null;
+  last_comment_id: number;
+  findings: string | null;
+  certificate: string | null;
+  fullchain_pem: string | null;
+  approved_by: number | null;
+  install_log: string | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Patch keys → columns (JSON ones stored as text, as SQLite does: ../renewal-repository.ts). */
+const COLUMNS: Record<keyof RenewalPatch, { column: string; json?: boolean }> = {
+  state: { column: 'state' },
+  site: { column: 'site' },
+  fields: { column: 'fields', json: true },
+  problems: { column: 'problems', json: true },
+  organizationId: { column: 'organization_id' },
+  requesterId: { column: 'requester_id' },
+  keyId: { column: 'key_id' },
+  csrPem: { column: 'csr_pem' },
+  csrSpkiSha256: { column: 'csr_spki_sha256' },
+  lastCommentId: { column: 'last_comment_id' },
+  findings: { column: 'findings', json: true },
+  certificate: { column: 'certificate', json: true },
+  fullchainPem: { column: 'fullchain_pem' },
+  approvedBy: { column: 'approved_by' },
+  installLog: { column: 'install_log', json: true },
+};
+
+function fromRow(r: Row): RenewalRecord {
+  const json = <T>(v: string | null, fallback: T): T => (v === null ? fallback : (JSON.parse(v) as T));
+  return {
+    ticketId: r.ticket_id,
+    state: r.state,
+    site: r.site,
+    fields: json(r.fields, {}),
+    problems: json(r.problems, []),
+    organizationId: r.organization_id,
+    requesterId: r.requester_id,
+    keyId: r.key_id,
+    csrPem: r.csr_pem,
+    csrSpkiSha256: r.csr_spki_sha256,
+    lastCommentId: r.last_comment_id,
+    findings: json(r.findings, null),
+    certificate: json(r.certificate, null),
+    fullchainPem: r.fullchain_pem,
+    approvedBy: r.approved_by,
+    installLog: json(r.install_log, null),
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Renewals by ticket id on PostgreSQL (the semantics of ../renewal-repository.ts). */
+export class PgRenewalRepository implements RenewalRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async get(ticketId: number): Promise<RenewalRecord | null> {
+    const { rows } = await this.sql.query<Row>('SELECT * FROM renewals WHERE ticket_id = $1', [ticketId]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async has(ticketId: number): Promise<boolean> {
+    return (await this.sql.query('SELECT 1 FROM renewals WHERE ticket_id = $1', [ticketId])).rows.length > 0;
+  }
+
+  /** Creates the renewal if it does not exist yet (the first of two racing processes wins); returns the stored record. */
+  async ensure(ticketId: number, initial: RenewalPatch & { state: RenewalState }, now: number): Promise<RenewalRecord> {
+    return this.sql.transaction(async () => {
+      const { rows } = await this.sql.query(
+        'INSERT INTO renewals (ticket_id, state, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT (ticket_id) DO NOTHING RETURNING ticket_id',
+        [ticketId, initial.state, now],
+      );
+      if (rows.length === 0) return (await this.get(ticketId))!;
+      return this.update(ticketId, initial, now);
+    });
+  }
+
+  async update(ticketId: number, patch: RenewalPatch, now: number, expectVersion?: number): Promise<RenewalRecord> {
+    const params: unknown[] = [ticketId, now, expectVersion ?? null];
+    const sets = ['version = version + 1', 'updated_at = $2'];
+    for (const [key, value] of Object.entries(patch)) {
+      const spec = COLUMNS[key as keyof RenewalPatch];
+      if (!spec || value === undefined) continue;
+      params.push(spec.json ? JSON.stringify(value) : value);
+      sets.push(`${spec.column} = $${params.length}`);
+    }
+    const { rows } = await this.sql.query<Row>(
+      `UPDATE renewals SET ${sets.join(', ')} WHERE ticket_id = $1 AND ($3::bigint IS NULL OR version = $3) RETURNING *`,
+      params,
+    );
+    if (rows.length !== 1) throw new Error(`renewal ${ticketId} changed while it was being updated; retrying`);
+    return fromRow(rows[0]!);
+  }
+
+  async list(filter: { state?: RenewalState; site?: string } = {}): Promise<RenewalRecord[]> {
+    const { rows } = await this.sql.query<Row>(
+      'SELECT * FROM renewals WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR site = $2) ORDER BY ticket_id',
+      [filter.state ?? null, filter.site ?? null],
+    );
+    return rows.map(fromRow);
+  }
+}
+
+interface KeyRow {
+  id: number;
+  ticket_id: number;
+  algorithm: string;
+  spki_sha256: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  created_at: number;
+  retired_at: number | null;
+  transition_id: number | null;
+}
+
+const keyFromRow = (r: KeyRow): StoredKey => ({
+  id: r.id,
+  ticketId: r.ticket_id,
+  algorithm: r.algorithm,
+  spkiSha256: r.spki_sha256,
+  ciphertext: r.ciphertext,
+  iv: r.iv,
+  tag: r.tag,
+  createdAt: r.created_at,
+  retiredAt: r.retired_at,
+  transitionId: r.transition_id,
+});
+
+/** The encrypted private keys on PostgreSQL (../key-vault.ts); ids come from the table's sequence. */
+export class PgKeyVault implements KeyVault {
+  constructor(private readonly sql: Sql) {}
+
+  /** A sequence value: unique across processes, never handed out twice (even if the insert never comes). */
+  async reserveId(): Promise<number> {
+    const { rows } = await this.sql.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('private_keys', 'id')) AS id`);
+    return rows[0]!.id;
+  }
+
+  async insert(key: Omit<StoredKey, 'retiredAt'>): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO private_keys (id, ticket_id, algorithm, spki_sha256, ciphertext, iv, tag, created_at, transition_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [key.id, key.ticketId, key.algorithm, key.spkiSha256, key.ciphertext, key.iv, key.tag, key.createdAt, key.transitionId],
+    );
+  }
+
+  async get(id: number): Promise<StoredKey | null> {
+    const { rows } = await this.sql.query<KeyRow>('SELECT * FROM private_keys WHERE id = $1', [id]);
+    return rows[0] ? keyFromRow(rows[0]) : null;
+  }
+
+  async findActive(ticketId: number, algorithm: string): Promise<StoredKey | null> {
+    const { rows } = await this.sql.query<KeyRow>(
+      'SELECT * FROM private_keys WHERE ticket_id = $1 AND algorithm = $2 AND retired_at IS NULL ORDER BY id LIMIT 1',
+      [ticketId, algorithm],
+    );
+    return rows[0] ? keyFromRow(rows[0]) : null;
+  }
+
+  async retire(id: number, now: number): Promise<void> {
+    await this.sql.query('UPDATE private_keys SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL', [now, id]);
+  }
+
+  async countForTicket(ticketId: number): Promise<number> {
+    const { rows } = await this.sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM private_keys WHERE ticket_id = $1', [ticketId]);
+    return rows[0]!.n;
+  }
+}
