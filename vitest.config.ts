@@ -1,16 +1,38 @@
 import { defineConfig } from 'vitest/config';
+import { storeTestFiles } from './test/helpers/store-test-files.js';
+
+// The store matrix (issue 16): every test runs on SQLite; every test that reaches the store runs on
+// PostgreSQL too, in the same `vitest run`. Which files reach the store is read from their imports
+// (test/helpers/store-test-files.ts; `node --import tsx test/helpers/store-test-files.ts` lists them).
+const { store } = storeTestFiles();
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // Two test files at a time on the 2-core machines: most files wait on real servers and processes
     // (nginx, Chromium, pebble, certdesk itself), so two overlap well (the suite: 7 min → 4 min).
+    // The limit holds across both projects.
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Machines are shared and noisy: no timing thresholds in tests, and no retries hiding flakes.
     retry: 0,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { CERTDESK_TEST_STORE: 'sqlite' } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: store,
+          env: { CERTDESK_TEST_STORE: 'postgres' },
+          // A throwaway cluster for the run, started only when a postgres test is selected.
+          globalSetup: ['test/helpers/postgres-global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_OAUTH_CLIENT, type TestSandbox } from './sandbox.js';
+import { dropServiceDatabase, serviceDatabase, type ServiceDatabase } from './service-database.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -24,14 +25,20 @@ export async function freePort(): Promise<number> {
 export interface CertdeskProcess {
   url: string;
   dataDir: string;
+  /** Its data: `database.env` starts another certdesk on them, `database.open()` opens the store. */
+  database: ServiceDatabase;
   /** Starts (or restarts) the process and waits until /readyz answers. */
   start(): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
   output(): string;
+  /** Kills it (SIGKILL) and drops its PostgreSQL database; the DATA_DIR stays for inspection. */
+  dispose(): Promise<void>;
 }
 
 export async function certdeskProcess(zd: TestSandbox, env: Record<string, string> = {}): Promise<CertdeskProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-proc-'));
+  // Every start, restarts included, is on the same database: the one kept with this DATA_DIR.
+  const database = await serviceDatabase(env.DATA_DIR ?? dataDir, env);
   const port = await freePort();
   // Its own TLS front port too: test files run side by side, and the default 8443 is one for all.
   const tlsFrontPort = await freePort();
@@ -54,13 +61,15 @@ export async function certdeskProcess(zd: TestSandbox, env: Record<string, strin
     KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     DOMAINS_FILE: domainsFile,
     JOB_LEASE_SECONDS: '1',
+    ...database.env,
     ...env,
   };
   let child: ChildProcess | null = null;
   let out = '';
-  return {
+  const handle: CertdeskProcess = {
     url,
     dataDir,
+    database,
     output: () => out,
     async start() {
       child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -85,5 +94,10 @@ export async function certdeskProcess(zd: TestSandbox, env: Record<string, strin
         c.kill(signal);
       });
     },
+    async dispose() {
+      await handle.kill('SIGKILL');
+      await dropServiceDatabase(env.DATA_DIR ?? dataDir);
+    },
   };
+  return handle;
 }

@@ -5,11 +5,14 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { startService, type Service, type ServiceOptions } from '../../src/service.js';
 import { signZendeskPayload } from '../../src/http/webhooks/zendesk-signature.js';
 import { captureLogger } from './capture-logger.js';
+import { dropServiceDatabase, serviceDatabase, type ServiceDatabase } from './service-database.js';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 
 export interface TestService extends Service {
   dataDir: string;
+  /** Its data: `database.env` starts another certdesk on them, `database.open()` opens the store. */
+  database: ServiceDatabase;
   logs: () => string;
   /** POSTs a body to /webhooks/zendesk signed like Zendesk (override any header, or the time). */
   deliver(body: unknown, options?: { headers?: Record<string, string>; secret?: string; at?: Date; raw?: string }): Promise<Response>;
@@ -18,16 +21,20 @@ export interface TestService extends Service {
 
 /**
  * Starts certdesk in-process on 127.0.0.1:0 with a temporary DATA_DIR and the given environment.
- * `stop()` closes it and deletes the directory.
+ * In the postgres run it gets the test database kept with its DATA_DIR (service-database.ts) unless
+ * `env` sets DATABASE_URL; started again with `DATA_DIR: svc.dataDir` (after `close()`), it finds
+ * the same data on either store. `stop()` closes it and deletes the directory and its database.
  */
 export async function startTestService(env: Record<string, string> = {}, options: Partial<ServiceOptions> = {}): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-test-'));
-  const config = loadConfig({ PORT: '0', SANDBOX_PORT: '0', TLS_FRONT_PORT: '0', DATA_DIR: dataDir, ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...env });
+  const database = await serviceDatabase(env.DATA_DIR ?? dataDir, env);
+  const config = loadConfig({ PORT: '0', SANDBOX_PORT: '0', TLS_FRONT_PORT: '0', DATA_DIR: dataDir, ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...database.env, ...env });
   const captured = captureLogger();
   const service = await startService(config, { logger: captured.logger, host: '127.0.0.1', ...options });
   return {
     ...service,
     dataDir,
+    database,
     logs: captured.text,
     deliver: (body, o = {}) => {
       const raw = o.raw ?? JSON.stringify(body);
@@ -47,6 +54,7 @@ export async function startTestService(env: Record<string, string> = {}, options
     stop: async () => {
       await service.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await dropServiceDatabase(dataDir);
     },
   };
 }
