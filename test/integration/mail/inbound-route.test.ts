@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
+import type { Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { inboundEmailRouter } from '../../../src/http/routes/inbound-email.js';
 import { INBOUND_EMAIL_JOB } from '../../../src/jobs/mail/accept-inbound-message.js';
+import { inspectRawMessage } from '../../../src/core/mail/inspect-raw-message.js';
 import { signInboundEmail } from '../../../src/core/mail/inbound-signature.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { silentLogger } from '../../../src/lib/logger.js';
@@ -16,28 +16,28 @@ const SECRET = 'inbound-test-secret-0123456789';
 const MAX_BYTES = 64 * 1024;
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/email/${name}`, import.meta.url));
 
-let dir: string;
 let store: Store;
 let server: { url: string; close(): Promise<void> };
 let enqueued = 0;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'certdesk-inbound-http-'));
-  store = openStore({ file: join(dir, 'certdesk.db') });
+  store = await openTestStore();
   server = await serveRouters([
     inboundEmailRouter({ secrets: () => [SECRET], store, clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), maxBytes: MAX_BYTES, onEnqueued: () => enqueued++ }),
   ]);
 });
 afterAll(async () => {
   await server.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store.close();
 });
 
-const counts = () => ({
-  messages: store.db.prepare('SELECT COUNT(*) FROM inbound_messages').pluck().get() as number,
-  jobs: store.jobs.list({ kind: INBOUND_EMAIL_JOB }).length,
-});
+const dedupKeyOf = (raw: Buffer) => {
+  const inspection = inspectRawMessage(raw);
+  if (!inspection.ok) throw new Error(inspection.reason);
+  return inspection.dedupKey;
+};
+/** Messages are recorded with their job in one transaction: the jobs count what was taken. */
+const counts = async () => ({ jobs: (await store.jobs.list({ kind: INBOUND_EMAIL_JOB })).length });
 
 describe('POST /inbound/email', () => {
   it.each([
@@ -49,28 +49,28 @@ describe('POST /inbound/email', () => {
     ['iso-2022-jp.eml', 'message/rfc822; charset=binary'],
     ['html-only.eml', 'message/rfc822'],
   ])('accepts %s (%s) with 202: the Message-ID recorded and one job enqueued', async (name, contentType) => {
-    const before = counts();
+    const before = await counts();
     const woken = enqueued;
     const res = await postInboundEmail(server.url, fixture(name), { secret: SECRET, contentType });
     expect(res.status).toBe(202);
     const body = (await res.json()) as { status: string; messageId: string };
     expect(body.status).toBe('accepted');
-    expect(store.mail.getInbound(`mid:${body.messageId}`)!.raw).toEqual(fixture(name));
-    expect(counts()).toEqual({ messages: before.messages + 1, jobs: before.jobs + 1 });
+    expect((await store.mail.getInbound(`mid:${body.messageId}`))!.raw).toEqual(fixture(name));
+    expect(await counts()).toEqual({ jobs: before.jobs + 1 });
     expect(enqueued).toBe(woken + 1);
   });
 
   it('answers a replayed message (same Message-ID) with 200 and does nothing', async () => {
     const raw = fixture('stranger-reply.eml');
     expect((await postInboundEmail(server.url, raw, { secret: SECRET })).status).toBe(202);
-    const before = counts();
+    const before = await counts();
     const replay = await postInboundEmail(server.url, raw, { secret: SECRET });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ status: 'duplicate', messageId: 'stranger-1711@elsewhere.example' });
     // The same Message-ID with other bytes (a relay re-encoding it) is the same message.
     const reencoded = Buffer.from(raw.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
     expect((await postInboundEmail(server.url, reencoded, { secret: SECRET })).status).toBe(200);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it.each([
@@ -79,11 +79,13 @@ describe('POST /inbound/email', () => {
     ['a malformed signature', { signature: 'sha256=xyz' }],
     ['the signature of other bytes', { signature: signInboundEmail(SECRET, Buffer.from('something else')) }],
   ])('answers 401 to %s and stores nothing', async (_name, options) => {
-    const before = counts();
-    const res = await postInboundEmail(server.url, fixture('outlook-multipart-alternative.eml').toString('latin1').replace('Message-ID: <', 'Message-ID: <unsigned-'), options);
+    const before = await counts();
+    const raw = Buffer.from(fixture('outlook-multipart-alternative.eml').toString('latin1').replace('Message-ID: <', 'Message-ID: <unsigned-'), 'latin1');
+    const res = await postInboundEmail(server.url, raw, options);
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: string }).error).toBe('unauthorized');
-    expect(counts()).toEqual(before);
+    expect(await store.mail.getInbound(dedupKeyOf(raw))).toBeNull();
+    expect(await counts()).toEqual(before);
   });
 
   it('checks the signature over the bytes: an 8-bit body signed as UTF-8 text is refused', async () => {
@@ -94,11 +96,12 @@ describe('POST /inbound/email', () => {
   });
 
   it('answers 413 to a message over the size limit and stores nothing', async () => {
-    const before = counts();
+    const before = await counts();
     const big = Buffer.from(`From: pat@x.example\r\nMessage-ID: <big@x>\r\n\r\n${'x'.repeat(MAX_BYTES)}\r\n`);
     const res = await postInboundEmail(server.url, big, { secret: SECRET });
     expect(res.status).toBe(413);
-    expect(counts()).toEqual(before);
+    expect(await store.mail.getInbound(dedupKeyOf(big))).toBeNull();
+    expect(await counts()).toEqual(before);
   });
 
   it('answers 415 to a compressed body (the signature covers the bytes as sent)', async () => {
@@ -112,11 +115,11 @@ describe('POST /inbound/email', () => {
     ['malformed-no-from.eml', 'has no From header'],
     ['malformed-unreadable-from.eml', 'no e-mail address that can be read'],
   ])('answers 422 with the reason to %s and stores nothing', async (name, reason) => {
-    const before = counts();
+    const before = await counts();
     const res = await postInboundEmail(server.url, fixture(name), { secret: SECRET });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { message: string }).message).toContain(reason);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('answers 422 to an empty body', async () => {
@@ -124,16 +127,14 @@ describe('POST /inbound/email', () => {
   });
 
   it('answers 503 with Retry-After when the store is unavailable, and the message is taken on the retry', async () => {
-    const brokenDir = mkdtempSync(join(tmpdir(), 'certdesk-inbound-broken-'));
-    const broken = openStore({ file: join(brokenDir, 'certdesk.db') });
+    const broken = await openTestStore();
     const other = await serveRouters([inboundEmailRouter({ secrets: () => [SECRET], store: broken, clock: systemClock, logger: silentLogger(), onEnqueued: () => {} })]);
-    broken.close();
+    await broken.close();
     const raw = fixture('outlook-multipart-alternative.eml').toString('latin1').replace('Message-ID: <', 'Message-ID: <retried-');
     const res = await postInboundEmail(other.url, raw, { secret: SECRET });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
     await other.close();
-    rmSync(brokenDir, { recursive: true, force: true });
     // Nothing lost: the sender's retry reaches a working certdesk.
     expect((await postInboundEmail(server.url, raw, { secret: SECRET })).status).toBe(202);
   });

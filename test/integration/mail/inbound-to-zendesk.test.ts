@@ -1,10 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
-import type { Job } from '../../../src/adapters/store/job-queue.js';
+import type { Job, Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { acceptInboundMessage, type InboundEmailPayload } from '../../../src/jobs/mail/accept-inbound-message.js';
 import { handleInboundEmail } from '../../../src/jobs/mail/handle-inbound-email.js';
 import type { MailDeps } from '../../../src/jobs/mail/mail-deps.js';
@@ -27,19 +25,16 @@ const fixture = (name: string, ticketId?: number) => {
 };
 
 let zd: TestSandbox;
-let dir: string;
 let store: Store;
 let deps: MailDeps;
 
 beforeAll(async () => {
   zd = await startTestSandbox({ demoData: true });
-  dir = mkdtempSync(join(tmpdir(), 'certdesk-mail-zd-'));
-  store = openStore({ file: join(dir, 'certdesk.db') });
+  store = await openTestStore();
   deps = depsWith(zd.client);
 });
 afterAll(async () => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store.close();
   await zd.close();
 });
 
@@ -56,19 +51,19 @@ function depsWith(zendesk: ZendeskApi): MailDeps {
 }
 
 /** Accepts a raw message as the route and the listener do, and returns its job. */
-function deliver(raw: Buffer): Job<InboundEmailPayload> {
-  const accepted = acceptInboundMessage(store, raw, 'http', Date.now());
+async function deliver(raw: Buffer): Promise<Job<InboundEmailPayload>> {
+  const accepted = await acceptInboundMessage(store, raw, 'http', Date.now());
   if (accepted.status !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(accepted)}`);
-  return store.jobs.get(accepted.jobId) as Job<InboundEmailPayload>;
+  return (await store.jobs.get(accepted.jobId)) as Job<InboundEmailPayload>;
 }
 
 /** Runs the inbound-email job handler: one attempt, as the worker would (each retry is another call). */
 const run = (job: Job<InboundEmailPayload>, d: MailDeps = deps) => handleInboundEmail(d)({ job, logger: silentLogger(), signal: new AbortController().signal });
 
 async function process(raw: Buffer): Promise<{ outcome: string | null; ticketId: number | null }> {
-  const job = deliver(raw);
+  const job = await deliver(raw);
   await run(job);
-  const record = store.mail.getInbound(job.payload.dedupKey)!;
+  const record = (await store.mail.getInbound(job.payload.dedupKey))!;
   expect(record).toMatchObject({ state: 'done', raw: null });
   return { outcome: record.outcome, ticketId: record.ticketId };
 }
@@ -195,7 +190,7 @@ describe('inbound e-mail that opens a ticket', () => {
 describe('inbound e-mail that answers a ticket', () => {
   it('a reply to a message certdesk sent becomes the customer’s comment, with the attached ZIP', async () => {
     const ticket = await customerTicket();
-    store.mail.recordOutbound({ messageId: THREAD_ID, ticketId: ticket.id, kind: 'csr_ready', recipients: [customer().email] }, Date.now());
+    await store.mail.recordOutbound({ messageId: THREAD_ID, ticketId: ticket.id, kind: 'csr_ready', recipients: [customer().email] }, Date.now());
     const before = (await allTickets()).length;
     const { outcome, ticketId } = await process(fixture('gmail-reply-thread.eml'));
     expect([outcome, ticketId]).toEqual(['comment', ticket.id]);
@@ -300,13 +295,13 @@ describe('exactly once across retries', () => {
       messageId: '<lost-create@northwind-traders.example>',
       attachments: [{ filename: 'old.crt', content: 'placeholder', contentType: 'application/x-x509-ca-cert' }],
     });
-    const job = deliver(raw);
+    const job = await deliver(raw);
     await expect(run(job, depsWith(losingFirstAnswer('POST', /^\/api\/v2\/tickets(\.json)?$/)))).rejects.toBeInstanceOf(RetryableError);
-    expect(store.mail.getInbound(job.payload.dedupKey)).toMatchObject({ state: 'queued' });
+    expect(await store.mail.getInbound(job.payload.dedupKey)).toMatchObject({ state: 'queued' });
     await run(job);
     const matching = (await allTickets()).filter((t) => t.subject === 'Renewal, lost answer');
     expect(matching).toHaveLength(1);
-    expect(store.mail.getInbound(job.payload.dedupKey)).toMatchObject({ state: 'done', ticketId: matching[0]!.id });
+    expect(await store.mail.getInbound(job.payload.dedupKey)).toMatchObject({ state: 'done', ticketId: matching[0]!.id });
     const [first] = await comments(matching[0]!.id);
     expect(first!.attachments.map((a) => a.file_name)).toEqual(['old.crt']);
   });
@@ -320,10 +315,10 @@ describe('exactly once across retries', () => {
       messageId: '<expired-uploads@northwind-traders.example>',
       attachments: [{ filename: 'old.crt', content: 'placeholder', contentType: 'application/x-x509-ca-cert' }],
     });
-    const job = deliver(raw);
+    const job = await deliver(raw);
     zd.faults.failNext({ method: 'POST', path: '/api/v2/tickets', status: 500 });
     await expect(run(job)).rejects.toBeInstanceOf(RetryableError);
-    const plan = store.mail.getInbound(job.payload.dedupKey)!.plan as { uploads: string[] };
+    const plan = (await store.mail.getInbound(job.payload.dedupKey))!.plan as { uploads: string[] };
     expect(plan.uploads).toHaveLength(1);
     // The token expires (Zendesk keeps them 60 minutes): here it is deleted, which Zendesk treats alike.
     expect((await zd.api('DELETE', `/api/v2/uploads/${plan.uploads[0]}`)).status).toBe(204);
@@ -337,7 +332,7 @@ describe('exactly once across retries', () => {
   it('a retry after the answer to "add the comment" was lost does not post it twice', async () => {
     const ticket = await customerTicket();
     const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] renewal`, text: 'Here is the certificate.\n\nPat', messageId: `<lost-comment-${ticket.id}@northwind-traders.example>` });
-    const job = deliver(raw);
+    const job = await deliver(raw);
     await expect(run(job, depsWith(losingFirstAnswer('PUT', new RegExp(`^/api/v2/tickets/${ticket.id}(\\.json)?$`))))).rejects.toBeInstanceOf(RetryableError);
     await run(job);
     const added = (await comments(ticket.id)).slice(1);
@@ -348,12 +343,12 @@ describe('exactly once across retries', () => {
   it('a retry keeps the first attempt’s decision even when the ticket was closed in between', async () => {
     const ticket = await customerTicket();
     const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] renewal`, text: 'Last words.', messageId: `<decided-${ticket.id}@northwind-traders.example>` });
-    const job = deliver(raw);
+    const job = await deliver(raw);
     await expect(run(job, depsWith(losingFirstAnswer('PUT', new RegExp(`^/api/v2/tickets/${ticket.id}(\\.json)?$`))))).rejects.toBeInstanceOf(RetryableError);
     await zd.api('PUT', `/api/v2/tickets/${ticket.id}`, { body: { ticket: { status: 'closed' } } });
     const before = (await allTickets()).length;
     await run(job);
-    expect(store.mail.getInbound(job.payload.dedupKey)).toMatchObject({ outcome: 'comment', ticketId: ticket.id });
+    expect(await store.mail.getInbound(job.payload.dedupKey)).toMatchObject({ outcome: 'comment', ticketId: ticket.id });
     expect((await allTickets()).length).toBe(before);
     expect((await comments(ticket.id)).filter((c) => c.body.includes('Last words.'))).toHaveLength(1);
   });
@@ -361,7 +356,7 @@ describe('exactly once across retries', () => {
   it('running a finished job again does nothing', async () => {
     const ticket = await customerTicket();
     const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] renewal`, text: 'Thanks!', messageId: `<twice-${ticket.id}@northwind-traders.example>` });
-    const job = deliver(raw);
+    const job = await deliver(raw);
     await run(job);
     await run(job);
     expect((await comments(ticket.id)).slice(1)).toHaveLength(1);

@@ -4,11 +4,9 @@
  * customer typed into the request's e-mail field, or someone of another organization, gets
  * nothing. Real SMTP (a sink), the real sandbox over HTTP, a real store.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
+import type { Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { createSmtpMailer } from '../../../src/adapters/mail/create-smtp-mailer.js';
 import { enqueueNotification, SEND_MAIL_JOB, type SendMailPayload } from '../../../src/jobs/mail/enqueue-notification.js';
 import { makeMessageId, normalizeMessageId } from '../../../src/core/mail/message-id.js';
@@ -33,7 +31,6 @@ const STRANGER = 'attacker@elsewhere.example';
 
 let zd: TestSandbox;
 let sink: SmtpSink;
-let dir: string;
 let store: Store;
 let mailer: Mailer;
 let registry: DomainRegistry;
@@ -42,8 +39,7 @@ let settings: MailSettings;
 beforeAll(async () => {
   zd = await startTestSandbox({ demoData: true });
   sink = await startSmtpSink();
-  dir = mkdtempSync(join(tmpdir(), 'certdesk-mail-rcpt-'));
-  store = openStore({ file: join(dir, 'certdesk.db') });
+  store = await openTestStore();
   mailer = createSmtpMailer({ smtpUrl: sink.url, from: FROM });
   registry = new Map([[SITE, { domain: SITE, organizationId: zd.demo!.organization.id, contacts: [CONTACT] }]]);
   settings = { from: FROM, opsEmail: 'ops@certdesk.example', links: zendeskTicketLinks(zd.url, { sandbox: true }), newTicketPriority: 'low', attachmentLimits: DEFAULT_ATTACHMENT_LIMITS };
@@ -53,8 +49,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   mailer.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store.close();
   await sink.close();
   await zd.close();
 });
@@ -62,8 +57,8 @@ afterAll(async () => {
 let lastMessageId = '';
 async function send(n: Notification): Promise<string[] | null> {
   const before = sink.messages.length;
-  const jobId = store.transaction(() => enqueueNotification(store, n, Date.now()));
-  lastMessageId = normalizeMessageId(makeMessageId((store.jobs.get(jobId)!.payload as SendMailPayload).token, 'certdesk.example'))!;
+  const jobId = await store.transaction(() => enqueueNotification(store, n, Date.now()));
+  lastMessageId = normalizeMessageId(makeMessageId(((await store.jobs.get(jobId))!.payload as SendMailPayload).token, 'certdesk.example'))!;
   const handler = handleSendMail({ store, clock: systemClock, mailer, settings, checkRecipients: recipientCheck({ zendesk: zd.client, registry }) });
   const worker = new Worker({ queue: store.jobs, handlers: { [SEND_MAIL_JOB]: handler as never }, logger: silentLogger(), clock: systemClock, pollMs: 20 });
   worker.start();
@@ -89,7 +84,7 @@ describe('who a notification may go to', () => {
     const ticket = await customerTicket();
     const to = await send({ kind: 'installed', ticketId: ticket.id, site: SITE, notAfter: '2027-01-01T00:00:00Z', sha256: 'cd'.repeat(32), to: [STRANGER] });
     expect(to).toBeNull();
-    expect(store.mail.getOutbound(lastMessageId)).toMatchObject({ ticketId: ticket.id, state: 'skipped', recipients: [] });
+    expect(await store.mail.getOutbound(lastMessageId)).toMatchObject({ ticketId: ticket.id, state: 'skipped', recipients: [] });
   });
 
   it('sends an expiry reminder with no ticket to the registry contacts only', async () => {

@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
+import type { Job, Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { createSmtpMailer } from '../../../src/adapters/mail/create-smtp-mailer.js';
-import { enqueueNotification, SEND_MAIL_JOB } from '../../../src/jobs/mail/enqueue-notification.js';
+import { enqueueNotification, SEND_MAIL_JOB, type SendMailPayload } from '../../../src/jobs/mail/enqueue-notification.js';
 import { handleSendMail } from '../../../src/jobs/mail/send-mail.js';
 import type { MailSettings } from '../../../src/jobs/mail/mail-deps.js';
+import { makeMessageId, normalizeMessageId } from '../../../src/core/mail/message-id.js';
 import { zendeskTicketLinks, type Notification } from '../../../src/core/mail/notification.js';
 import { DEFAULT_ATTACHMENT_LIMITS } from '../../../src/core/mail/select-attachments.js';
 import { Worker } from '../../../src/jobs/worker.js';
@@ -18,7 +17,6 @@ import { systemClock } from '../../../src/lib/clock.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { containsPrivateKey } from '../../../src/lib/redact.js';
 import type { Mailer } from '../../../src/ports/mailer.js';
-import type { Job } from '../../../src/adapters/store/job-queue.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/mail.js';
 
 const FROM = 'Certdesk <certdesk@certdesk.example>';
@@ -32,7 +30,6 @@ const settings: MailSettings = {
 };
 
 let sink: SmtpSink;
-let dir: string;
 let store: Store;
 let mailer: Mailer;
 let csrPem: string;
@@ -47,17 +44,15 @@ beforeAll(async () => {
 });
 afterAll(() => sink.close());
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'certdesk-mail-out-'));
+beforeEach(async () => {
   // Fast retries so a test sees the second attempt (the policy itself is tested with the queue).
-  store = openStore({ file: join(dir, 'certdesk.db'), retry: { baseMs: 20, capMs: 40, random: () => 0 } });
+  store = await openTestStore({ retry: { baseMs: 20, capMs: 40, random: () => 0 } });
   mailer = createSmtpMailer({ smtpUrl: sink.url, from: FROM });
   sink.messages.length = 0;
 });
-afterEach(() => {
+afterEach(async () => {
   mailer.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store.close();
 });
 
 /** Runs the queued send-mail jobs with a real worker until nothing is due. */
@@ -69,12 +64,14 @@ async function runJobs(m: Mailer | null = mailer): Promise<void> {
 }
 
 const notify = (n: Notification) => store.transaction(() => enqueueNotification(store, n, Date.now()));
+/** The Message-ID a send-mail job gives its e-mail (the same on every attempt), as recorded. */
+const messageIdOf = async (jobId: number) => normalizeMessageId(makeMessageId(((await jobOf(jobId)).payload as SendMailPayload).token, 'certdesk.example'))!;
 const header = (mail: { parsed: { headers: Map<string, unknown> } }, name: string) => mail.parsed.headers.get(name);
-const jobOf = (id: number) => store.jobs.get(id) as Job;
+const jobOf = async (id: number) => (await store.jobs.get(id)) as Job;
 
 describe('notification e-mails over SMTP', () => {
   it('sends the CSR to the contacts: both parts, the ticket tag, the Message-ID recorded, never the key', async () => {
-    notify({ kind: 'csr_ready', ticketId: 42, site, to: ['pat.lee@northwind-traders.example', 'it@northwind-traders.example', 'PAT.LEE@northwind-traders.example'], csrPem });
+    await notify({ kind: 'csr_ready', ticketId: 42, site, to: ['pat.lee@northwind-traders.example', 'it@northwind-traders.example', 'PAT.LEE@northwind-traders.example'], csrPem });
     await runJobs();
     const [mail] = await sink.waitFor(1);
     expect(mail!.envelope).toEqual({ from: 'certdesk@certdesk.example', to: ['pat.lee@northwind-traders.example', 'it@northwind-traders.example'] });
@@ -87,16 +84,16 @@ describe('notification e-mails over SMTP', () => {
     expect(header(mail!, 'x-certdesk-ticket')).toBe('42');
     const messageId = mail!.parsed.messageId!;
     expect(messageId).toMatch(/^<certdesk\.[0-9a-f-]+@certdesk\.example>$/);
-    expect(store.mail.getOutbound(messageId.slice(1, -1))).toMatchObject({ ticketId: 42, kind: 'csr_ready', state: 'sent' });
-    expect(store.mail.ticketForMessageIds([messageId.slice(1, -1)])).toBe(42);
+    expect(await store.mail.getOutbound(messageId.slice(1, -1))).toMatchObject({ ticketId: 42, kind: 'csr_ready', state: 'sent' });
+    expect(await store.mail.ticketForMessageIds([messageId.slice(1, -1)])).toBe(42);
     const raw = mail!.raw.toString('latin1');
     expect(containsPrivateKey(raw)).toBe(false);
     expect(raw).not.toContain(keyBody);
   });
 
   it('threads the next e-mail about the same ticket under the previous one', async () => {
-    notify({ kind: 'csr_ready', ticketId: 7, site, to: ['pat.lee@northwind-traders.example'], csrPem });
-    notify({ kind: 'installed', ticketId: 7, site, to: ['pat.lee@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'cd'.repeat(32) });
+    await notify({ kind: 'csr_ready', ticketId: 7, site, to: ['pat.lee@northwind-traders.example'], csrPem });
+    await notify({ kind: 'installed', ticketId: 7, site, to: ['pat.lee@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'cd'.repeat(32) });
     await runJobs();
     const [first, second] = await sink.waitFor(2);
     expect(second!.parsed.subject).toBe(`[#7] New certificate installed for ${site}`);
@@ -107,7 +104,7 @@ describe('notification e-mails over SMTP', () => {
   });
 
   it('tells operations about a failed install', async () => {
-    notify({ kind: 'install_failed', ticketId: 9, site, error: 'nginx -t: cannot load certificate' });
+    await notify({ kind: 'install_failed', ticketId: 9, site, error: 'nginx -t: cannot load certificate' });
     await runJobs();
     const [mail] = await sink.waitFor(1);
     expect(mail!.envelope.to).toEqual(['ops@certdesk.example']);
@@ -117,41 +114,43 @@ describe('notification e-mails over SMTP', () => {
 
   it('retries after a temporary refusal and sends the message once, with the same Message-ID', async () => {
     sink.failNext({ code: 451, message: '4.7.1 greylisted, try again later' });
-    const id = notify({ kind: 'installed', ticketId: 11, site, to: ['pat.lee@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'ef'.repeat(32) });
+    const id = await notify({ kind: 'installed', ticketId: 11, site, to: ['pat.lee@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'ef'.repeat(32) });
     await runJobs();
-    const job = jobOf(id);
+    const job = await jobOf(id);
     expect(job).toMatchObject({ state: 'done', attempts: 2 });
     expect(job.lastError).toContain('greylisted');
     expect(sink.messages).toHaveLength(1);
-    const outbound = store.db.prepare('SELECT message_id, state FROM outbound_messages WHERE ticket_id = 11').all();
-    expect(outbound).toEqual([{ message_id: sink.messages[0]!.parsed.messageId!.slice(1, -1), state: 'sent' }]);
+    const messageId = await messageIdOf(id);
+    expect(sink.messages[0]!.parsed.messageId).toBe(`<${messageId}>`);
+    expect(await store.mail.getOutbound(messageId)).toMatchObject({ ticketId: 11, state: 'sent' });
+    expect(await store.mail.lastSentForTicket(11)).toBe(messageId);
   });
 
   it('gives up on a permanent refusal, and the renewal is left as it was', async () => {
-    store.renewals.ensure(12, { state: 'installed', site }, Date.now());
-    const before = store.renewals.get(12);
+    await store.renewals.ensure(12, { state: 'installed', site }, Date.now());
+    const before = await store.renewals.get(12);
     sink.refuseRecipients('gone@northwind-traders.example');
-    const id = notify({ kind: 'installed', ticketId: 12, site, to: ['gone@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'ab'.repeat(32) });
+    const id = await notify({ kind: 'installed', ticketId: 12, site, to: ['gone@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'ab'.repeat(32) });
     await runJobs();
-    expect(jobOf(id)).toMatchObject({ state: 'dead', attempts: 1 });
-    expect(jobOf(id).lastError).toContain('refused the message for good');
+    expect(await jobOf(id)).toMatchObject({ state: 'dead', attempts: 1 });
+    expect((await jobOf(id)).lastError).toContain('refused the message for good');
     expect(sink.messages).toHaveLength(0);
-    expect(store.renewals.get(12)).toEqual(before);
+    expect(await store.renewals.get(12)).toEqual(before);
   });
 
   it('sends to the recipients the server takes when it refuses some', async () => {
     sink.refuseRecipients('old@northwind-traders.example');
-    const id = notify({ kind: 'installed', ticketId: 13, site, to: ['old@northwind-traders.example', 'pat.lee@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'ab'.repeat(32) });
+    const id = await notify({ kind: 'installed', ticketId: 13, site, to: ['old@northwind-traders.example', 'pat.lee@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'ab'.repeat(32) });
     await runJobs();
-    expect(jobOf(id).state).toBe('done');
+    expect((await jobOf(id)).state).toBe('done');
     expect(sink.messages.map((m) => m.envelope.to)).toEqual([['pat.lee@northwind-traders.example']]);
   });
 
   it('treats an SMTP server that cannot be reached as temporary', async () => {
     const port = await closedPort();
     const offline = createSmtpMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: FROM });
-    const id = notify({ kind: 'install_failed', ticketId: 14, site, error: 'x' });
-    const job = store.jobs.claim('test', Date.now(), 60_000)!;
+    const id = await notify({ kind: 'install_failed', ticketId: 14, site, error: 'x' });
+    const job = (await store.jobs.claim('test', Date.now(), 60_000))!;
     expect(job.id).toBe(id);
     const handler = handleSendMail({ store, clock: systemClock, mailer: offline, settings });
     await expect(handler({ job: job as never, logger: silentLogger(), signal: new AbortController().signal })).rejects.toBeInstanceOf(RetryableError);
@@ -159,11 +158,12 @@ describe('notification e-mails over SMTP', () => {
   });
 
   it('records the message as skipped when outgoing mail is off', async () => {
-    notify({ kind: 'csr_ready', ticketId: 15, site, to: ['pat.lee@northwind-traders.example'], csrPem });
+    const id = await notify({ kind: 'csr_ready', ticketId: 15, site, to: ['pat.lee@northwind-traders.example'], csrPem });
     await runJobs(null);
     expect(sink.messages).toHaveLength(0);
-    expect(store.db.prepare('SELECT kind, state FROM outbound_messages WHERE ticket_id = 15').all()).toEqual([{ kind: 'csr_ready', state: 'skipped' }]);
-    expect(store.jobs.countByState()).toMatchObject({ done: 1, dead: 0 });
+    expect(await store.mail.getOutbound(await messageIdOf(id))).toMatchObject({ ticketId: 15, kind: 'csr_ready', state: 'skipped' });
+    expect(await store.mail.lastSentForTicket(15)).toBeNull();
+    expect(await store.jobs.countByState()).toMatchObject({ done: 1, dead: 0 });
   });
 });
 

@@ -6,15 +6,11 @@
  * Also: a message that cannot be read becomes an internal note instead of vanishing (point 5).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { dkimSign } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
-import type { Job } from '../../../src/adapters/store/job-queue.js';
-import type { InboundSource } from '../../../src/adapters/store/mail-log.js';
+import type { InboundSource, Job, Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { createSenderAuthenticator, type DnsResolver } from '../../../src/adapters/mail/authenticate-sender.js';
 import { startSmtpListener, type SmtpListener } from '../../../src/adapters/mail/smtp-listener.js';
 import { acceptInboundMessage, type InboundEmailPayload } from '../../../src/jobs/mail/accept-inbound-message.js';
@@ -55,17 +51,14 @@ const brokenResolver: DnsResolver = async (name) => {
 };
 
 let zd: TestSandbox;
-let dir: string;
 let store: Store;
 
 beforeAll(async () => {
   zd = await startTestSandbox({ demoData: true });
-  dir = mkdtempSync(join(tmpdir(), 'certdesk-mail-auth-'));
-  store = openStore({ file: join(dir, 'certdesk.db') });
+  store = await openTestStore();
 });
 afterAll(async () => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store.close();
   await zd.close();
 });
 
@@ -101,17 +94,17 @@ async function mail(options: { subject: string; text?: string; from?: string; dk
   return Buffer.concat([Buffer.from(signed.signatures), raw]);
 }
 
-function deliver(raw: Buffer, source: InboundSource = 'http'): Job<InboundEmailPayload> {
-  const accepted = acceptInboundMessage(store, raw, source, Date.now());
+async function deliver(raw: Buffer, source: InboundSource = 'http'): Promise<Job<InboundEmailPayload>> {
+  const accepted = await acceptInboundMessage(store, raw, source, Date.now());
   if (accepted.status !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(accepted)}`);
-  return store.jobs.get(accepted.jobId) as Job<InboundEmailPayload>;
+  return (await store.jobs.get(accepted.jobId)) as Job<InboundEmailPayload>;
 }
 
 const run = (job: Job<InboundEmailPayload>, deps: MailDeps) => handleInboundEmail(deps)({ job, logger: silentLogger(), signal: new AbortController().signal });
 
 async function process(job: Job<InboundEmailPayload>, deps: MailDeps = depsWith()): Promise<{ outcome: string | null; ticketId: number | null }> {
   await run(job, deps);
-  const record = store.mail.getInbound(job.payload.dedupKey)!;
+  const record = (await store.mail.getInbound(job.payload.dedupKey))!;
   expect(record).toMatchObject({ state: 'done', raw: null });
   return { outcome: record.outcome, ticketId: record.ticketId };
 }
@@ -124,7 +117,7 @@ const me = async () => (await zd.client.me()).id;
 describe('inbound e-mail over HTTP: DKIM and DMARC (no client address)', () => {
   it('posts a reply whose DKIM signature aligns with the From domain as the customer', async () => {
     const ticket = await customerTicket();
-    const { outcome } = await process(deliver(await mail({ subject: `Re: [#${ticket.id}] renewal`, dkim: true })));
+    const { outcome } = await process(await deliver(await mail({ subject: `Re: [#${ticket.id}] renewal`, dkim: true })));
     expect(outcome).toBe('comment');
     const last = (await comments(ticket.id)).at(-1)!;
     expect(last).toMatchObject({ author_id: zd.demo!.customer.id, public: true });
@@ -133,7 +126,7 @@ describe('inbound e-mail over HTTP: DKIM and DMARC (no client address)', () => {
 
   it('makes an unsigned reply from a domain with a DMARC policy an internal note, not the customer’s comment', async () => {
     const ticket = await customerTicket();
-    const { outcome } = await process(deliver(await mail({ subject: `Re: [#${ticket.id}] renewal`, text: 'Please install this certificate instead.' })));
+    const { outcome } = await process(await deliver(await mail({ subject: `Re: [#${ticket.id}] renewal`, text: 'Please install this certificate instead.' })));
     expect(outcome).toBe('internal_note');
     const last = (await comments(ticket.id)).at(-1)!;
     expect(last).toMatchObject({ author_id: await me(), public: false });
@@ -147,14 +140,14 @@ describe('inbound e-mail over HTTP: DKIM and DMARC (no client address)', () => {
     const ticket = await customerTicket();
     const signed = await mail({ subject: `Re: [#${ticket.id}] renewal`, text: 'Original text.', dkim: true });
     const tampered = Buffer.from(signed.toString('latin1').replace('Original text.', 'Tampered text.'), 'latin1');
-    const { outcome } = await process(deliver(tampered));
+    const { outcome } = await process(await deliver(tampered));
     expect(outcome).toBe('internal_note');
     // mailauth reports a body hash mismatch as "neutral" (RFC 6376 §3.9 leaves it to the verifier).
     expect((await comments(ticket.id)).at(-1)!.body).toMatch(/dkim=neutral .*dmarc=fail/);
   });
 
   it('opens a ticket for an unverified new message as certdesk, privately, away from the renewal priority', async () => {
-    const { outcome, ticketId } = await process(deliver(await mail({ subject: 'Certificate renewal for my.northwind-traders.example', text: 'Site URL: my.northwind-traders.example' })));
+    const { outcome, ticketId } = await process(await deliver(await mail({ subject: 'Certificate renewal for my.northwind-traders.example', text: 'Site URL: my.northwind-traders.example' })));
     expect(outcome).toBe('internal_note');
     const ticket = await zd.client.getTicket(ticketId!);
     expect(ticket).toMatchObject({ requester_id: await me(), submitter_id: await me(), priority: 'normal' });
@@ -165,24 +158,24 @@ describe('inbound e-mail over HTTP: DKIM and DMARC (no client address)', () => {
   });
 
   it('opens a signed new message as the customer’s own ticket', async () => {
-    const { outcome, ticketId } = await process(deliver(await mail({ subject: 'Certificate renewal', dkim: true })));
+    const { outcome, ticketId } = await process(await deliver(await mail({ subject: 'Certificate renewal', dkim: true })));
     expect(outcome).toBe('ticket_created');
     expect(await zd.client.getTicket(ticketId!)).toMatchObject({ requester_id: zd.demo!.customer.id, priority: 'low' });
   });
 
   it('posts as the sender when the From domain publishes no DMARC policy (nothing to verify against)', async () => {
     const raw = await mail({ subject: 'A question', from: 'Someone <someone@no-dmarc.example>' });
-    const { outcome, ticketId } = await process(deliver(raw));
+    const { outcome, ticketId } = await process(await deliver(raw));
     expect(outcome).toBe('ticket_created');
     expect((await zd.client.getTicket(ticketId!)).requester_id).not.toBe(await me());
   });
 
   it('retries when DNS fails, and on the last attempt makes the message a note rather than losing it', async () => {
     const ticket = await customerTicket();
-    const job = deliver(await mail({ subject: `Re: [#${ticket.id}] renewal`, dkim: true }));
+    const job = await deliver(await mail({ subject: `Re: [#${ticket.id}] renewal`, dkim: true }));
     const deps = depsWith({ resolver: brokenResolver });
     await expect(run({ ...job, attempts: 1, maxAttempts: 3 }, deps)).rejects.toBeInstanceOf(RetryableError);
-    expect(store.mail.getInbound(job.payload.dedupKey)).toMatchObject({ state: 'queued' });
+    expect(await store.mail.getInbound(job.payload.dedupKey)).toMatchObject({ state: 'queued' });
     const { outcome } = await process({ ...job, attempts: 3, maxAttempts: 3 }, deps);
     expect(outcome).toBe('internal_note');
     expect((await comments(ticket.id)).at(-1)!.body).toContain('could not be looked up');
@@ -207,9 +200,9 @@ describe('inbound e-mail through certdesk’s SMTP listener: SPF for the connect
     await transport.sendMail({ envelope: { from: envelopeFrom, to: ['support@certdesk.example'] }, raw });
     transport.close();
     const messageId = /^Message-ID: <([^>]+)>/im.exec(raw.toString('latin1'))![1]!.toLowerCase();
-    const record = store.mail.getInbound(`mid:${messageId}`)!;
+    const record = (await store.mail.getInbound(`mid:${messageId}`))!;
     expect(record.raw!.toString('latin1')).toMatch(/^X-Certdesk-Smtp-Client: ip=127\.0\.0\.1; helo=mx\.northwind-traders\.example; mail-from=</);
-    return store.jobs.list({ kind: 'inbound-email' }).find((j) => (j.payload as InboundEmailPayload).dedupKey === record.dedupKey) as Job<InboundEmailPayload>;
+    return (await store.jobs.list({ kind: 'inbound-email' })).find((j) => (j.payload as InboundEmailPayload).dedupKey === record.dedupKey) as Job<InboundEmailPayload>;
   }
 
   it('posts an unsigned reply as the customer when SPF passes for the client and aligns with From', async () => {
@@ -231,7 +224,7 @@ describe('inbound e-mail through certdesk’s SMTP listener: SPF for the connect
   it('ignores a client header the sender wrote into an HTTP message (anyone can write one)', async () => {
     const ticket = await customerTicket();
     const forged = Buffer.concat([Buffer.from('X-Certdesk-Smtp-Client: ip=127.0.0.1; helo=mx.northwind-traders.example; mail-from=<pat.lee@northwind-traders.example>\r\n'), await mail({ subject: `Re: [#${ticket.id}] renewal` })]);
-    const { outcome } = await process(deliver(forged, 'http'));
+    const { outcome } = await process(await deliver(forged, 'http'));
     expect(outcome).toBe('internal_note');
   });
 });
@@ -249,7 +242,7 @@ describe('a trusted relay’s Authentication-Results (INBOUND_TRUSTED_RELAY)', (
     const ticket = await customerTicket();
     const before = lookups.length;
     const raw = await mail({ subject: `Re: [#${ticket.id}] renewal`, headers: { 'Authentication-Results': results(authserv, dmarc) } });
-    const { outcome } = await process(deliver(raw), depsWith({ trustedRelay: RELAY }));
+    const { outcome } = await process(await deliver(raw), depsWith({ trustedRelay: RELAY }));
     expect(outcome).toBe(expected);
     expect(lookups.length).toBe(before);
   });
@@ -258,7 +251,7 @@ describe('a trusted relay’s Authentication-Results (INBOUND_TRUSTED_RELAY)', (
     const ticket = await customerTicket();
     const raw = await mail({ subject: `Re: [#${ticket.id}] renewal`, headers: { 'Authentication-Results': results(RELAY, 'pass') } });
     const relayed = Buffer.concat([Buffer.from(`Authentication-Results: ${results(RELAY, 'fail')}\r\n`), raw]);
-    const { outcome } = await process(deliver(relayed), depsWith({ trustedRelay: RELAY }));
+    const { outcome } = await process(await deliver(relayed), depsWith({ trustedRelay: RELAY }));
     expect(outcome).toBe('internal_note');
   });
 });
@@ -272,7 +265,7 @@ describe('a message that cannot be read (issue 14, point 5)', () => {
 
   it('becomes an internal note on the ticket it names, with none of its content', async () => {
     const ticket = await customerTicket();
-    const { outcome } = await process(deliver(unreadable(`Re: [#${ticket.id}] renewal`, `unreadable-${ticket.id}`)));
+    const { outcome } = await process(await deliver(unreadable(`Re: [#${ticket.id}] renewal`, `unreadable-${ticket.id}`)));
     expect(outcome).toBe('internal_note');
     const last = (await comments(ticket.id)).at(-1)!;
     expect(last).toMatchObject({ author_id: await me(), public: false });
@@ -283,7 +276,7 @@ describe('a message that cannot be read (issue 14, point 5)', () => {
   });
 
   it('opens a ticket for agents when it names none', async () => {
-    const { outcome, ticketId } = await process(deliver(unreadable('Our certificate', 'unreadable-new')));
+    const { outcome, ticketId } = await process(await deliver(unreadable('Our certificate', 'unreadable-new')));
     expect(outcome).toBe('internal_note');
     const ticket = await zd.client.getTicket(ticketId!);
     expect(ticket).toMatchObject({ subject: `Unreadable e-mail from ${zd.demo!.customer.email}: Our certificate`, requester_id: await me(), priority: 'normal' });

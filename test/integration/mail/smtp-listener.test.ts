@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport } from 'nodemailer';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
+import type { Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { startSmtpListener, type SmtpListener } from '../../../src/adapters/mail/smtp-listener.js';
 import { inboundMailReceiver } from '../../../src/jobs/mail/receive-inbound-mail.js';
 import { INBOUND_EMAIL_JOB } from '../../../src/jobs/mail/accept-inbound-message.js';
@@ -14,14 +13,12 @@ import { silentLogger } from '../../../src/lib/logger.js';
 const MAX_BYTES = 64 * 1024;
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/email/${name}`, import.meta.url));
 
-let dir: string;
 let store: Store;
 let listener: SmtpListener;
 let woken = 0;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'certdesk-smtp-in-'));
-  store = openStore({ file: join(dir, 'certdesk.db') });
+  store = await openTestStore();
   listener = await startSmtpListener({
     port: 0,
     maxBytes: MAX_BYTES,
@@ -33,13 +30,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await listener.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store.close();
 });
 
 const client = (port = listener.port) => createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
-const inboundRows = () => store.db.prepare('SELECT dedup_key, source, sender FROM inbound_messages ORDER BY received_at').all() as { dedup_key: string; source: string; sender: string }[];
-const rowCount = () => inboundRows().length;
+/** Messages taken so far: each is recorded with its job, in one transaction. */
+const rowCount = async () => (await store.jobs.list({ kind: INBOUND_EMAIL_JOB })).length;
 
 /** A raw SMTP conversation: sends each line after reading the previous reply; returns every reply. */
 async function converse(lines: string[], port = listener.port): Promise<string[]> {
@@ -75,23 +71,23 @@ describe('the SMTP listener', () => {
     expect(info.accepted).toEqual(['support@certdesk.example']);
     expect(info.response).toContain('250');
     const key = 'mid:am0pr01mb1234a1b2c3d4e5f6@am0pr01mb1234.eurprd01.prod.outlook.com';
-    const record = store.mail.getInbound(key)!;
+    const record = (await store.mail.getInbound(key))!;
     expect(record).toMatchObject({ source: 'smtp', sender: 'pat.lee@northwind-traders.example' });
     // The message as sent, under the line recording the client for SPF (issue 14).
     const [stamp, ...rest] = record.raw!.toString('latin1').split('\r\n');
     expect(stamp).toMatch(/^X-Certdesk-Smtp-Client: ip=127\.0\.0\.1; helo=\S+; mail-from=<pat\.lee@northwind-traders\.example>$/);
     expect(Buffer.from(rest.join('\r\n'), 'latin1')).toEqual(fixture('outlook-multipart-alternative.eml'));
-    expect(store.jobs.list({ kind: INBOUND_EMAIL_JOB }).filter((j) => (j.payload as { dedupKey: string }).dedupKey === key)).toHaveLength(1);
+    expect((await store.jobs.list({ kind: INBOUND_EMAIL_JOB })).filter((j) => (j.payload as { dedupKey: string }).dedupKey === key)).toHaveLength(1);
     expect(woken).toBe(before + 1);
   });
 
   it('answers a second delivery of the same Message-ID with 250 and does nothing more', async () => {
     const raw = fixture('iso-2022-jp.eml');
     await client().sendMail({ envelope: { from: 'taro.yamada@northwind-traders.example', to: ['x@helpdesk.example'] }, raw });
-    const jobs = store.jobs.list({ kind: INBOUND_EMAIL_JOB }).length;
+    const jobs = await rowCount();
     const info = await client().sendMail({ envelope: { from: 'taro.yamada@northwind-traders.example', to: ['x@helpdesk.example'] }, raw });
     expect(info.response).toContain('already received');
-    expect(store.jobs.list({ kind: INBOUND_EMAIL_JOB }).length).toBe(jobs);
+    expect(await rowCount()).toBe(jobs);
   });
 
   it('announces its size limit in EHLO', async () => {
@@ -103,22 +99,24 @@ describe('the SMTP listener', () => {
   });
 
   it('refuses a message larger than the limit with 552 and keeps nothing (declared SIZE)', async () => {
-    const rows = rowCount();
+    const rows = await rowCount();
     const big = `From: pat.lee@northwind-traders.example\r\nSubject: big\r\nMessage-ID: <big-1@x>\r\n\r\n${'x'.repeat(MAX_BYTES + 10)}\r\n`;
     const error = await client()
       .sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: ['support@certdesk.example'] }, raw: big })
       .then(() => null, (e: { responseCode?: number }) => e);
     expect(error?.responseCode).toBe(552);
-    expect(rowCount()).toBe(rows);
+    expect(await rowCount()).toBe(rows);
+    expect(await store.mail.getInbound('mid:big-1@x')).toBeNull();
   });
 
   it('refuses a message larger than the limit with 552 at the end of DATA when the client did not declare it', async () => {
-    const rows = rowCount();
+    const rows = await rowCount();
     const body = ['From: pat.lee@northwind-traders.example', 'Message-ID: <big-2@x>', '', ...Array.from({ length: 1200 }, () => 'y'.repeat(70))].join('\r\n');
     const replies = await converse(['EHLO client.example', 'MAIL FROM:<pat.lee@northwind-traders.example>', 'RCPT TO:<support@certdesk.example>', 'DATA', `${body}\r\n.`, 'QUIT']);
     expect(replies[4]).toMatch(/^354 /);
     expect(replies[5]).toMatch(/^552 /);
-    expect(rowCount()).toBe(rows);
+    expect(await rowCount()).toBe(rows);
+    expect(await store.mail.getInbound('mid:big-2@x')).toBeNull();
   });
 
   it.each([
@@ -137,7 +135,7 @@ describe('the SMTP listener', () => {
     const info = await client().sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: ['nobody@elsewhere.example', 'support@certdesk.example'] }, raw: fixture('html-only.eml') });
     expect(info.accepted).toEqual(['support@certdesk.example']);
     expect(info.rejected).toEqual(['nobody@elsewhere.example']);
-    expect(store.mail.getInbound('mid:db9pr01mb0001htmlonly@db9pr01mb0001.eurprd01.prod.outlook.com')).not.toBeNull();
+    expect(await store.mail.getInbound('mid:db9pr01mb0001htmlonly@db9pr01mb0001.eurprd01.prod.outlook.com')).not.toBeNull();
   });
 
   it.each([
@@ -151,18 +149,17 @@ describe('the SMTP listener', () => {
   });
 
   it('refuses a message without a readable From address with 550 and the reason, and keeps nothing', async () => {
-    const rows = rowCount();
+    const rows = await rowCount();
     const error = await client()
       .sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: ['support@certdesk.example'] }, raw: fixture('malformed-no-from.eml') })
       .then(() => null, (e: { responseCode?: number; response?: string }) => e);
     expect(error?.responseCode).toBe(550);
     expect(error?.response).toContain('has no From header');
-    expect(rowCount()).toBe(rows);
+    expect(await rowCount()).toBe(rows);
   });
 
   it('answers 451 (try later) when the store cannot record the message', async () => {
-    const brokenDir = mkdtempSync(join(tmpdir(), 'certdesk-smtp-broken-'));
-    const broken = openStore({ file: join(brokenDir, 'certdesk.db') });
+    const broken = await openTestStore();
     const other = await startSmtpListener({
       port: 0,
       maxBytes: MAX_BYTES,
@@ -170,12 +167,11 @@ describe('the SMTP listener', () => {
       receive: inboundMailReceiver({ store: broken, clock: systemClock, onEnqueued: () => {} }),
       logger: silentLogger(),
     });
-    broken.close();
+    await broken.close();
     const error = await client(other.port)
       .sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: ['support@certdesk.example'] }, raw: fixture('gmail-reply-thread.eml') })
       .then(() => null, (e: { responseCode?: number }) => e);
     expect(error?.responseCode).toBe(451);
     await other.close();
-    rmSync(brokenDir, { recursive: true, force: true });
   });
 });

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { openStore } from '../../../src/adapters/store/open-store.js';
+import type { Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { mailSettingsFromConfig } from '../../../src/jobs/mail/mail-deps.js';
 import { smtpListenerOptionsFromConfig } from '../../../src/jobs/mail/smtp-listener-options.js';
 import { INBOUND_EMAIL_MAX_BYTES } from '../../../src/jobs/mail/accept-inbound-message.js';
@@ -17,7 +18,14 @@ const production = {
   KEY_ENCRYPTION_KEY: KEK,
   DOMAINS_FILE: '/etc/certdesk/domains.json',
 };
-const deps = () => ({ store: openStore({ file: ':memory:' }), clock: systemClock, logger: silentLogger(), onEnqueued: () => {} });
+let store: Store;
+beforeAll(async () => {
+  store = await openTestStore();
+});
+afterAll(async () => {
+  await store.close();
+});
+const deps = () => ({ store, clock: systemClock, logger: silentLogger(), onEnqueued: () => {} });
 
 describe('mail settings from the configuration', () => {
   it('takes MAIL_FROM, OPS_EMAIL, the renewal priority and links to the Zendesk account', () => {
