@@ -42,7 +42,7 @@ export default async function renewalLatency() {
     }
     throw new Error('timed out');
   };
-  const jobsDone = (ticketId: number) => svc.store.jobs.list({ kind: 'ticket-event' }).some((j) => (j.payload as { ticketId: number }).ticketId === ticketId && j.state === 'done');
+  const jobsDone = async (ticketId: number) => (await svc.store.jobs.list({ kind: 'ticket-event' })).some((j) => (j.payload as { ticketId: number }).ticketId === ticketId && j.state === 'done');
 
   const floor: number[] = [];
   const toCsr: number[] = [];
@@ -52,7 +52,7 @@ export default async function renewalLatency() {
       // Baseline: a ticket certdesk looks at and leaves alone.
       let t0 = performance.now();
       const ignored = (await call('POST', '/api/v2/tickets', customer, { ticket: { subject: 'Question', priority: 'normal', comment: { body: 'How do I add a user?' } } })).ticket.id as number;
-      await poll(() => (jobsDone(ignored) ? true : undefined));
+      await poll(async () => ((await jobsDone(ignored)) ? true : undefined));
       floor.push(performance.now() - t0);
 
       t0 = performance.now();

@@ -122,9 +122,9 @@ export async function startRenewalHarness(env: Record<string, string> = {}, opti
       // Webhooks cause jobs and jobs cause webhooks: wait until both are quiet twice in a row.
       for (let quiet = 0; quiet < 2; ) {
         await sandbox.webhooksIdle();
-        await svc.worker.idle();
+        await svc.worker?.idle();
         await new Promise((r) => setTimeout(r, 60));
-        const pending = svc.store.jobs.countByState();
+        const pending = await svc.store.jobs.countByState();
         quiet = pending.queued === 0 && pending.running === 0 ? quiet + 1 : 0;
       }
     },
@@ -138,8 +138,8 @@ export async function startRenewalHarness(env: Record<string, string> = {}, opti
  * for the same demo site starts a renewal of its own: since issue 15 a second ticket for a site
  * whose renewal is in progress is linked to it instead. For tests that share one harness.
  */
-export function endRenewalsInProgress(h: RenewalHarness): void {
-  for (const r of h.svc.store.renewals.list()) {
-    if (['needs_review', 'awaiting_certificate', 'installing', 'install_failed'].includes(r.state)) h.svc.store.renewals.update(r.ticketId, { state: 'installed' }, Date.now());
+export async function endRenewalsInProgress(h: RenewalHarness): Promise<void> {
+  for (const r of await h.svc.store.renewals.list()) {
+    if (['needs_review', 'awaiting_certificate', 'installing', 'install_failed'].includes(r.state)) await h.svc.store.renewals.update(r.ticketId, { state: 'installed' }, Date.now());
   }
 }

@@ -48,12 +48,12 @@ async function expectInstalling(id: number): Promise<void> {
   expect(note!.body).toContain(`SANs: ${site}`);
   expect(installed!.public).toBe(true);
   expect(installed!.body).toMatch(/is installed/);
-  const renewal = h.svc.store.renewals.get(id)!;
+  const renewal = (await h.svc.store.renewals.get(id))!;
   expect(renewal.state).toBe('installed');
   expect(renewal.fullchainPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
-  const transitions = h.svc.store.transitions.forTicket(id).map((t) => t.to);
+  const transitions = (await h.svc.store.transitions.forTicket(id)).map((t) => t.to);
   expect(transitions.slice(-2)).toEqual(['installing', 'installed']);
-  expect(h.svc.store.jobs.list({ kind: 'install' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id).map((j) => j.state)).toEqual(['done']);
+  expect((await h.svc.store.jobs.list({ kind: 'install' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id).map((j) => j.state)).toEqual(['done']);
 }
 
 describe('certificate bundles in the ticket', () => {
@@ -71,13 +71,13 @@ describe('certificate bundles in the ticket', () => {
     expect(answer.body).toMatch(/cannot install it yet/);
     expect(answer.body).toMatch(/intermediate certificate/);
     expect(answer.body).toMatch(/certificate\.crt/);
-    expect(h.svc.store.renewals.get(id)!.findings).toMatchObject({ ok: false });
+    expect((await h.svc.store.renewals.get(id))!.findings).toMatchObject({ ok: false });
 
     await replyWithFile(id, `${site}.zip`, ca.zipFor(leaf, site), 'application/zip', 'Sorry, here is the full package from the CA.');
     await expectInstalling(id);
     ticket = await h.ticket(id);
     expect(ticket.tags).not.toContain('cert_renewal_bundle_invalid');
-    expect(h.svc.store.sites.get(site)!.certSha256).toBe(leaf.sha256);
+    expect((await h.svc.store.sites.get(site))!.certSha256).toBe(leaf.sha256);
   });
 
   it('accepts the certificate pasted into the reply as PEM', async () => {
@@ -139,7 +139,7 @@ describe('certificate bundles in the ticket', () => {
     await replyWithFile(id, 'malware-cert.crt', leaf.pem, 'application/x-x509-ca-cert');
     const answer = (await h.certdeskComments(id)).at(-1)!;
     expect(answer.body).toMatch(/We did not open “malware-cert\.crt”: Zendesk's malware scan flagged it/);
-    expect(h.svc.store.renewals.get(id)!.state).toBe('awaiting_certificate');
+    expect((await h.svc.store.renewals.get(id))!.state).toBe('awaiting_certificate');
   });
 
   it('redacts a pasted private key at once, tells the customer, and keeps it nowhere', async () => {
@@ -166,7 +166,7 @@ describe('certificate bundles in the ticket', () => {
     expect(findKeys(material, everything, 'ticket')).toEqual([]);
     expect(findKeys(material, h.svc.logs(), 'logs')).toEqual([]);
     expect(scanDatabase(material, join(h.svc.dataDir, 'certdesk.db'))).toEqual([]);
-    expect(h.svc.store.audit.forTicket(id).some((a) => a.action === 'private_key_redacted')).toBe(true);
+    expect((await h.svc.store.audit.forTicket(id)).some((a) => a.action === 'private_key_redacted')).toBe(true);
   });
 
   it('redacts a private key sent as an attachment', async () => {

@@ -111,8 +111,8 @@ describe('an installation that cannot be verified', () => {
     expect(note.body).toMatch(/installing the new certificate for .* failed after 3 attempts/);
     expect(note.body).toMatch(/Error: /);
     expect(note.body).toContain('cert_renewal_retry_install');
-    expect(h.svc.store.renewals.get(id)!.installLog!.length).toBeGreaterThan(0);
-    expect(h.svc.store.sites.get(site)).toBeNull();
+    expect((await h.svc.store.renewals.get(id))!.installLog!.length).toBeGreaterThan(0);
+    expect(await h.svc.store.sites.get(site)).toBeNull();
     // The customer was told it is being installed, and nothing public since.
     expect((await h.certdeskComments(id)).filter((c) => c.public).at(-1)!.body).toMatch(/installing it now/);
 

@@ -1,12 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { startRenewalHarness, endRenewalsInProgress, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { certdeskProcess, type CertdeskProcess } from '../../helpers/certdesk-process.js';
 import { ticketEventPayload } from '../../helpers/service.js';
-import { openStore } from '../../../src/adapters/store/open-store.js';
 
 const csrComments = <C extends { body: string }>(comments: C[]) => comments.filter((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'));
 
@@ -24,7 +22,7 @@ describe('duplicated and reordered deliveries', () => {
       const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(h.demo.registry[0]!.domain) });
       await h.settle();
       expect(csrComments(await h.certdeskComments(id))).toHaveLength(1);
-      expect(h.svc.store.keys.countForTicket(id)).toBe(1);
+      expect((await h.svc.store.keys.countForTicket(id))).toBe(1);
     } finally {
       h.svc.sandbox!.faults.reset();
     }
@@ -48,7 +46,7 @@ describe('duplicated and reordered deliveries', () => {
     await h.settle();
     expect(csrComments(await h.certdeskComments(id))).toHaveLength(1);
     expect(already.length).toBeLessThanOrEqual(1);
-    expect(h.svc.store.keys.countForTicket(id)).toBe(1);
+    expect((await h.svc.store.keys.countForTicket(id))).toBe(1);
   });
 });
 
@@ -59,31 +57,31 @@ describe('a certdesk process killed with SIGKILL at each step of issuing a CSR',
     zd = await startTestSandbox({ demoData: true, webhookRetryDelayMs: 100 });
   });
   afterEach(async () => {
-    await proc?.kill();
+    await proc?.dispose();
     if (proc) rmSync(proc.dataDir, { recursive: true, force: true });
     proc = null;
   });
   afterAll(() => zd.close());
 
-  const keysIn = (p: CertdeskProcess, ticketId: number) => {
-    const store = openStore({ file: join(p.dataDir, 'certdesk.db') });
+  const keysIn = async (p: CertdeskProcess, ticketId: number) => {
+    const store = await p.database.open();
     try {
-      return store.keys.countForTicket(ticketId);
+      return await store.keys.countForTicket(ticketId);
     } finally {
-      store.close();
+      await store.close();
     }
   };
 
   /** Waits until the restarted process has finished every job and every transition of the ticket. */
   async function waitUntilSettled(p: CertdeskProcess, ticketId: number): Promise<void> {
     for (let i = 0; i < 600; i++) {
-      const store = openStore({ file: join(p.dataDir, 'certdesk.db') });
+      const store = await p.database.open();
       try {
-        const jobs = store.jobs.countByState();
-        const renewal = store.renewals.get(ticketId);
-        if (jobs.queued === 0 && jobs.running === 0 && renewal?.state === 'awaiting_certificate' && store.transitions.pending(ticketId).length === 0) return;
+        const jobs = await store.jobs.countByState();
+        const renewal = await store.renewals.get(ticketId);
+        if (jobs.queued === 0 && jobs.running === 0 && renewal?.state === 'awaiting_certificate' && (await store.transitions.pending(ticketId)).length === 0) return;
       } finally {
-        store.close();
+        await store.close();
       }
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -115,7 +113,7 @@ describe('a certdesk process killed with SIGKILL at each step of issuing a CSR',
     expect(comments[0]!.attachments).toHaveLength(1);
     await proc.kill('SIGTERM');
     if (expectedLog) expect(proc.output(), proc.output()).toContain(expectedLog);
-    expect(keysIn(proc, ticket.id)).toBe(1);
+    expect(await keysIn(proc, ticket.id)).toBe(1);
     const read = await zd.client.getTicket(ticket.id);
     expect(read.tags.filter((t) => t.startsWith('cert_renewal_'))).toEqual(['cert_renewal_csr_sent']);
   });

@@ -54,9 +54,9 @@ describe('renewal intake through the sandbox', () => {
     expect(attached.trim()).toBe(csrPem.trim());
 
     // One key, stored encrypted.
-    const renewal = h.svc.store.renewals.get(id)!;
+    const renewal = (await h.svc.store.renewals.get(id))!;
     expect(renewal).toMatchObject({ state: 'awaiting_certificate', site, organizationId: h.demo.organization.id });
-    expect(h.svc.store.keys.countForTicket(id)).toBe(1);
+    expect((await h.svc.store.keys.countForTicket(id))).toBe(1);
   });
 
   it('asks for what is missing, then continues with the customer\'s reply, later values winning', async () => {
@@ -81,7 +81,7 @@ describe('renewal intake through the sandbox', () => {
     const mine = await h.certdeskComments(id);
     expect(mine).toHaveLength(2);
     expect(mine[1]!.body).toContain('BEGIN CERTIFICATE REQUEST');
-    expect(h.svc.store.renewals.get(id)!.fields).toMatchObject({ country: 'GB', locality: 'London', state: 'Greater London' });
+    expect((await h.svc.store.renewals.get(id))!.fields).toMatchObject({ country: 'GB', locality: 'London', state: 'Greater London' });
   });
 
   it('does not answer a reply that adds nothing', async () => {
@@ -101,7 +101,7 @@ describe('renewal intake through the sandbox', () => {
     expect(stateTags(ticket.tags)).toEqual(['cert_renewal_rejected']);
     const [comment] = await h.certdeskComments(id);
     expect(comment!.body).toMatch(/New branded my\.domains can no longer be requested/);
-    expect(h.svc.store.keys.countForTicket(id)).toBe(0);
+    expect((await h.svc.store.keys.countForTicket(id))).toBe(0);
   });
 
   it('sends a request for another organization\'s site to review, then issues the CSR when an agent approves', async () => {
@@ -118,7 +118,7 @@ describe('renewal intake through the sandbox', () => {
     expect(note!.body).toContain(`belongs to "${h.demo.otherOrganization.name}"`);
     expect(note!.body).toContain(h.demo.organization.name);
     expect(note!.body).toContain('cert_renewal_approve');
-    expect(h.svc.store.keys.countForTicket(id)).toBe(0);
+    expect((await h.svc.store.keys.countForTicket(id))).toBe(0);
 
     await h.addTags(id, ['cert_renewal_approve']);
     await h.settle();
@@ -126,21 +126,21 @@ describe('renewal intake through the sandbox', () => {
     expect(stateTags(ticket.tags)).toEqual(['cert_renewal_csr_sent']);
     expect(ticket.tags).not.toContain('cert_renewal_approve');
     expect((await h.certdeskComments(id)).at(-1)!.body).toContain('BEGIN CERTIFICATE REQUEST');
-    expect(h.svc.store.keys.countForTicket(id)).toBe(1);
+    expect((await h.svc.store.keys.countForTicket(id))).toBe(1);
   });
 
   it('regenerates the CSR with a new key when an agent asks, retiring the old key', async () => {
     const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
     await h.settle();
-    const firstKey = h.svc.store.renewals.get(id)!.keyId!;
-    const firstCsr = h.svc.store.renewals.get(id)!.csrPem;
+    const firstKey = (await h.svc.store.renewals.get(id))!.keyId!;
+    const firstCsr = (await h.svc.store.renewals.get(id))!.csrPem;
     await h.addTags(id, ['cert_renewal_regenerate_csr']);
     await h.settle();
-    const renewal = h.svc.store.renewals.get(id)!;
+    const renewal = (await h.svc.store.renewals.get(id))!;
     expect(renewal.keyId).not.toBe(firstKey);
     expect(renewal.csrPem).not.toBe(firstCsr);
-    expect(h.svc.store.keys.get(firstKey)!.retiredAt).not.toBeNull();
-    expect(h.svc.store.keys.countForTicket(id)).toBe(2);
+    expect((await h.svc.store.keys.get(firstKey))!.retiredAt).not.toBeNull();
+    expect((await h.svc.store.keys.countForTicket(id))).toBe(2);
     const ticket = await h.ticket(id);
     expect(ticket.tags).not.toContain('cert_renewal_regenerate_csr');
     const csrComments = (await h.certdeskComments(id)).filter((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'));
@@ -171,6 +171,6 @@ describe('renewal intake through the sandbox', () => {
     expect(await h.certdeskComments(id)).toHaveLength(0);
     const ticket = await h.ticket(id);
     expect(ticket.tags.filter((t) => t.startsWith('cert_renewal'))).toEqual([]);
-    expect(h.svc.store.keys.countForTicket(id)).toBe(0);
+    expect((await h.svc.store.keys.countForTicket(id))).toBe(0);
   });
 });

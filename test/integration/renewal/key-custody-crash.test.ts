@@ -1,12 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { FORM } from '../../helpers/renewal-harness.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { certdeskProcess, type CertdeskProcess } from '../../helpers/certdesk-process.js';
 import { findKeys, keyMaterial } from '../../helpers/scan-for-keys.js';
-import { openStore } from '../../../src/adapters/store/open-store.js';
 
 /**
  * A key in the opening request, and certdesk killed with SIGKILL while Zendesk redacts it: whether
@@ -20,7 +18,7 @@ describe('a certdesk process killed while redacting a key', () => {
     zd = await startTestSandbox({ demoData: true, webhookRetryDelayMs: 100 });
   });
   afterEach(async () => {
-    await proc?.kill();
+    await proc?.dispose();
     if (proc) rmSync(proc.dataDir, { recursive: true, force: true });
     proc = null;
   });
@@ -28,12 +26,12 @@ describe('a certdesk process killed while redacting a key', () => {
 
   async function waitUntilSettled(p: CertdeskProcess, ticketId: number): Promise<void> {
     for (let i = 0; i < 600; i++) {
-      const store = openStore({ file: join(p.dataDir, 'certdesk.db') });
+      const store = await p.database.open();
       try {
-        const jobs = store.jobs.countByState();
-        if (jobs.queued === 0 && jobs.running === 0 && store.renewals.get(ticketId)?.state === 'awaiting_certificate' && store.transitions.pending(ticketId).length === 0) return;
+        const jobs = await store.jobs.countByState();
+        if (jobs.queued === 0 && jobs.running === 0 && (await store.renewals.get(ticketId))?.state === 'awaiting_certificate' && (await store.transitions.pending(ticketId)).length === 0) return;
       } finally {
-        store.close();
+        await store.close();
       }
       await new Promise((r) => setTimeout(r, 50));
     }

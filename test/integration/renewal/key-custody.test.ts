@@ -32,16 +32,16 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 /** One renewal per site at a time: each test leaves none in progress, installing what still waits. */
 afterEach(async () => {
-  for (const r of h.svc.store.renewals.list({ site })) {
+  for (const r of (await h.svc.store.renewals.list({ site }))) {
     if (r.state !== 'awaiting_certificate' || !r.csrPem) continue;
     await h.reply(r.ticketId, `The certificate:\n${pemBundle([ca.issue(r.csrPem, site), ca.intermediate])}`);
     await h.settle();
-    expect(state(r.ticketId)).toBe('installed');
+    expect(await state(r.ticketId)).toBe('installed');
   }
 });
 
 const newKey = (type: 'pkcs8' | 'pkcs1' = 'pkcs8') => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type, format: 'pem' }).toString();
-const state = (id: number) => h.svc.store.renewals.get(id)?.state;
+const state = async (id: number) => (await h.svc.store.renewals.get(id))?.state;
 
 /** No trace of `keys` in any comment (text and HTML, public or not) or any attachment (opened as certdesk opens them), nor in certdesk's database. */
 async function expectNoKeyAnywhere(id: number, keys: string[]): Promise<void> {
@@ -87,8 +87,8 @@ async function replyWith(id: number, files: Record<string, Buffer | string>, tex
 }
 
 async function expectInstalled(id: number, leaf: TestCertificate): Promise<void> {
-  expect(state(id)).toBe('installed');
-  expect(h.svc.store.sites.get(site)!.certSha256).toBe(leaf.sha256);
+  expect(await state(id)).toBe('installed');
+  expect((await h.svc.store.sites.get(site))!.certSha256).toBe(leaf.sha256);
 }
 
 describe('a private key is redacted wherever it appears', () => {
@@ -96,7 +96,7 @@ describe('a private key is redacted wherever it appears', () => {
     const key = newKey();
     const id = await h.openTicket({ subject: 'Certificate renewal', body: `${FORM(site)}\n\nOur current key, in case you need it:\n${key}` });
     await h.settle();
-    expect(state(id)).toBe('awaiting_certificate');
+    expect(await state(id)).toBe('awaiting_certificate');
     const description = (await h.comments(id))[0]!;
     expect(description.body).toContain('▇');
     expect(description.body).toContain(`Site URL (e.g. my.example.com): ${site}`);
@@ -116,7 +116,7 @@ describe('a private key is redacted wherever it appears', () => {
     expect(await h.certdeskComments(id)).toEqual([]);
     await h.reply(id, `Actually we also need the certificate renewed.\n\n${FORM(site)}`);
     await h.settle();
-    expect(state(id)).toBe('awaiting_certificate');
+    expect(await state(id)).toBe('awaiting_certificate');
     expect((await h.comments(id))[0]!.body).toContain('▇');
     expect(await keyNotices(id)).toHaveLength(1);
     await expectNoKeyAnywhere(id, [key]);
@@ -126,7 +126,7 @@ describe('a private key is redacted wherever it appears', () => {
     const key = newKey();
     const id = await h.openTicket({ subject: 'Certificate renewal', body: `${FORM('my.not-in-the-registry.example')}\n\n${key}` });
     await h.settle();
-    expect(state(id)).toBe('rejected');
+    expect(await state(id)).toBe('rejected');
     const notices = await keyNotices(id);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/my\.not-in-the-registry\.example/);
@@ -145,7 +145,7 @@ describe('a private key is redacted wherever it appears', () => {
     const mine = await h.certdeskComments(second);
     expect(mine).toHaveLength(before + 1);
     expect(await keyNotices(second)).toHaveLength(1);
-    expect(state(first)).toBe('awaiting_certificate');
+    expect(await state(first)).toBe('awaiting_certificate');
     await expectNoKeyAnywhere(second, [key]);
   });
 
@@ -157,7 +157,7 @@ describe('a private key is redacted wherever it appears', () => {
       body: { ticket: { subject: 'Certificate renewal', priority: 'low', comment: { body: FORM(site), uploads: [token] } } },
     });
     await h.settle();
-    expect(state(ticket.id)).toBe('awaiting_certificate');
+    expect(await state(ticket.id)).toBe('awaiting_certificate');
     expect((await h.comments(ticket.id))[0]!.attachments.map((a) => a.file_name)).toEqual(['redacted.txt']);
     const notices = await keyNotices(ticket.id);
     expect(notices).toHaveLength(1);
@@ -168,11 +168,11 @@ describe('a private key is redacted wherever it appears', () => {
   it('in a reply while the request waits for information: told in the next answer, once', async () => {
     const id = await h.openTicket({ subject: 'Certificate renewal', body: `Please renew ${site}, Site URL: ${site}` });
     await h.settle();
-    expect(state(id)).toBe('needs_info');
+    expect(await state(id)).toBe('needs_info');
     const key = newKey();
     await h.reply(id, `${FORM(site)}\n\n${key}`);
     await h.settle();
-    expect(state(id)).toBe('awaiting_certificate');
+    expect(await state(id)).toBe('awaiting_certificate');
     const notices = await keyNotices(id);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toContain('BEGIN CERTIFICATE REQUEST');
@@ -192,7 +192,7 @@ describe('a private key is redacted wherever it appears', () => {
     const key = newKey();
     await h.reply(id, `One more thing, here is the old key:\n${key}\nThanks`);
     await h.settle();
-    expect(state(id)).toBe('installed');
+    expect(await state(id)).toBe('installed');
     const mine = await h.certdeskComments(id);
     expect(mine).toHaveLength(before + 1);
     expect(mine.at(-1)!.public).toBe(true);
@@ -320,7 +320,7 @@ describe('a private key is redacted wherever it appears', () => {
     zip[zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 8]! |= 1;
     await replyWith(id, { 'certificate.pem': pemBundle([leaf, ca.intermediate]), 'locked.zip': zip });
     // The bundle check asks for the archive without a password; the key scan tells agents it could not look.
-    expect(state(id)).toBe('awaiting_certificate');
+    expect(await state(id)).toBe('awaiting_certificate');
     expect((await h.certdeskComments(id)).at(-1)!.body).toMatch(/password-protected/);
     const note = (await h.certdeskComments(id)).find((c) => !c.public && /check a customer comment for a private key/.test(c.body))!;
     expect(note.body).toContain('locked.zip › secret.txt (password-protected)');
@@ -354,13 +354,13 @@ describe('told once', () => {
     } finally {
       sandbox.faults.reset();
     }
-    expect(state(id)).toBe('awaiting_certificate');
+    expect(await state(id)).toBe('awaiting_certificate');
     // The first attempt failed at the redaction and was retried.
-    const jobs = h.svc.store.jobs.list({ kind: 'ticket-event' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id);
+    const jobs = (await h.svc.store.jobs.list({ kind: 'ticket-event' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id);
     expect(jobs.some((j) => j.attempts > 1 && /500/.test(j.lastError ?? ''))).toBe(true);
     expect(await keyNotices(id)).toHaveLength(1);
     expect((await h.certdeskComments(id)).filter((c) => /BEGIN CERTIFICATE REQUEST/.test(c.body))).toHaveLength(1);
-    const audit = h.svc.store.audit.forTicket(id);
+    const audit = (await h.svc.store.audit.forTicket(id));
     expect(audit.filter((a) => a.action === 'private_key_found')).toHaveLength(1);
     expect(audit.filter((a) => a.action === 'private_key_redacted')).toHaveLength(1);
     await expectNoKeyAnywhere(id, [key]);
@@ -373,7 +373,7 @@ describe('told once, whatever fails after the answer carrying the notice was dec
     const markDone = effects.markDone;
     let failed = 0;
     // The store refuses the first 'notice given' mark, as a process killed right after the transition was committed would never write it.
-    effects.markDone = function (this: typeof effects, ...args: Parameters<typeof markDone>) {
+    effects.markDone = async function (this: typeof effects, ...args: Parameters<typeof markDone>) {
       if (String(args[0]).startsWith('keynotice:') && failed === 0) {
         failed++;
         throw new Error('injected: the process stopped here');
@@ -389,13 +389,13 @@ describe('told once, whatever fails after the answer carrying the notice was dec
       effects.markDone = markDone;
     }
     expect(failed).toBe(1);
-    expect(state(id)).toBe('awaiting_certificate');
+    expect(await state(id)).toBe('awaiting_certificate');
     const csrComments = (await h.certdeskComments(id)).filter((c) => /BEGIN CERTIFICATE REQUEST/.test(c.body));
     expect(csrComments).toHaveLength(1);
     // The CSR answer told them; the answer to their certificate must not tell them again.
     await h.reply(id, `The certificate:\n${pemBundle([ca.issue(csrFrom(csrComments[0]!.body), site), ca.intermediate])}`);
     await h.settle();
-    expect(state(id)).toBe('installed');
+    expect(await state(id)).toBe('installed');
     expect(await keyNotices(id)).toHaveLength(1);
     await expectNoKeyAnywhere(id, [key]);
   });
@@ -425,7 +425,7 @@ describe('redaction as the account allows it', () => {
       await expectInstalled(id, leaf);
       const note = (await h.certdeskComments(id)).find((c) => !c.public && /Zendesk refused to redact it/.test(c.body))!;
       expect(note.body).toMatch(/redact it by hand/);
-      expect(h.svc.store.audit.forTicket(id).some((a) => a.action === 'private_key_redaction_refused')).toBe(true);
+      expect((await h.svc.store.audit.forTicket(id)).some((a) => a.action === 'private_key_redaction_refused')).toBe(true);
     } finally {
       h.svc.sandbox!.faults.reset();
       h.svc.sandbox!.account.agentWorkspace = true;

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
+import type { Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { accountStatuses } from '../../../src/jobs/renewal/account-statuses.js';
 import { postOnce } from '../../../src/jobs/renewal/post-once.js';
 import { memoApiUser, TicketCache, type RenewalDeps } from '../../../src/jobs/renewal/renewal-deps.js';
@@ -17,20 +15,17 @@ import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
  * or lost. The failure is a dropped connection on the comment's PUT (fetch throws), over real HTTP.
  */
 let zd: TestSandbox;
-let dir: string;
 let store: Store;
 let failCommentPut = false;
 const metrics = new MetricsRegistry();
 
 beforeAll(async () => {
   zd = await startTestSandbox({ demoData: true });
-  dir = mkdtempSync(join(tmpdir(), 'certdesk-refused-'));
-  store = openStore({ file: join(dir, 'certdesk.db') });
+  store = await openTestStore();
 });
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await zd?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function deps(): RenewalDeps {
