@@ -29,7 +29,7 @@ async function requestByMail(id: string, dmarc: 'pass' | 'fail'): Promise<number
   });
   expect((await postInboundEmail(h.svc.url, raw, { secret: SECRET })).status).toBe(202);
   await h.settle();
-  return h.svc.store.mail.getInbound(`mid:${id}@northwind-traders.example`)!.ticketId!;
+  return (await h.svc.store.mail.getInbound(`mid:${id}@northwind-traders.example`))!.ticketId!;
 }
 
 describe('sender authentication in the running service', () => {
@@ -43,7 +43,7 @@ describe('sender authentication in the running service', () => {
     const ticket = await h.ticket(ticketId);
     expect(ticket.tags.filter((t) => t.startsWith('cert_renewal'))).toEqual([]);
     // No renewal record at all: the workflow did not take the ticket for a request.
-    expect(h.svc.store.renewals.get(ticketId)).toBeNull();
+    expect(await h.svc.store.renewals.get(ticketId)).toBeNull();
     const comments = await h.comments(ticketId);
     expect(comments).toHaveLength(1);
     expect(comments[0]).toMatchObject({ public: false });
