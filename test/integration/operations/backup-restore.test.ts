@@ -3,6 +3,8 @@
  * `npx tsx src/cli/main.ts`) while certdesk takes a burst of 500 signed webhooks, then `restore`
  * into a fresh DATA_DIR. The renewals and their keys come back intact, still encrypted, readable
  * with the same KEY_ENCRYPTION_KEY only; `restore` refuses a store that certdesk has open.
+ * SQLite only, by design (these commands copy the SQLite file); with DATABASE_URL set both refuse
+ * and point at pg_dump / pg_restore, tested in both runs at the end.
  */
 import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, createHash, randomBytes } from 'node:crypto';
@@ -12,9 +14,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, storeFile } from '../../../src/adapters/store/open-store.js';
+import { runCli } from '../../../src/cli/run-cli.js';
 import { decryptPrivateKey, KeyDecryptionError, privateKeyAad } from '../../../src/core/keys/encrypt-private-key.js';
 import { ticketEventPayload } from '../../helpers/service.js';
 import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/renewal-harness.js';
+import { TEST_STORE } from '../../helpers/test-store.js';
 
 const ROOT_DIR = join(import.meta.dirname, '../../..');
 const KEK = randomBytes(32);
@@ -28,7 +32,17 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_DIR', () => {
+/** Deliveries recorded in the SQLite store at `file` (the live one too: a reader beside certdesk's connection, WAL). */
+function countDeliveries(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT COUNT(*) FROM webhook_deliveries').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+describe.skipIf(TEST_STORE !== 'sqlite')('backup while certdesk takes 500 webhooks, restored into a fresh DATA_DIR (SQLite only: a copy of the SQLite file)', () => {
   let h: RenewalHarness;
   let work: string;
   let tickets: number[];
@@ -45,7 +59,7 @@ describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_D
     tickets.push(await h.openTicket({ subject: 'Certificate renewal', body: FORM(h.demo.registry[0]!.domain) }));
     tickets.push(await h.openTicket({ subject: 'Certificate renewal', body: FORM(h.demo.registry[1]!.domain), as: h.demo.otherCustomer.email }));
     await h.settle();
-    expect(h.svc.store.renewals.list().map((r) => r.state)).toEqual(['awaiting_certificate', 'awaiting_certificate']);
+    expect((await h.svc.store.renewals.list()).map((r) => r.state)).toEqual(['awaiting_certificate', 'awaiting_certificate']);
     backupFile = join(work, 'certdesk-backup.db');
 
     // The burst: signed deliveries (comments added on the two renewals), 50 at a time, with the
@@ -77,7 +91,7 @@ describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_D
   it('every delivery of the burst (500 or more) was taken while the backup ran', () => {
     expect(burst).toBeGreaterThanOrEqual(500);
     expect(accepted).toBe(burst);
-    expect(h.svc.store.db.prepare('SELECT COUNT(*) FROM webhook_deliveries').pluck().get()).toBeGreaterThanOrEqual(burst);
+    expect(countDeliveries(storeFile(h.svc.dataDir))).toBeGreaterThanOrEqual(burst);
   });
 
   it('backup writes a file of mode 0600 that passes integrity_check, and says what it holds', () => {
@@ -106,7 +120,7 @@ describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_D
     expect(refused.stderr).toMatch(/certdesk restore: the store .*certdesk\.db is in use: stop certdesk/);
     expect(statSync(storeFile(h.svc.dataDir)).ino).toBe(before);
     expect(readdirSync(h.svc.dataDir).filter((f) => f.includes('restore'))).toEqual([]);
-    expect(h.svc.store.renewals.list()).toHaveLength(2);
+    expect(await h.svc.store.renewals.list()).toHaveLength(2);
   });
 
   it('restore into a fresh DATA_DIR brings back every renewal and key, still encrypted, readable with the same KEY_ENCRYPTION_KEY only', async () => {
@@ -120,12 +134,12 @@ describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_D
     const store = openStore({ file: storeFile(fresh), sealKey: KEK });
     try {
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(store.isReady()).toBe(true);
+      expect(await store.health()).toEqual({ ready: true, problem: null });
       for (const ticketId of tickets) {
-        const live = h.svc.store.renewals.get(ticketId)!;
-        const back = store.renewals.get(ticketId)!;
+        const live = (await h.svc.store.renewals.get(ticketId))!;
+        const back = (await store.renewals.get(ticketId))!;
         expect(back).toMatchObject({ ticketId, state: 'awaiting_certificate', site: live.site, keyId: live.keyId, csrPem: live.csrPem, fields: live.fields });
-        const key = store.keys.get(back.keyId!)!;
+        const key = (await store.keys.get(back.keyId!))!;
         expect(key.ciphertext.toString('latin1')).not.toContain('PRIVATE KEY');
         const pem = decryptPrivateKey(key, KEK, privateKeyAad(ticketId, key.id));
         const spki = createPublicKey(createPrivateKey(pem)).export({ type: 'spki', format: 'der' });
@@ -134,13 +148,13 @@ describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_D
       }
       // The copy is one moment in the middle of the burst: after the first hundred deliveries,
       // before the last ones.
-      const deliveries = store.db.prepare('SELECT COUNT(*) FROM webhook_deliveries').pluck().get() as number;
-      const live = h.svc.store.db.prepare('SELECT COUNT(*) FROM webhook_deliveries').pluck().get() as number;
+      const deliveries = countDeliveries(storeFile(fresh));
+      const live = countDeliveries(storeFile(h.svc.dataDir));
       console.info(`backup during the burst: ${deliveries} of ${live} deliveries in the copy (burst of ${burst})`);
       expect(deliveries).toBeGreaterThan(100);
       expect(deliveries).toBeLessThan(live);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -155,5 +169,29 @@ describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_D
     expect(refused.stderr).toContain("not certdesk's");
     expect(existsSync(storeFile(fresh))).toBe(false);
     expect(readFileSync(junk).length).toBeGreaterThan(0);
+  });
+});
+
+describe('with DATABASE_URL set (a PostgreSQL store), backup and restore refuse', () => {
+  const password = 'hunter2-never-printed';
+  it.each([
+    ['backup', 'use pg_dump and pg_restore'],
+    ['restore', 'use pg_dump and pg_restore'],
+  ])('%s says in one line to use PostgreSQL\'s own tools, exits 2, and touches no file', async (command, advice) => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-backup-pg-'));
+    try {
+      let stdout = '';
+      let stderr = '';
+      const file = join(dir, 'copy.db');
+      const env = { DATA_DIR: join(dir, 'data'), PORT: '0', SANDBOX_PORT: '0', DATABASE_URL: `postgres://certdesk:${password}@127.0.0.1:1/certdesk` };
+      const code = await runCli([command, file], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd: ROOT_DIR });
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(new RegExp(`^certdesk ${command}: DATABASE_URL is set, so the store is PostgreSQL, .*${advice} \\(or your provider's backups\\) instead\\.\n$`));
+      expect(stderr).not.toContain(password);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

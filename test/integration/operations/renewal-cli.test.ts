@@ -43,7 +43,8 @@ describe('npm run cli -- renewal', () => {
   beforeAll(async () => {
     ca = createTestCa();
     h = await startRenewalHarness({ EXTRA_CA_FILE: ca.rootFile, ADMIN_TOKEN });
-    env = { DATA_DIR: h.svc.dataDir, PORT: '0', SANDBOX_PORT: new URL(h.svc.sandbox!.url).port, EXTRA_CA_FILE: ca.rootFile };
+    // DATA_DIR, and with PostgreSQL the service's DATABASE_URL: the CLI reads the store certdesk uses.
+    env = { DATA_DIR: h.svc.dataDir, PORT: '0', SANDBOX_PORT: new URL(h.svc.sandbox!.url).port, EXTRA_CA_FILE: ca.rootFile, ...h.svc.database.env };
     const site = h.demo.registry[0]!.domain;
     installedId = await h.openTicket({ subject: `Certificate renewal for ${site}`, body: FORM(site) });
     await h.settle();
@@ -82,7 +83,7 @@ describe('npm run cli -- renewal', () => {
     // A customer of another organization asks for the site: an agent (here an operator) must approve.
     const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(h.demo.registry[0]!.domain), as: h.demo.otherCustomer.email });
     await h.settle();
-    expect(h.svc.store.renewals.get(id)!.state).toBe('needs_review');
+    expect((await h.svc.store.renewals.get(id))!.state).toBe('needs_review');
 
     const refused = await renewal('retry-install', String(id));
     expect(refused.code).toBe(1);
@@ -92,9 +93,9 @@ describe('npm run cli -- renewal', () => {
     expect(approved).toMatchObject({ code: 0, stderr: '' });
     expect(approved.stdout).toContain(`Tag cert_renewal_approve added to ticket ${id} as operator:pat.ops`);
     await h.settle();
-    expect(h.svc.store.renewals.get(id)!.state).toBe('awaiting_certificate');
+    expect((await h.svc.store.renewals.get(id))!.state).toBe('awaiting_certificate');
     expect((await h.ticket(id)).tags).not.toContain('cert_renewal_approve');
-    expect(h.svc.store.audit.forTicket(id)).toContainEqual(expect.objectContaining({ actor: 'operator:pat.ops', action: 'agent_command_requested', detail: { command: 'approve', tag: 'cert_renewal_approve', via: 'cli' } }));
+    expect(await h.svc.store.audit.forTicket(id)).toContainEqual(expect.objectContaining({ actor: 'operator:pat.ops', action: 'agent_command_requested', detail: { command: 'approve', tag: 'cert_renewal_approve', via: 'cli' } }));
 
     const shown = (await renewal('show', String(id))).stdout;
     expect(shown).toMatch(/operator:pat\.ops: agent command requested \(command approve; tag cert_renewal_approve; via cli\)/);

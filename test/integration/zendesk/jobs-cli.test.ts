@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/renewal-harness.js';
+import { TEST_STORE } from '../../helpers/test-store.js';
 
 const ROOT_DIR = join(import.meta.dirname, '../../..');
 
@@ -23,12 +24,13 @@ describe('npm run cli -- jobs: an operator replays what died, while certdesk run
 
   beforeAll(async () => {
     h = await startRenewalHarness();
-    env = { DATA_DIR: h.svc.dataDir, PORT: '0', SANDBOX_PORT: '0' };
+    // The operator's environment points at certdesk's store: DATA_DIR, and DATABASE_URL with PostgreSQL.
+    env = { DATA_DIR: h.svc.dataDir, PORT: '0', SANDBOX_PORT: '0', ...h.svc.database.env };
     // Zendesk refuses to show the ticket once (a 422 no retry can fix): the job dies.
     h.svc.sandbox!.faults.failNext({ status: 422, count: 1, path: '/api/v2/tickets/*' });
     ticketId = await h.openTicket({ subject: 'Certificate renewal', body: FORM(h.demo.registry[0]!.domain) });
     await h.settle();
-    const dead = h.svc.store.jobs.list({ state: 'dead' });
+    const dead = await h.svc.store.jobs.list({ state: 'dead' });
     expect(dead).toHaveLength(1);
     deadId = dead[0]!.id;
   });
@@ -47,10 +49,10 @@ describe('npm run cli -- jobs: an operator replays what died, while certdesk run
     const retried = await jobs('retry', String(deadId));
     expect(retried).toMatchObject({ code: 0, stderr: '' });
     expect(retried.stdout).toMatch(new RegExp(`Queued again: job ${deadId} \\(ticket-event, ticket:${ticketId}\\), which had died with: Zendesk refused`));
-    h.svc.worker.notify();
+    h.svc.worker!.notify();
     await h.settle();
     expect((await h.ticket(ticketId)).tags).toContain('cert_renewal_csr_sent');
-    expect(h.svc.store.jobs.get(deadId)).toMatchObject({ state: 'done', attempts: 1 });
+    expect(await h.svc.store.jobs.get(deadId)).toMatchObject({ state: 'done', attempts: 1 });
     expect((await jobs('list', '--dead')).stdout).toBe('No dead jobs.\n');
   });
 
@@ -66,15 +68,15 @@ describe('npm run cli -- jobs: an operator replays what died, while certdesk run
     await h.settle();
     const b = await h.openTicket({ subject: 'Certificate renewal', body: FORM(h.demo.registry[0]!.domain) });
     await h.settle();
-    const dead = h.svc.store.jobs.list({ state: 'dead' }).map((j) => j.id);
+    const dead = (await h.svc.store.jobs.list({ state: 'dead' })).map((j) => j.id);
     expect(dead).toHaveLength(2);
     const retried = await jobs('retry', '--dead');
     expect(retried).toMatchObject({ code: 0, stdout: `Queued again: 2 dead jobs (${dead.join(', ')}).\n` });
-    h.svc.worker.notify();
+    h.svc.worker!.notify();
     await h.settle();
     // Both handled now (the same site again is linked to the renewal in progress; either way a state tag).
     for (const id of [a, b]) expect((await h.ticket(id)).tags.filter((t) => t.startsWith('cert_renewal_'))).toHaveLength(1);
-    expect(h.svc.store.jobs.countByState().dead).toBe(0);
+    expect((await h.svc.store.jobs.countByState()).dead).toBe(0);
   });
 
   it.each([
@@ -89,7 +91,8 @@ describe('npm run cli -- jobs: an operator replays what died, while certdesk run
     expect(r.stderr).toMatch(message);
   });
 
-  it('says where it looked when DATA_DIR holds no database (exit 2)', async () => {
+  // SQLite only, by design: with DATABASE_URL there is no file to look for.
+  it.skipIf(TEST_STORE !== 'sqlite')('says where it looked when DATA_DIR holds no database (exit 2; SQLite only: a missing file)', async () => {
     const r = await runCli(['jobs', 'list'], { stdout: () => undefined, stderr: (t) => void (env.__err = (env.__err ?? '') + t), env: { ...env, DATA_DIR: join(h.svc.dataDir, 'nowhere') }, cwd: ROOT_DIR });
     expect(r).toBe(2);
     expect(env.__err).toMatch(/there is no certdesk database at .*nowhere.*certdesk\.db: set DATA_DIR/);
