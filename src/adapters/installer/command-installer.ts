@@ -10,13 +10,14 @@ import { PairStore, type CertificatePair } from './pair-store.js';
 import { runInstallAttempt } from './run-install-attempt.js';
 import { runStepCommand } from './run-step-command.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
-import { reloadedServerVerifier } from './verify-live.js';
+import { currentOnFleet } from './verify-fleet.js';
+import { reloadedServerFleet } from './verify-live.js';
 
 export interface CommandInstallerOptions {
   /** INSTALL_COMMAND, run with `/bin/sh -c`. */
   command: string;
-  /** INSTALL_VERIFY_ADDR (host:port). */
-  verifyAddress: string;
+  /** INSTALL_VERIFY_ADDR: every address (host:port) serving the site; an install is done when all serve it. */
+  verifyAddresses: readonly string[];
   /**
    * Where the pair certdesk last installed for each site is kept, for rollback (e.g.
    * `<DATA_DIR>/installer/command`); the command's temporary files are made here too.
@@ -52,7 +53,7 @@ export interface CommandInstallerOptions {
 export function createCommandInstaller(options: CommandInstallerOptions): Installer {
   const kept = new PairStore(options.stateDir);
   const workDir = join(options.stateDir, '.work');
-  const verifier = reloadedServerVerifier(options);
+  const fleet = reloadedServerFleet(options);
   const lock = new KeyedLock();
   const timeoutMs = options.timeoutMs ?? 120_000;
   // Files of an attempt interrupted by a crash hold a key: they go at the first install after a start.
@@ -82,7 +83,7 @@ export function createCommandInstaller(options: CommandInstallerOptions): Instal
     return runInstallAttempt({
       kind: 'command',
       request,
-      verifier,
+      fleet,
       verifyWaitMs: options.verifyWaitMs ?? 15_000,
       logger: options.logger,
       steps: {
@@ -120,9 +121,6 @@ export function createCommandInstaller(options: CommandInstallerOptions): Instal
   return {
     kind: 'command',
     install: (request) => lock.run(request.site, () => install(request)),
-    async current(site) {
-      const served = await verifier.served(site);
-      return served.ok ? served.certificate : null;
-    },
+    current: (site) => currentOnFleet(fleet, site),
   };
 }

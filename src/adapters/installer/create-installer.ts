@@ -37,13 +37,13 @@ export function createInstaller(settings: Config['install'], deps: InstallerDeps
         certDir: required(settings.nginxCertDir, 'NGINX_CERT_DIR'),
         testCommand: settings.nginxTestCmd,
         reloadCommand: required(settings.nginxReloadCmd, 'NGINX_RELOAD_CMD'),
-        verifyAddress: required(settings.verifyAddr, 'INSTALL_VERIFY_ADDR'),
+        verifyAddresses: requiredList(settings.verifyAddrs, 'INSTALL_VERIFY_ADDR'),
       });
     case 'command':
       return createCommandInstaller({
         ...common,
         command: required(settings.installCommand, 'INSTALL_COMMAND'),
-        verifyAddress: required(settings.verifyAddr, 'INSTALL_VERIFY_ADDR'),
+        verifyAddresses: requiredList(settings.verifyAddrs, 'INSTALL_VERIFY_ADDR'),
         stateDir: join(deps.dataDir, 'installer', 'command'),
       });
   }
@@ -53,4 +53,9 @@ export function createInstaller(settings: Config['install'], deps: InstallerDeps
 function required(value: string | null, name: string): string {
   if (value === null) throw new TypeError(`${name} is required by this installer`);
   return value;
+}
+
+function requiredList(values: readonly string[], name: string): readonly string[] {
+  if (values.length === 0) throw new TypeError(`${name} is required by this installer`);
+  return values;
 }

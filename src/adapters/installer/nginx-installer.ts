@@ -6,7 +6,8 @@ import { PairStore } from './pair-store.js';
 import { runInstallAttempt } from './run-install-attempt.js';
 import { runStepCommand } from './run-step-command.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
-import { reloadedServerVerifier } from './verify-live.js';
+import { currentOnFleet } from './verify-fleet.js';
+import { reloadedServerFleet } from './verify-live.js';
 
 export interface NginxInstallerOptions {
   /** NGINX_CERT_DIR: each site's pair is `<certDir>/<site>/fullchain.pem` and `privkey.pem`. */
@@ -15,8 +16,8 @@ export interface NginxInstallerOptions {
   testCommand: string;
   /** NGINX_RELOAD_CMD, e.g. `nginx -s reload`. */
   reloadCommand: string;
-  /** INSTALL_VERIFY_ADDR (host:port). */
-  verifyAddress: string;
+  /** INSTALL_VERIFY_ADDR: every address (host:port) serving the site; an install is done when all serve it. */
+  verifyAddresses: readonly string[];
   /** EXTRA_CA_FILE contents: anchors trusted besides Node's root store. */
   trustedCasPem?: readonly string[];
   logger: Logger;
@@ -44,7 +45,7 @@ export interface NginxInstallerOptions {
  */
 export function createNginxInstaller(options: NginxInstallerOptions): Installer {
   const store = new PairStore(options.certDir);
-  const verifier = reloadedServerVerifier(options);
+  const fleet = reloadedServerFleet(options);
   const lock = new KeyedLock();
   const timeoutMs = options.commandTimeoutMs ?? 60_000;
 
@@ -69,7 +70,7 @@ export function createNginxInstaller(options: NginxInstallerOptions): Installer 
     return runInstallAttempt({
       kind: 'nginx',
       request,
-      verifier,
+      fleet,
       verifyWaitMs: options.verifyWaitMs ?? 15_000,
       logger: options.logger,
       steps: {
@@ -98,9 +99,6 @@ export function createNginxInstaller(options: NginxInstallerOptions): Installer 
   return {
     kind: 'nginx',
     install: (request) => lock.run(request.site, () => install(request)),
-    async current(site) {
-      const served = await verifier.served(site);
-      return served.ok ? served.certificate : null;
-    },
+    current: (site) => currentOnFleet(fleet, site),
   };
 }

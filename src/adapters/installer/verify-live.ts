@@ -46,16 +46,20 @@ export interface LiveVerifier {
 }
 
 /**
- * The verifier for a server certdesk reloads (nginx, an operator's command): a reloading server
- * answers from old and new processes side by side for a moment, so 3 good handshakes in a row.
+ * The verifiers for servers certdesk reloads (nginx, an operator's command), one per address: a
+ * reloading server answers from old and new processes side by side for a moment, so 3 good
+ * handshakes in a row.
  */
-export function reloadedServerVerifier(options: { verifyAddress: string; trustedCasPem?: readonly string[]; handshakeTimeoutMs?: number }): LiveVerifier {
-  return createLiveVerifier({
-    address: options.verifyAddress,
-    ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
-    ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
-    confirmations: 3,
-  });
+export function reloadedServerFleet(options: { verifyAddresses: readonly string[]; trustedCasPem?: readonly string[]; handshakeTimeoutMs?: number }): LiveVerifier[] {
+  if (options.verifyAddresses.length === 0) throw new TypeError('at least one address to verify (INSTALL_VERIFY_ADDR)');
+  return options.verifyAddresses.map((address) =>
+    createLiveVerifier({
+      address,
+      ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
+      ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
+      confirmations: 3,
+    }),
+  );
 }
 
 /** A verifier for one address; the trust anchors are loaded once. */

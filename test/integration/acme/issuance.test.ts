@@ -163,7 +163,7 @@ describe('ACME issuance against pebble', () => {
       const result = await issuer(['http-01']).issue({ site, csrPem });
       if (!result.ok) throw new Error(JSON.stringify(result));
       const report = await checkBundle({ domain: site, files: [{ name: 'acme.pem', data: result.fullchainPem }], csrPem, trustedRootsPem: pebble.anchorsPem, useSystemRoots: false });
-      const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddress: nginx.address, trustedCasPem: [...pebble.anchorsPem, bootstrap.root.pem], logger: log.logger });
+      const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddresses: [nginx.address], trustedCasPem: [...pebble.anchorsPem, bootstrap.root.pem], logger: log.logger });
       const installed = await installer.install({ ticketId: 3, site, fullchainPem: report.fullchainPem!, privateKeyPem, leafSha256: report.leaf!.sha256 });
       expect(installed, installed.log.join('\n')).toMatchObject({ ok: true, servedSha256: report.leaf!.sha256, previousSha256: old.sha256 });
     } finally {

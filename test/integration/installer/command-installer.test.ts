@@ -32,7 +32,7 @@ function issue(site: string, options?: Parameters<typeof ca.issue>[1]): IssuedPa
 async function install(site: string, pair: IssuedPair, options: Partial<CommandInstallerOptions> = {}): Promise<InstallResult> {
   const installer = createCommandInstaller({
     command: copyAndReload,
-    verifyAddress: nginx.address,
+    verifyAddresses: [nginx.address],
     stateDir,
     trustedCasPem: ca.trustedCasPem,
     logger: log.logger,

@@ -15,7 +15,7 @@ const installer = createNginxInstaller({
   certDir: env.CERT_DIR!,
   testCommand: env.TEST_CMD!,
   reloadCommand: env.RELOAD_CMD!,
-  verifyAddress: env.VERIFY_ADDR!,
+  verifyAddresses: env.VERIFY_ADDR!.split(','),
   trustedCasPem: [readFileSync(env.CA_PEM_FILE!, 'utf8')],
   verifyWaitMs: Number(env.VERIFY_WAIT_MS ?? 15_000),
   logger: createLogger({ level: 'info', fd: 2 }),

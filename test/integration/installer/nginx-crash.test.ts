@@ -109,7 +109,7 @@ function pairOnDisk(site: string, fresh: IssuedPair): 'old' | 'new' {
 
 /** Re-runs the install as a restarted certdesk would, and checks it converged. */
 async function rerunAndCheck(site: string, fresh: IssuedPair): Promise<void> {
-  const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddress: nginx.address, trustedCasPem: ca.trustedCasPem, logger: silentLogger() });
+  const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddresses: [nginx.address], trustedCasPem: ca.trustedCasPem, logger: silentLogger() });
   const result = await installer.install(installRequest(site, fresh));
   expect(result, result.log.join('\n')).toMatchObject({ ok: true, servedSha256: fresh.leafSha256 });
   expect(await eventuallyServed(nginx.address, site, fresh.leafSha256)).toBe(fresh.leafSha256);
@@ -164,7 +164,7 @@ describe('an nginx install killed with SIGKILL', () => {
     // Until the old workers are gone, a handshake may still reach one of them.
     expect(await eventuallyServed(nginx.address, site, broken.leafSha256, 5)).toBe(broken.leafSha256);
 
-    const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddress: nginx.address, trustedCasPem: ca.trustedCasPem, logger: silentLogger() });
+    const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddresses: [nginx.address], trustedCasPem: ca.trustedCasPem, logger: silentLogger() });
     const result = await installer.install(installRequest(site, broken));
     expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: true, previousSha256: broken.leafSha256 });
     expect(result.ok === false && result.error).toMatch(/^chain incomplete/);

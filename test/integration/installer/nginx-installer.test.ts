@@ -37,7 +37,7 @@ async function install(site: string, pair: IssuedPair, options: Partial<NginxIns
     certDir,
     testCommand: nginx.testCommand,
     reloadCommand: nginx.reloadCommand,
-    verifyAddress: nginx.address,
+    verifyAddresses: [nginx.address],
     trustedCasPem: ca.trustedCasPem,
     logger: log.logger,
     ...options,
@@ -140,7 +140,8 @@ describe('the nginx installer against a real nginx', () => {
     const fresh = issue(site);
     const result = await install(site, fresh, {
       reloadCommand: `env | grep -E '^(CERTDESK_|KEY_ENCRYPTION_KEY)' | sort > ${envFile}; ${nginx.reloadCommand}`,
-      env: { ...process.env, KEY_ENCRYPTION_KEY: 'must-not-be-passed' },
+      // CERTDESK_TEST_STORE is the test run's own (vitest's store projects), not certdesk's.
+      env: { ...process.env, CERTDESK_TEST_STORE: undefined, KEY_ENCRYPTION_KEY: 'must-not-be-passed' },
     });
     expect(result.ok).toBe(true);
     expect(readFileSync(envFile, 'utf8').trim().split('\n')).toEqual([
@@ -168,7 +169,7 @@ describe('the nginx installer against a real nginx', () => {
       certDir,
       testCommand: nginx.testCommand,
       reloadCommand: `if [ ! -e ${marker} ]; then touch ${marker}; sleep 60; fi; ${nginx.reloadCommand}`,
-      verifyAddress: nginx.address,
+      verifyAddresses: [nginx.address],
       trustedCasPem: ca.trustedCasPem,
       logger: log.logger,
     });
