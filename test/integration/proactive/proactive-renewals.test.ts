@@ -31,8 +31,8 @@ async function timeline(start: string, env: Record<string, string>) {
     },
     /** Runs one proactive pass now and waits for everything it caused. */
     async pass() {
-      enqueueProactiveRenewals(h.svc.store, now());
-      h.svc.worker.notify();
+      // The enqueue wakes the service's worker itself (the store's 'jobs' signal).
+      await enqueueProactiveRenewals(h.svc.store, now());
       await h.settle();
     },
     async forSite(site: string): Promise<Ticket[]> {
@@ -60,7 +60,7 @@ describe('proactive renewals of a 47-day certificate: one ticket, reminders, esc
     // The watch saw a 47-day certificate, issued by a CA of the customer's.
     const ca = createTestCa();
     const served = createLeaf(ca.intermediate, [wingtip], { notBefore: new Date('2026-12-28T12:00:00Z'), validityDays: 47 });
-    h.svc.store.watch.record({
+    await h.svc.store.watch.record({
       site: wingtip, checkedAt: tl.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
       served: { sha256: served.sha256, subject: `CN=${wingtip}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(served.x509.validFrom).toISOString(), notAfter: new Date(served.x509.validTo).toISOString() },
     });
@@ -132,7 +132,7 @@ describe('proactive renewals of a 47-day certificate: one ticket, reminders, esc
     expect(mine.at(-1)!.public).toBe(false);
     expect(mine.at(-1)!.body).toContain(`Escalation: the certificate for ${wingtip} expires on 13 February 2027, in 2 days`);
     expect(await h.svc.metrics.render()).toMatch(new RegExp(`certdesk_expiry_escalations_total\\{site="${wingtip.replace(/\./g, '\\.')}"\\} 1`));
-    expect(h.svc.store.proactive.reminders(wingtip, h.svc.store.watch.get(wingtip)!.served!.sha256).map((r) => [r.kind, r.state])).toEqual([
+    expect((await h.svc.store.proactive.reminders(wingtip, (await h.svc.store.watch.get(wingtip))!.served!.sha256)).map((r) => [r.kind, r.state])).toEqual([
       ['reminder_14', 'done'], ['reminder_7', 'done'], ['escalation', 'done'],
     ]);
     expect(await tl.forSite(wingtip)).toHaveLength(1);
@@ -201,20 +201,20 @@ describe('a proactive renewal of a 100-day certificate, end to end: the customer
     expect(linked.tags).toContain(LINKED_TAG);
     const [link] = await h.certdeskComments(second);
     expect(link!.body).toContain(`already in progress in ticket #${t!.id}`);
-    expect(h.svc.store.renewals.get(second)).toMatchObject({ state: 'ignored', keyId: null, csrPem: null });
+    expect(await h.svc.store.renewals.get(second)).toMatchObject({ state: 'ignored', keyId: null, csrPem: null });
     // An agent takes it over: certdesk leaves the conversation alone.
     await h.reply(second, 'Thanks, but I also need help with something else.');
     await h.settle();
     expect(await h.certdeskComments(second)).toHaveLength(1);
 
     // Something changed ("reply only if something changed"): the new details bring a new key and CSR.
-    const firstKey = h.svc.store.renewals.get(t!.id)!.keyId!;
+    const firstKey = (await h.svc.store.renewals.get(t!.id))!.keyId!;
     await h.reply(t!.id, 'We moved.\n\nLocality Name (city): Manchester');
     await h.settle();
-    const renewed = h.svc.store.renewals.get(t!.id)!;
+    const renewed = (await h.svc.store.renewals.get(t!.id))!;
     expect(renewed).toMatchObject({ state: 'awaiting_certificate', fields: { locality: 'Manchester', organization: 'Northwind Traders Ltd' } });
     expect(renewed.keyId).not.toBe(firstKey);
-    expect(h.svc.store.keys.get(firstKey)!.retiredAt).not.toBeNull();
+    expect((await h.svc.store.keys.get(firstKey))!.retiredAt).not.toBeNull();
     const csrComments = (await h.certdeskComments(t!.id)).filter((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'));
     expect(csrComments).toHaveLength(2);
     const newCsr = csrFrom(csrComments[1]!.body);
@@ -227,8 +227,8 @@ describe('a proactive renewal of a 100-day certificate, end to end: the customer
     const done = await h.ticket(t!.id);
     expect(done.status).toBe('solved');
     expect(stateTags(done.tags)).toEqual(['cert_renewal_installed']);
-    expect(h.svc.store.sites.get(northwind)!.certSha256).toBe(leaf.sha256);
-    expect(h.svc.store.renewals.get(t!.id)!.fields).toMatchObject({ organization: 'Northwind Traders Ltd', locality: 'Manchester' });
+    expect((await h.svc.store.sites.get(northwind))!.certSha256).toBe(leaf.sha256);
+    expect((await h.svc.store.renewals.get(t!.id))!.fields).toMatchObject({ organization: 'Northwind Traders Ltd', locality: 'Manchester' });
 
     // The certificate certdesk just installed (199 days) is the next one to renew: when the old one
     // would have had its reminders, there is no reminder and no second ticket.
@@ -257,7 +257,7 @@ describe('two requests for one site at the same moment', () => {
     const site = h.demo.registry[0]!.domain;
     const ids = await Promise.all([0, 1, 2].map((i) => h.openTicket({ subject: `Certificate renewal ${i}`, body: FORM(site) })));
     await h.settle();
-    const renewals = ids.map((id) => h.svc.store.renewals.get(id)!);
+    const renewals = await Promise.all(ids.map(async (id) => (await h.svc.store.renewals.get(id))!));
     const started = renewals.filter((r) => r.state === 'awaiting_certificate');
     expect(started).toHaveLength(1);
     for (const r of renewals.filter((x) => x !== started[0])) {
@@ -265,7 +265,8 @@ describe('two requests for one site at the same moment', () => {
       expect((await h.ticket(r.ticketId)).tags).toContain(LINKED_TAG);
       expect((await h.certdeskComments(r.ticketId))[0]!.body).toContain(`already in progress in ticket #${started[0]!.ticketId}`);
     }
-    expect(ids.reduce((n, id) => n + h.svc.store.keys.countForTicket(id), 0)).toBe(1);
+    const keys = await Promise.all(ids.map((id) => h.svc.store.keys.countForTicket(id)));
+    expect(keys.reduce((n, k) => n + k, 0)).toBe(1);
   });
 });
 
@@ -288,7 +289,7 @@ describe('a proactive renewal whose ticket Zendesk closed', () => {
     const site = h.demo.registry[1]!.domain;
     const ca = createTestCa();
     const served = createLeaf(ca.intermediate, [site], { notBefore: new Date('2026-12-28T12:00:00Z'), validityDays: 47 });
-    h.svc.store.watch.record({
+    await h.svc.store.watch.record({
       site, checkedAt: tl.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
       served: { sha256: served.sha256, subject: `CN=${site}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(served.x509.validFrom).toISOString(), notAfter: new Date(served.x509.validTo).toISOString() },
     });
@@ -304,8 +305,8 @@ describe('a proactive renewal whose ticket Zendesk closed', () => {
       await tl.pass();
     }
     expect(await h.certdeskComments(t!.id)).toHaveLength(comments);
-    expect(h.svc.store.jobs.countByState().dead ?? 0).toBe(0);
-    expect(h.svc.store.proactive.reminders(site, served.sha256).map((r) => [r.kind, r.state])).toEqual([['reminder_14', 'done'], ['reminder_7', 'done'], ['escalation', 'done']]);
+    expect((await h.svc.store.jobs.countByState()).dead ?? 0).toBe(0);
+    expect((await h.svc.store.proactive.reminders(site, served.sha256)).map((r) => [r.kind, r.state])).toEqual([['reminder_14', 'done'], ['reminder_7', 'done'], ['escalation', 'done']]);
     const mails = sink.messages.filter((m) => m.parsed.subject?.includes(site)).map((m) => m.envelope.to);
     expect(mails).toEqual([[h.demo.registry[1]!.contacts[0]], [h.demo.registry[1]!.contacts[0]], [OPS]]);
     expect(h.svc.logs()).toContain("the renewal's ticket is closed");

@@ -5,7 +5,7 @@ import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { certdeskProcess, freePort, type CertdeskProcess } from '../../helpers/certdesk-process.js';
 import { createTestCa } from '../../helpers/test-ca.js';
 import { createLeaf } from '../../helpers/pki.js';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
+import type { Store } from '../../../src/ports/store.js';
 import { enqueueProactiveRenewals } from '../../../src/jobs/proactive/enqueue-proactive-renewals.js';
 import { PROACTIVE_TAG } from '../../../src/core/proactive/proactive-tags.js';
 
@@ -27,12 +27,13 @@ describe('proactive renewals across kill -9 and restart', () => {
   let notAfter: number;
   let optedOutSite: string;
 
-  function withStore<T>(fn: (store: Store) => T): T {
-    const store = openStore({ file: join(proc.dataDir, 'certdesk.db') });
+  /** Opens the process's store beside it (its database), runs `fn`, closes it. */
+  async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    const store = await proc.database.open();
     try {
-      return fn(store);
+      return await fn(store);
     } finally {
-      store.close();
+      await store.close();
     }
   }
   async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
@@ -42,8 +43,8 @@ describe('proactive renewals across kill -9 and restart', () => {
     }
     throw new Error(`timed out waiting for ${what}:\n${proc.output().slice(-4000)}`);
   }
-  const idle = () => withStore((s) => {
-    const jobs = s.jobs.countByState();
+  const idle = () => withStore(async (s) => {
+    const jobs = await s.jobs.countByState();
     return jobs.queued === 0 && jobs.running === 0;
   });
   const pass = () => withStore((s) => enqueueProactiveRenewals(s, Date.now()));
@@ -68,13 +69,13 @@ describe('proactive renewals across kill -9 and restart', () => {
     const leaf = createLeaf(ca.intermediate, [site], { notBefore: new Date(notAfter - 47 * DAY), notAfter: new Date(notAfter) });
     sha256 = leaf.sha256;
     const other = createLeaf(ca.intermediate, [optedOutSite], { notBefore: new Date(notAfter - 47 * DAY), notAfter: new Date(notAfter) });
-    withStore((s) =>
+    await withStore((s) =>
       s.watch.record({
         site: optedOutSite, checkedAt: Date.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
         served: { sha256: other.sha256, subject: `CN=${optedOutSite}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(other.x509.validFrom).toISOString(), notAfter: new Date(other.x509.validTo).toISOString() },
       }),
     );
-    withStore((s) =>
+    await withStore((s) =>
       s.watch.record({
         site, checkedAt: Date.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
         served: { sha256, subject: `CN=${site}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(leaf.x509.validFrom).toISOString(), notAfter: new Date(leaf.x509.validTo).toISOString() },
@@ -83,12 +84,13 @@ describe('proactive renewals across kill -9 and restart', () => {
   });
   afterAll(async () => {
     await proc?.kill('SIGTERM');
+    await proc?.dispose();
     await zd?.close();
   });
 
   it('killed while Zendesk creates the ticket: started again, it finds that ticket instead of opening a second', async () => {
     const held = zd.faults.hold({ method: 'POST', path: '/api/v2/tickets' });
-    pass();
+    await pass();
     await held.arrived;
     await proc.kill('SIGKILL');
     held.release();
@@ -97,13 +99,13 @@ describe('proactive renewals across kill -9 and restart', () => {
 
     await proc.start();
     await waitFor('the renewal to be recorded and answered', async () => {
-      const recorded = withStore((s) => s.proactive.get(site, sha256)?.ticketId ?? null);
-      return recorded !== null && idle() && (await mine(recorded)).length >= 2;
+      const recorded = await withStore(async (s) => (await s.proactive.get(site, sha256))?.ticketId ?? null);
+      return recorded !== null && (await idle()) && (await mine(recorded)).length >= 2;
     });
     const tickets = await proactiveTickets();
     expect(tickets).toHaveLength(1);
-    expect(withStore((s) => s.proactive.get(site, sha256)!.ticketId)).toBe(tickets[0]!.id);
-    expect(withStore((s) => s.renewals.get(tickets[0]!.id)!.state)).toBe('needs_info');
+    expect(await withStore(async (s) => (await s.proactive.get(site, sha256))!.ticketId)).toBe(tickets[0]!.id);
+    expect(await withStore(async (s) => (await s.renewals.get(tickets[0]!.id))!.state)).toBe('needs_info');
     // Addressed to the first registry contact, the other one copied (email_ccs).
     const shown = (await zd.api('GET', `/api/v2/tickets/${tickets[0]!.id}.json`)).body as { ticket: { requester_id: number; email_cc_ids: number[] } };
     const requester = await zd.client.getUser(shown.ticket.requester_id);
@@ -112,7 +114,7 @@ describe('proactive renewals across kill -9 and restart', () => {
     expect(shown.ticket.email_cc_ids).toEqual([cc!.id]);
     // The opening comment and the request for details, once each.
     expect((await mine(tickets[0]!.id)).length).toBe(2);
-    expect(withStore((s) => s.renewals.get(tickets[0]!.id)!.createdAt)).toBeLessThan(notAfter - 14 * DAY);
+    expect(await withStore(async (s) => (await s.renewals.get(tickets[0]!.id))!.createdAt)).toBeLessThan(notAfter - 14 * DAY);
   }, 60_000);
 
   it('killed while the reminder is on its way: started again, the ticket has exactly one reminder', async () => {
@@ -120,15 +122,15 @@ describe('proactive renewals across kill -9 and restart', () => {
     const before = (await mine(ticket!.id)).length;
     while (Date.now() < notAfter - 14 * DAY + 500) await new Promise((r) => setTimeout(r, 200));
     const held = zd.faults.hold({ method: 'PUT', path: `/api/v2/tickets/${ticket!.id}` });
-    pass();
+    await pass();
     await held.arrived;
-    expect(withStore((s) => s.proactive.reminders(site, sha256).map((r) => [r.kind, r.state]))).toEqual([['reminder_14', 'claimed']]);
+    expect(await withStore(async (s) => (await s.proactive.reminders(site, sha256)).map((r) => [r.kind, r.state]))).toEqual([['reminder_14', 'claimed']]);
     await proc.kill('SIGKILL');
     held.release();
     await new Promise((r) => setTimeout(r, 100));
 
     await proc.start();
-    await waitFor('the reminder to be confirmed', () => withStore((s) => s.proactive.reminders(site, sha256).every((r) => r.state === 'done')) && idle());
+    await waitFor('the reminder to be confirmed', async () => (await withStore(async (s) => (await s.proactive.reminders(site, sha256)).every((r) => r.state === 'done'))) && (await idle()));
     const comments = await mine(ticket!.id);
     expect(comments.length).toBe(before + 1);
     expect(comments.filter((c) => c.body.includes('A reminder:'))).toHaveLength(1);
@@ -139,12 +141,12 @@ describe('proactive renewals across kill -9 and restart', () => {
     // Once more, killed and started with nothing in flight: still one ticket, one reminder.
     await proc.kill('SIGKILL');
     await proc.start();
-    pass();
+    await pass();
     await waitFor('the pass to finish', () => idle());
     expect(await proactiveTickets()).toHaveLength(1);
     expect((await mine(ticket!.id)).filter((c) => c.body.includes('A reminder:'))).toHaveLength(1);
     // The opted-out site, as due as the other, got nothing at all.
     expect((await proactiveTickets()).map((t) => t.id)).toEqual([ticket!.id]);
-    expect(withStore((s) => [s.proactive.listForSite(optedOutSite).length, s.renewals.list({ site: optedOutSite }).length])).toEqual([0, 0]);
+    expect(await withStore(async (s) => [(await s.proactive.listForSite(optedOutSite)).length, (await s.renewals.list({ site: optedOutSite })).length])).toEqual([0, 0]);
   }, 90_000);
 });
