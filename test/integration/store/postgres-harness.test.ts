@@ -1,11 +1,15 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_STORE } from '../../helpers/test-store.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../../helpers/postgres.js';
 import { dropServiceDatabase, serviceDatabase } from '../../helpers/service-database.js';
+import { storeTestFiles } from '../../helpers/store-test-files.js';
 import { PG_MIGRATIONS } from '../../../src/adapters/store/postgres/pg-migrations.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
 
 /**
  * The test run's PostgreSQL harness (postgres-global-setup.ts, postgres.ts), checked with `pg` itself
@@ -118,5 +122,27 @@ describe(`a certdesk's database in the ${TEST_STORE} run (service-database.ts)`,
       await store.close();
       await db.drop();
     }
+  });
+});
+
+describe('which test files run on PostgreSQL too (store-test-files.ts)', () => {
+  const { all, store, sqliteOnly } = storeTestFiles();
+  const source = (f: string) => readFileSync(join(ROOT, f), 'utf8');
+
+  it('includes every file that opens a store or starts certdesk, directly or through a helper', () => {
+    const opens = all.filter((f) => /\b(openTestStore|createTestDatabase|startTestService|startRenewalHarness|certdeskProcess)\(/.test(source(f)));
+    expect(opens.length).toBeGreaterThan(20);
+    expect(opens.filter((f) => !store.includes(f) && !sqliteOnly.includes(f))).toEqual([]);
+    // Through a helper only: the harness (renewal-harness → service), no store import of its own.
+    const viaHelper = all.filter((f) => source(f).includes('helpers/renewal-harness') && !/adapters\/store|test-store|helpers\/service/.test(source(f)));
+    expect(viaHelper.length).toBeGreaterThan(0);
+    expect(viaHelper.filter((f) => !store.includes(f))).toEqual([]);
+  });
+
+  it('leaves out the pure core, and this file is in', () => {
+    expect(store).not.toContain('test/unit/workflow/transitions.test.ts');
+    expect(store).not.toContain('test/unit/request/parse-renewal-request.test.ts');
+    expect(store).toContain('test/integration/store/postgres-harness.test.ts');
+    expect(store.length).toBeLessThan(all.length);
   });
 });
