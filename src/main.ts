@@ -4,20 +4,23 @@ import { sandboxBanner } from './sandbox-banner.js';
 import { ConfigError } from './lib/errors.js';
 import { createLogger } from './lib/logger.js';
 import { startService } from './service.js';
+import { isServiceRole, SERVICE_ROLES } from './service-role.js';
 
 /**
- * The service's entry point (`node dist/main.js`, which `npm start`, the container and the systemd
- * unit run): reads the configuration once (the environment over .env or ENV_FILE), starts certdesk,
- * and shuts it down gracefully on SIGTERM/SIGINT. Bad configuration prints one line per problem and
- * exits 2, without a stack trace.
+ * The service's entry point (`node dist/main.js [all|web|worker]`, which `npm start`, the container
+ * and the systemd unit run; `certdesk web` and `certdesk worker` come here too): reads the
+ * configuration once (the environment over .env or ENV_FILE; the role argument over
+ * CERTDESK_ROLE), starts certdesk in its role, and shuts it down gracefully on SIGTERM/SIGINT. Bad
+ * configuration prints one line per problem and exits 2, without a stack trace.
  */
 async function main(): Promise<void> {
   let config;
   let envFile: string | null = null;
   try {
+    const role = roleArgument(process.argv.slice(2));
     const read = withEnvFile(process.env, process.cwd());
     envFile = read.file;
-    config = loadConfig(read.env);
+    config = loadConfig(role === null ? read.env : { ...read.env, CERTDESK_ROLE: role });
   } catch (error) {
     exitOnConfigError(error);
     throw error;
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
     exitOnConfigError(error);
     throw error;
   }
-  logger.info({ ...describeConfig(config), url: service.url }, 'certdesk started');
+  logger.info({ ...describeConfig(config), role: service.role, url: service.url }, 'certdesk started');
   if (service.sandbox) process.stderr.write(sandboxBanner({ certdeskUrl: service.url, sandboxUrl: service.sandbox.url, demo: service.sandbox.demo }));
 
   let stopping = false;
@@ -56,6 +59,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The role given as the first argument (`certdesk web`), or null; anything else is a configuration error. */
+function roleArgument(args: readonly string[]): string | null {
+  const [first, ...rest] = args;
+  if (first === undefined) return null;
+  if (!isServiceRole(first) || rest.length > 0) throw new ConfigError([`the only argument certdesk's service takes is its role, one of ${SERVICE_ROLES.join(', ')} (got "${args.join(' ')}").`]);
+  return first;
 }
 
 /** Bad configuration (a variable, or a file it names): one plain line per problem, exit code 2. */

@@ -5,8 +5,7 @@ import { createZendeskClient } from './adapters/zendesk/create-zendesk-client.js
 import { OAuthTokenProvider } from './adapters/zendesk/oauth-token-provider.js';
 import { RateLimiter } from './adapters/zendesk/rate-limiter.js';
 import type { ZendeskAuth as HttpAuth } from './adapters/zendesk/zendesk-http.js';
-import { OAuthTokenRepository } from './adapters/store/oauth-token-repository.js';
-import type { Store } from './adapters/store/open-store.js';
+import type { RefreshTokenRepository } from './ports/store.js';
 import { checkZendeskUrl } from './adapters/zendesk/check-zendesk-url.js';
 import { loadDomainsFile } from './adapters/registry/load-domains-file.js';
 import { parseDomainRegistry, type DomainRegistry } from './core/registry/domain-registry.js';
@@ -43,12 +42,12 @@ export const SANDBOX_OAUTH_CLIENT_ID = 'certdesk';
  */
 export async function connectZendesk(
   config: Config,
-  deps: { logger: Logger; metrics: MetricsRegistry; clock: Clock; sandboxHost?: string; store: Store; keyEncryptionKey: Buffer; fetch?: typeof fetch },
+  deps: { logger: Logger; metrics: MetricsRegistry; clock: Clock; sandboxHost?: string; refreshTokens: RefreshTokenRepository; fetch?: typeof fetch },
 ): Promise<ZendeskConnection> {
   const { logger, metrics } = deps;
   const fileRegistry = config.validation.domainsFile ? loadDomainsFile(config.validation.domainsFile) : null;
   const limiter = new RateLimiter();
-  const refreshTokens = new OAuthTokenRepository(deps.store.db, deps.keyEncryptionKey, () => deps.clock.now().getTime());
+  const { refreshTokens } = deps;
   const authFor = (origin: string, auth: NonNullable<Config['zendesk']['auth']>): HttpAuth => {
     if (!('oauthClient' in auth)) return auth;
     const { oauthClient } = auth;

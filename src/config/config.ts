@@ -2,6 +2,7 @@
 import type { StatusState } from '../core/workflow/status-table.js';
 import type { TicketStatus } from '../ports/zendesk.js';
 import type { BusinessHours } from '../core/proactive/business-hours.js';
+import type { ServiceRole } from '../service-role.js';
 
 export type InstallerKind = 'tls-front' | 'nginx' | 'command';
 export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
@@ -25,6 +26,8 @@ export type ZendeskAuth =
 export interface Config {
   /** True when ZENDESK_URL is unset: embedded Zendesk sandbox, generated secrets, TLS front. */
   sandbox: boolean;
+  /** CERTDESK_ROLE (or `certdesk <role>`): what this process does, src/service-role.ts (default all). */
+  role: ServiceRole;
   port: number;
   /** Listen address (HOST): 127.0.0.1 in sandbox mode, 0.0.0.0 otherwise. */
   host: string;

@@ -3,6 +3,7 @@ import { ConfigError } from '../lib/errors.js';
 import { SANDBOX_API_USER, type Config, type InstallerKind, type KeyAlgorithm, type Priority } from './config.js';
 import { parseStatusOverrides } from '../core/workflow/status-table.js';
 import { parseBusinessHours } from '../core/proactive/business-hours.js';
+import { roleProblems, SERVICE_ROLES } from '../service-role.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ['rsa-2048', 'rsa-3072', 'rsa-4096'];
@@ -242,11 +243,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
 
   const acme = readAcmeConfig(get, url, problems);
   const database = readDatabaseConfig(get, problems);
+  const role = oneOf('CERTDESK_ROLE', SERVICE_ROLES, 'all');
+  problems.push(...roleProblems(role, { database, sandbox, install: { installer } }));
 
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = get('LOG_FORMAT') === undefined ? null : oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json');
   const config: Config = {
     sandbox,
+    role,
     port: port('PORT', 3000) ?? 3000,
     host,
     trustProxy,

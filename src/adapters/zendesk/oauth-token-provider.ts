@@ -3,6 +3,7 @@ import type { MetricsRegistry } from '../../lib/metrics.js';
 import { NonRetryableError, RetryableError } from '../../lib/errors.js';
 import { CredentialsRefusedError, ZendeskRateLimitedError, parseZendeskErrorBody } from './zendesk-api-error.js';
 import { parseRetryAfter } from './zendesk-http.js';
+import type { RefreshTokenRepository } from '../../ports/store.js';
 
 /** Where an access token for the next request comes from; shared by every call of the process. */
 export interface AccessTokenSource {
@@ -23,21 +24,16 @@ export interface OAuthClientCredentials {
   refreshToken?: string;
 }
 
-/**
- * Where the rotating refresh token is kept between runs (encrypted in the store). `seed` is the
- * refresh token the operator configured: a stored token derived from another seed is stale (the
- * operator authorized again) and must not be used.
- */
-export interface RefreshTokenStore {
-  load(clientId: string, seed: string): string | null;
-  save(clientId: string, seed: string, refreshToken: string): void;
-}
-
 export interface OAuthTokenProviderOptions {
   /** The Zendesk origin; the token endpoint is `<origin>/oauth/tokens`. */
   origin: string;
   credentials: OAuthClientCredentials;
-  refreshTokens?: RefreshTokenStore;
+  /**
+   * Where the rotating refresh token is kept between runs (sealed in the store, shared by every
+   * process). `seed` is the refresh token the operator configured: a stored token derived from
+   * another seed is stale (the operator authorized again) and is not used.
+   */
+  refreshTokens?: Pick<RefreshTokenRepository, 'load' | 'save'>;
   fetch?: typeof fetch;
   timeoutMs?: number;
   now?: () => number;
@@ -107,8 +103,8 @@ export class OAuthTokenProvider implements AccessTokenSource {
   private async request(): Promise<string> {
     const { credentials: c, refreshTokens } = this.options;
     const seed = c.refreshToken;
-    const latestRefreshToken = () => (seed ? (refreshTokens?.load(c.clientId, seed) ?? seed) : undefined);
-    let refreshToken = latestRefreshToken();
+    const latestRefreshToken = async () => (seed ? ((await refreshTokens?.load(c.clientId, seed)) ?? seed) : undefined);
+    let refreshToken = await latestRefreshToken();
     let body: Record<string, string>;
     let askedAt: number;
     let answer: TokenAnswer;
@@ -124,7 +120,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
       } catch (error) {
         // Another process sharing the store (the service and a CLI command) refreshed with the same
         // token meanwhile: Zendesk rotated it and refuses ours. The winner stored the new one; use it.
-        const stored = refreshToken === undefined ? undefined : latestRefreshToken();
+        const stored = refreshToken === undefined ? undefined : await latestRefreshToken();
         if (!(error instanceof CredentialsRefusedError) || stored === undefined || stored === refreshToken || attempt >= 3) throw error;
         refreshToken = stored;
       }
@@ -133,7 +129,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
       throw new RetryableError('Zendesk\'s token endpoint answered without an access_token');
     }
     if (seed && typeof answer.refresh_token === 'string' && answer.refresh_token !== '') {
-      refreshTokens?.save(c.clientId, seed, answer.refresh_token);
+      await refreshTokens?.save(c.clientId, seed, answer.refresh_token);
     }
     const lifeMs = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in * 1000 : null;
     this.cached = { token: answer.access_token, renewAt: lifeMs === null ? Number.POSITIVE_INFINITY : askedAt + lifeMs - Math.min(60_000, lifeMs / 5) };

@@ -1,6 +1,6 @@
 import { describeTransition } from './describe-transition.js';
 
-/** What the store recorded about one renewal (adapters/store/renewal-history.ts reads it). */
+/** What the store recorded about one renewal, read in one snapshot (the store port's `history.forTicket`, src/ports/store.ts). */
 export interface RenewalHistoryFacts {
   ticketId: number;
   transitions: { id: number; from: string; to: string; event: string; effects: readonly string[]; state: 'pending' | 'done'; createdAt: number; doneAt: number | null }[];

@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { DomainRegistry } from '../../core/registry/domain-registry.js';
 import type { FailureFacts, SiteFacts } from '../../core/agent-app/build-dashboard-view.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
@@ -9,10 +9,9 @@ import { describeDrift } from '../../core/watch/site-expiry.js';
 const FINISHED: readonly RenewalState[] = ['ignored', 'rejected', 'installed'];
 
 /** Reads what the operations page shows from the store and the registry: the expiry watch's facts first, certdesk's own install record else. */
-export function gatherDashboardFacts(store: Store, registry: DomainRegistry): { sites: SiteFacts[]; renewalStates: RenewalState[]; failures: FailureFacts[] } {
-  const renewals = store.renewals.list();
-  const installed = installedCertificates(store);
-  const watched = new Map(store.watch.list().map((w) => [w.site, w]));
+export async function gatherDashboardFacts(store: Store, registry: DomainRegistry): Promise<{ sites: SiteFacts[]; renewalStates: RenewalState[]; failures: FailureFacts[] }> {
+  const [renewals, installed, watchedList, dead] = await Promise.all([store.renewals.list(), installedCertificates(store), store.watch.list(), store.jobs.list({ state: 'dead' })]);
+  const watched = new Map(watchedList.map((w) => [w.site, w]));
   const sites: SiteFacts[] = [...registry.values()].map((entry) => {
     const open = renewals.filter((r) => r.site === entry.domain && !FINISHED.includes(r.state)).sort((a, b) => b.updatedAt - a.updatedAt)[0];
     const cert = installed.get(entry.domain);
@@ -34,7 +33,7 @@ export function gatherDashboardFacts(store: Store, registry: DomainRegistry): { 
       const last = log[log.length - 1]?.message;
       return { kind: 'install_failed', ticketId: r.ticketId, site: r.site, at: r.updatedAt, message: last ? `Installation failed: ${last}` : 'Installation failed and was rolled back.' };
     });
-  for (const job of store.jobs.list({ state: 'dead' })) {
+  for (const job of dead) {
     const ticket = /^ticket:(\d+)$/.exec(job.serialKey ?? '')?.[1];
     const ticketId = ticket ? Number(ticket) : null;
     failures.push({

@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 
 export interface InstalledCertificate {
   notAfter: string;
@@ -8,6 +8,6 @@ export interface InstalledCertificate {
 }
 
 /** The certificate each site serves, as certdesk installed and verified it (the `sites` record). */
-export function installedCertificates(store: Store): Map<string, InstalledCertificate> {
-  return new Map(store.sites.list().map((s) => [s.domain, { notAfter: s.notAfter, sha256: s.certSha256, ticketId: s.ticketId }]));
+export async function installedCertificates(store: Store): Promise<Map<string, InstalledCertificate>> {
+  return new Map((await store.sites.list()).map((s) => [s.domain, { notAfter: s.notAfter, sha256: s.certSha256, ticketId: s.ticketId }]));
 }

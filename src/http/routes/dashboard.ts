@@ -1,13 +1,12 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Clock } from '../../lib/clock.js';
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { DomainRegistry } from '../../core/registry/domain-registry.js';
 import { buildDashboardView } from '../../core/agent-app/build-dashboard-view.js';
 import { gatherDashboardFacts } from '../dashboard/gather-dashboard-facts.js';
 import { renderDashboardGate, renderDashboardPage, type TicketUrl } from '../dashboard/render-dashboard-page.js';
 import { isAdmin, sameSecret, startSession } from '../dashboard/admin-session.js';
 import { renderNoRenewalPage, renderRenewalTimelinePage } from '../dashboard/render-renewal-timeline-page.js';
-import { RenewalHistory } from '../../adapters/store/renewal-history.js';
 import { buildRenewalTimeline } from '../../core/agent-app/renewal-timeline.js';
 
 export interface DashboardOptions {
@@ -65,23 +64,22 @@ export function dashboardRouter(options: DashboardOptions): Router {
     return true;
   };
 
-  router.get('/dashboard', (req, res) => {
+  router.get('/dashboard', async (req, res) => {
     if (!gate(req, res, req.query.token)) return;
-    const facts = gatherDashboardFacts(options.store, options.registry);
+    const facts = await gatherDashboardFacts(options.store, options.registry);
     const view = buildDashboardView({ ...facts, now: options.clock.now(), ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) });
     send(res, 200, renderDashboardPage(view, options.ticketUrl));
   });
   // One renewal's timeline, linked from the page's renewals and failures (the session cookie is enough).
-  const history = new RenewalHistory(options.store.db);
-  router.get('/dashboard/renewals/:ticketId', (req, res) => {
+  router.get('/dashboard/renewals/:ticketId', async (req, res) => {
     if (!gate(req, res, undefined)) return;
     const raw = String(req.params.ticketId);
-    const renewal = /^\d{1,15}$/.test(raw) ? options.store.renewals.get(Number(raw)) : null;
+    const renewal = /^\d{1,15}$/.test(raw) ? await options.store.renewals.get(Number(raw)) : null;
     if (!renewal) {
       send(res, 404, renderNoRenewalPage(raw));
       return;
     }
-    send(res, 200, renderRenewalTimelinePage(renewal, buildRenewalTimeline(history.forTicket(renewal.ticketId)), options.ticketUrl));
+    send(res, 200, renderRenewalTimelinePage(renewal, buildRenewalTimeline(await options.store.history.forTicket(renewal.ticketId)), options.ticketUrl));
   });
   router.post('/dashboard', express.urlencoded({ extended: false, limit: '2kb' }), (req, res) => {
     const given = (req.body as { token?: unknown } | undefined)?.token;

@@ -3,7 +3,7 @@ import { HttpError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import { StreamingHmac } from '../webhooks/streaming-hmac.js';
 import { readUnauthenticatedBody } from '../limits/read-body.js';
 import { IntakeBudget } from '../limits/intake-budget.js';
@@ -65,7 +65,7 @@ export function inboundEmailRouter(options: InboundEmailRouterOptions): Router {
       if (!hmac.matches(Buffer.from(given[1]!, 'hex'))) throw wrongSignature();
       let result;
       try {
-        result = acceptInboundMessage(store, raw, 'http', clock.now().getTime());
+        result = await acceptInboundMessage(store, raw, 'http', clock.now().getTime());
       } catch (error) {
         if (error instanceof StoreUnavailableError) throw new HttpError(503, `${error.message}; please retry`, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
         throw error;

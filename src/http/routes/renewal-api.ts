@@ -1,11 +1,10 @@
 import express, { type Request, type Router } from 'express';
 import { HttpError } from '../../lib/errors.js';
 import type { Clock } from '../../lib/clock.js';
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import type { ZendeskApi } from '../../ports/zendesk.js';
 import { buildRenewalView } from '../../core/agent-app/build-renewal-view.js';
 import { buildRenewalTimeline } from '../../core/agent-app/renewal-timeline.js';
-import { RenewalHistory } from '../../adapters/store/renewal-history.js';
 import { actionAvailability, AGENT_ACTIONS, isAgentAction, type AgentAction } from '../../core/agent-app/agent-actions.js';
 import { verifyAgentToken, type AgentClaims } from '../agent-app/verify-agent-token.js';
 import { agentAppCors, isZafAppOrigin } from '../agent-app/agent-app-cors.js';
@@ -42,7 +41,6 @@ const WHAT_HAPPENS: Record<AgentAction, string> = {
 export function renewalApiRouter(options: RenewalApiOptions): Router {
   const { store, zendesk, clock } = options;
   const skewSeconds = options.skewSeconds ?? 30;
-  const history = new RenewalHistory(store.db);
   const router = express.Router();
   router.use('/api/renewals', agentAppCors(options.allowOrigin ?? isZafAppOrigin));
 
@@ -56,17 +54,18 @@ export function renewalApiRouter(options: RenewalApiOptions): Router {
     return { ticketId, claims };
   }
 
-  const renewalOf = (ticketId: number) => {
-    const renewal = store.renewals.get(ticketId);
+  const renewalOf = async (ticketId: number) => {
+    const renewal = await store.renewals.get(ticketId);
     if (!renewal) throw new HttpError(404, `certdesk has no renewal for ticket ${ticketId}`);
     return renewal;
   };
 
   router.get('/api/renewals/:ticketId', async (req, res) => {
     const { ticketId } = await authorize(req);
-    const renewal = renewalOf(ticketId);
-    const view = buildRenewalView(renewal, store.transitions.forTicket(ticketId), clock.now(), renewal.site ? store.watch.get(renewal.site) : null);
-    res.set('Cache-Control', 'no-store').json({ ...view, timeline: buildRenewalTimeline(history.forTicket(ticketId)) });
+    const renewal = await renewalOf(ticketId);
+    const [transitions, watched, history] = await Promise.all([store.transitions.forTicket(ticketId), renewal.site ? store.watch.get(renewal.site) : null, store.history.forTicket(ticketId)]);
+    const view = buildRenewalView(renewal, transitions, clock.now(), watched);
+    res.set('Cache-Control', 'no-store').json({ ...view, timeline: buildRenewalTimeline(history) });
   });
 
   router.post(
@@ -87,7 +86,7 @@ export function renewalApiRouter(options: RenewalApiOptions): Router {
       const { ticketId, claims } = res.locals.auth as { ticketId: number; claims: AgentClaims };
       const action: unknown = (req.body as { action?: unknown } | undefined)?.action;
       if (!isAgentAction(action)) throw new HttpError(400, `"action" must be one of ${AGENT_ACTIONS.map((a) => `"${a}"`).join(', ')}`);
-      const renewal = renewalOf(ticketId);
+      const renewal = await renewalOf(ticketId);
       const availability = actionAvailability(action, renewal.state);
       if (!availability.available) throw new HttpError(409, availability.explanation);
       try {
@@ -95,7 +94,7 @@ export function renewalApiRouter(options: RenewalApiOptions): Router {
       } catch (error) {
         throw new HttpError(502, `Zendesk did not take the ${availability.tag} tag (${(error as Error).message}); try again`);
       }
-      store.audit.append(
+      await store.audit.append(
         {
           ticketId,
           actor: claims.userId ? `agent:${claims.userId}` : 'agent-app',

@@ -4,12 +4,12 @@ import { HttpError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
-import type { Store } from '../../adapters/store/open-store.js';
+import type { Store } from '../../ports/store.js';
 import { parseZendeskSignature } from '../webhooks/zendesk-signature.js';
 import { StreamingHmac } from '../webhooks/streaming-hmac.js';
 import { readUnauthenticatedBody } from '../limits/read-body.js';
 import { IntakeBudget } from '../limits/intake-budget.js';
-import { GroupCommit } from '../../adapters/store/group-commit.js';
+import { GroupCommit } from '../../lib/group-commit.js';
 import { mergeTicketEvents, normalizeZendeskEvent, type TicketEvent } from '../../core/events/normalize-zendesk-event.js';
 import { mayConcernRenewals } from '../../core/events/concerns-renewals.js';
 
@@ -32,7 +32,7 @@ export interface ZendeskWebhookOptions {
   metrics: MetricsRegistry;
   /** RENEWAL_PRIORITY: events whose payload shows another priority (and no renewal) are dropped. */
   renewalPriority: string;
-  /** Called after a job was committed (wakes the in-process worker). */
+  /** Called after a job was committed (wakes the in-process worker at once; the store's `jobs` signal wakes the others). */
   onEnqueued: () => void;
   /** Bytes and requests held for bodies not authenticated yet, shared with the other doors. */
   intakeBudget?: IntakeBudget;
@@ -61,8 +61,9 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
   const deliveries = metrics.counter('certdesk_webhook_deliveries_total', 'Webhook deliveries by outcome.');
   const ignoredTypes = new Set<string>();
   const coalesceMs = options.coalesceMs ?? 150;
-  const intake = new GroupCommit<{ key: string; event: TicketEvent; now: number }, IntakeOutcome>(store.transaction, ({ key, event, now }) =>
-    recordDelivery(store, key, event, now, coalesceMs),
+  const intake = new GroupCommit<{ key: string; event: TicketEvent; now: number }, IntakeOutcome>(
+    (fn) => store.transaction(fn),
+    ({ key, event, now }) => recordDelivery(store, key, event, now, coalesceMs),
   );
   const budget = options.intakeBudget ?? new IntakeBudget();
   const router = express.Router();
@@ -117,7 +118,7 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
         return;
       }
 
-      if (!mayConcernRenewals(normalized.event, normalized.hint, options.renewalPriority) && !hasRenewal(store, normalized.event.ticketId)) {
+      if (!mayConcernRenewals(normalized.event, normalized.hint, options.renewalPriority) && !(await hasRenewal(store, normalized.event.ticketId))) {
         res.locals.outcome = 'unrelated';
         res.status(200).json({ status: 'ignored' });
         return;
@@ -171,9 +172,9 @@ function dedupKey(event: TicketEvent, timestamp: string, raw: Buffer): string {
 }
 
 /** A store that cannot answer counts as "has a renewal": the event then takes the normal path (503). */
-function hasRenewal(store: Store, ticketId: number): boolean {
+async function hasRenewal(store: Store, ticketId: number): Promise<boolean> {
   try {
-    return store.renewals.has(ticketId);
+    return await store.renewals.has(ticketId);
   } catch {
     return true;
   }
@@ -187,11 +188,11 @@ type IntakeOutcome = 'accepted' | 'duplicate' | 'coalesced';
  * already has a job waiting that has not started yet is coalesced into it — every job reads the
  * ticket as it is when it starts, so the waiting job covers this event too.
  */
-function recordDelivery(store: Store, key: string, event: TicketEvent, now: number, coalesceMs: number): IntakeOutcome {
-  if (!store.deliveries.record(key, event.type, event.ticketId, now)) return 'duplicate';
+async function recordDelivery(store: Store, key: string, event: TicketEvent, now: number, coalesceMs: number): Promise<IntakeOutcome> {
+  if (!(await store.deliveries.record(key, event.type, event.ticketId, now))) return 'duplicate';
   const serialKey = `ticket:${event.ticketId}`;
-  const waiting = store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey);
-  if (waiting && store.jobs.replacePayload(waiting.id, mergeTicketEvents(waiting.payload as TicketEvent, event), now)) return 'coalesced';
-  store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey, runAt: now + coalesceMs });
+  const waiting = await store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey);
+  if (waiting && (await store.jobs.replacePayload(waiting.id, mergeTicketEvents(waiting.payload as TicketEvent, event), now))) return 'coalesced';
+  await store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey, runAt: now + coalesceMs });
   return 'accepted';
 }
