@@ -52,9 +52,9 @@ describe('the expiry watch reports a drifted site in the metrics, expiry-report 
   let domainsDir: string;
 
   async function pass(): Promise<void> {
-    expect(svc.watch!.schedule({ force: true })).toBe(true);
-    svc.worker.notify();
-    await svc.worker.idle();
+    // The enqueue wakes the worker itself (the store's 'jobs' signal).
+    expect(await svc.watch!.schedule({ force: true })).toBe(true);
+    await svc.worker!.idle();
   }
   async function report(): Promise<{ code: number; rows: SiteExpiry[]; text: string }> {
     let json = '';
@@ -83,11 +83,11 @@ describe('the expiry watch reports a drifted site in the metrics, expiry-report 
     const domainsFile = join(domainsDir, 'domains.json');
     writeFileSync(domainsFile, JSON.stringify(registry));
     svc = await startTestService({ DOMAINS_FILE: domainsFile, ADMIN_TOKEN }, { clock: { now: () => new Date(now) }, watch: { handshakeTimeoutMs: 2000 } });
-    env = { DATA_DIR: svc.dataDir, DOMAINS_FILE: domainsFile, PORT: '0', SANDBOX_PORT: '0' };
+    env = { ...svc.database.env, DATA_DIR: svc.dataDir, DOMAINS_FILE: domainsFile, PORT: '0', SANDBOX_PORT: '0' };
     // What certdesk itself installed: the old certificate of my.drift.example, and my.steady.example's.
-    svc.store.sites.record({ domain: 'my.drift.example', certSha256: old.sha256, fullchainPem: old.pem + ca.pem, notAfter: new Date(old.x509.validTo).toISOString(), installedAt: now - 180 * DAY, ticketId: 40 });
-    svc.store.sites.record({ domain: 'my.steady.example', certSha256: steady.sha256, fullchainPem: steady.pem + ca.pem, notAfter: new Date(steady.x509.validTo).toISOString(), installedAt: now - 10 * DAY, ticketId: 30 });
-    svc.store.renewals.ensure(41, { state: 'awaiting_certificate', site: 'my.drift.example' }, now - 2 * DAY);
+    await svc.store.sites.record({ domain: 'my.drift.example', certSha256: old.sha256, fullchainPem: old.pem + ca.pem, notAfter: new Date(old.x509.validTo).toISOString(), installedAt: now - 180 * DAY, ticketId: 40 });
+    await svc.store.sites.record({ domain: 'my.steady.example', certSha256: steady.sha256, fullchainPem: steady.pem + ca.pem, notAfter: new Date(steady.x509.validTo).toISOString(), installedAt: now - 10 * DAY, ticketId: 30 });
+    await svc.store.renewals.ensure(41, { state: 'awaiting_certificate', site: 'my.drift.example' }, now - 2 * DAY);
   }, 60_000);
   afterAll(async () => {
     await svc?.stop();
@@ -96,10 +96,10 @@ describe('the expiry watch reports a drifted site in the metrics, expiry-report 
   });
 
   it('first pass: each site as served, who installed it, and a site that does not answer', async () => {
-    await svc.worker.idle();
+    await svc.worker!.idle();
     // The pass queued at start-up has run: one job, done.
-    expect(svc.store.jobs.list({ kind: EXPIRY_WATCH_JOB }).map((j) => j.state)).toEqual(['done']);
-    const watched = new Map(svc.store.watch.list().map((w) => [w.site, w]));
+    expect((await svc.store.jobs.list({ kind: EXPIRY_WATCH_JOB })).map((j) => j.state)).toEqual(['done']);
+    const watched = new Map((await svc.store.watch.list()).map((w) => [w.site, w]));
     expect(watched.get('my.drift.example')).toMatchObject({ drift: 'none', installedByCertdesk: true, address: server.address, served: { sha256: old.sha256, notAfter: new Date(old.x509.validTo).toISOString(), notBefore: new Date(old.x509.validFrom).toISOString(), issuer: expect.stringContaining('Watch Test CA') } });
     expect(watched.get('my.byhand.example')).toMatchObject({ drift: 'none', installedByCertdesk: false, served: { sha256: byHand.sha256 } });
     expect(watched.get('my.down.example')).toMatchObject({ drift: 'handshake_failed', served: null, error: expect.stringMatching(/^connection refused at 127\.0\.0\.1:\d+$/) });
@@ -107,10 +107,10 @@ describe('the expiry watch reports a drifted site in the metrics, expiry-report 
 
   it('an install by hand that the server never picked up is drift: the old certificate is still served', async () => {
     // The renewed certificate was put in place by hand and recorded; the server was not reloaded.
-    svc.store.sites.record({ domain: 'my.drift.example', certSha256: renewed.sha256, fullchainPem: renewed.pem + ca.pem, notAfter: new Date(renewed.x509.validTo).toISOString(), installedAt: now, ticketId: 41 });
+    await svc.store.sites.record({ domain: 'my.drift.example', certSha256: renewed.sha256, fullchainPem: renewed.pem + ca.pem, notAfter: new Date(renewed.x509.validTo).toISOString(), installedAt: now, ticketId: 41 });
     now += 7 * HOUR;
     await pass();
-    expect(svc.store.watch.get('my.drift.example')).toMatchObject({ drift: 'different_certificate', installedByCertdesk: false, served: { sha256: old.sha256 }, checkedAt: now });
+    expect(await svc.store.watch.get('my.drift.example')).toMatchObject({ drift: 'different_certificate', installedByCertdesk: false, served: { sha256: old.sha256 }, checkedAt: now });
 
     const metrics = await scrape();
     expect(metrics).toContain(`certdesk_certificate_ready{site="my.drift.example"} 0`);
@@ -143,7 +143,7 @@ describe('the expiry watch reports a drifted site in the metrics, expiry-report 
     serving.set('my.drift.example', { leaf: renewed, chain: [ca] });
     now += 7 * HOUR;
     await pass();
-    expect(svc.store.watch.get('my.drift.example')).toMatchObject({ drift: 'none', installedByCertdesk: true, served: { sha256: renewed.sha256 } });
+    expect(await svc.store.watch.get('my.drift.example')).toMatchObject({ drift: 'none', installedByCertdesk: true, served: { sha256: renewed.sha256 } });
     expect(await scrape()).toContain(`certdesk_certificate_ready{site="my.drift.example"} 1`);
     const page = await dashboard();
     expect(row(page, 'my.drift.example')).toContain('data-drift="none"');

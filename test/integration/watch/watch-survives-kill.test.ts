@@ -3,7 +3,6 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { openStore } from '../../../src/adapters/store/open-store.js';
 import { EXPIRY_WATCH_JOB } from '../../../src/jobs/watch/schedule-watch.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { certdeskProcess, type CertdeskProcess } from '../../helpers/certdesk-process.js';
@@ -21,17 +20,18 @@ describe('an expiry-watch pass interrupted by SIGKILL', () => {
   let silent: ReturnType<typeof createServer>;
   let answering: tls.Server;
 
-  const jobs = () => {
-    const store = openStore({ file: join(proc.dataDir, 'certdesk.db') });
+  /** The watch's jobs and records, read from the process's database beside it. */
+  const jobs = async () => {
+    const store = await proc.database.open();
     try {
-      return { jobs: store.jobs.list({ kind: EXPIRY_WATCH_JOB }), watched: store.watch.list() };
+      return { jobs: await store.jobs.list({ kind: EXPIRY_WATCH_JOB }), watched: await store.watch.list() };
     } finally {
-      store.close();
+      await store.close();
     }
   };
-  async function until<T>(what: string, read: () => T, ok: (v: T) => boolean): Promise<T> {
+  async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
     for (let i = 0; i < 600; i++) {
-      const v = read();
+      const v = await read();
       if (ok(v)) return v;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -54,7 +54,7 @@ describe('an expiry-watch pass interrupted by SIGKILL', () => {
     writeFileSync(join(proc.dataDir, 'domains.json'), JSON.stringify(registry));
   }, 60_000);
   afterAll(async () => {
-    await proc?.kill();
+    await proc?.dispose();
     for (const s of held) s.destroy();
     silent?.close();
     answering?.close();
@@ -68,7 +68,7 @@ describe('an expiry-watch pass interrupted by SIGKILL', () => {
     expect(running.jobs).toHaveLength(1);
     await proc.kill('SIGKILL');
     // Killed before its pass ended: the silent site was never recorded.
-    expect(jobs().watched.find((w) => w.site === 'my.silent.example')).toBeUndefined();
+    expect((await jobs()).watched.find((w) => w.site === 'my.silent.example')).toBeUndefined();
 
     await proc.start();
     const done = await until('the pass to finish after the restart', jobs, (s) => s.jobs.every((j) => j.state === 'done') && s.watched.length === 2);
@@ -78,6 +78,6 @@ describe('an expiry-watch pass interrupted by SIGKILL', () => {
     expect(bySite.get('my.silent.example')).toMatchObject({ drift: 'handshake_failed', served: null, error: expect.stringMatching(/^no TLS answer from 127\.0\.0\.1:\d+ within 5 s$/) });
     expect(bySite.get('my.answering.example')).toMatchObject({ drift: 'none', installedByCertdesk: false, served: { subject: 'CN=my.answering.example' } });
     // The next pass is an hour away: nothing else is queued.
-    expect(jobs().jobs).toHaveLength(1);
+    expect((await jobs()).jobs).toHaveLength(1);
   }, 60_000);
 });
