@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type { Config } from '../../config/config.js';
-import { MIGRATIONS } from '../../adapters/store/migrations.js';
+import type { Store } from '../../ports/store.js';
+import type { PostgresStore } from '../../adapters/store/postgres/open-postgres-store.js';
 
 /** `host:port/database` of a DATABASE_URL: where the store is, without user or password. */
 export function databaseAddress(url: string): string {
@@ -13,24 +12,21 @@ export function databaseAddress(url: string): string {
 }
 
 /**
- * What doctor reports of a PostgreSQL store beyond `health()`: the server's version and how many
- * of certdesk's migrations it has. One short connection of its own, with the configured TLS, since
- * the store port (rightly) offers no SQL.
+ * What doctor reports of a PostgreSQL store beyond `health()`: the server's version, and the schema
+ * version the database is at against the latest certdesk knows (`10/10`; versions as in
+ * pg-migrations.ts). PostgreSQL-only work through the adapter's own `sql`, as backup uses
+ * SQLite's `db`: the port (rightly) offers no SQL.
  */
-export async function describePostgres(database: Config['database']): Promise<{ serverVersion: string; applied: number; expected: number }> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({
-    connectionString: database.url!,
-    application_name: 'certdesk-doctor',
-    connectionTimeoutMillis: 10_000,
-    ssl: database.ssl === 'off' ? false : database.ssl === 'require' ? { rejectUnauthorized: false } : { rejectUnauthorized: true, ...(database.sslCaFile ? { ca: readFileSync(database.sslCaFile, 'utf8') } : {}) },
-  });
-  await client.connect();
-  try {
-    const version = await client.query<{ server_version: string }>('SHOW server_version');
-    const applied = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM schema_migrations');
-    return { serverVersion: version.rows[0]!.server_version.split(' ')[0]!, applied: Number(applied.rows[0]!.n), expected: MIGRATIONS.length };
-  } finally {
-    await client.end();
-  }
+export async function describePostgres(store: Store): Promise<{ serverVersion: string; schemaVersion: number; latestVersion: number }> {
+  if (store.kind !== 'postgres') throw new Error('describePostgres needs the PostgreSQL store');
+  const { sql } = store as PostgresStore;
+  const { PG_MIGRATIONS } = await import('../../adapters/store/postgres/pg-migrations.js');
+  const version = await sql.query<{ server_version: string }>('SHOW server_version');
+  const applied = await sql.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+  return {
+    // "15.14 (Debian 15.14-0+deb12u1)": the number is what an operator compares.
+    serverVersion: version.rows[0]!.server_version.split(' ')[0]!,
+    schemaVersion: applied.rows[0]!.v ?? 0,
+    latestVersion: Math.max(...PG_MIGRATIONS.map((m) => m.version)),
+  };
 }
