@@ -131,7 +131,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   const pwfile = join(dir, 'pwfile');
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (account) execFileSync('chown', [account, pwfile]);
-  const port = await freePort();
+  let port = 0;
   let started = false;
   const stop = () => {
     if (started) {
@@ -146,15 +146,22 @@ export async function startTestCluster(): Promise<TestCluster> {
   try {
     run('initdb', ['-D', data, '-U', PG_USER, '--pwfile', pwfile, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions']);
     rmSync(pwfile);
-    const options = [
-      `-p ${port}`, "-c listen_addresses=127.0.0.1", `-c unix_socket_directories=${dir}`,
-      '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off',
-      '-c shared_buffers=32MB', '-c max_connections=300', '-c max_wal_size=256MB',
-      // Test files end with their connections still open now and then: keep those from idling on.
-      '-c idle_session_timeout=0', '-c log_min_messages=warning',
-    ].join(' ');
-    started = true;
-    run('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', join(dir, 'postgres.log'), '-o', options]);
+    // The free port can be taken by someone else before the server binds it: then another one.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      const options = [
+        `-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`,
+        '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off',
+        '-c shared_buffers=32MB', '-c max_connections=300', '-c max_wal_size=256MB', '-c log_min_messages=warning',
+      ].join(' ');
+      started = true;
+      try {
+        run('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', join(dir, 'postgres.log'), '-o', options]);
+        break;
+      } catch (e) {
+        if (attempt === 3) throw new Error(`${(e as Error).message}\n${readFileSync(join(dir, 'postgres.log'), 'utf8').slice(-2000)}`);
+      }
+    }
   } catch (e) {
     stop();
     throw e;
