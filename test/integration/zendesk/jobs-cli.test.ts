@@ -98,6 +98,15 @@ describe('npm run cli -- jobs: an operator replays what died, while certdesk run
     expect(env.__err).toMatch(/there is no certdesk database at .*nowhere.*certdesk\.db: set DATA_DIR/);
   });
 
+  it('says which PostgreSQL it could not reach when DATABASE_URL points at nothing, without the password (exit 3)', async () => {
+    let stderr = '';
+    const url = 'postgres://certdesk:jobs-never-prints-this@127.0.0.1:1/certdesk';
+    const r = await runCli(['jobs', 'list'], { stdout: () => undefined, stderr: (t) => (stderr += t), env: { ...env, DATABASE_URL: url }, cwd: ROOT_DIR });
+    expect(r).toBe(3);
+    expect(stderr).toMatch(/^certdesk jobs: .*PostgreSQL store at postgres:\/\/certdesk@127\.0\.0\.1:1\/certdesk could not be opened: .*ECONNREFUSED/);
+    expect(stderr).not.toContain('jobs-never-prints-this');
+  });
+
   it('runs from a checkout as `npm run cli -- jobs list`, result on stdout only', async () => {
     const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', 'jobs', 'list', '--json'], { cwd: ROOT_DIR, env: { ...process.env, ...env } });
     expect(JSON.parse(stdout)).toEqual([]);
