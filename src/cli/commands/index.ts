@@ -13,5 +13,6 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Cli
   backup: { summary: 'Copy the SQLite store to a file while certdesk runs (backup <file>)', load: async () => (await import('./backup.js')).backupCommand },
   restore: { summary: 'Put a backup in place as the store; refuses while certdesk runs (restore <file>)', load: async () => (await import('./restore.js')).restoreCommand },
   'expiry-report': { summary: 'Every site: served expiry, days left, who installed it, drift, renewal ticket and state ([--json])', load: async () => (await import('./expiry-report.js')).expiryReportCommand },
+  'migrate-store': { summary: 'Copy a SQLite store into an empty PostgreSQL database (migrate-store --from sqlite:<file> --to postgres://…)', load: async () => (await import('./migrate-store.js')).migrateStoreCommand },
   'parse-request': { summary: 'Read a renewal request (text, HTML or .eml): fields and problems', load: async () => (await import('./parse-request.js')).parseRequestCommand },
 };
