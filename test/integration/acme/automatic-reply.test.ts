@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { freePort } from '../../helpers/certdesk-process.js';
 import { startPebble, type TestPebble } from '../../helpers/pebble.js';
-import { findKeys, keyMaterial, scanDirectory, storedPrivateKeys } from '../../helpers/scan-for-keys.js';
+import { findKeys, keyMaterial, scanDirectory, storedPrivateKeysOf } from '../../helpers/scan-for-keys.js';
 import { enqueueProactiveRenewals } from '../../../src/jobs/proactive/enqueue-proactive-renewals.js';
 
 /**
@@ -86,7 +86,7 @@ describe('a customer who replies "automatic"', () => {
     const all = await h.comments(id);
     expect(all.filter((c) => c.author_id === customerId).map((c) => c.body.trim())).toEqual([FORM(SITE).trim(), 'Automatic']);
     expect(all.filter((c) => c.author_id !== customerId && c.author_id !== h.svc.sandbox!.apiUser.id)).toEqual([]);
-    const renewal = h.svc.store.renewals.get(id)!;
+    const renewal = (await h.svc.store.renewals.get(id))!;
     const leaf = (renewal.certificate as { leaf: { sha256: string; issuer: string } }).leaf;
     expect(leaf.issuer).toMatch(/Pebble Intermediate CA/);
 
@@ -100,7 +100,7 @@ describe('a customer who replies "automatic"', () => {
     expect(live).toBe(leaf.sha256);
     expect((await h.certdeskComments(id)).at(-1)!.body).toContain(leaf.sha256);
     // The order was remembered as soon as pebble placed it (a job run again would take it up).
-    const placed = h.svc.store.audit.forTicket(id).filter((a) => a.action === 'acme_order_placed');
+    const placed = (await h.svc.store.audit.forTicket(id)).filter((a) => a.action === 'acme_order_placed');
     expect(placed.map((a) => a.detail.orderUrl)).toEqual([expect.stringMatching(new RegExp(`^${new URL(pebble.directoryUrl).origin}/`))]);
   }, 90_000);
 
@@ -110,13 +110,13 @@ describe('a customer who replies "automatic"', () => {
     await h.settle();
     await h.reply(id, 'automatic', { as: CUSTOMER });
     await h.settle();
-    expect(h.svc.store.renewals.get(id)!.state).toBe('awaiting_certificate');
+    expect((await h.svc.store.renewals.get(id))!.state).toBe('awaiting_certificate');
     expect(stateTag((await h.ticket(id)).tags)).toEqual(['cert_renewal_csr_sent']);
     const last = (await h.certdeskComments(id)).at(-1)!;
     expect(last.public).toBe(true);
     expect(last.body).toContain(`We could not get the automatic certificate for ${MOVED_SITE}:`);
     expect(last.body).toContain(`it points to www.old-hosting.example.net. Change it in the DNS of tailspin-acme.example to: ${MOVED_SITE}. CNAME ${PROVIDER}.`);
-    expect(h.svc.store.sites.get(MOVED_SITE)).toBeNull();
+    expect(await h.svc.store.sites.get(MOVED_SITE)).toBeNull();
     expect(await h.svc.metrics.render()).toMatch(/certdesk_acme_orders_total\{outcome="dns"\} 1/);
 
     // Asked again, and Zendesk refuses the update that tells the customer: the retried job finishes
@@ -124,32 +124,44 @@ describe('a customer who replies "automatic"', () => {
     await h.reply(id, 'automatic', { as: CUSTOMER });
     h.svc.sandbox!.faults.failNext({ method: 'PUT', path: `/api/v2/tickets/${id}`, status: 500 });
     await h.settle();
-    const requests = h.svc.store.transitions.forTicket(id).filter((t) => t.event === 'automatic_requested');
-    const failures = h.svc.store.transitions.forTicket(id).filter((t) => t.event === 'automatic_failed');
+    const transitions = await h.svc.store.transitions.forTicket(id);
+    const requests = transitions.filter((t) => t.event === 'automatic_requested');
+    const failures = transitions.filter((t) => t.event === 'automatic_failed');
     expect(requests).toHaveLength(2);
     expect(failures.map((t) => t.context.transitionId)).toEqual(requests.map((t) => t.id));
-    const jobs = h.svc.store.jobs.list({ kind: 'acme-order' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id);
+    const jobs = (await h.svc.store.jobs.list({ kind: 'acme-order' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id);
     expect(jobs.map((j) => [j.state, j.attempts])).toEqual([['done', 1], ['done', 2]]);
     expect(await h.svc.metrics.render()).toMatch(/certdesk_acme_orders_total\{outcome="dns"\} 2/);
-    expect(h.svc.store.effects.isDone(`acme:${requests[1]!.id}:comment_automatic_failed`)).toBe(true);
+    expect(await h.svc.store.effects.isDone(`acme:${requests[1]!.id}:comment_automatic_failed`)).toBe(true);
   }, 60_000);
 
   it('joins a further "automatic" to the order still waiting for its retry instead of queuing a second one', async () => {
     const id = movedTicket;
     const { store } = h.svc;
-    const requests = () => store.transitions.forTicket(id).filter((t) => t.event === 'automatic_requested');
-    const before = requests();
+    const requests = async () => (await store.transitions.forTicket(id)).filter((t) => t.event === 'automatic_requested');
+    const before = await requests();
     // An order of this renewal waiting for its retry (the CA failed a moment ago): queued, due in an hour.
     const now = clock.now().getTime();
-    const waiting = store.jobs.enqueue('acme-order', { ticketId: id, transitionId: before.at(-1)!.id }, now, { serialKey: `ticket:${id}`, runAt: now + 3_600_000 });
+    const waiting = await store.jobs.enqueue('acme-order', { ticketId: id, transitionId: before.at(-1)!.id }, now, { serialKey: `ticket:${id}`, runAt: now + 3_600_000 });
     try {
       await h.reply(id, 'Automatic.', { as: CUSTOMER });
-      await vi.waitFor(() => expect(requests()).toHaveLength(before.length + 1), { timeout: 20_000, interval: 50 });
-      expect(requests().at(-1)!.context).toMatchObject({ joinedJob: waiting });
-      const open = store.jobs.list({ kind: 'acme-order' }).filter((j) => (j.payload as { ticketId: number }).ticketId === id && j.state !== 'done');
+      await vi.waitFor(async () => expect(await requests()).toHaveLength(before.length + 1), { timeout: 20_000, interval: 50 });
+      expect((await requests()).at(-1)!.context).toMatchObject({ joinedJob: waiting });
+      const open = (await store.jobs.list({ kind: 'acme-order' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id && j.state !== 'done');
       expect(open.map((j) => j.id)).toEqual([waiting]);
     } finally {
-      store.db.prepare(`UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ?`).run(now, waiting);
+      // The stand-in order is finished as a worker would finish it: claimed at its time, completed
+      // (any other job claimed on the way is given back unharmed).
+      const other: number[] = [];
+      for (let job = await store.jobs.claim('test', now + 3_600_000, 60_000); job; job = await store.jobs.claim('test', now + 3_600_000, 60_000)) {
+        if (job.id !== waiting) {
+          other.push(job.id);
+          continue;
+        }
+        await store.jobs.complete(job.id, 'test', now);
+        break;
+      }
+      for (const id of other) await store.jobs.release(id, 'test', now);
     }
   }, 60_000);
 
@@ -162,29 +174,27 @@ describe('a customer who replies "automatic"', () => {
     await h.reply(first, 'automatic', { as: CUSTOMER });
     await h.settle();
     expect(stateTag((await h.ticket(first)).tags)).toEqual(['cert_renewal_installed']);
-    const installed = h.svc.store.sites.get(AUTO_SITE)!;
+    const installed = (await h.svc.store.sites.get(AUTO_SITE))!;
 
     // Pebble's certificates live 90 days and pebble 2.4 has no ARI: the renewal opens two thirds
     // into the lifetime, 30 days before expiry — not a day earlier.
     const others = async () => ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string }[]).filter((t) => t.id !== first && t.subject.includes(AUTO_SITE));
     offset = Date.parse(installed.notAfter) - 31 * DAY - Date.now();
-    enqueueProactiveRenewals(h.svc.store, clock.now().getTime());
-    h.svc.worker.notify();
+    await enqueueProactiveRenewals(h.svc.store, clock.now().getTime());
     await h.settle();
     expect(await others()).toEqual([]);
     offset = Date.parse(installed.notAfter) - 29 * DAY - Date.now();
-    enqueueProactiveRenewals(h.svc.store, clock.now().getTime());
-    h.svc.worker.notify();
+    await enqueueProactiveRenewals(h.svc.store, clock.now().getTime());
     await h.settle();
 
     const tickets = ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string; tags: string[] }[]).filter((t) => t.id !== first && t.subject.includes(AUTO_SITE));
     expect(tickets).toHaveLength(1);
-    const renewal = h.svc.store.renewals.get(tickets[0]!.id)!;
+    const renewal = (await h.svc.store.renewals.get(tickets[0]!.id))!;
     expect(renewal.state).toBe('installed');
     const mine = await h.certdeskComments(tickets[0]!.id);
     expect(mine[0]!.body).toContain('we renew it automatically');
     expect(mine.some((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'))).toBe(false);
-    const now = h.svc.store.sites.get(AUTO_SITE)!;
+    const now = (await h.svc.store.sites.get(AUTO_SITE))!;
     expect(now.certSha256).not.toBe(installed.certSha256);
     expect((await h.comments(tickets[0]!.id)).filter((c) => c.author_id === customerId)).toEqual([]);
 
@@ -197,7 +207,7 @@ describe('a customer who replies "automatic"', () => {
 
   it('keeps every key in custody: the ACME account key and each certificate key only in the vault (and the served pair)', async () => {
     const kek = Buffer.from(readFileSync(join(h.svc.dataDir, 'key-encryption-key'), 'utf8').trim(), 'base64');
-    const keys = storedPrivateKeys(h.svc.store.db, (id) => h.svc.store.keys.get(id)!, kek);
+    const keys = await storedPrivateKeysOf(h.svc.store.keys, kek);
     const account = keys.filter((k) => k.ticketId === 0);
     expect(account.map((k) => k.algorithm)).toEqual([`acme-account-ec-p256 ${pebble.directoryUrl}`]);
     expect(keys.filter((k) => k.ticketId !== 0).length).toBeGreaterThanOrEqual(3);

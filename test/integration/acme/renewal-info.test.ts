@@ -7,10 +7,7 @@ import { ariCertId } from '../../../src/core/acme/ari-cert-id.js';
 import { renewalTime } from '../../../src/core/acme/renewal-time.js';
 import { createRoot, issueCertificate } from '../../helpers/pki.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore } from '../../../src/adapters/store/open-store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { acmeLeadTimeDays } from '../../../src/jobs/acme/acme-lead-time.js';
 
 /**
@@ -99,14 +96,13 @@ describe('ACME Renewal Information against a recorded directory', () => {
   });
 
   it('times an acme site\'s proactive renewal inside the CA\'s window, or at two thirds without one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'certdesk-ari-'));
-    const store = openStore({ file: join(dir, 'certdesk.db') });
+    const store = await openTestStore();
     try {
       const root = createRoot('ARI Example Root');
       const aki = Buffer.concat([Buffer.from([0x30, 0x16, 0x80, 0x14]), RFC_AKI]);
       const cert = issueCertificate({ issuer: root, dnsNames: ['my.example.com'], serial: 0x87654321, authorityKeyId: false, extraExtensions: [{ oid: '2.5.29.35', value: aki }], notBefore: new Date('2027-01-01T00:00:00Z'), validityDays: 90 });
       const cycle = { sha256: cert.sha256, notBefore: cert.x509.validFrom, notAfter: new Date(cert.x509.validTo).toISOString() };
-      store.sites.record({ domain: 'my.example.com', certSha256: cert.sha256, fullchainPem: cert.pem + root.pem, notAfter: cycle.notAfter, installedAt: Date.parse('2027-01-01T00:00:00Z'), ticketId: 7 });
+      await store.sites.record({ domain: 'my.example.com', certSha256: cert.sha256, fullchainPem: cert.pem + root.pem, notAfter: cycle.notAfter, installedAt: Date.parse('2027-01-01T00:00:00Z'), ticketId: 7 });
       const lead = acmeLeadTimeDays(issuer(`${base}/directory`), store, { now: () => new Date('2027-01-15T00:00:00Z') });
       const days = await lead('my.example.com', cycle);
       const opens = Date.parse(cycle.notAfter) - days * 86_400_000;
@@ -117,8 +113,7 @@ describe('ACME Renewal Information against a recorded directory', () => {
       // The same directory without renewalInfo: two thirds too.
       expect(await acmeLeadTimeDays(issuer(`${base}/old/directory`), store, { now: () => new Date('2027-01-15T00:00:00Z') })('my.example.com', cycle)).toBeCloseTo(30, 3);
     } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await store.close();
     }
   });
 });
