@@ -8,19 +8,32 @@ import { PairStore } from './pair-store.js';
 import { runInstallAttempt } from './run-install-attempt.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 import { createLiveVerifier } from './verify-live.js';
+import { currentOnFleet } from './verify-fleet.js';
+import { followSharedPairs, sharedInstallSteps, type SharedPairs } from './shared-pairs.js';
 
 export interface TlsFrontOptions {
   /** TLS_FRONT_PORT; 0 picks a free port. */
   port: number;
   /** Listen address. Default 0.0.0.0. */
   host?: string;
-  /** Where installed pairs are kept (e.g. `<DATA_DIR>/tls-front`), one PairStore directory per site. */
+  /** Where installed pairs are kept (e.g. `<DATA_DIR>/tls-front`), one PairStore directory per site. Not used with `shared`. */
   dir: string;
   logger: Logger;
   /** EXTRA_CA_FILE contents: anchors trusted besides Node's root store when verifying. */
   trustedCasPem?: readonly string[];
-  /** Where installs are checked (INSTALL_VERIFY_ADDR when the front sits behind something). Default: this server. */
-  verifyAddress?: string | null;
+  /**
+   * Where installs are checked (INSTALL_VERIFY_ADDR: every replica's front, or what sits in front
+   * of them); an install counts when every address serves the new certificate. Default (null or
+   * empty): this server.
+   */
+  verifyAddresses?: readonly string[] | null;
+  /**
+   * Pairs shared with the other replicas' fronts through the store (PostgreSQL) instead of kept on
+   * disk: loaded from the store at start and whenever the `pairs` signal names a site.
+   */
+  shared?: SharedPairs;
+  /** With `shared`: how often every stored pair is read again, in case a signal was lost. Default 60 s. */
+  resyncMs?: number;
   /** How long an install waits for the new certificate to show. Default 5 s. */
   verifyWaitMs?: number;
   /** One handshake. Default 5 s. */
@@ -50,12 +63,18 @@ export interface TlsFront {
  * `dir`, atomic; the previous pair kept). A crash before persisting therefore restarts with the
  * old certificate; on failure the previous context is put back, and the disk is switched back if it
  * had changed. At start every persisted site is loaded, so a restart serves the same certificates.
+ *
+ * With `shared` (PostgreSQL replicas) the pairs live in the store instead of on disk and every
+ * replica's front serves all of them: an attempt stores the pair and signals `pairs`, so every
+ * front loads it before verification (the verify addresses are the fronts), and a rollback puts
+ * the previous stored pair back the same way (see shared-pairs.ts).
  */
 export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront> {
   const { logger } = options;
   const store = new PairStore(options.dir);
   const contexts = new Map<string, SecureContext>();
-  for (const site of await store.sites()) {
+  const follower = options.shared ? await followSharedPairs(options.shared, contexts, logger, options.resyncMs ?? 60_000) : null;
+  for (const site of follower ? [] : await store.sites()) {
     try {
       await store.prepare(site);
       const pair = await store.current(site);
@@ -93,12 +112,14 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
   const bound = server.address() as AddressInfo;
   const wildcard = bound.address === '0.0.0.0' || bound.address === '::';
   const address = formatAddress({ host: wildcard ? '127.0.0.1' : bound.address, port: bound.port });
-  const verifier = createLiveVerifier({
-    address: options.verifyAddress ?? address,
-    ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
-    ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
-  });
-  logger.info({ address, sites: contexts.size }, 'tls-front listening');
+  const fleet = (options.verifyAddresses?.length ? options.verifyAddresses : [address]).map((verifyAddress) =>
+    createLiveVerifier({
+      address: verifyAddress,
+      ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
+      ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
+    }),
+  );
+  logger.info({ address, sites: contexts.size, pairs: follower ? 'shared' : 'on disk' }, 'tls-front listening');
 
   const lock = new KeyedLock();
   const install = (request: InstallRequest) => {
@@ -109,10 +130,10 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
     return runInstallAttempt({
       kind: 'tls-front',
       request,
-      verifier,
+      fleet,
       verifyWaitMs: options.verifyWaitMs ?? 5000,
       logger,
-      steps: {
+      steps: follower ? sharedInstallSteps(options.shared!, follower, request) : {
         async apply(log) {
           onDiskBefore = (await store.current(site).catch(() => null))?.id ?? null;
           let context: SecureContext;
@@ -145,10 +166,7 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
   const installer: Installer = {
     kind: 'tls-front',
     install: (request) => lock.run(request.site, () => install(request)),
-    async current(site) {
-      const served = await verifier.served(site);
-      return served.ok ? served.certificate : null;
-    },
+    current: (site) => currentOnFleet(fleet, site),
   };
 
   return {
@@ -158,6 +176,7 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
     sites: () => [...contexts.keys()].sort(),
     close: () =>
       new Promise<void>((resolve) => {
+        follower?.stop();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       }),

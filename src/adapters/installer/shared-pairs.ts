@@ -1,0 +1,134 @@
+import { createSecureContext, type SecureContext } from 'node:tls';
+import type { Logger } from '../../lib/logger.js';
+import { KeyedLock } from '../../lib/keyed-lock.js';
+import type { InstallRequest } from '../../ports/installer.js';
+import type { PairRepository, Store } from '../../ports/store.js';
+import type { InstallSteps } from './run-install-attempt.js';
+
+/**
+ * What a TLS front needs of the store to share its pairs with the other replicas' fronts
+ * (PostgreSQL): the pairs themselves (keys sealed under KEY_ENCRYPTION_KEY) and the `pairs`
+ * signal (NOTIFY), whose payload is the site that changed.
+ */
+export interface SharedPairs {
+  pairs: PairRepository;
+  onSignal: Store['onSignal'];
+  signal: Store['signal'];
+  /**
+   * Resolves once signals from other processes are heard (the PostgreSQL store's `listening()`:
+   * its LISTEN is set up asynchronously after the first `onSignal`). Passing the store itself
+   * passes it along. Absent (SQLite, in-process signals): heard at once.
+   */
+  listening?: () => Promise<void>;
+}
+
+/** How long a front's start waits for LISTEN before it goes on (and relies on the periodic reload until it is in place). */
+const LISTEN_WAIT_MS = 10_000;
+
+export interface PairFollower {
+  /** Loads the site's stored pair into the front now (or drops the site when none is stored). */
+  reload(site: string): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Keeps `contexts` equal to the stored pairs: all of them at start, then the site named by every
+ * `pairs` signal, and everything again every `resyncMs` (a notification lost with a dropped
+ * database connection is made up for then). Reloads of one site run one after the other, each
+ * reading the store afresh, so the last signal always leaves the latest pair loaded whatever
+ * order the reads finish in. A stored pair that cannot be loaded is logged and the site keeps
+ * what it served.
+ */
+export async function followSharedPairs(shared: SharedPairs, contexts: Map<string, SecureContext>, logger: Logger, resyncMs: number): Promise<PairFollower> {
+  const lock = new KeyedLock();
+  const loaded = new Map<string, string>();
+  const apply = (site: string, pair: { fullchainPem: string; privateKeyPem: string; leafSha256: string; updatedAt: number } | null) => {
+    if (!pair) {
+      contexts.delete(site);
+      loaded.delete(site);
+      return;
+    }
+    const version = `${pair.leafSha256}@${pair.updatedAt}`;
+    if (loaded.get(site) === version && contexts.has(site)) return;
+    try {
+      contexts.set(site, createSecureContext({ cert: pair.fullchainPem, key: pair.privateKeyPem }));
+      loaded.set(site, version);
+    } catch (error) {
+      logger.error({ site, err: (error as Error).message }, 'tls-front: the stored certificate of this site cannot be loaded; the site keeps what it served');
+    }
+  };
+  const reload = (site: string) => lock.run(site, async () => apply(site, await shared.pairs.get(site)));
+  const resync = async () => {
+    const pairs = await shared.pairs.list();
+    const stored = new Set(pairs.map((p) => p.site));
+    await Promise.all([...pairs.map((p) => lock.run(p.site, async () => apply(p.site, p))), ...[...contexts.keys()].filter((s) => !stored.has(s)).map((s) => reload(s))]);
+  };
+  const failed = (what: string) => (error: unknown) => logger.warn({ err: (error as Error).message }, `tls-front: ${what} failed`);
+
+  // Listen first: a change made while the list is read is then not missed.
+  const unsubscribe = shared.onSignal('pairs', (site) => void (site ? reload(site) : resync()).catch(failed(`reloading ${site || 'every site'}`)));
+  if (shared.listening) {
+    let timeout: NodeJS.Timeout | undefined;
+    const heard = await Promise.race([shared.listening().then(() => true), new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), LISTEN_WAIT_MS)))]);
+    clearTimeout(timeout);
+    if (!heard) logger.warn({ waitedMs: LISTEN_WAIT_MS }, 'tls-front: not yet listening for pair changes from other replicas; changes made meanwhile are picked up by the periodic reload');
+  }
+  await resync();
+  const timer = setInterval(() => void resync().catch(failed('the periodic reload of the stored pairs')), resyncMs);
+  timer.unref();
+  return {
+    reload,
+    stop() {
+      clearInterval(timer);
+      unsubscribe();
+    },
+  };
+}
+
+/**
+ * One install on shared pairs: the pair goes into the store and every front is told to load it
+ * before verification (the verify addresses are the replicas' fronts); a rollback puts the
+ * previous stored pair back and tells them again. A pair this front cannot load is refused before
+ * anything is stored. A crash between storing and verifying leaves the new pair served by every
+ * front until the job's next attempt, which finds it already stored and, if it still does not
+ * verify, rolls back to the pair before it.
+ */
+export function sharedInstallSteps(shared: SharedPairs, follower: PairFollower, request: InstallRequest): InstallSteps {
+  const { site } = request;
+  let stored = false;
+  const tellEveryFront = async () => {
+    await shared.signal('pairs', site);
+    await follower.reload(site);
+  };
+  return {
+    async apply(log) {
+      try {
+        createSecureContext({ cert: request.fullchainPem, key: request.privateKeyPem });
+      } catch (error) {
+        return `the TLS front cannot load this certificate and key (${(error as Error).message})`;
+      }
+      const current = await shared.pairs.get(site);
+      if (current?.leafSha256 === request.leafSha256) {
+        log.add('The new pair was already stored in the database (an earlier attempt was interrupted).');
+      } else {
+        await shared.pairs.put({ site, fullchainPem: request.fullchainPem, privateKeyPem: request.privateKeyPem, leafSha256: request.leafSha256, updatedAt: Date.now() });
+        log.add(`Stored the pair in the database (the key sealed)${current ? '; the previous pair is kept' : ''}.`);
+      }
+      stored = true;
+      await tellEveryFront();
+      log.add('Told every TLS front to serve the new certificate.');
+      return null;
+    },
+    async restore(log) {
+      if (!stored) {
+        log.add('Nothing was stored, so every TLS front still serves what it served.');
+        return { ok: true };
+      }
+      await shared.pairs.restorePrevious(site, Date.now());
+      await tellEveryFront();
+      const now = await shared.pairs.get(site);
+      log.add(now ? `Put the previous pair (sha256 ${now.leafSha256}) back in the database and told every TLS front to serve it.` : `Removed ${site} from the stored pairs (there was none before) and told every TLS front.`);
+      return { ok: true, restoredSha256: now?.leafSha256 ?? null };
+    },
+  };
+}
