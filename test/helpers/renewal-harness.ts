@@ -11,7 +11,9 @@
 import { startTestService, type TestService } from './service.js';
 import type { ServiceOptions } from '../../src/service.js';
 import type { DemoData } from '../../src/sandbox/start-sandbox.js';
+import { join } from 'node:path';
 import { apiUserAuthorization } from './sandbox.js';
+import { scanDatabase, scanPostgresDatabase, type KeyMaterial } from './scan-for-keys.js';
 
 export interface SandboxComment {
   id: number;
@@ -40,6 +42,8 @@ export interface RenewalHarness {
   certdeskComments(ticketId: number): Promise<SandboxComment[]>;
   /** Waits until webhooks are delivered and certdesk has no job left to run. */
   settle(): Promise<void>;
+  /** Where `material` appears in certdesk's database, every column of every row (SQLite file or PostgreSQL). */
+  scanDatabase(material: KeyMaterial): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -127,6 +131,10 @@ export async function startRenewalHarness(env: Record<string, string> = {}, opti
         const pending = await svc.store.jobs.countByState();
         quiet = pending.queued === 0 && pending.running === 0 ? quiet + 1 : 0;
       }
+    },
+    async scanDatabase(material) {
+      const url = svc.database.env.DATABASE_URL;
+      return url ? scanPostgresDatabase(material, url) : scanDatabase(material, join(svc.dataDir, 'certdesk.db'));
     },
     stop: () => svc.stop(),
   };

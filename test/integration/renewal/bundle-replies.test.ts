@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { join } from 'node:path';
 import { startRenewalHarness, endRenewalsInProgress, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
 import { createCsr, generateKey, pemBundle } from '../../helpers/pki.js';
-import { keyMaterial, findKeys, scanDatabase } from '../../helpers/scan-for-keys.js';
+import { keyMaterial, findKeys } from '../../helpers/scan-for-keys.js';
 
 let h: RenewalHarness;
 let ca: TestCa;
@@ -165,7 +164,7 @@ describe('certificate bundles in the ticket', () => {
     const everything = (await h.comments(id)).map((c) => `${c.body}\n${c.html_body}`).join('\n');
     expect(findKeys(material, everything, 'ticket')).toEqual([]);
     expect(findKeys(material, h.svc.logs(), 'logs')).toEqual([]);
-    expect(scanDatabase(material, join(h.svc.dataDir, 'certdesk.db'))).toEqual([]);
+    expect(await h.scanDatabase(material)).toEqual([]);
     expect((await h.svc.store.audit.forTicket(id)).some((a) => a.action === 'private_key_redacted')).toBe(true);
   });
 

@@ -10,7 +10,7 @@ import type { ZendeskApi } from '../../../src/ports/zendesk.js';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
 import { createChain, pemBundle, toZip, type TestCertificate } from '../../helpers/pki.js';
-import { findKeys, keyMaterial, scanDatabase } from '../../helpers/scan-for-keys.js';
+import { findKeys, keyMaterial } from '../../helpers/scan-for-keys.js';
 
 /**
  * Issue 14, point 1 and 2: a private key a customer sends is redacted wherever it appears — any
@@ -56,7 +56,7 @@ async function expectNoKeyAnywhere(id: number, keys: string[]): Promise<void> {
       if (scan.kinds.length) found.push(`comment ${c.id} › ${a.file_name}: ${scan.kinds.join(', ')}`);
     }
   }
-  found.push(...scanDatabase(material, join(h.svc.dataDir, 'certdesk.db')));
+  found.push(...(await h.scanDatabase(material)));
   expect(found).toEqual([]);
 }
 
