@@ -38,7 +38,7 @@ describe('SQLite adapter: ambient transactions over one connection', () => {
   it('calls inside the transaction see its own writes; nested transactions join the outer one', async () => {
     store = openStore({ file: ':memory:' });
     const seen = await store.transaction(async () => {
-      await store.renewals.ensure(7, { state: 'received' }, now);
+      await store.renewals.ensure(7, { state: 'needs_info' }, now);
       await store.transaction(async () => store.audit.append({ ticketId: 7, actor: 'test', action: 'nested' }, now));
       return { renewal: await store.renewals.has(7), audit: (await store.audit.forTicket(7)).length };
     });
