@@ -10,7 +10,8 @@ import { MIGRATIONS } from '../../../src/adapters/store/migrations.js';
 import { acceptInboundMessage } from '../../../src/jobs/mail/accept-inbound-message.js';
 import { KeyDecryptionError } from '../../../src/core/keys/encrypt-private-key.js';
 import { damageStoreFile } from '../../helpers/damaged-store.js';
-import { TEST_STORE } from '../../helpers/test-store.js';
+import { createTestDatabase, TEST_STORE } from '../../helpers/test-store.js';
+import type { PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 
 /**
  * SQLite only, by design: what is tested here is the SQLite file itself (bytes at rest in the
@@ -144,5 +145,44 @@ sqliteOnly('the integrity check at start (SQLite only: quick_check of the file)'
     const damaged = open(file, randomBytes(32));
     expect(damaged.integrity).not.toBe('ok');
     expect(await damaged.health()).toEqual({ ready: false, problem: `SQLite quick_check failed: ${damaged.integrity}` });
+  });
+});
+
+// The PostgreSQL counterpart of "inbound messages at rest": what the database holds, read back with SQL.
+describe.runIf(TEST_STORE === 'postgres')('inbound messages at rest in PostgreSQL', () => {
+  it('are sealed before they reach the database, cannot be read with another KEY_ENCRYPTION_KEY, and are erased when their job dies', async () => {
+    const database = await createTestDatabase();
+    try {
+      const kek = randomBytes(32);
+      const store = (await database.open({ sealKey: kek })) as PostgresStore;
+      try {
+        expect(await acceptInboundMessage(store, message('p@x'), 'smtp', 1)).toMatchObject({ status: 'accepted' });
+        expect((await store.mail.getInbound('mid:p@x'))!.raw).toEqual(message('p@x'));
+        const { rows } = await store.sql.query<{ raw: Buffer; sealed: unknown }>('SELECT raw, sealed FROM inbound_messages');
+        expect(rows).toHaveLength(1);
+        expect(rows[0]!.raw.includes(SECRET_LINE)).toBe(false);
+        expect(rows[0]!.raw.length).toBe(message('p@x').length + 12 + 16);
+      } finally {
+        await store.close();
+      }
+      const other = await database.open({ sealKey: randomBytes(32) });
+      try {
+        await expect(other.mail.getInbound('mid:p@x')).rejects.toThrow(KeyDecryptionError);
+      } finally {
+        await other.close();
+      }
+      const again = (await database.open({ sealKey: kek })) as PostgresStore;
+      try {
+        const job = (await again.jobs.claim('w', 2, 60_000))!;
+        expect(await again.jobs.fail(job.id, 'w', 3, { error: 'cannot parse', retryable: false })).toEqual({ outcome: 'dead' });
+        expect(await again.mail.getInbound('mid:p@x')).toMatchObject({ raw: null, state: 'done', outcome: 'dead' });
+        expect((await again.sql.query('SELECT raw FROM inbound_messages WHERE raw IS NOT NULL')).rows).toEqual([]);
+        expect(await acceptInboundMessage(again, message('p@x'), 'smtp', 4)).toMatchObject({ status: 'duplicate' });
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await database.drop();
+    }
   });
 });
