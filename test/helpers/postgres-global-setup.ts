@@ -173,7 +173,7 @@ export async function startTestCluster(): Promise<TestCluster> {
  * The template every test database is copied from. With the PostgreSQL adapter present its migrations
  * are applied here once, so each test database starts migrated (opening it finds nothing to do).
  */
-async function createTemplate(adminUrl: string): Promise<void> {
+export async function createTemplate(adminUrl: string): Promise<void> {
   const { default: pg } = await import('pg');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
