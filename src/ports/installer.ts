@@ -4,13 +4,14 @@
  * `tls-front` (certdesk's own TLS server, the sandbox default), `nginx` and `command`.
  *
  * Contract of `install` — one call is one attempt, run to the end:
- * 1. look at what is served for the site now (a TLS handshake; "the old certificate");
+ * 1. look at what is served for the site now (a TLS handshake to every verify address —
+ *    INSTALL_VERIFY_ADDR lists every server of a fleet; "the old certificate");
  * 2. check the pair (the key matches the leaf; nothing is touched otherwise);
  * 3. put the new pair in place and make the server use it;
  * 4. verify live: a handshake with SNI = site must show the new leaf (by SHA-256) with a chain
- *    that verifies to a trust anchor and covers the site;
- * 5. on any failure in 3–4: restore what was there before, make the server use it, and check by
- *    handshake that the old certificate is served again.
+ *    that verifies to a trust anchor and covers the site — on EVERY verify address;
+ * 5. on any failure in 3–4 (one address is enough): restore what was there before everywhere, make
+ *    the servers use it, and check by handshake that every address serves again what it served.
  * Expected failures (a command fails or times out, the server serves the wrong certificate, the
  * handshake fails, a file cannot be written) come back as `ok: false` with a plain `error`; only
  * programming errors throw (a malformed request: a site that is not a hostname, `leafSha256` not
@@ -63,8 +64,9 @@ export interface InstallFailure {
   /** The previous state was restored and the server told to use it again (false also when there was nothing to restore). */
   rolledBack: boolean;
   /**
-   * The old certificate is served after the attempt, checked by handshake (when nothing was
-   * changed, the handshake before the attempt). The invariant callers rely on: true means the site
+   * The old certificate is served after the attempt, checked by handshake on every verify address
+   * (each must serve what it served before; one that served nothing makes this false; when nothing
+   * was changed, the handshakes before the attempt). The invariant callers rely on: true means the site
    * is as it was; false means an agent must look (the log says what is served).
    */
   previousServed: boolean;
