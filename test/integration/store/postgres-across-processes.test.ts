@@ -153,4 +153,38 @@ describe.runIf(TEST_STORE === 'postgres')('the PostgreSQL store across processes
     await three[0]!.renewals.ensure(1, { state: 'received' as never }, 1);
     expect(await three[2]!.renewals.has(1)).toBe(true);
   });
+
+  it('the listener comes back after its connection is cut, and says so with a wake-up', async () => {
+    const db = await database();
+    const a = await open(db);
+    const b = await open(db);
+    const heard: string[] = [];
+    b.onSignal('jobs', () => heard.push('jobs'));
+    b.onSignal('pairs', (site) => heard.push(`pairs:${site}`));
+    await b.listening();
+    // The server ends b's LISTEN session (a restart, a failover, an idle-connection reaper).
+    const { rows } = await a.sql.query<{ cut: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN certdesk_%' AND pid <> pg_backend_pid()`,
+    );
+    expect(rows.map((r) => r.cut)).toEqual([true]);
+    // Reconnected: workers are told to claim (what was notified meanwhile is lost), TLS fronts to reload all.
+    await until(() => heard.includes('jobs'));
+    expect(heard).toEqual(['jobs', 'pairs:']);
+    await a.signal('pairs', 'my.after.example');
+    await until(() => heard.includes('pairs:my.after.example'));
+  });
+
+  it('health names the problem when the database is gone, without the password', async () => {
+    const db = await database();
+    // The test cluster's URLs carry a password, as production ones do.
+    const password = decodeURIComponent(new URL(db.env.DATABASE_URL!).password);
+    expect(password).not.toBe('');
+    const store = await open(db);
+    expect(await store.health()).toEqual({ ready: true, problem: null });
+    await db.drop();
+    const health = await store.health();
+    expect(health.ready).toBe(false);
+    expect(health.problem).toMatch(/^PostgreSQL at postgres:\/\/\S+@127\.0\.0\.1:\d+\/t_\w+ does not answer: /);
+    expect(health.problem).not.toContain(password);
+  });
 });

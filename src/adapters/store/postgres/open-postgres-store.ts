@@ -94,6 +94,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     types,
     application_name: options.applicationName ?? 'certdesk',
     statement_timeout: options.statementTimeoutMs ?? 15_000,
+    // An unreachable server fails a query (and /readyz) after 10 s instead of never.
+    connectionTimeoutMillis: 10_000,
   };
   const pool = new pg.Pool({ ...connection, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 });
   // An idle connection the server dropped (restart, failover): the pool discards it and the next
