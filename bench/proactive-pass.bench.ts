@@ -27,14 +27,14 @@ export default async function bench(): Promise<unknown> {
   try {
     const registry = new Map<string, RegistryEntry>();
     const lifetimes = [200, 100, 47];
-    store.transaction(() => {
+    await store.transaction(async () => {
       for (let i = 0; i < SITES; i++) {
         const site = `my.site-${i}.example`;
         registry.set(site, { domain: site, organizationId: 1 + (i % 50), contacts: [`it@site-${i}.example`], ...(i % 10 === 0 ? { optOut: true } : {}) });
         const lifetime = lifetimes[i % 3]!;
         // Issued recently enough that no site is due: the pass decides and acts on nothing.
         const notBefore = NOW - ((i % 7) + 1) * DAY;
-        store.watch.record({
+        await store.watch.record({
           site, checkedAt: NOW, address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
           served: { sha256: i.toString(16).padStart(64, '0'), subject: `CN=${site}`, issuer: 'CN=Bench CA', notBefore: new Date(notBefore).toISOString(), notAfter: new Date(notBefore + lifetime * DAY).toISOString() },
         });
@@ -50,8 +50,8 @@ export default async function bench(): Promise<unknown> {
     const pass = handleProactiveRenewals(deps);
     const ctx = { job: { id: 1, kind: 'proactive-renewals', payload: {} }, logger: silentLogger(), signal: new AbortController().signal } as never;
 
-    const baseline = await timeRuns(RUNS, () => {
-      for (const site of registry.keys()) store.watch.get(site);
+    const baseline = await timeRuns(RUNS, async () => {
+      for (const site of registry.keys()) await store.watch.get(site);
     });
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -73,7 +73,7 @@ export default async function bench(): Promise<unknown> {
       rssGrowthMiB: Math.round(((process.memoryUsage().rss - rssBefore) / 1048576) * 10) / 10,
     };
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -53,12 +53,16 @@ async function certdesk(): Promise<number> {
     const { registry, problems } = parseDomainRegistry(sites.map((domain, i) => ({ domain, organizationId: 1 + (i % 50) })));
     if (problems.length > 0) throw new Error(problems[0]);
     // certdesk installed a certificate for every other site (not the one served: every one of those drifts).
-    store.transaction(() => sites.forEach((domain, i) => i % 2 === 0 && store.sites.record({ domain, certSha256: 'ab'.repeat(32), fullchainPem: '', notAfter: '2027-01-01T00:00:00.000Z', installedAt: 0, ticketId: i })));
+    await store.transaction(async () => {
+      for (const [i, domain] of sites.entries()) {
+        if (i % 2 === 0) await store.sites.record({ domain, certSha256: 'ab'.repeat(32), fullchainPem: '', notAfter: '2027-01-01T00:00:00.000Z', installedAt: 0, ticketId: i });
+      }
+    });
     const watched = await runWatchPass({ store, registry, clock: systemClock, look: lookAtAddress(), defaultAddress: address, concurrency });
-    if (store.watch.list().length !== sites.length) throw new Error('not every site was recorded');
+    if ((await store.watch.list()).length !== sites.length) throw new Error('not every site was recorded');
     return watched.filter((w) => w.drift === 'handshake_failed').length;
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -10,8 +10,9 @@ const FIRST_PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
  * still serves the old one — an operations problem, not a reason to ask the customer again).
  */
 export async function cycleCertificate(store: Store, site: string): Promise<CycleCertificate | null> {
-  const served = (await store.watch.get(site))?.served ?? null;
-  const installed = installedCertificate(await store.sites.get(site));
+  const [watched, installedRow] = await Promise.all([store.watch.get(site), store.sites.get(site)]);
+  const served = watched?.served ?? null;
+  const installed = installedCertificate(installedRow);
   if (installed && (!served || Date.parse(installed.notAfter) > Date.parse(served.notAfter))) return installed;
   return served ? { sha256: served.sha256, notBefore: served.notBefore, notAfter: served.notAfter } : null;
 }

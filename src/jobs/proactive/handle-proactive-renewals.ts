@@ -38,11 +38,12 @@ export function handleProactiveRenewals(deps: ProactiveDeps): JobHandler<unknown
 /** Gathers what the decision needs for one site. */
 export async function gatherProactiveInput(deps: ProactiveDeps, entry: RegistryEntry): Promise<ProactiveInput> {
   const site = entry.domain;
-  const certificate = await cycleCertificate(deps.store, site);
-  const open = (await deps.store.renewals.list({ site })).filter((r) => OPEN.includes(r.state));
-  const proactiveTicket = certificate ? ((await deps.store.proactive.get(site, certificate.sha256))?.ticketId ?? null) : null;
+  // Independent reads side by side: with PostgreSQL each is a round trip.
+  const [certificate, renewals] = await Promise.all([cycleCertificate(deps.store, site), deps.store.renewals.list({ site })]);
+  const open = renewals.filter((r) => OPEN.includes(r.state));
+  const [proactive, reminders] = certificate ? await Promise.all([deps.store.proactive.get(site, certificate.sha256), deps.store.proactive.reminders(site, certificate.sha256)]) : [null, []];
+  const proactiveTicket = proactive?.ticketId ?? null;
   const renewal: RenewalRecord | null = open[0] ?? (proactiveTicket !== null ? await deps.store.renewals.get(proactiveTicket) : null);
-  const reminders = certificate ? await deps.store.proactive.reminders(site, certificate.sha256) : [];
   return {
     site,
     optOut: entry.optOut === true,
