@@ -42,7 +42,8 @@ export interface CommandInstallerOptions {
  * The `command` installer, for servers certdesk does not drive itself (Apache, load balancers,
  * CDNs): runs INSTALL_COMMAND with CERTDESK_SITE, CERTDESK_FULLCHAIN, CERTDESK_PRIVKEY (files
  * written 0600 in a private directory, deleted as soon as the command ends) and CERTDESK_TICKET_ID,
- * then verifies live.
+ * then verifies live — on every verify address: with a fleet the command must reach every server,
+ * and a failure on any address rolls all of them back.
  *
  * Rollback is running INSTALL_COMMAND again with the pair certdesk itself installed last for the
  * site (kept under `stateDir` after each verified install). It therefore cannot roll back the first

@@ -21,7 +21,7 @@ export interface InstallerDeps {
  * starts it with `startTlsFront` and passes it in:
  *
  *     const tlsFront = config.install.installer === 'tls-front'
- *       ? await startTlsFront({ port: config.install.tlsFrontPort, host, dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem, verifyAddress: config.install.verifyAddr })
+ *       ? await startTlsFront({ port: config.install.tlsFrontPort, host, dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem, verifyAddresses: config.install.verifyAddrs, ...(store.kind === 'postgres' ? { shared: store } : {}) })
  *       : null;
  *     const installer = createInstaller(config.install, { dataDir: config.dataDir, trustedCasPem, logger, tlsFront });
  */

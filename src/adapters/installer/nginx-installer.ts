@@ -40,7 +40,9 @@ export interface NginxInstallerOptions {
  *
  * One attempt: write the new pair → NGINX_TEST_CMD → NGINX_RELOAD_CMD → verify live. On failure:
  * switch back to the previous pair (or remove the new one when there was none), test, reload and
- * check by handshake that the previous certificate is served again. The commands run with
+ * check by handshake that the previous certificate is served again. With several verify addresses
+ * (a fleet), NGINX_RELOAD_CMD must bring the pair to every server; every address is verified, and
+ * a failure on any rolls all of them back (run-install-attempt.ts). The commands run with
  * `/bin/sh -c` and get CERTDESK_SITE, CERTDESK_FULLCHAIN, CERTDESK_PRIVKEY and CERTDESK_TICKET_ID.
  */
 export function createNginxInstaller(options: NginxInstallerOptions): Installer {
