@@ -1,10 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { storeTestFiles } from './test/helpers/store-test-files.js';
 
 // The store matrix (issue 16): every test runs on SQLite; every test that reaches the store runs on
 // PostgreSQL too, in the same `vitest run`. Which files reach the store is read from their imports
 // (test/helpers/store-test-files.ts; `node --import tsx test/helpers/store-test-files.ts` lists them).
-const { store } = storeTestFiles();
+const { store, postgresOnly } = storeTestFiles();
 
 export default defineConfig({
   test: {
@@ -21,7 +21,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { CERTDESK_TEST_STORE: 'sqlite' } },
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...postgresOnly], env: { CERTDESK_TEST_STORE: 'sqlite' } },
       },
       {
         extends: true,

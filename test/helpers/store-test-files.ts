@@ -7,7 +7,9 @@
  * store (its adapters, its port, test-store), the service or CLI that opens one, or starts certdesk as
  * a process (src/main.ts, bin/certdesk, `npm start`, `npm run cli`). Pure-core tests run once.
  * A file about SQLite-only behaviour (backup of the file, its custody) says so with the comment
- * `@store sqlite-only` and stays out of the postgres project; the list prints them, to keep them few.
+ * `@store sqlite-only` and stays out of the postgres project; one about PostgreSQL-only behaviour
+ * (LISTEN/NOTIFY across processes, migrate-store into PostgreSQL) says `@store postgres-only` and
+ * stays out of the sqlite project. Neither run then reports them skipped; the list prints them.
  *
  * `node --import tsx test/helpers/store-test-files.ts` prints the lists.
  */
@@ -22,6 +24,7 @@ const TEST_DIR = join(ROOT, 'test');
 const STORE_IMPORT = /(src\/(adapters\/store|ports\/store|service|cli|main)(\/|\.js|\.ts|$))|(helpers\/test-store(\.js|\.ts)?$)/;
 const SPAWNS_CERTDESK = /src\/main\.ts|bin\/certdesk|dist\/main\.js|['"]npm['"],\s*\[\s*['"](start|run['"],\s*['"]cli)|npm (start|run cli)/;
 const SQLITE_ONLY = /@store sqlite-only/;
+const POSTGRES_ONLY = /@store postgres-only/;
 
 export interface StoreTestFiles {
   /** Every test file, relative to the repository root. */
@@ -30,6 +33,8 @@ export interface StoreTestFiles {
   store: string[];
   /** Files that reach the store but are marked `@store sqlite-only`. */
   sqliteOnly: string[];
+  /** Files marked `@store postgres-only` (also in `store`): not run on SQLite. */
+  postgresOnly: string[];
 }
 
 function importsOf(source: string): string[] {
@@ -69,17 +74,22 @@ export function storeTestFiles(): StoreTestFiles {
     .sort();
   const store: string[] = [];
   const sqliteOnly: string[] = [];
+  const postgresOnly: string[] = [];
   for (const f of all) {
-    if (!reachesStore(join(ROOT, f), new Set())) continue;
-    (SQLITE_ONLY.test(readFileSync(join(ROOT, f), 'utf8')) ? sqliteOnly : store).push(f);
+    const source = readFileSync(join(ROOT, f), 'utf8');
+    if (POSTGRES_ONLY.test(source)) postgresOnly.push(f);
+    if (!POSTGRES_ONLY.test(source) && !reachesStore(join(ROOT, f), new Set())) continue;
+    (SQLITE_ONLY.test(source) ? sqliteOnly : store).push(f);
   }
-  return { all, store, sqliteOnly };
+  return { all, store, sqliteOnly, postgresOnly };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const { all, store, sqliteOnly } = storeTestFiles();
+  const { all, store, sqliteOnly, postgresOnly } = storeTestFiles();
   const pure = all.filter((f) => !store.includes(f) && !sqliteOnly.includes(f));
-  console.log(`reach the store, run on SQLite and PostgreSQL (${store.length}):\n  ${store.join('\n  ')}`);
+  const both = store.filter((f) => !postgresOnly.includes(f));
+  console.log(`reach the store, run on SQLite and PostgreSQL (${both.length}):\n  ${both.join('\n  ')}`);
+  console.log(`PostgreSQL-only behaviour, run on PostgreSQL (${postgresOnly.length}):\n  ${postgresOnly.join('\n  ')}`);
   console.log(`SQLite-only behaviour, run on SQLite (${sqliteOnly.length}):\n  ${sqliteOnly.join('\n  ')}`);
   console.log(`no store, run once (${pure.length}):\n  ${pure.join('\n  ')}`);
 }
