@@ -116,5 +116,5 @@ describe('a certdesk process killed with SIGKILL at each step of issuing a CSR',
     expect(await keysIn(proc, ticket.id)).toBe(1);
     const read = await zd.client.getTicket(ticket.id);
     expect(read.tags.filter((t) => t.startsWith('cert_renewal_'))).toEqual(['cert_renewal_csr_sent']);
-  });
+  }, 90_000);
 });

@@ -91,5 +91,5 @@ describe('renewals while Zendesk fails 20 % of requests and repeats and reorders
       expect((await h.svc.store.transitions.pending(id))).toEqual([]);
       expect((await h.svc.store.jobs.list({ kind: 'install' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id).map((j) => j.state)).toEqual(['done']);
     }
-  });
+  }, 90_000);
 });
