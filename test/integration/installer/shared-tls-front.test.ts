@@ -35,8 +35,9 @@ function issue(site: string, options?: Parameters<typeof ca.issue>[1]): IssuedPa
   return pair;
 }
 
-async function start(port: number, verifyAddresses: readonly string[] = addresses): Promise<TlsFront> {
-  const front = await startTlsFront({ port, host: '127.0.0.1', dir: dir.path, logger: log.logger, trustedCasPem: ca.trustedCasPem, verifyAddresses, shared: store, verifyWaitMs: 2000 });
+/** Fronts re-read the whole store every `resyncMs` (here 10 min unless a test says otherwise, so only signals move them). */
+async function start(port: number, verifyAddresses: readonly string[] = addresses, resyncMs = 600_000): Promise<TlsFront> {
+  const front = await startTlsFront({ port, host: '127.0.0.1', dir: dir.path, logger: log.logger, trustedCasPem: ca.trustedCasPem, verifyAddresses, shared: store, verifyWaitMs: 2000, resyncMs });
   fronts.push(front);
   return front;
 }
@@ -131,6 +132,18 @@ describe('TLS fronts sharing their pairs through the store', () => {
     await store.pairs.put({ site, fullchainPem: third.fullchainPem, privateKeyPem: third.privateKeyPem, leafSha256: third.leafSha256, updatedAt: Date.now() });
     await store.signal('pairs', site);
     for (const address of [late.address, ...addresses]) expect(await eventuallyServed(address, site, third.leafSha256)).toBe(third.leafSha256);
+  });
+
+  it('a change whose signal was lost is picked up by the periodic reload; an empty payload reloads every site', async () => {
+    const polling = await start(0, [addresses[0]!], 100);
+    const lost = issue('my.lost-signal.test');
+    await store.pairs.put({ site: 'my.lost-signal.test', fullchainPem: lost.fullchainPem, privateKeyPem: lost.privateKeyPem, leafSha256: lost.leafSha256, updatedAt: Date.now() });
+    // No signal: only the front that re-reads the store every 100 ms serves it.
+    expect(await eventuallyServed(polling.address, 'my.lost-signal.test', lost.leafSha256)).toBe(lost.leafSha256);
+    expect(await servedSha256(one.address, 'my.lost-signal.test')).toBe('error: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE');
+    // What the PostgreSQL store sends after its LISTEN connection was re-established.
+    await store.signal('pairs', '');
+    for (const address of addresses) expect(await eventuallyServed(address, 'my.lost-signal.test', lost.leafSha256)).toBe(lost.leafSha256);
   });
 
   it('never lets a private key reach a result or the log', () => {
