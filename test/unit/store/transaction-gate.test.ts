@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type SqliteStore } from '../../../src/adapters/store/open-store.js';
 
-// SQLite-only by design: how the SQLite adapter turns one synchronous connection into the port's
+// @store sqlite-only — by design: how the SQLite adapter turns one synchronous connection into the port's
 // ambient async transactions. The port's behaviour on both stores is in store-port.test.ts.
 describe('SQLite adapter: ambient transactions over one connection', () => {
   let store: SqliteStore;
