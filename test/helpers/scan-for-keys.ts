@@ -85,3 +85,48 @@ export function storedPrivateKeys(db: Database.Database, get: (id: number) => En
   const rows = db.prepare('SELECT id, ticket_id, algorithm FROM private_keys ORDER BY id').all() as { id: number; ticket_id: number; algorithm: string }[];
   return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, algorithm: r.algorithm, pem: decryptPrivateKey(get(r.id), kek, privateKeyAad(r.ticket_id, r.id)) }));
 }
+
+/**
+ * `scanDatabase` for PostgreSQL: every column of every row of every table of certdesk's schema in
+ * the database at `url` (the test database, `DATABASE_URL`).
+ */
+export async function scanPostgresDatabase(material: KeyMaterial, url: string): Promise<string[]> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const found: string[] = [];
+  try {
+    const tables = (await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = current_schema()')).rows.map((r) => r.tablename);
+    for (const table of tables) {
+      for (const row of (await client.query<Record<string, unknown>>(`SELECT * FROM "${table}"`)).rows) {
+        for (const [column, value] of Object.entries(row)) {
+          if (value === null || value === undefined) continue;
+          const bytes = Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'object' ? JSON.stringify(value) : String(value));
+          found.push(...findKeys(material, bytes, `postgres ${table}.${column}`));
+        }
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return found;
+}
+
+/**
+ * `storedPrivateKeys` through the store port (either store): the key vault has no listing, so ids
+ * are read from 1 up until 50 in a row are missing (ids come from one sequence, without gaps in a
+ * test's database).
+ */
+export async function storedPrivateKeysOf(keys: { get(id: number): Promise<(EncryptedPrivateKey & { id: number; ticketId: number; algorithm: string }) | null> }, kek: Buffer): Promise<{ id: number; ticketId: number; algorithm: string; pem: string }[]> {
+  const found: { id: number; ticketId: number; algorithm: string; pem: string }[] = [];
+  for (let id = 1, missing = 0; missing < 50; id++) {
+    const key = await keys.get(id);
+    if (!key) {
+      missing++;
+      continue;
+    }
+    missing = 0;
+    found.push({ id: key.id, ticketId: key.ticketId, algorithm: key.algorithm, pem: decryptPrivateKey(key, kek, privateKeyAad(key.ticketId, key.id)) });
+  }
+  return found;
+}

@@ -41,6 +41,10 @@ export interface OAuthTokenProviderOptions {
   metrics?: MetricsRegistry;
 }
 
+/** How long a refused refresh token's rotation by another process is waited for: 10 reads, 200 ms apart. */
+const ROTATION_READS = 10;
+const ROTATION_READ_INTERVAL_MS = 200;
+
 interface CachedToken {
   token: string;
   /** When to obtain the next one: before it expires, by a fifth of its life (at most a minute). */
@@ -118,10 +122,12 @@ export class OAuthTokenProvider implements AccessTokenSource {
         answer = await this.post(body);
         break;
       } catch (error) {
-        // Another process sharing the store (the service and a CLI command) refreshed with the same
-        // token meanwhile: Zendesk rotated it and refuses ours. The winner stored the new one; use it.
-        const stored = refreshToken === undefined ? undefined : await latestRefreshToken();
-        if (!(error instanceof CredentialsRefusedError) || stored === undefined || stored === refreshToken || attempt >= 3) throw error;
+        // Another process sharing the store (the service and a CLI command, or another replica)
+        // refreshed with the same token meanwhile: Zendesk rotated it and refuses ours. The winner
+        // stores the new one as soon as its answer arrives, which may be just after our refusal: use it.
+        if (!(error instanceof CredentialsRefusedError) || refreshToken === undefined || attempt >= 3) throw error;
+        const stored = await this.rotatedFrom(refreshToken, latestRefreshToken);
+        if (stored === refreshToken) throw error;
         refreshToken = stored;
       }
     }
@@ -135,6 +141,19 @@ export class OAuthTokenProvider implements AccessTokenSource {
     this.cached = { token: answer.access_token, renewAt: lifeMs === null ? Number.POSITIVE_INFINITY : askedAt + lifeMs - Math.min(60_000, lifeMs / 5) };
     this.options.logger.info({ grant: body.grant_type, clientId: c.clientId, expiresInSeconds: lifeMs === null ? null : lifeMs / 1000 }, 'Zendesk OAuth access token obtained');
     return answer.access_token;
+  }
+
+  /**
+   * The stored refresh token once it differs from `refused`, read again for up to 2 s (the winner of
+   * a concurrent refresh is storing it); `refused` itself when it does not change: truly refused.
+   */
+  private async rotatedFrom(refused: string, latest: () => Promise<string | undefined>): Promise<string> {
+    for (let i = 0; ; i++) {
+      const stored = await latest();
+      if (stored !== undefined && stored !== refused) return stored;
+      if (i >= ROTATION_READS) return refused;
+      await new Promise((resolve) => setTimeout(resolve, ROTATION_READ_INTERVAL_MS));
+    }
   }
 
   private async post(body: Record<string, string>): Promise<TokenAnswer> {

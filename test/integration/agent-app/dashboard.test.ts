@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
+import type { AcceptedCertificate, Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { parseDomainRegistry } from '../../../src/core/registry/domain-registry.js';
 import type { Clock } from '../../../src/lib/clock.js';
 import { startAgentAppServer } from './agent-app-server.js';
@@ -11,27 +9,30 @@ const TOKEN = 'dashboard-admin-token-7f3a';
 const NOW = new Date('2026-11-26T12:00:00Z');
 const clock: Clock = { now: () => NOW };
 const DAY = 86_400_000;
+/** The certificate a renewal accepted (only its leaf's expiry matters here). */
+const accepted = (notAfter: Date): AcceptedCertificate => ({
+  leaf: { subject: 'CN=my.north.example', issuer: 'CN=CA', serialNumber: '01', notBefore: new Date(notAfter.getTime() - 90 * DAY).toISOString(), notAfter: notAfter.toISOString(), sha256: 'ef'.repeat(32), dnsNames: ['my.north.example'], keyType: 'rsa', keyBits: 2048 },
+  chain: [],
+});
 
-let dir: string;
 let store: Store;
 let server: Awaited<ReturnType<typeof startAgentAppServer>>;
 let unconfigured: Awaited<ReturnType<typeof startAgentAppServer>>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'certdesk-dashboard-'));
-  store = openStore({ file: join(dir, 'certdesk.db') });
+  store = await openTestStore();
   const { registry } = parseDomainRegistry([
     { domain: 'my.north.example', organizationId: 1, organizationName: 'North <Ltd> & Co' },
     { domain: 'my.south.example', organizationName: 'South Ltd' },
   ]);
   const at = NOW.getTime();
-  store.renewals.ensure(7, { state: 'installed', site: 'my.north.example', certificate: { leaf: { subject: 'CN=my.north.example', issuer: 'CN=CA', notAfter: new Date(at + 40 * DAY).toISOString() } } }, at - 1000);
-  store.renewals.ensure(3, { state: 'installed', site: 'my.north.example', certificate: { leaf: { subject: 'CN=my.north.example', issuer: 'CN=CA', notAfter: new Date(at - 5 * DAY).toISOString() } } }, at - 90 * DAY);
+  await store.renewals.ensure(7, { state: 'installed', site: 'my.north.example', certificate: accepted(new Date(at + 40 * DAY)) }, at - 1000);
+  await store.renewals.ensure(3, { state: 'installed', site: 'my.north.example', certificate: accepted(new Date(at - 5 * DAY)) }, at - 90 * DAY);
   // What the install stage records per site: the certificate served now (the newer installation).
-  store.sites.record({ domain: 'my.north.example', certSha256: 'ab'.repeat(32), fullchainPem: '', notAfter: new Date(at - 5 * DAY).toISOString(), installedAt: at - 90 * DAY, ticketId: 3 });
-  store.sites.record({ domain: 'my.north.example', certSha256: 'cd'.repeat(32), fullchainPem: '', notAfter: new Date(at + 40 * DAY).toISOString(), installedAt: at - 1000, ticketId: 7 });
-  store.renewals.ensure(8, { state: 'awaiting_certificate', site: 'my.south.example' }, at);
-  store.renewals.ensure(9, { state: 'needs_info' }, at);
+  await store.sites.record({ domain: 'my.north.example', certSha256: 'ab'.repeat(32), fullchainPem: '', notAfter: new Date(at - 5 * DAY).toISOString(), installedAt: at - 90 * DAY, ticketId: 3 });
+  await store.sites.record({ domain: 'my.north.example', certSha256: 'cd'.repeat(32), fullchainPem: '', notAfter: new Date(at + 40 * DAY).toISOString(), installedAt: at - 1000, ticketId: 7 });
+  await store.renewals.ensure(8, { state: 'awaiting_certificate', site: 'my.south.example' }, at);
+  await store.renewals.ensure(9, { state: 'needs_info' }, at);
   server = await startAgentAppServer({ dashboard: { store, registry, adminToken: TOKEN, clock, ticketUrl: (id) => `https://support.example.com/agent/tickets/${id}` } });
   unconfigured = await startAgentAppServer({ dashboard: { store, registry, adminToken: null, clock } });
 });
@@ -39,8 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await unconfigured?.close();
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store?.close();
 });
 
 const get = (path: string, headers: Record<string, string> = {}, base = server.url) => fetch(`${base}${path}`, { headers, redirect: 'manual' });

@@ -113,8 +113,8 @@ describe('the agent API accepts only a fresh HS256 token signed with ZAF_SHARED_
 
 describe('GET /api/renewals/:ticketId', () => {
   it("returns the renewal's view with the CSR and the key's fingerprint, and never key material", async () => {
-    const renewal = h.svc.store.renewals.get(ticketId)!;
-    const key = h.svc.store.keys.get(renewal.keyId!)!;
+    const renewal = (await h.svc.store.renewals.get(ticketId))!;
+    const key = (await h.svc.store.keys.get(renewal.keyId!))!;
     const res = await call('GET', ticketId);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -161,18 +161,18 @@ describe('POST /api/renewals/:ticketId/actions', () => {
   });
 
   it('"regenerate_csr" adds the command tag, answers 202, and the workflow issues a new key and CSR and removes the tag', async () => {
-    const before = h.svc.store.renewals.get(ticketId)!;
+    const before = (await h.svc.store.renewals.get(ticketId))!;
     const res = await call('POST', ticketId, { body: JSON.stringify({ action: 'regenerate_csr' }) });
     expect(res.status).toBe(202);
     expect(res.json).toMatchObject({ status: 'accepted', action: 'regenerate_csr', tag: 'cert_renewal_regenerate_csr' });
     expect(res.json.message).toMatch(/new key pair.*tag cert_renewal_regenerate_csr added/);
     await h.settle();
-    const after = h.svc.store.renewals.get(ticketId)!;
+    const after = (await h.svc.store.renewals.get(ticketId))!;
     expect(after.state).toBe('awaiting_certificate');
     expect(after.csrSpkiSha256).not.toBe(before.csrSpkiSha256);
-    expect(h.svc.store.keys.get(before.keyId!)!.retiredAt).not.toBeNull();
+    expect((await h.svc.store.keys.get(before.keyId!))!.retiredAt).not.toBeNull();
     expect((await h.ticket(ticketId)).tags).not.toContain('cert_renewal_regenerate_csr');
-    expect(h.svc.store.audit.forTicket(ticketId).filter((a) => a.action === 'agent_command_requested')).toMatchObject([
+    expect((await h.svc.store.audit.forTicket(ticketId)).filter((a) => a.action === 'agent_command_requested')).toMatchObject([
       { actor: `agent:${h.demo.agent.id}`, detail: { command: 'regenerate_csr', tag: 'cert_renewal_regenerate_csr', via: 'agent-app' } },
     ]);
   });
@@ -181,14 +181,14 @@ describe('POST /api/renewals/:ticketId/actions', () => {
     const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(h.demo.registry[0]!.domain) });
     await h.settle();
     // The install stage puts a renewal in install_failed; here it is set directly.
-    h.svc.store.renewals.update(id, { state: 'install_failed' }, Date.now());
+    await h.svc.store.renewals.update(id, { state: 'install_failed' }, Date.now());
     const view = await call('GET', id);
     expect(view.json.actions).toMatchObject([{ action: 'regenerate_csr', available: true }, { action: 'retry_install', available: true }]);
     const res = await call('POST', id, { body: JSON.stringify({ action: 'retry_install' }) });
     expect(res.status).toBe(202);
     expect(res.json.tag).toBe('cert_renewal_retry_install');
     await h.settle();
-    expect(h.svc.store.transitions.forTicket(id).map((t) => [t.from, t.event])).toContainEqual(['install_failed', 'command:retry_install']);
+    expect((await h.svc.store.transitions.forTicket(id)).map((t) => [t.from, t.event])).toContainEqual(['install_failed', 'command:retry_install']);
   });
 });
 

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { launchChromium, openSidebar, newIsolatedPage, screenshot, startZafStandIn, type ZafStandIn } from '../../helpers/browser.js';
 import { createChain, TEST_NOW } from '../../helpers/pki.js';
 import { startAgentAppServer } from './agent-app-server.js';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
 import { colonHex } from '../../../src/core/agent-app/build-renewal-view.js';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
+import type { Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { parseDomainRegistry } from '../../../src/core/registry/domain-registry.js';
 import { systemClock } from '../../../src/lib/clock.js';
 
@@ -39,13 +37,13 @@ describe('the ticket sidebar in Chromium, against certdesk in sandbox mode', () 
     const site = h.demo.registry[0]!.domain;
     const ticketId = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
     await h.settle();
-    const before = h.svc.store.renewals.get(ticketId)!;
+    const before = (await h.svc.store.renewals.get(ticketId))!;
     expect(before.state).toBe('awaiting_certificate');
 
     // A certificate for some other key, checked by the real validator: what the bundle stage stores.
     const { leaf, intermediate } = createChain({ dnsNames: [site] });
     const report = await checkBundle({ domain: site, files: [{ name: 'certificate.pem', data: leaf.pem + intermediate.pem }], csrPem: before.csrPem!, useSystemRoots: false });
-    h.svc.store.renewals.update(ticketId, { findings: { ok: report.ok, findings: report.findings, leaf: report.leaf, chain: report.chain } }, Date.now());
+    await h.svc.store.renewals.update(ticketId, { findings: { ok: report.ok, findings: report.findings, leaf: report.leaf, chain: report.chain, privateKeyFiles: report.privateKeyFiles, addedIntermediates: report.addedIntermediates } }, Date.now());
     expect(report.ok).toBe(false);
 
     const { page, blocked, consoleErrors, context } = await openSidebar(browser, zaf, { ticketId });
@@ -69,7 +67,7 @@ describe('the ticket sidebar in Chromium, against certdesk in sandbox mode', () 
     await page.locator('#action-regenerate_csr').click();
     await page.locator('#action-notice', { hasText: 'Done' }).waitFor({ timeout: 45_000 });
     await h.settle();
-    const after = h.svc.store.renewals.get(ticketId)!;
+    const after = (await h.svc.store.renewals.get(ticketId))!;
     expect(after.csrSpkiSha256).not.toBe(before.csrSpkiSha256);
     expect(await page.locator('#csr-fingerprint').innerText()).toBe(colonHex(after.csrSpkiSha256!));
     expect(await page.locator('#csr-pem').inputValue()).toBe(after.csrPem);
@@ -101,7 +99,7 @@ describe('the ticket sidebar in Chromium, against certdesk in sandbox mode', () 
     const { root, intermediate, leaf } = createChain({ dnsNames: [site] });
     const report = await checkBundle({ domain: site, files: [{ name: 'bundle.pem', data: leaf.pem + intermediate.pem }], trustedRootsPem: [root.pem], useSystemRoots: false, at: TEST_NOW });
     const log = ['wrote fullchain.pem and the key for ' + site, 'the TLS front did not serve the new certificate within 30 s', 'rolled back: the previous certificate is served again'];
-    h.svc.store.renewals.update(ticketId, { state: 'install_failed', certificate: { leaf: report.leaf, chain: report.chain }, installLog: log }, Date.now());
+    await h.svc.store.renewals.update(ticketId, { state: 'install_failed', certificate: { leaf: report.leaf!, chain: report.chain }, installLog: log }, Date.now());
 
     const { page, context, consoleErrors } = await openSidebar(browser, zaf, { ticketId });
     await page.locator('#state[data-state="install_failed"]').waitFor();
@@ -127,7 +125,6 @@ describe('the ticket sidebar in Chromium, against certdesk in sandbox mode', () 
 
 describe('the operations dashboard in Chromium', () => {
   let store: Store;
-  let dir: string;
   let dashboard: Awaited<ReturnType<typeof startAgentAppServer>>;
   const now = Date.now();
   const sites = [
@@ -139,17 +136,17 @@ describe('the operations dashboard in Chromium', () => {
   ];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'certdesk-dashboard-'));
-    store = openStore({ file: join(dir, 'certdesk.db') });
-    sites.forEach((s, i) => {
+    store = await openTestStore();
+    for (const [i, s] of sites.entries()) {
       const notAfter = new Date(now + s.days * DAY + 3600_000).toISOString();
-      store.renewals.ensure(100 + i, { state: 'installed', site: s.domain, certificate: { leaf: { subject: `CN=${s.domain}`, issuer: 'CN=Test CA', notAfter, dnsNames: [s.domain] } } }, now);
-      store.sites.record({ domain: s.domain, certSha256: String(i).repeat(64).slice(0, 64), fullchainPem: '', notAfter, installedAt: now, ticketId: 100 + i });
-    });
-    store.renewals.ensure(200, { state: 'install_failed', site: 'my.bravo.example', installLog: ['copied the certificate', 'the new certificate was not served on my.bravo.example:443; rolled back'] }, now);
-    store.jobs.enqueue('ticket-event', { ticketId: 201 }, now - 60_000, { serialKey: 'ticket:201', maxAttempts: 1 });
-    const job = store.jobs.claim('test', now - 60_000, 1000)!;
-    store.jobs.fail(job.id, 'test', now - 59_000, { error: 'Zendesk answered 404 for ticket 201', retryable: false });
+      const leaf = { subject: `CN=${s.domain}`, issuer: 'CN=Test CA', serialNumber: String(100 + i), notBefore: new Date(now - DAY).toISOString(), notAfter, sha256: String(i).repeat(64).slice(0, 64), dnsNames: [s.domain], keyType: 'rsa' as const, keyBits: 2048 };
+      await store.renewals.ensure(100 + i, { state: 'installed', site: s.domain, certificate: { leaf, chain: [] } }, now);
+      await store.sites.record({ domain: s.domain, certSha256: String(i).repeat(64).slice(0, 64), fullchainPem: '', notAfter, installedAt: now, ticketId: 100 + i });
+    }
+    await store.renewals.ensure(200, { state: 'install_failed', site: 'my.bravo.example', installLog: ['copied the certificate', 'the new certificate was not served on my.bravo.example:443; rolled back'] }, now);
+    await store.jobs.enqueue('ticket-event', { ticketId: 201 }, now - 60_000, { serialKey: 'ticket:201', maxAttempts: 1 });
+    const job = (await store.jobs.claim('test', now - 60_000, 1000))!;
+    await store.jobs.fail(job.id, 'test', now - 59_000, { error: 'Zendesk answered 404 for ticket 201', retryable: false });
     const registry = parseDomainRegistry([...sites.map((s, i) => ({ domain: s.domain, organizationId: 10 + i, organizationName: `Org ${i}` })), { domain: 'my.foxtrot.example', organizationName: 'Foxtrot Ltd' }]);
     expect(registry.problems).toEqual([]);
     dashboard = await startAgentAppServer({
@@ -159,8 +156,7 @@ describe('the operations dashboard in Chromium', () => {
 
   afterAll(async () => {
     await dashboard?.close();
-    store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await store?.close();
   });
 
   it('renders the expiry timeline of a seeded registry as accessible SVG, with the table, states and failures', async () => {

@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { startTestService, ticketEventPayload, type TestService } from '../../helpers/service.js';
 import { holdRequest, type HeldRequest } from '../../helpers/raw-http.js';
@@ -11,7 +8,8 @@ import { IntakeBudget, type IntakeLimits } from '../../../src/http/limits/intake
 import { inboundEmailRouter } from '../../../src/http/routes/inbound-email.js';
 import { startSmtpListener, type SmtpListener } from '../../../src/adapters/mail/smtp-listener.js';
 import { inboundMailReceiver } from '../../../src/jobs/mail/receive-inbound-mail.js';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
+import type { Store } from '../../../src/ports/store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 
@@ -142,7 +140,6 @@ describe('a body refused part-way is not read to its end', () => {
 });
 
 describe('the SMTP listener', () => {
-  let dir: string;
   let store: Store;
   let listener: SmtpListener;
   let http: { url: string; close(): Promise<void> };
@@ -150,8 +147,7 @@ describe('the SMTP listener', () => {
   const strangers: HeldRequest[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'certdesk-smtp-limits-'));
-    store = openStore({ file: join(dir, 'certdesk.db') });
+    store = await openTestStore();
     // The listener and POST /inbound/email share one budget, as in src/service.ts.
     listener = await startSmtpListener({
       port: 0,
@@ -168,8 +164,7 @@ describe('the SMTP listener', () => {
     for (const s of strangers) s.close();
     await http.close();
     await listener.close();
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await store.close();
   });
 
   const greeting = () =>

@@ -5,8 +5,8 @@ import { join, relative } from 'node:path';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
 import { composeEml, postInboundEmail } from '../../helpers/mail.js';
-import { keyMaterial, scanDirectory, type KeyMaterial } from '../../helpers/scan-for-keys.js';
-import { decryptPrivateKey, privateKeyAad } from '../../../src/core/keys/encrypt-private-key.js';
+import { keyMaterial, scanDirectory, storedPrivateKeysOf, type KeyMaterial } from '../../helpers/scan-for-keys.js';
+import type { SqliteStore } from '../../../src/adapters/store/open-store.js';
 
 /**
  * Issue 14 item 3, "nothing secret at rest outside the key vault": customers send private keys by
@@ -15,6 +15,8 @@ import { decryptPrivateKey, privateKeyAad } from '../../../src/core/keys/encrypt
  * under DATA_DIR — database, WAL, SHM, generated secrets, installed files — are searched for each
  * key as PEM and DER. The sandbox's own directory is Zendesk's side (what the ticket shows is the
  * business of the redaction tests); certdesk's keys may be only where the web server reads them.
+ * With PostgreSQL the database lives in the cluster, not under DATA_DIR: the scan then covers
+ * certdesk's own files (TLS front, generated secrets).
  */
 const SECRET = 'no-key-at-rest-inbound-secret-0123';
 let h: RenewalHarness;
@@ -50,26 +52,26 @@ beforeAll(async () => {
   for (const raw of [pasted, attached]) expect((await postInboundEmail(h.svc.url, raw, { secret: SECRET })).status).toBe(202);
   // Queued, not handled yet: the messages are in the store, sealed.
   scannedWhileQueued = scanDirectory(customerKeys, h.svc.dataDir, (p) => p === join(h.svc.dataDir, 'sandbox'));
-  h.svc.worker.start();
+  h.svc.worker!.start();
   await h.settle();
 
   // On the ticket the e-mail opened: the certificate with a key pasted beside it, and a DER key attached.
-  const ticketId = h.svc.store.mail.getInbound('mid:key-pasted@northwind-traders.example')!.ticketId!;
+  const ticketId = (await h.svc.store.mail.getInbound('mid:key-pasted@northwind-traders.example'))!.ticketId!;
   const comments = (await h.api('GET', `/api/v2/tickets/${ticketId}/comments`, { as: h.demo.agent.email })).comments as { body: string }[];
   const csr = csrFrom(comments.find((c) => c.body.includes('CERTIFICATE REQUEST'))!.body);
   const leaf = ca.issue(csr, site);
   const upload = await h.upload('old-server.key', der(pems[3]!));
   await h.reply(ticketId, `Here is the certificate.\n${leaf.pem}${ca.intermediate.pem}\nand the key:\n${pems[2]}`, { uploads: [upload] });
   await h.settle();
-  expect(h.svc.store.renewals.get(ticketId)!.state).toBe('installed');
-  h.svc.store.db.pragma('wal_checkpoint(PASSIVE)');
+  expect((await h.svc.store.renewals.get(ticketId))!.state).toBe('installed');
+  if (h.svc.store.kind === 'sqlite') (h.svc.store as SqliteStore).db.pragma('wal_checkpoint(PASSIVE)');
 });
 afterAll(async () => h?.stop());
 
 describe('no private key at rest outside the key vault', () => {
-  it('handled both e-mails (their raw bytes are gone from the store)', () => {
+  it('handled both e-mails (their raw bytes are gone from the store)', async () => {
     for (const id of ['key-pasted@northwind-traders.example', 'key-attached@northwind-traders.example']) {
-      expect(h.svc.store.mail.getInbound(`mid:${id}`)).toMatchObject({ state: 'done', raw: null });
+      expect(await h.svc.store.mail.getInbound(`mid:${id}`)).toMatchObject({ state: 'done', raw: null });
     }
   });
 
@@ -86,11 +88,9 @@ describe('no private key at rest outside the key vault', () => {
     expect(inServed).toEqual([]);
   });
 
-  it("finds certdesk's own keys only where the web server reads the installed one", () => {
+  it("finds certdesk's own keys only where the web server reads the installed one", async () => {
     const kek = Buffer.from(readFileSync(join(h.svc.dataDir, 'key-encryption-key'), 'utf8').trim(), 'base64');
-    const own = (h.svc.store.db.prepare('SELECT id, ticket_id FROM private_keys').all() as { id: number; ticket_id: number }[]).map((r) =>
-      decryptPrivateKey(h.svc.store.keys.get(r.id)!, kek, privateKeyAad(r.ticket_id, r.id)),
-    );
+    const own = (await storedPrivateKeysOf(h.svc.store.keys, kek)).map((k) => k.pem);
     expect(own.length).toBeGreaterThanOrEqual(1);
     const served = join(h.svc.dataDir, 'tls-front');
     const material = keyMaterial(own);
@@ -106,7 +106,7 @@ describe('no private key at rest outside the key vault', () => {
 
   it('wrote every file owner-only (0600) and every directory 0700', () => {
     const modes = certdeskFiles(h.svc.dataDir).map((p) => ({ p: relative(h.svc.dataDir, p), mode: statSync(p).mode & 0o777, dir: statSync(p).isDirectory() }));
-    expect(modes.map((m) => m.p)).toEqual(expect.arrayContaining(['certdesk.db', 'certdesk.db-wal', 'certdesk.db-shm', 'key-encryption-key']));
+    expect(modes.map((m) => m.p)).toEqual(expect.arrayContaining(h.svc.store.kind === 'sqlite' ? ['certdesk.db', 'certdesk.db-wal', 'certdesk.db-shm', 'key-encryption-key'] : ['key-encryption-key']));
     expect(statSync(h.svc.dataDir).mode & 0o777).toBe(0o700);
     const wrong = modes.filter(({ p, mode, dir }) => mode !== (dir ? 0o700 : 0o600)).map(({ p, mode }) => `${p} ${mode.toString(8)}`);
     expect(wrong).toEqual([]);

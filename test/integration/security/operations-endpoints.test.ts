@@ -11,6 +11,8 @@ import { operationsRouter } from '../../../src/http/routes/operations.js';
 import { MetricsRegistry, MAX_SERIES_PER_METRIC } from '../../../src/lib/metrics.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { damageStoreFile } from '../../helpers/damaged-store.js';
+import { openTestStore } from '../../helpers/test-store.js';
+import type { Store } from '../../../src/ports/store.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -59,26 +61,48 @@ describe('metric label values', () => {
   });
 });
 
-describe('GET /readyz and the integrity check at start', () => {
-  it('answers 503 with quick_check\'s finding when the database is damaged', async () => {
+/** GET /readyz of an operations router over `store`. */
+async function readyz(store: Store): Promise<Response> {
+  const server = createServer(createApp({ routers: [operationsRouter({ store, metrics: new MetricsRegistry() })], logger: captureLogger().logger }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    return await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+}
+
+describe('GET /readyz and the store\'s health', () => {
+  it('answers 503 with quick_check\'s finding when the SQLite file is damaged (SQLite only: the file is what is damaged)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-readyz-'));
     const file = join(dir, 'certdesk.db');
     try {
-      damageStoreFile(openStore({ file }), file);
+      damageStoreFile(file);
       const store = openStore({ file });
-      const server = createServer(createApp({ routers: [operationsRouter({ store, metrics: new MetricsRegistry() })], logger: captureLogger().logger }));
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       try {
-        const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);
+        const res = await readyz(store);
         expect(res.status).toBe(503);
-        expect(await res.json()).toMatchObject({ status: 'not_ready', store: 'unavailable', reason: expect.stringMatching(/^the database failed SQLite's quick_check: .+/) });
+        expect(await res.json()).toMatchObject({ status: 'not_ready', store: 'unavailable', reason: expect.stringMatching(/^SQLite quick_check failed: .+/) });
       } finally {
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-        store.close();
+        await store.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('answers 200 while the store answers, and 503 with the reason once it does not (the run\'s store)', async () => {
+    const store = await openTestStore();
+    try {
+      const ready = await readyz(store);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', store: 'ok' });
+    } finally {
+      await store.close();
+    }
+    const res = await readyz(store);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'not_ready', store: 'unavailable', reason: expect.stringMatching(/closed/) });
   });
 });

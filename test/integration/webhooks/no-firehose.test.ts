@@ -12,8 +12,8 @@ beforeAll(async () => {
 });
 afterAll(async () => svc.stop());
 
-const ticketJobs = (ticketId?: number) =>
-  svc.store.jobs.list({ kind: 'ticket-event' }).filter((j) => ticketId === undefined || (j.payload as { ticketId: number }).ticketId === ticketId);
+const ticketJobs = async (ticketId?: number) =>
+  (await svc.store.jobs.list({ kind: 'ticket-event' })).filter((j) => ticketId === undefined || (j.payload as { ticketId: number }).ticketId === ticketId);
 
 function withSnapshot(payload: Record<string, unknown>, snapshot: { priority: string | null; tags: string[] | null }): Record<string, unknown> {
   const detail = payload.detail as Record<string, unknown>;
@@ -33,9 +33,9 @@ async function metric(outcome: string): Promise<number> {
 
 describe('events of unrelated tickets', () => {
   it('1000 events for unrelated tickets cost 0 Zendesk API calls and create 0 jobs, and are counted in /metrics', async () => {
-    await svc.worker.idle?.();
+    await svc.worker!.idle?.();
     const callsBefore = await apiCalls();
-    const jobsBefore = ticketJobs().length;
+    const jobsBefore = (await ticketJobs()).length;
     const types = ['ticket.created', 'ticket.comment_added', 'ticket.status_changed', 'ticket.tags_changed', 'ticket.priority_changed'];
     const priorities = ['NORMAL', 'HIGH', 'URGENT', null];
     for (let batch = 0; batch < 10; batch++) {
@@ -51,7 +51,7 @@ describe('events of unrelated tickets', () => {
     // Give a wrongly created job every chance to run and call the sandbox.
     await new Promise((r) => setTimeout(r, 300));
     expect((await apiCalls()) - callsBefore).toBe(0);
-    expect(ticketJobs().length - jobsBefore).toBe(0);
+    expect((await ticketJobs()).length - jobsBefore).toBe(0);
     expect(await metric('unrelated')).toBe(1000);
   });
 
@@ -63,14 +63,14 @@ describe('events of unrelated tickets', () => {
     const ticketId = 60_000 + Math.floor(Math.random() * 10_000);
     const res = await svc.deliver(withSnapshot(ticketEventPayload('ticket.tags_changed', ticketId, extra), { priority: snapshot.priority, tags: snapshot.tags ? [...snapshot.tags] : null }));
     expect(await res.json()).toEqual({ status: 'accepted' });
-    expect(ticketJobs(ticketId)).toHaveLength(1);
+    expect(await ticketJobs(ticketId)).toHaveLength(1);
   });
 
   it('takes a trigger payload (it shows no priority): the job reads the ticket to find out, and the sandbox counts that call', async () => {
     const before = await apiCalls();
     const res = await svc.deliver({ certdesk_trigger: 'v1', ticket_id: '70001', event: 'updated' });
     expect(await res.json()).toEqual({ status: 'accepted' });
-    expect(ticketJobs(70001)).toHaveLength(1);
+    expect(await ticketJobs(70001)).toHaveLength(1);
     let after = before;
     for (let i = 0; i < 400 && after === before; i++) {
       await new Promise((r) => setTimeout(r, 25));
@@ -80,9 +80,9 @@ describe('events of unrelated tickets', () => {
   });
 
   it('takes any event of a ticket the store has a renewal for, whatever the payload shows', async () => {
-    svc.store.renewals.ensure(70002, { state: 'awaiting_certificate' }, Date.now());
+    await svc.store.renewals.ensure(70002, { state: 'awaiting_certificate' }, Date.now());
     const res = await svc.deliver(withSnapshot(ticketEventPayload('ticket.comment_added', 70002), { priority: 'URGENT', tags: [] }));
     expect(await res.json()).toEqual({ status: 'accepted' });
-    expect(ticketJobs(70002)).toHaveLength(1);
+    expect(await ticketJobs(70002)).toHaveLength(1);
   });
 });

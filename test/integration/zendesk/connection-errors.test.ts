@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createZendeskClient } from '../../../src/adapters/zendesk/create-zendesk-client.js';
-import { openStore } from '../../../src/adapters/store/open-store.js';
+import { openTestStore } from '../../helpers/test-store.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { NonRetryableError } from '../../../src/lib/errors.js';
 import { ConfigError } from '../../../src/lib/errors.js';
@@ -121,13 +121,13 @@ describe('what Zendesk says on the side', () => {
   it('warns at start-up, with the date, when certdesk signs in with an API token', async () => {
     const zd = await startTestSandbox({ demoData: true, account: { apiTokens: true } });
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-token-'));
-    const store = openStore({ file: join(dir, 'certdesk.db') });
+    const store = await openTestStore();
     try {
       const domainsFile = join(dir, 'domains.json');
       writeFileSync(domainsFile, JSON.stringify(zd.demo!.registry));
       const config = loadConfig({ ZENDESK_URL: zd.url, ZENDESK_EMAIL: zd.sandbox.apiUser.email, ZENDESK_API_TOKEN: 'legacy-token', ZENDESK_WEBHOOK_SECRET: 'w', KEY_ENCRYPTION_KEY: Buffer.alloc(32, 4).toString('base64'), DOMAINS_FILE: domainsFile, DATA_DIR: dir });
       const captured = captureLogger('info');
-      const connection = await connectZendesk(config, { logger: captured.logger, metrics: new MetricsRegistry(), clock: systemClock, store, keyEncryptionKey: Buffer.alloc(32, 4) });
+      const connection = await connectZendesk(config, { logger: captured.logger, metrics: new MetricsRegistry(), clock: systemClock, refreshTokens: store.refreshTokens });
       await expect(connection.zendesk.me()).resolves.toMatchObject({ email: zd.sandbox.apiUser.email });
       expect(captured.text()).toMatch(/Zendesk deactivates every API token on 2027-04-30\. Create an OAuth client .* set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET instead/);
       expect(captured.text()).not.toContain('legacy-token');
@@ -135,7 +135,7 @@ describe('what Zendesk says on the side', () => {
       zd.sandbox.account.apiTokens = false;
       await expect(connection.probe()).rejects.toMatchObject({ pauseQueue: true, message: expect.stringMatching(/API tokens stop working on 2027-04-30/) });
     } finally {
-      store.close();
+      await store.close();
       await zd.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -55,7 +55,7 @@ describe('OAuth access tokens that expire every 5 seconds (SANDBOX_OAUTH_TOKEN_T
     await new Promise((r) => setTimeout(r, Math.max(0, started + 15_000 - Date.now())));
     expect(await renew(h, ca)).toContain('cert_renewal_installed');
 
-    const jobs = h.svc.store.jobs.list();
+    const jobs = (await h.svc.store.jobs.list());
     expect(jobs.length).toBeGreaterThan(4);
     expect(jobs.filter((j) => j.state !== 'done' || j.lastError !== null)).toEqual([]);
     expect(await callsAnswered(h, '401')).toBe(0);
@@ -93,8 +93,8 @@ describe('certdesk\'s OAuth client secret revoked in the sandbox', () => {
     await h.reply(id, 'Any news?');
     await h.svc.sandbox!.webhooksIdle();
     await new Promise((r) => setTimeout(r, 1000));
-    expect(h.svc.store.jobs.countByState().dead).toBe(0);
-    expect(h.svc.store.jobs.list({ state: 'queued' }).every((j) => j.attempts === 0)).toBe(true);
+    expect((await h.svc.store.jobs.countByState()).dead).toBe(0);
+    expect((await h.svc.store.jobs.list({ state: 'queued' })).every((j) => j.attempts === 0)).toBe(true);
     expect(await h.certdeskComments(id)).toEqual([]);
     expect((await fetch(`${h.svc.url}/readyz`)).status).toBe(503);
 
@@ -102,8 +102,8 @@ describe('certdesk\'s OAuth client secret revoked in the sandbox', () => {
     await until('the queue to resume', async () => (await fetch(`${h.svc.url}/readyz`)).status === 200);
     await h.settle();
     expect((await h.ticket(id)).tags).toContain('cert_renewal_csr_sent');
-    expect(h.svc.store.jobs.countByState().dead).toBe(0);
-    expect(h.svc.store.jobs.list().every((j) => j.state === 'done')).toBe(true);
+    expect((await h.svc.store.jobs.countByState()).dead).toBe(0);
+    expect((await h.svc.store.jobs.list()).every((j) => j.state === 'done')).toBe(true);
     const logs = h.svc.logs();
     expect(logs.match(/job queue paused:/g)).toHaveLength(1);
     expect(logs).toMatch(/job queue resumed/);

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../src/adapters/store/open-store.js';
-import { OAuthTokenRepository } from '../../../src/adapters/store/oauth-token-repository.js';
+import type { Store } from '../../../src/ports/store.js';
+import type { SqliteStore } from '../../../src/adapters/store/open-store.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
 import { OAuthTokenProvider, type OAuthClientCredentials } from '../../../src/adapters/zendesk/oauth-token-provider.js';
 import { CredentialsRefusedError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
 import { silentLogger } from '../../../src/lib/logger.js';
@@ -101,48 +99,67 @@ describe('certdesk\'s OAuth tokens against the sandbox\'s token endpoint', () =>
   });
 
   describe('the refresh-token flow (an account that went through the authorization-code flow)', () => {
-    let dataDir: string;
     let store: Store;
     const kek = Buffer.alloc(32, 7);
-    beforeAll(() => {
-      dataDir = mkdtempSync(join(tmpdir(), 'certdesk-oauth-'));
-      store = openStore({ file: join(dataDir, 'certdesk.db'), sealKey: kek });
+    let database: TestDatabase;
+    /** Other processes' stores on the same database, closed at the end. */
+    const others: Store[] = [];
+    const anotherProcess = async (sealKey = kek) => {
+      const other = await database.open({ sealKey });
+      others.push(other);
+      return other;
+    };
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      store = await database.open({ sealKey: kek });
     });
-    afterAll(() => {
-      store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+    afterAll(async () => {
+      for (const other of others) await other.close();
+      await store.close();
+      await database.drop();
     });
+    /** The stored row's sealed bytes, as they are at rest. */
+    async function sealedAtRest(clientId: string): Promise<Buffer> {
+      if (store.kind === 'sqlite') return ((store as SqliteStore).db.prepare('SELECT sealed FROM oauth_refresh_tokens WHERE client_id = ?').get(clientId) as { sealed: Buffer }).sealed;
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: database.env.DATABASE_URL });
+      await client.connect();
+      try {
+        return (await client.query<{ sealed: Buffer }>('SELECT sealed FROM oauth_refresh_tokens WHERE client_id = $1', [clientId])).rows[0]!.sealed;
+      } finally {
+        await client.end();
+      }
+    }
 
     it('persists each rotated refresh token sealed, and a restart continues from the stored one', async () => {
       const seed = grantsOf(zd.sandbox.account).authorize('code-flow-app', zd.sandbox.apiUser.email).refresh_token!;
       const credentials = { clientId: 'code-flow-app', clientSecret: 'code-flow-secret', scopes: 'read write', refreshToken: seed };
-      const repository = new OAuthTokenRepository(store.db, kek);
+      const repository = store.refreshTokens;
       const first = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: repository, logger: silentLogger() });
       await first.token();
-      const rotated = repository.load('code-flow-app', seed);
+      const rotated = await repository.load('code-flow-app', seed);
       expect(rotated).toEqual(expect.any(String));
       expect(rotated).not.toBe(seed);
-      const row = store.db.prepare('SELECT sealed FROM oauth_refresh_tokens WHERE client_id = ?').get('code-flow-app') as { sealed: Buffer };
-      expect(row.sealed.includes(Buffer.from(rotated!))).toBe(false);
+      expect((await sealedAtRest('code-flow-app')).includes(Buffer.from(rotated!))).toBe(false);
 
       // The configured seed was spent by the first refresh; a "restarted" provider must use the stored token.
-      const restarted = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: new OAuthTokenRepository(store.db, kek), logger: silentLogger() });
+      const restarted = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: (await anotherProcess()).refreshTokens, logger: silentLogger() });
       const token = await restarted.token();
       const me = await fetch(new URL('/api/v2/users/me', zd.url), { headers: { authorization: `Bearer ${token}` } });
       expect(me.status).toBe(200);
-      expect(repository.load('code-flow-app', seed)).not.toBe(rotated);
+      expect(await repository.load('code-flow-app', seed)).not.toBe(rotated);
 
       // Without the stored chain (another KEY_ENCRYPTION_KEY), the spent seed is refused: the operator is told to authorize again.
-      const lost = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: new OAuthTokenRepository(store.db, Buffer.alloc(32, 8)), logger: silentLogger() });
+      const lost = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: (await anotherProcess(Buffer.alloc(32, 8))).refreshTokens, logger: silentLogger() });
       await expect(lost.token()).rejects.toThrow(/authorize certdesk again and set the new ZENDESK_OAUTH_REFRESH_TOKEN/);
     });
 
     it('two processes sharing the store that refresh at the same moment both end with a working token (the loser takes the rotated one the winner stored)', async () => {
       const seed = grantsOf(zd.sandbox.account).authorize('code-flow-app', zd.sandbox.apiUser.email).refresh_token!;
       const credentials = { clientId: 'code-flow-app', clientSecret: 'code-flow-secret', scopes: 'read write', refreshToken: seed };
-      // The service and a CLI command (doctor, renewal …): two providers, one store.
-      const service = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: new OAuthTokenRepository(store.db, kek), logger: silentLogger() });
-      const cli = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: new OAuthTokenRepository(store.db, kek), logger: silentLogger() });
+      // The service and a CLI command (doctor, renewal …), or two replicas: two providers, each with its own store connection, one database.
+      const service = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: store.refreshTokens, logger: silentLogger() });
+      const cli = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: (await anotherProcess()).refreshTokens, logger: silentLogger() });
       // Both read the same refresh token before either answer arrives; Zendesk honours only the first.
       await expect(Promise.all([service.token(), cli.token()])).resolves.toEqual([expect.any(String), expect.any(String)]);
       // The loser's refresh rotated the winner's pair away too: its next call meets a 401 and renews from the store.
@@ -150,17 +167,17 @@ describe('certdesk\'s OAuth tokens against the sandbox\'s token endpoint', () =>
         await expect(zd.clientFor(zd.sandbox.apiUser.email, { auth: { tokens } }).me()).resolves.toMatchObject({ email: zd.sandbox.apiUser.email });
       }
       // The chain stored is the live one: a restart continues from it.
-      const restarted = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: new OAuthTokenRepository(store.db, kek), logger: silentLogger() });
+      const restarted = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: (await anotherProcess()).refreshTokens, logger: silentLogger() });
       await expect(restarted.token()).resolves.toEqual(expect.any(String));
     });
 
     it('a newly configured refresh token wins over the chain stored for an older one', async () => {
-      const repository = new OAuthTokenRepository(store.db, kek);
+      const repository = store.refreshTokens;
       const fresh = grantsOf(zd.sandbox.account).authorize('code-flow-app', zd.sandbox.apiUser.email).refresh_token!;
-      expect(repository.load('code-flow-app', fresh)).toBeNull();
+      expect(await repository.load('code-flow-app', fresh)).toBeNull();
       const provider = new OAuthTokenProvider({ origin: zd.url, credentials: { clientId: 'code-flow-app', clientSecret: 'code-flow-secret', scopes: 'read', refreshToken: fresh }, refreshTokens: repository, logger: silentLogger() });
       await expect(provider.token()).resolves.toEqual(expect.any(String));
-      expect(repository.load('code-flow-app', fresh)).toEqual(expect.any(String));
+      expect(await repository.load('code-flow-app', fresh)).toEqual(expect.any(String));
     });
   });
 });

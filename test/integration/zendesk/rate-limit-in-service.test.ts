@@ -29,7 +29,7 @@ describe('429 from Zendesk', () => {
     await h.settle();
     expect(await answered429(h)).toBe(12);
     expect((await h.ticket(id)).tags).toContain('cert_renewal_csr_sent');
-    const jobs = h.svc.store.jobs.list();
+    const jobs = (await h.svc.store.jobs.list());
     expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
     expect(jobs.every((j) => j.attempts === 1)).toBe(true);
   });
@@ -49,12 +49,12 @@ describe('429 from Zendesk', () => {
     await sandbox.webhooksIdle();
     await new Promise((r) => setTimeout(r, 1500));
     // Both tickets have jobs waiting, yet certdesk's API user made no call while Retry-After ran.
-    expect(h.svc.store.jobs.countByState().queued + h.svc.store.jobs.countByState().running).toBeGreaterThanOrEqual(2);
+    expect((await h.svc.store.jobs.countByState()).queued + (await h.svc.store.jobs.countByState()).running).toBeGreaterThanOrEqual(2);
     expect(sandbox.stats.apiCalls).toBe(callsAt429);
     await h.settle();
     // Both handled (the same site again is linked to the renewal in progress; either way a state tag).
     for (const id of [first, second]) expect((await h.ticket(id)).tags.filter((t) => t.startsWith('cert_renewal_'))).toHaveLength(1);
-    expect(h.svc.store.jobs.countByState().dead).toBe(0);
+    expect((await h.svc.store.jobs.countByState()).dead).toBe(0);
   });
 });
 
