@@ -112,9 +112,10 @@ async function startServiceOn(store: Store, role: ServiceRole, config: Config, o
   // ACME TLS-ALPN-01 challenges (issue 20) are answered by the TLS front.
   const acmeAlpn = config.acme && config.install.installer === 'tls-front' ? new AlpnChallenges() : null;
   // The TLS front serves traffic: it runs in the web and all roles (a worker is refused INSTALLER=tls-front).
+  // With PostgreSQL every replica's front serves the pairs stored in the database (INSTALL_VERIFY_ADDR: every front).
   const tlsFront =
     serves && config.install.installer === 'tls-front'
-      ? await startTlsFront({ port: config.install.tlsFrontPort, ...(options.host ? { host: options.host } : {}), dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem: trustedRootsPem, verifyAddresses: config.install.verifyAddrs, ...options.tlsFront, ...(acmeAlpn ? { acmeAlpn } : {}) })
+      ? await startTlsFront({ port: config.install.tlsFrontPort, ...(options.host ? { host: options.host } : {}), dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem: trustedRootsPem, verifyAddresses: config.install.verifyAddrs, ...(store.kind === 'postgres' ? { shared: store } : {}), ...options.tlsFront, ...(acmeAlpn ? { acmeAlpn } : {}) })
       : null;
   metrics
     .gauge('certdesk_jobs', 'Jobs in the store by state.')
