@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../helpers/test-store.js';
+import { createTestDatabase, TEST_STORE } from '../../helpers/test-store.js';
 import { EXPIRY_WATCH_JOB, scheduleWatchIfDue } from '../../../src/jobs/watch/schedule-watch.js';
 
 const HOUR = 3_600_000;
@@ -24,6 +24,24 @@ describe('scheduling the expiry watch', () => {
       expect((await a.jobs.claim('worker-a', 1000, 30_000))?.kind).toBe(EXPIRY_WATCH_JOB);
       expect(await b.jobs.claim('worker-b', 1001, 30_000)).toBeNull();
       expect(await scheduleWatchIfDue(b, 1002, INTERVAL)).toBeNull();
+    } finally {
+      await close();
+    }
+  });
+
+  it('queues one pass when checks race: ten rounds of two at the same moment', async () => {
+    const { a, b, close } = await twoProcesses();
+    // Two processes with PostgreSQL; SQLite's one writer serialises processes anyway, and two stores
+    // of one file in one process would only wait on each other: there, two callers of one process.
+    const other = TEST_STORE === 'postgres' ? b : a;
+    try {
+      for (let round = 0; round < 10; round++) {
+        const now = round * 2 * INTERVAL;
+        const queued = await Promise.all([scheduleWatchIfDue(a, now, INTERVAL, { force: true }), scheduleWatchIfDue(other, now, INTERVAL, { force: true })]);
+        expect(queued.filter((id) => id !== null)).toHaveLength(1);
+        await a.jobs.complete((await a.jobs.claim('w', now, 1000))!.id, 'w', now);
+      }
+      expect(await a.jobs.list({ kind: EXPIRY_WATCH_JOB })).toHaveLength(10);
     } finally {
       await close();
     }
