@@ -28,6 +28,9 @@ const toJob = (row: JobRow): Job => ({
 
 /** How many due jobs one claim looks at (row-locked, SKIP LOCKED) before it gives up. */
 const CANDIDATES = 16;
+/** Running jobs whose worker stopped renewing the lease, and queued jobs that are due (jobs_ready index). */
+const DUE_EXPIRED = `j.state = 'running' AND j.lease_until < $1`;
+const DUE_QUEUED = `j.state = 'queued' AND j.run_at <= $1`;
 /** The channel an enqueue notifies (Store.signal('jobs')). */
 export const JOBS_CHANNEL = 'certdesk_jobs';
 
@@ -69,30 +72,40 @@ export class PgJobQueue implements JobQueue {
 
   async claim(owner: string, now: number, leaseMs: number): Promise<Job | null> {
     return this.sql.transaction(async () => {
-      // Expired leases first (their worker died), then due jobs in FIFO order; jobs whose serial key
-      // is visibly busy are left out here already, the advisory lock below makes it certain.
-      const { rows: candidates } = await this.sql.query<{ id: number; serial_key: string | null }>(
-        `SELECT id, serial_key FROM jobs j
-          WHERE ((j.state = 'queued' AND j.run_at <= $1) OR (j.state = 'running' AND j.lease_until < $1))
-            AND (j.serial_key IS NULL OR NOT EXISTS (
-                  SELECT 1 FROM jobs o WHERE o.serial_key = j.serial_key AND o.state = 'running'
-                     AND o.lease_until >= $1 AND o.id <> j.id))
-          ORDER BY j.state = 'queued', j.run_at, j.id
-          LIMIT ${CANDIDATES}
-          FOR UPDATE SKIP LOCKED`,
-        [now],
-      );
-      for (const candidate of candidates) {
-        if (candidate.serial_key !== null && !(await this.serialKeyFree(candidate.serial_key, candidate.id, now))) continue;
-        const { rows } = await this.sql.query<JobRow>(
-          `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2, lease_until = $3, updated_at = $4
-            WHERE id = $1 RETURNING *`,
-          [candidate.id, owner, now + leaseMs, now],
-        );
-        return toJob(rows[0]!);
+      // Expired leases first (their worker died), then due jobs in FIFO order, each an index-ordered
+      // scan that stops at CANDIDATES rows; jobs whose serial key is visibly busy are left out here
+      // already, the advisory lock below makes it certain.
+      for (const due of [DUE_EXPIRED, DUE_QUEUED]) {
+        const taken = await this.takeFirst(due, owner, now, leaseMs);
+        if (taken) return taken;
       }
       return null;
     });
+  }
+
+  /** Locks up to CANDIDATES due rows (skipping rows another claim holds) and takes the first whose serial key is free. */
+  private async takeFirst(due: string, owner: string, now: number, leaseMs: number): Promise<Job | null> {
+    const { rows: candidates } = await this.sql.query<{ id: number; serial_key: string | null }>(
+      `SELECT id, serial_key FROM jobs j
+        WHERE ${due}
+          AND (j.serial_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM jobs o WHERE o.serial_key = j.serial_key AND o.state = 'running'
+                   AND o.lease_until >= $1 AND o.id <> j.id))
+        ORDER BY j.run_at, j.id
+        LIMIT ${CANDIDATES}
+        FOR UPDATE SKIP LOCKED`,
+      [now],
+    );
+    for (const candidate of candidates) {
+      if (candidate.serial_key !== null && !(await this.serialKeyFree(candidate.serial_key, candidate.id, now))) continue;
+      const { rows } = await this.sql.query<JobRow>(
+        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2, lease_until = $3, updated_at = $4
+          WHERE id = $1 RETURNING *`,
+        [candidate.id, owner, now + leaseMs, now],
+      );
+      return toJob(rows[0]!);
+    }
+    return null;
   }
 
   /** Takes the key's transaction lock, then checks (in a new snapshot) that no other job of it is running. */

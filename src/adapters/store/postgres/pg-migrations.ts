@@ -81,7 +81,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         updated_at   BIGINT  NOT NULL,
         finished_at  BIGINT
       );
-      CREATE INDEX jobs_ready ON jobs(state, run_at);
+      CREATE INDEX jobs_ready ON jobs(state, run_at, id);
       CREATE INDEX jobs_serial ON jobs(serial_key, state);
       CREATE INDEX jobs_payload_ticket ON jobs((payload->>'ticketId'));
 
