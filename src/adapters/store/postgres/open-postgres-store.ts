@@ -96,6 +96,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     statement_timeout: options.statementTimeoutMs ?? 15_000,
     // An unreachable server fails a query (and /readyz) after 10 s instead of never.
     connectionTimeoutMillis: 10_000,
+    // A transaction left open (a bug awaiting something else inside it) must not hold its row locks
+    // for ever: PostgreSQL ends such a session after a minute.
+    idle_in_transaction_session_timeout: 60_000,
   };
   const pool = new pg.Pool({ ...connection, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 });
   // An idle connection the server dropped (restart, failover): the pool discards it and the next

@@ -54,16 +54,16 @@ export class PgJobQueue implements JobQueue {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
+  /** One statement: the row and its NOTIFY commit together (with the caller's transaction, or on their own). */
   async enqueue<P>(kind: string, payload: P, now: number, options: EnqueueOptions = {}): Promise<number> {
-    return this.sql.transaction(async () => {
-      const { rows } = await this.sql.query<{ id: number }>(
-        `INSERT INTO jobs (kind, serial_key, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
-         VALUES ($1, $2, $3::jsonb, 'queued', 0, $4, $5, $6, $6) RETURNING id`,
-        [kind, options.serialKey ?? null, JSON.stringify(payload), options.maxAttempts ?? 8, options.runAt ?? now, now],
-      );
-      await this.notify();
-      return rows[0]!.id;
-    });
+    const { rows } = await this.sql.query<{ id: number }>(
+      `WITH job AS (
+         INSERT INTO jobs (kind, serial_key, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
+         VALUES ($1, $2, $3::jsonb, 'queued', 0, $4, $5, $6, $6) RETURNING id)
+       SELECT id, pg_notify($7, '') FROM job`,
+      [kind, options.serialKey ?? null, JSON.stringify(payload), options.maxAttempts ?? 8, options.runAt ?? now, now, JOBS_CHANNEL],
+    );
+    return rows[0]!.id;
   }
 
   private async notify(): Promise<void> {
