@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
@@ -82,9 +82,11 @@ describe('no private key at rest outside the key vault', () => {
   it('finds no customer key, as PEM or DER, in any file under DATA_DIR after the runs', () => {
     const served = join(h.svc.dataDir, 'tls-front');
     expect(scanDirectory(customerKeys, h.svc.dataDir, (p) => p === join(h.svc.dataDir, 'sandbox') || p === served)).toEqual([]);
+    // With PostgreSQL the TLS front keeps its pairs in the database (sealed), shared by every replica: nothing on disk.
+    expect(existsSync(served)).toBe(h.svc.store.kind === 'sqlite');
     // Where the web server reads the installed pair, a private-key header is expected (certdesk's
     // own key, checked below): there, only the customers' keys themselves must be absent.
-    const inServed = scanDirectory(customerKeys, served).filter((f) => !f.endsWith(': a PEM private-key header'));
+    const inServed = h.svc.store.kind === 'sqlite' ? scanDirectory(customerKeys, served).filter((f) => !f.endsWith(': a PEM private-key header')) : [];
     expect(inServed).toEqual([]);
   });
 
@@ -95,7 +97,9 @@ describe('no private key at rest outside the key vault', () => {
     const served = join(h.svc.dataDir, 'tls-front');
     const material = keyMaterial(own);
     expect(scanDirectory(material, h.svc.dataDir, (p) => p === served || p === join(h.svc.dataDir, 'sandbox'))).toEqual([]);
-    expect(scanDirectory(material, served).length).toBeGreaterThan(0);
+    // The TLS front serves it: from its files with SQLite, from the database's sealed pairs with PostgreSQL.
+    if (h.svc.store.kind === 'sqlite') expect(scanDirectory(material, served).length).toBeGreaterThan(0);
+    else expect((await h.svc.store.pairs.list()).some((pair) => own.includes(pair.privateKeyPem))).toBe(true);
   });
 
   it('names no attachment in /metrics (label values are bounded: no paths, tokens or file names)', async () => {
