@@ -81,14 +81,9 @@ function scrub(message: string, url: string): string {
   }
 }
 
-/**
- * Opens the PostgreSQL store: a pool of `poolMax` connections, the migrations applied (once, under
- * an advisory lock, however many processes start together), and every repository of the port.
- * Transactions are ambient (pg-transactions.ts); signals are NOTIFY / LISTEN; site locks are
- * advisory locks. Returns a plain object (callers may wrap its methods).
- */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
-  const connection: pg.ClientConfig = {
+/** What every connection of the store is opened with (the pool's, the LISTEN one, the site locks'). */
+export function connectionConfig(options: PostgresStoreOptions): pg.ClientConfig {
+  return {
     connectionString: options.url,
     ssl: sslOption(options),
     types,
@@ -100,6 +95,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // for ever: PostgreSQL ends such a session after a minute.
     idle_in_transaction_session_timeout: 60_000,
   };
+}
+
+/**
+ * Opens the PostgreSQL store: a pool of `poolMax` connections, the migrations applied (once, under
+ * an advisory lock, however many processes start together), and every repository of the port.
+ * Transactions are ambient (pg-transactions.ts); signals are NOTIFY / LISTEN; site locks are
+ * advisory locks. Returns a plain object (callers may wrap its methods).
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const connection = connectionConfig(options);
   const pool = new pg.Pool({ ...connection, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 });
   // An idle connection the server dropped (restart, failover): the pool discards it and the next
   // query opens a new one. Without a listener the 'error' event would end the process.
