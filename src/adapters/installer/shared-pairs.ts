@@ -3,6 +3,7 @@ import type { Logger } from '../../lib/logger.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 import type { InstallRequest } from '../../ports/installer.js';
 import type { PairRepository, Store } from '../../ports/store.js';
+import type { PairStore } from './pair-store.js';
 import type { InstallSteps } from './run-install-attempt.js';
 
 /**
@@ -83,6 +84,32 @@ export async function followSharedPairs(shared: SharedPairs, contexts: Map<strin
       unsubscribe();
     },
   };
+}
+
+/**
+ * Moving from SQLite to PostgreSQL: the pairs a front kept on disk (`<DATA_DIR>/tls-front`) are
+ * put into the store for every site the store has no pair for yet, so the first shared start
+ * serves what the single instance served. A site the store already has is left alone (the store
+ * is the truth once shared). Returns the sites adopted.
+ */
+export async function adoptDiskPairs(disk: PairStore, shared: SharedPairs, logger: Logger): Promise<string[]> {
+  const adopted: string[] = [];
+  for (const site of await disk.sites()) {
+    try {
+      if (await shared.pairs.get(site)) continue;
+      await disk.prepare(site);
+      const pair = await disk.current(site);
+      if (!pair?.leafSha256) continue;
+      createSecureContext({ cert: pair.fullchainPem, key: pair.privateKeyPem });
+      await shared.pairs.put({ site, fullchainPem: pair.fullchainPem, privateKeyPem: pair.privateKeyPem, leafSha256: pair.leafSha256, updatedAt: Date.now() });
+      await shared.signal('pairs', site);
+      adopted.push(site);
+    } catch (error) {
+      logger.warn({ site, err: (error as Error).message }, 'tls-front: the pair saved on disk for this site cannot be moved into the database; it is not served');
+    }
+  }
+  if (adopted.length > 0) logger.info({ sites: adopted }, 'tls-front: moved the pairs saved on disk into the database (shared by every replica from now on)');
+  return adopted;
 }
 
 /**

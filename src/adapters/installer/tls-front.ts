@@ -9,7 +9,7 @@ import { runInstallAttempt } from './run-install-attempt.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 import { createLiveVerifier } from './verify-live.js';
 import { currentOnFleet } from './verify-fleet.js';
-import { followSharedPairs, sharedInstallSteps, type SharedPairs } from './shared-pairs.js';
+import { adoptDiskPairs, followSharedPairs, sharedInstallSteps, type SharedPairs } from './shared-pairs.js';
 
 export interface TlsFrontOptions {
   /** TLS_FRONT_PORT; 0 picks a free port. */
@@ -67,12 +67,14 @@ export interface TlsFront {
  * With `shared` (PostgreSQL replicas) the pairs live in the store instead of on disk and every
  * replica's front serves all of them: an attempt stores the pair and signals `pairs`, so every
  * front loads it before verification (the verify addresses are the fronts), and a rollback puts
- * the previous stored pair back the same way (see shared-pairs.ts).
+ * the previous stored pair back the same way (see shared-pairs.ts). Pairs found on disk under
+ * `dir` for sites the store has none for are moved into it at start (the move from SQLite).
  */
 export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront> {
   const { logger } = options;
   const store = new PairStore(options.dir);
   const contexts = new Map<string, SecureContext>();
+  if (options.shared) await adoptDiskPairs(store, options.shared, logger);
   const follower = options.shared ? await followSharedPairs(options.shared, contexts, logger, options.resyncMs ?? 60_000) : null;
   for (const site of follower ? [] : await store.sites()) {
     try {

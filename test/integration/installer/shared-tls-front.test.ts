@@ -146,6 +146,28 @@ describe('TLS fronts sharing their pairs through the store', () => {
     for (const address of addresses) expect(await eventuallyServed(address, 'my.lost-signal.test', lost.leafSha256)).toBe(lost.leafSha256);
   });
 
+  it('moves the pairs a front kept on disk (SQLite days) into the store at its first shared start, never over a stored one', async () => {
+    const disk = temporaryDirectory('shared-tls-front-disk');
+    try {
+      const single = await startTlsFront({ port: 0, host: '127.0.0.1', dir: disk.path, logger: log.logger, trustedCasPem: ca.trustedCasPem });
+      const moved = issue('my.moved.test');
+      const stale = issue(site);
+      expect(await install(single, 'my.moved.test', moved)).toMatchObject({ ok: true });
+      expect(await install(single, site, stale)).toMatchObject({ ok: true });
+      await single.close();
+      const storedBefore = (await store.pairs.get(site))!.leafSha256;
+
+      const upgraded = await startTlsFront({ port: 0, host: '127.0.0.1', dir: disk.path, logger: log.logger, trustedCasPem: ca.trustedCasPem, shared: store, resyncMs: 600_000 });
+      fronts.push(upgraded);
+      expect((await store.pairs.get('my.moved.test'))?.leafSha256).toBe(moved.leafSha256);
+      for (const address of [upgraded.address, ...addresses]) expect(await eventuallyServed(address, 'my.moved.test', moved.leafSha256)).toBe(moved.leafSha256);
+      expect((await store.pairs.get(site))?.leafSha256).toBe(storedBefore);
+      expect(await servedSha256(upgraded.address, site)).toBe(storedBefore);
+    } finally {
+      disk.remove();
+    }
+  });
+
   it('never lets a private key reach a result or the log', () => {
     expect(results.length).toBeGreaterThanOrEqual(5);
     expect(keyLeaks(pairs, { results: JSON.stringify(results), log: log.text() })).toEqual([]);
