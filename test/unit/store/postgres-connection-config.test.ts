@@ -26,6 +26,13 @@ describe('the PostgreSQL connection settings', () => {
     expect((pg.types.getTypeParser(20, 'text') as (v: string) => unknown)('1764720000000')).toBe('1764720000000');
   });
 
+  it('refuses TLS parameters in the URL, which pg would let override DATABASE_SSL', () => {
+    expect(() => connectionConfig({ url: `${url}?sslmode=disable`, ssl: 'verify-full' })).toThrow(
+      'DATABASE_URL sets sslmode: remove it and choose TLS with DATABASE_SSL (off, require, verify-full) and DATABASE_SSL_CA_FILE.',
+    );
+    expect(() => connectionConfig({ url: `${url}?application_name=x` })).not.toThrow();
+  });
+
   it('names the database without its password', () => {
     expect(describeDatabase(url)).toBe('postgres://certdesk@db.internal:5433/certdesk');
     expect(describeDatabase('not a url')).toBe('the configured PostgreSQL database');

@@ -81,8 +81,26 @@ function scrub(message: string, url: string): string {
   }
 }
 
+/**
+ * pg lets TLS parameters in the URL (`?sslmode=disable`) override its `ssl` option, so such a URL
+ * would silently undo DATABASE_SSL=verify-full: refused, TLS is set with DATABASE_SSL only.
+ */
+function refuseTlsInUrl(url: string): void {
+  let params: URLSearchParams;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    return; // pg reports the malformed URL itself
+  }
+  const tls = ['ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert', 'sslpassword'].filter((p) => params.has(p));
+  if (tls.length > 0) {
+    throw new TypeError(`DATABASE_URL sets ${tls.join(', ')}: remove it and choose TLS with DATABASE_SSL (off, require, verify-full) and DATABASE_SSL_CA_FILE.`);
+  }
+}
+
 /** What every connection of the store is opened with (the pool's, the LISTEN one, the site locks'). */
 export function connectionConfig(options: PostgresStoreOptions): pg.ClientConfig {
+  refuseTlsInUrl(options.url);
   return {
     connectionString: options.url,
     ssl: sslOption(options),
