@@ -77,7 +77,7 @@ describe.skipIf(!oasFile)("POST /oauth/tokens: certdesk's requests and the sandb
     const provider = new OAuthTokenProvider({
       origin: zd.url,
       credentials: { clientId: 'code-flow-app', clientSecret: 'code-flow-secret', scopes: 'read write', refreshToken: first.refresh_token! },
-      refreshTokens: { load: () => saved.at(-1) ?? null, save: (_id, _seed, token) => void saved.push(token) },
+      refreshTokens: { load: async () => saved.at(-1) ?? null, save: async (_id, _seed, token) => void saved.push(token) },
       fetch: recordingTokenFetch(exchanges),
       logger: silentLogger(),
     });
