@@ -25,6 +25,10 @@ afterEach(async () => {
   for (const db of databases.splice(0)) await db.drop();
 });
 
+/** Advisory locks waited for in this test's database (pg_locks covers the whole cluster, shared with other test files). */
+const waitingAdvisoryLocks = `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
 const until = async (check: () => Promise<boolean> | boolean) => {
   while (!(await check())) await new Promise((r) => setTimeout(r, 10));
 };
@@ -131,7 +135,7 @@ describe.runIf(TEST_STORE === 'postgres')('the PostgreSQL store across processes
     // Another site is not held up by it.
     await b.withSiteLock('my.other.example', async () => events.push('other site'));
     // b is waiting inside PostgreSQL for the advisory lock a holds.
-    await until(async () => (await a.sql.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows.length === 1);
+    await until(async () => (await a.sql.query(waitingAdvisoryLocks)).rows.length === 1);
     expect(events).toEqual(['a start', 'other site']);
     releaseA();
     await Promise.all([first, second]);
