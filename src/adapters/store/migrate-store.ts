@@ -73,7 +73,11 @@ export async function migrateStore(from: string, to: PostgresStoreOptions): Prom
         }
         for (const table of TABLES) {
           const data = tables.includes(table) ? (source.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Record<string, unknown>[]) : [];
-          await insertRows(target.sql, table, data);
+          try {
+            await insertRows(target.sql, table, data);
+          } catch (error) {
+            throw new MigrateStoreError(`copying ${table} failed, nothing was copied: ${(error as Error).message}`);
+          }
           copied.push({ table, rows: data.length });
         }
         for (const table of IDENTITY_TABLES) {
