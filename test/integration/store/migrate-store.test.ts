@@ -134,4 +134,23 @@ describe.runIf(TEST_STORE === 'postgres')('migrate-store: a SQLite store into Po
     cleanups.push(() => store.close());
     expect(await store.renewals.list()).toEqual([]);
   });
+
+  it('stops at a row PostgreSQL refuses, naming the table, and copies nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-migrate-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'certdesk.db');
+    await fillSqliteStore(file);
+    const db = new Database(file);
+    db.prepare(`INSERT INTO jobs (kind, payload, state, max_attempts, run_at, created_at, updated_at) VALUES ('k', 'not json', 'queued', 8, 0, 0, 0)`).run();
+    db.close();
+    const target = await postgresDatabase();
+
+    const run = await cli(['--from', `sqlite:${file}`, '--to', target.url], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^certdesk migrate-store: copying jobs failed, nothing was copied: invalid input syntax for type json/);
+    const store = await target.open();
+    cleanups.push(() => store.close());
+    expect(await store.renewals.list()).toEqual([]);
+    expect(await store.keys.countForTicket(7)).toBe(0);
+  });
 });
