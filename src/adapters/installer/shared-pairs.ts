@@ -118,7 +118,8 @@ export async function adoptDiskPairs(disk: PairStore, shared: SharedPairs, logge
  * previous stored pair back and tells them again. A pair this front cannot load is refused before
  * anything is stored. A crash between storing and verifying leaves the new pair served by every
  * front until the job's next attempt, which finds it already stored and, if it still does not
- * verify, rolls back to the pair before it.
+ * verify, rolls back to the pair before it. It must not run inside a store transaction: the
+ * signal would wait for the commit, and the other fronts with it, past the verification.
  */
 export function sharedInstallSteps(shared: SharedPairs, follower: PairFollower, request: InstallRequest): InstallSteps {
   const { site } = request;

@@ -111,8 +111,10 @@ describe('TLS fronts sharing their pairs through the store', () => {
     const result = await install(front, site, fresh);
     expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: true, previousSha256: second.leafSha256 });
     expect(result.ok === false && result.error).toContain(`1 of 2 addresses do not serve it: at ${strayAddress}, served certificate is the old one (sha256 ${straySha256})`);
-    // …which is also what it serves after the rollback: that address is as it was.
-    expect(await onBoth(site)).toEqual([second.leafSha256, second.leafSha256]);
+    // …which is also what it serves after the rollback: that address is as it was. Front two was not
+    // among the verified addresses: it follows the rollback's signal.
+    expect(await servedSha256(one.address, site)).toBe(second.leafSha256);
+    expect(await eventuallyServed(two.address, site, second.leafSha256)).toBe(second.leafSha256);
     expect(await servedSha256(front.address, site)).toBe(second.leafSha256);
   });
 
@@ -120,8 +122,10 @@ describe('TLS fronts sharing their pairs through the store', () => {
     const fresh = 'my.new-shared.test';
     const result = await install(two, fresh, issue(fresh, { chain: 'leaf-only' }));
     expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: false, previousSha256: null });
-    expect(await onBoth(fresh)).toEqual(['error: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'error: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE']);
     expect(await store.pairs.get(fresh)).toBeNull();
+    // With no previous certificate there is nothing to verify after the rollback: the other front drops the site once the signal reaches it.
+    const unserved = 'error: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE';
+    expect(await Promise.all(addresses.map((address) => eventuallyServed(address, fresh, unserved)))).toEqual([unserved, unserved]);
   });
 
   it('a front started later serves every stored pair, and follows changes made through the store', async () => {
