@@ -9,6 +9,7 @@ import { runCli } from '../../../src/cli/run-cli.js';
 import { decryptPrivateKey, encryptPrivateKey, privateKeyAad } from '../../../src/core/keys/encrypt-private-key.js';
 import { createTestDatabase, TEST_STORE, type TestDatabase } from '../../helpers/test-store.js';
 
+/** migrate-store copies a SQLite store into PostgreSQL: it needs both. @store postgres-only */
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -7,6 +7,7 @@ import { createTestDatabase, TEST_STORE, type TestDatabase } from '../../helpers
  * What only PostgreSQL promises: the guarantees hold between stores with their own pools (as
  * between certdesk processes) on one database. Each store here is a separate pool, LISTEN
  * connection and lock connection, exactly as in another process.
+ * @store postgres-only
  */
 const databases: TestDatabase[] = [];
 const stores: PostgresStore[] = [];
