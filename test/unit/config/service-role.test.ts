@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { configProblems } from '../../helpers/config-problems.js';
+
+const KEK = Buffer.alloc(32, 7).toString('base64');
+const production = {
+  ZENDESK_URL: 'https://example.zendesk.com',
+  ZENDESK_EMAIL: 'certdesk@example.com',
+  ZENDESK_API_TOKEN: 'tok-secret-value',
+  ZENDESK_WEBHOOK_SECRET: 'whsec-secret-value',
+  KEY_ENCRYPTION_KEY: KEK,
+  DOMAINS_FILE: '/etc/certdesk/domains.json',
+};
+const POSTGRES = { DATABASE_URL: 'postgres://certdesk@db.internal/certdesk' };
+const NGINX = { INSTALLER: 'nginx', NGINX_CERT_DIR: '/etc/nginx/certdesk', NGINX_RELOAD_CMD: 'systemctl reload nginx', INSTALL_VERIFY_ADDR: '10.0.0.5:443' };
+
+describe('CERTDESK_ROLE', () => {
+  it('is all by default, in sandbox mode and with SQLite', () => {
+    expect(loadConfig({}, '/srv/certdesk').role).toBe('all');
+    expect(loadConfig(production, '/srv/certdesk').role).toBe('all');
+  });
+
+  it('takes web and worker with PostgreSQL', () => {
+    expect(loadConfig({ ...production, ...POSTGRES, CERTDESK_ROLE: 'web' }, '/srv/certdesk').role).toBe('web');
+    expect(loadConfig({ ...production, ...POSTGRES, ...NGINX, CERTDESK_ROLE: 'worker' }, '/srv/certdesk').role).toBe('worker');
+    // The embedded sandbox runs in a web process.
+    expect(loadConfig({ ...POSTGRES, CERTDESK_ROLE: 'web' }, '/srv/certdesk').role).toBe('web');
+  });
+
+  it.each([
+    ['web with SQLite', { ...production, CERTDESK_ROLE: 'web' }, ['certdesk web: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.']],
+    ['worker with SQLite', { ...production, ...NGINX, CERTDESK_ROLE: 'worker' }, ['certdesk worker: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.']],
+    ['a worker in sandbox mode', { ...POSTGRES, ...NGINX, CERTDESK_ROLE: 'worker' }, ['certdesk worker: sandbox mode (no ZENDESK_URL) embeds the Zendesk sandbox in one process; run certdesk all, or set ZENDESK_URL.']],
+    ['a worker with the TLS front installer', { ...production, ...POSTGRES, CERTDESK_ROLE: 'worker' }, [expect.stringMatching(/^certdesk worker: INSTALLER=tls-front installs into the TLS front of the process that serves traffic; run the workers with INSTALLER=nginx or command/)]],
+    ['an unknown role', { ...production, ...POSTGRES, CERTDESK_ROLE: 'api' }, ['CERTDESK_ROLE must be one of all, web, worker (got "api").']],
+  ])('refuses %s with one line', (_name, env, problems) => {
+    expect(configProblems(env)).toEqual(problems);
+  });
+});
