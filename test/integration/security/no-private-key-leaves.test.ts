@@ -5,7 +5,7 @@ import { statSync, readdirSync } from 'node:fs';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { createTestCa, csrFrom } from '../../helpers/test-ca.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/mail.js';
-import { keyMaterial, findKeys, scanDatabase, scanDirectory, scanPostgresDatabase, storedPrivateKeysOf, type KeyMaterial } from '../../helpers/scan-for-keys.js';
+import { keyMaterial, findKeys, scanDatabase, scanDirectory, storedPrivateKeysOf, type KeyMaterial } from '../../helpers/scan-for-keys.js';
 
 /**
  * A full run — needs_info → reply → CSR, review → approve, regenerate, a certificate accepted and
@@ -102,8 +102,7 @@ describe('the private key never leaves certdesk', () => {
   });
 
   it('is stored only as ciphertext: no database column of certdesk or the sandbox holds it', async () => {
-    const url = h.svc.database.env.DATABASE_URL;
-    expect(url ? await scanPostgresDatabase(material, url) : scanDatabase(material, join(h.svc.dataDir, 'certdesk.db'))).toEqual([]);
+    expect(await h.scanDatabase(material)).toEqual([]);
     expect(scanDatabase(material, join(h.svc.dataDir, 'sandbox', 'sandbox.db'))).toEqual([]);
     const row = (await h.svc.store.keys.get((await h.svc.store.renewals.get(tickets[0]!))!.keyId!))!;
     expect(row.ciphertext.length).toBeGreaterThan(1000);
