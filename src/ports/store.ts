@@ -428,6 +428,14 @@ export interface Store {
    * across every process using this store (an advisory lock with PostgreSQL).
    */
   withSiteLock<T>(site: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: holds the lock `name` until the transaction ends, so a check and the write
+   * it decides cannot interleave with another process's (PostgreSQL: pg_advisory_xact_lock; SQLite's
+   * transactions already run one at a time). Outside a transaction it throws: that is a bug.
+   */
+  lockForTransaction(name: string): Promise<void>;
+  /** Resolves once signals from other processes are heard (PostgreSQL's LISTEN is established). */
+  listening(): Promise<void>;
   /** Tells every process (this one included) of `signal`; inside a transaction, once it commits. */
   signal(signal: StoreSignal, payload?: string): Promise<void>;
   /** Listens for `signal` from any process; returns the function that stops listening. */

@@ -15,9 +15,16 @@ export class KeyVault {
     this.sql = statementCache(db);
   }
 
-  /** The id the next stored key will get inside the current transaction (SQLite has one writer at a time). */
+  private lastReserved = 0;
+
+  /**
+   * A fresh id for the next insert: past every stored key and every id reserved before by this
+   * process (two renewals may reserve before either inserts; SQLite has one process writing).
+   */
   reserveId(): number {
-    return ((this.sql('SELECT MAX(id) FROM private_keys').pluck().get() as number | null) ?? 0) + 1;
+    const stored = (this.sql('SELECT MAX(id) FROM private_keys').pluck().get() as number | null) ?? 0;
+    this.lastReserved = Math.max(stored, this.lastReserved) + 1;
+    return this.lastReserved;
   }
 
   insert(key: Omit<StoredKey, 'retiredAt'>): void {

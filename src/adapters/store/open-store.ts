@@ -84,6 +84,10 @@ export function openStore(options: { file: string; retry?: RetryPolicy; sealKey?
     pairs: wrap(new SqlitePairRepository(db, sealKey)),
     transaction: (fn) => gate.transaction(fn),
     withSiteLock: (site, fn) => siteLocks.run(site, fn),
+    lockForTransaction: async (name) => {
+      if (!gate.inTransaction()) throw new Error(`lockForTransaction(${name}) outside a transaction`);
+    },
+    listening: async () => undefined,
     signal: async (signal: StoreSignal, payload = '') => {
       gate.afterCommit(() => signals.emit(signal, payload));
     },

@@ -24,6 +24,11 @@ export class TransactionGate {
 
   constructor(private readonly db: Db) {}
 
+  /** True when called from inside the open transaction's async context. */
+  inTransaction(): boolean {
+    return this.inside();
+  }
+
   private inside(): boolean {
     const tx = this.context.getStore();
     return tx !== undefined && tx.open;

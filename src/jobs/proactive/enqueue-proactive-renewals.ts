@@ -9,14 +9,13 @@ import { PROACTIVE_JOB, PROACTIVE_SERIAL_KEY } from './proactive-deps.js';
 export function enqueueProactiveRenewals(store: Store, now: number): Promise<boolean> {
   // Under a lock every process shares: PostgreSQL's transactions alone would let two processes both
   // find none waiting and both queue one (SQLite's one writer serialises them anyway).
-  return store.withSiteLock(SCHEDULE_LOCK, () =>
-    store.transaction(async () => {
-      if (await store.jobs.findWaiting(PROACTIVE_JOB, PROACTIVE_SERIAL_KEY)) return false;
-      await store.jobs.enqueue(PROACTIVE_JOB, {}, now, { serialKey: PROACTIVE_SERIAL_KEY });
-      return true;
-    }),
-  );
+  return store.transaction(async () => {
+    await store.lockForTransaction(SCHEDULE_LOCK);
+    if (await store.jobs.findWaiting(PROACTIVE_JOB, PROACTIVE_SERIAL_KEY)) return false;
+    await store.jobs.enqueue(PROACTIVE_JOB, {}, now, { serialKey: PROACTIVE_SERIAL_KEY });
+    return true;
+  });
 }
 
-/** The lock's name: no registry site can have it (a colon). */
+/** The lock held from the check to the enqueue. */
 const SCHEDULE_LOCK = 'schedule:proactive-renewals';

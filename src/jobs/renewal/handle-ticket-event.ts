@@ -80,6 +80,9 @@ async function handleMessages(deps: RenewalDeps, snapshot: TicketSnapshot): Prom
 }
 
 async function noRenewalInProgress(deps: RenewalDeps, site: string, ticketId: number): Promise<void> {
+  // Runs inside the transition's transaction: the lock keeps two tickets for one site, decided at
+  // the same moment in two processes, from both starting a renewal.
+  await deps.store.lockForTransaction(`renewal-start:${site}`);
   const other = await renewalInProgress(deps, site, ticketId);
   if (other !== null) throw new RetryableError(`a renewal of ${site} started meanwhile on ticket ${other}; this request will be linked to it`);
 }

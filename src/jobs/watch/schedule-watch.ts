@@ -7,7 +7,7 @@ export const EXPIRY_WATCH_JOB = 'expiry-watch';
  * process or another, and a pass whose process died runs again once its lease expires.
  */
 export const EXPIRY_WATCH_SERIAL_KEY = 'expiry-watch';
-/** The cross-process lock around the check and the enqueue (a name no registry site can have: a colon). */
+/** The cross-process lock around the check and the enqueue. */
 const SCHEDULE_LOCK = 'schedule:expiry-watch';
 
 /**
@@ -18,10 +18,11 @@ const SCHEDULE_LOCK = 'schedule:expiry-watch';
  * writer does). `force` skips the age check (a pass asked for now). Returns the new job's id, or null.
  */
 export function scheduleWatchIfDue(store: Store, now: number, intervalMs: number, options: { force?: boolean } = {}): Promise<number | null> {
-  return store.withSiteLock(SCHEDULE_LOCK, () => store.transaction(async () => {
+  return store.transaction(async () => {
+    await store.lockForTransaction(SCHEDULE_LOCK);
     if (await store.jobs.hasPending(EXPIRY_WATCH_SERIAL_KEY)) return null;
     const last = await store.watch.lastCheckedAt();
     if (!options.force && last !== null && now - last < intervalMs) return null;
     return await store.jobs.enqueue(EXPIRY_WATCH_JOB, {}, now, { serialKey: EXPIRY_WATCH_SERIAL_KEY, maxAttempts: 5 });
-  }));
+  });
 }

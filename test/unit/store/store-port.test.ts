@@ -58,6 +58,16 @@ describe('the store port', () => {
     expect(await s.keys.get(a + b + 100)).toBeNull();
   });
 
+  it('keys: ids reserved before either is inserted differ (two key generations at once)', async () => {
+    const s = await store();
+    const bytes = (n: number) => Buffer.alloc(n, 7);
+    const [a, b] = await Promise.all([s.keys.reserveId(), s.keys.reserveId()]);
+    expect(b).not.toBe(a);
+    for (const id of [b, a]) await s.keys.insert({ id, ticketId: 6, algorithm: 'ec', spkiSha256: String(id), ciphertext: bytes(40), iv: bytes(12), tag: bytes(16), createdAt: 1, transitionId: null });
+    expect(await s.keys.countForTicket(6)).toBe(2);
+    expect(await s.keys.reserveId()).toBeGreaterThan(Math.max(a, b));
+  });
+
   it('deliveries: a key is recorded once, and forgotten after the retention', async () => {
     const s = await store();
     expect(await s.deliveries.record('k1', 'ticket.created', 1, 1000)).toBe(true);

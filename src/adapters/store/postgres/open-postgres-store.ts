@@ -167,6 +167,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     pairs: new PgPairRepository(sql, sealKey),
     transaction: (fn) => sql.transaction(fn),
     withSiteLock: (site, fn) => siteLocks.run(site, fn),
+    lockForTransaction: async (name) => {
+      if (!sql.inTransaction()) throw new Error(`lockForTransaction(${name}) outside a transaction`);
+      await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended('tx:' || $1, 0))`, [name]);
+    },
     // pg_notify inside a transaction is delivered when it commits (never if it rolls back).
     signal: async (signal: StoreSignal, payload = '') => {
       await sql.query('SELECT pg_notify($1, $2)', [channelOf(signal), payload]);

@@ -39,6 +39,11 @@ export class PgTransactions implements Sql {
 
   constructor(private readonly pool: pg.Pool) {}
 
+  /** True when called from inside an open transaction's async context. */
+  inTransaction(): boolean {
+    return this.current() !== null;
+  }
+
   private current(): OpenTransaction | null {
     const tx = this.context.getStore();
     return tx !== undefined && tx.open ? tx : null;
