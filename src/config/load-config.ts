@@ -244,7 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const acme = readAcmeConfig(get, url, problems);
   const database = readDatabaseConfig(get, problems);
   const role = oneOf('CERTDESK_ROLE', SERVICE_ROLES, 'all');
-  problems.push(...roleProblems(role, { database, sandbox, install: { installer } }));
+  problems.push(...roleProblems(role, { database, sandbox, install: { installer, verifyAddrs } }));
 
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = get('LOG_FORMAT') === undefined ? null : oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json');
@@ -338,6 +338,7 @@ function readAcmeConfig(get: (name: string) => string | undefined, url: (name: s
 function readDatabaseConfig(get: (name: string) => string | undefined, problems: string[]): Config['database'] {
   const url = get('DATABASE_URL') ?? null;
   if (url !== null && !/^postgres(ql)?:\/\//i.test(url)) problems.push(`DATABASE_URL must be a postgres:// URL (got "${redactUrl(url)}"); leave it unset for the embedded SQLite store.`);
+  else if (url !== null && /[?&]ssl[a-z]*=/i.test(url)) problems.push('DATABASE_URL must not carry TLS parameters (sslmode=…): set DATABASE_SSL (off, require, verify-full) instead.');
   const whole = (name: string, fallback: number, min: number, max: number): number => {
     const raw = get(name);
     if (raw === undefined) return fallback;

@@ -42,6 +42,20 @@ describe('the deployment files', () => {
     expect(Number.parseInt(certdesk.stop_grace_period, 10)).toBeGreaterThan(10);
   });
 
+  it('compose.postgres.yaml runs a web and a worker process on its PostgreSQL service, the worker verifying at the web front', () => {
+    type Service = { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; stop_grace_period?: string };
+    const compose = yaml.load(read('compose.postgres.yaml')) as { services: Record<string, Service> };
+    expect(Object.keys(compose.services).sort()).toEqual(['certdesk-web', 'certdesk-worker', 'postgres']);
+    for (const [name, role] of [['certdesk-web', 'web'], ['certdesk-worker', 'worker']] as const) {
+      const service = compose.services[name]!;
+      expect(service.command!.slice(-2)).toEqual(['dist/main.js', role]);
+      expect(new URL(service.environment!.DATABASE_URL!).host).toBe('postgres:5432');
+      expect(Object.keys(service.depends_on!)).toEqual(['postgres']);
+      expect(Number.parseInt(service.stop_grace_period!, 10)).toBeGreaterThan(10);
+    }
+    expect(compose.services['certdesk-worker']!.environment!.INSTALL_VERIFY_ADDR).toBe('certdesk-web:8443');
+  });
+
   it('the Dockerfile runs as a non-root user with DATA_DIR as a volume, and its HEALTHCHECK follows /readyz', async () => {
     const dockerfile = read('Dockerfile');
     const dataDir = /DATA_DIR=(\S+)/.exec(dockerfile)![1]!;
