@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { startTestService, TEST_WEBHOOK_SECRET, type TestService } from '../../helpers/service.js';
+import { TEST_STORE } from '../../helpers/test-store.js';
 
 /**
  * `npm run cli -- doctor` against a running certdesk and its sandbox, as an operator runs it: a
- * healthy configuration passes every check; each broken one prints its line and exits 1.
+ * healthy configuration passes every check; each broken one prints its line and exits 1. doctor gets
+ * the running certdesk's database (DATA_DIR, and DATABASE_URL in the postgres run), so its store line
+ * checks the store the run exercises.
  */
 let svc: TestService;
 let dir: string;
@@ -30,7 +33,7 @@ beforeAll(async () => {
     PUBLIC_URL: svc.url,
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DOMAINS_FILE: join(dir, 'domains.json'),
-    DATA_DIR: join(dir, 'data'),
+    ...svc.database.env,
   };
 });
 afterAll(async () => {
@@ -58,7 +61,12 @@ describe('npm run cli -- doctor', () => {
     expect(r.line('statuses')).toMatch(/^ok .*On-hold off.*installing=open/);
     expect(r.line('redaction')).toMatch(/^ok .*Agent Workspace is on/);
     expect(r.line('organizations')).toMatch(/^ok .*all 2 registry entries/);
-    expect(r.line('store')).toMatch(/^ok .*certdesk\.db is writable/);
+    // The store the run exercises: PostgreSQL named by address without the password, or the SQLite file.
+    const database = svc.database.env.DATABASE_URL ? new URL(svc.database.env.DATABASE_URL) : null;
+    const store = TEST_STORE === 'postgres' ? ` at ${database!.host}${database!.pathname}, migrations 10/10` : `${join(svc.dataDir, 'certdesk.db')} is writable`;
+    expect(r.line('store')).toMatch(/^ok {2}/);
+    expect(r.line('store').endsWith(store)).toBe(true);
+    if (TEST_STORE === 'postgres') expect(r.line('store')).toMatch(/ PostgreSQL \d+(\.\d+)+ at /);
     expect(r.stdout).toMatch(/doctor: all 8 checks passed/);
   });
 
@@ -141,7 +149,7 @@ describe('npm run cli -- doctor', () => {
   });
 
   it('checks the sandbox of the certdesk running in sandbox mode', async () => {
-    const r = await doctor({ DATA_DIR: svc.dataDir, SANDBOX_PORT: new URL(svc.sandbox!.url).port, PORT: String(svc.port), ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
+    const r = await doctor({ ...svc.database.env, SANDBOX_PORT: new URL(svc.sandbox!.url).port, PORT: String(svc.port), ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
     expect(r.stdout).toMatch(/doctor: all 8 checks passed/);
     expect(r.code).toBe(0);
   });
