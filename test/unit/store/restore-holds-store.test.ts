@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from '../../../src/adapters/store/open-store.js';
 import { backupStore, restoreStore, StoreCopyError } from '../../../src/adapters/store/backup-store.js';
-import { TEST_STORE } from '../../helpers/test-store.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -22,8 +21,11 @@ async function madeStore(dir: string, kind: string): Promise<string> {
   return file;
 }
 
-// SQLite only, by design: restore replaces the SQLite file (with DATABASE_URL it refuses: pg_restore).
-describe.skipIf(TEST_STORE !== 'sqlite')('restore holds the store from its in-use check until the store is replaced (SQLite only: a file restore)', () => {
+/**
+ * @store sqlite-only — restore replaces the SQLite file; with DATABASE_URL it refuses and points at
+ * pg_restore (test/integration/operations/backup-restore-postgres.test.ts).
+ */
+describe('restore holds the store from its in-use check until the store is replaced (a file restore)', () => {
   it('a certdesk (any WAL connection) that opens the store while the backup is being copied in is refused, and the restored store is what remains', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-restore-race-'));
     dirs.push(dir);

@@ -10,15 +10,12 @@ import { MIGRATIONS } from '../../../src/adapters/store/migrations.js';
 import { acceptInboundMessage } from '../../../src/jobs/mail/accept-inbound-message.js';
 import { KeyDecryptionError } from '../../../src/core/keys/encrypt-private-key.js';
 import { damageStoreFile } from '../../helpers/damaged-store.js';
-import { createTestDatabase, TEST_STORE } from '../../helpers/test-store.js';
-import type { PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 
 /**
- * SQLite only, by design: what is tested here is the SQLite file itself (bytes at rest in the
- * database, its WAL and free pages; file modes; a zero-byte or damaged file). The PostgreSQL
- * store's sealing is tested through the port in the store's own tests.
+ * @store sqlite-only — what is tested here is the SQLite file itself (bytes at rest in the database,
+ * its WAL and free pages; file modes; a zero-byte or damaged file). The PostgreSQL counterpart
+ * (what its tables hold): store-custody-postgres.test.ts.
  */
-const sqliteOnly = describe.skipIf(TEST_STORE !== 'sqlite');
 
 const dirs: string[] = [];
 const stores: SqliteStore[] = [];
@@ -42,7 +39,7 @@ const SECRET_LINE = 'TOP-SECRET-LINE-0123456789-abcdefghijklmnopqrstuvwxyz';
 const message = (id: string) => Buffer.from(`From: Pat <pat@x.example>\r\nMessage-ID: <${id}>\r\nSubject: key\r\n\r\n${SECRET_LINE}\r\n`);
 const allFileBytes = (dir: string) => Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
 
-sqliteOnly('inbound messages at rest in the SQLite file (SQLite only: the file is what is inspected)', () => {
+describe('inbound messages at rest in the SQLite file', () => {
   it('are sealed before they reach SQLite: no byte of the message is in the database, its WAL or its columns', async () => {
     const dir = tempDir();
     const kek = randomBytes(32);
@@ -100,7 +97,7 @@ sqliteOnly('inbound messages at rest in the SQLite file (SQLite only: the file i
   });
 });
 
-sqliteOnly('the database files (SQLite only: PostgreSQL keeps no file of certdesk\'s)', () => {
+describe('the database files', () => {
   it('are readable by their owner only, whatever was there before: directory 0700, database, WAL and SHM 0600', async () => {
     const dir = join(tempDir(), 'data');
     const file = join(dir, 'certdesk.db');
@@ -133,7 +130,7 @@ sqliteOnly('the database files (SQLite only: PostgreSQL keeps no file of certdes
   });
 });
 
-sqliteOnly('the integrity check at start (SQLite only: quick_check of the file)', () => {
+describe('the integrity check at start (quick_check of the file)', () => {
   it('says ok for a sound database, and reports what quick_check found in a damaged one (not ready)', async () => {
     const dir = tempDir();
     const file = join(dir, 'certdesk.db');
@@ -145,44 +142,5 @@ sqliteOnly('the integrity check at start (SQLite only: quick_check of the file)'
     const damaged = open(file, randomBytes(32));
     expect(damaged.integrity).not.toBe('ok');
     expect(await damaged.health()).toEqual({ ready: false, problem: `SQLite quick_check failed: ${damaged.integrity}` });
-  });
-});
-
-// The PostgreSQL counterpart of "inbound messages at rest": what the database holds, read back with SQL.
-describe.runIf(TEST_STORE === 'postgres')('inbound messages at rest in PostgreSQL', () => {
-  it('are sealed before they reach the database, cannot be read with another KEY_ENCRYPTION_KEY, and are erased when their job dies', async () => {
-    const database = await createTestDatabase();
-    try {
-      const kek = randomBytes(32);
-      const store = (await database.open({ sealKey: kek })) as PostgresStore;
-      try {
-        expect(await acceptInboundMessage(store, message('p@x'), 'smtp', 1)).toMatchObject({ status: 'accepted' });
-        expect((await store.mail.getInbound('mid:p@x'))!.raw).toEqual(message('p@x'));
-        const { rows } = await store.sql.query<{ raw: Buffer; sealed: unknown }>('SELECT raw, sealed FROM inbound_messages');
-        expect(rows).toHaveLength(1);
-        expect(rows[0]!.raw.includes(SECRET_LINE)).toBe(false);
-        expect(rows[0]!.raw.length).toBe(message('p@x').length + 12 + 16);
-      } finally {
-        await store.close();
-      }
-      const other = await database.open({ sealKey: randomBytes(32) });
-      try {
-        await expect(other.mail.getInbound('mid:p@x')).rejects.toThrow(KeyDecryptionError);
-      } finally {
-        await other.close();
-      }
-      const again = (await database.open({ sealKey: kek })) as PostgresStore;
-      try {
-        const job = (await again.jobs.claim('w', 2, 60_000))!;
-        expect(await again.jobs.fail(job.id, 'w', 3, { error: 'cannot parse', retryable: false })).toEqual({ outcome: 'dead' });
-        expect(await again.mail.getInbound('mid:p@x')).toMatchObject({ raw: null, state: 'done', outcome: 'dead' });
-        expect((await again.sql.query('SELECT raw FROM inbound_messages WHERE raw IS NOT NULL')).rows).toEqual([]);
-        expect(await acceptInboundMessage(again, message('p@x'), 'smtp', 4)).toMatchObject({ status: 'duplicate' });
-      } finally {
-        await again.close();
-      }
-    } finally {
-      await database.drop();
-    }
   });
 });
