@@ -58,7 +58,7 @@ async function certdesk(): Promise<number> {
         if (i % 2 === 0) await store.sites.record({ domain, certSha256: 'ab'.repeat(32), fullchainPem: '', notAfter: '2027-01-01T00:00:00.000Z', installedAt: 0, ticketId: i });
       }
     });
-    const watched = await runWatchPass({ store, registry, clock: systemClock, look: lookAtAddress(), defaultAddress: address, concurrency });
+    const watched = await runWatchPass({ store, registry, clock: systemClock, look: lookAtAddress(), defaultAddresses: [address], concurrency });
     if ((await store.watch.list()).length !== sites.length) throw new Error('not every site was recorded');
     return watched.filter((w) => w.drift === 'handshake_failed').length;
   } finally {

@@ -111,7 +111,7 @@ async function startServiceOn(store: Store, role: ServiceRole, config: Config, o
   const { zendesk, webhookSecrets, sandbox } = connection;
   // ACME TLS-ALPN-01 challenges (issue 20) are answered by the TLS front.
   const acmeAlpn = config.acme && config.install.installer === 'tls-front' ? new AlpnChallenges() : null;
-  // The TLS front serves traffic: it runs in the web and all roles (a worker is refused INSTALLER=tls-front).
+  // The TLS front serves traffic: it runs in the web and all roles (a worker installs into the fronts through the store's pairs).
   // With PostgreSQL every replica's front serves the pairs stored in the database (INSTALL_VERIFY_ADDR: every front).
   const tlsFront =
     serves && config.install.installer === 'tls-front'
@@ -133,11 +133,12 @@ async function startServiceOn(store: Store, role: ServiceRole, config: Config, o
   const mail = mailConfigured
     ? (await import('./mail-service.js')).createMailService(config, { zendesk, store, clock, logger, metrics, apiUser, intakeBudget: intake, registry: connection.registry, sandboxUrl: sandbox?.url ?? null, notify: wakeWorker })
     : null;
-  // The expiry watch (issue 15): looks at what every registry site serves, INSTALL_VERIFY_ADDR or the TLS front by default.
+  // The expiry watch (issue 15): looks at what every registry site serves, at every INSTALL_VERIFY_ADDR address (or the TLS front) by default.
   exposeWatchMetrics(metrics, { store, registry: connection.registry, clock });
   let watch: ExpiryWatch | null = null;
   if (works) {
-    const installer = createInstaller(config.install, { dataDir: config.dataDir, trustedCasPem: trustedRootsPem, logger, tlsFront });
+    // A worker has no front: with INSTALLER=tls-front it stores the pair and signals every replica's front (INSTALL_VERIFY_ADDR).
+    const installer = createInstaller(config.install, { dataDir: config.dataDir, trustedCasPem: trustedRootsPem, logger, tlsFront, ...(store.kind === 'postgres' ? { sharedPairs: store } : {}), ...(options.tlsFront ? { tlsFrontTiming: options.tlsFront } : {}) });
     const renewalDeps: RenewalDeps = {
       zendesk,
       store,
@@ -165,7 +166,7 @@ async function startServiceOn(store: Store, role: ServiceRole, config: Config, o
       config.watch.intervalSeconds === null
         ? null
         : createExpiryWatch({
-            store, registry: connection.registry, clock, logger, metrics, defaultAddress: config.install.verifyAddr ?? tlsFront?.address ?? null, intervalMs: config.watch.intervalSeconds * 1000, ...options.watch,
+            store, registry: connection.registry, clock, logger, metrics, defaultAddresses: config.install.verifyAddrs.length > 0 ? config.install.verifyAddrs : tlsFront ? [tlsFront.address] : [], intervalMs: config.watch.intervalSeconds * 1000, ...options.watch,
             // Proactive renewals decide from what each pass saw.
             onWatched: async () => {
               if (await enqueueProactiveRenewals(store, clock.now().getTime())) wakeWorker();

@@ -4,15 +4,24 @@ import type { Logger } from '../../lib/logger.js';
 import type { Installer } from '../../ports/installer.js';
 import { createCommandInstaller } from './command-installer.js';
 import { createNginxInstaller } from './nginx-installer.js';
-import type { TlsFront } from './tls-front.js';
+import { createSharedPairsInstaller, type SharedPairs } from './shared-pairs.js';
+import type { TlsFront, TlsFrontOptions } from './tls-front.js';
+import { tlsFrontFleet } from './verify-live.js';
 
 export interface InstallerDeps {
   dataDir: string;
   /** EXTRA_CA_FILE contents (PEM texts): anchors trusted besides Node's root store when verifying. */
   trustedCasPem: readonly string[];
   logger: Logger;
-  /** The started TLS front (`startTlsFront`); required when `INSTALLER=tls-front`, ignored otherwise. */
+  /** The started TLS front (`startTlsFront`) of a process that serves traffic; with `INSTALLER=tls-front` it installs. */
   tlsFront?: TlsFront | null;
+  /**
+   * `INSTALLER=tls-front` in a process without a front (a worker, PostgreSQL): the store's shared
+   * pairs, installed into every replica's front and verified at every INSTALL_VERIFY_ADDR address.
+   */
+  sharedPairs?: SharedPairs | null;
+  /** TLS front timing (tests shorten it); defaults as startTlsFront's. */
+  tlsFrontTiming?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>;
 }
 
 /**
@@ -24,13 +33,27 @@ export interface InstallerDeps {
  *       ? await startTlsFront({ port: config.install.tlsFrontPort, host, dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem, verifyAddresses: config.install.verifyAddrs, ...(store.kind === 'postgres' ? { shared: store } : {}) })
  *       : null;
  *     const installer = createInstaller(config.install, { dataDir: config.dataDir, trustedCasPem, logger, tlsFront });
+ *
+ * A worker (no front) with PostgreSQL passes `sharedPairs: store` instead: it stores the pair and
+ * signals every replica's front, which INSTALL_VERIFY_ADDR must then list (the same installer the
+ * fronts use, without a local server).
  */
 export function createInstaller(settings: Config['install'], deps: InstallerDeps): Installer {
   const common = { trustedCasPem: deps.trustedCasPem, logger: deps.logger };
   switch (settings.installer) {
     case 'tls-front':
-      if (!deps.tlsFront) throw new TypeError('INSTALLER=tls-front: start the TLS front (startTlsFront) and pass it as deps.tlsFront');
-      return deps.tlsFront.installer;
+      if (deps.tlsFront) return deps.tlsFront.installer;
+      if (deps.sharedPairs) {
+        const timing = deps.tlsFrontTiming ?? {};
+        return createSharedPairsInstaller({
+          shared: deps.sharedPairs,
+          fleet: tlsFrontFleet({ verifyAddresses: requiredList(settings.verifyAddrs, 'INSTALL_VERIFY_ADDR'), trustedCasPem: deps.trustedCasPem, ...(timing.handshakeTimeoutMs ? { handshakeTimeoutMs: timing.handshakeTimeoutMs } : {}) }),
+          verifyWaitMs: timing.verifyWaitMs ?? 5000,
+          logger: deps.logger,
+          follower: null,
+        });
+      }
+      throw new TypeError('INSTALLER=tls-front: start the TLS front (startTlsFront) and pass it as deps.tlsFront, or pass the shared pairs (PostgreSQL) as deps.sharedPairs');
     case 'nginx':
       return createNginxInstaller({
         ...common,

@@ -1,10 +1,11 @@
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { Logger } from '../../lib/logger.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
-import type { InstallRequest } from '../../ports/installer.js';
+import type { Installer, InstallRequest } from '../../ports/installer.js';
 import type { PairRepository, Store } from '../../ports/store.js';
 import type { PairStore } from './pair-store.js';
-import type { InstallSteps } from './run-install-attempt.js';
+import { runInstallAttempt, type InstallSteps } from './run-install-attempt.js';
+import { currentOnFleet, type Fleet } from './verify-fleet.js';
 
 /**
  * What a TLS front needs of the store to share its pairs with the other replicas' fronts
@@ -120,13 +121,15 @@ export async function adoptDiskPairs(disk: PairStore, shared: SharedPairs, logge
  * front until the job's next attempt, which finds it already stored and, if it still does not
  * verify, rolls back to the pair before it. It must not run inside a store transaction: the
  * signal would wait for the commit, and the other fronts with it, past the verification.
+ * `follower`: this process's own front, which then loads the pair at once rather than on the
+ * signal; null in a process that runs no front (a worker).
  */
-export function sharedInstallSteps(shared: SharedPairs, follower: PairFollower, request: InstallRequest): InstallSteps {
+export function sharedInstallSteps(shared: SharedPairs, follower: PairFollower | null, request: InstallRequest): InstallSteps {
   const { site } = request;
   let stored = false;
   const tellEveryFront = async () => {
     await shared.signal('pairs', site);
-    await follower.reload(site);
+    await follower?.reload(site);
   };
   return {
     async apply(log) {
@@ -158,5 +161,37 @@ export function sharedInstallSteps(shared: SharedPairs, follower: PairFollower, 
       log.add(now ? `Put the previous pair (sha256 ${now.leafSha256}) back in the database and told every TLS front to serve it.` : `Removed ${site} from the stored pairs (there was none before) and told every TLS front.`);
       return { ok: true, restoredSha256: now?.leafSha256 ?? null };
     },
+  };
+}
+
+export interface SharedPairsInstallerOptions {
+  shared: SharedPairs;
+  /** Every front that serves the stored pairs (INSTALL_VERIFY_ADDR; a front alone: itself). */
+  fleet: Fleet;
+  /** How long an install waits for the new certificate to show on every address. */
+  verifyWaitMs: number;
+  logger: Logger;
+  /** The front of this process when it runs one (web, all); null in a worker, which has none. */
+  follower: PairFollower | null;
+}
+
+/**
+ * The `tls-front` installer on shared pairs, the same with or without a front in this process:
+ * a web/all process's front uses it as its own installer, and a worker — which serves no traffic,
+ * so runs no front — installs through it into every replica's front (store, signal, verify at
+ * every address; on failure the previous stored pair, the signal, the old one checked everywhere).
+ * Installs of one site are serialised within the process; across processes the caller holds
+ * `store.withSiteLock`.
+ */
+export function createSharedPairsInstaller(options: SharedPairsInstallerOptions): Installer {
+  const { shared, fleet, follower } = options;
+  const lock = new KeyedLock();
+  return {
+    kind: 'tls-front',
+    install: (request) =>
+      lock.run(request.site, () =>
+        runInstallAttempt({ kind: 'tls-front', request, fleet, verifyWaitMs: options.verifyWaitMs, logger: options.logger, steps: sharedInstallSteps(shared, follower, request) }),
+      ),
+    current: (site) => currentOnFleet(fleet, site),
   };
 }

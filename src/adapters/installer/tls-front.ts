@@ -7,9 +7,9 @@ import { formatAddress } from './parse-address.js';
 import { PairStore } from './pair-store.js';
 import { runInstallAttempt } from './run-install-attempt.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
-import { createLiveVerifier } from './verify-live.js';
+import { tlsFrontFleet } from './verify-live.js';
 import { currentOnFleet } from './verify-fleet.js';
-import { adoptDiskPairs, followSharedPairs, sharedInstallSteps, type SharedPairs } from './shared-pairs.js';
+import { adoptDiskPairs, createSharedPairsInstaller, followSharedPairs, type SharedPairs } from './shared-pairs.js';
 
 export interface TlsFrontOptions {
   /** TLS_FRONT_PORT; 0 picks a free port. */
@@ -114,14 +114,16 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
   const bound = server.address() as AddressInfo;
   const wildcard = bound.address === '0.0.0.0' || bound.address === '::';
   const address = formatAddress({ host: wildcard ? '127.0.0.1' : bound.address, port: bound.port });
-  const fleet = (options.verifyAddresses?.length ? options.verifyAddresses : [address]).map((verifyAddress) =>
-    createLiveVerifier({
-      address: verifyAddress,
-      ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
-      ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
-    }),
-  );
+  const fleet = tlsFrontFleet({
+    verifyAddresses: options.verifyAddresses?.length ? options.verifyAddresses : [address],
+    ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
+    ...(options.handshakeTimeoutMs ? { handshakeTimeoutMs: options.handshakeTimeoutMs } : {}),
+  });
+  const verifyWaitMs = options.verifyWaitMs ?? 5000;
   logger.info({ address, sites: contexts.size, pairs: follower ? 'shared' : 'on disk' }, 'tls-front listening');
+
+  // Shared pairs: the one installer a worker also uses (shared-pairs.ts), this front loading at once.
+  if (follower) return served(createSharedPairsInstaller({ shared: options.shared!, fleet, verifyWaitMs, logger, follower }));
 
   const lock = new KeyedLock();
   const install = (request: InstallRequest) => {
@@ -133,9 +135,9 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
       kind: 'tls-front',
       request,
       fleet,
-      verifyWaitMs: options.verifyWaitMs ?? 5000,
+      verifyWaitMs,
       logger,
-      steps: follower ? sharedInstallSteps(options.shared!, follower, request) : {
+      steps: {
         async apply(log) {
           onDiskBefore = (await store.current(site).catch(() => null))?.id ?? null;
           let context: SecureContext;
@@ -165,24 +167,26 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
     });
   };
 
-  const installer: Installer = {
+  return served({
     kind: 'tls-front',
     install: (request) => lock.run(request.site, () => install(request)),
     current: (site) => currentOnFleet(fleet, site),
-  };
+  });
 
-  return {
-    port: bound.port,
-    address,
-    installer,
-    sites: () => [...contexts.keys()].sort(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        follower?.stop();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  function served(installer: Installer): TlsFront {
+    return {
+      port: bound.port,
+      address,
+      installer,
+      sites: () => [...contexts.keys()].sort(),
+      close: () =>
+        new Promise<void>((resolve) => {
+          follower?.stop();
+          server.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+        }),
+    };
+  }
 }
 
 // --- ACME TLS-ALPN-01 (RFC 8737), issue 20 ---------------------------------------------------------

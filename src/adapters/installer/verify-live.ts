@@ -62,6 +62,21 @@ export function reloadedServerFleet(options: { verifyAddresses: readonly string[
   );
 }
 
+/**
+ * The verifiers for TLS fronts, one per address: a front swaps its SNI context in place, so one
+ * good handshake is enough (no old workers answering beside new ones).
+ */
+export function tlsFrontFleet(options: { verifyAddresses: readonly string[]; trustedCasPem?: readonly string[]; handshakeTimeoutMs?: number }): LiveVerifier[] {
+  if (options.verifyAddresses.length === 0) throw new TypeError('at least one address to verify (INSTALL_VERIFY_ADDR, or the front itself)');
+  return options.verifyAddresses.map((address) =>
+    createLiveVerifier({
+      address,
+      ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
+      ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
+    }),
+  );
+}
+
 /** A verifier for one address; the trust anchors are loaded once. */
 export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
   const address = parseAddress(options.address);

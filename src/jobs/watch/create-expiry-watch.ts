@@ -31,7 +31,8 @@ export function createExpiryWatch(options: {
   clock: Clock;
   logger: Logger;
   metrics?: MetricsRegistry;
-  defaultAddress: string | null;
+  /** Every INSTALL_VERIFY_ADDR address, or the TLS front's (run-watch-pass.ts). */
+  defaultAddresses: readonly string[];
   /** EXPIRY_WATCH_INTERVAL_SECONDS, in ms. */
   intervalMs: number;
   concurrency?: number;

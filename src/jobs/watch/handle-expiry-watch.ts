@@ -13,8 +13,8 @@ export interface ExpiryWatchDeps {
   clock: Clock;
   metrics?: MetricsRegistry;
   look: LookAtAddress;
-  /** INSTALL_VERIFY_ADDR, or the TLS front's address. */
-  defaultAddress: string | null;
+  /** Every INSTALL_VERIFY_ADDR address, or the TLS front's address. */
+  defaultAddresses: readonly string[];
   concurrency?: number;
   /**
    * Called after each pass with every site it looked at (proactive renewals decide from them). A

@@ -10,8 +10,11 @@ export interface WatchPassDeps {
   registry: DomainRegistry;
   clock: Clock;
   look: LookAtAddress;
-  /** Where sites without an `address` in the registry are asked: INSTALL_VERIFY_ADDR, or the TLS front. */
-  defaultAddress: string | null;
+  /**
+   * Where sites without an `address` in the registry are asked: every INSTALL_VERIFY_ADDR address
+   * (each edge server, each replica's front), or the TLS front. Empty: nowhere.
+   */
+  defaultAddresses: readonly string[];
   /** Handshakes in flight at once. Default 32. */
   concurrency?: number;
   signal?: AbortSignal;
@@ -54,7 +57,7 @@ export async function runWatchPass(deps: WatchPassDeps): Promise<WatchedSite[]> 
 }
 
 async function watchSite(entry: RegistryEntry, deps: WatchPassDeps): Promise<WatchedSite> {
-  const addresses = entry.address ?? (deps.defaultAddress ? [deps.defaultAddress] : []);
+  const addresses = entry.address ?? deps.defaultAddresses;
   const checkedAt = deps.clock.now().getTime();
   if (addresses.length === 0) {
     return judgeWatch({ site: entry.domain, looks: [{ address: '-', error: 'no address to look at: give the site an "address" in the registry, or set INSTALL_VERIFY_ADDR' }], installedSha256: null, checkedAt });

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { startTlsFront, type TlsFront } from '../../../src/adapters/installer/tls-front.js';
+import { createInstaller } from '../../../src/adapters/installer/create-installer.js';
+import type { Config } from '../../../src/config/config.js';
 import type { InstallResult } from '../../../src/ports/installer.js';
 import type { Store } from '../../../src/ports/store.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
@@ -170,6 +172,46 @@ describe('TLS fronts sharing their pairs through the store', () => {
     } finally {
       disk.remove();
     }
+  });
+
+  /** The installer of a process that runs no front (a worker): INSTALLER=tls-front with the store's shared pairs. */
+  const workerInstaller = (verifyAddrs: readonly string[]) => {
+    const settings: Config['install'] = { installer: 'tls-front', tlsFrontPort: 0, nginxCertDir: null, nginxTestCmd: 'nginx -t', nginxReloadCmd: null, installCommand: null, verifyAddr: verifyAddrs[0] ?? null, verifyAddrs };
+    return createInstaller(settings, { dataDir: dir.path, trustedCasPem: ca.trustedCasPem, logger: log.logger, sharedPairs: store, tlsFrontTiming: { verifyWaitMs: 2000 } });
+  };
+
+  it('a process without a front (a worker) installs into every front through the store, and rolls a failure back on every front', async () => {
+    const worked = 'my.worker.test';
+    const installer = workerInstaller(addresses);
+    const good = issue(worked);
+    const installed = await installer.install(installRequest(worked, good));
+    results.push(installed);
+    expect(installed).toMatchObject({ ok: true, servedSha256: good.leafSha256, previousSha256: null });
+    for (const address of addresses) expect(installed.log.join('\n')).toContain(`Verified live at ${address}: ${worked} serves the new certificate`);
+    expect(await onBoth(worked)).toEqual([good.leafSha256, good.leafSha256]);
+    expect((await store.pairs.get(worked))?.leafSha256).toBe(good.leafSha256);
+
+    const broken = issue(worked, { chain: 'leaf-only' });
+    const failed = await installer.install(installRequest(worked, broken));
+    results.push(failed);
+    expect(failed).toMatchObject({ ok: false, rolledBack: true, previousServed: true, previousSha256: good.leafSha256 });
+    expect(failed.ok === false && failed.error).toMatch(/^2 of 2 addresses do not serve it: at 127\.0\.0\.1:\d+, chain incomplete/);
+    expect(await onBoth(worked)).toEqual([good.leafSha256, good.leafSha256]);
+    expect((await store.pairs.get(worked))?.leafSha256).toBe(good.leafSha256);
+  });
+
+  it('a worker whose other verify address never shows the new certificate rolls back every front', async () => {
+    const worked = 'my.worker.test';
+    const before = (await store.pairs.get(worked))!.leafSha256;
+    const fresh = issue(worked);
+    const result = await workerInstaller([addresses[0]!, strayAddress]).install(installRequest(worked, fresh));
+    results.push(result);
+    expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: true, previousSha256: before });
+    expect(result.ok === false && result.error).toContain(`1 of 2 addresses do not serve it: at ${strayAddress}, served certificate is the old one (sha256 ${straySha256})`);
+    // Front two was not verified by this worker: it follows the rollback's signal.
+    expect(await servedSha256(one.address, worked)).toBe(before);
+    expect(await eventuallyServed(two.address, worked, before)).toBe(before);
+    expect((await store.pairs.get(worked))?.leafSha256).toBe(before);
   });
 
   it('never lets a private key reach a result or the log', () => {
