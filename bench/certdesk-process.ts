@@ -63,11 +63,12 @@ function npmStartNodeArgs(): string[] {
   return [...m[1]!.trim().split(/\s+/).filter(Boolean), 'dist/main.js'];
 }
 
-export async function startBenchCertdesk(env: Record<string, string>): Promise<BenchCertdesk> {
+/** `args`: what follows `dist/main.js` (a role: `web`, `worker`); none runs `certdesk all`, as `npm start` does. */
+export async function startBenchCertdesk(env: Record<string, string>, args: string[] = []): Promise<BenchCertdesk> {
   execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
   const [port, sandboxPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-bench-'));
-  const child = spawn(process.execPath, npmStartNodeArgs(), {
+  const child = spawn(process.execPath, [...npmStartNodeArgs(), ...args], {
     env: { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), TLS_FRONT_PORT: String(tlsPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

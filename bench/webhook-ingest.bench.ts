@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import { ratio } from './lib.js';
 import { freePort, peakRssMb, signedTicketCreated, startBenchCertdesk, stopProcess, waitHealthy, type BenchProcess } from './certdesk-process.js';
 
-const SECRET = 'bench-webhook-secret-0123456789abcdef';
+export const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 
@@ -28,7 +28,7 @@ async function startBare(): Promise<BenchProcess> {
   return { name: 'bare-express', url, child };
 }
 
-type Load = 'unrelated' | 'renewal';
+export type Load = 'unrelated' | 'renewal';
 
 let ticket = 1000;
 function signedDelivery(kind: Load): { headers: Record<string, string>; body: string } {
@@ -36,7 +36,7 @@ function signedDelivery(kind: Load): { headers: Record<string, string>; body: st
   return signedTicketCreated(SECRET, ticket, kind === 'unrelated' ? 'NORMAL' : 'LOW');
 }
 
-async function load(url: string, options: { overallRate?: number; connections: number; kind: Load }) {
+export async function load(url: string, options: { overallRate?: number; connections: number; kind: Load }) {
   const result = await autocannon({
     url: `${url}/webhooks/zendesk`,
     connections: options.connections,
@@ -59,9 +59,9 @@ async function load(url: string, options: { overallRate?: number; connections: n
   };
 }
 
-type Run = Awaited<ReturnType<typeof load>>;
+export type Run = Awaited<ReturnType<typeof load>>;
 const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
-const summarise = (runs: Run[]) => ({
+export const summarise = (runs: Run[]) => ({
   reqPerSec: mean(runs.map((r) => r.reqPerSec)),
   p50Ms: mean(runs.map((r) => r.p50Ms)),
   p99Ms: mean(runs.map((r) => r.p99Ms)),
