@@ -3,8 +3,8 @@
  * `npx tsx src/cli/main.ts`) while certdesk takes a burst of 500 signed webhooks, then `restore`
  * into a fresh DATA_DIR. The renewals and their keys come back intact, still encrypted, readable
  * with the same KEY_ENCRYPTION_KEY only; `restore` refuses a store that certdesk has open.
- * SQLite only, by design (these commands copy the SQLite file); with DATABASE_URL set both refuse
- * and point at pg_dump / pg_restore, tested in both runs at the end.
+ * @store sqlite-only — these commands copy the SQLite file; with DATABASE_URL set both refuse and
+ * point at pg_dump / pg_restore (backup-restore-postgres.test.ts).
  */
 import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, createHash, randomBytes } from 'node:crypto';
@@ -14,11 +14,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, storeFile } from '../../../src/adapters/store/open-store.js';
-import { runCli } from '../../../src/cli/run-cli.js';
 import { decryptPrivateKey, KeyDecryptionError, privateKeyAad } from '../../../src/core/keys/encrypt-private-key.js';
 import { ticketEventPayload } from '../../helpers/service.js';
 import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { TEST_STORE } from '../../helpers/test-store.js';
 
 const ROOT_DIR = join(import.meta.dirname, '../../..');
 const KEK = randomBytes(32);
@@ -42,7 +40,7 @@ function countDeliveries(file: string): number {
   }
 }
 
-describe.skipIf(TEST_STORE !== 'sqlite')('backup while certdesk takes 500 webhooks, restored into a fresh DATA_DIR (SQLite only: a copy of the SQLite file)', () => {
+describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_DIR', () => {
   let h: RenewalHarness;
   let work: string;
   let tickets: number[];
@@ -169,29 +167,5 @@ describe.skipIf(TEST_STORE !== 'sqlite')('backup while certdesk takes 500 webhoo
     expect(refused.stderr).toContain("not certdesk's");
     expect(existsSync(storeFile(fresh))).toBe(false);
     expect(readFileSync(junk).length).toBeGreaterThan(0);
-  });
-});
-
-describe('with DATABASE_URL set (a PostgreSQL store), backup and restore refuse', () => {
-  const password = 'hunter2-never-printed';
-  it.each([
-    ['backup', 'use pg_dump and pg_restore'],
-    ['restore', 'use pg_dump and pg_restore'],
-  ])('%s says in one line to use PostgreSQL\'s own tools, exits 2, and touches no file', async (command, advice) => {
-    const dir = mkdtempSync(join(tmpdir(), 'certdesk-backup-pg-'));
-    try {
-      let stdout = '';
-      let stderr = '';
-      const file = join(dir, 'copy.db');
-      const env = { DATA_DIR: join(dir, 'data'), PORT: '0', SANDBOX_PORT: '0', DATABASE_URL: `postgres://certdesk:${password}@127.0.0.1:1/certdesk` };
-      const code = await runCli([command, file], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd: ROOT_DIR });
-      expect(code).toBe(2);
-      expect(stdout).toBe('');
-      expect(stderr).toMatch(new RegExp(`^certdesk ${command}: DATABASE_URL is set, so the store is PostgreSQL, .*${advice} \\(or your provider's backups\\) instead\\.\n$`));
-      expect(stderr).not.toContain(password);
-      expect(readdirSync(dir)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

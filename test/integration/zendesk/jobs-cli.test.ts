@@ -4,7 +4,6 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { TEST_STORE } from '../../helpers/test-store.js';
 
 const ROOT_DIR = join(import.meta.dirname, '../../..');
 
@@ -91,11 +90,13 @@ describe('npm run cli -- jobs: an operator replays what died, while certdesk run
     expect(r.stderr).toMatch(message);
   });
 
-  // SQLite only, by design: with DATABASE_URL there is no file to look for.
-  it.skipIf(TEST_STORE !== 'sqlite')('says where it looked when DATA_DIR holds no database (exit 2; SQLite only: a missing file)', async () => {
-    const r = await runCli(['jobs', 'list'], { stdout: () => undefined, stderr: (t) => void (env.__err = (env.__err ?? '') + t), env: { ...env, DATA_DIR: join(h.svc.dataDir, 'nowhere') }, cwd: ROOT_DIR });
+  // Without DATABASE_URL the store is DATA_DIR's SQLite file, whichever store the run exercises.
+  it('says where it looked when DATA_DIR holds no database and DATABASE_URL is unset (exit 2)', async () => {
+    let stderr = '';
+    const { DATABASE_URL: _url, ...withoutUrl } = env;
+    const r = await runCli(['jobs', 'list'], { stdout: () => undefined, stderr: (t) => (stderr += t), env: { ...withoutUrl, DATA_DIR: join(h.svc.dataDir, 'nowhere') }, cwd: ROOT_DIR });
     expect(r).toBe(2);
-    expect(env.__err).toMatch(/there is no certdesk database at .*nowhere.*certdesk\.db: set DATA_DIR/);
+    expect(stderr).toMatch(/there is no certdesk database at .*nowhere.*certdesk\.db: set DATA_DIR/);
   });
 
   it('says which PostgreSQL it could not reach when DATABASE_URL points at nothing, without the password (exit 3)', async () => {
