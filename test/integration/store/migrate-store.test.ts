@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openStore } from '../../../src/adapters/store/open-store.js';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { decryptPrivateKey, encryptPrivateKey, privateKeyAad } from '../../../src/core/keys/encrypt-private-key.js';
-import { createTestDatabase, TEST_STORE, type TestDatabase } from '../../helpers/test-store.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
 
 /** migrate-store copies a SQLite store into PostgreSQL: it needs both. @store postgres-only */
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -67,7 +67,7 @@ async function fillSqliteStore(file: string) {
   return { keyPem, keyId, jobId, pairKeys, expected };
 }
 
-describe.runIf(TEST_STORE === 'postgres')('migrate-store: a SQLite store into PostgreSQL', () => {
+describe('migrate-store: a SQLite store into PostgreSQL', () => {
   it('copies every table in one go; the PostgreSQL store reads it all back through the port, keys decrypt', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-migrate-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

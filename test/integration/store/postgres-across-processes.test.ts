@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 import type { Job } from '../../../src/ports/store.js';
-import { createTestDatabase, TEST_STORE, type TestDatabase } from '../../helpers/test-store.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
 
 /**
  * What only PostgreSQL promises: the guarantees hold between stores with their own pools (as
@@ -34,7 +34,7 @@ const until = async (check: () => Promise<boolean> | boolean) => {
   while (!(await check())) await new Promise((r) => setTimeout(r, 10));
 };
 
-describe.runIf(TEST_STORE === 'postgres')('the PostgreSQL store across processes', () => {
+describe('the PostgreSQL store across processes', () => {
   it('two pools claiming at once: every job claimed exactly once, never two jobs of one ticket at a time', async () => {
     const db = await database();
     const a = await open(db);
