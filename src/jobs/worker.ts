@@ -228,7 +228,15 @@ export class Worker {
     let outcome: string;
     try {
       if (!handler) throw Object.assign(new Error(`no handler for job kind "${job.kind}"`), { retryable: false });
-      await handler({ job, logger, signal: this.abort.signal });
+      // The start and end of every run with its serial key, so runs of one ticket's jobs can be checked
+      // for overlap across processes (test/integration/scale/multi-process-chaos.test.ts). The end is
+      // logged before the outcome is recorded: from then on another process may start the next job.
+      logger.debug({ serialKey: job.serialKey, worker: this.id }, 'job started');
+      try {
+        await handler({ job, logger, signal: this.abort.signal });
+      } finally {
+        logger.debug({ serialKey: job.serialKey, worker: this.id }, 'job ended');
+      }
       outcome = (await queue.complete(job.id, this.id, this.now())) ? 'done' : 'lost';
     } catch (error) {
       const message = redactPrivateKeys(errorMessage(error));

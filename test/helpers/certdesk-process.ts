@@ -35,7 +35,17 @@ export interface CertdeskProcess {
   dispose(): Promise<void>;
 }
 
-export async function certdeskProcess(zd: TestSandbox, env: Record<string, string> = {}): Promise<CertdeskProcess> {
+export interface CertdeskProcessOptions {
+  /** `certdesk <role>` (default: none, i.e. CERTDESK_ROLE or `all`). */
+  role?: 'all' | 'web' | 'worker';
+  /**
+   * The webhook signing secret to accept, when the test delivers the sandbox's webhooks itself
+   * (a relay in front of several processes): no subscription of this process is created then.
+   */
+  webhookSecret?: string;
+}
+
+export async function certdeskProcess(zd: TestSandbox, env: Record<string, string> = {}, options: CertdeskProcessOptions = {}): Promise<CertdeskProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-proc-'));
   // Every start, restarts included, is on the same database: the one kept with this DATA_DIR.
   const database = await serviceDatabase(env.DATA_DIR ?? dataDir, env);
@@ -43,7 +53,7 @@ export async function certdeskProcess(zd: TestSandbox, env: Record<string, strin
   // Its own TLS front port too: test files run side by side, and the default 8443 is one for all.
   const tlsFrontPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const hook = await zd.subscribe(`${url}/webhooks/zendesk`);
+  const hook = options.webhookSecret !== undefined ? { secret: options.webhookSecret } : await zd.subscribe(`${url}/webhooks/zendesk`);
   const domainsFile = join(dataDir, 'domains.json');
   writeFileSync(domainsFile, JSON.stringify(zd.demo!.registry));
   const fullEnv = {
@@ -72,7 +82,7 @@ export async function certdeskProcess(zd: TestSandbox, env: Record<string, strin
     database,
     output: () => out,
     async start() {
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...(options.role ? [options.role] : [])], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
       for (let i = 0; i < 400; i++) {
@@ -89,8 +99,9 @@ export async function certdeskProcess(zd: TestSandbox, env: Record<string, strin
     async kill(signal = 'SIGKILL') {
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      // 'close', not 'exit': its output is complete once kill() resolves (a test may split it there).
       await new Promise<void>((resolve) => {
-        c.once('exit', () => resolve());
+        c.once('close', () => resolve());
         c.kill(signal);
       });
     },
