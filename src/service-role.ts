@@ -23,7 +23,7 @@ export const runsJobs = (role: ServiceRole): boolean => role !== 'web';
  * Separate roles share their work through the database: one SQLite file belongs to one process,
  * so they need PostgreSQL.
  */
-export function roleProblems(role: ServiceRole, config: Pick<Config, 'database' | 'sandbox'> & { install: Pick<Config['install'], 'installer' | 'verifyAddrs'> }): string[] {
+export function roleProblems(role: ServiceRole, config: Pick<Config, 'database' | 'sandbox'> & { install: Pick<Config['install'], 'installer' | 'verifyAddrs'>; acme?: Config['acme'] }): string[] {
   if (role === 'all') return [];
   if (config.database.url === null) return [`certdesk ${role}: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.`];
   if (role === 'web') return [];
@@ -35,6 +35,10 @@ export function roleProblems(role: ServiceRole, config: Pick<Config, 'database' 
   // database's shared pairs and can only check them where INSTALL_VERIFY_ADDR says they are.
   if (config.install.installer === 'tls-front' && config.install.verifyAddrs.length === 0) {
     problems.push("certdesk worker: INSTALLER=tls-front needs INSTALL_VERIFY_ADDR listing every web/all replica's TLS front (host:port each), where the worker checks its installs.");
+  }
+  // TLS-ALPN-01 challenges are answered by the front of the process that orders the certificate.
+  if (config.install.installer === 'tls-front' && config.acme) {
+    problems.push('certdesk worker: ACME with INSTALLER=tls-front answers TLS-ALPN-01 from the TLS front of the process that orders, and a worker runs none; run certdesk all, or INSTALLER=nginx (HTTP-01).');
   }
   return problems;
 }

@@ -244,7 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const acme = readAcmeConfig(get, url, problems);
   const database = readDatabaseConfig(get, problems);
   const role = oneOf('CERTDESK_ROLE', SERVICE_ROLES, 'all');
-  problems.push(...roleProblems(role, { database, sandbox, install: { installer, verifyAddrs } }));
+  problems.push(...roleProblems(role, { database, sandbox, install: { installer, verifyAddrs }, acme }));
 
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = get('LOG_FORMAT') === undefined ? null : oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json');
