@@ -1,88 +1,27 @@
-import { readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_STORE } from '../../helpers/test-store.js';
-import { createTestPostgresDatabase, type TestPostgresDatabase } from '../../helpers/postgres.js';
+import { createTestPostgresDatabase } from '../../helpers/postgres.js';
 import { dropServiceDatabase, serviceDatabase } from '../../helpers/service-database.js';
 import { storeTestFiles } from '../../helpers/store-test-files.js';
-import { PG_MIGRATIONS } from '../../../src/adapters/store/postgres/pg-migrations.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
 /**
- * The test run's PostgreSQL harness (postgres-global-setup.ts, postgres.ts), checked with `pg` itself
- * so that it is known good before any store runs on it: a throwaway cluster as an unprivileged user,
- * databases that are created, reachable, independent of each other and gone once dropped.
- * In the sqlite run there is no cluster, and createTestPostgresDatabase says so.
+ * The test harness's store parts that both runs use: a certdesk's database (service-database.ts),
+ * where PostgreSQL test databases can be made, and which test files run on which store
+ * (store-test-files.ts). The postgres run's cluster itself: postgres-cluster.test.ts.
  */
-// Registered per run rather than skipped: each run has its own tests here, none reported skipped.
-if (TEST_STORE === 'postgres') describe('the postgres run\'s throwaway cluster and databases', () => {
-  const open: pg.Client[] = [];
-  const dropped: TestPostgresDatabase[] = [];
-  async function connect(url: string): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    open.push(client);
-    return client;
-  }
-  afterAll(async () => {
-    await Promise.all(open.map((c) => c.end().catch(() => undefined)));
-    await Promise.all(dropped.map((d) => d.drop()));
-  });
-
-  it('creates a database that is reachable at its URL, in a cluster in a temporary directory owned by a non-root user', async () => {
-    const db = await createTestPostgresDatabase();
-    dropped.push(db);
-    const client = await connect(db.url);
-    const { rows } = await client.query<{ db: string; dir: string; fsync: string; mc: string }>(
-      "SELECT current_database() AS db, current_setting('data_directory') AS dir, current_setting('fsync') AS fsync, current_setting('max_connections') AS mc",
-    );
-    expect(rows[0]!.db).toBe(new URL(db.url).pathname.slice(1));
-    expect(rows[0]!.dir.startsWith(tmpdir())).toBe(true);
-    expect(statSync(rows[0]!.dir).uid).not.toBe(0);
-    expect(rows[0]!.fsync).toBe('off');
-    expect(Number(rows[0]!.mc)).toBeGreaterThanOrEqual(300);
-    await client.query('CREATE TABLE probe (v text)');
-    await client.query("INSERT INTO probe VALUES ('kept')");
-    expect((await client.query('SELECT v FROM probe')).rows).toEqual([{ v: 'kept' }]);
-  });
-
-  it('gives each caller its own database: a table made in one is absent from the other', async () => {
-    const [a, b] = await Promise.all([createTestPostgresDatabase(), createTestPostgresDatabase()]);
-    dropped.push(a, b);
-    expect(a.url).not.toBe(b.url);
-    const ca = await connect(a.url);
-    const cb = await connect(b.url);
-    await ca.query('CREATE TABLE only_in_a (v int)');
-    await ca.query('INSERT INTO only_in_a VALUES (1)');
-    await expect(cb.query('SELECT v FROM only_in_a')).rejects.toMatchObject({ code: '42P01' });
-    expect((await ca.query('SELECT count(*)::int AS n FROM only_in_a')).rows).toEqual([{ n: 1 }]);
-  });
-
-  it('starts each database with every migration applied (copied from the run\'s migrated template)', async () => {
-    const db = await createTestPostgresDatabase();
-    dropped.push(db);
-    const client = await connect(db.url);
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
-  });
-
-  it('drops a database even with a connection still open, which then cannot reconnect; dropping twice is harmless', async () => {
-    const db = await createTestPostgresDatabase();
-    const client = await connect(db.url);
-    // The open connection is terminated by the drop: its error must not go unhandled.
-    client.on('error', () => undefined);
-    await db.drop();
-    await db.drop();
-    await expect(connect(db.url)).rejects.toMatchObject({ code: '3D000' });
-  });
-});
-
-else describe('the sqlite run', () => {
-  it('has no PostgreSQL cluster: createTestPostgresDatabase says where it works', async () => {
-    await expect(createTestPostgresDatabase()).rejects.toThrow(/project `postgres` only/);
+describe(`the PostgreSQL test cluster in the ${TEST_STORE} run`, () => {
+  it('makes databases in the postgres run only; in the sqlite run createTestPostgresDatabase says where it works', async () => {
+    if (TEST_STORE === 'postgres') {
+      const db = await createTestPostgresDatabase();
+      expect(new URL(db.url).protocol).toBe('postgres:');
+      await db.drop();
+    } else {
+      await expect(createTestPostgresDatabase()).rejects.toThrow(/project `postgres` only/);
+    }
   });
 });
 
@@ -126,7 +65,7 @@ describe(`a certdesk's database in the ${TEST_STORE} run (service-database.ts)`,
 });
 
 describe('which test files run on PostgreSQL too (store-test-files.ts)', () => {
-  const { all, store, sqliteOnly } = storeTestFiles();
+  const { all, store, sqliteOnly, postgresOnly } = storeTestFiles();
   const source = (f: string) => readFileSync(join(ROOT, f), 'utf8');
 
   it('includes every file that opens a store or starts certdesk, directly or through a helper', () => {
@@ -137,6 +76,27 @@ describe('which test files run on PostgreSQL too (store-test-files.ts)', () => {
     const viaHelper = all.filter((f) => source(f).includes('helpers/renewal-harness') && !/adapters\/store|test-store|helpers\/service/.test(source(f)));
     expect(viaHelper.length).toBeGreaterThan(0);
     expect(viaHelper.filter((f) => !store.includes(f))).toEqual([]);
+  });
+
+  it('skips nothing by store kind: a test about one store only is in a file marked for that store (the @store comment)', () => {
+    // describe.skipIf(<store> …), it.runIf(…<store>…), `if (<store> …) describe(…)`, `if (<store> …) return`
+    // in a file that runs in both projects: the test would be reported skipped (or missing) in one.
+    const byStore = /\.(skipIf|runIf)\([^)]*\b(CERTDESK_)?TEST_STORE\b|\bif\s*\([^)]*\b(CERTDESK_)?TEST_STORE\b[^)]*\)\s*(return|describe|it|test)\b/;
+    const name = ['TEST', 'STORE'].join('_'); // not spelled out here, so this file does not match itself
+    expect(byStore.test(`describe.skipIf(${name} !== 'sqlite')('x', () => {})`)).toBe(true);
+    expect(byStore.test(`if (${name} === 'postgres') return;`)).toBe(true);
+    expect(byStore.test(`const other = ${name} === 'postgres' ? b : a;`)).toBe(false);
+    const inBothRuns = all.filter((f) => !sqliteOnly.includes(f) && !postgresOnly.includes(f));
+    expect(inBothRuns.filter((f) => byStore.test(source(f)))).toEqual([]);
+  });
+
+  it('runs a file marked SQLite-only in the sqlite project only, and one marked PostgreSQL-only in the postgres project only', () => {
+    expect(sqliteOnly).toContain('test/unit/store/store-custody.test.ts');
+    expect(store).not.toContain('test/unit/store/store-custody.test.ts');
+    expect(postgresOnly).toContain('test/unit/store/store-custody-postgres.test.ts');
+    expect(store).toContain('test/unit/store/store-custody-postgres.test.ts');
+    for (const f of [...sqliteOnly, ...postgresOnly]) expect(source(f), f).toMatch(/@store (sqlite|postgres)-only\b/);
+    expect(sqliteOnly.filter((f) => postgresOnly.includes(f))).toEqual([]);
   });
 
   it('leaves out the pure core, and this file is in', () => {
