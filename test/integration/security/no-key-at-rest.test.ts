@@ -15,8 +15,9 @@ import type { SqliteStore } from '../../../src/adapters/store/open-store.js';
  * under DATA_DIR — database, WAL, SHM, generated secrets, installed files — are searched for each
  * key as PEM and DER. The sandbox's own directory is Zendesk's side (what the ticket shows is the
  * business of the redaction tests); certdesk's keys may be only where the web server reads them.
- * With PostgreSQL the database lives in the cluster, not under DATA_DIR: the scan then covers
- * certdesk's own files (TLS front, generated secrets).
+ * With PostgreSQL the database lives in the cluster, not under DATA_DIR: the file scan then covers
+ * certdesk's own files (TLS front, generated secrets), and every column of every row of every table
+ * of the database is searched too (h.scanDatabase; with SQLite the same over the file's tables).
  */
 const SECRET = 'no-key-at-rest-inbound-secret-0123';
 let h: RenewalHarness;
@@ -51,7 +52,7 @@ beforeAll(async () => {
   const attached = await composeEml({ from: `${customer.name} <${customer.email}>`, to: 'support@certdesk.example', subject: 'Our server key', text: 'The key of our server is attached.', attachments: [{ filename: 'server.key', content: der(pems[1]!), contentType: 'application/octet-stream' }], messageId: '<key-attached@northwind-traders.example>' });
   for (const raw of [pasted, attached]) expect((await postInboundEmail(h.svc.url, raw, { secret: SECRET })).status).toBe(202);
   // Queued, not handled yet: the messages are in the store, sealed.
-  scannedWhileQueued = scanDirectory(customerKeys, h.svc.dataDir, (p) => p === join(h.svc.dataDir, 'sandbox'));
+  scannedWhileQueued = [...scanDirectory(customerKeys, h.svc.dataDir, (p) => p === join(h.svc.dataDir, 'sandbox')), ...(await h.scanDatabase(customerKeys))];
   h.svc.worker!.start();
   await h.settle();
 
@@ -75,13 +76,14 @@ describe('no private key at rest outside the key vault', () => {
     }
   });
 
-  it('finds no customer key under DATA_DIR while the e-mails wait in the queue', () => {
+  it('finds no customer key under DATA_DIR or in the database while the e-mails wait in the queue', () => {
     expect(scannedWhileQueued).toEqual([]);
   });
 
-  it('finds no customer key, as PEM or DER, in any file under DATA_DIR after the runs', () => {
+  it('finds no customer key, as PEM or DER, in any file under DATA_DIR or any row of the database after the runs', async () => {
     const served = join(h.svc.dataDir, 'tls-front');
     expect(scanDirectory(customerKeys, h.svc.dataDir, (p) => p === join(h.svc.dataDir, 'sandbox') || p === served)).toEqual([]);
+    expect(await h.scanDatabase(customerKeys)).toEqual([]);
     // With PostgreSQL the TLS front keeps its pairs in the database (sealed), shared by every replica: nothing on disk.
     expect(existsSync(served)).toBe(h.svc.store.kind === 'sqlite');
     // Where the web server reads the installed pair, a private-key header is expected (certdesk's
@@ -97,6 +99,8 @@ describe('no private key at rest outside the key vault', () => {
     const served = join(h.svc.dataDir, 'tls-front');
     const material = keyMaterial(own);
     expect(scanDirectory(material, h.svc.dataDir, (p) => p === served || p === join(h.svc.dataDir, 'sandbox'))).toEqual([]);
+    // In the database only sealed: the key vault and (PostgreSQL) the served pairs.
+    expect(await h.scanDatabase(material)).toEqual([]);
     // The TLS front serves it: from its files with SQLite, from the database's sealed pairs with PostgreSQL.
     if (h.svc.store.kind === 'sqlite') expect(scanDirectory(material, served).length).toBeGreaterThan(0);
     else expect((await h.svc.store.pairs.list()).some((pair) => own.includes(pair.privateKeyPem))).toBe(true);
