@@ -123,7 +123,7 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
   logger.info({ address, sites: contexts.size, pairs: follower ? 'shared' : 'on disk' }, 'tls-front listening');
 
   // Shared pairs: the one installer a worker also uses (shared-pairs.ts), this front loading at once.
-  if (follower) return served(createSharedPairsInstaller({ shared: options.shared!, fleet, verifyWaitMs, logger, follower }));
+  if (follower) return frontWith(createSharedPairsInstaller({ shared: options.shared!, fleet, verifyWaitMs, logger, follower }));
 
   const lock = new KeyedLock();
   const install = (request: InstallRequest) => {
@@ -167,13 +167,13 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
     });
   };
 
-  return served({
+  return frontWith({
     kind: 'tls-front',
     install: (request) => lock.run(request.site, () => install(request)),
     current: (site) => currentOnFleet(fleet, site),
   });
 
-  function served(installer: Installer): TlsFront {
+  function frontWith(installer: Installer): TlsFront {
     return {
       port: bound.port,
       address,
