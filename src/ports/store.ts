@@ -141,7 +141,10 @@ export interface RenewalRepository {
   ensure(ticketId: number, initial: RenewalPatch & { state: RenewalState }, now: number): Promise<RenewalRecord>;
   /** Applies `patch`; with `expectVersion`, only if nobody changed it since (throws otherwise, so the job retries). */
   update(ticketId: number, patch: RenewalPatch, now: number, expectVersion?: number): Promise<RenewalRecord>;
-  list(filter?: { state?: RenewalState; site?: string }): Promise<RenewalRecord[]>;
+  /** By ticket id; `states`: in any of these (the operations page reads only the unfinished ones). */
+  list(filter?: { state?: RenewalState; site?: string; states?: readonly RenewalState[] }): Promise<RenewalRecord[]>;
+  /** How many renewals are in each state (states without any are absent): counted by the database, none read. */
+  countByState(): Promise<Partial<Record<RenewalState, number>>>;
 }
 
 // ---------------------------------------------------------------------------------------------

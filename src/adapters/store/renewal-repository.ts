@@ -115,10 +115,17 @@ export class RenewalRepository {
     return this.get(ticketId)!;
   }
 
-  list(filter: { state?: RenewalState; site?: string } = {}): RenewalRecord[] {
+  list(filter: { state?: RenewalState; site?: string; states?: readonly RenewalState[] } = {}): RenewalRecord[] {
     return (
-      this.sql('SELECT * FROM renewals WHERE (@state IS NULL OR state = @state) AND (@site IS NULL OR site = @site) ORDER BY ticket_id')
-        .all({ state: filter.state ?? null, site: filter.site ?? null }) as Row[]
+      this.sql(
+        `SELECT * FROM renewals WHERE (@state IS NULL OR state = @state) AND (@site IS NULL OR site = @site)
+           AND (@states IS NULL OR state IN (SELECT value FROM json_each(@states))) ORDER BY ticket_id`,
+      ).all({ state: filter.state ?? null, site: filter.site ?? null, states: filter.states ? JSON.stringify(filter.states) : null }) as Row[]
     ).map(fromRow);
+  }
+
+  countByState(): Partial<Record<RenewalState, number>> {
+    const rows = this.sql('SELECT state, COUNT(*) AS n FROM renewals GROUP BY state').all() as { state: RenewalState; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 }

@@ -58,7 +58,8 @@ function urgencyOf(daysLeft: number | null, horizonDays: number): { urgency: Urg
  */
 export function buildDashboardView(input: {
   sites: readonly SiteFacts[];
-  renewalStates: readonly RenewalState[];
+  /** Renewals in each state (absent: none). */
+  stateCounts: Partial<Record<RenewalState, number>>;
   failures: readonly FailureFacts[];
   now: Date;
   horizonDays?: number;
@@ -74,8 +75,6 @@ export function buildDashboardView(input: {
       return { ...s, daysLeft, urgency, urgencyText: text };
     })
     .sort((a, b) => (a.daysLeft ?? Infinity) - (b.daysLeft ?? Infinity) || a.domain.localeCompare(b.domain));
-  const counts = new Map<RenewalState, number>();
-  for (const s of input.renewalStates) counts.set(s, (counts.get(s) ?? 0) + 1);
   const step = 30;
   const ticks = Array.from({ length: Math.floor(horizonDays / step) + 1 }, (_, i) => i * step);
   if (ticks[ticks.length - 1] !== horizonDays) ticks.push(horizonDays);
@@ -84,7 +83,7 @@ export function buildDashboardView(input: {
     horizonDays,
     horizonEnd: new Date(now + horizonDays * DAY_MS).toISOString(),
     sites,
-    states: STATES_IN_ORDER.map((state) => ({ state, label: describeState(state).label, count: counts.get(state) ?? 0 })),
+    states: STATES_IN_ORDER.map((state) => ({ state, label: describeState(state).label, count: input.stateCounts[state] ?? 0 })),
     failures: [...input.failures]
       .sort((a, b) => b.at - a.at)
       .slice(0, input.maxFailures ?? 20)

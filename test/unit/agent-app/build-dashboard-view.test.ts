@@ -13,7 +13,7 @@ const site = (domain: string, days: number | null, extra: Partial<SiteFacts> = {
   openRenewal: null,
   ...extra,
 });
-const view = (sites: SiteFacts[], extra: Partial<Parameters<typeof buildDashboardView>[0]> = {}) => buildDashboardView({ sites, renewalStates: [], failures: [], now: NOW, ...extra });
+const view = (sites: SiteFacts[], extra: Partial<Parameters<typeof buildDashboardView>[0]> = {}) => buildDashboardView({ sites, stateCounts: {}, failures: [], now: NOW, ...extra });
 
 describe('how urgent an expiry is', () => {
   it.each([
@@ -37,7 +37,7 @@ describe('how urgent an expiry is', () => {
 describe('the dashboard view', () => {
   it('orders sites soonest first, unknown last, counts every state and keeps the newest failures first', () => {
     const v = view([site('my.c.example', null), site('my.b.example', 90), site('my.a.example', 10), site('my.d.example', 90)], {
-      renewalStates: ['installed', 'installed', 'needs_info'],
+      stateCounts: { installed: 2, needs_info: 1 },
       failures: [
         { kind: 'dead_job', ticketId: 1, site: null, at: NOW.getTime() - 2 * DAY, message: 'old' },
         { kind: 'install_failed', ticketId: 2, site: 'my.a.example', at: NOW.getTime() - DAY, message: 'new' },

@@ -41,6 +41,18 @@ describe('the store port', () => {
     expect((await s.renewals.list({ site: 'my.a.example' })).map((r) => r.ticketId)).toEqual([1]);
   });
 
+  it('renewals: listed by several states at once, and counted by state without reading them', async () => {
+    const s = await store();
+    const states = ['installed', 'needs_info', 'installed', 'install_failed', 'awaiting_certificate', 'installed'] as const;
+    for (const [i, state] of states.entries()) await s.renewals.ensure(i + 1, { state, site: `my.s${i % 2}.example` }, 10);
+    expect((await s.renewals.list({ states: ['needs_info', 'install_failed', 'installing'] })).map((r) => r.ticketId)).toEqual([2, 4]);
+    expect((await s.renewals.list({ states: ['installed'], site: 'my.s0.example' })).map((r) => r.ticketId)).toEqual([1, 3]);
+    expect(await s.renewals.list({ states: [] })).toEqual([]);
+    expect(await s.renewals.countByState()).toEqual({ installed: 3, needs_info: 1, install_failed: 1, awaiting_certificate: 1 });
+    await s.renewals.update(2, { state: 'installed' }, 20);
+    expect(await s.renewals.countByState()).toEqual({ installed: 4, install_failed: 1, awaiting_certificate: 1 });
+  });
+
   it('keys: a reserved id is fresh, the oldest unretired key of an algorithm is the active one', async () => {
     const s = await store();
     const bytes = (n: number) => Buffer.alloc(n, 7);

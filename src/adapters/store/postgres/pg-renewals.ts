@@ -110,12 +110,17 @@ export class PgRenewalRepository implements RenewalRepository {
     return fromRow(rows[0]!);
   }
 
-  async list(filter: { state?: RenewalState; site?: string } = {}): Promise<RenewalRecord[]> {
+  async list(filter: { state?: RenewalState; site?: string; states?: readonly RenewalState[] } = {}): Promise<RenewalRecord[]> {
     const { rows } = await this.sql.query<Row>(
-      'SELECT * FROM renewals WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR site = $2) ORDER BY ticket_id',
-      [filter.state ?? null, filter.site ?? null],
+      'SELECT * FROM renewals WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR site = $2) AND ($3::text[] IS NULL OR state = ANY($3)) ORDER BY ticket_id',
+      [filter.state ?? null, filter.site ?? null, filter.states ? [...filter.states] : null],
     );
     return rows.map(fromRow);
+  }
+
+  async countByState(): Promise<Partial<Record<RenewalState, number>>> {
+    const { rows } = await this.sql.query<{ state: RenewalState; n: string }>('SELECT state, COUNT(*) AS n FROM renewals GROUP BY state');
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 }
 
