@@ -48,7 +48,8 @@ describe('the deployment files', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['certdesk-web', 'certdesk-worker', 'postgres']);
     for (const [name, role] of [['certdesk-web', 'web'], ['certdesk-worker', 'worker']] as const) {
       const service = compose.services[name]!;
-      expect(service.command!.slice(-2)).toEqual(['dist/main.js', role]);
+      // The container's own command (Dockerfile CMD) with the role: the same node flags and entry point.
+      expect(service.command).toEqual([...dockerCmd(), role]);
       expect(new URL(service.environment!.DATABASE_URL!).host).toBe('postgres:5432');
       expect(Object.keys(service.depends_on!)).toEqual(['postgres']);
       expect(Number.parseInt(service.stop_grace_period!, 10)).toBeGreaterThan(10);

@@ -102,6 +102,8 @@ describe('which test files run on PostgreSQL too (store-test-files.ts)', () => {
   it('leaves out the pure core, and this file is in', () => {
     expect(store).not.toContain('test/unit/workflow/transitions.test.ts');
     expect(store).not.toContain('test/unit/request/parse-renewal-request.test.ts');
+    // Reads the deployment files, starts nothing: once (its systemd-analyze skip stays out of the postgres run).
+    expect(store).not.toContain('test/integration/start/deploy-files.test.ts');
     expect(store).toContain('test/integration/store/postgres-harness.test.ts');
     expect(store.length).toBeLessThan(all.length);
   });
