@@ -145,6 +145,8 @@ export interface RenewalRepository {
   list(filter?: { state?: RenewalState; site?: string; states?: readonly RenewalState[] }): Promise<RenewalRecord[]>;
   /** How many renewals are in each state (states without any are absent): counted by the database, none read. */
   countByState(): Promise<Partial<Record<RenewalState, number>>>;
+  /** Each site's latest renewal (the highest ticket id), its state only: what the expiry views show. */
+  latestPerSite(): Promise<{ site: string; ticketId: number; state: RenewalState }[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -314,11 +316,16 @@ export interface InstalledSite {
   ticketId: number | null;
 }
 
+/** An installed site without its chain: what the dashboard, /metrics and expiry-report read for every site. */
+export type InstalledSiteSummary = Omit<InstalledSite, 'fullchainPem'>;
+
 /** The certificate certdesk installed and verified per site (one row per site). */
 export interface SiteRepository {
   get(domain: string): Promise<InstalledSite | null>;
   record(site: InstalledSite): Promise<void>;
   list(): Promise<InstalledSite[]>;
+  /** Every site, by domain, without the chains (thousands of sites: kilobytes each otherwise). */
+  listSummaries(): Promise<InstalledSiteSummary[]>;
 }
 
 /** What the expiry watch last saw per registry site (one row per site, replaced on every look). */

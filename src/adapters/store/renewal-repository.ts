@@ -128,4 +128,9 @@ export class RenewalRepository {
     const rows = this.sql('SELECT state, COUNT(*) AS n FROM renewals GROUP BY state').all() as { state: RenewalState; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
+
+  latestPerSite(): { site: string; ticketId: number; state: RenewalState }[] {
+    // SQLite takes the bare column (state) from the row holding MAX(ticket_id).
+    return this.sql('SELECT site, MAX(ticket_id) AS ticketId, state FROM renewals WHERE site IS NOT NULL GROUP BY site ORDER BY site').all() as { site: string; ticketId: number; state: RenewalState }[];
+  }
 }

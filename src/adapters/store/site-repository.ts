@@ -1,4 +1,4 @@
-import type { InstalledSite } from '../../ports/store.js';
+import type { InstalledSite, InstalledSiteSummary } from '../../ports/store.js';
 export type { InstalledSite };
 import { statementCache, type Db } from './open-database.js';
 
@@ -30,5 +30,11 @@ export class SiteRepository {
 
   list(): InstalledSite[] {
     return (this.sql('SELECT domain FROM sites ORDER BY domain').pluck().all() as string[]).map((d) => this.get(d)!);
+  }
+
+  listSummaries(): InstalledSiteSummary[] {
+    return this.sql(
+      'SELECT domain, cert_sha256 AS certSha256, not_after AS notAfter, installed_at AS installedAt, ticket_id AS ticketId FROM sites ORDER BY domain',
+    ).all() as InstalledSiteSummary[];
   }
 }

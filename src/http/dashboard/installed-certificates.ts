@@ -9,5 +9,5 @@ export interface InstalledCertificate {
 
 /** The certificate each site serves, as certdesk installed and verified it (the `sites` record). */
 export async function installedCertificates(store: Store): Promise<Map<string, InstalledCertificate>> {
-  return new Map((await store.sites.list()).map((s) => [s.domain, { notAfter: s.notAfter, sha256: s.certSha256, ticketId: s.ticketId }]));
+  return new Map((await store.sites.listSummaries()).map((s) => [s.domain, { notAfter: s.notAfter, sha256: s.certSha256, ticketId: s.ticketId }]));
 }

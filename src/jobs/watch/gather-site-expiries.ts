@@ -5,14 +5,14 @@ import { describeSiteExpiry, type LatestRenewal, type SiteExpiry } from '../../c
 /** The newest renewal (highest ticket id) of each site. */
 export async function latestRenewalBySite(store: Store): Promise<Map<string, LatestRenewal>> {
   const latest = new Map<string, LatestRenewal>();
-  // list() is ordered by ticket id: a later ticket of the same site replaces an earlier one.
-  for (const r of await store.renewals.list()) if (r.site !== null) latest.set(r.site, { ticketId: r.ticketId, state: r.state });
+  // Read per site in the database: every renewal ever stored would be read on each /metrics scrape otherwise.
+  for (const r of await store.renewals.latestPerSite()) latest.set(r.site, { ticketId: r.ticketId, state: r.state });
   return latest;
 }
 
 /** Every registry site's expiry facts, by name: what expiry-report, the dashboard and /metrics show. */
 export async function gatherSiteExpiries(store: Store, registry: DomainRegistry, now: Date): Promise<SiteExpiry[]> {
-  const [watchedList, installedList, renewals] = await Promise.all([store.watch.list(), store.sites.list(), latestRenewalBySite(store)]);
+  const [watchedList, installedList, renewals] = await Promise.all([store.watch.list(), store.sites.listSummaries(), latestRenewalBySite(store)]);
   const watched = new Map(watchedList.map((w) => [w.site, w]));
   const installed = new Map(installedList.map((s) => [s.domain, s.notAfter]));
   return [...registry.values()]

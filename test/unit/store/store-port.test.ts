@@ -41,7 +41,7 @@ describe('the store port', () => {
     expect((await s.renewals.list({ site: 'my.a.example' })).map((r) => r.ticketId)).toEqual([1]);
   });
 
-  it('renewals: listed by several states at once, and counted by state without reading them', async () => {
+  it('renewals: listed by several states at once, counted by state, the latest per site, without reading them all', async () => {
     const s = await store();
     const states = ['installed', 'needs_info', 'installed', 'install_failed', 'awaiting_certificate', 'installed'] as const;
     for (const [i, state] of states.entries()) await s.renewals.ensure(i + 1, { state, site: `my.s${i % 2}.example` }, 10);
@@ -51,6 +51,12 @@ describe('the store port', () => {
     expect(await s.renewals.countByState()).toEqual({ installed: 3, needs_info: 1, install_failed: 1, awaiting_certificate: 1 });
     await s.renewals.update(2, { state: 'installed' }, 20);
     expect(await s.renewals.countByState()).toEqual({ installed: 4, install_failed: 1, awaiting_certificate: 1 });
+    await s.renewals.ensure(7, { state: 'needs_info', site: null }, 30);
+    // Each site's highest ticket id, whatever its state; renewals without a site are not anyone's latest.
+    expect(await s.renewals.latestPerSite()).toEqual([
+      { site: 'my.s0.example', ticketId: 5, state: 'awaiting_certificate' },
+      { site: 'my.s1.example', ticketId: 6, state: 'installed' },
+    ]);
   });
 
   it('keys: a reserved id is fresh, the oldest unretired key of an algorithm is the active one', async () => {
@@ -165,6 +171,11 @@ describe('the store port', () => {
     await s.sites.record({ ...site, certSha256: 'bb', installedAt: 2 });
     expect(await s.sites.list()).toEqual([{ ...site, certSha256: 'bb', installedAt: 2 }]);
     expect(await s.sites.get('my.none.example')).toBeNull();
+    await s.sites.record({ ...site, domain: 'my.0.example', ticketId: null });
+    expect(await s.sites.listSummaries()).toEqual([
+      { domain: 'my.0.example', certSha256: 'aa', notAfter: '2027-01-01T00:00:00.000Z', installedAt: 1, ticketId: null },
+      { domain: 'my.a.example', certSha256: 'bb', notAfter: '2027-01-01T00:00:00.000Z', installedAt: 2, ticketId: 1 },
+    ]);
     expect(await s.proactive.savePlan('my.a.example', 'bb', { n: 1 }, 10)).toMatchObject({ plan: { n: 1 }, ticketId: null, createdAt: 10 });
     expect(await s.proactive.savePlan('my.a.example', 'bb', { n: 2 }, 11)).toMatchObject({ plan: { n: 1 } });
     await s.proactive.replacePlan('my.a.example', 'bb', { n: 3 });

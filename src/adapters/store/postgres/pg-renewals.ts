@@ -122,6 +122,13 @@ export class PgRenewalRepository implements RenewalRepository {
     const { rows } = await this.sql.query<{ state: RenewalState; n: string }>('SELECT state, COUNT(*) AS n FROM renewals GROUP BY state');
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
+
+  async latestPerSite(): Promise<{ site: string; ticketId: number; state: RenewalState }[]> {
+    const { rows } = await this.sql.query<{ site: string; ticketId: number; state: RenewalState }>(
+      'SELECT DISTINCT ON (site) site, ticket_id AS "ticketId", state FROM renewals WHERE site IS NOT NULL ORDER BY site, ticket_id DESC',
+    );
+    return rows;
+  }
 }
 
 interface KeyRow {

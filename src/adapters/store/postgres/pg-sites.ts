@@ -1,5 +1,5 @@
 import type {
-  InstalledSite, PairRepository, ProactiveRecord, ProactiveRepository, RefreshTokenRepository, ReminderRecord, ServedPair, SiteRepository, WatchRepository,
+  InstalledSite, InstalledSiteSummary, PairRepository, ProactiveRecord, ProactiveRepository, RefreshTokenRepository, ReminderRecord, ServedPair, SiteRepository, WatchRepository,
 } from '../../../ports/store.js';
 import type { Drift, WatchedSite } from '../../../core/watch/watched-site.js';
 import type { ReminderKind } from '../../../core/proactive/decide-proactive.js';
@@ -33,6 +33,13 @@ export class PgSiteRepository implements SiteRepository {
   async list(): Promise<InstalledSite[]> {
     const { rows } = await this.sql.query<Parameters<typeof PgSiteRepository.fromRow>[0]>('SELECT * FROM sites ORDER BY domain');
     return rows.map(PgSiteRepository.fromRow);
+  }
+
+  async listSummaries(): Promise<InstalledSiteSummary[]> {
+    const { rows } = await this.sql.query<InstalledSiteSummary>(
+      'SELECT domain, cert_sha256 AS "certSha256", not_after AS "notAfter", installed_at AS "installedAt", ticket_id AS "ticketId" FROM sites ORDER BY domain',
+    );
+    return rows;
   }
 }
 
