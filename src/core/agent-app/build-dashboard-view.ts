@@ -31,7 +31,10 @@ export interface DashboardView {
   generatedAt: string;
   horizonDays: number;
   horizonEnd: string;
+  /** The page's sites (soonest expiry first): `sitesPerPage` of them from the page asked for. */
   sites: (SiteFacts & { daysLeft: number | null; urgency: Urgency; urgencyText: string })[];
+  /** Which page of the registry's sites this is (1-based), of how many, and how many sites in all. */
+  sitePages: { page: number; pages: number; perPage: number; total: number };
   states: { state: RenewalState; label: string; count: number }[];
   failures: (Omit<FailureFacts, 'at'> & { at: string })[];
   /** Axis ticks for the chart: day offsets from today and their dates. */
@@ -39,6 +42,11 @@ export interface DashboardView {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * Sites per page: a provider's registry has thousands; the page (and its chart, one row per site)
+ * shows the soonest-expiring ones first, which are the ones to act on, and the rest a page at a time.
+ */
+export const SITES_PER_PAGE = 100;
 /** Warn when a certificate has this many days left (the bundle check's EXPIRES_SOON is 30). */
 export const CRITICAL_DAYS = 30;
 export const SOON_DAYS = 60;
@@ -64,10 +72,13 @@ export function buildDashboardView(input: {
   now: Date;
   horizonDays?: number;
   maxFailures?: number;
+  /** Which page of sites (1-based; out of range: the nearest page). */
+  page?: number;
+  sitesPerPage?: number;
 }): DashboardView {
   const horizonDays = input.horizonDays ?? 200;
   const now = input.now.getTime();
-  const sites = input.sites
+  const allSites = input.sites
     .map((s) => {
       const end = s.expiresAt ? Date.parse(s.expiresAt) : NaN;
       const daysLeft = Number.isNaN(end) ? null : Math.floor((end - now) / DAY_MS);
@@ -75,6 +86,10 @@ export function buildDashboardView(input: {
       return { ...s, daysLeft, urgency, urgencyText: text };
     })
     .sort((a, b) => (a.daysLeft ?? Infinity) - (b.daysLeft ?? Infinity) || a.domain.localeCompare(b.domain));
+  const perPage = input.sitesPerPage ?? SITES_PER_PAGE;
+  const pages = Math.max(1, Math.ceil(allSites.length / perPage));
+  const asked = Number.isSafeInteger(input.page) ? input.page! : 1;
+  const page = Math.min(Math.max(asked, 1), pages);
   const step = 30;
   const ticks = Array.from({ length: Math.floor(horizonDays / step) + 1 }, (_, i) => i * step);
   if (ticks[ticks.length - 1] !== horizonDays) ticks.push(horizonDays);
@@ -82,7 +97,8 @@ export function buildDashboardView(input: {
     generatedAt: input.now.toISOString(),
     horizonDays,
     horizonEnd: new Date(now + horizonDays * DAY_MS).toISOString(),
-    sites,
+    sites: allSites.slice((page - 1) * perPage, page * perPage),
+    sitePages: { page, pages, perPage, total: allSites.length },
     states: STATES_IN_ORDER.map((state) => ({ state, label: describeState(state).label, count: input.stateCounts[state] ?? 0 })),
     failures: [...input.failures]
       .sort((a, b) => b.at - a.at)

@@ -33,6 +33,20 @@ function servedCell(watched: DashboardView['sites'][number]['watched']): string 
   return `<span class="u-critical">drift: ${h(watched.driftText)}</span> ${seen}`;
 }
 
+type SitePages = DashboardView['sitePages'];
+
+function sitesCaption({ page, pages, perPage, total }: SitePages): string {
+  if (pages === 1) return 'Sites, soonest expiry first';
+  return `Sites ${(page - 1) * perPage + 1}–${Math.min(page * perPage, total)} of ${total}, soonest expiry first`;
+}
+
+/** Previous / next page of sites (the chart and the table show one page). */
+function sitePager({ page, pages }: SitePages): string {
+  if (pages === 1) return '';
+  const link = (p: number, text: string, rel: string) => `<a href="/dashboard?page=${p}" rel="${rel}">${text}</a>`;
+  return `<nav id="site-pages" aria-label="Pages of sites"><p>${page > 1 ? link(page - 1, '← sooner expiries', 'prev') : ''} page ${page} of ${pages} ${page < pages ? link(page + 1, 'later expiries →', 'next') : ''}</p></nav>`;
+}
+
 /** The operations page: a complete HTML document, no script, no external resource. */
 export function renderDashboardPage(view: DashboardView, ticketUrl?: TicketUrl): string {
   const siteRows = view.sites
@@ -66,11 +80,11 @@ export function renderDashboardPage(view: DashboardView, ticketUrl?: TicketUrl):
 <section aria-labelledby="expiry"><h2 id="expiry">Expiry timeline</h2>
 <figure>${renderExpiryChart(view)}
 <figcaption>Each bar runs from today to the certificate's expiry; the dashed line marks 30 days. The table below has the same facts.</figcaption></figure>
-<table id="sites"><caption class="muted">Sites, soonest expiry first</caption>
+<table id="sites"><caption class="muted">${sitesCaption(view.sitePages)}</caption>
 <thead><tr><th scope="col">Site</th><th scope="col">Owner</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col">Served</th><th scope="col">Renewal</th></tr></thead>
 <tbody>
 ${siteRows || '<tr><td colspan="6" class="muted">The domain registry is empty.</td></tr>'}
-</tbody></table></section>
+</tbody></table>${sitePager(view.sitePages)}</section>
 <section aria-labelledby="states"><h2 id="states">Renewals by state</h2>
 <table id="renewal-states"><thead><tr><th scope="col">State</th><th scope="col" class="num">Renewals</th></tr></thead><tbody>
 ${stateRows}

@@ -67,7 +67,8 @@ export function dashboardRouter(options: DashboardOptions): Router {
   router.get('/dashboard', async (req, res) => {
     if (!gate(req, res, req.query.token)) return;
     const facts = await gatherDashboardFacts(options.store, options.registry);
-    const view = buildDashboardView({ ...facts, now: options.clock.now(), ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) });
+    const page = typeof req.query.page === 'string' && /^\d{1,6}$/.test(req.query.page) ? Number(req.query.page) : 1;
+    const view = buildDashboardView({ ...facts, now: options.clock.now(), page, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) });
     send(res, 200, renderDashboardPage(view, options.ticketUrl));
   });
   // One renewal's timeline, linked from the page's renewals and failures (the session cookie is enough).

@@ -79,3 +79,36 @@ describe('the dashboard view', () => {
     expect(page).toMatch(/<tr data-domain="my\.x\.example">[^]*<span class="muted">none<\/span>/);
   });
 });
+
+describe('the dashboard with more sites than a page', () => {
+  // 250 sites expiring on days 0..249, given in reverse: the page sorts them soonest first.
+  const many = Array.from({ length: 250 }, (_, i) => site(`my.s${String(249 - i).padStart(3, '0')}.example`, 249 - i));
+
+  it('shows the soonest-expiring sites first, a page at a time; a page out of range is the nearest one', () => {
+    const first = view(many);
+    expect(first.sitePages).toEqual({ page: 1, pages: 3, perPage: 100, total: 250 });
+    expect(first.sites).toHaveLength(100);
+    expect([first.sites[0]!.domain, first.sites[99]!.domain]).toEqual(['my.s000.example', 'my.s099.example']);
+    const last = view(many, { page: 3 });
+    expect(last.sites.map((s) => s.daysLeft)).toEqual(Array.from({ length: 50 }, (_, i) => 200 + i));
+    expect(view(many, { page: 99 }).sitePages.page).toBe(3);
+    expect(view(many, { page: 0 }).sitePages.page).toBe(1);
+    expect(view([]).sitePages).toEqual({ page: 1, pages: 1, perPage: 100, total: 0 });
+  });
+
+  it('the chart and the table show the page; the pager links to its neighbours only', () => {
+    const middle = renderDashboardPage(view(many, { page: 2 }));
+    expect(middle).toContain('Sites 101–200 of 250, soonest expiry first');
+    expect(middle).toContain('href="/dashboard?page=1" rel="prev"');
+    expect(middle).toContain('href="/dashboard?page=3" rel="next"');
+    expect(middle).toContain('data-domain="my.s100.example"');
+    expect(middle).not.toContain('data-domain="my.s099.example"');
+    expect(renderExpiryChart(view(many, { page: 2 }))).not.toContain('my.s099.example');
+    const last = renderDashboardPage(view(many, { page: 3 }));
+    expect(last).toContain('Sites 201–250 of 250');
+    expect(last).not.toContain('rel="next"');
+    const single = renderDashboardPage(view(many.slice(0, 3)));
+    expect(single).toContain('Sites, soonest expiry first');
+    expect(single).not.toContain('site-pages');
+  });
+});
