@@ -4,7 +4,7 @@
  * DATA_DIR and port while Zendesk (the sandbox) keeps its state.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,30 @@ export interface CertdeskProcessOptions {
    * (a relay in front of several processes): no subscription of this process is created then.
    */
   webhookSecret?: string;
+  /**
+   * Runs the service transpiled to JavaScript (`node <build>/main.js`, from transpiledService()) as
+   * production runs dist/main.js, instead of the sources through tsx: it starts in about a third of
+   * the time (2–3 s against 8–9 s on the loaded 2-core machine), which matters to tests that
+   * restart processes often.
+   */
+  entry?: string;
+}
+
+/**
+ * src/ transpiled file by file into a fresh directory under node_modules/.cache (esbuild, as tsx
+ * does on the fly; no bundling and no type check — typecheck does that — so a file another person
+ * is half-way through editing does not stop the test, as `npm run build` would). The directory is
+ * inside the repository so the packages resolve; remove it when done. Returns the main.js path.
+ */
+export async function transpiledService(): Promise<{ entry: string; remove(): void }> {
+  const { build } = await import('esbuild');
+  const src = join(ROOT, 'src');
+  const cache = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const outdir = mkdtempSync(join(cache, 'certdesk-test-build-'));
+  const entryPoints = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(src, f));
+  await build({ entryPoints, outdir, outbase: src, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
+  return { entry: join(outdir, 'main.js'), remove: () => rmSync(outdir, { recursive: true, force: true }) };
 }
 
 export async function certdeskProcess(zd: TestSandbox, env: Record<string, string> = {}, options: CertdeskProcessOptions = {}): Promise<CertdeskProcess> {
@@ -82,7 +106,8 @@ export async function certdeskProcess(zd: TestSandbox, env: Record<string, strin
     database,
     output: () => out,
     async start() {
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...(options.role ? [options.role] : [])], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const entry = options.entry ? [options.entry] : ['--import', 'tsx', 'src/main.ts'];
+      child = spawn(process.execPath, [...entry, ...(options.role ? [options.role] : [])], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
       for (let i = 0; i < 400; i++) {
