@@ -28,6 +28,10 @@ export async function recordTransition(
   const decision = decide(from, event);
   const now = clock.now().getTime();
   return store.transaction(async () => {
+    // The version check and the write hold the ticket's lock: on PostgreSQL two workers that read the
+    // same version (a job whose lease ran out, taken over while it still ran) would otherwise both
+    // pass the check and record the transition twice, with its effects.
+    await store.lockForTransaction(`renewal:${ticketId}`);
     const current = await store.renewals.get(ticketId);
     if ((current?.version ?? null) !== (read?.version ?? null)) {
       throw new RetryableError(`renewal ${ticketId} changed while this job was deciding; it will look again`);

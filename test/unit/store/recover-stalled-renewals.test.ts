@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JobQueue, Store } from '../../../src/ports/store.js';
 import { openTestStore } from '../../helpers/test-store.js';
+import { pauseAfterCheck } from '../../helpers/racing-store.js';
 import { recoverStalledRenewals, STALL_AFTER_MS } from '../../../src/jobs/renewal/recover-stalled-renewals.js';
 
 describe('recovering renewals whose effects were left unfinished', () => {
@@ -31,28 +31,9 @@ describe('recovering renewals whose effects were left unfinished', () => {
     try {
       const t0 = 1_000_000;
       await store.transitions.record({ ticketId: 7, from: 'installing', to: 'installed', event: 'install_succeeded', effects: ['comment_installed'], context: {} }, t0);
-      // Each pass waits after its check until the other pass has checked too (or 300 ms passed), so
-      // both find no job before either queues one unless the check and the enqueue are serialised.
-      let checked = 0;
-      let bothChecked!: () => void;
-      const barrier = new Promise<void>((resolve) => (bothChecked = resolve));
-      const bound = <T extends object>(target: T, name: PropertyKey) => {
-        const value = Reflect.get(target, name) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      };
-      const jobs = new Proxy(store.jobs, {
-        get: (target, name) =>
-          name === 'hasPending'
-            ? async (serialKey: string) => {
-                const pending = await target.hasPending(serialKey);
-                if (++checked === 2) bothChecked();
-                await Promise.race([barrier, new Promise((resolve) => setTimeout(resolve, 300))]);
-                return pending;
-              }
-            : bound(target, name),
-      }) as JobQueue;
-      const racing = new Proxy(store, { get: (target, name) => (name === 'jobs' ? jobs : bound(target, name)) }) as Store;
-
+      // Each pass waits after its check until the other has checked too: without a lock around the
+      // check and the enqueue, both find no job and both queue one.
+      const racing = pauseAfterCheck(store, 'jobs', 'hasPending');
       const [a, b] = await Promise.all([recoverStalledRenewals(racing, t0 + STALL_AFTER_MS + 1), recoverStalledRenewals(racing, t0 + STALL_AFTER_MS + 1)]);
       expect([...a, ...b]).toEqual([7]);
       expect((await store.jobs.list({ kind: 'ticket-event' })).map((j) => j.serialKey)).toEqual(['ticket:7']);
