@@ -61,13 +61,16 @@ export class PgTransactions implements Sql {
       const client = await this.pool.connect();
       const tx: OpenTransaction = { client, open: true, afterCommit: [] };
       let broken: Error | undefined;
+      // A checked-out client has no 'error' listener (the pool removes its own): a connection the
+      // server ends between two statements (a restart, idle_in_transaction_session_timeout) would
+      // emit an unhandled 'error' and end the process. Kept here: the next statement fails instead.
+      const onError = (error: Error) => (broken = error);
+      client.on('error', onError);
+      let result: T;
       try {
         await client.query(begin);
-        const result = await this.context.run(tx, fn);
+        result = await this.context.run(tx, fn);
         await client.query('COMMIT');
-        tx.open = false;
-        for (const hook of tx.afterCommit) hook();
-        return result;
       } catch (error) {
         tx.open = false;
         try {
@@ -75,12 +78,18 @@ export class PgTransactions implements Sql {
         } catch (rollbackError) {
           broken = rollbackError as Error; // the connection is gone: do not give it back to the pool
         }
+        // A failed attempt's afterCommit hooks die with its `tx`; the next attempt collects its own.
         if (attempt < ATTEMPTS && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
         throw error;
       } finally {
         tx.open = false;
+        client.off('error', onError);
         client.release(broken);
       }
+      // Committed, the client back in the pool: a hook that throws (as with SQLite's gate) reaches
+      // the caller, but no longer sends a ROLLBACK after the COMMIT or runs `fn` a second time.
+      for (const hook of tx.afterCommit) hook();
+      return result;
     }
   }
 
