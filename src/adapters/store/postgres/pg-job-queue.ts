@@ -130,8 +130,20 @@ export class PgJobQueue implements JobQueue {
     );
   }
 
+  /**
+   * The attempts are read under the row's lock and only while the lease is still ours, in the same
+   * transaction as the write: a worker that took the job over meanwhile (its own attempt counted)
+   * cannot have its count judged by our stale read, and cannot slip in between read and write.
+   */
   async fail(id: number, owner: string, now: number, failure: { error: string; retryable: boolean; retryAfterMs?: number }): Promise<FailOutcome> {
-    const { rows } = await this.sql.query<{ attempts: number; max_attempts: number }>('SELECT attempts, max_attempts FROM jobs WHERE id = $1', [id]);
+    return this.sql.transaction(() => this.failHeld(id, owner, now, failure));
+  }
+
+  private async failHeld(id: number, owner: string, now: number, failure: { error: string; retryable: boolean; retryAfterMs?: number }): Promise<FailOutcome> {
+    const { rows } = await this.sql.query<{ attempts: number; max_attempts: number }>(
+      `SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND state = 'running' AND lease_owner = $2 FOR UPDATE`,
+      [id, owner],
+    );
     const row = rows[0];
     if (!row) return { outcome: 'lost' };
     const error = failure.error.slice(0, 4000);

@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPostgresStore, type PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
+
+/**
+ * The PostgreSQL adapter where PostgreSQL differs from SQLite: other sessions hold row locks between
+ * two statements of ours, the server ends sessions, a database's collation decides text order.
+ * @store postgres-only
+ */
+const databases: TestDatabase[] = [];
+const stores: PostgresStore[] = [];
+async function database(): Promise<TestDatabase> {
+  const db = await createTestDatabase();
+  databases.push(db);
+  return db;
+}
+async function open(db: TestDatabase): Promise<PostgresStore> {
+  const store = (await db.open()) as PostgresStore;
+  stores.push(store);
+  return store;
+}
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  for (const db of databases.splice(0)) await db.drop();
+});
+
+const until = async (check: () => Promise<boolean> | boolean) => {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 10));
+};
+
+/** Sessions of this test's database waiting for a row or transaction lock. */
+const lockWaits = async (s: PostgresStore) =>
+  (await s.sql.query<{ n: number }>(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0]!.n;
+
+describe('the PostgreSQL adapter under concurrency and faults', () => {
+  it('fail judges the attempts the job has when it writes, not a count read before a takeover committed', async () => {
+    const db = await database();
+    const a = await open(db);
+    const b = await open(db);
+    const id = await a.jobs.enqueue('step', {}, 0, { maxAttempts: 2 });
+    expect(await a.jobs.claim('w', 0, 100)).toMatchObject({ id, attempts: 1 });
+    // The lease expired and another slot of the same worker (one owner id per worker) takes the job
+    // over: its claim (attempt 2 of 2) is written but not committed yet.
+    let commit!: () => void;
+    const committed = new Promise<void>((r) => (commit = r));
+    let written = false;
+    const takeover = b.transaction(async () => {
+      await b.sql.query(`UPDATE jobs SET attempts = attempts + 1, lease_until = 5000, updated_at = 200 WHERE id = $1`, [id]);
+      written = true;
+      await committed;
+    });
+    await until(() => written);
+    const failing = a.jobs.fail(id, 'w', 300, { error: 'boom', retryable: true });
+    await until(async () => (await lockWaits(a)) > 0);
+    commit();
+    await takeover;
+    // The second attempt was the last allowed one: dead, not queued for a third.
+    expect(await failing).toEqual({ outcome: 'dead' });
+    expect(await a.jobs.get(id)).toMatchObject({ state: 'dead', attempts: 2, lastError: 'boom' });
+  });
+
+  it('a transaction whose session the server ends between two statements fails; the process and the pool carry on', async () => {
+    const db = await database();
+    const a = await open(db);
+    const b = await open(db);
+    let pid = 0;
+    let killed!: () => void;
+    const gone = new Promise<void>((r) => (killed = r));
+    const running = a.transaction(async () => {
+      await a.renewals.ensure(1, { state: 'received' as never }, 1);
+      pid = (await a.sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await gone; // no statement of ours in flight when the server ends the session
+      await a.renewals.ensure(2, { state: 'received' as never }, 2);
+    });
+    await until(() => pid !== 0);
+    await b.sql.query('SELECT pg_terminate_backend($1)', [pid]);
+    await until(async () => (await b.sql.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rows.length === 0);
+    // Give the client's socket time to see the end (an unhandled 'error' event would end the test run).
+    await new Promise((r) => setTimeout(r, 100));
+    killed();
+    await expect(running).rejects.toThrow();
+    expect(await a.renewals.has(1)).toBe(false);
+    // The broken connection was not given back: every pooled connection works.
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => a.transaction(async () => (await a.renewals.ensure(10 + n, { state: 'received' as never }, 3)).ticketId)));
+    expect(results).toEqual([11, 12, 13, 14, 15, 16]);
+  });
+
+  it('pooled sessions run with the statement timeout and the idle-in-transaction timeout', async () => {
+    const db = await database();
+    const a = await open(db);
+    const settings = await a.transaction(async () => ({
+      statement: (await a.sql.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout,
+      idle: (await a.sql.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout')).rows[0]!.idle_in_transaction_session_timeout,
+    }));
+    expect(settings).toEqual({ statement: '15s', idle: '1min' });
+    await expect(a.sql.query('SELECT pg_sleep(1)')).resolves.toBeDefined();
+    const short = await openPostgresStore({ url: db.env.DATABASE_URL!, poolMax: 1, statementTimeoutMs: 50 });
+    stores.push(short);
+    await expect(short.sql.query('SELECT pg_sleep(2)')).rejects.toThrow(/statement timeout/);
+  });
+});
