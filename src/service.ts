@@ -91,7 +91,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   // Files named by the configuration are read first: a broken one stops start-up before anything opens.
   const trustedRootsPem = loadExtraCaFile(config.validation.extraCaFile);
   const kek = keyEncryptionKey(config, options.logger);
-  const store = await openConfiguredStore(config, { sealKey: kek, ...(options.retry ? { retry: options.retry } : {}) });
+  const store = await openConfiguredStore(config, { sealKey: kek, logger: options.logger, ...(options.retry ? { retry: options.retry } : {}) });
   try {
     return await startServiceOn(store, role, config, { ...options, trustedRootsPem, kek });
   } catch (error) {

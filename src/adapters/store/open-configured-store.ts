@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/config.js';
 import type { RetryPolicy, Store } from '../../ports/store.js';
+import type { Logger } from '../../lib/logger.js';
 import { openStore, storeFile } from './open-store.js';
 
 /**
@@ -8,7 +9,7 @@ import { openStore, storeFile } from './open-store.js';
  * embedded default never loads `pg`), else the SQLite file `<DATA_DIR>/certdesk.db`.
  * `sealKey` is KEY_ENCRYPTION_KEY.
  */
-export async function openConfiguredStore(config: Config, options: { sealKey: Buffer; retry?: RetryPolicy; applicationName?: string }): Promise<Store> {
+export async function openConfiguredStore(config: Config, options: { sealKey: Buffer; retry?: RetryPolicy; applicationName?: string; logger?: Logger }): Promise<Store> {
   const { url, poolMax, statementTimeoutMs, ssl, sslCaFile } = config.database;
   if (url === null) return openStore({ file: storeFile(config.dataDir), sealKey: options.sealKey, ...(options.retry ? { retry: options.retry } : {}) });
   const { openPostgresStore } = await import('./postgres/open-postgres-store.js');
@@ -21,5 +22,6 @@ export async function openConfiguredStore(config: Config, options: { sealKey: Bu
     sealKey: options.sealKey,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.applicationName ? { applicationName: options.applicationName } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
+import { createLogger } from '../../../src/lib/logger.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
 
 /**
@@ -83,6 +84,37 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     // The broken connection was not given back: every pooled connection works.
     const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => a.transaction(async () => (await a.renewals.ensure(10 + n, { state: 'received' as never }, 3)).ticketId)));
     expect(results).toEqual([11, 12, 13, 14, 15, 16]);
+  });
+
+  it('a site lock whose connection the server ends mid-install: the install finishes, the loss is logged by site, the lock can be taken again', async () => {
+    const db = await database();
+    const lines: string[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
+    const a = await openPostgresStore({ url: db.env.DATABASE_URL!, poolMax: 2, logger });
+    stores.push(a);
+    const b = await open(db);
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    let inside = false;
+    const install = a.withSiteLock('my.lost.example', async () => {
+      inside = true;
+      await finished;
+      return 'installed';
+    });
+    await until(() => inside);
+    const { rows } = await b.sql.query<{ cut: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_advisory_lock%' AND pid <> pg_backend_pid()`,
+    );
+    expect(rows.map((r) => r.cut)).toEqual([true]);
+    await until(() => lines.some((l) => l.includes('install lock of this site was lost')));
+    const logged = JSON.parse(lines.find((l) => l.includes('install lock of this site was lost'))!) as { level: number; site: string };
+    expect(logged).toMatchObject({ level: 50, site: 'my.lost.example' });
+    // The lock went with the session: another process takes it while the first install still runs.
+    expect(await b.withSiteLock('my.lost.example', async () => 'second')).toBe('second');
+    finish();
+    expect(await install).toBe('installed');
+    expect(await a.withSiteLock('my.lost.example', async () => 'again')).toBe('again');
+    expect(lines.filter((l) => l.includes('install lock of this site was lost'))).toHaveLength(1);
   });
 
   it('pooled sessions run with the statement timeout and the idle-in-transaction timeout', async () => {

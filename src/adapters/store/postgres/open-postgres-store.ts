@@ -10,6 +10,7 @@ import { PgMailLog } from './pg-mail-log.js';
 import { PgPairRepository, PgProactiveRepository, PgRefreshTokenRepository, PgSiteRepository, PgWatchRepository } from './pg-sites.js';
 import { channelOf, PgSignals } from './pg-signals.js';
 import { PgSiteLocks } from './pg-site-lock.js';
+import { silentLogger, type Logger } from '../../../lib/logger.js';
 
 export interface PostgresStoreOptions {
   /** DATABASE_URL: postgres://user:password@host:port/database */
@@ -27,6 +28,8 @@ export interface PostgresStoreOptions {
   sealKey?: Buffer;
   /** Shown in pg_stat_activity (e.g. `certdesk worker`). */
   applicationName?: string;
+  /** Where the store reports what it survives on its own (a lost LISTEN or site-lock connection); silent without. */
+  logger?: Logger;
 }
 
 /**
@@ -143,8 +146,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const sql = new PgTransactions(pool);
   const sealKey = options.sealKey ?? randomBytes(32);
-  const signals = new PgSignals(unlimited);
-  const siteLocks = new PgSiteLocks(unlimited);
+  const logger = options.logger ?? silentLogger();
+  const signals = new PgSignals(unlimited, logger);
+  const siteLocks = new PgSiteLocks(unlimited, logger);
   let closed = false;
 
   return {

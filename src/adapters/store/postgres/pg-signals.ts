@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { StoreSignal } from '../../../ports/store.js';
+import type { Logger } from '../../../lib/logger.js';
 
 const SIGNALS: readonly StoreSignal[] = ['jobs', 'pairs'];
 /** The NOTIFY channel of a signal (`certdesk_jobs`, `certdesk_pairs`). */
@@ -22,7 +23,10 @@ export class PgSignals {
   private retryMs = 1000;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly config: pg.ClientConfig) {
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly logger: Logger,
+  ) {
     this.emitter.setMaxListeners(0);
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
@@ -64,7 +68,10 @@ export class PgSignals {
     this.client = client;
     this.retryMs = 1000;
     this.markReady();
-    if (reconnect) for (const signal of SIGNALS) this.emitter.emit(signal, '');
+    if (reconnect) {
+      this.logger.info('LISTEN connection to PostgreSQL back: workers claim, TLS fronts reload');
+      for (const signal of SIGNALS) this.emitter.emit(signal, '');
+    }
   }
 
   private dropped(client: pg.Client): void {
@@ -74,6 +81,7 @@ export class PgSignals {
     client.on('error', () => undefined);
     void client.end().catch(() => undefined);
     if (this.closed || this.timer !== null) return;
+    this.logger.warn({ retryInMs: this.retryMs }, 'LISTEN connection to PostgreSQL lost: signals from other processes are missed until it is back');
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.closed) void this.connect(true);
