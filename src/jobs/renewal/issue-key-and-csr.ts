@@ -28,6 +28,9 @@ export async function issueKeyAndCsr(deps: RenewalDeps, transition: TransitionRe
   const encrypted = encryptPrivateKey(privateKeyToPkcs8Pem(pair.privateKey), settings.keyEncryptionKey, privateKeyAad(transition.ticketId, keyId));
 
   await store.transaction(async () => {
+    // Under the effect's lock: on PostgreSQL two workers running this transition at once (a job taken
+    // over after its lease ran out) would otherwise both find it not done and both store a key.
+    await store.lockForTransaction(effectKey);
     if (await store.effects.isDone(effectKey)) return;
     const now = clock.now().getTime();
     const current = (await store.renewals.get(transition.ticketId))!;
