@@ -39,6 +39,9 @@ async function notifyOnce(deps: RenewalDeps, t: TransitionRecord, notification: 
   const effect = `tr:${t.id}:mail`;
   const now = deps.clock.now().getTime();
   await deps.store.transaction(async () => {
+    // The check and the enqueue hold the effect's lock: two workers running one transition at once
+    // would otherwise both find it not done on PostgreSQL and both queue the e-mail.
+    await deps.store.lockForTransaction(effect);
     if (await deps.store.effects.isDone(effect)) return;
     await enqueueNotification(deps.store, notification, now);
     await deps.store.effects.markDone(effect, t.ticketId, `mail_${notification.kind}`, now);
@@ -131,6 +134,7 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
     const effect = key(t, 'enqueue_install');
     const now = deps.clock.now().getTime();
     await deps.store.transaction(async () => {
+      await deps.store.lockForTransaction(effect); // as in notifyOnce: one install job, not one per worker
       if (await deps.store.effects.isDone(effect)) return;
       await deps.store.jobs.enqueue(INSTALL_JOB, { ticketId: t.ticketId, transitionId: t.id }, now, { serialKey: `ticket:${t.ticketId}` });
       await deps.store.effects.markDone(effect, t.ticketId, 'enqueue_install', now);
