@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { openPostgresStore, type PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
@@ -115,6 +116,39 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     expect(await install).toBe('installed');
     expect(await a.withSiteLock('my.lost.example', async () => 'again')).toBe('again');
     expect(lines.filter((l) => l.includes('install lock of this site was lost'))).toHaveLength(1);
+  });
+
+  it('orders text byte by byte, as SQLite does, in a database whose collation is a language\'s (ICU en-US)', async () => {
+    const db = await database();
+    const admin = await open(db);
+    const name = `icu_${randomBytes(6).toString('hex')}`;
+    await admin.sql.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
+    const url = new URL(db.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const s = await openPostgresStore({ url: url.toString(), poolMax: 2 });
+    try {
+      // The database's own order differs from bytes (else this test could not fail).
+      expect((await s.sql.query<{ before: boolean }>(`SELECT 'B.example' < 'a.example' AS before`)).rows[0]!.before).toBe(false);
+      const domains = ['b.example', 'B.example', 'a-c.example', 'ab.example', 'Z.example'];
+      const bytewise = [...domains].sort();
+      expect(bytewise).toEqual(['B.example', 'Z.example', 'a-c.example', 'ab.example', 'b.example']);
+      for (const [i, domain] of domains.entries()) {
+        await s.sites.record({ domain, certSha256: 'aa', fullchainPem: 'PEM', notAfter: '2027-01-01T00:00:00.000Z', installedAt: 1, ticketId: i + 1 });
+        await s.watch.record({ site: domain, checkedAt: 1, address: '127.0.0.1:443', served: null, error: null, installedByCertdesk: true, drift: 'none' });
+        await s.pairs.put({ site: domain, fullchainPem: 'PEM', privateKeyPem: 'KEY', leafSha256: '01', updatedAt: 1 });
+        await s.renewals.ensure(i + 1, { state: 'installed', site: domain }, 1);
+        await s.effects.markDone(domain, 1, 'comment', 5);
+      }
+      expect((await s.sites.list()).map((x) => x.domain)).toEqual(bytewise);
+      expect((await s.sites.listSummaries()).map((x) => x.domain)).toEqual(bytewise);
+      expect((await s.watch.list()).map((x) => x.site)).toEqual(bytewise);
+      expect((await s.pairs.list()).map((x) => x.site)).toEqual(bytewise);
+      expect((await s.renewals.latestPerSite()).map((x) => x.site)).toEqual(bytewise);
+      expect((await s.history.forTicket(1)).effects.map((e) => e.key)).toEqual(bytewise);
+    } finally {
+      await s.close();
+      await admin.sql.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
   });
 
   it('pooled sessions run with the statement timeout and the idle-in-transaction timeout', async () => {

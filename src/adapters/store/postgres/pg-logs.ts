@@ -165,7 +165,7 @@ export class PgRenewalHistory implements RenewalHistory {
       [ticketId],
     );
     const { rows: effects } = await this.sql.query<{ key: string; kind: string; state: 'claimed' | 'done'; created_at: number; done_at: number | null }>(
-      'SELECT key, kind, state, created_at, done_at FROM effects WHERE ticket_id = $1 ORDER BY created_at, key',
+      'SELECT key, kind, state, created_at, done_at FROM effects WHERE ticket_id = $1 ORDER BY created_at, key COLLATE "C"',
       [ticketId],
     );
     const { rows: audit } = await this.sql.query<{ id: number; at: number; actor: string; action: string; detail: string }>(

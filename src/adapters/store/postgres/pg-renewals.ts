@@ -125,7 +125,9 @@ export class PgRenewalRepository implements RenewalRepository {
 
   async latestPerSite(): Promise<{ site: string; ticketId: number; state: RenewalState }[]> {
     const { rows } = await this.sql.query<{ site: string; ticketId: number; state: RenewalState }>(
-      'SELECT DISTINCT ON (site) site, ticket_id AS "ticketId", state FROM renewals WHERE site IS NOT NULL ORDER BY site, ticket_id DESC',
+      `SELECT site, "ticketId", state FROM (
+         SELECT DISTINCT ON (site) site, ticket_id AS "ticketId", state FROM renewals WHERE site IS NOT NULL ORDER BY site, ticket_id DESC
+       ) latest ORDER BY site COLLATE "C"`,
     );
     return rows;
   }

@@ -8,6 +8,13 @@ import { servedPairAad } from '../pair-repository.js';
 import { aad as refreshTokenAad, sha256 } from '../oauth-token-repository.js';
 import type { Sql } from './pg-transactions.js';
 
+/**
+ * Text is ordered COLLATE "C" throughout this adapter: byte order, as SQLite compares text. A
+ * database created with a language's collation (en_US.UTF-8, the default of many installations) would
+ * otherwise sort 'B.example' after 'a.example' and ignore punctuation, and the two stores would list
+ * the same sites in different orders.
+ */
+
 /** The certificate installed per site (../site-repository.ts). */
 export class PgSiteRepository implements SiteRepository {
   constructor(private readonly sql: Sql) {}
@@ -31,13 +38,13 @@ export class PgSiteRepository implements SiteRepository {
   }
 
   async list(): Promise<InstalledSite[]> {
-    const { rows } = await this.sql.query<Parameters<typeof PgSiteRepository.fromRow>[0]>('SELECT * FROM sites ORDER BY domain');
+    const { rows } = await this.sql.query<Parameters<typeof PgSiteRepository.fromRow>[0]>('SELECT * FROM sites ORDER BY domain COLLATE "C"');
     return rows.map(PgSiteRepository.fromRow);
   }
 
   async listSummaries(): Promise<InstalledSiteSummary[]> {
     const { rows } = await this.sql.query<InstalledSiteSummary>(
-      'SELECT domain, cert_sha256 AS "certSha256", not_after AS "notAfter", installed_at AS "installedAt", ticket_id AS "ticketId" FROM sites ORDER BY domain',
+      'SELECT domain, cert_sha256 AS "certSha256", not_after AS "notAfter", installed_at AS "installedAt", ticket_id AS "ticketId" FROM sites ORDER BY domain COLLATE "C"',
     );
     return rows;
   }
@@ -80,7 +87,7 @@ export class PgWatchRepository implements WatchRepository {
   }
 
   async list(): Promise<WatchedSite[]> {
-    const { rows } = await this.sql.query<WatchRow>('SELECT * FROM watched_sites ORDER BY site');
+    const { rows } = await this.sql.query<WatchRow>('SELECT * FROM watched_sites ORDER BY site COLLATE "C"');
     return rows.map(watchFromRow);
   }
 
@@ -215,7 +222,7 @@ export class PgPairRepository implements PairRepository {
   }
 
   async list(): Promise<ServedPair[]> {
-    const { rows } = await this.sql.query<PairRow>('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs ORDER BY site');
+    const { rows } = await this.sql.query<PairRow>('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs ORDER BY site COLLATE "C"');
     return rows.map((r) => this.open(r));
   }
 
