@@ -10,9 +10,11 @@ export class MigrateStoreError extends Error {
 
 /**
  * Every table of the store, parents first (renewals reference private_keys). A SQLite store with a
- * table not listed here was made by a newer certdesk: refused rather than half copied.
+ * table not listed here was made by a newer certdesk: refused rather than half copied. A migration
+ * that adds a table must add it here: test/integration/store/migrate-store.test.ts compares this list
+ * with the tables both adapters' migrations create.
  */
-const TABLES = [
+export const STORE_TABLES = [
   'private_keys', 'renewals', 'webhook_deliveries', 'jobs', 'audit', 'effects', 'transitions', 'sites',
   'inbound_messages', 'outbound_messages', 'oauth_refresh_tokens', 'watched_sites', 'proactive_renewals',
   'proactive_reminders', 'served_pairs',
@@ -55,7 +57,7 @@ export async function migrateStore(from: string, to: PostgresStoreOptions): Prom
       );
     }
     const tables = (source.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`).pluck().all() as string[]);
-    const unknown = tables.filter((t) => !(TABLES as readonly string[]).includes(t));
+    const unknown = tables.filter((t) => !(STORE_TABLES as readonly string[]).includes(t));
     if (unknown.length > 0) throw new MigrateStoreError(`the SQLite store has tables this certdesk does not know (${unknown.join(', ')}): it was made by a newer version.`);
 
     let target;
@@ -71,7 +73,7 @@ export async function migrateStore(from: string, to: PostgresStoreOptions): Prom
         if (rows[0]!.used) {
           throw new MigrateStoreError(`the PostgreSQL store ${describeDatabase(to.url)} already holds renewals or jobs: migrate-store copies into an empty database only.`);
         }
-        for (const table of TABLES) {
+        for (const table of STORE_TABLES) {
           const data = tables.includes(table) ? (source.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Record<string, unknown>[]) : [];
           try {
             await insertRows(target.sql, table, data);

@@ -5,6 +5,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/adapters/store/open-store.js';
+import { STORE_TABLES } from '../../../src/adapters/store/migrate-store.js';
+import type { PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { decryptPrivateKey, encryptPrivateKey, privateKeyAad } from '../../../src/core/keys/encrypt-private-key.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
@@ -68,6 +70,36 @@ async function fillSqliteStore(file: string) {
 }
 
 describe('migrate-store: a SQLite store into PostgreSQL', () => {
+  it('knows every table both schemas have, and every SQLite column has its PostgreSQL column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-migrate-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const sqlite = openStore({ file: join(dir, 'certdesk.db') });
+    cleanups.push(() => sqlite.close());
+    const target = await postgresDatabase();
+    const pg = (await target.open()) as PostgresStore;
+    cleanups.push(() => pg.close());
+
+    const sqliteTables = sqlite.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`).pluck().all() as string[];
+    const { rows } = await pg.sql.query<{ table_name: string; column_name: string }>(
+      `SELECT c.table_name, c.column_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+        WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> 'schema_migrations'`,
+    );
+    const pgTables = [...new Set(rows.map((r) => r.table_name))];
+    // A migration that adds a table to either schema without listing it in STORE_TABLES fails here.
+    expect([...sqliteTables].sort()).toEqual([...STORE_TABLES].sort());
+    expect(pgTables.sort()).toEqual([...STORE_TABLES].sort());
+    // migrate-store inserts SQLite's columns into PostgreSQL's: each must exist there, and PostgreSQL
+    // has no column SQLite lacks but the ordering key it generates itself.
+    const differences: string[] = [];
+    for (const table of STORE_TABLES) {
+      const sqliteColumns = new Set((sqlite.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]));
+      const pgColumns = new Set(rows.filter((r) => r.table_name === table).map((r) => r.column_name));
+      for (const c of sqliteColumns) if (!pgColumns.has(c)) differences.push(`${table}.${c} only in SQLite`);
+      for (const c of pgColumns) if (!sqliteColumns.has(c)) differences.push(`${table}.${c} only in PostgreSQL`);
+    }
+    expect(differences).toEqual(['outbound_messages.seq only in PostgreSQL']);
+  });
+
   it('copies every table in one go; the PostgreSQL store reads it all back through the port, keys decrypt', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-migrate-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
