@@ -16,9 +16,9 @@ describe('a transition effect performed by two workers at once', () => {
     const store = await openTestStore();
     try {
       const now = 1_000_000;
-      await store.renewals.ensure(9, { state: 'csr_sent' }, now);
+      await store.renewals.ensure(9, { state: 'awaiting_certificate' }, now);
       await store.renewals.update(9, { site: 'www.example.com', fields: { country: 'NL', state: 'Noord-Holland', locality: 'Amsterdam', organization: 'Example BV' } }, now);
-      const id = await store.transitions.record({ ticketId: 9, from: 'new', to: 'csr_sent', event: 'request_complete', effects: ['generate_key_and_csr'], context: {} }, now);
+      const id = await store.transitions.record({ ticketId: 9, from: 'new', to: 'awaiting_certificate', event: 'request_valid', effects: ['generate_key_and_csr'], context: {} }, now);
       const t = (await store.transitions.pending(9)).find((p) => p.id === id)!;
       const deps = {
         store: pauseAfterCheck(store, 'keys', 'insert'),
