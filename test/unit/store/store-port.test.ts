@@ -41,6 +41,70 @@ describe('the store port', () => {
     expect((await s.renewals.list({ site: 'my.a.example' })).map((r) => r.ticketId)).toEqual([1]);
   });
 
+  it('renewals: every column round-trips — nested JSON, NULLs set back, ids and times past 2^31 as numbers', async () => {
+    const s = await store();
+    // Zendesk's ids (tickets, comments, users, organizations) pass 2^32; epoch ms pass 2^40.
+    const big = { ticketId: 2 ** 33 + 7, comment: 38_000_000_001, user: 2 ** 35 + 1, org: 2 ** 34 + 3, at: Date.UTC(2026, 11, 3, 12, 0, 0, 123) };
+    const leaf = { subject: 'CN=my.a.example', issuer: 'CN=CA "quoted", O=Ünïcode ✓', serialNumber: '0a', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z', sha256: 'ab', dnsNames: ['my.a.example', '*.a.example'], keyType: 'ec' };
+    const full = {
+      state: 'installing' as const,
+      site: 'my.a.example',
+      fields: { domain: 'my.a.example', note: 'line\nbreak \u2028 "quotes" \\ back' },
+      problems: [{ field: 'f', code: 'c', message: 'm' }],
+      organizationId: big.org,
+      requesterId: big.user,
+      keyId: null,
+      csrPem: '-----BEGIN CERTIFICATE REQUEST-----\nAA==\n-----END CERTIFICATE REQUEST-----\n',
+      csrSpkiSha256: 'cd',
+      lastCommentId: big.comment,
+      findings: { ok: true, errors: [], warnings: [{ code: 'w', message: 'x', nested: { deeper: [1, null, { z: 'ü' }] } }] } as never,
+      certificate: { leaf, chain: [leaf] } as never,
+      fullchainPem: 'PEM',
+      approvedBy: big.user,
+      installLog: ['one', 'two'],
+    };
+    const created = await s.renewals.ensure(big.ticketId, full, big.at);
+    expect(created).toEqual({ ticketId: big.ticketId, ...full, version: 1, createdAt: big.at, updatedAt: big.at });
+    expect(await s.renewals.get(big.ticketId)).toEqual(created);
+    // What update returns is what get reads afterwards; NULL back into every nullable column.
+    const cleared = await s.renewals.update(
+      big.ticketId,
+      { site: null, organizationId: null, requesterId: null, csrPem: null, csrSpkiSha256: null, findings: null, certificate: null, fullchainPem: null, approvedBy: null, installLog: null, problems: [], fields: {} },
+      big.at + 1,
+      1,
+    );
+    expect(cleared).toEqual({
+      ...created, site: null, organizationId: null, requesterId: null, csrPem: null, csrSpkiSha256: null, findings: null, certificate: null,
+      fullchainPem: null, approvedBy: null, installLog: null, problems: [], fields: {}, version: 2, updatedAt: big.at + 1,
+    });
+    expect(await s.renewals.get(big.ticketId)).toEqual(cleared);
+    expect(await s.renewals.list({ state: 'installing' })).toEqual([cleared]);
+    // An empty patch still counts as a write.
+    expect(await s.renewals.update(big.ticketId, {}, big.at + 2)).toMatchObject({ version: 3, updatedAt: big.at + 2 });
+    await expect(s.renewals.update(big.ticketId + 1, { site: 'x' }, big.at)).rejects.toThrow(/changed while it was being updated/);
+  });
+
+  it('the job queue: payloads round-trip as written, big times stay numbers, an error text with a NUL byte is kept legible', async () => {
+    const s = await store();
+    const at = Date.UTC(2026, 11, 3);
+    const payload = { ticketId: 2 ** 33, nested: { list: [1, 'two', null, { three: true }], empty: {}, text: 'ü \u2028 "q" \\' } };
+    const id = await s.jobs.enqueue('step', payload, at, { serialKey: 'ticket:8589934592', maxAttempts: 3 });
+    expect(await s.jobs.get(id)).toEqual({ id, kind: 'step', serialKey: 'ticket:8589934592', payload, state: 'queued', attempts: 0, maxAttempts: 3, runAt: at, lastError: null });
+    expect(await s.jobs.nextDueAt()).toBe(at);
+    expect(await s.jobs.claim('w', at, 60_000)).toMatchObject({ id, payload, attempts: 1 });
+    expect(await s.jobs.nextDueAt()).toBe(at + 60_000);
+    // An error text quoting a binary response: the failure is recorded (PostgreSQL's text refuses NUL).
+    const outcome = await s.jobs.fail(id, 'w', at + 1, { error: 'HTTP 502: \u0000\u0001binary', retryable: true });
+    // Backoff of attempt 1 with base 1 s and the jitter pinned at 0.5: 500 + 250 ms.
+    expect(outcome).toEqual({ outcome: 'retry', runAt: at + 1 + 750 });
+    const failed = (await s.jobs.get(id))!;
+    expect(failed).toMatchObject({ state: 'queued', attempts: 1, runAt: at + 751 });
+    expect(failed.lastError).toMatch(/^HTTP 502: .\u0001binary$/);
+    await s.jobs.claim('w', at + 751, 1000);
+    expect(await s.jobs.postpone(id, 'w', at + 752, at + 5000, '429 \u0000')).toBe(true);
+    expect((await s.jobs.get(id))!.lastError).toMatch(/^429 .$/);
+  });
+
   it('renewals: listed by several states at once, counted by state, the latest per site, without reading them all', async () => {
     const s = await store();
     const states = ['installed', 'needs_info', 'installed', 'install_failed', 'awaiting_certificate', 'installed'] as const;

@@ -26,6 +26,13 @@ const toJob = (row: JobRow): Job => ({
   lastError: row.last_error,
 });
 
+/**
+ * A failure's text as stored: at most 4000 characters, as SQLite's queue keeps, and NUL as U+FFFD:
+ * PostgreSQL's text refuses NUL (an error quoting a binary response), and a failure that cannot be
+ * recorded would leave its job running until the lease expires, to fail the same way again.
+ */
+const errorText = (error: string) => error.slice(0, 4000).replaceAll('\u0000', '\ufffd');
+
 /** How many due jobs one claim looks at (row-locked, SKIP LOCKED) before it gives up. */
 const CANDIDATES = 16;
 /** Running jobs whose worker stopped renewing the lease, and queued jobs that are due (jobs_ready index). */
@@ -146,7 +153,7 @@ export class PgJobQueue implements JobQueue {
     );
     const row = rows[0];
     if (!row) return { outcome: 'lost' };
-    const error = failure.error.slice(0, 4000);
+    const error = errorText(failure.error);
     if (!failure.retryable || row.attempts >= row.max_attempts) {
       const buried = await this.changed(
         `UPDATE jobs SET state = 'dead', last_error = $3, lease_owner = NULL, lease_until = NULL, updated_at = $4, finished_at = $4
@@ -173,7 +180,7 @@ export class PgJobQueue implements JobQueue {
       `UPDATE jobs SET state = 'queued', attempts = GREATEST(0, attempts - 1), run_at = $3, last_error = $4,
               lease_owner = NULL, lease_until = NULL, updated_at = $5
         WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
-      [id, owner, runAt, error.slice(0, 4000), now],
+      [id, owner, runAt, errorText(error), now],
     );
   }
 
