@@ -134,10 +134,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const { statement_timeout: _timeout, ...unlimited } = connection;
   try {
     const client = await pool.connect();
+    // Checked out, the client has no 'error' listener of the pool's: a session ended by the server
+    // while migrating would otherwise end the process instead of failing the open.
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await migratePostgres(client);
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
