@@ -151,6 +151,65 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     }
   });
 
+  it('a deadlock victim run again leaves one job and one wake-up per committed transaction: the failed attempt\'s are dropped', async () => {
+    const db = await database();
+    const a = await open(db);
+    const b = await open(db);
+    const listener = await open(db);
+    const heard: string[] = [];
+    listener.onSignal('jobs', () => heard.push('jobs'));
+    listener.onSignal('pairs', (p) => heard.push(`pairs:${p}`));
+    await listener.listening();
+    await a.renewals.ensure(1, { state: 'received' as never }, 0);
+    await a.renewals.ensure(2, { state: 'received' as never }, 0);
+    const runs = { a: 0, b: 0 };
+    let aHolds1!: () => void;
+    let bHolds2!: () => void;
+    const aLocked = new Promise<void>((r) => (aHolds1 = r));
+    const bLocked = new Promise<void>((r) => (bHolds2 = r));
+    // Each enqueues (NOTIFY at commit) before taking the row the other holds.
+    const first = a.transaction(async () => {
+      runs.a++;
+      await a.jobs.enqueue('step', { by: 'a', run: runs.a }, 1);
+      await a.renewals.update(1, { site: 'a' }, 1);
+      aHolds1();
+      await bLocked;
+      await a.renewals.update(2, { site: 'a' }, 1);
+    });
+    const second = b.transaction(async () => {
+      runs.b++;
+      await b.jobs.enqueue('step', { by: 'b', run: runs.b }, 1);
+      await b.renewals.update(2, { site: 'b' }, 1);
+      bHolds2();
+      await aLocked;
+      await b.renewals.update(1, { site: 'b' }, 1);
+    });
+    await Promise.all([first, second]);
+    expect(runs.a + runs.b).toBe(3);
+    const victim = runs.a === 2 ? 'a' : 'b';
+    expect((await a.jobs.list()).map((j) => j.payload)).toEqual(expect.arrayContaining([{ by: victim, run: 2 }, { by: victim === 'a' ? 'b' : 'a', run: 1 }]));
+    expect(await a.jobs.list()).toHaveLength(2);
+    // Notifications arrive in commit order: once the marker is heard, every wake-up is in.
+    await a.signal('pairs', 'marker');
+    await until(() => heard.includes('pairs:marker'));
+    expect(heard).toEqual(['jobs', 'jobs', 'pairs:marker']);
+  });
+
+  it('closing twice, and closing while the LISTEN connection is down, is harmless', async () => {
+    const db = await database();
+    const a = await open(db);
+    const b = await open(db);
+    a.onSignal('jobs', () => undefined);
+    await a.listening();
+    await b.sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN certdesk_%'`);
+    await a.close();
+    await a.close();
+    expect(await a.health()).toEqual({ ready: false, problem: 'the PostgreSQL store is closed' });
+    // No reconnect after close: no LISTEN session comes back.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await b.sql.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN certdesk_%'`)).rows).toEqual([]);
+  });
+
   it('pooled sessions run with the statement timeout and the idle-in-transaction timeout', async () => {
     const db = await database();
     const a = await open(db);
