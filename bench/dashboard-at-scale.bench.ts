@@ -40,6 +40,12 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<v
 const agentToken = (ticketId: number) =>
   new SignJWT({ ticket_id: ticketId }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(ZAF_SECRET));
 
+/** Jobs by state, from the process's /metrics. */
+async function jobStates(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Object.fromEntries([...text.matchAll(/^certdesk_jobs\{state="([a-z]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+}
+
 /** p50/p95/p99 of `samples` with the goal checked. */
 function report(samples: number[]) {
   const s = summarize(samples);
@@ -98,7 +104,10 @@ export default async function dashboardAtScale() {
     for (const [name, extra] of [['sqlite', { DATA_DIR: sqliteDir }], ['postgres', { DATABASE_URL: db.url }]] as const) {
       const certdesk = await startBenchCertdesk({ ...env, ...extra });
       try {
-        results[name] = await measure(certdesk);
+        const before = await jobStates(certdesk.url);
+        const measured = await measure(certdesk);
+        // Background work in the process while it was measured (schedulers, proactive renewals): none expected.
+        results[name] = { ...measured, jobsBefore: before, jobsAfter: await jobStates(certdesk.url) };
       } finally {
         await stopProcess(certdesk.child);
       }
