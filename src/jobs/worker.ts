@@ -58,7 +58,14 @@ export interface WorkerOptions {
  */
 export class Worker {
   readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private running = new Map<number, Promise<void>>();
+  /**
+   * Runs in progress, by the lease owner of their claim. Every claim has its own owner
+   * (`<worker id>#<n>`): when a run stalls past its lease and a slot of this same worker takes the
+   * job over, the stalled run's complete/fail/lease calls no longer match and come back lost,
+   * instead of acting on the new run.
+   */
+  private running = new Map<string, { jobId: number; done: Promise<void> }>();
+  private claims = 0;
   private stopping = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -111,13 +118,13 @@ export class Worker {
     this.unsubscribe = null;
     this.notify();
     await this.loop;
-    const pending = [...this.running.values()];
+    const pending = [...this.running.values()].map((r) => r.done);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled(pending), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
-    for (const id of this.running.keys()) {
+    for (const [owner, { jobId: id }] of this.running) {
       try {
-        await this.options.queue.release(id, this.id, this.now());
+        await this.options.queue.release(id, owner, this.now());
         this.options.logger.warn({ jobId: id }, 'job released at shutdown; it will run again');
       } catch (error) {
         // Its lease expires instead, and another worker takes it over then.
@@ -152,8 +159,9 @@ export class Worker {
       this.woken = false;
       while (!this.stopping && !this.pause.holds() && this.running.size < this.allowedConcurrency()) {
         let job: Job | null;
+        const owner = `${this.id}#${++this.claims}`;
         try {
-          job = await this.options.queue.claim(this.id, this.now(), this.leaseMs);
+          job = await this.options.queue.claim(owner, this.now(), this.leaseMs);
         } catch (error) {
           // The database is down or busy: try again after pollMs, never end the loop.
           this.options.logger.error({ err: errorMessage(error) }, 'could not claim a job; the store may be unavailable');
@@ -162,14 +170,14 @@ export class Worker {
         }
         if (!job) break;
         claimed = true;
-        const p = this.execute(job).catch((error: unknown) => {
+        const p = this.execute(job, owner).catch((error: unknown) => {
           // Recording the outcome failed (the store went away): the lease expires and the job runs again.
           this.options.logger.error({ jobId: job.id, err: errorMessage(error) }, 'could not record a job\'s outcome; it runs again once its lease expires');
         }).finally(() => {
-          this.running.delete(job.id);
+          this.running.delete(owner);
           this.notify();
         });
-        this.running.set(job.id, p);
+        this.running.set(owner, { jobId: job.id, done: p });
       }
       if (this.stopping) break;
       if (unavailable) await this.sleep(this.pollMs);
@@ -216,14 +224,14 @@ export class Worker {
     });
   }
 
-  private async execute(job: Job): Promise<void> {
+  private async execute(job: Job, owner: string): Promise<void> {
     const { queue, logger: root, metrics } = this.options;
     const logger = root.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const handler = this.options.handlers[job.kind] as JobHandler | undefined;
     const started = process.hrtime.bigint();
     const heartbeat = setInterval(() => {
       // A failed renewal is retried at the next beat; a lease lost meanwhile shows at complete/fail.
-      queue.extendLease(job.id, this.id, this.now(), this.leaseMs).catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not renew the job\'s lease'));
+      queue.extendLease(job.id, owner, this.now(), this.leaseMs).catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not renew the job\'s lease'));
     }, Math.max(50, this.leaseMs / 3));
     let outcome: string;
     try {
@@ -231,26 +239,26 @@ export class Worker {
       // The start and end of every run with its serial key, so runs of one ticket's jobs can be checked
       // for overlap across processes (test/integration/scale/multi-process-chaos.test.ts). The end is
       // logged before the outcome is recorded: from then on another process may start the next job.
-      logger.debug({ serialKey: job.serialKey, worker: this.id }, 'job started');
+      logger.debug({ serialKey: job.serialKey, worker: owner }, 'job started');
       try {
         await handler({ job, logger, signal: this.abort.signal });
       } finally {
-        logger.debug({ serialKey: job.serialKey, worker: this.id }, 'job ended');
+        logger.debug({ serialKey: job.serialKey, worker: owner }, 'job ended');
       }
-      outcome = (await queue.complete(job.id, this.id, this.now())) ? 'done' : 'lost';
+      outcome = (await queue.complete(job.id, owner, this.now())) ? 'done' : 'lost';
     } catch (error) {
       const message = redactPrivateKeys(errorMessage(error));
       const signals = queueSignals(error);
       if (signals.chargeAttempt === false) {
         const now = this.now();
         const wait = typeof signals.retryAfterMs === 'number' ? signals.retryAfterMs : 0;
-        const kept = await queue.postpone(job.id, this.id, now, now + wait, message);
+        const kept = await queue.postpone(job.id, owner, now, now + wait, message);
         if (signals.pauseQueue === true) this.pause.pause(message);
         outcome = !kept ? 'lost' : signals.pauseQueue === true ? 'paused' : 'postponed';
         logger.warn({ err: message, outcome, ...(wait > 0 ? { runAt: new Date(now + wait).toISOString() } : {}) }, `job postponed, no attempt charged: ${message}`);
         return this.record(job, outcome, started);
       }
-      const result = await queue.fail(job.id, this.id, this.now(), {
+      const result = await queue.fail(job.id, owner, this.now(), {
         error: message,
         retryable: isRetryable(error),
         ...(error instanceof RetryAfterError ? { retryAfterMs: error.retryAfterMs } : {}),
