@@ -53,6 +53,8 @@ export class RateLimiter {
   private pausedUntil = 0;
   private nextSlot = 0;
   private state: RateLimitState = {};
+  /** When the window `state` describes resets (epoch ms); null before any response. */
+  private resetAt: number | null = null;
   private readonly slowBelow: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<unknown>;
@@ -67,8 +69,14 @@ export class RateLimiter {
   async acquire(): Promise<void> {
     for (;;) {
       const now = this.now();
-      const at = Math.max(now, this.pausedUntil, this.nextSlot);
-      const pace = pacingMs(this.state, this.slowBelow);
+      // Slots past the end of the observed window belong to the next one, whose budget is whole
+      // again: nobody waits beyond the reset, and from then on nothing is paced until a response
+      // tells how the new window stands. (Otherwise every caller queued while the budget was
+      // nearly spent adds a whole "window left / calls left" gap from stale headers: a dozen jobs
+      // waiting on remaining 1 of a window 50 s from its reset were spread over ten minutes.)
+      const slot = this.resetAt === null ? this.nextSlot : Math.min(this.nextSlot, this.resetAt);
+      const at = Math.max(now, this.pausedUntil, slot);
+      const pace = this.resetAt !== null && at >= this.resetAt ? 0 : pacingMs(this.state, this.slowBelow);
       if (at <= now) {
         this.nextSlot = now + pace;
         return;
@@ -84,7 +92,9 @@ export class RateLimiter {
   /** Records what a response said about the window. */
   observe(headers: Headers): void {
     const state = rateLimitState(headers);
-    if (state) this.state = state;
+    if (!state) return;
+    this.state = state;
+    this.resetAt = this.now() + (state.resetSeconds ?? WINDOW_MS / 1000) * 1000;
   }
 
   /** A 429: nobody calls before `ms` from now. */

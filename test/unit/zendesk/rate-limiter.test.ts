@@ -92,6 +92,22 @@ describe('RateLimiter: one for the whole process', () => {
     expect(t.now() - start).toBe(1500);
   });
 
+  it('never holds a caller past the reset of the window it paced for: the next window\'s budget is whole', async () => {
+    const t = limiterOnFakeClock();
+    t.limiter.observe(headers({ 'ratelimit-limit': '700', 'ratelimit-remaining': '1', 'ratelimit-reset': '50' }));
+    const start = t.now();
+    const released: number[] = [];
+    // A dozen jobs waiting at once; no response comes back meanwhile to refresh the headers.
+    await Promise.all(Array.from({ length: 12 }, async () => {
+      await t.limiter.acquire();
+      released.push(t.now() - start);
+    }));
+    // The first two share what is left of this window (one call left: a 50 s gap); the rest go at
+    // the reset, not 50 s apart each from stale headers (which took until 550 s).
+    expect(Math.max(...released)).toBe(50_000);
+    expect(released.filter((at) => at === 50_000)).toHaveLength(11);
+  });
+
   it('stops spacing once a response shows the window has room again', async () => {
     const t = limiterOnFakeClock();
     t.limiter.observe(headers({ 'ratelimit-limit': '700', 'ratelimit-remaining': '1', 'ratelimit-reset': '5' }));
