@@ -31,5 +31,13 @@ export async function openCliStore(config: Config): Promise<Store> {
     const file = storeFile(config.dataDir);
     if (!existsSync(file)) throw new UsageError(`there is no certdesk database at ${file}: set DATA_DIR to certdesk's data directory.`);
   }
-  return openConfiguredStore(config, { sealKey: keyEncryptionKey(config, silentLogger()), applicationName: 'certdesk-cli' });
+  const sealKey = keyEncryptionKey(config, silentLogger());
+  try {
+    return await openConfiguredStore(config, { sealKey, applicationName: 'certdesk-cli' });
+  } catch (error) {
+    // An unreachable PostgreSQL is the operator's setting or the database's state, not a bug in
+    // certdesk: said as such (exit 2), the message naming the database without its password.
+    if (config.database.url !== null) throw new UsageError(`${(error as Error).message}. Check DATABASE_URL and that the database accepts connections.`);
+    throw error;
+  }
 }

@@ -99,11 +99,13 @@ describe('npm run cli -- jobs: an operator replays what died, while certdesk run
     expect(stderr).toMatch(/there is no certdesk database at .*nowhere.*certdesk\.db: set DATA_DIR/);
   });
 
-  it('says which PostgreSQL it could not reach when DATABASE_URL points at nothing, without the password (exit 3)', async () => {
+  it('says which PostgreSQL it could not reach when DATABASE_URL points at nothing, without the password (exit 2, as a missing SQLite file)', async () => {
     let stderr = '';
     const url = 'postgres://certdesk:jobs-never-prints-this@127.0.0.1:1/certdesk';
     const r = await runCli(['jobs', 'list'], { stdout: () => undefined, stderr: (t) => (stderr += t), env: { ...env, DATABASE_URL: url }, cwd: ROOT_DIR });
-    expect(r).toBe(3);
+    expect(r).toBe(2);
+    expect(stderr).not.toContain('internal error');
+    expect(stderr).toContain('Check DATABASE_URL and that the database accepts connections.');
     expect(stderr).toMatch(/^certdesk jobs: .*PostgreSQL store at postgres:\/\/certdesk@127\.0\.0\.1:1\/certdesk could not be opened: .*ECONNREFUSED/);
     expect(stderr).not.toContain('jobs-never-prints-this');
   });
