@@ -2,72 +2,7 @@ import type { RenewalPatch, RenewalRecord } from '../../ports/store.js';
 export type { RenewalPatch, RenewalRecord };
 import { statementCache, type Db } from './open-database.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
-
-
-interface Row {
-  ticket_id: number;
-  state: RenewalState;
-  site: string | null;
-  fields: string;
-  problems: string;
-  organization_id: number | null;
-  requester_id: number | null;
-  key_id: number | null;
-  csr_pem: string | null;
-  csr_spki_sha256: string | null;
-  last_comment_id: number;
-  findings: string | null;
-  certificate: string | null;
-  fullchain_pem: string | null;
-  approved_by: number | null;
-  install_log: string | null;
-  version: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const COLUMNS: Record<Exclude<keyof RenewalRecord, 'ticketId' | 'version' | 'createdAt' | 'updatedAt'>, { column: string; json?: boolean }> = {
-  state: { column: 'state' },
-  site: { column: 'site' },
-  fields: { column: 'fields', json: true },
-  problems: { column: 'problems', json: true },
-  organizationId: { column: 'organization_id' },
-  requesterId: { column: 'requester_id' },
-  keyId: { column: 'key_id' },
-  csrPem: { column: 'csr_pem' },
-  csrSpkiSha256: { column: 'csr_spki_sha256' },
-  lastCommentId: { column: 'last_comment_id' },
-  findings: { column: 'findings', json: true },
-  certificate: { column: 'certificate', json: true },
-  fullchainPem: { column: 'fullchain_pem' },
-  approvedBy: { column: 'approved_by' },
-  installLog: { column: 'install_log', json: true },
-};
-
-function fromRow(r: Row): RenewalRecord {
-  const json = <T>(v: string | null, fallback: T): T => (v === null ? fallback : (JSON.parse(v) as T));
-  return {
-    ticketId: r.ticket_id,
-    state: r.state,
-    site: r.site,
-    fields: json(r.fields, {}),
-    problems: json(r.problems, []),
-    organizationId: r.organization_id,
-    requesterId: r.requester_id,
-    keyId: r.key_id,
-    csrPem: r.csr_pem,
-    csrSpkiSha256: r.csr_spki_sha256,
-    lastCommentId: r.last_comment_id,
-    findings: json(r.findings, null),
-    certificate: json(r.certificate, null),
-    fullchainPem: r.fullchain_pem,
-    approvedBy: r.approved_by,
-    installLog: json(r.install_log, null),
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
+import { renewalFromRow as fromRow, renewalPatchAssignments, type RenewalRow as Row } from './rows/renewal-row.js';
 
 
 /** Renewals by ticket id. Writes bump `version`; `update` can require the version the caller read. */
@@ -101,14 +36,8 @@ export class RenewalRepository {
    * (throws otherwise, so the job retries from fresh data).
    */
   update(ticketId: number, patch: RenewalPatch, now: number, expectVersion?: number): RenewalRecord {
-    const sets: string[] = ['version = version + 1', 'updated_at = @now'];
     const params: Record<string, unknown> = { ticketId, now, expectVersion: expectVersion ?? null };
-    for (const [key, value] of Object.entries(patch)) {
-      const spec = COLUMNS[key as keyof typeof COLUMNS];
-      if (!spec || value === undefined) continue;
-      sets.push(`${spec.column} = @${key}`);
-      params[key] = spec.json ? JSON.stringify(value) : value;
-    }
+    const sets = ['version = version + 1', 'updated_at = @now', ...renewalPatchAssignments(patch, (key, value) => ((params[key] = value), `@${key}`))];
     const info = this.sql(`UPDATE renewals SET ${sets.join(', ')} WHERE ticket_id = @ticketId AND (@expectVersion IS NULL OR version = @expectVersion)`)
       .run(params);
     if (info.changes !== 1) throw new Error(`renewal ${ticketId} changed while it was being updated; retrying`);

@@ -1,72 +1,7 @@
 import type { KeyVault, RenewalPatch, RenewalRecord, RenewalRepository, StoredKey } from '../../../ports/store.js';
 import type { RenewalState } from '../../../core/workflow/renewal-states.js';
+import { renewalFromRow as fromRow, renewalPatchAssignments, type RenewalRow as Row } from '../rows/renewal-row.js';
 import type { Sql } from './pg-transactions.js';
-
-interface Row {
-  ticket_id: number;
-  state: RenewalState;
-  site: string | null;
-  fields: string;
-  problems: string;
-  organization_id: number | null;
-  requester_id: number | null;
-  key_id: number | null;
-  csr_pem: string | null;
-  csr_spki_sha256: string | null;
-  last_comment_id: number;
-  findings: string | null;
-  certificate: string | null;
-  fullchain_pem: string | null;
-  approved_by: number | null;
-  install_log: string | null;
-  version: number;
-  created_at: number;
-  updated_at: number;
-}
-
-/** Patch keys → columns (JSON ones stored as text, as SQLite does: ../renewal-repository.ts). */
-const COLUMNS: Record<keyof RenewalPatch, { column: string; json?: boolean }> = {
-  state: { column: 'state' },
-  site: { column: 'site' },
-  fields: { column: 'fields', json: true },
-  problems: { column: 'problems', json: true },
-  organizationId: { column: 'organization_id' },
-  requesterId: { column: 'requester_id' },
-  keyId: { column: 'key_id' },
-  csrPem: { column: 'csr_pem' },
-  csrSpkiSha256: { column: 'csr_spki_sha256' },
-  lastCommentId: { column: 'last_comment_id' },
-  findings: { column: 'findings', json: true },
-  certificate: { column: 'certificate', json: true },
-  fullchainPem: { column: 'fullchain_pem' },
-  approvedBy: { column: 'approved_by' },
-  installLog: { column: 'install_log', json: true },
-};
-
-function fromRow(r: Row): RenewalRecord {
-  const json = <T>(v: string | null, fallback: T): T => (v === null ? fallback : (JSON.parse(v) as T));
-  return {
-    ticketId: r.ticket_id,
-    state: r.state,
-    site: r.site,
-    fields: json(r.fields, {}),
-    problems: json(r.problems, []),
-    organizationId: r.organization_id,
-    requesterId: r.requester_id,
-    keyId: r.key_id,
-    csrPem: r.csr_pem,
-    csrSpkiSha256: r.csr_spki_sha256,
-    lastCommentId: r.last_comment_id,
-    findings: json(r.findings, null),
-    certificate: json(r.certificate, null),
-    fullchainPem: r.fullchain_pem,
-    approvedBy: r.approved_by,
-    installLog: json(r.install_log, null),
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 /** Renewals by ticket id on PostgreSQL (the semantics of ../renewal-repository.ts). */
 export class PgRenewalRepository implements RenewalRepository {
@@ -95,13 +30,7 @@ export class PgRenewalRepository implements RenewalRepository {
 
   async update(ticketId: number, patch: RenewalPatch, now: number, expectVersion?: number): Promise<RenewalRecord> {
     const params: unknown[] = [ticketId, now, expectVersion ?? null];
-    const sets = ['version = version + 1', 'updated_at = $2'];
-    for (const [key, value] of Object.entries(patch)) {
-      const spec = COLUMNS[key as keyof RenewalPatch];
-      if (!spec || value === undefined) continue;
-      params.push(spec.json ? JSON.stringify(value) : value);
-      sets.push(`${spec.column} = $${params.length}`);
-    }
+    const sets = ['version = version + 1', 'updated_at = $2', ...renewalPatchAssignments(patch, (_key, value) => `$${params.push(value)}`)];
     const { rows } = await this.sql.query<Row>(
       `UPDATE renewals SET ${sets.join(', ')} WHERE ticket_id = $1 AND ($3::bigint IS NULL OR version = $3) RETURNING *`,
       params,
