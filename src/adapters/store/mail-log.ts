@@ -1,24 +1,9 @@
 import type { InboundRecord, InboundSource } from '../../ports/store.js';
 export type { InboundRecord, InboundSource };
 import type { Db } from './open-database.js';
-import { openSealedBytes, sealBytes } from './seal-bytes.js';
-
-
-
-interface InboundRow {
-  dedup_key: string;
-  message_id: string | null;
-  source: InboundSource;
-  sender: string;
-  size: number;
-  raw: Buffer | null;
-  sealed: number;
-  state: 'queued' | 'done';
-  plan: string | null;
-  outcome: string | null;
-  ticket_id: number | null;
-  received_at: number;
-}
+import { sealBytes } from './seal-bytes.js';
+import { inboundAad, inboundFromRow, outboundFromRow, type InboundRow, type OutboundRow } from './rows/mail-rows.js';
+export { inboundAad };
 
 /**
  * The mail side's memory: inbound messages accepted (dedup by Message-ID; the raw bytes until they
@@ -85,20 +70,7 @@ export class MailLog {
 
   getInbound(dedupKey: string): InboundRecord | null {
     const row = this.stmts.getInbound.get(dedupKey) as InboundRow | undefined;
-    if (!row) return null;
-    return {
-      dedupKey: row.dedup_key,
-      messageId: row.message_id,
-      source: row.source,
-      sender: row.sender,
-      size: row.size,
-      raw: row.raw === null ? null : row.sealed ? openSealedBytes(row.raw, this.sealKey, inboundAad(row.dedup_key)) : row.raw,
-      state: row.state,
-      plan: row.plan === null ? null : (JSON.parse(row.plan) as unknown),
-      outcome: row.outcome,
-      ticketId: row.ticket_id,
-      receivedAt: row.received_at,
-    };
+    return row ? inboundFromRow(row, this.sealKey) : null;
   }
 
   /** Seals messages stored in clear before migration 7; returns how many. */
@@ -135,10 +107,8 @@ export class MailLog {
   }
 
   getOutbound(messageId: string): { messageId: string; ticketId: number | null; kind: string; recipients: string[]; state: string } | null {
-    const row = this.stmts.getOutbound.get(messageId) as
-      | { message_id: string; ticket_id: number | null; kind: string; recipients: string; state: string }
-      | undefined;
-    return row ? { messageId: row.message_id, ticketId: row.ticket_id, kind: row.kind, recipients: JSON.parse(row.recipients) as string[], state: row.state } : null;
+    const row = this.stmts.getOutbound.get(messageId) as OutboundRow | undefined;
+    return row ? outboundFromRow(row) : null;
   }
 
   /** The ticket of the first of `messageIds` that certdesk sent (newest reference first), or null. */
@@ -154,9 +124,4 @@ export class MailLog {
   lastSentForTicket(ticketId: number): string | null {
     return (this.stmts.lastForTicket.pluck().get(ticketId) as string | undefined) ?? null;
   }
-}
-
-/** Binds a sealed message to its row: a ciphertext copied to another row does not open. */
-export function inboundAad(dedupKey: string): string {
-  return `certdesk:inbound:${dedupKey}`;
 }

@@ -2,32 +2,9 @@ import type { TransitionRecord } from '../../ports/store.js';
 export type { TransitionRecord };
 import { statementCache, type Db } from './open-database.js';
 import type { Effect } from '../../core/workflow/transitions.js';
+import { transitionFromRow as fromRow, type TransitionRow as Row } from './rows/transition-row.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 
-
-interface Row {
-  id: number;
-  ticket_id: number;
-  from_state: string;
-  to_state: RenewalState;
-  event: string;
-  effects: string;
-  context: string;
-  state: 'pending' | 'done';
-  created_at: number;
-}
-
-const fromRow = (r: Row): TransitionRecord => ({
-  id: r.id,
-  ticketId: r.ticket_id,
-  from: r.from_state,
-  to: r.to_state,
-  event: r.event,
-  effects: JSON.parse(r.effects) as Effect[],
-  context: JSON.parse(r.context) as Record<string, unknown>,
-  state: r.state,
-  createdAt: r.created_at,
-});
 
 /**
  * The renewal outbox: a transition and the effects it owes are recorded together with the new

@@ -3,6 +3,8 @@ import type { Effect } from '../../../core/workflow/transitions.js';
 import type { RenewalState } from '../../../core/workflow/renewal-states.js';
 import type { RenewalHistoryFacts } from '../../../core/agent-app/renewal-timeline.js';
 import { redactPrivateKeys } from '../../../lib/redact.js';
+import { transitionFromRow, type TransitionRow } from '../rows/transition-row.js';
+import { historyFacts, type HistoryRows } from '../rows/history-rows.js';
 import type { Sql } from './pg-transactions.js';
 
 /** Webhook deliveries already accepted (../delivery-log.ts). */
@@ -64,30 +66,6 @@ export class PgEffectLog implements EffectLog {
     return rows[0]!.n;
   }
 }
-
-interface TransitionRow {
-  id: number;
-  ticket_id: number;
-  from_state: string;
-  to_state: RenewalState;
-  event: string;
-  effects: string;
-  context: string;
-  state: 'pending' | 'done';
-  created_at: number;
-}
-
-const transitionFromRow = (r: TransitionRow): TransitionRecord => ({
-  id: r.id,
-  ticketId: r.ticket_id,
-  from: r.from_state,
-  to: r.to_state,
-  event: r.event,
-  effects: JSON.parse(r.effects) as Effect[],
-  context: JSON.parse(r.context) as Record<string, unknown>,
-  state: r.state,
-  createdAt: r.created_at,
-});
 
 /** The renewal outbox (../transition-log.ts). */
 export class PgTransitionLog implements TransitionLog {
@@ -160,29 +138,23 @@ export class PgRenewalHistory implements RenewalHistory {
   }
 
   private async gather(ticketId: number): Promise<RenewalHistoryFacts> {
-    const { rows: transitions } = await this.sql.query<{ id: number; from_state: string; to_state: string; event: string; effects: string; state: 'pending' | 'done'; created_at: number; done_at: number | null }>(
+    const { rows: transitions } = await this.sql.query<HistoryRows['transitions'][number]>(
       'SELECT id, from_state, to_state, event, effects, state, created_at, done_at FROM transitions WHERE ticket_id = $1 ORDER BY id',
       [ticketId],
     );
-    const { rows: effects } = await this.sql.query<{ key: string; kind: string; state: 'claimed' | 'done'; created_at: number; done_at: number | null }>(
+    const { rows: effects } = await this.sql.query<HistoryRows['effects'][number]>(
       'SELECT key, kind, state, created_at, done_at FROM effects WHERE ticket_id = $1 ORDER BY created_at, key COLLATE "C"',
       [ticketId],
     );
-    const { rows: audit } = await this.sql.query<{ id: number; at: number; actor: string; action: string; detail: string }>(
+    const { rows: audit } = await this.sql.query<HistoryRows['audit'][number]>(
       'SELECT id, at, actor, action, detail FROM audit WHERE ticket_id = $1 ORDER BY id',
       [ticketId],
     );
-    const { rows: jobs } = await this.sql.query<{ id: number; kind: string; state: 'queued' | 'running' | 'done' | 'dead'; attempts: number; max_attempts: number; last_error: string | null; created_at: number; finished_at: number | null }>(
+    const { rows: jobs } = await this.sql.query<HistoryRows['jobs'][number]>(
       `SELECT id, kind, state, attempts, max_attempts, last_error, created_at, finished_at FROM jobs
         WHERE serial_key = $1 OR payload->>'ticketId' = $2 ORDER BY id`,
       [`ticket:${ticketId}`, String(ticketId)],
     );
-    return {
-      ticketId,
-      transitions: transitions.map((t) => ({ id: t.id, from: t.from_state, to: t.to_state, event: t.event, effects: JSON.parse(t.effects) as string[], state: t.state, createdAt: t.created_at, doneAt: t.done_at })),
-      effects: effects.map((e) => ({ key: e.key, kind: e.kind, state: e.state, createdAt: e.created_at, doneAt: e.done_at })),
-      audit: audit.map((a) => ({ id: a.id, at: a.at, actor: a.actor, action: a.action, detail: JSON.parse(a.detail) as Record<string, unknown> })),
-      jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, state: j.state, attempts: j.attempts, maxAttempts: j.max_attempts, lastError: j.last_error, createdAt: j.created_at, finishedAt: j.finished_at })),
-    };
+    return historyFacts(ticketId, { transitions, effects, audit, jobs });
   }
 }

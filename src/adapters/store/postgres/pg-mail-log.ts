@@ -1,22 +1,7 @@
 import type { InboundRecord, InboundSource, MailLog, OutboundRecord } from '../../../ports/store.js';
-import { openSealedBytes, sealBytes } from '../seal-bytes.js';
-import { inboundAad } from '../mail-log.js';
+import { sealBytes } from '../seal-bytes.js';
+import { inboundAad, inboundFromRow, outboundFromRow, type InboundRow, type OutboundRow } from '../rows/mail-rows.js';
 import type { Sql } from './pg-transactions.js';
-
-interface InboundRow {
-  dedup_key: string;
-  message_id: string | null;
-  source: InboundSource;
-  sender: string;
-  size: number;
-  raw: Buffer | null;
-  sealed: number;
-  state: 'queued' | 'done';
-  plan: string | null;
-  outcome: string | null;
-  ticket_id: number | null;
-  received_at: number;
-}
 
 /**
  * The mail log on PostgreSQL (../mail-log.ts): a raw inbound message is sealed under
@@ -40,21 +25,7 @@ export class PgMailLog implements MailLog {
 
   async getInbound(dedupKey: string): Promise<InboundRecord | null> {
     const { rows } = await this.sql.query<InboundRow>('SELECT * FROM inbound_messages WHERE dedup_key = $1', [dedupKey]);
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      dedupKey: row.dedup_key,
-      messageId: row.message_id,
-      source: row.source,
-      sender: row.sender,
-      size: row.size,
-      raw: row.raw === null ? null : row.sealed ? openSealedBytes(row.raw, this.sealKey, inboundAad(row.dedup_key)) : row.raw,
-      state: row.state,
-      plan: row.plan === null ? null : (JSON.parse(row.plan) as unknown),
-      outcome: row.outcome,
-      ticketId: row.ticket_id,
-      receivedAt: row.received_at,
-    };
+    return rows[0] ? inboundFromRow(rows[0], this.sealKey) : null;
   }
 
   async savePlan(dedupKey: string, plan: unknown): Promise<void> {
@@ -85,12 +56,8 @@ export class PgMailLog implements MailLog {
   }
 
   async getOutbound(messageId: string): Promise<OutboundRecord | null> {
-    const { rows } = await this.sql.query<{ message_id: string; ticket_id: number | null; kind: string; recipients: string; state: string }>(
-      'SELECT * FROM outbound_messages WHERE message_id = $1',
-      [messageId],
-    );
-    const row = rows[0];
-    return row ? { messageId: row.message_id, ticketId: row.ticket_id, kind: row.kind, recipients: JSON.parse(row.recipients) as string[], state: row.state } : null;
+    const { rows } = await this.sql.query<OutboundRow>('SELECT * FROM outbound_messages WHERE message_id = $1', [messageId]);
+    return rows[0] ? outboundFromRow(rows[0]) : null;
   }
 
   /** The ticket of the first of `messageIds` that certdesk sent (newest reference first), or null. */

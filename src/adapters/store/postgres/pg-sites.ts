@@ -1,11 +1,12 @@
 import type {
   InstalledSite, InstalledSiteSummary, PairRepository, ProactiveRecord, ProactiveRepository, RefreshTokenRepository, ReminderRecord, ServedPair, SiteRepository, WatchRepository,
 } from '../../../ports/store.js';
-import type { Drift, WatchedSite } from '../../../core/watch/watched-site.js';
+import type { WatchedSite } from '../../../core/watch/watched-site.js';
 import type { ReminderKind } from '../../../core/proactive/decide-proactive.js';
 import { openSealedBytes, sealBytes } from '../seal-bytes.js';
 import { servedPairAad } from '../pair-repository.js';
 import { aad as refreshTokenAad, sha256 } from '../oauth-token-repository.js';
+import { watchFromRow, type WatchRow } from '../rows/watch-row.js';
 import type { Sql } from './pg-transactions.js';
 
 /**
@@ -49,33 +50,6 @@ export class PgSiteRepository implements SiteRepository {
     return rows;
   }
 }
-
-interface WatchRow {
-  site: string;
-  checked_at: number;
-  address: string;
-  served_sha256: string | null;
-  served_subject: string | null;
-  served_issuer: string | null;
-  served_not_before: string | null;
-  served_not_after: string | null;
-  error: string | null;
-  installed_by_certdesk: number;
-  drift: Drift;
-}
-
-const watchFromRow = (r: WatchRow): WatchedSite => ({
-  site: r.site,
-  checkedAt: r.checked_at,
-  address: r.address,
-  served:
-    r.served_sha256 === null
-      ? null
-      : { sha256: r.served_sha256, subject: r.served_subject ?? '', issuer: r.served_issuer ?? '', notBefore: r.served_not_before ?? '', notAfter: r.served_not_after ?? '' },
-  error: r.error,
-  installedByCertdesk: r.installed_by_certdesk === 1,
-  drift: r.drift,
-});
 
 /** What the expiry watch last saw per site (../watch-repository.ts). */
 export class PgWatchRepository implements WatchRepository {
