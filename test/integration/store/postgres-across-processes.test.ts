@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 import type { Job } from '../../../src/ports/store.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
+import { postgresStoresPerTest, until } from '../../helpers/postgres-stores.js';
 
 /**
  * What only PostgreSQL promises: the guarantees hold between stores with their own pools (as
@@ -9,30 +9,23 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.
  * connection and lock connection, exactly as in another process.
  * @store postgres-only
  */
-const databases: TestDatabase[] = [];
-const stores: PostgresStore[] = [];
-async function database(): Promise<TestDatabase> {
-  const db = await createTestDatabase();
-  databases.push(db);
-  return db;
-}
-async function open(db: TestDatabase): Promise<PostgresStore> {
-  const store = (await db.open()) as PostgresStore;
-  stores.push(store);
-  return store;
-}
-afterEach(async () => {
-  for (const store of stores.splice(0)) await store.close();
-  for (const db of databases.splice(0)) await db.drop();
-});
+const { database, open } = postgresStoresPerTest();
 
 /** Advisory locks waited for in this test's database (pg_locks covers the whole cluster, shared with other test files). */
 const waitingAdvisoryLocks = `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
-const until = async (check: () => Promise<boolean> | boolean) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 10));
-};
+/** Two stores on a fresh database, b listening and noting every wake-up it hears ('jobs', 'pairs:<site>'). */
+async function listeningPair(): Promise<{ a: PostgresStore; b: PostgresStore; heard: string[] }> {
+  const db = await database();
+  const a = await open(db);
+  const b = await open(db);
+  const heard: string[] = [];
+  b.onSignal('jobs', () => heard.push('jobs'));
+  b.onSignal('pairs', (site) => heard.push(`pairs:${site}`));
+  await b.listening();
+  return { a, b, heard };
+}
 
 describe('the PostgreSQL store across processes', () => {
   it('two pools claiming at once: every job claimed exactly once, never two jobs of one ticket at a time', async () => {
@@ -84,13 +77,7 @@ describe('the PostgreSQL store across processes', () => {
   });
 
   it('an enqueue in one store wakes a listener of another at commit, a rolled-back one never', async () => {
-    const db = await database();
-    const a = await open(db);
-    const b = await open(db);
-    const heard: string[] = [];
-    b.onSignal('jobs', () => heard.push('jobs'));
-    b.onSignal('pairs', (site) => heard.push(`pairs:${site}`));
-    await b.listening();
+    const { a, heard } = await listeningPair();
 
     await expect(
       a.transaction(async () => {
@@ -160,13 +147,7 @@ describe('the PostgreSQL store across processes', () => {
   });
 
   it('the listener comes back after its connection is cut, and says so with a wake-up', async () => {
-    const db = await database();
-    const a = await open(db);
-    const b = await open(db);
-    const heard: string[] = [];
-    b.onSignal('jobs', () => heard.push('jobs'));
-    b.onSignal('pairs', (site) => heard.push(`pairs:${site}`));
-    await b.listening();
+    const { a, heard } = await listeningPair();
     // The server ends b's LISTEN session (a restart, a failover, an idle-connection reaper).
     const { rows } = await a.sql.query<{ cut: boolean }>(
       `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN certdesk_%' AND pid <> pg_backend_pid()`,

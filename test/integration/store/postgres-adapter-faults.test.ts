@@ -1,34 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { openPostgresStore, type PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 import { createLogger } from '../../../src/lib/logger.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
+import { postgresStoresPerTest, until } from '../../helpers/postgres-stores.js';
 
 /**
  * The PostgreSQL adapter where PostgreSQL differs from SQLite: other sessions hold row locks between
  * two statements of ours, the server ends sessions, a database's collation decides text order.
  * @store postgres-only
  */
-const databases: TestDatabase[] = [];
-const stores: PostgresStore[] = [];
-async function database(): Promise<TestDatabase> {
-  const db = await createTestDatabase();
-  databases.push(db);
-  return db;
-}
-async function open(db: TestDatabase): Promise<PostgresStore> {
-  const store = (await db.open()) as PostgresStore;
-  stores.push(store);
-  return store;
-}
-afterEach(async () => {
-  for (const store of stores.splice(0)) await store.close();
-  for (const db of databases.splice(0)) await db.drop();
-});
-
-const until = async (check: () => Promise<boolean> | boolean) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 10));
-};
+const { database, open, track } = postgresStoresPerTest();
 
 /** Sessions of this test's database waiting for a row or transaction lock. */
 const lockWaits = async (s: PostgresStore) =>
@@ -91,8 +72,7 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     const db = await database();
     const lines: string[] = [];
     const logger = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
-    const a = await openPostgresStore({ url: db.env.DATABASE_URL!, poolMax: 2, logger });
-    stores.push(a);
+    const a = track(await openPostgresStore({ url: db.env.DATABASE_URL!, poolMax: 2, logger }));
     const b = await open(db);
     let finish!: () => void;
     const finished = new Promise<void>((r) => (finish = r));
@@ -219,8 +199,7 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     }));
     expect(settings).toEqual({ statement: '15s', idle: '1min' });
     await expect(a.sql.query('SELECT pg_sleep(1)')).resolves.toBeDefined();
-    const short = await openPostgresStore({ url: db.env.DATABASE_URL!, poolMax: 1, statementTimeoutMs: 50 });
-    stores.push(short);
+    const short = track(await openPostgresStore({ url: db.env.DATABASE_URL!, poolMax: 1, statementTimeoutMs: 50 }));
     await expect(short.sql.query('SELECT pg_sleep(2)')).rejects.toThrow(/statement timeout/);
   });
 });

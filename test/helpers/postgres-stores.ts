@@ -1,0 +1,45 @@
+import { afterEach } from 'vitest';
+import type { PostgresStore } from '../../src/adapters/store/postgres/open-postgres-store.js';
+import { createTestDatabase, type TestDatabase } from './test-store.js';
+
+/**
+ * For postgres-only tests that open several stores (each its own pool, LISTEN and lock
+ * connection, as another certdesk process would) on fresh databases: everything opened during a
+ * test is closed, and its databases dropped, after it. Call at the top level of the test file.
+ */
+export function postgresStoresPerTest(): {
+  /** A new, empty database, dropped after the test. */
+  database(): Promise<TestDatabase>;
+  /** A store over `db`, closed after the test. */
+  open(db: TestDatabase): Promise<PostgresStore>;
+  /** Closes after the test a store the test opened itself (other options than `db.open`). */
+  track(store: PostgresStore): PostgresStore;
+} {
+  const databases: TestDatabase[] = [];
+  const stores: PostgresStore[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    for (const db of databases.splice(0)) await db.drop();
+  });
+  return {
+    async database() {
+      const db = await createTestDatabase();
+      databases.push(db);
+      return db;
+    },
+    async open(db) {
+      const store = (await db.open()) as PostgresStore;
+      stores.push(store);
+      return store;
+    },
+    track(store) {
+      stores.push(store);
+      return store;
+    },
+  };
+}
+
+/** Resolves once `check` holds, polling every 10 ms (the test's timeout bounds it). */
+export async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 10));
+}
