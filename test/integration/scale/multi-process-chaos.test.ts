@@ -28,6 +28,9 @@ import { seededRandom, startWebhookRelay, type WebhookRelay } from '../../helper
  * At the end: every renewal installed, one CSR comment and one key per ticket, no concurrent install,
  * no two runs of one ticket's jobs overlapping in time (from the workers' `job started` / `job
  * ended` lines; a killed process's run ends at its kill), no job dead or left undone.
+ *
+ * Knobs (test only): CHAOS_RENEWALS (200), CHAOS_KILL_MS (2000: a kill every 2–4 s), CHAOS_SEED
+ * (the relay's and the chaos's choices), CHAOS_DEADLINE_MS, CHAOS_LOG_DIR (writes the workers' logs).
  * @store postgres-only
  */
 
