@@ -39,7 +39,5 @@ export function postgresStoresPerTest(): {
   };
 }
 
-/** Resolves once `check` holds, polling every 10 ms (the test's timeout bounds it). */
-export async function until(check: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 10));
-}
+/** Tests that use these stores wait with it too. */
+export { until } from './until.js';

@@ -3,15 +3,11 @@ import type { JobQueue, Store } from '../../../src/ports/store.js';
 import { Worker, type JobHandler } from '../../../src/jobs/worker.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
+import { until } from '../../helpers/until.js';
 import { openTestStore } from '../../helpers/test-store.js';
 
-/** Waits (on real timers, no time limit asserted) until `done` holds. */
-async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; !(await done()); i++) {
-    if (i > 1000) throw new Error('the worker did not get there');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Waits until the worker has done what `done` looks for. */
+const untilWorker = (done: () => boolean | Promise<boolean>) => until(done, { tries: 1000, failure: 'the worker did not get there' });
 
 /** A poll so long that a job runs within the test only if a wake-up started it. */
 const ONE_HOUR = 3_600_000;
@@ -53,9 +49,9 @@ describe('the worker on the store port', () => {
     await new Promise((r) => setTimeout(r, 100));
 
     const id = await s.jobs.enqueue('work', {}, Date.now());
-    await until(() => ran.length === 1);
+    await untilWorker(() => ran.length === 1);
     expect(ran).toEqual([id]);
-    await until(async () => (await s.jobs.get(id))?.state === 'done');
+    await untilWorker(async () => (await s.jobs.get(id))?.state === 'done');
 
     await worker.stop(100);
     worker = null;
@@ -82,14 +78,14 @@ describe('the worker on the store port', () => {
     worker = new Worker({ queue, handlers: { work: (async ({ job }) => void ran.push(job.id)) as JobHandler<never> }, logger: captured.logger, clock: systemClock, pollMs: 20 });
     const id = await s.jobs.enqueue('work', {}, Date.now());
     worker.start();
-    await until(() => refusedClaims >= 3);
+    await untilWorker(() => refusedClaims >= 3);
     expect(ran).toEqual([]);
     expect(captured.text()).toContain('could not claim a job; the store may be unavailable');
     expect(captured.text()).toContain('ECONNREFUSED');
 
     down = false;
-    await until(() => ran.length === 1);
+    await untilWorker(() => ran.length === 1);
     expect(ran).toEqual([id]);
-    await until(async () => (await s.jobs.get(id))?.state === 'done');
+    await untilWorker(async () => (await s.jobs.get(id))?.state === 'done');
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../../src/ports/store.js';
 import { createTestDatabase, openTestStore } from '../../helpers/test-store.js';
+import { until } from '../../helpers/until.js';
 
 /**
  * The store port's contract (src/ports/store.ts), method by method, through the port only: it runs
@@ -18,9 +19,6 @@ afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
 });
 
-const until = async (check: () => boolean) => {
-  while (!check()) await new Promise((r) => setTimeout(r, 5));
-};
 /** PostgreSQL delivers signals over its LISTEN connection: wait until it is in place. */
 const listening = (s: Store) => (s as Partial<{ listening: () => Promise<void> }>).listening?.();
 

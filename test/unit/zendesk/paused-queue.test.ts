@@ -4,6 +4,7 @@ import { openTestStore } from '../../helpers/test-store.js';
 import { CredentialsRefusedError, ZendeskRateLimitedError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
 import { Worker, type JobHandler } from '../../../src/jobs/worker.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
+import { until } from '../../helpers/until.js';
 
 /** The worker's clock, moved by the test; the worker's own polling still runs on real timers. */
 function manualClock() {
@@ -11,13 +12,8 @@ function manualClock() {
   return { clock: { now: () => new Date(now) }, advance: (ms: number) => (now += ms) };
 }
 
-/** Waits (on real timers, no time limit asserted) until the worker has done what `done` looks for. */
-async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; !(await done()); i++) {
-    if (i > 500) throw new Error('the worker did not get there');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Waits until the worker has done what `done` looks for. */
+const untilWorker = (done: () => boolean | Promise<boolean>) => until(done, { tries: 500, failure: 'the worker did not get there' });
 
 describe('the queue pauses when Zendesk refuses certdesk\'s credentials', () => {
   let worker: Worker | null = null;
@@ -57,7 +53,7 @@ describe('the queue pauses when Zendesk refuses certdesk\'s credentials', () => 
     });
     worker.start();
     // Claims are asynchronous: the queue may pause before every job was tried (it then claims no more).
-    await until(async () => worker!.pausedReason() !== null && (await queue.countByState()).running === 0);
+    await untilWorker(async () => worker!.pausedReason() !== null && (await queue.countByState()).running === 0);
     const tried = (await Promise.all(ids.map((id) => queue.get(id)))).filter((j) => j!.lastError !== null);
     expect(tried.length).toBeGreaterThan(0);
     for (const j of tried) expect(j!.lastError).toMatch(/refused certdesk's OAuth client/);
@@ -70,16 +66,16 @@ describe('the queue pauses when Zendesk refuses certdesk\'s credentials', () => 
     expect(pausedLines()).toHaveLength(1);
 
     time.advance(20_000); // a probe is due (every 15 s); the log line is not (once a minute)
-    await until(() => probes === 1);
+    await untilWorker(() => probes === 1);
     expect(pausedLines()).toHaveLength(1);
     time.advance(45_000);
-    await until(() => probes === 2);
+    await untilWorker(() => probes === 2);
     expect(pausedLines()).toHaveLength(2);
     expect(pausedLines()[1]).toContain('job queue still paused');
 
     credentialsWork = true;
     time.advance(15_000);
-    await until(() => ran.length === 3);
+    await untilWorker(() => ran.length === 3);
     expect(worker.pausedReason()).toBeNull();
     expect(ran.sort()).toEqual(ids);
     for (const id of ids) expect(await queue.get(id)).toMatchObject({ state: 'done', attempts: 1 });
@@ -99,11 +95,11 @@ describe('the queue pauses when Zendesk refuses certdesk\'s credentials', () => 
     worker = new Worker({ queue, handlers: { 'zendesk-work': handler as JobHandler<never> }, logger: captureLogger().logger, clock: time.clock, pollMs: 20 });
     worker.start();
     for (let i = 1; i <= 3; i++) {
-      await until(async () => calls === i && (await queue.get(id))!.state === 'queued');
+      await untilWorker(async () => calls === i && (await queue.get(id))!.state === 'queued');
       expect(await queue.get(id)).toMatchObject({ state: 'queued', attempts: 0, runAt: time.clock.now().getTime() + 30_000 });
       time.advance(30_000);
     }
-    await until(async () => (await queue.get(id))!.state === 'done');
+    await untilWorker(async () => (await queue.get(id))!.state === 'done');
     expect(await queue.get(id)).toMatchObject({ state: 'done', attempts: 1 });
     expect(calls).toBe(4);
   });
