@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { configProblems } from '../../helpers/config-problems.js';
+import { PRODUCTION_ENV as production } from '../../helpers/production-env.js';
 
-const KEK = Buffer.alloc(32, 7).toString('base64');
-const production = {
-  ZENDESK_URL: 'https://example.zendesk.com',
-  ZENDESK_EMAIL: 'certdesk@example.com',
-  ZENDESK_API_TOKEN: 'tok-secret-value',
-  ZENDESK_WEBHOOK_SECRET: 'whsec-secret-value',
-  KEY_ENCRYPTION_KEY: KEK,
-  DOMAINS_FILE: '/etc/certdesk/domains.json',
-};
 
 describe('loadConfig', () => {
   it('starts in sandbox mode with every default when nothing is set', () => {
