@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { createIntermediate, createLeaf, createRoot, type CertificateOptions, type TestCertificate } from '../../helpers/pki.js';
-import type { InstallRequest } from '../../../src/ports/installer.js';
+import type { Installer, InstallRequest, InstallResult } from '../../../src/ports/installer.js';
 
 const DAY = 86_400_000;
 
@@ -44,6 +44,34 @@ export function createTestCa(name = 'Installer Test'): TestCa {
         privateKeyPem: cert.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
         leafSha256: cert.sha256,
       };
+    },
+  };
+}
+
+/**
+ * Issues pairs and installs them, keeping every pair issued and every result returned, so a test
+ * can check at its end that no private key leaked into results or logs (keyLeaks).
+ */
+export function installRecorder(ca: TestCa): {
+  pairs: IssuedPair[];
+  results: InstallResult[];
+  issue(site: string, options?: Parameters<TestCa['issue']>[1]): IssuedPair;
+  install(front: { installer: Installer }, site: string, pair: IssuedPair): Promise<InstallResult>;
+} {
+  const pairs: IssuedPair[] = [];
+  const results: InstallResult[] = [];
+  return {
+    pairs,
+    results,
+    issue(site, options) {
+      const pair = ca.issue(site, options);
+      pairs.push(pair);
+      return pair;
+    },
+    async install(front, site, pair) {
+      const result = await front.installer.install(installRequest(site, pair));
+      results.push(result);
+      return result;
     },
   };
 }

@@ -4,12 +4,11 @@ import { createServer, type Server } from 'node:https';
 import { startTlsFront, type TlsFront } from '../../../src/adapters/installer/tls-front.js';
 import { createInstaller } from '../../../src/adapters/installer/create-installer.js';
 import type { Config } from '../../../src/config/config.js';
-import type { InstallResult } from '../../../src/ports/installer.js';
 import type { Store } from '../../../src/ports/store.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { freePort } from '../../helpers/certdesk-process.js';
 import { openTestStore } from '../../helpers/test-store.js';
-import { createTestCa, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import { createTestCa, installRecorder, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
 
 /**
  * Two TLS fronts (two replicas' fronts) sharing their pairs through one store: SQLite's
@@ -18,9 +17,8 @@ import { createTestCa, eventuallyServed, installRequest, keyLeaks, servedSha256,
  */
 const ca = createTestCa('Shared Front');
 const log = captureLogger('debug');
+const { pairs, results, issue, install } = installRecorder(ca);
 const dir = temporaryDirectory('shared-tls-front');
-const pairs: IssuedPair[] = [];
-const results: InstallResult[] = [];
 const fronts: TlsFront[] = [];
 let store: Store;
 let one: TlsFront;
@@ -31,23 +29,11 @@ let stray: Server;
 let strayAddress: string;
 let straySha256: string;
 
-function issue(site: string, options?: Parameters<typeof ca.issue>[1]): IssuedPair {
-  const pair = ca.issue(site, options);
-  pairs.push(pair);
-  return pair;
-}
-
 /** Fronts re-read the whole store every `resyncMs` (here 10 min unless a test says otherwise, so only signals move them). */
 async function start(port: number, verifyAddresses: readonly string[] = addresses, resyncMs = 600_000): Promise<TlsFront> {
   const front = await startTlsFront({ port, host: '127.0.0.1', dir: dir.path, logger: log.logger, trustedCasPem: ca.trustedCasPem, verifyAddresses, shared: store, verifyWaitMs: 2000, resyncMs });
   fronts.push(front);
   return front;
-}
-
-async function install(front: TlsFront, site: string, pair: IssuedPair): Promise<InstallResult> {
-  const result = await front.installer.install(installRequest(site, pair));
-  results.push(result);
-  return result;
 }
 
 const onBoth = (site: string) => Promise.all([servedSha256(one.address, site), servedSha256(two.address, site)]);

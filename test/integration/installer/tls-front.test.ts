@@ -2,33 +2,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTlsFront, type TlsFront } from '../../../src/adapters/installer/tls-front.js';
-import type { InstallResult } from '../../../src/ports/installer.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
-import { createTestCa, installRequest, keyLeaks, keyLeaksSelfCheck, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import { createTestCa, installRecorder, installRequest, keyLeaks, keyLeaksSelfCheck, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
 
 const ca = createTestCa('TLS Front');
 const log = captureLogger('debug');
+const { pairs, results, issue, install } = installRecorder(ca);
 const dir = temporaryDirectory('tls-front');
-const results: InstallResult[] = [];
-const pairs: IssuedPair[] = [];
 const fronts: TlsFront[] = [];
-
-function issue(site: string, options?: Parameters<typeof ca.issue>[1]): IssuedPair {
-  const pair = ca.issue(site, options);
-  pairs.push(pair);
-  return pair;
-}
 
 async function start(): Promise<TlsFront> {
   const front = await startTlsFront({ port: 0, host: '127.0.0.1', dir: dir.path, logger: log.logger, trustedCasPem: ca.trustedCasPem });
   fronts.push(front);
   return front;
-}
-
-async function install(front: TlsFront, site: string, pair: IssuedPair): Promise<InstallResult> {
-  const result = await front.installer.install(installRequest(site, pair));
-  results.push(result);
-  return result;
 }
 
 afterEach(async () => {
