@@ -17,9 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ratio } from './lib.js';
-import { freePort, peakRssMb, startBenchCertdesk, stopProcess, waitHealthy, type BenchCertdesk, type BenchProcess } from './certdesk-process.js';
+import { peakRssMb, startBenchCertdesk, stopProcess, type BenchCertdesk, type BenchProcess } from './certdesk-process.js';
 import { startBenchCluster } from './bench-postgres.js';
-import { load, SECRET, summarise, type Run } from './webhook-ingest.bench.js';
+import { load, SECRET, startBare, summarise, type Run } from './webhook-ingest.bench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -40,14 +40,6 @@ async function startSandboxProcess(): Promise<{ child: ChildProcess; info: Sandb
     child.once('exit', (code) => reject(new Error(`the sandbox process exited with ${code}`)));
   });
   return { child, info: JSON.parse(line) as SandboxInfo };
-}
-
-async function startBare(): Promise<BenchProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bench/bare-express.mjs'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${port}`;
-  await waitHealthy(url);
-  return { name: 'bare-express', url, child };
 }
 
 /** Jobs by state, from a process's /metrics. */

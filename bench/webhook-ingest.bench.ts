@@ -20,7 +20,8 @@ export const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 
-async function startBare(): Promise<BenchProcess> {
+/** The baseline (bench/bare-express.mjs): an Express route that only reads the raw body and answers 200. */
+export async function startBare(): Promise<BenchProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bench/bare-express.mjs'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
