@@ -239,6 +239,8 @@ describe.runIf(TEST_STORE === 'postgres')('many certdesk processes on one Postgr
   const work = mkdtempSync(join(tmpdir(), 'certdesk-chaos-'));
   afterAll(async () => {
     for (const p of processes) await p.kill('SIGKILL');
+    // Every process's log, for a failed run too (the web processes' show what each delivery became).
+    if (process.env.CHAOS_LOG_DIR) processes.forEach((p, i) => writeFileSync(join(process.env.CHAOS_LOG_DIR!, `${i < WEBS ? `web-${i}` : `worker-${i - WEBS}`}.log`), p.output()));
     await relay?.close();
     await tlsServer?.close();
     await store?.close();
@@ -332,9 +334,14 @@ describe.runIf(TEST_STORE === 'postgres')('many certdesk processes on one Postgr
     let installed = 0;
     let lastProgress = '';
     let lastPrinted = Date.now();
+    let renewalsNow: Awaited<ReturnType<Store['renewals']['list']>> = [];
     while (true) {
-      if (Date.now() - began > DEADLINE_MS) throw new Error(`not done after ${DEADLINE_MS / 1000} s: ${lastProgress}`);
+      if (Date.now() - began > DEADLINE_MS) {
+        const stuck = renewalsNow.filter((r) => r.state !== 'installed').map((r) => `${r.ticketId}: ${r.state}${issued.has(r.ticketId) ? ' (certificate sent)' : ''}`);
+        throw new Error(`not done after ${DEADLINE_MS / 1000} s: ${lastProgress}; relay ${JSON.stringify(relay.stats)}, ${relay.failures.length} failed copies; not installed: ${stuck.slice(0, 20).join(', ')}`);
+      }
       const renewals = await store.renewals.list();
+      renewalsNow = renewals;
       installed = renewals.filter((r) => r.state === 'installed').length;
       const waiting = renewals.filter((r) => r.state === 'awaiting_certificate' && tickets.has(r.ticketId) && !issued.has(r.ticketId));
       await eachLimited(waiting, 6, async (r) => {
@@ -379,7 +386,6 @@ describe.runIf(TEST_STORE === 'postgres')('many certdesk processes on one Postgr
     const cut: Run[] = [];
     workers.forEach((w, i) => {
       const out = w.output();
-      if (process.env.CHAOS_LOG_DIR) writeFileSync(join(process.env.CHAOS_LOG_DIR, `worker-${i}.log`), out);
       const segments: { text: string; killedAt: number | null }[] = [];
       let from = 0;
       for (const k of kills.filter((k) => k.worker === i)) {
