@@ -41,3 +41,40 @@ export function postgresStoresPerTest(): {
 
 /** Tests that use these stores wait with it too. */
 export { until } from './until.js';
+
+/**
+ * Creates renewals 1 and 2, then runs one transaction in each store taking them in opposite order
+ * (a: 1 then 2, b: 2 then 1), each waiting until the other holds its first row, so PostgreSQL picks
+ * one as a deadlock victim (the waits on each other are the test's doing; certdesk's transactions
+ * wait on nothing but the store). `atStart` runs first in every attempt (`run` counts from 1).
+ * Resolves once both committed, with how many times each transaction ran.
+ */
+export async function deadlockingTransactions(
+  a: PostgresStore,
+  b: PostgresStore,
+  atStart: (store: PostgresStore, by: 'a' | 'b', run: number) => Promise<void> = async () => undefined,
+): Promise<{ a: number; b: number }> {
+  await a.renewals.ensure(1, { state: 'received' as never }, 0);
+  await a.renewals.ensure(2, { state: 'received' as never }, 0);
+  const runs = { a: 0, b: 0 };
+  let aHolds1!: () => void;
+  let bHolds2!: () => void;
+  const aLocked = new Promise<void>((r) => (aHolds1 = r));
+  const bLocked = new Promise<void>((r) => (bHolds2 = r));
+  const first = a.transaction(async () => {
+    await atStart(a, 'a', ++runs.a);
+    await a.renewals.update(1, { site: 'a' }, 1);
+    aHolds1();
+    await bLocked;
+    await a.renewals.update(2, { site: 'a' }, 1);
+  });
+  const second = b.transaction(async () => {
+    await atStart(b, 'b', ++runs.b);
+    await b.renewals.update(2, { site: 'b' }, 1);
+    bHolds2();
+    await aLocked;
+    await b.renewals.update(1, { site: 'b' }, 1);
+  });
+  await Promise.all([first, second]);
+  return runs;
+}

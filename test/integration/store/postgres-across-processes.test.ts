@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 import type { Job } from '../../../src/ports/store.js';
-import { postgresStoresPerTest, until } from '../../helpers/postgres-stores.js';
+import { deadlockingTransactions, postgresStoresPerTest, until } from '../../helpers/postgres-stores.js';
 
 /**
  * What only PostgreSQL promises: the guarantees hold between stores with their own pools (as
@@ -178,30 +178,7 @@ describe('the PostgreSQL store across processes', () => {
     const db = await database();
     const a = await open(db);
     const b = await open(db);
-    await a.renewals.ensure(1, { state: 'received' as never }, 0);
-    await a.renewals.ensure(2, { state: 'received' as never }, 0);
-    const runs = { a: 0, b: 0 };
-    let aHolds1!: () => void;
-    let bHolds2!: () => void;
-    const aLocked = new Promise<void>((r) => (aHolds1 = r));
-    const bLocked = new Promise<void>((r) => (bHolds2 = r));
-    // Opposite lock order: each waits for the row the other holds (the waits on each other are the
-    // test's doing; certdesk's transactions wait on nothing but the store).
-    const first = a.transaction(async () => {
-      runs.a++;
-      await a.renewals.update(1, { site: 'a' }, 1);
-      aHolds1();
-      await bLocked;
-      await a.renewals.update(2, { site: 'a' }, 1);
-    });
-    const second = b.transaction(async () => {
-      runs.b++;
-      await b.renewals.update(2, { site: 'b' }, 1);
-      bHolds2();
-      await aLocked;
-      await b.renewals.update(1, { site: 'b' }, 1);
-    });
-    await Promise.all([first, second]);
+    const runs = await deadlockingTransactions(a, b);
     expect(runs.a + runs.b).toBe(3);
     const victim = runs.a === 2 ? 'a' : 'b';
     // The victim ran again after the other committed: its writes are the last ones on both rows.

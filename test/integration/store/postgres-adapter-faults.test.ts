@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { openPostgresStore, type PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 import { createLogger } from '../../../src/lib/logger.js';
-import { postgresStoresPerTest, until } from '../../helpers/postgres-stores.js';
+import { deadlockingTransactions, postgresStoresPerTest, until } from '../../helpers/postgres-stores.js';
 
 /**
  * The PostgreSQL adapter where PostgreSQL differs from SQLite: other sessions hold row locks between
@@ -140,31 +140,10 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     listener.onSignal('jobs', () => heard.push('jobs'));
     listener.onSignal('pairs', (p) => heard.push(`pairs:${p}`));
     await listener.listening();
-    await a.renewals.ensure(1, { state: 'received' as never }, 0);
-    await a.renewals.ensure(2, { state: 'received' as never }, 0);
-    const runs = { a: 0, b: 0 };
-    let aHolds1!: () => void;
-    let bHolds2!: () => void;
-    const aLocked = new Promise<void>((r) => (aHolds1 = r));
-    const bLocked = new Promise<void>((r) => (bHolds2 = r));
     // Each enqueues (NOTIFY at commit) before taking the row the other holds.
-    const first = a.transaction(async () => {
-      runs.a++;
-      await a.jobs.enqueue('step', { by: 'a', run: runs.a }, 1);
-      await a.renewals.update(1, { site: 'a' }, 1);
-      aHolds1();
-      await bLocked;
-      await a.renewals.update(2, { site: 'a' }, 1);
+    const runs = await deadlockingTransactions(a, b, async (store, by, run) => {
+      await store.jobs.enqueue('step', { by, run }, 1);
     });
-    const second = b.transaction(async () => {
-      runs.b++;
-      await b.jobs.enqueue('step', { by: 'b', run: runs.b }, 1);
-      await b.renewals.update(2, { site: 'b' }, 1);
-      bHolds2();
-      await aLocked;
-      await b.renewals.update(1, { site: 'b' }, 1);
-    });
-    await Promise.all([first, second]);
     expect(runs.a + runs.b).toBe(3);
     const victim = runs.a === 2 ? 'a' : 'b';
     expect((await a.jobs.list()).map((j) => j.payload)).toEqual(expect.arrayContaining([{ by: victim, run: 2 }, { by: victim === 'a' ? 'b' : 'a', run: 1 }]));
