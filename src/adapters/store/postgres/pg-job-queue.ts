@@ -33,11 +33,13 @@ const toJob = (row: JobRow): Job => ({
  */
 const errorText = (error: string) => error.slice(0, 4000).replaceAll('\u0000', '\ufffd');
 
-/** How many due jobs one claim looks at (row-locked, SKIP LOCKED) before it gives up. */
-const CANDIDATES = 16;
-/** Running jobs whose worker stopped renewing the lease, and queued jobs that are due (jobs_ready index). */
-const DUE_EXPIRED = `j.state = 'running' AND j.lease_until < $1`;
-const DUE_QUEUED = `j.state = 'queued' AND j.run_at <= $1`;
+/**
+ * How many due jobs a claim reads in index order (jobs_ready, per kind of due: expired, queued) before
+ * leaving out busy serial keys, and how many of those it row-locks (FOR UPDATE SKIP LOCKED). A claim
+ * finds nothing while the first POOL due jobs all wait for busy keys; it finds them once one finishes.
+ */
+const POOL = 64;
+const CANDIDATES = 8;
 /** The channel an enqueue notifies (Store.signal('jobs')). */
 export const JOBS_CHANNEL = 'certdesk_jobs';
 
@@ -45,12 +47,19 @@ export const JOBS_CHANNEL = 'certdesk_jobs';
  * The job queue on PostgreSQL, shared by every process (the port's JobQueue; the semantics of
  * SQLite's ../job-queue.ts).
  *
- * A claim is one transaction: the due jobs (queued and due, or running with an expired lease) are
- * row-locked with FOR UPDATE SKIP LOCKED, so two workers never consider the same row. A job with a
- * serial key is taken only after `pg_try_advisory_xact_lock` on the key (held until the claim
- * commits) and a fresh statement finding no other job of that key running under a live lease:
- * whoever holds the key's lock sees every claim committed before it, so two processes can never
- * both start a job of one ticket. The first candidate that passes is taken.
+ * A claim is one transaction of two statements. The first reads the first POOL due jobs of each kind
+ * (running under an expired lease, then queued and due) in jobs_ready order, drops those whose
+ * serial key is visibly busy, row-locks the first CANDIDATES of the rest with FOR UPDATE SKIP LOCKED
+ * (two workers never consider the same row) and takes `pg_try_advisory_xact_lock` on each one's
+ * serial key (held until the claim commits). The second, in a new snapshot taken after those locks,
+ * starts the first candidate whose key it locked and finds no other job of its key running under a live
+ * lease: whoever holds the key's lock sees every claim committed before it, so two processes can
+ * never both start a job of one ticket.
+ *
+ * Why this shape: the candidates are bounded by index-ordered LIMITs before any per-row check, so the
+ * plan does not depend on statistics. Right after a burst of enqueues PostgreSQL believes `jobs` is
+ * nearly empty, and a single query filtering busy keys over every due job sorted and checked them all
+ * (9 ms at 2,000 queued jobs, 0.17 ms after ANALYZE).
  *
  * An enqueue sends NOTIFY certdesk_jobs in its own transaction: PostgreSQL delivers it at commit,
  * never for a rolled-back job.
@@ -79,54 +88,42 @@ export class PgJobQueue implements JobQueue {
 
   async claim(owner: string, now: number, leaseMs: number): Promise<Job | null> {
     return this.sql.transaction(async () => {
-      // Expired leases first (their worker died), then due jobs in FIFO order, each an index-ordered
-      // scan that stops at CANDIDATES rows; jobs whose serial key is visibly busy are left out here
-      // already, the advisory lock below makes it certain.
-      for (const due of [DUE_EXPIRED, DUE_QUEUED]) {
-        const taken = await this.takeFirst(due, owner, now, leaseMs);
-        if (taken) return taken;
-      }
-      return null;
-    });
-  }
-
-  /** Locks up to CANDIDATES due rows (skipping rows another claim holds) and takes the first whose serial key is free. */
-  private async takeFirst(due: string, owner: string, now: number, leaseMs: number): Promise<Job | null> {
-    const { rows: candidates } = await this.sql.query<{ id: number; serial_key: string | null }>(
-      `SELECT id, serial_key FROM jobs j
-        WHERE ${due}
-          AND (j.serial_key IS NULL OR NOT EXISTS (
-                SELECT 1 FROM jobs o WHERE o.serial_key = j.serial_key AND o.state = 'running'
-                   AND o.lease_until >= $1 AND o.id <> j.id))
-        ORDER BY j.run_at, j.id
-        LIMIT ${CANDIDATES}
-        FOR UPDATE SKIP LOCKED`,
-      [now],
-    );
-    for (const candidate of candidates) {
-      if (candidate.serial_key !== null && !(await this.serialKeyFree(candidate.serial_key, candidate.id, now))) continue;
+      const { rows: candidates } = await this.sql.query<{ id: number; serial_key: string | null; locked: boolean }>(
+        `WITH pool AS (
+           (SELECT id FROM jobs WHERE state = 'running' AND lease_until < $1 ORDER BY state, run_at, id LIMIT ${POOL})
+           UNION ALL
+           (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1 ORDER BY state, run_at, id LIMIT ${POOL})
+         ), candidate AS MATERIALIZED (
+           SELECT j.id, j.serial_key, j.state = 'queued' AS queued, j.run_at FROM jobs j
+            WHERE j.id IN (SELECT id FROM pool)
+              AND ((j.state = 'running' AND j.lease_until < $1) OR (j.state = 'queued' AND j.run_at <= $1))
+              AND (j.serial_key IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM jobs o WHERE o.serial_key = j.serial_key AND o.state = 'running'
+                       AND o.lease_until >= $1 AND o.id <> j.id))
+            ORDER BY queued, j.run_at, j.id
+            LIMIT ${CANDIDATES}
+            FOR UPDATE OF j SKIP LOCKED)
+         SELECT id, serial_key,
+                serial_key IS NULL OR pg_try_advisory_xact_lock(hashtextextended('serial:' || serial_key, 0)) AS locked
+           FROM candidate ORDER BY queued, run_at, id`,
+        [now],
+      );
+      const ours = candidates.filter((c) => c.locked);
+      if (ours.length === 0) return null;
+      // A new statement, so a new snapshot: every claim committed before we got the keys' locks is seen.
       const { rows } = await this.sql.query<JobRow>(
         `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2, lease_until = $3, updated_at = $4
-          WHERE id = $1 RETURNING *`,
-        [candidate.id, owner, now + leaseMs, now],
+          WHERE id = (
+            SELECT c.id FROM unnest($5::bigint[], $6::text[]) WITH ORDINALITY AS c(id, serial_key, ord)
+             WHERE c.serial_key IS NULL OR NOT EXISTS (
+                     SELECT 1 FROM jobs o WHERE o.serial_key = c.serial_key AND o.state = 'running'
+                        AND o.lease_until >= $1 AND o.id <> c.id)
+             ORDER BY c.ord LIMIT 1)
+          RETURNING *`,
+        [now, owner, now + leaseMs, now, ours.map((c) => c.id), ours.map((c) => c.serial_key)],
       );
-      return toJob(rows[0]!);
-    }
-    return null;
-  }
-
-  /** Takes the key's transaction lock, then checks (in a new snapshot) that no other job of it is running. */
-  private async serialKeyFree(serialKey: string, id: number, now: number): Promise<boolean> {
-    const { rows: lock } = await this.sql.query<{ locked: boolean }>(
-      `SELECT pg_try_advisory_xact_lock(hashtextextended('serial:' || $1, 0)) AS locked`,
-      [serialKey],
-    );
-    if (!lock[0]!.locked) return false;
-    const { rows } = await this.sql.query(
-      `SELECT 1 FROM jobs WHERE serial_key = $1 AND state = 'running' AND lease_until >= $2 AND id <> $3 LIMIT 1`,
-      [serialKey, now, id],
-    );
-    return rows.length === 0;
+      return rows[0] ? toJob(rows[0]) : null;
+    });
   }
 
   async complete(id: number, owner: string, now: number): Promise<boolean> {
