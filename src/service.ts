@@ -255,9 +255,15 @@ async function startServiceOn(store: Store, role: ServiceRole, config: Config, o
       (closing ??= (async () => {
         for (const timer of timers) clearInterval(timer);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // close() ends the connections idle now; one answering a request goes idle later and would
+        // stay open for the 65 s keep-alive: swept as it goes idle, and cut after the job grace.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        const cut = setTimeout(() => server.closeAllConnections(), 15_000);
         server.closeIdleConnections();
         await worker?.stop();
         await serverClosed;
+        clearInterval(sweep);
+        clearTimeout(cut);
         await mail?.close();
         await tlsFront?.close();
         await sandbox?.close();
