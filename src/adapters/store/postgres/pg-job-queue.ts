@@ -237,8 +237,14 @@ export class PgJobQueue implements JobQueue {
   }
 
   async findWaiting(kind: string, serialKey: string): Promise<Job | null> {
+    // FOR UPDATE: a caller merges into the payload it read (webhook intake: read, merge, replacePayload).
+    // Without the row lock, two processes coalescing into one job both read the same payload and the
+    // later write drops the earlier event: a customer's reply merged into certdesk's own waiting
+    // update was overwritten by a late certdesk event, the job skipped it as certdesk's, and the
+    // renewal waited for ever (3 of 200 tickets in the multi-process chaos test). Locked, the second
+    // reader waits for the first to commit and reads its merge. Outside a transaction it locks nothing.
     const { rows } = await this.sql.query<JobRow>(
-      `SELECT * FROM jobs WHERE serial_key = $1 AND state = 'queued' AND kind = $2 AND attempts = 0 ORDER BY id LIMIT 1`,
+      `SELECT * FROM jobs WHERE serial_key = $1 AND state = 'queued' AND kind = $2 AND attempts = 0 ORDER BY id LIMIT 1 FOR UPDATE`,
       [serialKey, kind],
     );
     return rows[0] ? toJob(rows[0]) : null;
