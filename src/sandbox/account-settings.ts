@@ -29,6 +29,12 @@ export interface AccountSettings {
   agentWorkspace: boolean;
   /** Admin-only endpoints (e.g. `GET /organizations/search`) refuse agents. Default true. */
   adminOnlyEndpoints: boolean;
+  /**
+   * Support API requests a minute, announced in the rate-limit headers. Default 700 (Suite
+   * Enterprise); 2,500 with Zendesk's High Volume API add-on, which a provider with thousands of
+   * sites buys.
+   */
+  apiRateLimitPerMinute: number;
 }
 
 export function defaultAccountSettings(): AccountSettings {
@@ -41,5 +47,6 @@ export function defaultAccountSettings(): AccountSettings {
     onHold: false,
     agentWorkspace: true,
     adminOnlyEndpoints: true,
+    apiRateLimitPerMinute: 700,
   };
 }

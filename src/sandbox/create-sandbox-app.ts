@@ -15,7 +15,6 @@ import type { TicketEventPayload } from './ticket-events.js';
 import { webPageRoutes } from './web-page.js';
 
 /** Zendesk's Enterprise plan limit; the sandbox reports it but only enforces it through faults. */
-const RATE_LIMIT = 700;
 
 /** The sandbox's API host: Zendesk's `/api/v2`, attachment redirects, the web page and `/sandbox` controls. */
 export function createSandboxApp(ctx: SandboxContext, cdn: SandboxCdn, demo: () => unknown): Express {
@@ -101,11 +100,12 @@ function rateLimitHeaders(ctx: SandboxContext) {
     const minute = Math.floor(now / 60_000) * 60_000;
     if (minute !== windowStart) (windowStart = minute), (used = 0);
     used++;
-    const remaining = String(Math.max(0, RATE_LIMIT - used));
+    const limit = ctx.account.apiRateLimitPerMinute;
+    const remaining = String(Math.max(0, limit - used));
     res.set({
-      'x-rate-limit': String(RATE_LIMIT),
+      'x-rate-limit': String(limit),
       'x-rate-limit-remaining': remaining,
-      'ratelimit-limit': String(RATE_LIMIT),
+      'ratelimit-limit': String(limit),
       'ratelimit-remaining': remaining,
       'ratelimit-reset': String(Math.ceil((windowStart + 60_000 - now) / 1000)),
     });

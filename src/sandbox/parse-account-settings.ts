@@ -1,6 +1,6 @@
 import type { AccountSettings } from './account-settings.js';
 
-type Kind = 'boolean' | 'seconds' | 'clients';
+type Kind = 'boolean' | 'seconds' | 'clients' | 'per-minute';
 
 /** What each setting accepts; a key not listed here is unknown. */
 const KINDS: Record<keyof AccountSettings, Kind> = {
@@ -12,12 +12,15 @@ const KINDS: Record<keyof AccountSettings, Kind> = {
   onHold: 'boolean',
   agentWorkspace: 'boolean',
   adminOnlyEndpoints: 'boolean',
+  apiRateLimitPerMinute: 'per-minute',
 };
 
 function problemWith(kind: Kind, value: unknown): string | null {
   switch (kind) {
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
+    case 'per-minute':
+      return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= 100_000 ? null : 'must be a whole number of requests a minute, 1 to 100000';
     case 'seconds':
       return Number.isSafeInteger(value) && (value as number) >= 1 ? null : 'must be a whole number of seconds, at least 1';
     case 'clients': {
