@@ -4,6 +4,7 @@ import { SANDBOX_API_USER, type Config, type InstallerKind, type KeyAlgorithm, t
 import { parseStatusOverrides } from '../core/workflow/status-table.js';
 import { parseBusinessHours } from '../core/proactive/business-hours.js';
 import { roleProblems, SERVICE_ROLES } from '../service-role.js';
+import { tlsParametersOf } from '../lib/database-url.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ['rsa-2048', 'rsa-3072', 'rsa-4096'];
@@ -338,7 +339,7 @@ function readAcmeConfig(get: (name: string) => string | undefined, url: (name: s
 function readDatabaseConfig(get: (name: string) => string | undefined, problems: string[]): Config['database'] {
   const url = get('DATABASE_URL') ?? null;
   if (url !== null && !/^postgres(ql)?:\/\//i.test(url)) problems.push(`DATABASE_URL must be a postgres:// URL (got "${redactUrl(url)}"); leave it unset for the embedded SQLite store.`);
-  else if (url !== null && /[?&]ssl[a-z]*=/i.test(url)) problems.push('DATABASE_URL must not carry TLS parameters (sslmode=…): set DATABASE_SSL (off, require, verify-full) instead.');
+  else if (url !== null && tlsParametersOf(url).length > 0) problems.push('DATABASE_URL must not carry TLS parameters (sslmode=…): set DATABASE_SSL (off, require, verify-full) instead.');
   const whole = (name: string, fallback: number, min: number, max: number): number => {
     const raw = get(name);
     if (raw === undefined) return fallback;

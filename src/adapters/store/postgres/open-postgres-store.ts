@@ -11,6 +11,7 @@ import { PgPairRepository, PgProactiveRepository, PgRefreshTokenRepository, PgSi
 import { channelOf, PgSignals } from './pg-signals.js';
 import { PgSiteLocks } from './pg-site-lock.js';
 import { silentLogger, type Logger } from '../../../lib/logger.js';
+import { tlsParametersOf } from '../../../lib/database-url.js';
 
 export interface PostgresStoreOptions {
   /** DATABASE_URL: postgres://user:password@host:port/database */
@@ -84,18 +85,9 @@ function scrub(message: string, url: string): string {
   }
 }
 
-/**
- * pg lets TLS parameters in the URL (`?sslmode=disable`) override its `ssl` option, so such a URL
- * would silently undo DATABASE_SSL=verify-full: refused, TLS is set with DATABASE_SSL only.
- */
+/** TLS is set with DATABASE_SSL only (src/lib/database-url.ts says why). */
 function refuseTlsInUrl(url: string): void {
-  let params: URLSearchParams;
-  try {
-    params = new URL(url).searchParams;
-  } catch {
-    return; // pg reports the malformed URL itself
-  }
-  const tls = ['ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert', 'sslpassword'].filter((p) => params.has(p));
+  const tls = tlsParametersOf(url);
   if (tls.length > 0) {
     throw new TypeError(`DATABASE_URL sets ${tls.join(', ')}: remove it and choose TLS with DATABASE_SSL (off, require, verify-full) and DATABASE_SSL_CA_FILE.`);
   }
