@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { loadConfig } from '../src/config/load-config.js';
-import { startService } from '../src/service.js';
+import { startService } from '../src/wiring/service.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createTestCa, csrFrom } from '../test/helpers/test-ca.js';
 import { freePort } from '../test/helpers/certdesk-process.js';

@@ -1,10 +1,10 @@
 import { loadConfig, describeConfig } from './config/load-config.js';
 import { withEnvFile } from './config/read-env-file.js';
-import { sandboxBanner } from './sandbox-banner.js';
+import { sandboxBanner } from './wiring/sandbox-banner.js';
 import { ConfigError } from './lib/errors.js';
 import { createLogger } from './lib/logger.js';
-import { startService } from './service.js';
-import { isServiceRole, SERVICE_ROLES } from './service-role.js';
+import { startService } from './wiring/service.js';
+import { isServiceRole, SERVICE_ROLES } from './config/service-role.js';
 
 /**
  * The service's entry point (`node dist/main.js [all|web|worker]`, which `npm start`, the container

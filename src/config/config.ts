@@ -1,8 +1,8 @@
 /** certdesk's configuration, read once from the environment by `loadConfig` and frozen. */
 import type { StatusState } from '../core/workflow/status-table.js';
-import type { TicketStatus } from '../ports/zendesk.js';
+import type { TicketStatus } from '../core/workflow/ticket-status.js';
 import type { BusinessHours } from '../core/proactive/business-hours.js';
-import type { ServiceRole } from '../service-role.js';
+import type { ServiceRole } from './service-role.js';
 
 export type InstallerKind = 'tls-front' | 'nginx' | 'command';
 export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'rsa-4096';

@@ -3,7 +3,7 @@ import { ConfigError } from '../lib/errors.js';
 import { SANDBOX_API_USER, type Config, type InstallerKind, type KeyAlgorithm, type Priority } from './config.js';
 import { parseStatusOverrides } from '../core/workflow/status-table.js';
 import { parseBusinessHours } from '../core/proactive/business-hours.js';
-import { roleProblems, SERVICE_ROLES } from '../service-role.js';
+import { roleProblems, SERVICE_ROLES } from './service-role.js';
 import { tlsParametersOf } from '../lib/database-url.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

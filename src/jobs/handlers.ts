@@ -1,12 +1,11 @@
 import type { JobHandler } from './worker.js';
-import { TICKET_EVENT_JOB } from '../http/routes/zendesk-webhook.js';
 import { handleTicketEvent } from './renewal/handle-ticket-event.js';
 import { handleInstall } from './renewal/handle-install.js';
-import { INSTALL_JOB } from './renewal/perform-transition.js';
 import type { RenewalDeps } from './renewal/renewal-deps.js';
 import type { Installer } from '../ports/installer.js';
 import { handleProactiveRenewals } from './proactive/handle-proactive-renewals.js';
-import { PROACTIVE_JOB, type ProactiveSettings } from './proactive/proactive-deps.js';
+import { type ProactiveSettings } from './proactive/proactive-deps.js';
+import { INSTALL_JOB, PROACTIVE_JOB, TICKET_EVENT_JOB } from './job-kinds.js';
 
 /** The renewal job handlers by kind. Each is small: gather → decide (core) → act. */
 export function createJobHandlers(deps: RenewalDeps & { installer: Installer; proactive?: ProactiveSettings }): Record<string, JobHandler<never>> {

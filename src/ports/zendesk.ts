@@ -9,8 +9,9 @@
  * - `ZendeskApiError` (non-retryable, carries `status` and Zendesk's error body) for other 4xx.
  */
 
-export type TicketStatus = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
-export type TicketPriority = 'urgent' | 'high' | 'normal' | 'low';
+import type { TicketPriority, TicketStatus } from '../core/workflow/ticket-status.js';
+
+export type { TicketPriority, TicketStatus };
 
 export interface ZendeskTicket {
   id: number;

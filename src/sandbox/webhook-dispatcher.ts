@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { signZendeskPayload } from '../http/webhooks/zendesk-signature.js';
+import { signZendeskPayload } from '../core/events/zendesk-signature.js';
 import type { FaultController } from './fault-controller.js';
 import type { TicketEventPayload } from './ticket-events.js';
 import type { AttemptStatus, InvocationStatus, Webhook, WebhookStore } from './webhook-store.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookAdmin } from '../../src/adapters/zendesk/create-webhook-admin.js';
-import { signZendeskPayload } from '../../src/http/webhooks/zendesk-signature.js';
+import { signZendeskPayload } from '../../src/core/events/zendesk-signature.js';
 import { startTestSandbox, startWebhookReceiver, type TestSandbox, type WebhookReceiver } from '../helpers/sandbox.js';
 import { OasValidator, contractFile, recordingFetch, type RecordedResponse } from './oas-validator.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZendeskApi, ZendeskComment } from '../../src/ports/zendesk.js';
-import { ZendeskApiError } from '../../src/adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../src/ports/zendesk-api-error.js';
 import type { TestSandbox } from '../helpers/sandbox.js';
 import { OasValidator, contractFile, recordedSandbox, type RecordedResponse } from './oas-validator.js';
 

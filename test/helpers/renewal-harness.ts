@@ -9,7 +9,7 @@
  *   expect((await h.ticket(id)).tags).toContain('cert_renewal_csr_sent');
  */
 import { startTestService, type TestService } from './service.js';
-import type { ServiceOptions } from '../../src/service.js';
+import type { ServiceOptions } from '../../src/wiring/service.js';
 import type { DemoData } from '../../src/sandbox/start-sandbox.js';
 import { join } from 'node:path';
 import { apiUserAuthorization } from './sandbox.js';

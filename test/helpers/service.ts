@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
-import { startService, type Service, type ServiceOptions } from '../../src/service.js';
-import { signZendeskPayload } from '../../src/http/webhooks/zendesk-signature.js';
+import { startService, type Service, type ServiceOptions } from '../../src/wiring/service.js';
+import { signZendeskPayload } from '../../src/core/events/zendesk-signature.js';
 import { captureLogger } from './capture-logger.js';
 import { dropServiceDatabase, serviceDatabase, type ServiceDatabase } from './service-database.js';
 

@@ -14,7 +14,7 @@ import type {
 } from '../../ports/zendesk.js';
 import { downloadAttachment, readAttachmentChunks } from './download-attachment.js';
 import { redactedTexts } from './legacy-redaction.js';
-import { ZendeskApiError } from './zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import { ZendeskHttp, type ZendeskAuth } from './zendesk-http.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { normalizeAttachment, normalizeComment, normalizeOrganization, normalizeTicket, normalizeUser } from './normalize.js';

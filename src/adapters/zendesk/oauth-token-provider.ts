@@ -1,7 +1,7 @@
 import type { Logger } from '../../lib/logger.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import { NonRetryableError, RetryableError } from '../../lib/errors.js';
-import { CredentialsRefusedError, ZendeskRateLimitedError, parseZendeskErrorBody } from './zendesk-api-error.js';
+import { CredentialsRefusedError, ZendeskRateLimitedError, parseZendeskErrorBody } from '../../ports/zendesk-api-error.js';
 import { parseRetryAfter } from './zendesk-http.js';
 import type { RefreshTokenRepository } from '../../ports/store.js';
 

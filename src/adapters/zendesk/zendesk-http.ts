@@ -1,7 +1,7 @@
 import type { Logger } from '../../lib/logger.js';
 import { NonRetryableError, RetryAfterError, RetryableError } from '../../lib/errors.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
-import { CredentialsRefusedError, ZendeskApiError, ZendeskRateLimitedError, parseZendeskErrorBody } from './zendesk-api-error.js';
+import { CredentialsRefusedError, ZendeskApiError, ZendeskRateLimitedError, parseZendeskErrorBody } from '../../ports/zendesk-api-error.js';
 import { OAuthTokenProvider, type AccessTokenSource, type OAuthClientCredentials } from './oauth-token-provider.js';
 import type { RateLimiter } from './rate-limiter.js';
 

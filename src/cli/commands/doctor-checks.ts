@@ -1,4 +1,4 @@
-import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import type { DomainRegistry } from '../../core/registry/domain-registry.js';
 import { resolveStatusTable, statusesUnavailable, type StatusState } from '../../core/workflow/status-table.js';
 import type { TicketStatus, ZendeskAccountSettings, ZendeskApi, ZendeskUser } from '../../ports/zendesk.js';

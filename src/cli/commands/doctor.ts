@@ -10,9 +10,9 @@ import { parseDomainRegistry, type DomainRegistry } from '../../core/registry/do
 import type { ZendeskAuth } from '../../adapters/zendesk/zendesk-http.js';
 import { OAuthTokenProvider } from '../../adapters/zendesk/oauth-token-provider.js';
 import type { RefreshTokenRepository, Store } from '../../ports/store.js';
-import { openConfiguredStore } from '../../adapters/store/open-configured-store.js';
+import { openConfiguredStore } from '../../wiring/open-configured-store.js';
 import { localSecret } from '../../config/local-secret.js';
-import { SANDBOX_OAUTH_CLIENT_ID, keyEncryptionKey } from '../../zendesk-connection.js';
+import { SANDBOX_OAUTH_CLIENT_ID, keyEncryptionKey } from '../../wiring/zendesk-connection.js';
 import { checkStore } from './doctor-store-check.js';
 import { silentLogger } from '../../lib/logger.js';
 import { runDoctorChecks, type CheckResult } from './doctor-checks.js';

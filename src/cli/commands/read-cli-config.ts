@@ -6,8 +6,8 @@ import { loadConfig } from '../../config/load-config.js';
 import { ConfigError } from '../../lib/errors.js';
 import type { Store } from '../../ports/store.js';
 import { storeFile } from '../../adapters/store/open-store.js';
-import { openConfiguredStore } from '../../adapters/store/open-configured-store.js';
-import { keyEncryptionKey } from '../../zendesk-connection.js';
+import { openConfiguredStore } from '../../wiring/open-configured-store.js';
+import { keyEncryptionKey } from '../../wiring/zendesk-connection.js';
 import { silentLogger } from '../../lib/logger.js';
 
 /** The configuration certdesk itself would read (DATA_DIR above all); a bad one is a usage error (exit 2). */

@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../../ports/zendesk.js';
+import type { TicketStatus } from './ticket-status.js';
 
 /** The renewal lifecycle of DESIGN §1. `new` exists only before the first decision. */
 export type RenewalState =

@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../../ports/zendesk.js';
+import type { TicketStatus } from './ticket-status.js';
 import { STATE_STATUS, type RenewalState } from './renewal-states.js';
 
 /** The states that set a ticket status (everything but `ignored`). */

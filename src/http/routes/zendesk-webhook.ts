@@ -5,13 +5,14 @@ import type { Logger } from '../../lib/logger.js';
 import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { Store } from '../../ports/store.js';
-import { parseZendeskSignature } from '../webhooks/zendesk-signature.js';
-import { StreamingHmac } from '../webhooks/streaming-hmac.js';
+import { parseZendeskSignature } from '../../core/events/zendesk-signature.js';
+import { StreamingHmac } from '../../core/events/streaming-hmac.js';
 import { readUnauthenticatedBody } from '../limits/read-body.js';
 import { IntakeBudget } from '../limits/intake-budget.js';
 import { GroupCommit } from '../../lib/group-commit.js';
 import { mergeTicketEvents, normalizeZendeskEvent, type TicketEvent } from '../../core/events/normalize-zendesk-event.js';
 import { mayConcernRenewals } from '../../core/events/concerns-renewals.js';
+import { TICKET_EVENT_JOB } from '../../jobs/job-kinds.js';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 /** Zendesk gives up on a webhook after about 10-12 s (zendesk-facts §1.3); a body slower than this is a stranger's. */
@@ -21,7 +22,6 @@ const MAX_FUTURE_SKEW_SECONDS = 60;
 /** Zendesk retries 503s only when Retry-After is under 60 s (zendesk-facts §1.3). */
 const STORE_RETRY_AFTER_SECONDS = '5';
 
-export const TICKET_EVENT_JOB = 'ticket-event';
 
 export interface ZendeskWebhookOptions {
   secrets: () => string[];

@@ -2,8 +2,6 @@ import type { AcmeIssuer } from '../../adapters/acme/acme-issuer.js';
 import type { DnsLookup } from '../../adapters/acme/dns-lookup.js';
 import type { RenewalDeps } from '../renewal/renewal-deps.js';
 
-/** The job that orders a renewal's certificate by ACME (handle-acme-order.ts). */
-export const ACME_ORDER_JOB = 'acme-order';
 
 export interface AcmeOrderJob {
   ticketId: number;

@@ -1,5 +1,6 @@
 import type { Store } from '../../ports/store.js';
-import { ACME_ORDER_JOB, type AcmeOrderJob } from './acme-deps.js';
+import { type AcmeOrderJob } from './acme-deps.js';
+import { ACME_ORDER_JOB } from '../job-kinds.js';
 
 /**
  * Queues the `acme-order` job of a renewal, serialised with the ticket's own jobs. Call it inside

@@ -6,7 +6,7 @@ import { recordTransition } from '../renewal/record-transition.js';
 import { performTransition } from '../renewal/perform-transition.js';
 import type { RenewalDeps } from '../renewal/renewal-deps.js';
 import { enqueueAcmeOrder } from './enqueue-acme-order.js';
-import { ACME_ORDER_JOB } from './acme-deps.js';
+import { ACME_ORDER_JOB } from '../job-kinds.js';
 
 /**
  * A reply "automatic", with no attachment, on a renewal waiting for the certificate of a site whose

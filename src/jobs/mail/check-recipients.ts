@@ -3,7 +3,7 @@ import { lookupSite } from '../../core/registry/domain-registry.js';
 import type { Notification } from '../../core/mail/notification.js';
 import { senderMayComment } from '../../core/mail/sender-may-comment.js';
 import type { ZendeskApi, ZendeskTicket } from '../../ports/zendesk.js';
-import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 
 /** The recipients of a notification split into those it may go to and those it may not. */
 export type RecipientCheck = (notification: Notification, to: readonly string[]) => Promise<{ allowed: string[]; refused: string[] }>;

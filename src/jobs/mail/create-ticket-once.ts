@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NewTicket, ZendeskTicket } from '../../ports/zendesk.js';
-import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import type { FileToUpload } from '../../core/mail/select-attachments.js';
 import type { MailDeps } from './mail-deps.js';
 

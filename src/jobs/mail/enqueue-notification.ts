@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../ports/store.js';
 import type { Notification } from '../../core/mail/notification.js';
+import { SEND_MAIL_JOB } from '../job-kinds.js';
 
-export const SEND_MAIL_JOB = 'send-mail';
 
 /** The payload of a `send-mail` job. */
 export interface SendMailPayload {

@@ -1,7 +1,7 @@
 import type { JobHandler } from '../worker.js';
 import type { Logger } from '../../lib/logger.js';
 import type { InboundRecord, Job } from '../../ports/store.js';
-import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import { parseInboundMail, UnreadableMailError, type InboundMail } from '../../adapters/mail/parse-inbound-mail.js';
 import { findTicketReference } from '../../core/mail/ticket-reference.js';
 import { messageIdList } from '../../core/mail/message-id.js';
@@ -13,7 +13,7 @@ import { RetryableError } from '../../lib/errors.js';
 import { selectAttachments } from '../../core/mail/select-attachments.js';
 import { senderMayComment } from '../../core/mail/sender-may-comment.js';
 import type { TicketPriority, ZendeskTicket, ZendeskUser } from '../../ports/zendesk.js';
-import type { InboundEmailPayload } from './accept-inbound-message.js';
+import type { InboundEmailPayload } from '../../intake/accept-inbound-message.js';
 import { commentOnce } from './comment-once.js';
 import { createTicketOnce } from './create-ticket-once.js';
 import type { MailDeps } from './mail-deps.js';

@@ -1,5 +1,6 @@
 import type { Store } from '../../ports/store.js';
-import { PROACTIVE_JOB, PROACTIVE_SERIAL_KEY } from './proactive-deps.js';
+import { PROACTIVE_SERIAL_KEY } from './proactive-deps.js';
+import { PROACTIVE_JOB } from '../job-kinds.js';
 
 /**
  * Queues a proactive-renewals pass unless one is already waiting (a waiting pass will see everything

@@ -10,12 +10,12 @@ import { proactiveOpeningComment } from '../../core/messages/proactive-comments.
 import { formatDate } from '../../core/messages/format-date.js';
 import { findProblems } from '../../core/request/find-problems.js';
 import type { RenewalFields } from '../../core/request/types.js';
-import { TICKET_EVENT_JOB } from '../../http/routes/zendesk-webhook.js';
 import { recordTransition } from '../renewal/record-transition.js';
 import type { ProactiveDeps } from './proactive-deps.js';
 import { lookupSite } from '../../core/registry/domain-registry.js';
 import { automaticRenewalOpeningComment } from '../../core/acme/automatic-comments.js';
 import { enqueueAcmeOrder } from '../acme/enqueue-acme-order.js';
+import { TICKET_EVENT_JOB } from '../job-kinds.js';
 
 /** The ticket request and the renewal it starts, saved before the ticket is first asked for. */
 export interface ProactivePlan {

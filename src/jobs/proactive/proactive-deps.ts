@@ -2,8 +2,6 @@ import type { BusinessHours } from '../../core/proactive/business-hours.js';
 import type { CycleCertificate } from '../../core/proactive/decide-proactive.js';
 import type { RenewalDeps } from '../renewal/renewal-deps.js';
 
-/** The job kind: one pass over the registry deciding tickets, reminders and escalations. */
-export const PROACTIVE_JOB = 'proactive-renewals';
 /** One pass at a time, across workers and restarts. */
 export const PROACTIVE_SERIAL_KEY = 'proactive-renewals';
 

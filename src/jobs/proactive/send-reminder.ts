@@ -4,7 +4,7 @@ import { expiryEscalationNote, expiryReminderComment } from '../../core/messages
 import { mailRecipients, type Notification } from '../../core/mail/notification.js';
 import { enqueueNotification } from '../mail/enqueue-notification.js';
 import { postOnce } from '../renewal/post-once.js';
-import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import type { ProactiveDeps } from './proactive-deps.js';
 
 const effectKey = (site: string, cert: CycleCertificate, kind: ReminderKind) => `proactive:${site}:${cert.sha256}:${kind}`;

@@ -1,5 +1,5 @@
 import type { TicketStatus, ZendeskApi } from '../../ports/zendesk.js';
-import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import { resolveStatusTable, type StatusState, type StatusTable } from '../../core/workflow/status-table.js';
 import type { Logger } from '../../lib/logger.js';
 

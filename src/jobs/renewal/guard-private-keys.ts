@@ -1,6 +1,6 @@
 import type { ZendeskAttachment, ZendeskComment } from '../../ports/zendesk.js';
 import { AttachmentRefusedError } from '../../adapters/zendesk/download-attachment.js';
-import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import { privateKeyInText } from '../../core/bundle/detect-private-key.js';
 import { printable } from '../../core/bundle/read-zip.js';
 import { redactPrivateKeysHtml } from '../../core/redaction/redact-private-keys-html.js';

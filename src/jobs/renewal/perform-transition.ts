@@ -20,6 +20,7 @@ import { withKeyNotice, type KeyNotice } from '../../core/messages/key-exposed-c
 import { postOnce } from './post-once.js';
 import { issueKeyAndCsr } from './issue-key-and-csr.js';
 import type { RenewalDeps } from './renewal-deps.js';
+import { INSTALL_JOB } from '../job-kinds.js';
 
 type EffectRunner = (deps: RenewalDeps, t: TransitionRecord, renewal: RenewalRecord) => Promise<void>;
 
@@ -185,8 +186,6 @@ const EFFECTS: Partial<Record<Effect, EffectRunner>> = {
   },
 };
 
-/** The job that installs an accepted certificate (src/jobs/renewal/handle-install.ts). */
-export const INSTALL_JOB = 'install';
 
 /** The submission a bundle transition was decided on, as recorded in its context. */
 function submission(t: TransitionRecord): { report: BundleReport; skipped: SkippedFile[] } {

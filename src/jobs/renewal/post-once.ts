@@ -1,5 +1,5 @@
 import type { TicketChange, TicketPriority, TicketStatus, ZendeskComment, ZendeskTicket } from '../../ports/zendesk.js';
-import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import { refusalReasons, statusRefusedNote } from '../../core/messages/status-refused-note.js';
 import type { RenewalDeps } from './renewal-deps.js';
 

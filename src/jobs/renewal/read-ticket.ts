@@ -1,5 +1,5 @@
 import type { ZendeskComment, ZendeskTicket, ZendeskUser } from '../../ports/zendesk.js';
-import { ZendeskApiError } from '../../adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import type { RenewalDeps } from './renewal-deps.js';
 
 /** A ticket as a job sees it: read fresh from Zendesk at the start of every job. */

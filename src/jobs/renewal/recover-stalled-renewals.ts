@@ -1,6 +1,6 @@
 import type { Store } from '../../ports/store.js';
 import type { TicketEvent } from '../../core/events/normalize-zendesk-event.js';
-import { TICKET_EVENT_JOB } from '../../http/routes/zendesk-webhook.js';
+import { TICKET_EVENT_JOB } from '../job-kinds.js';
 
 /** A transition still owing effects after this long, with no job on its ticket, is picked up again. */
 export const STALL_AFTER_MS = 10 * 60_000;

@@ -7,7 +7,8 @@ import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { JobHandler } from '../worker.js';
 import { handleExpiryWatch } from './handle-expiry-watch.js';
 import { lookAtAddress, type LookAtAddress } from './look-at-address.js';
-import { EXPIRY_WATCH_JOB, scheduleWatchIfDue } from './schedule-watch.js';
+import { scheduleWatchIfDue } from './schedule-watch.js';
+import { EXPIRY_WATCH_JOB } from '../job-kinds.js';
 
 export interface ExpiryWatch {
   /** The `expiry-watch` job handler, for the worker. */

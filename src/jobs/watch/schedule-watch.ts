@@ -1,7 +1,6 @@
 import type { Store } from '../../ports/store.js';
+import { EXPIRY_WATCH_JOB } from '../job-kinds.js';
 
-/** The job kind of one pass of the expiry watch. */
-export const EXPIRY_WATCH_JOB = 'expiry-watch';
 /**
  * Every pass shares this serial key: the queue never runs two jobs with one key at once, in this
  * process or another, and a pass whose process died runs again once its lease expires.

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { signZendeskPayload } from '../../http/webhooks/zendesk-signature.js';
+import { signZendeskPayload } from '../../core/events/zendesk-signature.js';
 import { SandboxApiError, forbidden } from '../api-error.js';
 import { caller, type SandboxContext } from '../sandbox-context.js';
 import type { User } from '../sandbox-store.js';

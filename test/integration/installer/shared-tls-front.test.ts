@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { startTlsFront, type TlsFront } from '../../../src/adapters/installer/tls-front.js';
-import { createInstaller } from '../../../src/adapters/installer/create-installer.js';
+import { createInstaller } from '../../../src/wiring/create-installer.js';
 import type { Config } from '../../../src/config/config.js';
 import type { Store } from '../../../src/ports/store.js';
 import { captureLogger } from '../../helpers/capture-logger.js';

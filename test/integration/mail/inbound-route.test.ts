@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/ports/store.js';
 import { openTestStore } from '../../helpers/test-store.js';
 import { inboundEmailRouter } from '../../../src/http/routes/inbound-email.js';
-import { INBOUND_EMAIL_JOB } from '../../../src/jobs/mail/accept-inbound-message.js';
 import { inspectRawMessage } from '../../../src/core/mail/inspect-raw-message.js';
 import { signInboundEmail } from '../../../src/core/mail/inbound-signature.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { MetricsRegistry } from '../../../src/lib/metrics.js';
 import { postInboundEmail, serveRouters } from '../../helpers/mail.js';
+import { INBOUND_EMAIL_JOB } from '../../../src/jobs/job-kinds.js';
 
 const SECRET = 'inbound-test-secret-0123456789';
 const MAX_BYTES = 64 * 1024;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Store } from '../../../src/ports/store.js';
 import { openTestStore } from '../../helpers/test-store.js';
-import { acceptInboundMessage, type InboundEmailPayload } from '../../../src/jobs/mail/accept-inbound-message.js';
+import { acceptInboundMessage, type InboundEmailPayload } from '../../../src/intake/accept-inbound-message.js';
 import { handleInboundEmail } from '../../../src/jobs/mail/handle-inbound-email.js';
 import type { MailDeps } from '../../../src/jobs/mail/mail-deps.js';
 import { memoApiUser } from '../../../src/jobs/renewal/renewal-deps.js';

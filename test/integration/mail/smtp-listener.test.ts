@@ -5,10 +5,10 @@ import { createTransport } from 'nodemailer';
 import type { Store } from '../../../src/ports/store.js';
 import { openTestStore } from '../../helpers/test-store.js';
 import { startSmtpListener, type SmtpListener } from '../../../src/adapters/mail/smtp-listener.js';
-import { inboundMailReceiver } from '../../../src/jobs/mail/receive-inbound-mail.js';
-import { INBOUND_EMAIL_JOB } from '../../../src/jobs/mail/accept-inbound-message.js';
+import { inboundMailReceiver } from '../../../src/intake/receive-inbound-mail.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { silentLogger } from '../../../src/lib/logger.js';
+import { INBOUND_EMAIL_JOB } from '../../../src/jobs/job-kinds.js';
 
 const MAX_BYTES = 64 * 1024;
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/email/${name}`, import.meta.url));

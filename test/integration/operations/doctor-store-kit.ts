@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { openConfiguredStore } from '../../../src/adapters/store/open-configured-store.js';
+import { openConfiguredStore } from '../../../src/wiring/open-configured-store.js';
 import type { Store } from '../../../src/ports/store.js';
 import type { TestDatabase } from '../../helpers/test-store.js';
 

@@ -7,7 +7,7 @@ import { postInboundEmail, composeEml, serveRouters } from '../../helpers/mail.j
 import { IntakeBudget, type IntakeLimits } from '../../../src/http/limits/intake-budget.js';
 import { inboundEmailRouter } from '../../../src/http/routes/inbound-email.js';
 import { startSmtpListener, type SmtpListener } from '../../../src/adapters/mail/smtp-listener.js';
-import { inboundMailReceiver } from '../../../src/jobs/mail/receive-inbound-mail.js';
+import { inboundMailReceiver } from '../../../src/intake/receive-inbound-mail.js';
 import type { Store } from '../../../src/ports/store.js';
 import { openTestStore } from '../../helpers/test-store.js';
 import { systemClock } from '../../../src/lib/clock.js';

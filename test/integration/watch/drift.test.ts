@@ -5,10 +5,10 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { runCli } from '../../../src/cli/run-cli.js';
-import { EXPIRY_WATCH_JOB } from '../../../src/jobs/watch/schedule-watch.js';
 import type { SiteExpiry } from '../../../src/core/watch/site-expiry.js';
 import { createRoot, createIntermediate, createLeaf, type TestCertificate } from '../../helpers/pki.js';
 import { startTestService, type TestService } from '../../helpers/service.js';
+import { EXPIRY_WATCH_JOB } from '../../../src/jobs/job-kinds.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -3,10 +3,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { EXPIRY_WATCH_JOB } from '../../../src/jobs/watch/schedule-watch.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { certdeskProcess, type CertdeskProcess } from '../../helpers/certdesk-process.js';
 import { createLeaf, createRoot } from '../../helpers/pki.js';
+import { EXPIRY_WATCH_JOB } from '../../../src/jobs/job-kinds.js';
 
 /**
  * The expiry watch's pass is a job in the durable queue: certdesk killed with SIGKILL in the middle

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, ticketEventPayload, TEST_WEBHOOK_SECRET, type TestService } from '../../helpers/service.js';
-import { signZendeskPayload } from '../../../src/http/webhooks/zendesk-signature.js';
+import { signZendeskPayload } from '../../../src/core/events/zendesk-signature.js';
 
 let svc: TestService;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../../src/ports/zendesk-api-error.js';
 import { createWebhookAdmin } from '../../../src/adapters/zendesk/create-webhook-admin.js';
 import { accountStatuses } from '../../../src/jobs/renewal/account-statuses.js';
 import { silentLogger } from '../../../src/lib/logger.js';
-import { signZendeskPayload } from '../../../src/http/webhooks/zendesk-signature.js';
+import { signZendeskPayload } from '../../../src/core/events/zendesk-signature.js';
 import { startTestSandbox, startWebhookReceiver, type TestSandbox } from '../../helpers/sandbox.js';
 
 /** The rules of a real account created today (the sandbox's defaults), over HTTP. */

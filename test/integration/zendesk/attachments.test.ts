@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createZendeskClient } from '../../../src/adapters/zendesk/create-zendesk-client.js';
 import { AttachmentRefusedError } from '../../../src/adapters/zendesk/download-attachment.js';
-import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../../src/ports/zendesk-api-error.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 
 /** A plain HTTP server that counts requests and answers with `handler`. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError } from '../../../src/ports/zendesk-api-error.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 
 describe('the Zendesk client against the sandbox', () => {

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyZendeskSignature } from '../../../src/http/webhooks/zendesk-signature.js';
+import { verifyZendeskSignature } from '../../../src/core/events/zendesk-signature.js';
 import { SANDBOX_TICKET_EVENT_TYPES } from '../../../src/sandbox/start-sandbox.js';
 import { startTestSandbox, startWebhookReceiver, type TestSandbox, type WebhookReceiver } from '../../helpers/sandbox.js';
 

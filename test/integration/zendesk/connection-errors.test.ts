@@ -18,7 +18,7 @@ import { ConfigError } from '../../../src/lib/errors.js';
 import { MetricsRegistry } from '../../../src/lib/metrics.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { checkZendeskUrl } from '../../../src/adapters/zendesk/check-zendesk-url.js';
-import { connectZendesk } from '../../../src/zendesk-connection.js';
+import { connectZendesk } from '../../../src/wiring/zendesk-connection.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createZendeskClient } from '../../../src/adapters/zendesk/create-zendesk-client.js';
-import { CredentialsRefusedError, ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { CredentialsRefusedError, ZendeskApiError } from '../../../src/ports/zendesk-api-error.js';
 import { NonRetryableError, RetryAfterError, RetryableError, isRetryable } from '../../../src/lib/errors.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { MetricsRegistry } from '../../../src/lib/metrics.js';

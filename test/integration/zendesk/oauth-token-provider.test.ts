@@ -3,7 +3,7 @@ import type { Store } from '../../../src/ports/store.js';
 import type { SqliteStore } from '../../../src/adapters/store/open-store.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-store.js';
 import { OAuthTokenProvider, type OAuthClientCredentials } from '../../../src/adapters/zendesk/oauth-token-provider.js';
-import { CredentialsRefusedError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { CredentialsRefusedError } from '../../../src/ports/zendesk-api-error.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { MetricsRegistry } from '../../../src/lib/metrics.js';
 import { grantsOf } from '../../../src/sandbox/oauth-grants.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyZendeskSignature } from '../../../src/http/webhooks/zendesk-signature.js';
+import { verifyZendeskSignature } from '../../../src/core/events/zendesk-signature.js';
 import { startTestSandbox, startWebhookReceiver, type ReceivedWebhook, type TestSandbox, type WebhookReceiver } from '../../helpers/sandbox.js';
 
 const ofType = (type: string) => (r: ReceivedWebhook[]) => r.filter((h) => h.body?.type === `zen:event-type:ticket.${type}`);

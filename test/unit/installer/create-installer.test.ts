@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Config } from '../../../src/config/config.js';
-import { createInstaller } from '../../../src/adapters/installer/create-installer.js';
+import { createInstaller } from '../../../src/wiring/create-installer.js';
 import { startTlsFront } from '../../../src/adapters/installer/tls-front.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createTestCa, installRequest, temporaryDirectory } from '../../integration/installer/installer-test-kit.js';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueKeyAndCsr } from '../../../src/jobs/renewal/issue-key-and-csr.js';
-import { INSTALL_JOB, performTransition } from '../../../src/jobs/renewal/perform-transition.js';
+import { performTransition } from '../../../src/jobs/renewal/perform-transition.js';
 import type { RenewalDeps } from '../../../src/jobs/renewal/renewal-deps.js';
 import { openTestStore } from '../../helpers/test-store.js';
 import { pauseAfterCheck } from '../../helpers/racing-store.js';
+import { INSTALL_JOB } from '../../../src/jobs/job-kinds.js';
 
 /**
  * A transition's effects run twice at once when a job is taken over after its lease ran out while

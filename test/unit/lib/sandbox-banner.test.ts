@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { sandboxBanner } from '../../../src/sandbox-banner.js';
+import { sandboxBanner } from '../../../src/wiring/sandbox-banner.js';
 import type { DemoData } from '../../../src/sandbox/start-sandbox.js';
 
 const person = (email: string) => ({ id: 1, name: 'x', email }) as unknown as DemoData['customer'];

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/ports/store.js';
-import { acceptInboundMessage, INBOUND_EMAIL_JOB } from '../../../src/jobs/mail/accept-inbound-message.js';
-import { enqueueNotification, SEND_MAIL_JOB } from '../../../src/jobs/mail/enqueue-notification.js';
+import { acceptInboundMessage } from '../../../src/intake/accept-inbound-message.js';
+import { enqueueNotification } from '../../../src/jobs/mail/enqueue-notification.js';
 import { openTestStore } from '../../helpers/test-store.js';
+import { INBOUND_EMAIL_JOB, SEND_MAIL_JOB } from '../../../src/jobs/job-kinds.js';
 
 const raw = (id: string) => Buffer.from(`From: Pat <pat@x.example>\r\nMessage-ID: <${id}>\r\nSubject: hi\r\n\r\nhello\r\n`);
 

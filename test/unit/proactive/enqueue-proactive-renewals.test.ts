@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_STORE } from '../../helpers/test-store.js';
 import { enqueueProactiveRenewals } from '../../../src/jobs/proactive/enqueue-proactive-renewals.js';
-import { PROACTIVE_JOB } from '../../../src/jobs/proactive/proactive-deps.js';
+import { PROACTIVE_JOB } from '../../../src/jobs/job-kinds.js';
 
 describe('queuing a proactive-renewals pass', () => {
   it('queues one pass when two processes ask at the same moment, and none while one waits', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { acceptInboundMessage } from '../../../src/jobs/mail/accept-inbound-message.js';
+import { acceptInboundMessage } from '../../../src/intake/accept-inbound-message.js';
 import { KeyDecryptionError } from '../../../src/core/keys/encrypt-private-key.js';
 import type { PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 import { createTestDatabase } from '../../helpers/test-store.js';

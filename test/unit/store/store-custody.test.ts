@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { openStore, type SqliteStore } from '../../../src/adapters/store/open-store.js';
 import { EmptyDatabaseError, migrate } from '../../../src/adapters/store/open-database.js';
 import { MIGRATIONS } from '../../../src/adapters/store/migrations.js';
-import { acceptInboundMessage } from '../../../src/jobs/mail/accept-inbound-message.js';
+import { acceptInboundMessage } from '../../../src/intake/accept-inbound-message.js';
 import { KeyDecryptionError } from '../../../src/core/keys/encrypt-private-key.js';
 import { damageStoreFile } from '../../helpers/damaged-store.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_STORE } from '../../helpers/test-store.js';
-import { EXPIRY_WATCH_JOB, scheduleWatchIfDue } from '../../../src/jobs/watch/schedule-watch.js';
+import { scheduleWatchIfDue } from '../../../src/jobs/watch/schedule-watch.js';
+import { EXPIRY_WATCH_JOB } from '../../../src/jobs/job-kinds.js';
 
 const HOUR = 3_600_000;
 const INTERVAL = 6 * HOUR;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { StreamingHmac } from '../../../src/http/webhooks/streaming-hmac.js';
-import { parseZendeskSignature, signZendeskPayload } from '../../../src/http/webhooks/zendesk-signature.js';
+import { StreamingHmac } from '../../../src/core/events/streaming-hmac.js';
+import { parseZendeskSignature, signZendeskPayload } from '../../../src/core/events/zendesk-signature.js';
 
 const TS = '2026-12-03T12:00:00Z';
 const BODY = Buffer.from(JSON.stringify({ type: 'zen:event-type:ticket.created', detail: { id: '5', subject: 'Zertifikat für my.ünï.example' } }));

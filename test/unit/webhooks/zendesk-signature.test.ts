@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signZendeskPayload, verifyZendeskSignature } from '../../../src/http/webhooks/zendesk-signature.js';
+import { signZendeskPayload, verifyZendeskSignature } from '../../../src/core/events/zendesk-signature.js';
 
 // Zendesk's static test secret (zendesk-facts §1.2): signs webhook-builder test requests.
 const TEST_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeConfig, loadConfig } from '../../../src/config/load-config.js';
-import { describeDetails } from '../../../src/adapters/zendesk/zendesk-api-error.js';
-import { ZendeskApiError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { describeDetails } from '../../../src/ports/zendesk-api-error.js';
+import { ZendeskApiError } from '../../../src/ports/zendesk-api-error.js';
 import { configProblems } from '../../helpers/config-problems.js';
 
 const base = {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/ports/store.js';
 import { openTestStore } from '../../helpers/test-store.js';
-import { CredentialsRefusedError, ZendeskRateLimitedError } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { CredentialsRefusedError, ZendeskRateLimitedError } from '../../../src/ports/zendesk-api-error.js';
 import { Worker, type JobHandler } from '../../../src/jobs/worker.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { until } from '../../helpers/until.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZendeskApiError, parseZendeskErrorBody } from '../../../src/adapters/zendesk/zendesk-api-error.js';
+import { ZendeskApiError, parseZendeskErrorBody } from '../../../src/ports/zendesk-api-error.js';
 import { NonRetryableError, isRetryable } from '../../../src/lib/errors.js';
 
 describe('parsing Zendesk error bodies', () => {

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import type { Config } from '../../config/config.js';
-import type { Logger } from '../../lib/logger.js';
-import type { Installer } from '../../ports/installer.js';
-import { createCommandInstaller } from './command-installer.js';
-import { createNginxInstaller } from './nginx-installer.js';
-import { createSharedPairsInstaller, type SharedPairs } from './shared-pairs.js';
-import type { TlsFront, TlsFrontOptions } from './tls-front.js';
-import { tlsFrontFleet } from './verify-live.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../lib/logger.js';
+import type { Installer } from '../ports/installer.js';
+import { createCommandInstaller } from '../adapters/installer/command-installer.js';
+import { createNginxInstaller } from '../adapters/installer/nginx-installer.js';
+import { createSharedPairsInstaller, type SharedPairs } from '../adapters/installer/shared-pairs.js';
+import type { TlsFront, TlsFrontOptions } from '../adapters/installer/tls-front.js';
+import { tlsFrontFleet } from '../adapters/installer/verify-live.js';
 
 export interface InstallerDeps {
   dataDir: string;

@@ -1,12 +1,12 @@
-import type { Config } from '../../config/config.js';
-import type { Store } from '../../ports/store.js';
-import type { ByteBudget, SmtpListenerOptions } from '../../adapters/mail/smtp-listener.js';
-import type { Clock } from '../../lib/clock.js';
-import type { Logger } from '../../lib/logger.js';
-import { ConfigError } from '../../lib/errors.js';
-import { domainOfAddress } from '../../core/mail/message-id.js';
-import { inboundMailReceiver } from './receive-inbound-mail.js';
-import { INBOUND_EMAIL_MAX_BYTES } from './accept-inbound-message.js';
+import type { Config } from '../config/config.js';
+import type { Store } from '../ports/store.js';
+import type { ByteBudget, SmtpListenerOptions } from '../adapters/mail/smtp-listener.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { ConfigError } from '../lib/errors.js';
+import { domainOfAddress } from '../core/mail/message-id.js';
+import { inboundMailReceiver } from '../intake/receive-inbound-mail.js';
+import { INBOUND_EMAIL_MAX_BYTES } from '../intake/accept-inbound-message.js';
 
 /**
  * The SMTP listener's options from the configuration, or null when SMTP_LISTEN_PORT is not set.

@@ -1,19 +1,19 @@
 import { join } from 'node:path';
-import type { Config } from './config/config.js';
-import { localSecret } from './config/local-secret.js';
-import { createZendeskClient } from './adapters/zendesk/create-zendesk-client.js';
-import { OAuthTokenProvider } from './adapters/zendesk/oauth-token-provider.js';
-import { RateLimiter } from './adapters/zendesk/rate-limiter.js';
-import type { ZendeskAuth as HttpAuth } from './adapters/zendesk/zendesk-http.js';
-import type { RefreshTokenRepository } from './ports/store.js';
-import { checkZendeskUrl } from './adapters/zendesk/check-zendesk-url.js';
-import { loadDomainsFile } from './adapters/registry/load-domains-file.js';
-import { parseDomainRegistry, type DomainRegistry } from './core/registry/domain-registry.js';
-import { startSandbox, type Sandbox } from './sandbox/start-sandbox.js';
-import type { ZendeskApi } from './ports/zendesk.js';
-import type { Logger } from './lib/logger.js';
-import type { MetricsRegistry } from './lib/metrics.js';
-import type { Clock } from './lib/clock.js';
+import type { Config } from '../config/config.js';
+import { localSecret } from '../config/local-secret.js';
+import { createZendeskClient } from '../adapters/zendesk/create-zendesk-client.js';
+import { OAuthTokenProvider } from '../adapters/zendesk/oauth-token-provider.js';
+import { RateLimiter } from '../adapters/zendesk/rate-limiter.js';
+import type { ZendeskAuth as HttpAuth } from '../adapters/zendesk/zendesk-http.js';
+import type { RefreshTokenRepository } from '../ports/store.js';
+import { checkZendeskUrl } from '../adapters/zendesk/check-zendesk-url.js';
+import { loadDomainsFile } from '../adapters/registry/load-domains-file.js';
+import { parseDomainRegistry, type DomainRegistry } from '../core/registry/domain-registry.js';
+import { startSandbox, type Sandbox } from '../sandbox/start-sandbox.js';
+import type { ZendeskApi } from '../ports/zendesk.js';
+import type { Logger } from '../lib/logger.js';
+import type { MetricsRegistry } from '../lib/metrics.js';
+import type { Clock } from '../lib/clock.js';
 
 export interface ZendeskConnection {
   zendesk: ZendeskApi;

@@ -1,4 +1,4 @@
-import type { DemoData } from './sandbox/start-sandbox.js';
+import type { DemoData } from '../sandbox/start-sandbox.js';
 
 export interface SandboxBannerInput {
   certdeskUrl: string;

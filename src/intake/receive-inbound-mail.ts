@@ -1,7 +1,7 @@
-import type { InboundSource, Store } from '../../ports/store.js';
-import type { ReceiveResult } from '../../adapters/mail/smtp-listener.js';
-import type { Clock } from '../../lib/clock.js';
-import { smtpClientHeader, type SmtpClient } from '../../core/mail/smtp-client-header.js';
+import type { InboundSource, Store } from '../ports/store.js';
+import type { ReceiveResult } from '../adapters/mail/smtp-listener.js';
+import type { Clock } from '../lib/clock.js';
+import { smtpClientHeader, type SmtpClient } from '../core/mail/smtp-client-header.js';
 import { acceptInboundMessage } from './accept-inbound-message.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Config } from './config/config.js';
+import type { Config } from './config.js';
 
 /**
  * What one certdesk process does (CERTDESK_ROLE, or the first argument of `certdesk <role>`):

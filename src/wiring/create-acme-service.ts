@@ -1,17 +1,17 @@
 import { join } from 'node:path';
-import type { Config } from '../../config/config.js';
-import { ConfigError } from '../../lib/errors.js';
-import type { JobHandler } from '../worker.js';
-import type { DomainRegistry } from '../../core/registry/domain-registry.js';
-import { createAcmeIssuer } from '../../adapters/acme/acme-issuer.js';
-import { createDnsLookup } from '../../adapters/acme/dns-lookup.js';
-import { webrootChallengeAnswerer } from '../../adapters/acme/http-challenge-responder.js';
-import { loadOrCreateAccountKey } from '../../adapters/acme/account-key.js';
-import type { AlpnChallenges } from '../../adapters/acme/tls-alpn-challenges.js';
-import type { RenewalDeps } from '../renewal/renewal-deps.js';
-import { ACME_ORDER_JOB } from './acme-deps.js';
-import { handleAcmeOrder } from './handle-acme-order.js';
-import { acmeLeadTimeDays } from './acme-lead-time.js';
+import type { Config } from '../config/config.js';
+import { ConfigError } from '../lib/errors.js';
+import type { JobHandler } from '../jobs/worker.js';
+import type { DomainRegistry } from '../core/registry/domain-registry.js';
+import { createAcmeIssuer } from '../adapters/acme/acme-issuer.js';
+import { createDnsLookup } from '../adapters/acme/dns-lookup.js';
+import { webrootChallengeAnswerer } from '../adapters/acme/http-challenge-responder.js';
+import { loadOrCreateAccountKey } from '../adapters/acme/account-key.js';
+import type { AlpnChallenges } from '../adapters/acme/tls-alpn-challenges.js';
+import type { RenewalDeps } from '../jobs/renewal/renewal-deps.js';
+import { handleAcmeOrder } from '../jobs/acme/handle-acme-order.js';
+import { acmeLeadTimeDays } from '../jobs/acme/acme-lead-time.js';
+import { ACME_ORDER_JOB } from '../jobs/job-kinds.js';
 
 /** Test and tuning hooks: DNS servers for the readiness check (pebble-challtestsrv), polling, CAA names. */
 export interface AcmeServiceOptions {

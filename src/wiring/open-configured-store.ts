@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Config } from '../../config/config.js';
-import type { RetryPolicy, Store } from '../../ports/store.js';
-import type { Logger } from '../../lib/logger.js';
-import { openStore, storeFile } from './open-store.js';
+import type { Config } from '../config/config.js';
+import type { RetryPolicy, Store } from '../ports/store.js';
+import type { Logger } from '../lib/logger.js';
+import { openStore, storeFile } from '../adapters/store/open-store.js';
 
 /**
  * The store the configuration names: PostgreSQL when DATABASE_URL is set (loaded only then, so the
@@ -12,7 +12,7 @@ import { openStore, storeFile } from './open-store.js';
 export async function openConfiguredStore(config: Config, options: { sealKey: Buffer; retry?: RetryPolicy; applicationName?: string; logger?: Logger }): Promise<Store> {
   const { url, poolMax, statementTimeoutMs, ssl, sslCaFile } = config.database;
   if (url === null) return openStore({ file: storeFile(config.dataDir), sealKey: options.sealKey, ...(options.retry ? { retry: options.retry } : {}) });
-  const { openPostgresStore } = await import('./postgres/open-postgres-store.js');
+  const { openPostgresStore } = await import('../adapters/store/postgres/open-postgres-store.js');
   return openPostgresStore({
     url,
     poolMax,

@@ -1,4 +1,4 @@
-import { NonRetryableError, RetryAfterError, RetryableError } from '../../lib/errors.js';
+import { NonRetryableError, RetryAfterError, RetryableError } from '../lib/errors.js';
 
 /**
  * Zendesk's error bodies come in two shapes (zendesk-facts §4.9): the classic

@@ -1,8 +1,8 @@
-import type { InboundSource, Store } from '../../ports/store.js';
-import { inspectRawMessage } from '../../core/mail/inspect-raw-message.js';
-import { RetryableError } from '../../lib/errors.js';
+import type { InboundSource, Store } from '../ports/store.js';
+import { inspectRawMessage } from '../core/mail/inspect-raw-message.js';
+import { RetryableError } from '../lib/errors.js';
+import { INBOUND_EMAIL_JOB } from '../jobs/job-kinds.js';
 
-export const INBOUND_EMAIL_JOB = 'inbound-email';
 
 /** Default largest inbound message: 25 MB, what common mail services accept (attachments included). */
 export const INBOUND_EMAIL_MAX_BYTES = 25 * 1024 * 1024;

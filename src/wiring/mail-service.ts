@@ -1,20 +1,20 @@
 import type { Router } from 'express';
-import type { Config } from './config/config.js';
-import type { Store } from './ports/store.js';
-import type { ZendeskApi, ZendeskUser } from './ports/zendesk.js';
-import type { Clock } from './lib/clock.js';
-import type { Logger } from './lib/logger.js';
-import type { MetricsRegistry } from './lib/metrics.js';
-import type { JobHandler } from './jobs/worker.js';
-import { inboundEmailRouter } from './http/routes/inbound-email.js';
-import { createMailJobHandlers } from './jobs/mail/mail-job-handlers.js';
-import { mailSettingsFromConfig, senderAuthenticatorFromConfig, type MailDeps } from './jobs/mail/mail-deps.js';
-import { recipientCheck } from './jobs/mail/check-recipients.js';
-import type { DomainRegistry } from './core/registry/domain-registry.js';
-import { smtpListenerOptionsFromConfig } from './jobs/mail/smtp-listener-options.js';
-import { startSmtpListener } from './adapters/mail/smtp-listener.js';
-import { createSmtpMailer } from './adapters/mail/create-smtp-mailer.js';
-import type { IntakeBudget } from './http/limits/intake-budget.js';
+import type { Config } from '../config/config.js';
+import type { Store } from '../ports/store.js';
+import type { ZendeskApi, ZendeskUser } from '../ports/zendesk.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { MetricsRegistry } from '../lib/metrics.js';
+import type { JobHandler } from '../jobs/worker.js';
+import { inboundEmailRouter } from '../http/routes/inbound-email.js';
+import { createMailJobHandlers } from '../jobs/mail/mail-job-handlers.js';
+import { mailSettingsFromConfig, senderAuthenticatorFromConfig, type MailDeps } from '../jobs/mail/mail-deps.js';
+import { recipientCheck } from '../jobs/mail/check-recipients.js';
+import type { DomainRegistry } from '../core/registry/domain-registry.js';
+import { smtpListenerOptionsFromConfig } from './smtp-listener-options.js';
+import { startSmtpListener } from '../adapters/mail/smtp-listener.js';
+import { createSmtpMailer } from '../adapters/mail/create-smtp-mailer.js';
+import type { IntakeBudget } from '../http/limits/intake-budget.js';
 
 export interface MailService {
   /** True when outgoing mail is configured (SMTP_URL + MAIL_FROM). */
