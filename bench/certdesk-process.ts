@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { signZendeskPayload } from '../src/http/webhooks/zendesk-signature.js';
+import { signZendeskPayload } from '../src/core/events/zendesk-signature.js';
 
 export interface BenchProcess {
   name: string;

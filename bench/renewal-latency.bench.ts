@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config.js';
-import { startService } from '../src/service.js';
+import { startService } from '../src/wiring/service.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createTestCa, csrFrom } from '../test/helpers/test-ca.js';
 import { FORM } from '../test/helpers/renewal-harness.js';
