@@ -1,11 +1,11 @@
+import type { SchemaMigration } from './migration-plan.js';
+
 /**
- * Versioned schema migrations, applied in order at start-up inside one transaction each.
+ * Versioned schema migrations, applied in order at start-up inside one transaction each
+ * (open-database.ts, with the plan both stores share: migration-plan.ts).
  * Never edit a migration that has shipped: add a new one.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
+export interface Migration extends SchemaMigration {
   /** Run VACUUM once the migration is committed (outside its transaction: SQLite requires it). */
   vacuumAfter?: boolean;
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { migrationBookkeeping, migrationRecord, missingVersions, pendingMigrations, SQLITE_DIALECT } from './migration-plan.js';
 
 export type Db = Database.Database;
 
@@ -92,21 +93,26 @@ function restrictSidecars(file: string): void {
   }
 }
 
+const BOOKKEEPING = migrationBookkeeping(SQLITE_DIALECT);
+
+/**
+ * Applies the migrations not applied yet (which, and in what order: migration-plan.ts), each in its
+ * own IMMEDIATE transaction, then VACUUM after those that ask for it.
+ */
 export function migrate(db: Db, migrations: readonly Migration[]): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  db.exec(BOOKKEEPING.create);
   const apply = db.transaction((m: Migration) => {
     db.exec(m.sql);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    db.prepare(BOOKKEEPING.record).run(...migrationRecord(m, Date.now()));
   });
-  // By version, whatever the order of the list, and any version missing below the highest applied
-  // one too (two branches may add neighbouring versions and land in either order).
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (applied.has(m.version)) continue;
+  for (const m of pendingMigrations(migrations, appliedVersions(db))) {
     apply.immediate(m);
     if (m.vacuumAfter) vacuum(db);
   }
+}
+
+function appliedVersions(db: Db): number[] {
+  return db.prepare(BOOKKEEPING.applied).pluck().all() as number[];
 }
 
 /** Rewrites the database without its free pages, and empties the WAL that held the old ones. */
@@ -130,11 +136,10 @@ export function quickCheck(db: Db): string {
 
 /** The highest migration version applied, the highest known to this code, and known versions not applied. */
 export function schemaVersion(db: Db, migrations: readonly Migration[] = MIGRATIONS): { applied: number; expected: number; missing: number[] } {
-  const versions = db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[];
-  const have = new Set(versions);
+  const versions = appliedVersions(db);
   return {
     applied: Math.max(0, ...versions),
     expected: Math.max(...migrations.map((m) => m.version)),
-    missing: migrations.map((m) => m.version).filter((v) => !have.has(v)),
+    missing: missingVersions(migrations, versions),
   };
 }

@@ -1,3 +1,5 @@
+import { migrationBookkeeping, migrationRecord, missingVersions, pendingMigrations, POSTGRES_DIALECT, type SchemaMigration } from '../migration-plan.js';
+
 /**
  * The PostgreSQL schema, versioned like SQLite's (../migrations.ts): the same tables and columns,
  * in PostgreSQL's types — BIGINT for epoch ms and ids (read back as numbers: open-postgres-store's
@@ -8,13 +10,7 @@
  * with its migrations 1–10, so a later migration gets the same number in both lists. Never edit a
  * migration that has shipped: add a new one.
  */
-export interface PgMigration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-export const PG_MIGRATIONS: readonly PgMigration[] = [
+export const PG_MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 10,
     name: 'the schema of SQLite migrations 1-10',
@@ -237,29 +233,30 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 /** The advisory lock key under which migrations are applied (one process at a time). */
 const MIGRATION_LOCK = 0x63657274_6d696772n; // 'certmigr'
 
+const BOOKKEEPING = migrationBookkeeping(POSTGRES_DIALECT);
+
+type Query = (text: string, params?: unknown[]) => Promise<{ rows: { version: number }[] }>;
+
 /** Known versions not yet applied (empty when the schema is current). */
-export async function missingMigrations(query: (text: string) => Promise<{ rows: { version: number }[] }>): Promise<number[]> {
-  const { rows } = await query(`SELECT version FROM schema_migrations`);
-  const have = new Set(rows.map((r) => Number(r.version)));
-  return PG_MIGRATIONS.map((m) => m.version).filter((v) => !have.has(v));
+export async function missingMigrations(query: Query): Promise<number[]> {
+  return missingVersions(PG_MIGRATIONS, await appliedVersions(query));
 }
 
 /**
- * Applies the missing migrations, each in its own transaction, under a session advisory lock:
- * processes starting together wait for the first one and then find nothing left to do.
+ * Applies the missing migrations (which, and in what order: migration-plan.ts), each in its own
+ * transaction, under a session advisory lock: processes starting together wait for the first one
+ * and then find nothing left to do.
  */
-export async function migratePostgres(client: { query: (text: string, params?: unknown[]) => Promise<{ rows: { version: number }[] }> }): Promise<number[]> {
+export async function migratePostgres(client: { query: Query }): Promise<number[]> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
   const applied: number[] = [];
   try {
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-    const missing = new Set(await missingMigrations((text) => client.query(text)));
-    for (const m of [...PG_MIGRATIONS].sort((a, b) => a.version - b.version)) {
-      if (!missing.has(m.version)) continue;
+    await client.query(BOOKKEEPING.create);
+    for (const m of pendingMigrations(PG_MIGRATIONS, await appliedVersions((text) => client.query(text)))) {
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+        await client.query(BOOKKEEPING.record, migrationRecord(m, Date.now()));
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
@@ -271,4 +268,9 @@ export async function migratePostgres(client: { query: (text: string, params?: u
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]);
   }
   return applied;
+}
+
+async function appliedVersions(query: Query): Promise<number[]> {
+  const { rows } = await query(BOOKKEEPING.applied);
+  return rows.map((r) => Number(r.version));
 }
