@@ -17,13 +17,23 @@ export class HttpError extends Error {
   }
 }
 
-/** A failure worth trying again later (network, 5xx, lock contention). */
-export class RetryableError extends Error {
-  override readonly name: string = 'RetryableError';
-  readonly retryable = true as const;
+/** An error whose message is required (Error's is optional) and may name its cause. */
+abstract class CategorisedError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/** A failure worth trying again later (network, 5xx, lock contention). */
+export class RetryableError extends CategorisedError {
+  override readonly name: string = 'RetryableError';
+  readonly retryable = true as const;
+}
+
+/** Retrying cannot help (4xx, invalid data, a bug): the job ends at once and is recorded. */
+export class NonRetryableError extends CategorisedError {
+  override readonly name: string = 'NonRetryableError';
+  readonly retryable = false as const;
 }
 
 /** The remote side asked us to come back no earlier than `retryAfterMs` (429/503 `Retry-After`). */
@@ -34,15 +44,6 @@ export class RetryAfterError extends RetryableError {
     readonly retryAfterMs: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-  }
-}
-
-/** Retrying cannot help (4xx, invalid data, a bug): the job ends at once and is recorded. */
-export class NonRetryableError extends Error {
-  override readonly name: string = 'NonRetryableError';
-  readonly retryable = false as const;
-  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
