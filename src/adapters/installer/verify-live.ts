@@ -45,34 +45,39 @@ export interface LiveVerifier {
   verify(site: string, expected: Expected, options?: { waitMs?: number; signal?: AbortSignal }): Promise<Verdict>;
 }
 
+/** Where the verify addresses come from, and how each handshake is made. */
+export interface FleetOptions {
+  verifyAddresses: readonly string[];
+  trustedCasPem?: readonly string[];
+  handshakeTimeoutMs?: number;
+}
+
 /**
  * The verifiers for servers certdesk reloads (nginx, an operator's command), one per address: a
  * reloading server answers from old and new processes side by side for a moment, so 3 good
  * handshakes in a row.
  */
-export function reloadedServerFleet(options: { verifyAddresses: readonly string[]; trustedCasPem?: readonly string[]; handshakeTimeoutMs?: number }): LiveVerifier[] {
-  if (options.verifyAddresses.length === 0) throw new TypeError('at least one address to verify (INSTALL_VERIFY_ADDR)');
-  return options.verifyAddresses.map((address) =>
-    createLiveVerifier({
-      address,
-      ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
-      ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
-      confirmations: 3,
-    }),
-  );
+export function reloadedServerFleet(options: FleetOptions): LiveVerifier[] {
+  return fleetOf(options, { confirmations: 3, addresses: 'INSTALL_VERIFY_ADDR' });
 }
 
 /**
  * The verifiers for TLS fronts, one per address: a front swaps its SNI context in place, so one
  * good handshake is enough (no old workers answering beside new ones).
  */
-export function tlsFrontFleet(options: { verifyAddresses: readonly string[]; trustedCasPem?: readonly string[]; handshakeTimeoutMs?: number }): LiveVerifier[] {
-  if (options.verifyAddresses.length === 0) throw new TypeError('at least one address to verify (INSTALL_VERIFY_ADDR, or the front itself)');
+export function tlsFrontFleet(options: FleetOptions): LiveVerifier[] {
+  return fleetOf(options, { confirmations: 1, addresses: 'INSTALL_VERIFY_ADDR, or the front itself' });
+}
+
+/** One verifier per address; `addresses` names where they come from, for the error when there are none. */
+function fleetOf(options: FleetOptions, fleet: { confirmations: number; addresses: string }): LiveVerifier[] {
+  if (options.verifyAddresses.length === 0) throw new TypeError(`at least one address to verify (${fleet.addresses})`);
   return options.verifyAddresses.map((address) =>
     createLiveVerifier({
       address,
       ...(options.trustedCasPem ? { trustedCasPem: options.trustedCasPem } : {}),
       ...(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {}),
+      confirmations: fleet.confirmations,
     }),
   );
 }
