@@ -10,7 +10,7 @@ export type {
   RenewalFields,
   RenewalProblem,
   RenewalRequestInput,
-} from './core/request/parse-renewal-request.js';
+} from './core/request/types.js';
 export { checkBundle } from './core/bundle/check-bundle.js';
 export { FINDING_CODES, FINDING_SEVERITY } from './core/bundle/findings.js';
 export type { Finding, FindingCode, Severity } from './core/bundle/findings.js';

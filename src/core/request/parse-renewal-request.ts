@@ -10,14 +10,6 @@ import { normalizeRenewalFields } from './normalize-renewal-fields.js';
 import { splitQuotedHistory } from './split-quoted-history.js';
 import type { ParsedRenewalRequest, RenewalRequestInput } from './types.js';
 
-export type {
-  ParsedRenewalRequest,
-  RenewalField,
-  RenewalFields,
-  RenewalProblem,
-  RenewalRequestInput,
-} from './types.js';
-
 // A request form fits in a few kilobytes; the caps bound the work on a pasted log or a huge e-mail.
 const MAX_TEXT_CHARS = 100_000;
 const MAX_HTML_CHARS = 500_000;
