@@ -1,6 +1,6 @@
 import type { EffectClaim } from '../../ports/store.js';
 export type { EffectClaim };
-import { statementCache, type Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 
 
 /**
@@ -8,13 +8,7 @@ import { statementCache, type Db } from './open-database.js';
  * the intent together with the exact text to post, so a retry posts the same text and can
  * recognise it on the ticket if the earlier attempt got through before the crash.
  */
-export class EffectLog {
-  private readonly sql: ReturnType<typeof statementCache>;
-
-  constructor(db: Db) {
-    this.sql = statementCache(db);
-  }
-
+export class EffectLog extends SqliteRepository {
   claim(key: string, ticketId: number, kind: string, body: string | null, now: number): EffectClaim {
     const row = this.sql('SELECT state, body FROM effects WHERE key = ?').get(key) as { state: 'claimed' | 'done'; body: string | null } | undefined;
     if (row?.state === 'done') return { status: 'done' };

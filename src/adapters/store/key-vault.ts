@@ -1,6 +1,6 @@
 import type { StoredKey } from '../../ports/store.js';
 export type { StoredKey };
-import { statementCache, type Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 
 
 /**
@@ -8,13 +8,7 @@ import { statementCache, type Db } from './open-database.js';
  * encryption's authenticated data can bind the ciphertext to its renewal and id; a retired key is
  * kept (a certificate may still be submitted for it by mistake) but never used for a new CSR.
  */
-export class KeyVault {
-  private readonly sql: ReturnType<typeof statementCache>;
-
-  constructor(db: Db) {
-    this.sql = statementCache(db);
-  }
-
+export class KeyVault extends SqliteRepository {
   private lastReserved = 0;
 
   /**

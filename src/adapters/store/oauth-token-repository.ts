@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { statementCache, type Db } from './open-database.js';
+import type { Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 import { openSealedBytes, sealBytes } from './seal-bytes.js';
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -10,15 +11,13 @@ export const aad = (clientId: string) => `certdesk:oauth-refresh-token:${clientI
  * The latest refresh token of each OAuth client (Zendesk rotates them on every refresh), sealed
  * with AES-256-GCM under KEY_ENCRYPTION_KEY like the key vault's keys; never stored in clear.
  */
-export class OAuthTokenRepository {
-  private readonly sql: ReturnType<typeof statementCache>;
-
+export class OAuthTokenRepository extends SqliteRepository {
   constructor(
     db: Db,
     private readonly kek: Buffer,
     private readonly now: () => number = Date.now,
   ) {
-    this.sql = statementCache(db);
+    super(db);
   }
 
   /**

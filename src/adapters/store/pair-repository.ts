@@ -1,5 +1,6 @@
 import type { ServedPair } from '../../ports/store.js';
-import { statementCache, type Db } from './open-database.js';
+import type { Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 import { openSealedBytes, sealBytes } from './seal-bytes.js';
 
 /** Binds a sealed key to its site, so a row copied to another site does not open. */
@@ -14,14 +15,12 @@ interface Row {
 }
 
 /** The TLS front's pairs in the database (the port's PairRepository), keys sealed under `kek`. */
-export class SqlitePairRepository {
-  private readonly sql: ReturnType<typeof statementCache>;
-
+export class SqlitePairRepository extends SqliteRepository {
   constructor(
     db: Db,
     private readonly kek: Buffer,
   ) {
-    this.sql = statementCache(db);
+    super(db);
   }
 
   get(site: string): ServedPair | null {

@@ -1,6 +1,6 @@
 import type { ProactiveRecord, ReminderRecord } from '../../ports/store.js';
 export type { ProactiveRecord, ReminderRecord };
-import { statementCache, type Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 import type { ReminderKind } from '../../core/proactive/decide-proactive.js';
 
 
@@ -35,13 +35,7 @@ const reminderFromRow = (r: ReminderRow): ReminderRecord => ({
  * Proactive renewals and their reminders (migration 9). Each is keyed by site and certificate, so
  * a site gets one ticket and one of each reminder per certificate, across retries and restarts.
  */
-export class ProactiveRepository {
-  private readonly sql: ReturnType<typeof statementCache>;
-
-  constructor(db: Db) {
-    this.sql = statementCache(db);
-  }
-
+export class ProactiveRepository extends SqliteRepository {
   get(site: string, certSha256: string): ProactiveRecord | null {
     const r = this.sql('SELECT * FROM proactive_renewals WHERE site = ? AND cert_sha256 = ?').get(site, certSha256) as PlanRow | undefined;
     return r ? planFromRow(r) : null;

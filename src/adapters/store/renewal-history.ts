@@ -1,4 +1,5 @@
-import { statementCache, type Db } from './open-database.js';
+import type { Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 import type { RenewalHistoryFacts } from '../../core/agent-app/renewal-timeline.js';
 import { historyFacts, type HistoryRows } from './rows/history-rows.js';
 
@@ -8,12 +9,11 @@ import { historyFacts, type HistoryRows } from './rows/history-rows.js';
  * performed, the audit trail and the jobs that worked on the ticket (`ticket:<id>` serial key, or
  * a payload naming the ticket). Read-only; certdesk may be running meanwhile.
  */
-export class RenewalHistory {
-  private readonly sql: ReturnType<typeof statementCache>;
+export class RenewalHistory extends SqliteRepository {
   private readonly read: (ticketId: number) => RenewalHistoryFacts;
 
   constructor(db: Db) {
-    this.sql = statementCache(db);
+    super(db);
     this.read = db.transaction((ticketId: number) => this.gather(ticketId));
   }
 

@@ -1,18 +1,12 @@
 import type { RenewalPatch, RenewalRecord } from '../../ports/store.js';
 export type { RenewalPatch, RenewalRecord };
-import { statementCache, type Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 import { renewalFromRow as fromRow, renewalPatchAssignments, type RenewalRow as Row } from './rows/renewal-row.js';
 
 
 /** Renewals by ticket id. Writes bump `version`; `update` can require the version the caller read. */
-export class RenewalRepository {
-  private readonly sql: ReturnType<typeof statementCache>;
-
-  constructor(db: Db) {
-    this.sql = statementCache(db);
-  }
-
+export class RenewalRepository extends SqliteRepository {
   get(ticketId: number): RenewalRecord | null {
     const row = this.sql('SELECT * FROM renewals WHERE ticket_id = ?').get(ticketId) as Row | undefined;
     return row ? fromRow(row) : null;

@@ -1,16 +1,10 @@
 import type { InstalledSite, InstalledSiteSummary } from '../../ports/store.js';
 export type { InstalledSite };
-import { statementCache, type Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 
 
 /** The certificate certdesk installed and verified per site (one row per site). */
-export class SiteRepository {
-  private readonly sql: ReturnType<typeof statementCache>;
-
-  constructor(db: Db) {
-    this.sql = statementCache(db);
-  }
-
+export class SiteRepository extends SqliteRepository {
   get(domain: string): InstalledSite | null {
     const r = this.sql('SELECT * FROM sites WHERE domain = ?').get(domain) as
       | { domain: string; cert_sha256: string; fullchain_pem: string; not_after: string; installed_at: number; ticket_id: number | null }

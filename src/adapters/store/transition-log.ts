@@ -1,6 +1,6 @@
 import type { TransitionRecord } from '../../ports/store.js';
 export type { TransitionRecord };
-import { statementCache, type Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 import type { Effect } from '../../core/workflow/transitions.js';
 import { transitionFromRow as fromRow, type TransitionRow as Row } from './rows/transition-row.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
@@ -10,13 +10,7 @@ import type { RenewalState } from '../../core/workflow/renewal-states.js';
  * The renewal outbox: a transition and the effects it owes are recorded together with the new
  * state, then performed; `pending(ticketId)` is what a job must finish before anything else.
  */
-export class TransitionLog {
-  private readonly sql: ReturnType<typeof statementCache>;
-
-  constructor(db: Db) {
-    this.sql = statementCache(db);
-  }
-
+export class TransitionLog extends SqliteRepository {
   record(t: { ticketId: number; from: string; to: RenewalState; event: string; effects: readonly Effect[]; context: object }, now: number): number {
     const info = this.sql(
         `INSERT INTO transitions (ticket_id, from_state, to_state, event, effects, context, state, created_at)

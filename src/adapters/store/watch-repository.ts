@@ -1,15 +1,9 @@
 import type { WatchedSite } from '../../core/watch/watched-site.js';
-import { statementCache, type Db } from './open-database.js';
+import { SqliteRepository } from './sqlite-repository.js';
 import { watchFromRow as fromRow, type WatchRow as Row } from './rows/watch-row.js';
 
 /** What the expiry watch last saw per registry site (one row per site, replaced on every look). */
-export class WatchRepository {
-  private readonly sql: ReturnType<typeof statementCache>;
-
-  constructor(db: Db) {
-    this.sql = statementCache(db);
-  }
-
+export class WatchRepository extends SqliteRepository {
   get(site: string): WatchedSite | null {
     const r = this.sql('SELECT * FROM watched_sites WHERE site = ?').get(site) as Row | undefined;
     return r ? fromRow(r) : null;
