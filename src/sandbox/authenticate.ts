@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { SandboxApiError } from './api-error.js';
 import { oauthGrants } from './oauth-grants.js';
 import type { SandboxContext } from './sandbox-context.js';
-import type { User } from './sandbox-store.js';
+import type { User } from './store/sandbox-records.js';
 
 /** What an `Authorization` header presents. */
 export type Credentials =
@@ -67,7 +67,7 @@ export function authenticate(ctx: SandboxContext) {
     let user: User;
     try {
       const email = identify(parseAuthorization(req.headers.authorization));
-      user = ctx.store.ensureUser(email, nameFromEmail(email), 'agent');
+      user = ctx.store.users.ensure(email, nameFromEmail(email), 'agent');
     } catch (error) {
       next(error);
       return;

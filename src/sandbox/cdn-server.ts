@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type Express } from 'express';
 import type { FaultController } from './fault-controller.js';
-import type { SandboxStore } from './sandbox-store.js';
+import type { SandboxStore } from './store/sandbox-store.js';
 
 /** One request the CDN received, as it received it (tests check that no credentials arrived). */
 export interface CdnRequestRecord {
@@ -41,7 +41,7 @@ export class SandboxCdn {
       if (req.headers.authorization) return answer(403, 'Forbidden: requests with an Authorization header are refused');
       const token = String(req.params.token);
       if (!this.validSignature(token, String(req.query.sig ?? ''))) return answer(403, 'Forbidden: bad signature');
-      const file = this.store.attachmentByFileToken(token);
+      const file = this.store.attachments.byFileToken(token);
       if (!file) return answer(404, 'Not found');
       record.status = 200;
       res

@@ -1,4 +1,4 @@
-import type { SandboxStore } from './sandbox-store.js';
+import type { SandboxStore } from './store/sandbox-store.js';
 
 /** One branded my.domain and who owns it (DESIGN §3 "Domain registry"). */
 export interface RegistryEntry {
@@ -39,11 +39,11 @@ const DEMO = {
 /** Creates the demo records if missing (the same data directory never gets duplicates). */
 export function seedDemoData(store: SandboxStore): DemoData {
   return store.db.transaction((): DemoData => {
-    const org = store.ensureOrganization(DEMO.organization);
-    const other = store.ensureOrganization(DEMO.otherOrganization);
-    const customer = store.ensureUser(DEMO.customer.email, DEMO.customer.name, 'end-user', org.id);
-    const otherCustomer = store.ensureUser(DEMO.otherCustomer.email, DEMO.otherCustomer.name, 'end-user', other.id);
-    const agent = store.ensureUser(DEMO.agent.email, DEMO.agent.name, 'agent');
+    const org = store.organizations.ensure(DEMO.organization);
+    const other = store.organizations.ensure(DEMO.otherOrganization);
+    const customer = store.users.ensure(DEMO.customer.email, DEMO.customer.name, 'end-user', org.id);
+    const otherCustomer = store.users.ensure(DEMO.otherCustomer.email, DEMO.otherCustomer.name, 'end-user', other.id);
+    const agent = store.users.ensure(DEMO.agent.email, DEMO.agent.name, 'agent');
     const person = (u: { id: number; name: string; email: string | null }): DemoPerson => ({ id: u.id, name: u.name, email: u.email ?? '' });
     return {
       organization: { id: org.id, name: org.name },

@@ -3,10 +3,11 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { AccountSettings } from './account-settings.js';
 import type { FaultController } from './fault-controller.js';
-import type { SandboxStore, User } from './sandbox-store.js';
+import type { User } from './store/sandbox-records.js';
+import type { SandboxStore } from './store/sandbox-store.js';
 import type { EventContext, TicketEventPayload } from './ticket-events.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
-import type { WebhookStore } from './webhook-store.js';
+import type { WebhookStore } from './store/webhook-store.js';
 
 /** Everything the sandbox's routes share. */
 export interface SandboxContext {
@@ -41,7 +42,7 @@ export function emit(res: Response, events: TicketEventPayload[]): void {
 }
 
 export function eventContext(ctx: SandboxContext): EventContext {
-  return { accountId: ctx.accountId, origin: ctx.origin(), now: ctx.clock.now(), userById: (id) => ctx.store.getUser(id) };
+  return { accountId: ctx.accountId, origin: ctx.origin(), now: ctx.clock.now(), userById: (id) => ctx.store.users.get(id) };
 }
 
 /** A numeric path parameter, or a Zendesk 404. */

@@ -13,11 +13,11 @@ import { seedDemoData, type DemoData } from './demo-data.js';
 import { FaultController } from './fault-controller.js';
 import { defaultAccountSettings, type AccountSettings } from './account-settings.js';
 import type { SandboxContext } from './sandbox-context.js';
-import { openSandboxDb } from './sandbox-db.js';
+import { openSandboxDb } from './store/sandbox-db.js';
 import { startBackgroundCheckpoints } from '../adapters/store/background-checkpoints.js';
-import { SandboxStore } from './sandbox-store.js';
+import { SandboxStore } from './store/sandbox-store.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
-import { WebhookStore, newSigningSecret } from './webhook-store.js';
+import { WebhookStore, newSigningSecret } from './store/webhook-store.js';
 import { SANDBOX_TICKET_EVENT_TYPES } from './ticket-events.js';
 
 export type { DemoData, RegistryEntry } from './demo-data.js';
@@ -100,10 +100,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const account: AccountSettings = { ...defaultAccountSettings(), ...options.account };
   const store = new SandboxStore(db, clock, account);
   const webhooks = new WebhookStore(db, clock);
-  let accountId = Number(store.getMeta('account_id'));
+  let accountId = Number(store.meta.get('account_id'));
   if (!accountId) {
     accountId = randomInt(10_000_000, 99_999_999);
-    store.setMeta('account_id', String(accountId));
+    store.meta.set('account_id', String(accountId));
   }
   const faults = new FaultController(() => clock.now().getTime());
   const stats = { apiCalls: 0 };
@@ -116,7 +116,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     timeoutMs: options.webhookTimeoutMs ?? 12_000,
     retryDelayMs: options.webhookRetryDelayMs ?? 1_000,
   });
-  const apiUser = store.ensureUser(apiUserEmail, 'certdesk', 'agent');
+  const apiUser = store.users.ensure(apiUserEmail, 'certdesk', 'agent');
   const demo = options.demoData ? seedDemoData(store) : null;
   const cdn = new SandboxCdn(store, faults);
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Attachment, Comment, Ticket, TicketWrite, User } from './sandbox-store.js';
+import type { Attachment, Comment, Ticket, TicketWrite, User } from './store/sandbox-records.js';
 import { attachmentContentUrl } from './zendesk-json.js';
 import { eventTime } from './zendesk-time.js';
 

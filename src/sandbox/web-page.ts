@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { escapeHtml as h } from './comment-text.js';
 import type { SandboxContext } from './sandbox-context.js';
-import type { Ticket, User } from './sandbox-store.js';
+import type { Ticket, User } from './store/sandbox-records.js';
 import { attachmentContentUrl } from './zendesk-json.js';
 
 const REFRESH_SECONDS = 3;
@@ -41,13 +41,13 @@ export function webPageRoutes(ctx: SandboxContext): Router {
   const { store } = ctx;
   const userName = (id: number | null, cache = new Map<number, User | undefined>()) => {
     if (id === null) return '—';
-    if (!cache.has(id)) cache.set(id, store.getUser(id));
+    if (!cache.has(id)) cache.set(id, store.users.get(id));
     const u = cache.get(id);
     return u ? `${u.name}${u.email ? ` <${u.email}>` : ''}` : `user ${id}`;
   };
 
   r.get('/', (_req, res) => {
-    const { rows } = store.listTickets({ limit: 200, desc: true });
+    const { rows } = store.tickets.list({ limit: 200, desc: true });
     const lines = rows
       .map(
         (t: Ticket) => `<tr><td><a href="/tickets/${t.id}">#${t.id}</a></td><td><a href="/tickets/${t.id}">${h(t.subject ?? '(no subject)')}</a></td>
@@ -65,13 +65,13 @@ export function webPageRoutes(ctx: SandboxContext): Router {
   });
 
   r.get('/tickets/:id', (req, res) => {
-    const t = /^\d+$/.test(req.params.id) ? store.getTicket(Number(req.params.id)) : undefined;
+    const t = /^\d+$/.test(req.params.id) ? store.tickets.get(Number(req.params.id)) : undefined;
     if (!t) {
       res.status(404).type('html').send(page('Not found', '<h1>No such ticket</h1><p><a href="/">All tickets</a></p>'));
       return;
     }
-    const { rows: comments } = store.listComments(t.id, { publicOnly: false, limit: 5000 });
-    const files = store.attachmentsByComment(comments.map((c) => c.id));
+    const { rows: comments } = store.comments.list(t.id, { publicOnly: false, limit: 5000 });
+    const files = store.attachments.byComment(comments.map((c) => c.id));
     const origin = ctx.origin();
     const conversation = comments
       .map((c) => {
@@ -84,7 +84,7 @@ export function webPageRoutes(ctx: SandboxContext): Router {
       })
       .join('\n');
     const timeline = [
-      ...store.listTimeline(t.id).map((e) => ({ at: e.created_at, text: `${userName(e.actor_id)}: ${describe(e.kind, e.detail)}` })),
+      ...store.timeline.list(t.id).map((e) => ({ at: e.created_at, text: `${userName(e.actor_id)}: ${describe(e.kind, e.detail)}` })),
       ...ctx.webhooks.listInvocations({ ticketId: t.id, limit: 1000 }).map((i) => ({
         at: i.created_at,
         text: `webhook ${i.webhook_id}: ${i.event_type.replace('zen:event-type:', '')} → ${i.status} (${i.attempts_count} attempt${i.attempts_count === 1 ? '' : 's'}, invocation ${i.id})`,
@@ -99,7 +99,7 @@ export function webPageRoutes(ctx: SandboxContext): Router {
 <tr><th>Status</th><td class="status">${h(t.status)}</td></tr>
 <tr><th>Priority</th><td>${h(t.priority ?? '—')}</td></tr>
 <tr><th>Requester</th><td>${h(userName(t.requester_id))}</td></tr>
-<tr><th>Organization</th><td>${h(t.organization_id === null ? '—' : (store.getOrganization(t.organization_id)?.name ?? String(t.organization_id)))}</td></tr>
+<tr><th>Organization</th><td>${h(t.organization_id === null ? '—' : (store.organizations.get(t.organization_id)?.name ?? String(t.organization_id)))}</td></tr>
 <tr><th>Tags</th><td>${tags(t.tags)}</td></tr>
 <tr><th>Updated</th><td>${h(t.updated_at)}</td></tr></table>
 <h2>Timeline</h2><ol class="timeline">${timeline.map((e) => `<li><span class="meta">${h(e.at)}</span> ${h(e.text)}</li>`).join('')}</ol></aside></div>`,

@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import { signZendeskPayload } from '../core/events/zendesk-signature.js';
 import type { FaultController } from './fault-controller.js';
 import type { TicketEventPayload } from './ticket-events.js';
-import type { AttemptStatus, InvocationStatus, Webhook, WebhookStore } from './webhook-store.js';
+import type { AttemptStatus, InvocationStatus, Webhook, WebhookStore } from './store/webhook-store.js';
 import { zendeskTimestamp } from './zendesk-time.js';
 
 export interface DispatcherOptions {

@@ -1,4 +1,4 @@
-import type { Attachment, Comment, Organization, Ticket, User } from './sandbox-store.js';
+import type { Attachment, Comment, Organization, Ticket, User } from './store/sandbox-records.js';
 
 /*
  * The sandbox's records in Zendesk's response shapes (zendesk-oas.yaml). Where Zendesk itself sends

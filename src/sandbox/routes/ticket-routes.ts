@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { forbidden, notFound } from '../api-error.js';
 import { cursorPage, offsetPage, wantsCursor } from '../paginate.js';
 import { caller, emit, eventContext, idParam, type SandboxContext } from '../sandbox-context.js';
-import type { TicketWrite, TicketWriteInput, User } from '../sandbox-store.js';
+import type { TicketWrite, TicketWriteInput, User } from '../store/sandbox-records.js';
 import { redactionEvents, ticketWriteEvents } from '../ticket-events.js';
 import { attachmentContentUrl, attachmentJson, commentJson, ticketJson, userJson } from '../zendesk-json.js';
 
@@ -48,13 +48,13 @@ export function ticketRoutes(ctx: SandboxContext): Router {
 
   const listTickets = (req: Request, res: Response, requesterId?: number) => {
     if (wantsCursor(req)) {
-      const page = cursorPage(req, self(req), (q) => store.listTickets({ ...q, requesterId }).rows);
+      const page = cursorPage(req, self(req), (q) => store.tickets.list({ ...q, requesterId }).rows);
       res.json({ tickets: page.items.map((t) => ticketJson(t, ctx.origin())), meta: page.meta, links: page.links });
       return;
     }
-    const { count } = store.listTickets({ requesterId, limit: 0 });
+    const { count } = store.tickets.list({ requesterId, limit: 0 });
     const p = offsetPage(req, self(req), count);
-    const { rows } = store.listTickets({ requesterId, limit: p.limit, offset: p.offset });
+    const { rows } = store.tickets.list({ requesterId, limit: p.limit, offset: p.offset });
     res.json({ tickets: rows.map((t) => ticketJson(t, ctx.origin())), next_page: p.next_page, previous_page: p.previous_page, count });
   };
 
@@ -66,7 +66,7 @@ export function ticketRoutes(ctx: SandboxContext): Router {
   r.get('/users/:user_id/tickets/requested', (req, res) => {
     const user = caller(res);
     const userId = idParam(req, 'user_id');
-    if (!store.getUser(userId)) throw notFound();
+    if (!store.users.get(userId)) throw notFound();
     if (user.role === 'end-user' && user.id !== userId) throw forbidden();
     listTickets(req, res, userId);
   });
@@ -78,51 +78,51 @@ export function ticketRoutes(ctx: SandboxContext): Router {
     let write: TicketWrite | null;
     let ticketId: number;
     if (key) {
-      const result = store.withIdempotencyKey(key, req.body, () => store.createTicket(input, user));
+      const result = store.idempotencyKeys.once(key, req.body, () => store.tickets.create(input, user));
       res.set('x-idempotency-lookup', result.hit ? 'hit' : 'miss');
       ({ write, ticketId } = result);
     } else {
-      write = store.createTicket(input, user);
+      write = store.tickets.create(input, user);
       ticketId = write.ticket.id;
     }
     if (write) emit(res, ticketWriteEvents(write, eventContext(ctx)));
-    const ticket = store.getTicket(ticketId)!;
+    const ticket = store.tickets.get(ticketId)!;
     res.status(201).location(`${ctx.origin()}/api/v2/tickets/${ticketId}.json`);
     res.json(write ? { ticket: ticketJson(ticket, ctx.origin()), audit: auditJson(write, ctx) } : { ticket: ticketJson(ticket, ctx.origin()) });
   });
 
   r.get('/tickets/:ticket_id', (req, res) => {
-    res.json({ ticket: ticketJson(store.requireTicket(idParam(req, 'ticket_id'), caller(res)), ctx.origin()) });
+    res.json({ ticket: ticketJson(store.tickets.require(idParam(req, 'ticket_id'), caller(res)), ctx.origin()) });
   });
 
   r.put('/tickets/:ticket_id', (req, res) => {
-    const write = store.updateTicket(idParam(req, 'ticket_id'), ticketBody(req), caller(res));
+    const write = store.tickets.update(idParam(req, 'ticket_id'), ticketBody(req), caller(res));
     emit(res, ticketWriteEvents(write, eventContext(ctx)));
     res.json({ ticket: ticketJson(write.ticket, ctx.origin()), audit: auditJson(write, ctx) });
   });
 
   r.get('/tickets/:ticket_id/comments', (req, res) => {
     const user = caller(res);
-    const ticket = store.requireTicket(idParam(req, 'ticket_id'), user);
+    const ticket = store.tickets.require(idParam(req, 'ticket_id'), user);
     const publicOnly = user.role === 'end-user';
-    const toJson = (rows: ReturnType<typeof store.listComments>['rows']) => {
-      const files = store.attachmentsByComment(rows.map((c) => c.id));
+    const toJson = (rows: ReturnType<typeof store.comments.list>['rows']) => {
+      const files = store.attachments.byComment(rows.map((c) => c.id));
       return rows.map((c) => commentJson(c, files.get(c.id) ?? [], ctx.origin()));
     };
     // Side-loading (`include=users`): the comments' authors, as Zendesk does.
-    const sideload = (rows: ReturnType<typeof store.listComments>['rows']) =>
+    const sideload = (rows: ReturnType<typeof store.comments.list>['rows']) =>
       String(req.query.include ?? '').split(',').includes('users')
-        ? { users: [...new Set(rows.map((c) => c.author_id))].map((id) => store.getUser(id)).filter((u) => u !== undefined).map((u) => userJson(u, ctx.origin())) }
+        ? { users: [...new Set(rows.map((c) => c.author_id))].map((id) => store.users.get(id)).filter((u) => u !== undefined).map((u) => userJson(u, ctx.origin())) }
         : {};
     if (wantsCursor(req)) {
       const desc = req.query.sort === '-created_at';
-      const page = cursorPage(req, self(req), (q) => store.listComments(ticket.id, { ...q, publicOnly }).rows, desc);
+      const page = cursorPage(req, self(req), (q) => store.comments.list(ticket.id, { ...q, publicOnly }).rows, desc);
       res.json({ comments: toJson(page.items), ...sideload(page.items), meta: page.meta, links: page.links });
       return;
     }
-    const { count } = store.listComments(ticket.id, { publicOnly, limit: 0 });
+    const { count } = store.comments.list(ticket.id, { publicOnly, limit: 0 });
     const p = offsetPage(req, self(req), count);
-    const { rows } = store.listComments(ticket.id, { publicOnly, limit: p.limit, offset: p.offset, desc: req.query.sort_order === 'desc' });
+    const { rows } = store.comments.list(ticket.id, { publicOnly, limit: p.limit, offset: p.offset, desc: req.query.sort_order === 'desc' });
     res.json({ comments: toJson(rows), ...sideload(rows), next_page: p.next_page, previous_page: p.previous_page, count });
   });
 
@@ -131,12 +131,12 @@ export function ticketRoutes(ctx: SandboxContext): Router {
     return { tags: b.tags, safe: { safe_update: b.safe_update, updated_stamp: b.updated_stamp } };
   };
   r.get('/tickets/:ticket_id/tags', (req, res) => {
-    res.json({ tags: store.requireTicket(idParam(req, 'ticket_id'), caller(res)).tags });
+    res.json({ tags: store.tickets.require(idParam(req, 'ticket_id'), caller(res)).tags });
   });
   for (const [method, mode, status] of [['post', 'set', 201], ['put', 'add', 200], ['delete', 'remove', 204]] as const) {
     r[method]('/tickets/:ticket_id/tags', (req, res) => {
       const { tags, safe } = tagsOf(req);
-      const write = store.changeTags(idParam(req, 'ticket_id'), mode, tags, caller(res), safe);
+      const write = store.tickets.changeTags(idParam(req, 'ticket_id'), mode, tags, caller(res), safe);
       emit(res, ticketWriteEvents(write, eventContext(ctx)));
       if (status === 204) res.status(204).end();
       else res.status(status).json({ tags: write.ticket.tags });
@@ -148,9 +148,9 @@ export function ticketRoutes(ctx: SandboxContext): Router {
     const origin = ctx.origin();
     // Zendesk refuses this endpoint on accounts without Agent Workspace (zendesk-facts §4.7, §10).
     if (!ctx.account.agentWorkspace) throw forbidden();
-    const result = store.redactComment(idParam(req, 'ticket_comment_id'), (req.body ?? {}) as Record<string, unknown>, user, (a) => attachmentContentUrl(a, origin));
+    const result = store.redactions.redact(idParam(req, 'ticket_comment_id'), (req.body ?? {}) as Record<string, unknown>, user, (a) => attachmentContentUrl(a, origin));
     emit(res, redactionEvents(result, user.id, eventContext(ctx)));
-    const files = store.attachmentsByComment([result.comment.id]).get(result.comment.id) ?? [];
+    const files = store.attachments.ofComment(result.comment.id);
     res.json({ comment: commentJson(result.comment, files, origin) });
   });
 
@@ -158,21 +158,21 @@ export function ticketRoutes(ctx: SandboxContext): Router {
   r.put('/tickets/:ticket_id/comments/:ticket_comment_id/redact', (req, res) => {
     const user = caller(res);
     const text = ((req.body ?? {}) as { text?: unknown }).text;
-    const result = store.redactLegacy(idParam(req, 'ticket_id'), idParam(req, 'ticket_comment_id'), { text }, user);
+    const result = store.redactions.redactLegacy(idParam(req, 'ticket_id'), idParam(req, 'ticket_comment_id'), { text }, user);
     emit(res, redactionEvents(result, user.id, eventContext(ctx)));
-    const files = store.attachmentsByComment([result.comment.id]).get(result.comment.id) ?? [];
+    const files = store.attachments.ofComment(result.comment.id);
     res.json({ comment: commentJson(result.comment, files, ctx.origin()) });
   });
 
   r.put('/tickets/:ticket_id/comments/:comment_id/attachments/:attachment_id/redact', (req, res) => {
     const user = caller(res);
-    const result = store.redactLegacy(idParam(req, 'ticket_id'), idParam(req, 'comment_id'), { attachmentId: idParam(req, 'attachment_id') }, user);
+    const result = store.redactions.redactLegacy(idParam(req, 'ticket_id'), idParam(req, 'comment_id'), { attachmentId: idParam(req, 'attachment_id') }, user);
     emit(res, redactionEvents(result, user.id, eventContext(ctx)));
     res.json({ attachment: attachmentJson(result.redactedAttachments[0]!, ctx.origin()) });
   });
 
   r.get('/attachments/:attachment_id', (req, res) => {
-    const a = store.getAttachment(idParam(req, 'attachment_id'));
+    const a = store.attachments.get(idParam(req, 'attachment_id'));
     if (!a) throw notFound();
     res.json({ attachment: attachmentJson(a, ctx.origin()) });
   });

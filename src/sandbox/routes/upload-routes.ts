@@ -15,14 +15,14 @@ export function uploadRoutes(ctx: SandboxContext): Router {
     const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     const contentType = (req.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
-    const upload = ctx.store.createUpload({ fileName, contentType, data, token, uploaderId: caller(res).id });
+    const upload = ctx.store.attachments.createUpload({ fileName, contentType, data, token, uploaderId: caller(res).id });
     const origin = ctx.origin();
     res.status(201).json({
       upload: { token: upload.token, attachment: attachmentJson(upload.attachment, origin), attachments: upload.attachments.map((a) => attachmentJson(a, origin)) },
     });
   });
   r.delete('/uploads/:token', (req, res) => {
-    if (!ctx.store.deleteUpload(String(req.params.token))) throw notFound();
+    if (!ctx.store.attachments.deleteUpload(String(req.params.token))) throw notFound();
     res.status(204).end();
   });
   return r;
@@ -35,7 +35,7 @@ export function uploadRoutes(ctx: SandboxContext): Router {
 export function attachmentRedirectRoutes(ctx: SandboxContext): Router {
   const r = Router();
   r.get(['/attachments/token/:token', '/attachments/token/:token/'], (req, res) => {
-    const file = ctx.store.attachmentByFileToken(String(req.params.token));
+    const file = ctx.store.attachments.byFileToken(String(req.params.token));
     if (!file) throw notFound();
     if (file.malware_scan_result === 'malware_found') throw forbidden('This attachment was flagged as malware and cannot be downloaded.');
     res.redirect(302, ctx.cdnUrlFor(file.file_token, file.file_name));

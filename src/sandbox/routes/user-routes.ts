@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { SandboxApiError, forbidden, notFound, recordInvalid } from '../api-error.js';
 import { offsetPage } from '../paginate.js';
 import { caller, idParam, type SandboxContext } from '../sandbox-context.js';
-import type { Role, User } from '../sandbox-store.js';
+import type { Role, User } from '../store/sandbox-records.js';
 import { organizationJson, userJson } from '../zendesk-json.js';
 
 const ROLES: Role[] = ['end-user', 'agent', 'admin'];
@@ -31,15 +31,15 @@ export function userRoutes(ctx: SandboxContext): Router {
   r.get('/users/search', (req, res) => {
     requireAgent(caller(res));
     const query = typeof req.query.query === 'string' ? req.query.query : '';
-    const users = query ? store.searchUsers(query) : [];
+    const users = query ? store.users.search(query) : [];
     res.json({ users: users.map((u) => userJson(u, origin())), next_page: null, previous_page: null, count: users.length });
   });
 
   r.get('/users', (req, res) => {
     requireAgent(caller(res));
-    const { count } = store.listUsers(0, 0);
+    const { count } = store.users.list(0, 0);
     const p = offsetPage(req, self(req), count);
-    const { rows } = store.listUsers(p.offset, p.limit);
+    const { rows } = store.users.list(p.offset, p.limit);
     res.json({ users: rows.map((u) => userJson(u, origin())), next_page: p.next_page, previous_page: p.previous_page, count });
   });
 
@@ -51,16 +51,16 @@ export function userRoutes(ctx: SandboxContext): Router {
     let organizationId: number | null = null;
     if (typeof input.organization_id === 'number') organizationId = input.organization_id;
     else if (input.organization && typeof (input.organization as { name?: unknown }).name === 'string') {
-      organizationId = store.ensureOrganization((input.organization as { name: string }).name).id;
+      organizationId = store.organizations.ensure((input.organization as { name: string }).name).id;
     }
     if (typeof input.email !== 'string' || !input.email.trim()) throw recordInvalid('email', 'Email: cannot be blank', 'BlankValue');
-    const user = store.createUser({ name: typeof input.name === 'string' ? input.name : '', email: input.email, role: role as Role, organization_id: organizationId });
+    const user = store.users.create({ name: typeof input.name === 'string' ? input.name : '', email: input.email, role: role as Role, organization_id: organizationId });
     res.status(201).json({ user: userJson(user, origin()) });
   });
 
   r.get('/users/:user_id', (req, res) => {
     const me = caller(res);
-    const user = store.getUser(idParam(req, 'user_id'));
+    const user = store.users.get(idParam(req, 'user_id'));
     if (!user) throw notFound();
     if (me.role === 'end-user' && me.id !== user.id) throw forbidden();
     res.json({ user: userJson(user, origin()) });
@@ -70,7 +70,7 @@ export function userRoutes(ctx: SandboxContext): Router {
     requireAdmin(ctx, caller(res));
     const name = typeof req.query.name === 'string' ? req.query.name : undefined;
     const externalId = typeof req.query.external_id === 'string' ? req.query.external_id : undefined;
-    const orgs = name !== undefined ? store.findOrganizationsByName(name) : externalId !== undefined ? store.findOrganizationsByExternalId(externalId) : [];
+    const orgs = name !== undefined ? store.organizations.findByName(name) : externalId !== undefined ? store.organizations.findByExternalId(externalId) : [];
     res.json({ organizations: orgs.map((o) => organizationJson(o, origin())), next_page: null, previous_page: null, count: orgs.length });
   });
 
@@ -79,16 +79,16 @@ export function userRoutes(ctx: SandboxContext): Router {
     requireAgent(caller(res));
     const name = typeof req.query.name === 'string' ? req.query.name.trim() : '';
     if (name.length < 2) throw new SandboxApiError(400, { errors: [{ code: 'QueryError', title: 'Name must be at least 2 characters long' }] });
-    const matches = store.findOrganizationsByNamePrefix(name, 1000);
+    const matches = store.organizations.findByNamePrefix(name, 1000);
     const p = offsetPage(req, self(req), matches.length);
     res.json({ organizations: matches.slice(p.offset, p.offset + p.limit).map((o) => organizationJson(o, origin())), next_page: p.next_page, previous_page: p.previous_page, count: matches.length });
   });
 
   r.get('/organizations', (req, res) => {
     requireAgent(caller(res));
-    const { count } = store.listOrganizations(0, 0);
+    const { count } = store.organizations.list(0, 0);
     const p = offsetPage(req, self(req), count);
-    const { rows } = store.listOrganizations(p.offset, p.limit);
+    const { rows } = store.organizations.list(p.offset, p.limit);
     res.json({ organizations: rows.map((o) => organizationJson(o, origin())), next_page: p.next_page, previous_page: p.previous_page, count });
   });
 
@@ -96,13 +96,13 @@ export function userRoutes(ctx: SandboxContext): Router {
     requireAgent(caller(res));
     const input = ((req.body ?? {}) as { organization?: Record<string, unknown> }).organization ?? {};
     if (typeof input.name !== 'string') throw recordInvalid('name', 'Name: cannot be blank', 'BlankValue');
-    const org = store.createOrganization({ name: input.name, external_id: typeof input.external_id === 'string' ? input.external_id : null });
+    const org = store.organizations.create({ name: input.name, external_id: typeof input.external_id === 'string' ? input.external_id : null });
     res.status(201).json({ organization: organizationJson(org, origin()) });
   });
 
   r.get('/organizations/:organization_id', (req, res) => {
     const me = caller(res);
-    const org = store.getOrganization(idParam(req, 'organization_id'));
+    const org = store.organizations.get(idParam(req, 'organization_id'));
     if (!org) throw notFound();
     if (me.role === 'end-user' && me.organization_id !== org.id) throw forbidden();
     res.json({ organization: organizationJson(org, origin()) });

@@ -2,8 +2,8 @@ import { Router, type Request } from 'express';
 import { signZendeskPayload } from '../../core/events/zendesk-signature.js';
 import { SandboxApiError, forbidden } from '../api-error.js';
 import { caller, type SandboxContext } from '../sandbox-context.js';
-import type { User } from '../sandbox-store.js';
-import { newSigningSecret, type Attempt, type Invocation, type Webhook } from '../webhook-store.js';
+import type { User } from '../store/sandbox-records.js';
+import { newSigningSecret, type Attempt, type Invocation, type Webhook } from '../store/webhook-store.js';
 import { zendeskTimestamp } from '../zendesk-time.js';
 import { authenticationHeaders } from '../webhook-dispatcher.js';
 

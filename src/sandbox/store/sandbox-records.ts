@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { recordInvalid } from './api-error.js';
-import { htmlToText, textToHtml } from './comment-text.js';
+import { recordInvalid } from '../api-error.js';
+import { htmlToText, textToHtml } from '../comment-text.js';
 
 /* The sandbox's records as the store hands them out, and the input shapes it accepts. */
 

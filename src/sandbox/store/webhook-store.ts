@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../lib/clock.js';
+import type { Clock } from '../../lib/clock.js';
 import type { SandboxDb } from './sandbox-db.js';
-import { zendeskTimestamp } from './zendesk-time.js';
+import { zendeskTimestamp } from '../zendesk-time.js';
 
 export interface Webhook {
   id: string;
