@@ -55,7 +55,6 @@ export function formatName(name: Tlv): string {
           if (type?.tag !== TAG.OID || !value) throw new Error('bad attribute');
           const oid = decodeOid(type.value);
           const text = directoryString(value)
-            // eslint-disable-next-line no-control-regex
             .replace(/[\u0000-\u001f\u007f]/g, '?')
             .replace(/[,+\\]/g, (c) => `\\${c}`);
           return `${SHORT_NAMES[oid] ?? oid}=${text}`;
@@ -76,7 +75,6 @@ export function commonNames(name: Tlv): string[] {
       for (const atv of children(rdn, false, 16)) {
         const [type, value] = children(atv, false, 2);
         if (type?.tag === TAG.OID && value && decodeOid(type.value) === '2.5.4.3') {
-          // eslint-disable-next-line no-control-regex
           out.push(directoryString(value).replace(/[\u0000-\u001f\u007f]/g, '?'));
         }
       }

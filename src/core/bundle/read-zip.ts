@@ -118,7 +118,6 @@ function fail(why: string): never {
 
 /** A file name safe to quote in a message (no control characters, bounded length). */
 export function printable(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
 }

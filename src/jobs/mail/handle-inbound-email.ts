@@ -2,7 +2,7 @@ import type { JobHandler } from '../worker.js';
 import type { Logger } from '../../lib/logger.js';
 import type { InboundRecord, Job } from '../../ports/store.js';
 import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
-import { parseInboundMail, UnreadableMailError, type InboundMail } from '../../adapters/mail/parse-inbound-mail.js';
+import { parseInboundMail, UnreadableMailError, type InboundMail } from '../../core/mail/parse-inbound-mail.js';
 import { findTicketReference } from '../../core/mail/ticket-reference.js';
 import { messageIdList } from '../../core/mail/message-id.js';
 import { automaticMessageReason } from '../../core/mail/automatic-message.js';
