@@ -13,7 +13,7 @@ import tls from 'node:tls';
 import { openStore } from '../src/adapters/store/open-store.js';
 import { parseDomainRegistry } from '../src/core/registry/domain-registry.js';
 import { runWatchPass } from '../src/jobs/watch/run-watch-pass.js';
-import { lookAtAddress } from '../src/jobs/watch/look-at-address.js';
+import { lookAtAddress } from '../src/adapters/installer/look-at-address.js';
 import { systemClock } from '../src/lib/clock.js';
 
 const [mode, portText, sitesText, concurrencyText] = process.argv.slice(2);

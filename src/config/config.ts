@@ -26,7 +26,7 @@ export type ZendeskAuth =
 export interface Config {
   /** True when ZENDESK_URL is unset: embedded Zendesk sandbox, generated secrets, TLS front. */
   sandbox: boolean;
-  /** CERTDESK_ROLE (or `certdesk <role>`): what this process does, src/service-role.ts (default all). */
+  /** CERTDESK_ROLE (or `certdesk <role>`): what this process does, src/config/service-role.ts (default all). */
   role: ServiceRole;
   port: number;
   /** Listen address (HOST): 127.0.0.1 in sandbox mode, 0.0.0.0 otherwise. */

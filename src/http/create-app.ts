@@ -4,7 +4,7 @@ import { errorsToResponse } from './errors-to-response.js';
 
 /**
  * Assembles the HTTP app from routers. It knows nothing about Zendesk, the store or the workflow:
- * each router brings its own collaborators (see src/service.ts).
+ * each router brings its own collaborators (see src/wiring/create-http-app.ts).
  */
 export function createApp(options: { routers: Router[]; logger: Logger; trustProxy?: boolean | number | string }): Express {
   const app = express();

@@ -159,7 +159,8 @@ export interface ZendeskApi {
   /**
    * Downloads an attachment: credentials go only to the configured Zendesk host; a redirect is
    * followed without them, and only to the allowed attachment hosts. Refuses more than `maxBytes`.
-   * A refusal (host not allowed, too many redirects, too large) is a non-retryable error.
+   * A refusal (host not allowed, too many redirects, too large) is an AttachmentRefusedError
+   * (ports/attachment-refused-error.ts), non-retryable.
    */
   downloadAttachment(contentUrl: string, maxBytes: number): Promise<Buffer>;
   /**

@@ -21,7 +21,7 @@ export interface AcmeServiceOptions {
 }
 
 /**
- * Wires ACME from the configuration (called by src/service.ts). How challenges are answered follows
+ * Wires ACME from the configuration (called by src/wiring/create-job-worker.ts). How challenges are answered follows
  * the installer: `tls-front` answers TLS-ALPN-01 itself (`alpn`, handed to startTlsFront); `nginx`
  * answers HTTP-01 from files under `<NGINX_CERT_DIR>/.acme-webroot`, which nginx serves at
  * /.well-known/acme-challenge/ on port 80 (README). A registry that asks for ACME without

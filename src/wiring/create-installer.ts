@@ -27,13 +27,7 @@ export interface InstallerDeps {
 /**
  * The installer `INSTALLER` names, from the validated configuration. `tls-front` needs its server
  * running first (it listens on TLS_FRONT_PORT and must be closed on shutdown), so the caller
- * starts it with `startTlsFront` and passes it in:
- *
- *     const tlsFront = config.install.installer === 'tls-front'
- *       ? await startTlsFront({ port: config.install.tlsFrontPort, host, dir: join(config.dataDir, 'tls-front'), logger, trustedCasPem, verifyAddresses: config.install.verifyAddrs, ...(store.kind === 'postgres' ? { shared: store } : {}) })
- *       : null;
- *     const installer = createInstaller(config.install, { dataDir: config.dataDir, trustedCasPem, logger, tlsFront });
- *
+ * starts it (start-configured-tls-front.ts) and passes it in as `tlsFront`.
  * A worker (no front) with PostgreSQL passes `sharedPairs: store` instead: it stores the pair and
  * signals every replica's front, which INSTALL_VERIFY_ADDR must then list (the same installer the
  * fronts use, without a local server).

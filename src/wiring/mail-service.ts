@@ -8,7 +8,8 @@ import type { MetricsRegistry } from '../lib/metrics.js';
 import type { JobHandler } from '../jobs/worker.js';
 import { inboundEmailRouter } from '../http/routes/inbound-email.js';
 import { createMailJobHandlers } from '../jobs/mail/mail-job-handlers.js';
-import { mailSettingsFromConfig, senderAuthenticatorFromConfig, type MailDeps } from '../jobs/mail/mail-deps.js';
+import type { MailDeps } from '../jobs/mail/mail-deps.js';
+import { mailSettingsFromConfig, senderAuthenticatorFromConfig } from './mail-settings.js';
 import { recipientCheck } from '../jobs/mail/check-recipients.js';
 import type { DomainRegistry } from '../core/registry/domain-registry.js';
 import { smtpListenerOptionsFromConfig } from './smtp-listener-options.js';
@@ -28,7 +29,7 @@ export interface MailService {
 
 /**
  * Mail in and out, when configured: outgoing notifications (nodemailer), `POST /inbound/email`
- * (INBOUND_EMAIL_SECRET) and the SMTP listener (SMTP_LISTEN_PORT). src/service.ts loads this module
+ * (INBOUND_EMAIL_SECRET) and the SMTP listener (SMTP_LISTEN_PORT). src/wiring/service.ts loads this module
  * only when one of them is set: the mail libraries are large and most sandbox runs never use them.
  */
 export function createMailService(

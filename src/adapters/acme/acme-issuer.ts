@@ -3,9 +3,10 @@ import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import * as acme from 'acme-client';
 import type { Logger } from '../../lib/logger.js';
-import { explainAcmeFailure, retryWaitAfter, type AcmeFailure } from '../../core/acme/explain-acme-failure.js';
+import { explainAcmeFailure, retryWaitAfter } from '../../core/acme/explain-acme-failure.js';
 import { ariCertId } from '../../core/acme/ari-cert-id.js';
 import type { RenewalWindow } from '../../core/acme/renewal-time.js';
+import type { AcmeIssuer, IssueResult, OrderMemory } from '../../ports/acme.js';
 import type { HttpChallengeAnswerer } from './http-challenge-responder.js';
 import type { AlpnChallenges } from './tls-alpn-challenges.js';
 
@@ -33,40 +34,17 @@ export interface AcmeIssuerOptions {
   logger: Logger;
 }
 
-export type IssueResult = { ok: true; fullchainPem: string } | { ok: false; failure: AcmeFailure };
-
 /**
- * The order a request already placed, kept by the caller in its store: `url` is taken up again
- * (an attempt cut short by a crash or a stop resumes it — a finalized one is only downloaded), and
- * `placed` is called with each new order's URL before any challenge is answered, to be recorded
- * (awaited: a store write).
- */
-export interface OrderMemory {
-  url: string | null;
-  placed(url: string): void | Promise<void>;
-}
-
-/**
- * The ACME issuer (RFC 8555) on acme-client: registers (or finds) certdesk's account, orders a
- * certificate for one site with the renewal's own CSR — so the key is the renewal's, kept in the
- * vault — answers the challenge (HTTP-01 through certdesk's responder or nginx's webroot,
- * TLS-ALPN-01 through the TLS front), and returns the PEM chain. It installs nothing: the caller
- * sends the chain through checkBundle and the normal install path.
+ * The ACME issuer (ports/acme.ts) on acme-client: registers (or finds) certdesk's account, orders a
+ * certificate for one site with the renewal's own CSR, answers the challenge (HTTP-01 through
+ * certdesk's responder or nginx's webroot, TLS-ALPN-01 through the TLS front), and returns the PEM
+ * chain.
  *
  * Failures come back as `{ ok: false }` in the customer's terms (explain-acme-failure.ts).
  * acme-client retries a rejected nonce itself (5 times); a whole order that still fails for a
  * reason a retry can absorb (the CA's random rejections, a 5xx, a dropped connection) is tried
  * again, `attempts` times in all.
  */
-export interface AcmeIssuer {
-  readonly directoryUrl: string;
-  issue(request: { site: string; csrPem: string; signal?: AbortSignal; order?: OrderMemory }): Promise<IssueResult>;
-  /** The CA's CAA issuer domains (directory `meta.caaIdentities`), for the readiness check. */
-  caaIdentities(): Promise<string[]>;
-  /** The CA's suggested renewal window (RFC 9773), null when its directory has no `renewalInfo`. */
-  renewalInfo(certificatePem: string): Promise<RenewalWindow | null>;
-}
-
 export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
   const { directoryUrl, logger } = options;
   const origin = new URL(directoryUrl).origin;

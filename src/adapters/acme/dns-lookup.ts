@@ -1,20 +1,12 @@
 import { Resolver } from 'node:dns/promises';
-import type { CaaRecord } from '../../core/acme/caa.js';
-
-/**
- * The DNS questions the ACME readiness check asks (check-name-readiness.ts), on Node's resolver.
- * `servers` (host:port) replaces the system's resolvers — the tests point it at
- * pebble-challtestsrv. Narrow on purpose, so a test can answer from a table instead.
- */
-export interface DnsLookup {
-  /** The CNAME chain from `name` ([] when it has none); null when the name does not exist. */
-  cnameChain(name: string): Promise<string[] | null>;
-  /** The CAA records of exactly `name` ([] when it has none). */
-  caa(name: string): Promise<CaaRecord[]>;
-}
+import type { DnsLookup } from '../../ports/acme.js';
 
 const NO_DATA = new Set(['ENODATA', 'ENOTFOUND']);
 
+/**
+ * The DNS lookup of the ACME readiness check (ports/acme.ts) on Node's resolver. `servers`
+ * (host:port) replaces the system's resolvers — the tests point it at pebble-challtestsrv.
+ */
 export function createDnsLookup(options: { servers?: string[]; timeoutMs?: number } = {}): DnsLookup {
   const resolver = new Resolver({ timeout: options.timeoutMs ?? 3000, tries: 2 });
   if (options.servers?.length) resolver.setServers(options.servers);

@@ -1,14 +1,11 @@
 import tls from 'node:tls';
-import { handshake } from '../../adapters/installer/handshake.js';
-import { parseAddress } from '../../adapters/installer/parse-address.js';
-import type { Look } from '../../core/watch/judge-watch.js';
-
-/** One TLS handshake with SNI = site at one address. Never throws. */
-export type LookAtAddress = (site: string, address: string, signal?: AbortSignal) => Promise<Look>;
+import { handshake } from './handshake.js';
+import { parseAddress } from './parse-address.js';
+import type { LookAtAddress } from '../../ports/served-certificate.js';
 
 /**
- * The watch's eyes: the installer's handshake helper, without trust checks (the watch records
- * what is served, valid or not; judging a chain is the installer's business at install time).
+ * The watch's eyes (ports/served-certificate.ts): the installer's handshake helper, without trust
+ * checks (the watch records what is served, valid or not).
  */
 export function lookAtAddress(options: { timeoutMs?: number } = {}): LookAtAddress {
   const timeoutMs = options.timeoutMs ?? 5000;

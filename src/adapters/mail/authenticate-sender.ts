@@ -1,4 +1,5 @@
-import type { InboundSource } from '../store/mail-log.js';
+import type { InboundSource } from '../../ports/store.js';
+import type { SenderAuthenticator } from '../../ports/sender-authenticator.js';
 import { readHeaderBlock } from '../../core/mail/read-header-block.js';
 import { readSmtpClientHeader } from '../../core/mail/smtp-client-header.js';
 import { authenticationFromRelay, type DmarcResult, type SenderAuthentication } from '../../core/mail/sender-authentication.js';
@@ -14,9 +15,6 @@ export interface SenderAuthOptions {
   /** DNS for SPF, DKIM keys and DMARC policies; default the system resolver. Tests pass a table. */
   resolver?: DnsResolver;
 }
-
-/** Authenticates the sender of one stored inbound e-mail (its raw bytes, and how it came in). */
-export type SenderAuthenticator = (raw: Buffer, source: InboundSource) => Promise<SenderAuthentication>;
 
 /**
  * Sender authentication with mailauth (DKIM, SPF, DMARC):

@@ -1,19 +1,6 @@
-import { NonRetryableError } from '../../lib/errors.js';
+import { AttachmentRefusedError } from '../../ports/attachment-refused-error.js';
 import { isAcceptableScheme, matchesAttachmentHost } from './attachment-host-pattern.js';
 import type { ZendeskHttp } from './zendesk-http.js';
-
-export type AttachmentRefusal = 'invalid_url' | 'host_not_allowed' | 'too_many_redirects' | 'too_large';
-
-/** certdesk would not fetch (or keep) this attachment; asking again gives the same answer. */
-export class AttachmentRefusedError extends NonRetryableError {
-  override readonly name = 'AttachmentRefusedError';
-  constructor(
-    readonly reason: AttachmentRefusal,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface DownloadOptions {
   attachmentHosts: readonly string[];

@@ -1,8 +1,8 @@
 import type { HeaderValue, ParsedMail } from 'mailparser';
 import { NonRetryableError } from '../../lib/errors.js';
-import { normalizeMessageId } from '../../core/mail/message-id.js';
-import type { MailPart } from '../../core/mail/select-attachments.js';
-import type { AutomaticMessageHeaders } from '../../core/mail/automatic-message.js';
+import { normalizeMessageId } from './message-id.js';
+import type { MailPart } from './select-attachments.js';
+import type { AutomaticMessageHeaders } from './automatic-message.js';
 
 /** An inbound e-mail reduced to what certdesk acts on. */
 export interface InboundMail {
@@ -29,7 +29,8 @@ export class UnreadableMailError extends NonRetryableError {
  * transfer encodings decoded, every attachment buffered. A forwarded `message/rfc822` part is
  * kept whole as an attachment (`ignoreEmbedded`), so that it can be attached as a `.eml` file.
  * HTML is not turned into text here: a message without a text part keeps its HTML.
- * Throws UnreadableMailError when the MIME structure cannot be read.
+ * Throws UnreadableMailError when the MIME structure cannot be read. Pure (bytes in, value out:
+ * mailparser does no I/O), hence in the core; async only because mailparser streams.
  */
 export async function parseInboundMail(raw: Buffer): Promise<InboundMail> {
   let mail: ParsedMail;

@@ -1,7 +1,5 @@
-import type { AcmeIssuer } from '../../adapters/acme/acme-issuer.js';
-import type { DnsLookup } from '../../adapters/acme/dns-lookup.js';
+import type { AcmeIssuer, DnsLookup } from '../../ports/acme.js';
 import type { RenewalDeps } from '../renewal/renewal-deps.js';
-
 
 export interface AcmeOrderJob {
   ticketId: number;
@@ -9,7 +7,7 @@ export interface AcmeOrderJob {
   transitionId: number;
 }
 
-/** What the ACME jobs work with besides the renewal deps; wired in src/service.ts when ACME_DIRECTORY_URL is set. */
+/** What the ACME jobs work with besides the renewal deps; wired in src/wiring/create-acme-service.ts when ACME_DIRECTORY_URL is set. */
 export interface AcmeSettings {
   issuer: AcmeIssuer;
   dns: DnsLookup;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AcmeIssuer } from '../../adapters/acme/acme-issuer.js';
+import type { AcmeIssuer } from '../../ports/acme.js';
 import { renewalTime } from '../../core/acme/renewal-time.js';
 import { DAY_MS } from '../../core/proactive/lead-time.js';
 import type { CycleCertificate } from '../../core/proactive/decide-proactive.js';

@@ -2,7 +2,7 @@ import type { JobHandler } from '../worker.js';
 import { RetryAfterError, RetryableError } from '../../lib/errors.js';
 import { checkBundle } from '../../core/bundle/check-bundle.js';
 import { retryWaitAfter, type AcmeFailure } from '../../core/acme/explain-acme-failure.js';
-import type { OrderMemory } from '../../adapters/acme/acme-issuer.js';
+import type { OrderMemory } from '../../ports/acme.js';
 import { automaticFailedComment } from '../../core/acme/automatic-comments.js';
 import { STATE_TAGS, tagChangeFor } from '../../core/workflow/renewal-states.js';
 import type { RenewalRecord } from '../../ports/store.js';

@@ -1,14 +1,14 @@
-import type { Config } from '../../config/config.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Mailer } from '../../ports/mailer.js';
 import type { TicketPriority, ZendeskApi, ZendeskUser } from '../../ports/zendesk.js';
-import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../../core/mail/select-attachments.js';
-import { zendeskTicketLinks, type TicketLinks } from '../../core/mail/notification.js';
-import { createSenderAuthenticator, type SenderAuthenticator } from '../../adapters/mail/authenticate-sender.js';
+import type { AttachmentLimits } from '../../core/mail/select-attachments.js';
+import type { TicketLinks } from '../../core/mail/notification.js';
+import type { SenderAuthenticator } from '../../ports/sender-authenticator.js';
 import type { RecipientCheck } from './check-recipients.js';
 
+/** The mail settings, from the configuration by src/wiring/mail-settings.ts. */
 export interface MailSettings {
   /** MAIL_FROM; null ⇒ outgoing mail is off (notifications are recorded as skipped). */
   from: string | null;
@@ -20,7 +20,7 @@ export interface MailSettings {
   attachmentLimits: AttachmentLimits;
 }
 
-/** Everything the mail job handlers work with; wired once in src/service.ts. */
+/** Everything the mail job handlers work with; wired once in src/wiring/mail-service.ts. */
 export interface MailDeps {
   zendesk: ZendeskApi;
   store: Store;
@@ -32,36 +32,14 @@ export interface MailDeps {
   mailer: Mailer | null;
   settings: MailSettings;
   /**
-   * Authenticates the sender of an inbound e-mail (DKIM, SPF, DMARC). src/mail-service.ts always
+   * Authenticates the sender of an inbound e-mail (DKIM, SPF, DMARC). src/wiring/mail-service.ts always
    * wires one (INBOUND_SENDER_AUTH=off makes it a pass-through); absent, every sender is taken
    * at their word, as in tests that are not about sender authentication.
    */
   authenticateSender?: SenderAuthenticator;
   /**
    * Keeps notifications to the requester, their organization's users and the site's registry
-   * contacts. src/mail-service.ts always wires it; absent, recipients are not checked.
+   * contacts. src/wiring/mail-service.ts always wires it; absent, recipients are not checked.
    */
   checkRecipients?: RecipientCheck;
-}
-
-/**
- * The mail settings from the configuration. `zendeskUrl` is where ticket links point: the
- * account's URL, or the sandbox's in sandbox mode (known only once it runs).
- */
-export function mailSettingsFromConfig(config: Config, zendeskUrl: string | null): MailSettings {
-  return {
-    from: config.mail.from,
-    opsEmail: config.mail.opsEmail,
-    links: zendeskTicketLinks(zendeskUrl ?? config.zendesk.url, { sandbox: config.sandbox }),
-    newTicketPriority: config.zendesk.renewalPriority,
-    attachmentLimits: DEFAULT_ATTACHMENT_LIMITS,
-  };
-}
-
-/**
- * Sender authentication as configured: INBOUND_SENDER_AUTH (`dmarc`, or `off`) and
- * INBOUND_TRUSTED_RELAY; DNS through the system resolver.
- */
-export function senderAuthenticatorFromConfig(config: Config): SenderAuthenticator {
-  return createSenderAuthenticator({ mode: config.mail.senderAuth, trustedRelay: config.mail.trustedRelay });
 }

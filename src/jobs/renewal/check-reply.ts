@@ -1,5 +1,5 @@
 import type { ZendeskComment } from '../../ports/zendesk.js';
-import { AttachmentRefusedError } from '../../adapters/zendesk/download-attachment.js';
+import { AttachmentRefusedError } from '../../ports/attachment-refused-error.js';
 import { checkBundle } from '../../core/bundle/check-bundle.js';
 import { findPkcs12Passwords } from '../../core/bundle/pkcs12-passwords.js';
 import type { BundleFile, BundleReport } from '../../core/bundle/types.js';

@@ -1,5 +1,5 @@
 import type { ZendeskAttachment, ZendeskComment } from '../../ports/zendesk.js';
-import { AttachmentRefusedError } from '../../adapters/zendesk/download-attachment.js';
+import { AttachmentRefusedError } from '../../ports/attachment-refused-error.js';
 import { ZendeskApiError } from '../../ports/zendesk-api-error.js';
 import { privateKeyInText } from '../../core/bundle/detect-private-key.js';
 import { printable } from '../../core/bundle/read-zip.js';

@@ -7,7 +7,7 @@ import type { DomainRegistry } from '../../core/registry/domain-registry.js';
 import type { KeyAlgorithm } from '../../core/keys/key-algorithm.js';
 import type { AccountStatuses } from './account-statuses.js';
 
-/** Everything the renewal job handlers work with; wired once in src/service.ts. */
+/** Everything the renewal job handlers work with; wired once in src/wiring/renewal-deps-from-config.ts. */
 export interface RenewalDeps {
   zendesk: ZendeskApi;
   store: Store;

@@ -6,7 +6,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { JobHandler } from '../worker.js';
 import { handleExpiryWatch } from './handle-expiry-watch.js';
-import { lookAtAddress, type LookAtAddress } from './look-at-address.js';
+import type { LookAtAddress } from '../../ports/served-certificate.js';
 import { scheduleWatchIfDue } from './schedule-watch.js';
 import { EXPIRY_WATCH_JOB } from '../job-kinds.js';
 
@@ -37,13 +37,12 @@ export function createExpiryWatch(options: {
   /** EXPIRY_WATCH_INTERVAL_SECONDS, in ms. */
   intervalMs: number;
   concurrency?: number;
-  handshakeTimeoutMs?: number;
-  look?: LookAtAddress;
+  /** The handshake at one address (adapters/installer/look-at-address.ts, wired in src/wiring/). */
+  look: LookAtAddress;
   onWatched?: (sites: WatchedSite[]) => Promise<void>;
 }): ExpiryWatch {
-  const look = options.look ?? lookAtAddress(options.handshakeTimeoutMs ? { timeoutMs: options.handshakeTimeoutMs } : {});
   return {
-    handlers: { [EXPIRY_WATCH_JOB]: handleExpiryWatch({ ...options, look }) as JobHandler<never> },
+    handlers: { [EXPIRY_WATCH_JOB]: handleExpiryWatch(options) as JobHandler<never> },
     schedule: async ({ force = false } = {}) => {
       // An empty registry has nothing to watch: no job every minute for nothing.
       if (options.registry.size === 0) return false;

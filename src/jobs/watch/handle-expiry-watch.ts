@@ -4,7 +4,7 @@ import type { WatchedSite } from '../../core/watch/watched-site.js';
 import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { JobHandler } from '../worker.js';
-import type { LookAtAddress } from './look-at-address.js';
+import type { LookAtAddress } from '../../ports/served-certificate.js';
 import { runWatchPass } from './run-watch-pass.js';
 
 export interface ExpiryWatchDeps {

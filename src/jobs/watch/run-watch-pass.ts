@@ -3,7 +3,7 @@ import type { DomainRegistry, RegistryEntry } from '../../core/registry/domain-r
 import { judgeWatch } from '../../core/watch/judge-watch.js';
 import type { WatchedSite } from '../../core/watch/watched-site.js';
 import type { Clock } from '../../lib/clock.js';
-import type { LookAtAddress } from './look-at-address.js';
+import type { LookAtAddress } from '../../ports/served-certificate.js';
 
 export interface WatchPassDeps {
   store: Store;

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createZendeskClient } from '../../../src/adapters/zendesk/create-zendesk-client.js';
-import { AttachmentRefusedError } from '../../../src/adapters/zendesk/download-attachment.js';
+import { AttachmentRefusedError } from '../../../src/ports/attachment-refused-error.js';
 import { ZendeskApiError } from '../../../src/ports/zendesk-api-error.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttachmentRefusedError } from '../../../src/adapters/zendesk/download-attachment.js';
+import { AttachmentRefusedError } from '../../../src/ports/attachment-refused-error.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { MetricsRegistry } from '../../../src/lib/metrics.js';
 

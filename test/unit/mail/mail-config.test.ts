@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import type { Store } from '../../../src/ports/store.js';
 import { openTestStore } from '../../helpers/test-store.js';
-import { mailSettingsFromConfig } from '../../../src/jobs/mail/mail-deps.js';
+import { mailSettingsFromConfig } from '../../../src/wiring/mail-settings.js';
 import { smtpListenerOptionsFromConfig } from '../../../src/wiring/smtp-listener-options.js';
 import { INBOUND_EMAIL_MAX_BYTES } from '../../../src/intake/accept-inbound-message.js';
 import { systemClock } from '../../../src/lib/clock.js';
