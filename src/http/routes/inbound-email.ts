@@ -7,7 +7,8 @@ import type { Store } from '../../ports/store.js';
 import { StreamingHmac } from '../../core/events/streaming-hmac.js';
 import { readUnauthenticatedBody } from '../limits/read-body.js';
 import { IntakeBudget } from '../limits/intake-budget.js';
-import { acceptInboundMessage, INBOUND_EMAIL_MAX_BYTES, StoreUnavailableError } from '../../intake/accept-inbound-message.js';
+import { acceptInboundMessage, INBOUND_EMAIL_MAX_BYTES } from '../../intake/accept-inbound-message.js';
+import { StoreUnavailableError } from '../../intake/store-unavailable-error.js';
 
 const STORE_RETRY_AFTER_SECONDS = '5';
 /** A 25 MB message over a slow relay link still arrives well within this. */

@@ -1,5 +1,4 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { createHash } from 'node:crypto';
 import { HttpError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Clock } from '../../lib/clock.js';
@@ -9,10 +8,9 @@ import { parseZendeskSignature } from '../../core/events/zendesk-signature.js';
 import { StreamingHmac } from '../../core/events/streaming-hmac.js';
 import { readUnauthenticatedBody } from '../limits/read-body.js';
 import { IntakeBudget } from '../limits/intake-budget.js';
-import { GroupCommit } from '../../lib/group-commit.js';
-import { mergeTicketEvents, normalizeZendeskEvent, type TicketEvent } from '../../core/events/normalize-zendesk-event.js';
-import { mayConcernRenewals } from '../../core/events/concerns-renewals.js';
-import { TICKET_EVENT_JOB } from '../../jobs/job-kinds.js';
+import { normalizeZendeskEvent } from '../../core/events/normalize-zendesk-event.js';
+import { zendeskDeliveryIntake, type ZendeskDeliveryOutcome } from '../../intake/accept-zendesk-delivery.js';
+import { StoreUnavailableError } from '../../intake/store-unavailable-error.js';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 /** Zendesk gives up on a webhook after about 10-12 s (zendesk-facts §1.3); a body slower than this is a stranger's. */
@@ -51,20 +49,17 @@ export interface ZendeskWebhookOptions {
  * window (401, nothing read yet) → the body, under the intake limits (413 declared or cut at 1 MB,
  * 503 + Retry-After when the intake budget is full, 408 when too slow), the signature computed
  * over the raw bytes as they stream in (401) → JSON (400) → event shape
- * (400; unknown types 200 and ignored) → unrelated tickets (200 and ignored: the payload shows a
- * priority other than RENEWAL_PRIORITY, no `cert_renewal` tag, and the store has no renewal for the
- * ticket) → dedup + enqueue in one transaction (503 when the store is unavailable) → 200. No
- * Zendesk API call happens inside the request.
+ * (400; unknown types 200 and ignored) → the intake (src/intake/accept-zendesk-delivery.ts):
+ * unrelated tickets (200 and ignored: the payload shows a priority other than RENEWAL_PRIORITY, no
+ * `cert_renewal` tag, and the store has no renewal for the ticket), else dedup + enqueue in one
+ * transaction (503 when the store is unavailable) → 200. No Zendesk API call happens inside the
+ * request.
  */
 export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
   const { store, clock, logger, metrics } = options;
   const deliveries = metrics.counter('certdesk_webhook_deliveries_total', 'Webhook deliveries by outcome.');
   const ignoredTypes = new Set<string>();
-  const coalesceMs = options.coalesceMs ?? 150;
-  const intake = new GroupCommit<{ key: string; event: TicketEvent; now: number }, IntakeOutcome>(
-    (fn) => store.transaction(fn),
-    ({ key, event, now }) => recordDelivery(store, key, event, now, coalesceMs),
-  );
+  const intake = zendeskDeliveryIntake({ store, clock, renewalPriority: options.renewalPriority, coalesceMs: options.coalesceMs ?? 150 });
   const budget = options.intakeBudget ?? new IntakeBudget();
   const router = express.Router();
 
@@ -98,11 +93,10 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
         retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
       });
       if (!hmac.matches(digest)) throw new HttpError(401, 'the webhook signature does not match');
-      const rawBody = raw.toString('utf8');
 
       let parsed: unknown;
       try {
-        parsed = JSON.parse(rawBody);
+        parsed = JSON.parse(raw.toString('utf8'));
       } catch {
         throw new HttpError(400, 'the body is not valid JSON');
       }
@@ -118,20 +112,18 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
         return;
       }
 
-      if (!mayConcernRenewals(normalized.event, normalized.hint, options.renewalPriority) && !(await hasRenewal(store, normalized.event.ticketId))) {
-        res.locals.outcome = 'unrelated';
+      let outcome: ZendeskDeliveryOutcome;
+      try {
+        outcome = await intake.accept({ event: normalized.event, hint: normalized.hint, timestamp, raw });
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) throw new HttpError(503, `${error.message}; please retry`, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
+        throw error;
+      }
+      res.locals.outcome = outcome;
+      if (outcome === 'unrelated') {
         res.status(200).json({ status: 'ignored' });
         return;
       }
-
-      const key = dedupKey(normalized.event, timestamp, raw);
-      let outcome: IntakeOutcome;
-      try {
-        outcome = await intake.submit({ key, event: normalized.event, now: clock.now().getTime() });
-      } catch (error) {
-        throw new HttpError(503, `the store is unavailable (${(error as Error).message}); please retry`, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
-      }
-      res.locals.outcome = outcome;
       if (outcome === 'accepted') options.onEnqueued();
       res.status(200).json({ status: outcome === 'duplicate' ? 'duplicate' : 'accepted' });
     },
@@ -158,41 +150,4 @@ function checkSignatureHeaders(req: Request, options: ZendeskWebhookOptions, now
   const digest = parseZendeskSignature(signature);
   if (!digest) throw new HttpError(401, 'the webhook signature does not match');
   return { timestamp, digest, secrets };
-}
-
-/**
- * Only signed values identify a delivery: Zendesk's event id (inside the signed body) for event
- * subscriptions; for trigger payloads, which carry none, the signed timestamp with the body. The
- * invocation-id header is not signed: keyed on it, anyone holding one signed body could replay it
- * under new invocation ids within the age window and get a job each time.
- */
-function dedupKey(event: TicketEvent, timestamp: string, raw: Buffer): string {
-  if (event.eventId) return `event:${event.eventId}`;
-  return `signed:${createHash('sha256').update(timestamp).update('\n').update(raw).digest('hex')}`;
-}
-
-/** A store that cannot answer counts as "has a renewal": the event then takes the normal path (503). */
-async function hasRenewal(store: Store, ticketId: number): Promise<boolean> {
-  try {
-    return await store.renewals.has(ticketId);
-  } catch {
-    return true;
-  }
-}
-
-type IntakeOutcome = 'accepted' | 'duplicate' | 'coalesced';
-
-/**
- * Records the delivery and enqueues its job, inside the intake's transaction (shared by the
- * deliveries of one event-loop turn). A delivery seen before is a duplicate; one whose ticket
- * already has a job waiting that has not started yet is coalesced into it — every job reads the
- * ticket as it is when it starts, so the waiting job covers this event too.
- */
-async function recordDelivery(store: Store, key: string, event: TicketEvent, now: number, coalesceMs: number): Promise<IntakeOutcome> {
-  if (!(await store.deliveries.record(key, event.type, event.ticketId, now))) return 'duplicate';
-  const serialKey = `ticket:${event.ticketId}`;
-  const waiting = await store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey);
-  if (waiting && (await store.jobs.replacePayload(waiting.id, mergeTicketEvents(waiting.payload as TicketEvent, event), now))) return 'coalesced';
-  await store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey, runAt: now + coalesceMs });
-  return 'accepted';
 }

@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../ports/store.js';
 import type { Notification } from '../../core/mail/notification.js';
-import { SEND_MAIL_JOB } from '../job-kinds.js';
-
-
-/** The payload of a `send-mail` job. */
-export interface SendMailPayload {
-  notification: Notification;
-  /** Makes the Message-ID (`<certdesk.<token>@<MAIL_FROM domain>>`): the same on every retry. */
-  token: string;
-  /** ISO 8601 time of the event (dates and guidance in the message are as of then). */
-  at: string;
-}
+import { SEND_MAIL_JOB, enqueueJob, type SendMailPayload } from '../job-kinds.js';
 
 /**
  * Enqueues one notification e-mail. Call it inside the workflow's own `store.transaction`, next to
@@ -28,5 +18,5 @@ export interface SendMailPayload {
 export function enqueueNotification(store: Store, notification: Notification, now: number): Promise<number> {
   const payload: SendMailPayload = { notification, token: randomUUID(), at: new Date(now).toISOString() };
   const serialKey = notification.ticketId === null ? undefined : `mail:ticket:${notification.ticketId}`;
-  return store.jobs.enqueue(SEND_MAIL_JOB, payload, now, { ...(serialKey ? { serialKey } : {}), maxAttempts: 10 });
+  return enqueueJob(store, SEND_MAIL_JOB, payload, now, { ...(serialKey ? { serialKey } : {}), maxAttempts: 10 });
 }

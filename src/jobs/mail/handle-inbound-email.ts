@@ -13,7 +13,7 @@ import { RetryableError } from '../../lib/errors.js';
 import { selectAttachments } from '../../core/mail/select-attachments.js';
 import { senderMayComment } from '../../core/mail/sender-may-comment.js';
 import type { TicketPriority, ZendeskTicket, ZendeskUser } from '../../ports/zendesk.js';
-import type { InboundEmailPayload } from '../../intake/accept-inbound-message.js';
+import type { InboundEmailPayload } from '../job-kinds.js';
 import { commentOnce } from './comment-once.js';
 import { createTicketOnce } from './create-ticket-once.js';
 import type { MailDeps } from './mail-deps.js';

@@ -2,7 +2,7 @@ import type { JobHandler } from '../worker.js';
 import { NonRetryableError } from '../../lib/errors.js';
 import { composeNotification } from '../../core/mail/compose-notification.js';
 import { domainOfAddress, makeMessageId, normalizeMessageId } from '../../core/mail/message-id.js';
-import type { SendMailPayload } from './enqueue-notification.js';
+import type { SendMailPayload } from '../job-kinds.js';
 import type { MailDeps } from './mail-deps.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Store } from '../../ports/store.js';
 import { PROACTIVE_SERIAL_KEY } from './proactive-deps.js';
-import { PROACTIVE_JOB } from '../job-kinds.js';
+import { PROACTIVE_JOB, enqueueJob } from '../job-kinds.js';
 
 /**
  * Queues a proactive-renewals pass unless one is already waiting (a waiting pass will see everything
@@ -13,7 +13,7 @@ export function enqueueProactiveRenewals(store: Store, now: number): Promise<boo
   return store.transaction(async () => {
     await store.lockForTransaction(SCHEDULE_LOCK);
     if (await store.jobs.findWaiting(PROACTIVE_JOB, PROACTIVE_SERIAL_KEY)) return false;
-    await store.jobs.enqueue(PROACTIVE_JOB, {}, now, { serialKey: PROACTIVE_SERIAL_KEY });
+    await enqueueJob(store, PROACTIVE_JOB, {}, now, { serialKey: PROACTIVE_SERIAL_KEY });
     return true;
   });
 }

@@ -15,7 +15,7 @@ import type { ProactiveDeps } from './proactive-deps.js';
 import { lookupSite } from '../../core/registry/domain-registry.js';
 import { automaticRenewalOpeningComment } from '../../core/acme/automatic-comments.js';
 import { enqueueAcmeOrder } from '../acme/enqueue-acme-order.js';
-import { TICKET_EVENT_JOB } from '../job-kinds.js';
+import { TICKET_EVENT_JOB, enqueueJob } from '../job-kinds.js';
 
 /** The ticket request and the renewal it starts, saved before the ticket is first asked for. */
 export interface ProactivePlan {
@@ -87,7 +87,7 @@ async function recordRenewal(deps: ProactiveDeps, ticketId: number, site: string
     const serialKey = `ticket:${ticketId}`;
     if (await deps.store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey)) return;
     const event: TicketEvent = { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] };
-    await deps.store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey });
+    await enqueueJob(deps.store, TICKET_EVENT_JOB, event, now, { serialKey });
   });
   deps.notify();
 }

@@ -6,11 +6,7 @@ import type { CertSummary } from '../../core/bundle/types.js';
 import { recordTransition } from './record-transition.js';
 import { finishPendingTransitions, performTransition } from './perform-transition.js';
 import type { RenewalDeps } from './renewal-deps.js';
-
-export interface InstallJob {
-  ticketId: number;
-  transitionId: number;
-}
+import type { InstallJob } from '../job-kinds.js';
 
 /** Installer attempts per accepted certificate (or per retry an agent asks for) before install_failed. */
 export const INSTALL_ATTEMPTS = 3;

@@ -1,6 +1,6 @@
 import type { Store } from '../../ports/store.js';
 import type { TicketEvent } from '../../core/events/normalize-zendesk-event.js';
-import { TICKET_EVENT_JOB } from '../job-kinds.js';
+import { TICKET_EVENT_JOB, enqueueJob } from '../job-kinds.js';
 
 /** A transition still owing effects after this long, with no job on its ticket, is picked up again. */
 export const STALL_AFTER_MS = 10 * 60_000;
@@ -20,7 +20,7 @@ export function recoverStalledRenewals(store: Store, now: number): Promise<numbe
       const serialKey = `ticket:${ticketId}`;
       if (await store.jobs.hasPending(serialKey)) continue;
       const event: TicketEvent = { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] };
-      await store.jobs.enqueue(TICKET_EVENT_JOB, event, now, { serialKey });
+      await enqueueJob(store, TICKET_EVENT_JOB, event, now, { serialKey });
       recovered.push(ticketId);
     }
     return recovered;

@@ -1,5 +1,5 @@
 import type { Store } from '../../ports/store.js';
-import { EXPIRY_WATCH_JOB } from '../job-kinds.js';
+import { EXPIRY_WATCH_JOB, enqueueJob } from '../job-kinds.js';
 
 /**
  * Every pass shares this serial key: the queue never runs two jobs with one key at once, in this
@@ -22,6 +22,6 @@ export function scheduleWatchIfDue(store: Store, now: number, intervalMs: number
     if (await store.jobs.hasPending(EXPIRY_WATCH_SERIAL_KEY)) return null;
     const last = await store.watch.lastCheckedAt();
     if (!options.force && last !== null && now - last < intervalMs) return null;
-    return await store.jobs.enqueue(EXPIRY_WATCH_JOB, {}, now, { serialKey: EXPIRY_WATCH_SERIAL_KEY, maxAttempts: 5 });
+    return await enqueueJob(store, EXPIRY_WATCH_JOB, {}, now, { serialKey: EXPIRY_WATCH_SERIAL_KEY, maxAttempts: 5 });
   });
 }

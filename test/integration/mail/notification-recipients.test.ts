@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/ports/store.js';
 import { openTestStore } from '../../helpers/test-store.js';
 import { createSmtpMailer } from '../../../src/adapters/mail/create-smtp-mailer.js';
-import { enqueueNotification, type SendMailPayload } from '../../../src/jobs/mail/enqueue-notification.js';
+import { enqueueNotification } from '../../../src/jobs/mail/enqueue-notification.js';
 import { makeMessageId, normalizeMessageId } from '../../../src/core/mail/message-id.js';
 import { handleSendMail } from '../../../src/jobs/mail/send-mail.js';
 import { recipientCheck } from '../../../src/jobs/mail/check-recipients.js';
@@ -22,7 +22,7 @@ import { silentLogger } from '../../../src/lib/logger.js';
 import type { Mailer } from '../../../src/ports/mailer.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/mail.js';
-import { SEND_MAIL_JOB } from '../../../src/jobs/job-kinds.js';
+import { SEND_MAIL_JOB, type SendMailPayload } from '../../../src/jobs/job-kinds.js';
 
 const FROM = 'Certdesk <certdesk@certdesk.example>';
 const SITE = 'my.northwind-traders.example';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Job, Store } from '../../../src/ports/store.js';
 import { openTestStore } from '../../helpers/test-store.js';
 import { createSmtpMailer } from '../../../src/adapters/mail/create-smtp-mailer.js';
-import { enqueueNotification, type SendMailPayload } from '../../../src/jobs/mail/enqueue-notification.js';
+import { enqueueNotification } from '../../../src/jobs/mail/enqueue-notification.js';
 import { handleSendMail } from '../../../src/jobs/mail/send-mail.js';
 import type { MailSettings } from '../../../src/jobs/mail/mail-deps.js';
 import { makeMessageId, normalizeMessageId } from '../../../src/core/mail/message-id.js';
@@ -18,7 +18,7 @@ import { silentLogger } from '../../../src/lib/logger.js';
 import { containsPrivateKey } from '../../../src/lib/redact.js';
 import type { Mailer } from '../../../src/ports/mailer.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/mail.js';
-import { SEND_MAIL_JOB } from '../../../src/jobs/job-kinds.js';
+import { SEND_MAIL_JOB, type SendMailPayload } from '../../../src/jobs/job-kinds.js';
 
 const FROM = 'Certdesk <certdesk@certdesk.example>';
 const site = 'my.northwind-traders.example';
