@@ -14,7 +14,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkBundle } from '../src/core/bundle/check-bundle.js';
-import { createChain, pemBundle, TEST_NOW, toZip } from '../test/helpers/pki.js';
+import { TEST_NOW } from '../test/helpers/pki/certificate.js';
+import { createChain } from '../test/helpers/pki/chain.js';
+import { pemBundle, toZip } from '../test/helpers/pki/bundle-formats.js';
 import { ratio, summarize, timeRuns } from './lib.js';
 
 const N = Number(process.env.BENCH_BUNDLE ?? 200);

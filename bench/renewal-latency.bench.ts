@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config.js';
 import { startService } from '../src/wiring/service.js';
 import { createLogger } from '../src/lib/logger.js';
-import { createTestCa, csrFrom } from '../test/helpers/test-ca.js';
+import { createTestCa, csrFrom } from '../test/helpers/pki/test-ca.js';
 import { FORM } from '../test/helpers/renewal-harness.js';
 import { summarize, ratio } from './lib.js';
 

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createIntermediate, createLeaf, createRoot } from '../test/helpers/pki.js';
+import { createIntermediate, createLeaf, createRoot } from '../test/helpers/pki/chain.js';
 import { ratio } from './lib.js';
 
 const SITES = Number(process.env.WATCH_BENCH_SITES ?? 10_000);

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { loadConfig } from '../src/config/load-config.js';
 import { startService } from '../src/wiring/service.js';
 import { createLogger } from '../src/lib/logger.js';
-import { createTestCa, csrFrom } from '../test/helpers/test-ca.js';
+import { createTestCa, csrFrom } from '../test/helpers/pki/test-ca.js';
 import { freePort } from '../test/helpers/certdesk-process.js';
 
 const say = (...lines: string[]) => process.stdout.write((lines.length ? lines : ['']).join('\n') + '\n');

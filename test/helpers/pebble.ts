@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './certdesk-process.js';
 import { X509Certificate } from 'node:crypto';
-import { createLeaf, createRoot, issueCertificate } from './pki.js';
+import { issueCertificate } from './pki/certificate.js';
+import { createLeaf, createRoot } from './pki/chain.js';
 
 export const PEBBLE_BINARY = '/usr/bin/pebble';
 export const CHALLTESTSRV_BINARY = '/usr/bin/pebble-challtestsrv';

@@ -1,5 +1,5 @@
 import { FORM, type RenewalHarness } from './renewal-harness.js';
-import { csrFrom, type TestCa } from './test-ca.js';
+import { csrFrom, type TestCa } from './pki/test-ca.js';
 
 /**
  * The customer's whole part of a renewal, done the usual way: a request for `site`, then, once

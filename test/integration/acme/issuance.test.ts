@@ -24,7 +24,7 @@ import { createDnsLookup } from '../../../src/adapters/acme/dns-lookup.js';
 import { checkSiteReadiness } from '../../../src/jobs/acme/check-site-readiness.js';
 import type { AcmeSettings } from '../../../src/jobs/acme/acme-deps.js';
 import { startNginx } from '../../helpers/nginx.js';
-import { createTestCa } from '../../helpers/test-ca.js';
+import { createTestCa } from '../../helpers/pki/test-ca.js';
 
 /**
  * ACME issuance against a real pebble (Debian's 2.4): HTTP-01 answered by certdesk's responder,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
 import { launchChromium, openSidebar, newIsolatedPage, screenshot, startZafStandIn, type ZafStandIn } from '../../helpers/browser.js';
-import { createChain, TEST_NOW } from '../../helpers/pki.js';
+import { TEST_NOW } from '../../helpers/pki/certificate.js';
+import { createChain } from '../../helpers/pki/chain.js';
 import { startAgentAppServer } from './agent-app-server.js';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
 import { colonHex } from '../../../src/core/agent-app/build-renewal-view.js';

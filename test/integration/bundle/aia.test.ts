@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAiaFetcher } from '../../../src/adapters/aia/create-aia-fetcher.js';
 import { isPublicAddress } from '../../../src/adapters/aia/is-public-address.js';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
-import { createIntermediate, createLeaf, createRoot, TEST_NOW, toPkcs7, type TestCertificate } from '../../helpers/pki.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { TEST_NOW } from '../../helpers/pki/certificate.js';
+import { createIntermediate, createLeaf, createRoot } from '../../helpers/pki/chain.js';
+import { toPkcs7 } from '../../helpers/pki/bundle-formats.js';
 
 /** A loopback HTTP server with a route table; each route answers (status, body, headers) or hangs. */
 async function serve(routes: Record<string, (url: string) => { status?: number; body?: Buffer | string; headers?: Record<string, string> } | 'hang'>): Promise<{ server: Server; base: string }> {

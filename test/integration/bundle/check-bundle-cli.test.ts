@@ -6,7 +6,11 @@ import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
-import { createChain, createCsr, createLeaf, generateKey, pemBundle, TEST_NOW, toZip } from '../../helpers/pki.js';
+import { generateKey } from '../../helpers/pki/keys.js';
+import { TEST_NOW } from '../../helpers/pki/certificate.js';
+import { createChain, createLeaf } from '../../helpers/pki/chain.js';
+import { createCsr } from '../../helpers/pki/csr.js';
+import { pemBundle, toZip } from '../../helpers/pki/bundle-formats.js';
 import { createCrl } from '../../unit/bundle/crl-kit.js';
 
 const run = promisify(execFile);

@@ -13,7 +13,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAiaFetcher } from '../../../src/adapters/aia/create-aia-fetcher.js';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
-import { createIntermediate, createLeaf, createRoot, oid, pemBundle, seq, tlv, type TestCertificate } from '../../helpers/pki.js';
+import { oid, seq, tlv } from '../../helpers/pki/der.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { createIntermediate, createLeaf, createRoot } from '../../helpers/pki/chain.js';
+import { pemBundle } from '../../helpers/pki/bundle-formats.js';
 
 const run = promisify(execFile);
 const DAY = 86_400_000;

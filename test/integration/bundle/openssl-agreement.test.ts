@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
-import { createIntermediate, createLeaf, createRoot, issueCertificate, TEST_NOW, type TestCertificate } from '../../helpers/pki.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { issueCertificate, TEST_NOW } from '../../helpers/pki/certificate.js';
+import { createIntermediate, createLeaf, createRoot } from '../../helpers/pki/chain.js';
 
 /**
  * Where OpenSSL's verifier (strict X.509, server purpose, hostname check) has an opinion, checkBundle

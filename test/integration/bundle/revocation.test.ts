@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAiaFetcher } from '../../../src/adapters/aia/create-aia-fetcher.js';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
-import { createChain, createLeaf, pemBundle, TEST_NOW, type TestCertificate } from '../../helpers/pki.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { TEST_NOW } from '../../helpers/pki/certificate.js';
+import { createChain, createLeaf } from '../../helpers/pki/chain.js';
+import { pemBundle } from '../../helpers/pki/bundle-formats.js';
 import { createCrl, crlDistributionPoint } from '../../unit/bundle/crl-kit.js';
 
 const DAY = 86_400_000;

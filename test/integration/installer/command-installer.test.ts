@@ -5,14 +5,14 @@ import { createCommandInstaller, type CommandInstallerOptions } from '../../../s
 import type { InstallResult } from '../../../src/ports/installer.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { startNginx, type TestNginx } from '../../helpers/nginx.js';
-import { createTestCa, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import { createPairIssuingCa, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
 
 /**
  * INSTALL_COMMAND drives a real nginx here the way an operator's script drives any server: it
  * copies the files it is given where the server reads them and reloads it.
  */
 const SITES = ['my.one.test', 'my.two.test', 'my.three.test', 'my.four.test'];
-const ca = createTestCa('Command');
+const ca = createPairIssuingCa('Command');
 const log = captureLogger('debug');
 const work = temporaryDirectory('command-installer');
 const serverDir = join(work.path, 'server');

@@ -6,7 +6,7 @@ import { createNginxInstaller } from '../../../src/adapters/installer/nginx-inst
 import type { InstallResult } from '../../../src/ports/installer.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { startNginx, type TestNginx } from '../../helpers/nginx.js';
-import { createTestCa, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import { createPairIssuingCa, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
 
 /**
  * A fleet: two real nginx instances ("edge servers"), each reading its own certificate directory.
@@ -16,7 +16,7 @@ import { createTestCa, eventuallyServed, installRequest, keyLeaks, servedSha256,
  * TLS handshake, independent of the code under test.
  */
 const SITES = ['my.fleet-one.test', 'my.fleet-two.test', 'my.fleet-three.test', 'my.fleet-four.test', 'my.fleet-five.test'];
-const ca = createTestCa('Fleet');
+const ca = createPairIssuingCa('Fleet');
 const log = captureLogger('debug');
 const work = temporaryDirectory('fleet-install');
 const dirA = join(work.path, 'edge-a');

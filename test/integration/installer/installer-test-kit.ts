@@ -1,17 +1,17 @@
 /**
- * What the installer tests share: a test CA (made at run time by test/helpers/pki.ts) issuing
- * certificates valid *now* (the pki defaults are anchored at a fixed past date), install requests
- * built from them, an independent handshake to see what a server serves, and a key scan.
+ * What the installer tests share: a test CA (test/helpers/pki/test-ca.ts) handing out what an
+ * installer receives — a certificate valid *now* with its private key and full chain —, install
+ * requests built from them, an independent handshake to see what a server serves, and a key scan.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { createIntermediate, createLeaf, createRoot, type CertificateOptions, type TestCertificate } from '../../helpers/pki.js';
+import { createTestCa, type TestCa } from '../../helpers/pki/test-ca.js';
+import { privateKeyPem } from '../../helpers/pki/keys.js';
+import type { CertificateOptions, TestCertificate } from '../../helpers/pki/certificate-options.js';
 import type { Installer, InstallRequest, InstallResult } from '../../../src/ports/installer.js';
-
-const DAY = 86_400_000;
 
 export interface IssuedPair {
   cert: TestCertificate;
@@ -20,28 +20,22 @@ export interface IssuedPair {
   leafSha256: string;
 }
 
-export interface TestCa {
-  root: TestCertificate;
-  intermediate: TestCertificate;
-  /** The root as EXTRA_CA_FILE would hold it. */
-  trustedCasPem: string[];
-  /** A leaf for `site`, valid from yesterday for 30 days, with its intermediate in the chain. */
+export interface PairIssuingCa extends Omit<TestCa, 'issue'> {
+  /** A leaf for `site` with its key, valid from yesterday for 30 days, with its intermediate in the chain. */
   issue(site: string, options?: CertificateOptions & { chain?: 'full' | 'leaf-only' }): IssuedPair;
 }
 
-export function createTestCa(name = 'Installer Test'): TestCa {
-  const root = createRoot(`${name} Root`);
-  const intermediate = createIntermediate(root, `${name} Intermediate`);
+/** A test CA ("<name> Root", "<name> Intermediate") whose `issue` gives certificate-and-key pairs. */
+export function createPairIssuingCa(name = 'Installer Test'): PairIssuingCa {
+  const ca = createTestCa(name, { suffixes: { root: 'Root', intermediate: 'Intermediate' }, leafValidityDays: 30 });
   return {
-    root,
-    intermediate,
-    trustedCasPem: [root.pem],
-    issue(site, options = {}) {
-      const cert = createLeaf(intermediate, [site], { notBefore: new Date(Date.now() - DAY), validityDays: 30, ...options });
+    ...ca,
+    issue(site, { chain, ...options } = {}) {
+      const cert = ca.issueWithKey(site, options);
       return {
         cert,
-        fullchainPem: options.chain === 'leaf-only' ? cert.pem : cert.pem + intermediate.pem,
-        privateKeyPem: cert.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        fullchainPem: chain === 'leaf-only' ? cert.pem : cert.pem + ca.intermediate.pem,
+        privateKeyPem: privateKeyPem(cert.key!),
         leafSha256: cert.sha256,
       };
     },
@@ -52,10 +46,10 @@ export function createTestCa(name = 'Installer Test'): TestCa {
  * Issues pairs and installs them, keeping every pair issued and every result returned, so a test
  * can check at its end that no private key leaked into results or logs (keyLeaks).
  */
-export function installRecorder(ca: TestCa): {
+export function installRecorder(ca: PairIssuingCa): {
   pairs: IssuedPair[];
   results: InstallResult[];
-  issue(site: string, options?: Parameters<TestCa['issue']>[1]): IssuedPair;
+  issue(site: string, options?: Parameters<PairIssuingCa['issue']>[1]): IssuedPair;
   install(front: { installer: Installer }, site: string, pair: IssuedPair): Promise<InstallResult>;
 } {
   const pairs: IssuedPair[] = [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createNginxInstaller } from '../../../src/adapters/installer/nginx-installer.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { startNginx, type TestNginx } from '../../helpers/nginx.js';
-import { createTestCa, eventuallyServed, installRequest, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import { createPairIssuingCa, eventuallyServed, installRequest, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
 
 /**
  * A certdesk process is SIGKILLed in the middle of an nginx install — at moments held open by the
@@ -15,7 +15,7 @@ import { createTestCa, eventuallyServed, installRequest, servedSha256, temporary
  * accepts them, and running the install again ends with the new certificate installed and verified.
  */
 const CHILD = join(import.meta.dirname, 'install-child.ts');
-const ca = createTestCa('Crash');
+const ca = createPairIssuingCa('Crash');
 const work = temporaryDirectory('nginx-crash');
 const certDir = join(work.path, 'certs');
 const caFile = join(work.path, 'ca.pem');

@@ -6,10 +6,10 @@ import { createNginxInstaller, type NginxInstallerOptions } from '../../../src/a
 import type { InstallResult } from '../../../src/ports/installer.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { startNginx, type TestNginx } from '../../helpers/nginx.js';
-import { createTestCa, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import { createPairIssuingCa, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
 
 const SITES = ['my.alpha.test', 'my.beta.test', 'my.gamma.test', 'my.delta.test', 'my.epsilon.test', 'my.zeta.test'];
-const ca = createTestCa('Nginx');
+const ca = createPairIssuingCa('Nginx');
 const log = captureLogger('debug');
 const work = temporaryDirectory('nginx-installer');
 const certDir = join(work.path, 'certs');

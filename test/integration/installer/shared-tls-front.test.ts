@@ -8,14 +8,14 @@ import type { Store } from '../../../src/ports/store.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { freePort } from '../../helpers/certdesk-process.js';
 import { openTestStore } from '../../helpers/test-store.js';
-import { createTestCa, installRecorder, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import { createPairIssuingCa, installRecorder, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
 
 /**
  * Two TLS fronts (two replicas' fronts) sharing their pairs through one store: SQLite's
  * in-process signals, or PostgreSQL's NOTIFY in the postgres run. Each front verifies on both
  * fronts' addresses. What is served is always checked by an independent TLS handshake.
  */
-const ca = createTestCa('Shared Front');
+const ca = createPairIssuingCa('Shared Front');
 const log = captureLogger('debug');
 const { pairs, results, issue, install } = installRecorder(ca);
 const dir = temporaryDirectory('shared-tls-front');

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import tls from 'node:tls';
 import { createLiveVerifier } from '../../../src/adapters/installer/verify-live.js';
-import { createLeaf, issueCertificate } from '../../helpers/pki.js';
+import { issueCertificate } from '../../helpers/pki/certificate.js';
+import { createLeaf } from '../../helpers/pki/chain.js';
 import { freePort } from '../../helpers/certdesk-process.js';
-import { createTestCa, type IssuedPair } from './installer-test-kit.js';
+import { createPairIssuingCa, type IssuedPair } from './installer-test-kit.js';
 
 const DAY = 86_400_000;
-const ca = createTestCa('Verify');
-const stranger = createTestCa('Stranger');
+const ca = createPairIssuingCa('Verify');
+const stranger = createPairIssuingCa('Stranger');
 const servers: (tls.Server | TcpServer)[] = [];
 
 /** A TLS server whose certificate for each handshake is chosen by `pick` (called with the handshake's number). */

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containsPrivateKey } from '../../../src/lib/redact.js';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
+import { createTestCa, csrFrom, type TestCa } from '../../helpers/pki/test-ca.js';
 import { composeEml, postInboundEmail, startSmtpSink, type SmtpSink } from '../../helpers/mail.js';
 import { decryptPrivateKey, privateKeyAad } from '../../../src/core/keys/encrypt-private-key.js';
 import { keyMaterial, findKeys } from '../../helpers/scan-for-keys.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { FORM, startRenewalHarness, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
+import { createTestCa, csrFrom, type TestCa } from '../../helpers/pki/test-ca.js';
 
 const ROOT_DIR = join(import.meta.dirname, '../../..');
 const ADMIN_TOKEN = 'operations-admin-token-3b9c';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestService } from '../../helpers/service.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
-import { createTestCa, csrFrom } from '../../helpers/test-ca.js';
+import { createTestCa, csrFrom } from '../../helpers/pki/test-ca.js';
 import { servedSha256 } from '../installer/installer-test-kit.js';
 import { csrComments, requestRenewal, startWebAndWorker, until, type WebAndWorker } from './roles-kit.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
-import { createLeaf } from '../../helpers/pki.js';
+import { createTestCa, csrFrom, type TestCa } from '../../helpers/pki/test-ca.js';
+import { createLeaf } from '../../helpers/pki/chain.js';
 import { enqueueProactiveRenewals } from '../../../src/jobs/proactive/enqueue-proactive-renewals.js';
 import { PROACTIVE_TAG, LINKED_TAG } from '../../../src/core/proactive/proactive-tags.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/mail.js';

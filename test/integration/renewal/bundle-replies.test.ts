@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { startRenewalHarness, endRenewalsInProgress, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
-import { createCsr, generateKey, pemBundle } from '../../helpers/pki.js';
+import { createTestCa, csrFrom, type TestCa } from '../../helpers/pki/test-ca.js';
+import { generateKey } from '../../helpers/pki/keys.js';
+import { createCsr } from '../../helpers/pki/csr.js';
+import { pemBundle } from '../../helpers/pki/bundle-formats.js';
 import { keyMaterial, findKeys } from '../../helpers/scan-for-keys.js';
 
 let h: RenewalHarness;

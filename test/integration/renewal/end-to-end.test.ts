@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
+import { createTestCa, csrFrom, type TestCa } from '../../helpers/pki/test-ca.js';
 import { requestAndSendCertificate } from '../../helpers/renewal-flow.js';
 import { freePort } from '../../helpers/certdesk-process.js';
 

@@ -8,8 +8,10 @@ import { createZendeskClient } from '../../../src/adapters/zendesk/create-zendes
 import { scanForPrivateKeys } from '../../../src/core/redaction/scan-for-private-keys.js';
 import type { ZendeskApi } from '../../../src/ports/zendesk.js';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
-import { createChain, pemBundle, toZip, type TestCertificate } from '../../helpers/pki.js';
+import { createTestCa, csrFrom, type TestCa } from '../../helpers/pki/test-ca.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { createChain } from '../../helpers/pki/chain.js';
+import { pemBundle, toZip } from '../../helpers/pki/bundle-formats.js';
 import { findKeys, keyMaterial } from '../../helpers/scan-for-keys.js';
 
 /**

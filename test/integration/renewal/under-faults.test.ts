@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
-import { pemBundle } from '../../helpers/pki.js';
+import { createTestCa, csrFrom, type TestCa } from '../../helpers/pki/test-ca.js';
+import { pemBundle } from '../../helpers/pki/bundle-formats.js';
 
 /**
  * Zendesk misbehaving the way it does (zendesk-facts §1.3, §4.8): a fifth of certdesk's API calls

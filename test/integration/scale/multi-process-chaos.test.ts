@@ -11,7 +11,7 @@ import { certdeskProcess, transpiledService, type CertdeskProcess } from '../../
 import { FORM } from '../../helpers/renewal-harness.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { startSniFileServer, type SniFileServer } from '../../helpers/sni-file-server.js';
-import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
+import { createTestCa, csrFrom, type TestCa } from '../../helpers/pki/test-ca.js';
 import { createTestDatabase, TEST_STORE, type TestDatabase } from '../../helpers/test-store.js';
 import { seededRandom, startWebhookRelay, type WebhookRelay } from '../../helpers/webhook-relay.js';
 

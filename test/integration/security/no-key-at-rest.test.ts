@@ -3,7 +3,7 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { createTestCa, csrFrom, type TestCa } from '../../helpers/test-ca.js';
+import { createTestCa, csrFrom, type TestCa } from '../../helpers/pki/test-ca.js';
 import { composeEml, postInboundEmail } from '../../helpers/mail.js';
 import { keyMaterial, scanDirectory, storedPrivateKeysOf, type KeyMaterial } from '../../helpers/scan-for-keys.js';
 import type { SqliteStore } from '../../../src/adapters/store/open-store.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statSync, readdirSync } from 'node:fs';
 import { startRenewalHarness, FORM, type RenewalHarness } from '../../helpers/renewal-harness.js';
-import { createTestCa, csrFrom } from '../../helpers/test-ca.js';
+import { createTestCa, csrFrom } from '../../helpers/pki/test-ca.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/mail.js';
 import { keyMaterial, findKeys, scanDatabase, scanDirectory, storedPrivateKeysOf, type KeyMaterial } from '../../helpers/scan-for-keys.js';
 

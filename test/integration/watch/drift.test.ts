@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { runCli } from '../../../src/cli/run-cli.js';
 import type { SiteExpiry } from '../../../src/core/watch/site-expiry.js';
-import { createRoot, createIntermediate, createLeaf, type TestCertificate } from '../../helpers/pki.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { createRoot, createIntermediate, createLeaf } from '../../helpers/pki/chain.js';
 import { startTestService, type TestService } from '../../helpers/service.js';
 import { EXPIRY_WATCH_JOB } from '../../../src/jobs/job-kinds.js';
 

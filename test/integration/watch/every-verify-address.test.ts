@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { createRoot, createIntermediate, createLeaf, type TestCertificate } from '../../helpers/pki.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { createRoot, createIntermediate, createLeaf } from '../../helpers/pki/chain.js';
 import { startTestService, type TestService } from '../../helpers/service.js';
 
 /** An edge server: serves, by SNI, the certificate `serving` holds for a name. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { certdeskProcess, type CertdeskProcess } from '../../helpers/certdesk-process.js';
-import { createLeaf, createRoot } from '../../helpers/pki.js';
+import { createLeaf, createRoot } from '../../helpers/pki/chain.js';
 import { EXPIRY_WATCH_JOB } from '../../../src/jobs/job-kinds.js';
 
 /**

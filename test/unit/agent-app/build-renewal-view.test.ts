@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { buildRenewalView, colonHex, type RenewalFacts, type TransitionFacts } from '../../../src/core/agent-app/build-renewal-view.js';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
 import type { RenewalState } from '../../../src/core/workflow/renewal-states.js';
-import { createChain, createCsr, generateKey, issueForCsr, TEST_NOW } from '../../helpers/pki.js';
+import { generateKey } from '../../helpers/pki/keys.js';
+import { TEST_NOW } from '../../helpers/pki/certificate.js';
+import { createChain } from '../../helpers/pki/chain.js';
+import { createCsr, issueForCsr } from '../../helpers/pki/csr.js';
 
 const SITE = 'my.example.com';
 const NOW = TEST_NOW;

@@ -3,7 +3,10 @@ import { buildPath } from '../../../src/core/bundle/build-path.js';
 import { LIMITS } from '../../../src/core/bundle/limits.js';
 import { parseCertificate } from '../../../src/core/bundle/parse-certificate.js';
 import { buildTrustAnchors } from '../../../src/core/bundle/trust-anchors.js';
-import { createIntermediate, createLeaf, createRoot, generateKey, issueCertificate, pemBundle, TEST_NOW } from '../../helpers/pki.js';
+import { generateKey } from '../../helpers/pki/keys.js';
+import { issueCertificate, TEST_NOW } from '../../helpers/pki/certificate.js';
+import { createIntermediate, createLeaf, createRoot } from '../../helpers/pki/chain.js';
+import { pemBundle } from '../../helpers/pki/bundle-formats.js';
 import { check, codes, expectWellFormed, file } from './bundle-test-kit.js';
 
 const parse = (c: { der: Buffer }) => parseCertificate(c.der);

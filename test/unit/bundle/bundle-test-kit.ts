@@ -2,7 +2,8 @@
 import { expect } from 'vitest';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
 import type { BundleFile, BundleReport, CheckBundleInput } from '../../../src/core/bundle/types.js';
-import { TEST_NOW, type TestCertificate } from '../../helpers/pki.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { TEST_NOW } from '../../helpers/pki/certificate.js';
 
 export const DOMAIN = 'my.example.com';
 

@@ -1,21 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_CODES, type FindingCode } from '../../../src/core/bundle/findings.js';
 import type { BundleFile, CheckBundleInput } from '../../../src/core/bundle/types.js';
-import {
-  createCsr,
-  createIntermediate,
-  createLeaf,
-  createRoot,
-  generateKey,
-  issueCertificate,
-  oid,
-  octets,
-  pemBundle,
-  seq,
-  TEST_NOW,
-  tlv,
-  type TestCertificate,
-} from '../../helpers/pki.js';
+import { oid, octets, seq, tlv } from '../../helpers/pki/der.js';
+import { generateKey } from '../../helpers/pki/keys.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { issueCertificate, TEST_NOW } from '../../helpers/pki/certificate.js';
+import { createIntermediate, createLeaf, createRoot } from '../../helpers/pki/chain.js';
+import { createCsr } from '../../helpers/pki/csr.js';
+import { pemBundle } from '../../helpers/pki/bundle-formats.js';
 import { check, codes, DOMAIN, expectWellFormed, file } from './bundle-test-kit.js';
 import { createCrl } from './crl-kit.js';
 

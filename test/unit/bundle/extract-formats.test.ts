@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleFile } from '../../../src/core/bundle/types.js';
-import { createChain, ctx, int, oid, pemBundle, seq, set, tlv, toPkcs7, toZip, type TestCertificate } from '../../helpers/pki.js';
+import { ctx, int, oid, seq, set, tlv } from '../../helpers/pki/der.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { createChain } from '../../helpers/pki/chain.js';
+import { pemBundle, toPkcs7, toZip } from '../../helpers/pki/bundle-formats.js';
 import { check, codes, email, expectWellFormed, file } from './bundle-test-kit.js';
 
 interface World {

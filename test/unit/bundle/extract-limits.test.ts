@@ -3,7 +3,8 @@ import { deflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractCertificates } from '../../../src/core/bundle/extract-certificates.js';
 import { LIMITS } from '../../../src/core/bundle/limits.js';
-import { createChain, createLeaf, pemBundle, toZip } from '../../helpers/pki.js';
+import { createChain, createLeaf } from '../../helpers/pki/chain.js';
+import { pemBundle, toZip } from '../../helpers/pki/bundle-formats.js';
 import { check, codes, email, expectWellFormed, file } from './bundle-test-kit.js';
 
 /** A one-entry ZIP around raw deflate data, with the sizes the caller wants the headers to claim. */

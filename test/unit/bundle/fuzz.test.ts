@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BundleFile } from '../../../src/core/bundle/types.js';
 import { LIMITS } from '../../../src/core/bundle/limits.js';
-import { createChain, createLeaf, pemBundle, toPkcs7, toZip } from '../../helpers/pki.js';
+import { createChain, createLeaf } from '../../helpers/pki/chain.js';
+import { pemBundle, toPkcs7, toZip } from '../../helpers/pki/bundle-formats.js';
 import { check, email, expectWellFormed, file } from './bundle-test-kit.js';
 import { seededRandom } from '../../../src/lib/seeded-random.js';
 

@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPkcs12Passwords } from '../../../src/core/bundle/pkcs12-passwords.js';
 import { extractCertificates } from '../../../src/core/bundle/extract-certificates.js';
 import { LIMITS } from '../../../src/core/bundle/limits.js';
-import { createChain, pemBundle, toZip, type TestCertificate } from '../../helpers/pki.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { createChain } from '../../helpers/pki/chain.js';
+import { pemBundle, toZip } from '../../helpers/pki/bundle-formats.js';
 import { check, codes, expectWellFormed, file } from './bundle-test-kit.js';
 
 let dir: string;

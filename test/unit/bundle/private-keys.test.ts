@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BundleFile } from '../../../src/core/bundle/types.js';
-import { createChain, generateKey, pemBundle, toZip, type TestCertificate } from '../../helpers/pki.js';
+import { generateKey } from '../../helpers/pki/keys.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { createChain } from '../../helpers/pki/chain.js';
+import { pemBundle, toZip } from '../../helpers/pki/bundle-formats.js';
 import { check, codes, email, expectWellFormed, file } from './bundle-test-kit.js';
 
 // The marker is assembled so that this file never contains a literal PEM private-key header.

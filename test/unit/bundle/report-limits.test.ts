@@ -4,7 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../src/core/bundle/limits.js';
-import { createChain, createLeaf, pemBundle, type TestCertificate } from '../../helpers/pki.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { createChain, createLeaf } from '../../helpers/pki/chain.js';
+import { pemBundle } from '../../helpers/pki/bundle-formats.js';
 import { check, codes, DOMAIN, expectWellFormed, file } from './bundle-test-kit.js';
 
 let chain: { root: TestCertificate; intermediate: TestCertificate; leaf: TestCertificate };

@@ -4,7 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { certificateSummaryNote } from '../../../src/core/messages/bundle-comments.js';
-import { createChain, createIntermediate, createLeaf, pemBundle, TEST_NOW, type TestCertificate } from '../../helpers/pki.js';
+import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
+import { TEST_NOW } from '../../helpers/pki/certificate.js';
+import { createChain, createIntermediate, createLeaf } from '../../helpers/pki/chain.js';
+import { pemBundle } from '../../helpers/pki/bundle-formats.js';
 import { check, codes, DOMAIN, expectWellFormed, file } from './bundle-test-kit.js';
 import { createCrl, crlDistributionPoint } from './crl-kit.js';
 

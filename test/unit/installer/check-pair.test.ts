@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkPair } from '../../../src/adapters/installer/check-pair.js';
 import { assertSiteName } from '../../../src/adapters/installer/assert-site-name.js';
-import { createTestCa } from '../../integration/installer/installer-test-kit.js';
+import { createPairIssuingCa } from '../../integration/installer/installer-test-kit.js';
 
-const ca = createTestCa('Check Pair');
+const ca = createPairIssuingCa('Check Pair');
 const good = ca.issue('my.check.test');
 const other = ca.issue('my.check.test');
 const request = { site: 'my.check.test', fullchainPem: good.fullchainPem, privateKeyPem: good.privateKeyPem, leafSha256: good.leafSha256 };

@@ -4,7 +4,7 @@ import type { Config } from '../../../src/config/config.js';
 import { createInstaller } from '../../../src/wiring/create-installer.js';
 import { startTlsFront } from '../../../src/adapters/installer/tls-front.js';
 import { silentLogger } from '../../../src/lib/logger.js';
-import { createTestCa, installRequest, temporaryDirectory } from '../../integration/installer/installer-test-kit.js';
+import { createPairIssuingCa, installRequest, temporaryDirectory } from '../../integration/installer/installer-test-kit.js';
 
 const dir = temporaryDirectory('create-installer');
 afterAll(() => dir.remove());
@@ -29,7 +29,7 @@ describe('choosing the installer from INSTALLER', () => {
   });
 
   it('verifies on every INSTALL_VERIFY_ADDR address (a fleet), refusing an empty list', async () => {
-    const ca = createTestCa('Create installer');
+    const ca = createPairIssuingCa('Create installer');
     const pair = ca.issue('my.fleet.test');
     const addresses = ['127.0.0.1:1', '127.0.0.1:2'];
     const installer = createInstaller(settings({ installer: 'nginx', nginxCertDir: join(dir.path, 'fleet'), nginxTestCmd: 'true', nginxReloadCmd: 'true', verifyAddr: addresses[0]!, verifyAddrs: addresses }), deps);

@@ -3,9 +3,9 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSy
 import { join } from 'node:path';
 import { replaceWithSymlink } from '../../../src/adapters/installer/durable-fs.js';
 import { PairStore, type CertificatePair } from '../../../src/adapters/installer/pair-store.js';
-import { createTestCa, temporaryDirectory } from '../../integration/installer/installer-test-kit.js';
+import { createPairIssuingCa, temporaryDirectory } from '../../integration/installer/installer-test-kit.js';
 
-const ca = createTestCa('Pair Store');
+const ca = createPairIssuingCa('Pair Store');
 const SITE = 'my.store.test';
 const pair = (): CertificatePair => {
   const { fullchainPem, privateKeyPem } = ca.issue(SITE);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { scrubKeyMaterial } from '../../../src/adapters/installer/scrub-key-material.js';
 import { commandEnvironment } from '../../../src/adapters/installer/command-environment.js';
-import { createTestCa, keyLeaks } from '../../integration/installer/installer-test-kit.js';
+import { createPairIssuingCa, keyLeaks } from '../../integration/installer/installer-test-kit.js';
 
-const pair = createTestCa('Scrub').issue('my.scrub.test');
+const pair = createPairIssuingCa('Scrub').issue('my.scrub.test');
 const body = pair.privateKeyPem.split('\n').filter((l) => l && !l.startsWith('-----'));
 
 describe('keeping key material out of command output', () => {

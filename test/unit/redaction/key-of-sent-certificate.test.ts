@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createChain, generateKey } from '../../helpers/pki.js';
+import { generateKey } from '../../helpers/pki/keys.js';
+import { createChain } from '../../helpers/pki/chain.js';
 import { keyOfSentCertificate } from '../../../src/core/redaction/key-of-sent-certificate.js';
 
 const chain = createChain();

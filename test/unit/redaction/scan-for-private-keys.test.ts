@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { zipSync } from 'fflate';
-import { createChain, createCsr, generateKey, toZip } from '../../helpers/pki.js';
+import { generateKey } from '../../helpers/pki/keys.js';
+import { createChain } from '../../helpers/pki/chain.js';
+import { createCsr } from '../../helpers/pki/csr.js';
+import { toZip } from '../../helpers/pki/bundle-formats.js';
 import { createKeyMarkerScanner, findKeyMarkers } from '../../../src/core/redaction/key-markers.js';
 import { scanForPrivateKeys } from '../../../src/core/redaction/scan-for-private-keys.js';
 
