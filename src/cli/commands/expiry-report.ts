@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { parseCommandArgs } from './parse-command-args.js';
 import { openCliStore, readCliConfig } from './read-cli-config.js';
 import { loadDomainsFile } from '../../adapters/registry/load-domains-file.js';
 import type { DomainRegistry, RegistryEntry } from '../../core/registry/domain-registry.js';
@@ -25,12 +25,7 @@ Exit codes: 0 every site watched serves its certificate without drift, 1 some si
 expired, 2 usage or configuration error.`;
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, at: { type: 'string' } }, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandArgs({ args: argv, options: { json: { type: 'boolean' }, at: { type: 'string' } }, allowPositionals: false });
   const at = values.at === undefined ? new Date() : new Date(values.at);
   if (Number.isNaN(at.getTime())) throw new UsageError(`--at must be an ISO 8601 date and time, e.g. 2027-01-15T00:00:00Z (got "${values.at}")`);
   const config = readCliConfig(io);

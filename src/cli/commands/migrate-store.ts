@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { parseCommandArgs } from './parse-command-args.js';
 import { readCliConfig } from './read-cli-config.js';
 
 const USAGE = `Usage: certdesk migrate-store --from sqlite:<file> --to postgres://user:password@host:port/database
@@ -17,12 +17,7 @@ be read. Then set DATABASE_URL and start certdesk; keep the SQLite file until yo
 Exit codes: 0 copied, 1 refused or failed (nothing copied), 2 usage or configuration error.`;
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' } }, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' } }, allowPositionals: false });
   if (!values.from) throw new UsageError('give the SQLite store to copy: --from sqlite:./data/certdesk.db');
   const from = resolve(io.cwd, values.from.replace(/^sqlite:/, ''));
   const config = readCliConfig(io);

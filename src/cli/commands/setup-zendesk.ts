@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { parseCommandArgs } from './parse-command-args.js';
 import { createWebhookAdmin } from '../../adapters/zendesk/create-webhook-admin.js';
 import { WEBHOOK_SUBSCRIPTIONS } from './webhook-subscriptions.js';
 import type { ZendeskWebhook, ZendeskWebhookAdmin } from '../../ports/zendesk-webhooks.js';
@@ -123,12 +123,7 @@ function describe(outcome: Outcome): string {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { 'public-url': { type: 'string' }, name: { type: 'string' }, rotate: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandArgs({ args: argv, options: { 'public-url': { type: 'string' }, name: { type: 'string' }, rotate: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: false });
   const publicUrl = (values['public-url'] ?? io.env.PUBLIC_URL ?? '').trim().replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError('certdesk\'s public address is needed: set PUBLIC_URL or pass --public-url https://certdesk.example.com');
   const { url, auth } = readConnection(io.env);
