@@ -1,12 +1,6 @@
 import type { AcmeIssuer, DnsLookup } from '../../ports/acme.js';
 import type { RenewalDeps } from '../renewal/renewal-deps.js';
 
-export interface AcmeOrderJob {
-  ticketId: number;
-  /** The automatic_requested transition that queued it (one order per request). */
-  transitionId: number;
-}
-
 /** What the ACME jobs work with besides the renewal deps; wired in src/wiring/create-acme-service.ts when ACME_DIRECTORY_URL is set. */
 export interface AcmeSettings {
   issuer: AcmeIssuer;

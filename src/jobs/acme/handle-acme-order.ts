@@ -10,7 +10,8 @@ import { recordTransition } from '../renewal/record-transition.js';
 import { finishPendingTransitions, performTransition } from '../renewal/perform-transition.js';
 import { postOnce } from '../renewal/post-once.js';
 import { checkSiteReadiness } from './check-site-readiness.js';
-import type { AcmeDeps, AcmeOrderJob } from './acme-deps.js';
+import type { AcmeDeps } from './acme-deps.js';
+import type { AcmeOrderJob } from '../job-kinds.js';
 
 /**
  * The `acme-order` job: the renewal's own CSR (its key stays in the vault) ordered from the ACME
