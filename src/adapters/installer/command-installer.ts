@@ -7,10 +7,8 @@ import { commandEnvironment } from './command-environment.js';
 import { writeNewFile } from './durable-fs.js';
 import type { InstallLog } from './install-log.js';
 import { PairStore, type CertificatePair } from './pair-store.js';
-import { runInstallAttempt } from './run-install-attempt.js';
+import { fleetInstaller } from './fleet-installer.js';
 import { runStepCommand } from './run-step-command.js';
-import { KeyedLock } from '../../lib/keyed-lock.js';
-import { currentOnFleet } from './verify-fleet.js';
 import { reloadedServerFleet } from './verify-live.js';
 
 export interface CommandInstallerOptions {
@@ -54,8 +52,6 @@ export interface CommandInstallerOptions {
 export function createCommandInstaller(options: CommandInstallerOptions): Installer {
   const kept = new PairStore(options.stateDir);
   const workDir = join(options.stateDir, '.work');
-  const fleet = reloadedServerFleet(options);
-  const lock = new KeyedLock();
   const timeoutMs = options.timeoutMs ?? 120_000;
   // Files of an attempt interrupted by a crash hold a key: they go at the first install after a start.
   let swept: Promise<void> | null = null;
@@ -79,49 +75,36 @@ export function createCommandInstaller(options: CommandInstallerOptions): Instal
     }
   };
 
-  const install = (request: InstallRequest) => {
+  return fleetInstaller('command', reloadedServerFleet(options), { verifyWaitMs: options.verifyWaitMs ?? 15_000, logger: options.logger }, (request) => {
     const pair = { fullchainPem: request.fullchainPem, privateKeyPem: request.privateKeyPem };
-    return runInstallAttempt({
-      kind: 'command',
-      request,
-      fleet,
-      verifyWaitMs: options.verifyWaitMs ?? 15_000,
-      logger: options.logger,
-      steps: {
-        apply: (log, signal) => runWith(request, pair, log, signal),
-        async commit(log) {
-          try {
-            await kept.put(request.site, pair);
-            await kept.prune(request.site);
-            log.add('Kept a copy of this pair (the key with mode 0600) to roll back to if a later install fails.');
-          } catch (error) {
-            // The certificate is installed and verified: failing to keep a copy must not undo that.
-            log.warn(`Could not keep a copy of this pair for a later rollback: ${(error as Error).message}.`);
-          }
-          return null;
-        },
-        async restore(log, { previousSha256 }) {
-          const last = await kept.current(request.site).catch(() => null);
-          if (!last) {
-            log.warn(`INSTALL_COMMAND cannot be undone: certdesk has not installed an earlier pair for ${request.site} to install again.`);
-            return { ok: false };
-          }
-          if (last.leafSha256 !== previousSha256) {
-            log.warn(
-              `Not rolled back: the certificate served before (${previousSha256 ? `sha256 ${previousSha256}` : 'none could be seen'}) is not the one certdesk installed last (sha256 ${last.leafSha256}), so installing that one again would not restore it.`,
-            );
-            return { ok: false };
-          }
-          log.add(`Running INSTALL_COMMAND again with the pair certdesk installed last (sha256 ${last.leafSha256}).`);
-          return { ok: (await runWith(request, last, log)) === null };
-        },
+    return {
+      apply: (log, signal) => runWith(request, pair, log, signal),
+      async commit(log) {
+        try {
+          await kept.put(request.site, pair);
+          await kept.prune(request.site);
+          log.add('Kept a copy of this pair (the key with mode 0600) to roll back to if a later install fails.');
+        } catch (error) {
+          // The certificate is installed and verified: failing to keep a copy must not undo that.
+          log.warn(`Could not keep a copy of this pair for a later rollback: ${(error as Error).message}.`);
+        }
+        return null;
       },
-    });
-  };
-
-  return {
-    kind: 'command',
-    install: (request) => lock.run(request.site, () => install(request)),
-    current: (site) => currentOnFleet(fleet, site),
-  };
+      async restore(log, { previousSha256 }) {
+        const last = await kept.current(request.site).catch(() => null);
+        if (!last) {
+          log.warn(`INSTALL_COMMAND cannot be undone: certdesk has not installed an earlier pair for ${request.site} to install again.`);
+          return { ok: false };
+        }
+        if (last.leafSha256 !== previousSha256) {
+          log.warn(
+            `Not rolled back: the certificate served before (${previousSha256 ? `sha256 ${previousSha256}` : 'none could be seen'}) is not the one certdesk installed last (sha256 ${last.leafSha256}), so installing that one again would not restore it.`,
+          );
+          return { ok: false };
+        }
+        log.add(`Running INSTALL_COMMAND again with the pair certdesk installed last (sha256 ${last.leafSha256}).`);
+        return { ok: (await runWith(request, last, log)) === null };
+      },
+    };
+  });
 }

@@ -1,12 +1,10 @@
 import type { Logger } from '../../lib/logger.js';
-import type { Installer, InstallRequest } from '../../ports/installer.js';
+import type { Installer } from '../../ports/installer.js';
 import { commandEnvironment } from './command-environment.js';
 import type { InstallLog } from './install-log.js';
 import { PairStore } from './pair-store.js';
-import { runInstallAttempt } from './run-install-attempt.js';
+import { fleetInstaller } from './fleet-installer.js';
 import { runStepCommand } from './run-step-command.js';
-import { KeyedLock } from '../../lib/keyed-lock.js';
-import { currentOnFleet } from './verify-fleet.js';
 import { reloadedServerFleet } from './verify-live.js';
 
 export interface NginxInstallerOptions {
@@ -47,11 +45,9 @@ export interface NginxInstallerOptions {
  */
 export function createNginxInstaller(options: NginxInstallerOptions): Installer {
   const store = new PairStore(options.certDir);
-  const fleet = reloadedServerFleet(options);
-  const lock = new KeyedLock();
   const timeoutMs = options.commandTimeoutMs ?? 60_000;
 
-  const install = (request: InstallRequest) => {
+  return fleetInstaller('nginx', reloadedServerFleet(options), { verifyWaitMs: options.verifyWaitMs ?? 15_000, logger: options.logger }, (request) => {
     const paths = store.paths(request.site);
     const env = commandEnvironment(options.env ?? process.env, {
       site: request.site,
@@ -69,38 +65,25 @@ export function createNginxInstaller(options: NginxInstallerOptions): Installer 
       reloadAttempted = true;
       return runStepCommand({ name: 'NGINX_RELOAD_CMD', command: options.reloadCommand, ...step }, log);
     };
-    return runInstallAttempt({
-      kind: 'nginx',
-      request,
-      fleet,
-      verifyWaitMs: options.verifyWaitMs ?? 15_000,
-      logger: options.logger,
-      steps: {
-        async apply(log, signal) {
-          const put = await store.put(request.site, { fullchainPem: request.fullchainPem, privateKeyPem: request.privateKeyPem });
-          if (put.alreadyCurrent) log.add(`The new pair was already in place in ${paths.dir} (an earlier attempt was interrupted).`);
-          else log.add(`Wrote fullchain.pem and privkey.pem (the key with mode 0600) in ${paths.dir}.`);
-          log.add(put.previous ? 'The previous pair is kept for rollback.' : 'There was no previous pair in that directory.');
-          return testAndReload(log, signal);
-        },
-        async restore(log) {
-          const now = await store.revert(request.site);
-          log.add(now ? `Switched ${paths.dir} back to the previous pair.` : `Removed the new pair from ${paths.dir}: there was none before.`);
-          const restoredSha256 = now?.leafSha256 ?? null;
-          if (!reloadAttempted) {
-            log.add('nginx was not reloaded with the new pair, so it still has the previous one loaded.');
-            return { ok: true, restoredSha256 };
-          }
-          return { ok: (await testAndReload(log)) === null, restoredSha256 };
-        },
-        cleanup: () => store.prune(request.site),
+    return {
+      async apply(log, signal) {
+        const put = await store.put(request.site, { fullchainPem: request.fullchainPem, privateKeyPem: request.privateKeyPem });
+        if (put.alreadyCurrent) log.add(`The new pair was already in place in ${paths.dir} (an earlier attempt was interrupted).`);
+        else log.add(`Wrote fullchain.pem and privkey.pem (the key with mode 0600) in ${paths.dir}.`);
+        log.add(put.previous ? 'The previous pair is kept for rollback.' : 'There was no previous pair in that directory.');
+        return testAndReload(log, signal);
       },
-    });
-  };
-
-  return {
-    kind: 'nginx',
-    install: (request) => lock.run(request.site, () => install(request)),
-    current: (site) => currentOnFleet(fleet, site),
-  };
+      async restore(log) {
+        const now = await store.revert(request.site);
+        log.add(now ? `Switched ${paths.dir} back to the previous pair.` : `Removed the new pair from ${paths.dir}: there was none before.`);
+        const restoredSha256 = now?.leafSha256 ?? null;
+        if (!reloadAttempted) {
+          log.add('nginx was not reloaded with the new pair, so it still has the previous one loaded.');
+          return { ok: true, restoredSha256 };
+        }
+        return { ok: (await testAndReload(log)) === null, restoredSha256 };
+      },
+      cleanup: () => store.prune(request.site),
+    };
+  });
 }
