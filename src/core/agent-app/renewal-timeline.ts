@@ -1,4 +1,5 @@
 import { describeTransition } from './describe-transition.js';
+import { effectKey } from '../workflow/effects.js';
 
 /** What the store recorded about one renewal, read in one snapshot (the store port's `history.forTicket`, src/ports/store.ts). */
 export interface RenewalHistoryFacts {
@@ -66,7 +67,7 @@ export function buildRenewalTimeline(facts: RenewalHistoryFacts): RenewalTimelin
       description: describeTransition(t),
       pending: t.state === 'pending',
       effects: t.effects.map((effect): TimelineEffect => {
-        const e = effects.get(`tr:${t.id}:${effect}`);
+        const e = effects.get(effectKey(t.id, effect));
         if (!e) return { effect, status: 'owed', at: null };
         return e.state === 'done' ? { effect, status: 'done', at: iso(e.doneAt ?? e.createdAt) } : { effect, status: 'claimed', at: iso(e.createdAt) };
       }),

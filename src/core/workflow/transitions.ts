@@ -2,8 +2,8 @@ import type { Command, RenewalState } from './renewal-states.js';
 
 /**
  * The renewal workflow as one table: from which states an event moves a renewal, to which state,
- * and with which effects. Handlers gather the facts, turn them into one `WorkflowEvent`, ask
- * `decide`, then perform the effects in order. Pure.
+ * and with which effects (what each effect is: effects.ts). Handlers gather the facts, turn them into
+ * one `WorkflowEvent`, ask `decide`, then perform the effects in order. Pure.
  */
 
 export type WorkflowEvent =
@@ -38,36 +38,26 @@ export type WorkflowEvent =
 
 export type EventType = WorkflowEvent['type'] | `command:${Command}`;
 
-/** What a transition does, in order. The handler maps each to Zendesk updates / store writes. */
+/**
+ * What a transition does, in order. Each is defined once, as data, in effects.ts (`EFFECTS`: public
+ * comment or internal note, status, tags, message); jobs/renewal/perform-transition.ts performs them.
+ */
 export type Effect =
-  /** public comment listing each problem + the form; status pending; tag needs_info */
   | 'comment_needs_info'
-  /** public comment explaining new my.domains cannot be requested; solved; tag rejected */
   | 'comment_rejected'
-  /** short public comment (an agent is checking); open; tag needs_review — then an internal note why */
   | 'comment_needs_review'
   | 'note_needs_review'
-  /** retire the current key (if any), generate a new key pair and CSR */
   | 'generate_key_and_csr'
-  /** public comment with the CSR inline and attached + purchase guidance; pending; tag csr_sent */
   | 'comment_csr'
-  /** public comment linking to the ticket where the site's renewal is in progress; solved; tag linked */
   | 'comment_linked'
-  /** public comment listing every finding; pending; tag bundle_invalid */
   | 'comment_bundle_invalid'
-  /** public comment "received and valid, installing"; hold; tag installing — then the summary note */
   | 'comment_installing'
   | 'note_certificate_summary'
-  /** internal note that installation is retried; hold; tag installing */
   | 'note_retrying_install'
   | 'enqueue_install'
-  /** public comment with the new expiry; solved; tag installed */
   | 'comment_installed'
-  /** internal note with the error and what was rolled back; open; tag install_failed */
   | 'note_install_failed'
-  /** internal note: the reply carries a certificate but the renewal is past that step */
   | 'note_certificate_ignored'
-  /** internal note: this command does nothing in this state */
   | 'note_command_ignored'
   | 'remove_command_tag';
 
