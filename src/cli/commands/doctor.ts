@@ -3,16 +3,14 @@ import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { Config } from '../../config/config.js';
 import { ConfigError } from '../../lib/errors.js';
-import { createZendeskClient } from '../../adapters/zendesk/create-zendesk-client.js';
 import { createWebhookAdmin } from '../../adapters/zendesk/create-webhook-admin.js';
 import { loadDomainsFile } from '../../adapters/registry/load-domains-file.js';
 import { parseDomainRegistry, type DomainRegistry } from '../../core/registry/domain-registry.js';
 import type { ZendeskAuth } from '../../adapters/zendesk/zendesk-http.js';
-import { OAuthTokenProvider } from '../../adapters/zendesk/oauth-token-provider.js';
-import type { RefreshTokenRepository, Store } from '../../ports/store.js';
+import type { Store } from '../../ports/store.js';
 import { openConfiguredStore } from '../../wiring/open-configured-store.js';
-import { localSecret } from '../../config/local-secret.js';
-import { SANDBOX_OAUTH_CLIENT_ID, keyEncryptionKey } from '../../wiring/zendesk-connection.js';
+import { keyEncryptionKey } from '../../wiring/zendesk-connection.js';
+import { cliZendeskClient, cliZendeskUrl, signIn } from '../../wiring/cli-zendesk.js';
 import { checkStore } from './doctor-store-check.js';
 import { silentLogger } from '../../lib/logger.js';
 import { runDoctorChecks, type CheckResult } from './doctor-checks.js';
@@ -55,29 +53,8 @@ async function sandboxRegistry(baseUrl: string): Promise<DomainRegistry> {
   return parseDomainRegistry(body.demo?.registry ?? []).registry;
 }
 
-/**
- * Signs in the way certdesk does: an API token or static OAuth token as given; an OAuth client with
- * renewing tokens — a rotating refresh token is read from and saved to certdesk's store, so that
- * doctor's refresh does not strand the running service. In sandbox mode, the OAuth client the
- * sandbox registered for certdesk (its secret generated into DATA_DIR unless configured).
- * `openStoreOnce` opens the store at the first token read (and returns the same one after).
- */
-export function signIn(config: Config, origin: string, openStoreOnce: () => Promise<Store>): ZendeskAuth {
-  const configured = config.zendesk.auth;
-  if (!config.sandbox && configured && !('oauthClient' in configured)) return configured;
-  const oauth = configured && 'oauthClient' in configured ? configured.oauthClient : null;
-  const credentials =
-    oauth && (!config.sandbox || oauth.clientSecret)
-      ? oauth
-      : { clientId: oauth?.clientId ?? SANDBOX_OAUTH_CLIENT_ID, clientSecret: localSecret(config.dataDir, 'oauth-client-secret', 32).value, scopes: oauth?.scopes ?? 'read write' };
-  const refreshTokens: Pick<RefreshTokenRepository, 'load' | 'save'> | undefined = credentials.refreshToken
-    ? { load: async (clientId, seed) => (await openStoreOnce()).refreshTokens.load(clientId, seed), save: async (clientId, seed, token) => (await openStoreOnce()).refreshTokens.save(clientId, seed, token) }
-    : undefined;
-  return { tokens: new OAuthTokenProvider({ origin, credentials, logger: silentLogger(), ...(refreshTokens ? { refreshTokens } : {}) }) };
-}
-
 async function connect(config: Config, openStoreOnce: () => Promise<Store>): Promise<DoctorConnection | CheckResult> {
-  const baseUrl = config.sandbox ? `http://127.0.0.1:${config.sandboxPort}` : config.zendesk.url!;
+  const baseUrl = cliZendeskUrl(config);
   let registry: DomainRegistry = config.validation.domainsFile ? loadDomainsFile(config.validation.domainsFile) : new Map();
   if (config.sandbox) {
     // First whether certdesk's sandbox runs at all (nothing is read from or written to DATA_DIR before).
@@ -125,7 +102,7 @@ async function closeQuietly(store: Promise<Store> | null): Promise<void> {
 
 function checks(config: Config, connection: DoctorConnection, openStoreOnce: () => Promise<Store>): Promise<CheckResult[]> {
   return runDoctorChecks({
-    zendesk: createZendeskClient({ baseUrl: connection.baseUrl, auth: connection.auth, attachmentHosts: config.zendesk.attachmentHosts, timeoutMs: 15_000 }),
+    zendesk: cliZendeskClient(config, connection.baseUrl, connection.auth),
     webhooks: createWebhookAdmin({ baseUrl: connection.baseUrl, auth: connection.auth, timeoutMs: 20_000 }),
     webhookEndpoint: connection.webhookEndpoint,
     statusOverrides: config.zendesk.statusOverrides,

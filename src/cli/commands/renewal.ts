@@ -2,13 +2,12 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
 import type { Store } from '../../ports/store.js';
-import { createZendeskClient } from '../../adapters/zendesk/create-zendesk-client.js';
 import { buildRenewalTimeline } from '../../core/agent-app/renewal-timeline.js';
 import { describeState, STATES_IN_ORDER } from '../../core/agent-app/describe-state.js';
 import { COMMAND_TAGS, type Command, type RenewalState } from '../../core/workflow/renewal-states.js';
 import { statesAccepting } from '../../core/workflow/transitions.js';
 import type { Config } from '../../config/config.js';
-import { signIn } from './doctor.js';
+import { cliZendeskClient, cliZendeskUrl, signIn } from '../../wiring/cli-zendesk.js';
 import { formatRenewalTimeline } from './format-renewal-timeline.js';
 import { openCliStore, readCliConfig } from './read-cli-config.js';
 
@@ -105,8 +104,8 @@ async function list(store: Store, state: RenewalState | undefined, json: boolean
 
 /** The command tag, added the way the agent app adds it: one Zendesk call, signed in as certdesk is. */
 async function addCommandTag(config: Config, store: Store, ticketId: number, tag: string): Promise<void> {
-  const baseUrl = config.sandbox ? `http://127.0.0.1:${config.sandboxPort}` : config.zendesk.url!;
-  const zendesk = createZendeskClient({ baseUrl, auth: signIn(config, new URL(baseUrl).origin, async () => store), attachmentHosts: config.zendesk.attachmentHosts, timeoutMs: 15_000 });
+  const baseUrl = cliZendeskUrl(config);
+  const zendesk = cliZendeskClient(config, baseUrl, signIn(config, new URL(baseUrl).origin, async () => store));
   try {
     await zendesk.addTags(ticketId, [tag]);
   } catch (error) {
