@@ -16,7 +16,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { zipSync, type Zippable } from 'fflate';
 import { validateApp, formatAppProblems } from '../src/core/agent-app/validate-app.js';
-import { publicUrlHost, type AppFiles, type AppValidationReport } from '../src/core/agent-app/app-package.js';
+import type { AppFiles } from '../src/core/agent-app/app-files.js';
+import type { AppValidationReport } from '../src/core/agent-app/app-problem.js';
 import { withEnvFile } from '../src/config/read-env-file.js';
 import { isIgnored, parseZcliIgnore } from '../src/core/agent-app/zcli-ignore.js';
 
@@ -45,6 +46,28 @@ export function collectAppFiles(root: string, options: { include?: 'app' | 'all'
     }
   }
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The host that certdesk's public URL puts in the packaged manifest's domainWhitelist. Zendesk's
+ * proxy makes the app's secure requests (the ones carrying the shared secret) only to hosts listed
+ * there, so an app packaged without certdesk's host cannot reach certdesk at all: a missing URL,
+ * or one that is not http(s), is refused with what to do instead.
+ */
+function publicUrlHost(publicUrl: string | undefined): string {
+  if (publicUrl === undefined || publicUrl.trim() === '') {
+    throw new Error(
+      "certdesk's public URL is required: pass --public-url https://certdesk.example.com or set PUBLIC_URL. " +
+        "Zendesk's proxy sends the app's requests, with the shared secret, only to the hosts in the manifest's domainWhitelist; without certdesk's host there the app cannot reach certdesk.",
+    );
+  }
+  try {
+    const url = new URL(publicUrl);
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') throw new Error('not http(s)');
+    return url.host;
+  } catch {
+    throw new Error(`--public-url must be certdesk's public URL such as https://certdesk.example.com, not ${JSON.stringify(publicUrl)}`);
+  }
 }
 
 /** The files with certdesk's host added to the manifest's domainWhitelist (refused without a URL: see publicUrlHost). */

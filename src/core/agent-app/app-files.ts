@@ -1,27 +1,9 @@
 /**
  * A ZAF app package as the validator sees it: file paths relative to the app root ("manifest.json",
- * "assets/iframe.html"), with `/` separators, mapped to their bytes.
+ * "assets/iframe.html"), with `/` separators, mapped to their bytes. The rules (validate-*.ts) read
+ * it through the helpers below; building the package is scripts/package-app.ts's job.
  */
 export type AppFiles = ReadonlyMap<string, Uint8Array>;
-
-/** One thing Zendesk's app validator would refuse (error) or complain about (warning). */
-export interface AppProblem {
-  /** The validator's name for the rule (Zendesk's error key where it has one), e.g. "manifest_keys.missing". */
-  rule: string;
-  severity: 'error' | 'warning';
-  /** The file the problem is in. */
-  file: string;
-  message: string;
-}
-
-export interface AppValidationReport {
-  /** True when there is no error (warnings allowed). */
-  ok: boolean;
-  problems: AppProblem[];
-}
-
-export const error = (rule: string, file: string, message: string): AppProblem => ({ rule, severity: 'error', file, message });
-export const warning = (rule: string, file: string, message: string): AppProblem => ({ rule, severity: 'warning', file, message });
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -84,27 +66,5 @@ export function isHttpUrl(value: unknown, options: { httpsOnly?: boolean } = {})
     return schemes.includes(url.protocol) && url.hostname.length > 0;
   } catch {
     return false;
-  }
-}
-
-/**
- * The host that certdesk's public URL puts in the packaged manifest's domainWhitelist. Zendesk's
- * proxy makes the app's secure requests (the ones carrying the shared secret) only to hosts listed
- * there, so an app packaged without certdesk's host cannot reach certdesk at all: a missing URL,
- * or one that is not http(s), is refused with what to do instead.
- */
-export function publicUrlHost(publicUrl: string | undefined): string {
-  if (publicUrl === undefined || publicUrl.trim() === '') {
-    throw new Error(
-      "certdesk's public URL is required: pass --public-url https://certdesk.example.com or set PUBLIC_URL. " +
-        "Zendesk's proxy sends the app's requests, with the shared secret, only to the hosts in the manifest's domainWhitelist; without certdesk's host there the app cannot reach certdesk.",
-    );
-  }
-  try {
-    const url = new URL(publicUrl);
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') throw new Error('not http(s)');
-    return url.host;
-  } catch {
-    throw new Error(`--public-url must be certdesk's public URL such as https://certdesk.example.com, not ${JSON.stringify(publicUrl)}`);
   }
 }

@@ -1,4 +1,5 @@
-import { error, type AppFiles, type AppValidationReport } from './app-package.js';
+import type { AppFiles } from './app-files.js';
+import { error, type AppValidationReport } from './app-problem.js';
 import { readManifest, validateManifest } from './validate-manifest.js';
 import { validateTranslations } from './validate-translations.js';
 import { validateRequirements } from './validate-requirements.js';

@@ -1,4 +1,5 @@
-import { error, type AppFiles, type AppProblem } from './app-package.js';
+import type { AppFiles } from './app-files.js';
+import { error, type AppProblem } from './app-problem.js';
 import { readPngSize } from './read-png-size.js';
 
 /** The logos Zendesk shows in the admin and the marketplace, with the sizes its docs ask for. */

@@ -1,4 +1,5 @@
-import { error, isObject, type AppFiles, type AppProblem, type JsonObject } from './app-package.js';
+import { isObject, type AppFiles, type JsonObject } from './app-files.js';
+import { error, type AppProblem } from './app-problem.js';
 
 const FILE = 'manifest.json';
 

@@ -1,4 +1,5 @@
-import { error, isHttpUrl, isObject, parseJsonFile, warning, type AppFiles, type AppProblem, type JsonObject } from './app-package.js';
+import { isHttpUrl, isObject, parseJsonFile, type AppFiles, type JsonObject } from './app-files.js';
+import { error, warning, type AppProblem } from './app-problem.js';
 import { validateLocations } from './validate-locations.js';
 import { validateParameters } from './validate-parameters.js';
 

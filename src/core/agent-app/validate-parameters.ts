@@ -1,4 +1,5 @@
-import { error, isObject, warning, type AppProblem, type JsonObject } from './app-package.js';
+import { isObject, type JsonObject } from './app-files.js';
+import { error, warning, type AppProblem } from './app-problem.js';
 
 const FILE = 'manifest.json';
 /** `manifest/parameter.rb` TYPES (zendesk-facts §6.1). */

@@ -1,4 +1,5 @@
-import { error, isHttpUrl, isObject, parseJsonFile, type AppFiles, type AppProblem, type JsonObject } from './app-package.js';
+import { isHttpUrl, isObject, parseJsonFile, type AppFiles, type JsonObject } from './app-files.js';
+import { error, type AppProblem } from './app-problem.js';
 
 const FILE = 'requirements.json';
 /** `app_requirement.rb` TYPES (zendesk-facts §6.3). */

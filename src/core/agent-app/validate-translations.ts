@@ -1,4 +1,5 @@
-import { error, isObject, parseJsonFile, type AppFiles, type AppProblem, type Json, type JsonObject } from './app-package.js';
+import { isObject, parseJsonFile, type AppFiles, type Json, type JsonObject } from './app-files.js';
+import { error, type AppProblem } from './app-problem.js';
 import { VALID_LOCALE } from './validate-manifest.js';
 
 const PUBLIC_APP_KEYS = ['name', 'short_description', 'installation_instructions', 'long_description'];
