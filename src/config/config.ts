@@ -1,4 +1,4 @@
-/** certdesk's configuration, read once from the environment by `loadConfig` and frozen. */
+/** certdesk's configuration, read once from the environment by `loadConfig` and frozen: its types only. */
 import type { StatusState } from '../core/workflow/status-table.js';
 import type { TicketStatus } from '../core/workflow/ticket-status.js';
 import type { BusinessHours } from '../core/proactive/business-hours.js';
@@ -141,6 +141,3 @@ export interface AcmeConfig {
   /** ACME_EXPECTED_CNAME: the name every branded my.domain must be a CNAME to; null: not checked. */
   expectedCname: string | null;
 }
-
-/** The sandbox's name for certdesk's own API user when ZENDESK_EMAIL is unset (DESIGN §3). */
-export const SANDBOX_API_USER = 'certdesk@sandbox.invalid';

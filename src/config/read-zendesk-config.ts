@@ -2,9 +2,11 @@ import { parseStatusOverrides } from '../core/workflow/status-table.js';
 import type { EnvReader } from './env-reader.js';
 import { readZendeskAuth } from './read-zendesk-auth.js';
 import { redactUrl } from './redact-url.js';
-import { SANDBOX_API_USER, type Config, type Priority } from './config.js';
+import type { Config, Priority } from './config.js';
 
 const PRIORITIES: readonly Priority[] = ['urgent', 'high', 'normal', 'low'];
+/** The sandbox's name for certdesk's own API user when ZENDESK_EMAIL is unset (DESIGN §3). */
+const SANDBOX_API_USER = 'certdesk@sandbox.invalid';
 
 /**
  * ZENDESK_*: the account, how certdesk signs in, the webhook it receives, where attachments may be
