@@ -9,7 +9,10 @@ import { oauthRoutes } from './routes/oauth-routes.js';
 import { ticketRoutes } from './routes/ticket-routes.js';
 import { attachmentRedirectRoutes, uploadRoutes } from './routes/upload-routes.js';
 import { userRoutes } from './routes/user-routes.js';
-import { webhookRoutes } from './routes/webhook-routes.js';
+import { invocationRoutes } from './routes/webhooks/invocation-routes.js';
+import { signingSecretRoutes } from './routes/webhooks/signing-secret-routes.js';
+import { webhookRoutes } from './routes/webhooks/webhook-routes.js';
+import { webhookTestRoute } from './routes/webhooks/webhook-test-route.js';
 import type { SandboxContext } from './sandbox-context.js';
 import type { TicketEventPayload } from './ticket-events.js';
 import { webPageRoutes } from './web-page.js';
@@ -36,7 +39,8 @@ export function createSandboxApp(ctx: SandboxContext, cdn: SandboxCdn, demo: () 
   app.use('/api/v2', rateLimitHeaders(ctx), deliverEventsAfterResponse(ctx), authenticate(ctx), countApiCalls(ctx));
   app.use('/api/v2', uploadRoutes(ctx));
   app.use('/api/v2', express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
-  app.use('/api/v2', ticketRoutes(ctx), userRoutes(ctx), accountRoutes(ctx), webhookRoutes(ctx));
+  app.use('/api/v2', ticketRoutes(ctx), userRoutes(ctx), accountRoutes(ctx));
+  app.use('/api/v2', webhookRoutes(ctx), webhookTestRoute(ctx), signingSecretRoutes(ctx), invocationRoutes(ctx));
   app.use('/api/v2', (_req, res) => {
     res.status(404).json({ error: 'InvalidEndpoint', description: 'Not found' });
   });

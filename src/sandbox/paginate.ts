@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { badRequest } from './api-error.js';
+import { queryString as q } from './sandbox-context.js';
 
 export interface CursorPage<T> {
   items: T[];
@@ -19,9 +20,9 @@ export function wantsCursor(req: Request): boolean {
   return ['page[size]', 'page[after]', 'page[before]'].some((k) => req.query[k] !== undefined);
 }
 
-function q(req: Request, key: string): string | undefined {
-  const v = req.query[key];
-  return typeof v === 'string' ? v : undefined;
+/** `page[size]`: 1 to 100, and 100 when absent or not a number. */
+export function pageSize(req: Request): number {
+  return Math.min(100, Math.max(1, Number(q(req, 'page[size]') ?? 100) || 100));
 }
 
 /**
@@ -34,7 +35,7 @@ export function cursorPage<T extends { id: number }>(
   fetch: (q: { afterId?: number; beforeId?: number; desc: boolean; limit: number }) => T[],
   desc = false,
 ): CursorPage<T> {
-  const size = Math.min(100, Math.max(1, Number(q(req, 'page[size]') ?? 100) || 100));
+  const size = pageSize(req);
   const after = q(req, 'page[after]');
   const before = q(req, 'page[before]');
   let items: T[];
@@ -86,4 +87,9 @@ export function offsetPage(req: Request, selfUrl: string, count: number): { offs
     next_page: page * limit < count ? url(page + 1) : null,
     previous_page: page > 1 ? url(page - 1) : null,
   };
+}
+
+/** An offset-paginated answer, `{ <key>: items, next_page, previous_page, count }`; a search's one page has no links. */
+export function offsetAnswer(key: string, items: unknown[], page: { next_page: string | null; previous_page: string | null } | null, count: number): Record<string, unknown> {
+  return { [key]: items, next_page: page?.next_page ?? null, previous_page: page?.previous_page ?? null, count };
 }

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { AccountSettings } from './account-settings.js';
+import { forbidden } from './api-error.js';
 import type { FaultController } from './fault-controller.js';
 import type { User } from './store/sandbox-records.js';
 import type { SandboxStore } from './store/sandbox-store.js';
@@ -36,6 +37,13 @@ export function caller(res: Response): User {
   return res.locals.user as User;
 }
 
+/** The caller of an endpoint Zendesk opens to agents (and admins) only; an end user gets a 403. */
+export function agentCaller(res: Response): User {
+  const user = caller(res);
+  if (user.role === 'end-user') throw forbidden();
+  return user;
+}
+
 /** Events are delivered after the response is sent, never inside the request. */
 export function emit(res: Response, events: TicketEventPayload[]): void {
   (res.locals.events as TicketEventPayload[]).push(...events);
@@ -43,6 +51,12 @@ export function emit(res: Response, events: TicketEventPayload[]): void {
 
 export function eventContext(ctx: SandboxContext): EventContext {
   return { accountId: ctx.accountId, origin: ctx.origin(), now: ctx.clock.now(), userById: (id) => ctx.store.users.get(id) };
+}
+
+/** A query-string parameter given once, as text (`undefined` when absent or repeated). */
+export function queryString(req: Request, key: string): string | undefined {
+  const v = req.query[key];
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** A numeric path parameter, or a Zendesk 404. */

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { signZendeskPayload } from '../core/events/zendesk-signature.js';
 import type { FaultController } from './fault-controller.js';
 import type { TicketEventPayload } from './ticket-events.js';
 import type { AttemptStatus, InvocationStatus, Webhook, WebhookStore } from './store/webhook-store.js';
+import { webhookRequestHeaders } from './webhook-request-headers.js';
 import { zendeskTimestamp } from './zendesk-time.js';
 
 export interface DispatcherOptions {
@@ -122,17 +122,7 @@ export class WebhookDispatcher {
 
   private async attempt(webhook: Webhook, invocationId: number, body: string, closing: AbortSignal): Promise<Outcome> {
     const timestamp = zendeskTimestamp(this.options.clock.now());
-    const headers: Record<string, string> = {
-      ...webhook.custom_headers,
-      'content-type': 'application/json; charset=utf-8',
-      'user-agent': 'Zendesk Webhook',
-      'x-zendesk-account-id': String(this.options.accountId),
-      'x-zendesk-webhook-id': webhook.id,
-      'x-zendesk-webhook-invocation-id': String(invocationId),
-      'x-zendesk-webhook-signature': signZendeskPayload(webhook.secret, timestamp, body),
-      'x-zendesk-webhook-signature-timestamp': timestamp,
-      ...authenticationHeaders(webhook.authentication),
-    };
+    const headers = webhookRequestHeaders({ accountId: this.options.accountId, secret: webhook.secret, timestamp, body, webhook, invocationId });
     const started = performance.now();
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     let outcome: Outcome;
@@ -192,20 +182,4 @@ function retryWait(o: Outcome, r: Retries, baseMs: number): { ms: number; retrie
   }
   if (o.attemptStatus === 'timeout' && r.timeout < MAX_RETRIES.timeout) return { ms: backoff(r.timeout), retries: { ...r, timeout: r.timeout + 1 } };
   return undefined;
-}
-
-/** The headers a webhook's `authentication` adds to each request it sends. */
-export function authenticationHeaders(auth: Record<string, unknown> | null): Record<string, string> {
-  if (!auth) return {};
-  const data = (auth.data ?? {}) as Record<string, string>;
-  switch (auth.type) {
-    case 'basic_auth':
-      return { authorization: `Basic ${Buffer.from(`${data.username}:${data.password}`).toString('base64')}` };
-    case 'bearer_token':
-      return { authorization: `Bearer ${data.token}` };
-    case 'api_key':
-      return data.name ? { [data.name.toLowerCase()]: String(data.value) } : {};
-    default:
-      return {};
-  }
 }

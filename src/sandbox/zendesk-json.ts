@@ -8,6 +8,11 @@ import type { Attachment, Comment, Organization, Ticket, User } from './store/sa
 
 type Json = Record<string, unknown>;
 
+/** A record's own API URL, as Zendesk gives it in `url`. */
+function resourceUrl(origin: string, collection: 'tickets' | 'attachments' | 'users' | 'organizations', id: number): string {
+  return `${origin}/api/v2/${collection}/${id}.json`;
+}
+
 function withoutNulls(o: Json, keys: string[]): Json {
   for (const k of keys) if (o[k] === null || o[k] === undefined) delete o[k];
   return o;
@@ -16,7 +21,7 @@ function withoutNulls(o: Json, keys: string[]): Json {
 export function ticketJson(t: Ticket, origin: string): Json {
   return withoutNulls(
     {
-      url: `${origin}/api/v2/tickets/${t.id}.json`,
+      url: resourceUrl(origin, 'tickets', t.id),
       id: t.id,
       external_id: t.external_id,
       via: { channel: t.via_channel, source: { from: {}, to: {}, rel: null } },
@@ -54,7 +59,7 @@ export function ticketJson(t: Ticket, origin: string): Json {
 export function attachmentJson(a: Attachment, origin: string): Json {
   const contentUrl = attachmentContentUrl(a, origin);
   return {
-    url: `${origin}/api/v2/attachments/${a.id}.json`,
+    url: resourceUrl(origin, 'attachments', a.id),
     id: a.id,
     file_name: a.file_name,
     content_url: contentUrl,
@@ -95,7 +100,7 @@ export function userJson(u: User, origin: string): Json {
   return withoutNulls(
     {
       id: u.id,
-      url: `${origin}/api/v2/users/${u.id}.json`,
+      url: resourceUrl(origin, 'users', u.id),
       name: u.name,
       email: u.email,
       created_at: u.created_at,
@@ -136,7 +141,7 @@ export function userJson(u: User, origin: string): Json {
 
 export function organizationJson(o: Organization, origin: string): Json {
   return {
-    url: `${origin}/api/v2/organizations/${o.id}.json`,
+    url: resourceUrl(origin, 'organizations', o.id),
     id: o.id,
     name: o.name,
     shared_tickets: false,

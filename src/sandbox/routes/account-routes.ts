@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { forbidden } from '../api-error.js';
-import { caller, type SandboxContext } from '../sandbox-context.js';
+import { agentCaller, type SandboxContext } from '../sandbox-context.js';
 
 /**
  * `GET /api/v2/account/settings` (agents; zendesk-oas.yaml "Account Settings"): the part of the
@@ -11,7 +10,7 @@ import { caller, type SandboxContext } from '../sandbox-context.js';
 export function accountRoutes(ctx: SandboxContext): Router {
   const r = Router();
   r.get('/account/settings', (_req, res) => {
-    if (caller(res).role === 'end-user') throw forbidden();
+    agentCaller(res);
     res.json({
       settings: {
         tickets: { status_hold: ctx.account.onHold, tagging: true, rich_text_comments: true },

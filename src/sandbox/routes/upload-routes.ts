@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { forbidden, notFound, recordInvalid } from '../api-error.js';
-import { caller, type SandboxContext } from '../sandbox-context.js';
+import { caller, queryString, type SandboxContext } from '../sandbox-context.js';
 import { attachmentJson } from '../zendesk-json.js';
 
 /** Zendesk caps attachments at 50 MB. */
@@ -10,10 +10,10 @@ export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 export function uploadRoutes(ctx: SandboxContext): Router {
   const r = Router();
   r.post('/uploads', express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES }), (req, res) => {
-    const fileName = typeof req.query.filename === 'string' ? req.query.filename : '';
+    const fileName = queryString(req, 'filename') ?? '';
     if (!fileName) throw recordInvalid('filename', 'Filename: cannot be blank (pass ?filename=)', 'BlankValue');
     const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    const token = queryString(req, 'token');
     const contentType = (req.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
     const upload = ctx.store.attachments.createUpload({ fileName, contentType, data, token, uploaderId: caller(res).id });
     const origin = ctx.origin();

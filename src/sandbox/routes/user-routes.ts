@@ -1,20 +1,15 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { SandboxApiError, forbidden, notFound, recordInvalid } from '../api-error.js';
-import { offsetPage } from '../paginate.js';
-import { caller, idParam, type SandboxContext } from '../sandbox-context.js';
+import { offsetAnswer, offsetPage } from '../paginate.js';
+import { agentCaller, caller, idParam, queryString, type SandboxContext } from '../sandbox-context.js';
 import type { Role, User } from '../store/sandbox-records.js';
 import { organizationJson, userJson } from '../zendesk-json.js';
 
 const ROLES: Role[] = ['end-user', 'agent', 'admin'];
 
-function requireAgent(user: User): void {
-  if (user.role === 'end-user') throw forbidden();
-}
-
 /** Endpoints Zendesk allows for admins only refuse agents while the account enforces it (zendesk-facts §10). */
-function requireAdmin(ctx: SandboxContext, user: User): void {
-  requireAgent(user);
-  if (ctx.account.adminOnlyEndpoints && user.role !== 'admin') throw forbidden();
+function adminCaller(ctx: SandboxContext, res: Response): void {
+  if (agentCaller(res).role !== 'admin' && ctx.account.adminOnlyEndpoints) throw forbidden();
 }
 
 /** Users and organizations; every agent may create both, as an admin would (DESIGN §3). */
@@ -24,27 +19,42 @@ export function userRoutes(ctx: SandboxContext): Router {
   const self = (req: Request) => `${ctx.origin()}${req.baseUrl}${req.path}.json`;
   const origin = () => ctx.origin();
 
+  /** A whole table, offset-paginated, for agents (`/users`, `/organizations`). */
+  const listAll =
+    <T>(key: string, list: (offset: number, limit: number) => { rows: T[]; count: number }, toJson: (row: T, origin: string) => unknown) =>
+    (req: Request, res: Response) => {
+      agentCaller(res);
+      const { count } = list(0, 0);
+      const p = offsetPage(req, self(req), count);
+      res.json(offsetAnswer(key, list(p.offset, p.limit).rows.map((row) => toJson(row, origin())), p, count));
+    };
+
+  /** One record by its path id: 404 when there is none, 403 when the caller is an end user it does not concern. */
+  const showOne =
+    <T>(key: string, find: (req: Request) => T | undefined, endUserSees: (me: User, row: T) => boolean, toJson: (row: T, origin: string) => unknown) =>
+    (req: Request, res: Response) => {
+      const me = caller(res);
+      const row = find(req);
+      if (row === undefined) throw notFound();
+      if (me.role === 'end-user' && !endUserSees(me, row)) throw forbidden();
+      res.json({ [key]: toJson(row, origin()) });
+    };
+
   r.get('/users/me', (_req, res) => {
     res.json({ user: userJson(caller(res), origin()) });
   });
 
   r.get('/users/search', (req, res) => {
-    requireAgent(caller(res));
-    const query = typeof req.query.query === 'string' ? req.query.query : '';
+    agentCaller(res);
+    const query = queryString(req, 'query') ?? '';
     const users = query ? store.users.search(query) : [];
-    res.json({ users: users.map((u) => userJson(u, origin())), next_page: null, previous_page: null, count: users.length });
+    res.json(offsetAnswer('users', users.map((u) => userJson(u, origin())), null, users.length));
   });
 
-  r.get('/users', (req, res) => {
-    requireAgent(caller(res));
-    const { count } = store.users.list(0, 0);
-    const p = offsetPage(req, self(req), count);
-    const { rows } = store.users.list(p.offset, p.limit);
-    res.json({ users: rows.map((u) => userJson(u, origin())), next_page: p.next_page, previous_page: p.previous_page, count });
-  });
+  r.get('/users', listAll('users', (offset, limit) => store.users.list(offset, limit), userJson));
 
   r.post('/users', (req, res) => {
-    requireAgent(caller(res));
+    agentCaller(res);
     const input = ((req.body ?? {}) as { user?: Record<string, unknown> }).user ?? {};
     const role = input.role === undefined ? 'end-user' : input.role;
     if (!ROLES.includes(role as Role)) throw recordInvalid('role', `Role: ${String(role)} is not valid`);
@@ -58,55 +68,40 @@ export function userRoutes(ctx: SandboxContext): Router {
     res.status(201).json({ user: userJson(user, origin()) });
   });
 
-  r.get('/users/:user_id', (req, res) => {
-    const me = caller(res);
-    const user = store.users.get(idParam(req, 'user_id'));
-    if (!user) throw notFound();
-    if (me.role === 'end-user' && me.id !== user.id) throw forbidden();
-    res.json({ user: userJson(user, origin()) });
-  });
+  r.get('/users/:user_id', showOne('user', (req) => store.users.get(idParam(req, 'user_id')), (me, user) => me.id === user.id, userJson));
 
   r.get('/organizations/search', (req, res) => {
-    requireAdmin(ctx, caller(res));
-    const name = typeof req.query.name === 'string' ? req.query.name : undefined;
-    const externalId = typeof req.query.external_id === 'string' ? req.query.external_id : undefined;
+    adminCaller(ctx, res);
+    const name = queryString(req, 'name');
+    const externalId = queryString(req, 'external_id');
     const orgs = name !== undefined ? store.organizations.findByName(name) : externalId !== undefined ? store.organizations.findByExternalId(externalId) : [];
-    res.json({ organizations: orgs.map((o) => organizationJson(o, origin())), next_page: null, previous_page: null, count: orgs.length });
+    res.json(offsetAnswer('organizations', orgs.map((o) => organizationJson(o, origin())), null, orgs.length));
   });
 
   // Agents: organizations whose name starts with `name` (at least 2 characters), offset-paginated.
   r.get('/organizations/autocomplete', (req, res) => {
-    requireAgent(caller(res));
-    const name = typeof req.query.name === 'string' ? req.query.name.trim() : '';
+    agentCaller(res);
+    const name = queryString(req, 'name')?.trim() ?? '';
     if (name.length < 2) throw new SandboxApiError(400, { errors: [{ code: 'QueryError', title: 'Name must be at least 2 characters long' }] });
     const matches = store.organizations.findByNamePrefix(name, 1000);
     const p = offsetPage(req, self(req), matches.length);
-    res.json({ organizations: matches.slice(p.offset, p.offset + p.limit).map((o) => organizationJson(o, origin())), next_page: p.next_page, previous_page: p.previous_page, count: matches.length });
+    res.json(offsetAnswer('organizations', matches.slice(p.offset, p.offset + p.limit).map((o) => organizationJson(o, origin())), p, matches.length));
   });
 
-  r.get('/organizations', (req, res) => {
-    requireAgent(caller(res));
-    const { count } = store.organizations.list(0, 0);
-    const p = offsetPage(req, self(req), count);
-    const { rows } = store.organizations.list(p.offset, p.limit);
-    res.json({ organizations: rows.map((o) => organizationJson(o, origin())), next_page: p.next_page, previous_page: p.previous_page, count });
-  });
+  r.get('/organizations', listAll('organizations', (offset, limit) => store.organizations.list(offset, limit), organizationJson));
 
   r.post('/organizations', (req, res) => {
-    requireAgent(caller(res));
+    agentCaller(res);
     const input = ((req.body ?? {}) as { organization?: Record<string, unknown> }).organization ?? {};
     if (typeof input.name !== 'string') throw recordInvalid('name', 'Name: cannot be blank', 'BlankValue');
     const org = store.organizations.create({ name: input.name, external_id: typeof input.external_id === 'string' ? input.external_id : null });
     res.status(201).json({ organization: organizationJson(org, origin()) });
   });
 
-  r.get('/organizations/:organization_id', (req, res) => {
-    const me = caller(res);
-    const org = store.organizations.get(idParam(req, 'organization_id'));
-    if (!org) throw notFound();
-    if (me.role === 'end-user' && me.organization_id !== org.id) throw forbidden();
-    res.json({ organization: organizationJson(org, origin()) });
-  });
+  r.get(
+    '/organizations/:organization_id',
+    showOne('organization', (req) => store.organizations.get(idParam(req, 'organization_id')), (me, org) => me.organization_id === org.id, organizationJson),
+  );
 
   return r;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
+import { addIdCursor, whereClause } from './list-queries.js';
 import type { SandboxDb } from './sandbox-db.js';
 import { zendeskTimestamp } from '../zendesk-time.js';
 
@@ -80,31 +81,15 @@ export class WebhookStore {
   }
 
   create(input: Omit<Webhook, 'id' | 'created_at' | 'updated_at' | 'updated_by'>): Webhook {
-    const id = ulid(this.clock.now().getTime());
     const now = this.now();
+    const webhook: Webhook = { ...input, id: ulid(this.clock.now().getTime()), created_at: now, updated_at: now, updated_by: input.created_by };
     this.db
       .prepare(
         `INSERT INTO webhooks (id, name, description, endpoint, http_method, request_format, status, subscriptions, authentication, custom_headers, secret, created_at, created_by, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (@id, @name, @description, @endpoint, @http_method, @request_format, @status, @subscriptions, @authentication, @custom_headers, @secret, @created_at, @created_by, @updated_at, @updated_by)`,
       )
-      .run(
-        id,
-        input.name,
-        input.description,
-        input.endpoint,
-        input.http_method,
-        input.request_format,
-        input.status,
-        JSON.stringify(input.subscriptions),
-        input.authentication ? JSON.stringify(input.authentication) : null,
-        input.custom_headers ? JSON.stringify(input.custom_headers) : null,
-        input.secret,
-        now,
-        input.created_by,
-        now,
-        input.created_by,
-      );
-    return this.get(id)!;
+      .run(toRow(webhook));
+    return this.get(webhook.id)!;
   }
 
   get(id: string): Webhook | undefined {
@@ -119,27 +104,14 @@ export class WebhookStore {
   update(id: string, changes: Partial<Omit<Webhook, 'id' | 'created_at' | 'created_by'>> & { updated_by: string }): Webhook | undefined {
     const current = this.get(id);
     if (!current) return undefined;
-    const next = { ...current, ...changes, updated_at: this.now() };
+    const next: Webhook = { ...current, ...changes, id, updated_at: this.now() };
     this.db
       .prepare(
-        `UPDATE webhooks SET name = ?, description = ?, endpoint = ?, http_method = ?, request_format = ?, status = ?, subscriptions = ?,
-           authentication = ?, custom_headers = ?, secret = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+        `UPDATE webhooks SET name = @name, description = @description, endpoint = @endpoint, http_method = @http_method, request_format = @request_format,
+           status = @status, subscriptions = @subscriptions, authentication = @authentication, custom_headers = @custom_headers, secret = @secret,
+           updated_at = @updated_at, updated_by = @updated_by WHERE id = @id`,
       )
-      .run(
-        next.name,
-        next.description,
-        next.endpoint,
-        next.http_method,
-        next.request_format,
-        next.status,
-        JSON.stringify(next.subscriptions),
-        next.authentication ? JSON.stringify(next.authentication) : null,
-        next.custom_headers ? JSON.stringify(next.custom_headers) : null,
-        next.secret,
-        next.updated_at,
-        next.updated_by,
-        id,
-      );
+      .run(toRow(next));
     return this.get(id);
   }
 
@@ -179,15 +151,25 @@ export class WebhookStore {
     if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
     if (q.fromTs !== undefined) (where.push('created_at >= ?'), args.push(q.fromTs));
     if (q.toTs !== undefined) (where.push('created_at <= ?'), args.push(q.toTs));
-    if (q.afterId !== undefined) (where.push(q.desc ? 'id < ?' : 'id > ?'), args.push(q.afterId));
+    addIdCursor(q, where, args);
     return this.db
-      .prepare(`SELECT * FROM invocations ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${q.desc ? 'DESC' : 'ASC'} LIMIT ?`)
+      .prepare(`SELECT * FROM invocations ${whereClause(where)} ORDER BY id ${q.desc ? 'DESC' : 'ASC'} LIMIT ?`)
       .all(...args, q.limit) as Invocation[];
   }
 
   listAttempts(invocationId: number): Attempt[] {
     return this.db.prepare('SELECT * FROM attempts WHERE invocation_id = ? ORDER BY id').all(invocationId) as Attempt[];
   }
+}
+
+/** A webhook as its row stores it: subscriptions, authentication and custom headers as JSON. */
+function toRow(w: Webhook): Row {
+  return {
+    ...w,
+    subscriptions: JSON.stringify(w.subscriptions),
+    authentication: w.authentication ? JSON.stringify(w.authentication) : null,
+    custom_headers: w.custom_headers ? JSON.stringify(w.custom_headers) : null,
+  };
 }
 
 function fromRow(row: Row): Webhook {
