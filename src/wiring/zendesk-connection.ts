@@ -122,11 +122,3 @@ export async function connectZendesk(
     probe: async () => void (await zendesk.me()),
   };
 }
-
-/** The sandbox-mode key-encryption key: KEY_ENCRYPTION_KEY, or one generated into DATA_DIR (0600). */
-export function keyEncryptionKey(config: Config, logger: Logger): Buffer {
-  if (config.keys.encryptionKey) return config.keys.encryptionKey;
-  const generated = localSecret(config.dataDir, 'key-encryption-key', 32);
-  if (generated.created) logger.warn({ file: generated.path }, 'sandbox mode: private keys are encrypted with a key generated into DATA_DIR; set KEY_ENCRYPTION_KEY in production');
-  return Buffer.from(generated.value, 'base64');
-}

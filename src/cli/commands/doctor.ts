@@ -9,7 +9,7 @@ import { parseDomainRegistry, type DomainRegistry } from '../../core/registry/do
 import type { ZendeskAuth } from '../../adapters/zendesk/zendesk-http.js';
 import type { Store } from '../../ports/store.js';
 import { openConfiguredStore } from '../../wiring/open-configured-store.js';
-import { keyEncryptionKey } from '../../wiring/zendesk-connection.js';
+import { keyEncryptionKey } from '../../wiring/key-encryption-key.js';
 import { cliZendeskClient, cliZendeskUrl, signIn } from '../../wiring/cli-zendesk.js';
 import { checkStore } from './doctor-store-check.js';
 import { silentLogger } from '../../lib/logger.js';

@@ -7,7 +7,7 @@ import { ConfigError } from '../../lib/errors.js';
 import type { Store } from '../../ports/store.js';
 import { storeFile } from '../../adapters/store/open-store.js';
 import { openConfiguredStore } from '../../wiring/open-configured-store.js';
-import { keyEncryptionKey } from '../../wiring/zendesk-connection.js';
+import { keyEncryptionKey } from '../../wiring/key-encryption-key.js';
 import { silentLogger } from '../../lib/logger.js';
 
 /** The configuration certdesk itself would read (DATA_DIR above all); a bad one is a usage error (exit 2). */
