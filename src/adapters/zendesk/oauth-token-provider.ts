@@ -2,7 +2,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import { NonRetryableError, RetryableError } from '../../lib/errors.js';
 import { CredentialsRefusedError, ZendeskRateLimitedError, parseZendeskErrorBody } from '../../ports/zendesk-api-error.js';
-import { parseRetryAfter } from './zendesk-http.js';
+import { parseRetryAfter } from './retry-after.js';
 import type { RefreshTokenRepository } from '../../ports/store.js';
 
 /** Where an access token for the next request comes from; shared by every call of the process. */

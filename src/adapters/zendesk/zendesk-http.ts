@@ -4,6 +4,7 @@ import type { MetricsRegistry } from '../../lib/metrics.js';
 import { CredentialsRefusedError, ZendeskApiError, ZendeskRateLimitedError, parseZendeskErrorBody } from '../../ports/zendesk-api-error.js';
 import { OAuthTokenProvider, type AccessTokenSource, type OAuthClientCredentials } from './oauth-token-provider.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { parseRetryAfter } from './retry-after.js';
 
 /**
  * API token (`{email}/token:{token}` Basic; Zendesk deactivates them all on 2027-04-30), a static
@@ -48,15 +49,6 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 export function authorizationHeader(auth: { email: string; apiToken: string } | { oauthToken: string }): string {
   if ('oauthToken' in auth) return `Bearer ${auth.oauthToken}`;
   return `Basic ${Buffer.from(`${auth.email}/token:${auth.apiToken}`).toString('base64')}`;
-}
-
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** Metric label for a path: ids replaced, so the series stay few. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationHeader, endpointLabel, parseRetryAfter } from '../../../src/adapters/zendesk/zendesk-http.js';
+import { authorizationHeader, endpointLabel } from '../../../src/adapters/zendesk/zendesk-http.js';
+import { parseRetryAfter } from '../../../src/adapters/zendesk/retry-after.js';
 
 describe('Zendesk HTTP details', () => {
   it('builds API-token Basic auth as {email}/token:{token}', () => {
