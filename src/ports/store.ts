@@ -15,7 +15,7 @@
  */
 import type { Effect } from '../core/workflow/transitions.js';
 import type { RenewalState } from '../core/workflow/renewal-states.js';
-import type { BundleReport, CertSummary } from '../core/bundle/types.js';
+import type { RenewalRecord } from '../core/workflow/renewal-record.js';
 import type { WatchedSite } from '../core/watch/watched-site.js';
 import type { ReminderKind } from '../core/proactive/decide-proactive.js';
 import type { RenewalHistoryFacts } from '../core/agent-app/renewal-timeline.js';
@@ -99,37 +99,7 @@ export interface RetryPolicy {
 // ---------------------------------------------------------------------------------------------
 // Renewals
 
-/** What the last bundle check found, as stored (the report without its PEM chain). */
-export type StoredFindings = Omit<BundleReport, 'fullchainPem'>;
-/** The certificate accepted for installation. */
-export interface AcceptedCertificate {
-  leaf: CertSummary;
-  chain: CertSummary[];
-}
-
-export interface RenewalRecord {
-  ticketId: number;
-  state: RenewalState;
-  site: string | null;
-  fields: Record<string, string>;
-  problems: { field: string; code: string; message: string }[];
-  organizationId: number | null;
-  requesterId: number | null;
-  keyId: number | null;
-  csrPem: string | null;
-  csrSpkiSha256: string | null;
-  /** The highest comment id already handled: later comments are new replies. */
-  lastCommentId: number;
-  findings: StoredFindings | null;
-  certificate: AcceptedCertificate | null;
-  fullchainPem: string | null;
-  approvedBy: number | null;
-  /** What the last installation attempt did, in sentences for agents. */
-  installLog: string[] | null;
-  version: number;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { AcceptedCertificate, RenewalRecord, StoredFindings } from '../core/workflow/renewal-record.js';
 
 export type RenewalPatch = Partial<Omit<RenewalRecord, 'ticketId' | 'version' | 'createdAt' | 'updatedAt'>>;
 

@@ -1,4 +1,5 @@
 import type { RenewalState } from '../workflow/renewal-states.js';
+import type { RenewalRecord } from '../workflow/renewal-record.js';
 import type { WatchedSite } from '../watch/watched-site.js';
 import { describeDrift } from '../watch/site-expiry.js';
 import { AGENT_ACTIONS, actionAvailability, type ActionAvailability } from './agent-actions.js';
@@ -13,23 +14,16 @@ import {
   type ValidationFacts,
 } from './read-stored-reports.js';
 
-/** What the view needs from a stored renewal (the store's RenewalRecord has all of it). */
-export interface RenewalFacts {
-  ticketId: number;
-  state: RenewalState;
-  site: string | null;
-  fields: Record<string, string>;
-  problems: { field: string; code: string; message: string }[];
-  csrPem: string | null;
-  csrSpkiSha256: string | null;
+/**
+ * What the view needs from a stored renewal. Its stored reports (findings, certificate, install
+ * log) are taken as they come and read defensively (read-stored-reports.ts).
+ */
+export type RenewalFacts = Pick<RenewalRecord, 'ticketId' | 'state' | 'site' | 'fields' | 'problems' | 'csrPem' | 'csrSpkiSha256' | 'version' | 'createdAt' | 'updatedAt'> & {
   findings: unknown;
   certificate: unknown;
   /** Written by the install stage when it exists. */
   installLog?: unknown;
-  version: number;
-  createdAt: number;
-  updatedAt: number;
-}
+};
 
 export interface TransitionFacts {
   from: string;
