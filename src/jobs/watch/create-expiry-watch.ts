@@ -4,7 +4,7 @@ import type { WatchedSite } from '../../core/watch/watched-site.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
-import type { JobHandler } from '../worker.js';
+import type { JobHandlers } from '../handlers.js';
 import { handleExpiryWatch } from './handle-expiry-watch.js';
 import type { LookAtAddress } from '../../ports/served-certificate.js';
 import { scheduleWatchIfDue } from './schedule-watch.js';
@@ -12,7 +12,7 @@ import { EXPIRY_WATCH_JOB } from '../job-kinds.js';
 
 export interface ExpiryWatch {
   /** The `expiry-watch` job handler, for the worker. */
-  handlers: Record<string, JobHandler<never>>;
+  handlers: JobHandlers;
   /**
    * Queues a pass when one is due (the service calls it at start and every minute); `force`: now,
    * unless one is already queued or running. True when a pass was queued (the enqueue wakes the
@@ -42,7 +42,7 @@ export function createExpiryWatch(options: {
   onWatched?: (sites: WatchedSite[]) => Promise<void>;
 }): ExpiryWatch {
   return {
-    handlers: { [EXPIRY_WATCH_JOB]: handleExpiryWatch(options) as JobHandler<never> },
+    handlers: { [EXPIRY_WATCH_JOB]: handleExpiryWatch(options) },
     schedule: async ({ force = false } = {}) => {
       // An empty registry has nothing to watch: no job every minute for nothing.
       if (options.registry.size === 0) return false;
