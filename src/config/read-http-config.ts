@@ -14,13 +14,6 @@ export function readHttpConfig(env: EnvReader, sandbox: boolean): Pick<Config, '
   return { port: env.port('PORT', 3000), host, trustProxy, metricsToken, publicUrl: env.url('PUBLIC_URL', ['https:', 'http:']) };
 }
 
-/** The secrets of the agents' ways in: the ZAF app's shared secret and the dashboard's admin token. */
-export function readAgentsConfig(env: EnvReader): Config['agents'] {
-  const adminToken = env.token('ADMIN_TOKEN', 16);
-  const zafSharedSecret = env.token('ZAF_SHARED_SECRET', 16);
-  return { zafSharedSecret, adminToken };
-}
-
 /**
  * TRUST_PROXY takes what Express's "trust proxy" setting takes: true/false, a number of hops, or a
  * comma-separated list of addresses, CIDR ranges and the names loopback, linklocal, uniquelocal.
