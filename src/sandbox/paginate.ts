@@ -2,6 +2,8 @@ import type { Request } from 'express';
 import { badRequest } from './api-error.js';
 import { queryString as q } from './sandbox-context.js';
 
+/* Zendesk's two pagination styles for its lists (cursor and offset), the query they read and the answers they give. */
+
 export interface CursorPage<T> {
   items: T[];
   meta: { has_more: boolean; after_cursor: string | null; before_cursor: string | null };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Redaction } from './store/redactions.js';
 import type { Attachment, Comment, Ticket, TicketWrite, User } from './store/sandbox-records.js';
 import { attachmentContentUrl } from './zendesk-json.js';
 import { eventTime } from './zendesk-time.js';
@@ -123,7 +124,7 @@ export function ticketWriteEvents(write: TicketWrite, ctx: EventContext): Ticket
 
 /** Events of a redaction: one for the text, one per attachment replaced. */
 export function redactionEvents(
-  r: { ticket: Ticket; comment: Comment; redactedText: boolean; redactedAttachments: Attachment[] },
+  r: Redaction,
   actorId: number,
   ctx: EventContext,
 ): TicketEventPayload[] {
