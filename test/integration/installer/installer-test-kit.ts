@@ -4,12 +4,13 @@
  * requests built from them, an independent handshake to see what a server serves, and a key scan.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { createTestCa, type TestCa } from '../../helpers/pki/test-ca.js';
 import { privateKeyPem } from '../../helpers/pki/keys.js';
+import { findKeys, keyMaterial } from '../../helpers/scan-for-keys.js';
 import type { CertificateOptions, TestCertificate } from '../../helpers/pki/certificate-options.js';
 import type { Installer, InstallRequest, InstallResult } from '../../../src/ports/installer.js';
 
@@ -103,29 +104,19 @@ export async function eventuallyServed(address: string, site: string, expected: 
   return seen;
 }
 
-// test/helpers/scan-for-keys.ts exports PKCS#1, which only RSA keys have; these leaves use EC keys.
-const PEM_KEY_HEADER = new RegExp(['-----BEGIN ', '(?:[A-Z0-9]+ )*', 'PRIVATE KEY-----'].join(''));
-
 /**
- * Where any of the pairs' private keys appears in the given texts: as a PEM header, as any base64
- * line of its PEM body, as its PKCS#8 DER or as a stretch of that DER's base64.
+ * Where any of the pairs' private keys appears in the given texts: as a PEM header, as its PKCS#8
+ * or SEC 1 DER, as a stretch of that DER's base64 (test/helpers/scan-for-keys.ts), or as any line
+ * of its PEM body — not only the middle one: a scrubber that stops early leaves the first.
  */
 export function keyLeaks(pairs: IssuedPair[], texts: Record<string, string>): string[] {
-  const needles: { what: string; bytes: Buffer }[] = [];
+  const material = keyMaterial(pairs.map((pair) => pair.privateKeyPem));
   for (const pair of pairs) {
-    const der = createPrivateKey(pair.privateKeyPem).export({ type: 'pkcs8', format: 'der' });
-    needles.push({ what: 'PKCS#8 DER', bytes: der }, { what: 'base64 DER', bytes: Buffer.from(der.toString('base64').slice(8, 48)) });
     for (const line of pair.privateKeyPem.split('\n')) {
-      if (line.length >= 16 && !line.startsWith('-----')) needles.push({ what: 'PEM body line', bytes: Buffer.from(line) });
+      if (line.length >= 16 && !line.startsWith('-----')) material.needles.push({ what: 'PEM body line', bytes: Buffer.from(line) });
     }
   }
-  const found: string[] = [];
-  for (const [where, text] of Object.entries(texts)) {
-    const haystack = Buffer.from(text);
-    for (const n of needles) if (haystack.includes(n.bytes)) found.push(`${where}: ${n.what}`);
-    if (PEM_KEY_HEADER.test(text)) found.push(`${where}: a PEM private-key header`);
-  }
-  return found;
+  return Object.entries(texts).flatMap(([where, text]) => findKeys(material, text, where));
 }
 
 /** Proves keyLeaks would notice: a pair's key hidden in a JSON log line is found. */
