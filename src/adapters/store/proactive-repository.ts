@@ -2,34 +2,7 @@ import type { ProactiveRecord, ReminderRecord } from '../../ports/store.js';
 export type { ProactiveRecord, ReminderRecord };
 import { SqliteRepository } from './sqlite-repository.js';
 import type { ReminderKind } from '../../core/proactive/decide-proactive.js';
-
-
-
-interface PlanRow {
-  site: string;
-  cert_sha256: string;
-  plan: string;
-  ticket_id: number | null;
-  created_at: number;
-  opened_at: number | null;
-}
-
-interface ReminderRow {
-  site: string;
-  cert_sha256: string;
-  kind: ReminderKind;
-  ticket_id: number | null;
-  state: 'claimed' | 'done';
-  claimed_at: number;
-  done_at: number | null;
-}
-
-const planFromRow = (r: PlanRow): ProactiveRecord => ({
-  site: r.site, certSha256: r.cert_sha256, plan: JSON.parse(r.plan) as unknown, ticketId: r.ticket_id, createdAt: r.created_at, openedAt: r.opened_at,
-});
-const reminderFromRow = (r: ReminderRow): ReminderRecord => ({
-  site: r.site, certSha256: r.cert_sha256, kind: r.kind, ticketId: r.ticket_id, state: r.state, claimedAt: r.claimed_at, doneAt: r.done_at,
-});
+import { planFromRow, reminderFromRow, type PlanRow, type ReminderRow } from './rows/proactive-rows.js';
 
 /**
  * Proactive renewals and their reminders (migration 9). Each is keyed by site and certificate, so

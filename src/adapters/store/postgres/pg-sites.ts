@@ -7,6 +7,7 @@ import { openSealedBytes, sealBytes } from '../seal-bytes.js';
 import { servedPairAad } from '../pair-repository.js';
 import { aad as refreshTokenAad, sha256 } from '../oauth-token-repository.js';
 import { watchFromRow, type WatchRow } from '../rows/watch-row.js';
+import { planFromRow, reminderFromRow, type PlanRow, type ReminderRow } from '../rows/proactive-rows.js';
 import type { Sql } from './pg-transactions.js';
 
 /**
@@ -90,16 +91,6 @@ export class PgWatchRepository implements WatchRepository {
     return (await this.sql.query('DELETE FROM watched_sites WHERE NOT (site = ANY($1::text[]))', [[...sites]])).rowCount ?? 0;
   }
 }
-
-interface PlanRow { site: string; cert_sha256: string; plan: string; ticket_id: number | null; created_at: number; opened_at: number | null }
-interface ReminderRow { site: string; cert_sha256: string; kind: ReminderKind; ticket_id: number | null; state: 'claimed' | 'done'; claimed_at: number; done_at: number | null }
-
-const planFromRow = (r: PlanRow): ProactiveRecord => ({
-  site: r.site, certSha256: r.cert_sha256, plan: JSON.parse(r.plan) as unknown, ticketId: r.ticket_id, createdAt: r.created_at, openedAt: r.opened_at,
-});
-const reminderFromRow = (r: ReminderRow): ReminderRecord => ({
-  site: r.site, certSha256: r.cert_sha256, kind: r.kind, ticketId: r.ticket_id, state: r.state, claimedAt: r.claimed_at, doneAt: r.done_at,
-});
 
 /** Proactive renewals and their reminders (../proactive-repository.ts). */
 export class PgProactiveRepository implements ProactiveRepository {
