@@ -145,7 +145,7 @@ async function startServiceOn(store: Store, role: ServiceRole, config: Config, o
     mailRouters: mail?.routers ?? [],
     ...(options.intake?.webhookBodyTimeoutMs ? { webhookBodyTimeoutMs: options.intake.webhookBodyTimeoutMs } : {}),
   });
-  const { server, port, url } = await startHttpServer(app, { port: config.port, host: options.host ?? config.host, ...(options.intake?.headersTimeoutMs ? { headersTimeoutMs: options.intake.headersTimeoutMs } : {}) });
+  const { server, port, url } = await startHttpServer(app, { port: config.port, host: options.host ?? config.host, headersTimeoutMs: options.intake?.headersTimeoutMs });
   if (serves) await mail?.listen();
   if (worker && options.worker?.start !== false) worker.start();
   if (sandbox) {
