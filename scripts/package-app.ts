@@ -1,6 +1,6 @@
 /**
  * `npm run package-app -- --public-url URL [--out FILE | --dir DIR]`: validates the ZAF app at the repository
- * root with Zendesk's validator rules (src/core/agent-app/validate-app.ts; `zcli apps:validate` only
+ * root with Zendesk's validator rules (scripts/agent-app/validate-app.ts; `zcli apps:validate` only
  * runs on Zendesk's servers) and builds the zip Zendesk accepts — manifest.json at the zip root,
  * assets/, translations/ (and requirements.json if there is one), leaving out tmp/ and what
  * `.zcliignore` lists — into tmp/app-<timestamp>.zip or FILE.
@@ -15,11 +15,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { zipSync, type Zippable } from 'fflate';
-import { validateApp, formatAppProblems } from '../src/core/agent-app/validate-app.js';
-import type { AppFiles } from '../src/core/agent-app/app-files.js';
-import type { AppValidationReport } from '../src/core/agent-app/app-problem.js';
+import { validateApp, formatAppProblems } from './agent-app/validate-app.js';
+import type { AppFiles } from './agent-app/app-files.js';
+import type { AppValidationReport } from './agent-app/app-problem.js';
 import { withEnvFile } from '../src/config/read-env-file.js';
-import { isIgnored, parseZcliIgnore } from '../src/core/agent-app/zcli-ignore.js';
+import { isIgnored, parseZcliIgnore } from './agent-app/zcli-ignore.js';
 
 const APP_FILES = ['manifest.json', 'requirements.json'];
 const APP_DIRS = ['assets', 'translations'];

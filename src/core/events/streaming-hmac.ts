@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual, type Hmac } from 'node:crypto';
 
 /**
  * HMAC-SHA256 of a body computed while it streams in, under every accepted secret at once
- * (rotation: current and previous), so a body is never held only to be hashed afterwards.
+ * (rotation: current and previous), so a body is never held only to be hashed afterwards. Bytes in,
+ * never a decoded string: a body that is not valid UTF-8 is hashed exactly as it was sent.
  */
 export class StreamingHmac {
   private readonly hmacs: Hmac[];
@@ -13,7 +14,7 @@ export class StreamingHmac {
     this.hmacs = secrets.map((secret) => createHmac('sha256', secret).update(prefix, 'utf8'));
   }
 
-  update(chunk: Buffer): void {
+  update(chunk: Uint8Array): void {
     for (const h of this.hmacs) h.update(chunk);
   }
 
@@ -29,4 +30,16 @@ export class StreamingHmac {
     }
     return valid;
   }
+}
+
+/**
+ * The same check over a body already in hand (the Zendesk and inbound-mail signature checks).
+ * `given` is the digest parsed from the signature header, null when the header was malformed: that
+ * is a mismatch (false), but a missing secret still throws TypeError — a configuration error.
+ */
+export function hmacMatches(input: { secrets: readonly string[]; prefix?: string; body: Uint8Array; given: Buffer | null }): boolean {
+  const hmac = new StreamingHmac(input.secrets, input.prefix);
+  if (!input.given) return false;
+  hmac.update(input.body);
+  return hmac.matches(input.given);
 }

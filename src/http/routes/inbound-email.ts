@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { MetricsRegistry } from '../../lib/metrics.js';
 import type { Store } from '../../ports/store.js';
 import { StreamingHmac } from '../../core/events/streaming-hmac.js';
+import { parseInboundEmailSignature } from '../../core/mail/inbound-signature.js';
 import { readUnauthenticatedBody } from '../limits/read-body.js';
 import { IntakeBudget } from '../limits/intake-budget.js';
 import { acceptInboundMessage, INBOUND_EMAIL_MAX_BYTES } from '../../intake/accept-inbound-message.js';
@@ -13,8 +14,6 @@ import { StoreUnavailableError } from '../../intake/store-unavailable-error.js';
 const STORE_RETRY_AFTER_SECONDS = '5';
 /** A 25 MB message over a slow relay link still arrives well within this. */
 const BODY_TIMEOUT_MS = 120_000;
-/** The header's form (src/core/mail/inbound-signature.ts signs it): sha256=<64 hex digits>. */
-const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
 export interface InboundEmailRouterOptions {
   /** INBOUND_EMAIL_SECRET (current first; a previous one may follow during rotation). */
@@ -58,12 +57,12 @@ export function inboundEmailRouter(options: InboundEmailRouterOptions): Router {
     async (req, res) => {
       const secrets = options.secrets().filter(Boolean);
       if (secrets.length === 0) throw new HttpError(503, 'inbound e-mail is not configured: set INBOUND_EMAIL_SECRET');
-      const given = SIGNATURE.exec(req.get('x-certdesk-signature')?.trim() ?? '');
+      const given = parseInboundEmailSignature(req.get('x-certdesk-signature'));
       if (!given) throw wrongSignature();
       // The signature covers the bytes as sent: they are hashed as they arrive, never inflated or decoded.
       const hmac = new StreamingHmac(secrets);
       const raw = await readUnauthenticatedBody(req, { limit, budget, timeoutMs: BODY_TIMEOUT_MS, onChunk: (c) => hmac.update(c), retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
-      if (!hmac.matches(Buffer.from(given[1]!, 'hex'))) throw wrongSignature();
+      if (!hmac.matches(given)) throw wrongSignature();
       let result;
       try {
         result = await acceptInboundMessage(store, raw, 'http', clock.now().getTime());

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { collectAppFiles, packageApp, translationsModule } from '../../../scripts/package-app.js';
-import { validateApp } from '../../../src/core/agent-app/validate-app.js';
+import { validateApp } from '../../../scripts/agent-app/validate-app.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);

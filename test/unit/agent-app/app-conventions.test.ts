@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { crc32 } from '../../../src/core/agent-app/read-png-size.js';
+import { crc32 } from '../../../scripts/agent-app/read-png-size.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const ASSETS = join(REPO, 'assets');

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { validateApp } from '../../../src/core/agent-app/validate-app.js';
+import { validateApp } from '../../../scripts/agent-app/validate-app.js';
 import { collectAppFiles } from '../../../scripts/package-app.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');

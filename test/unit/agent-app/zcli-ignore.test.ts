@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIgnored, parseZcliIgnore } from '../../../src/core/agent-app/zcli-ignore.js';
+import { isIgnored, parseZcliIgnore } from '../../../scripts/agent-app/zcli-ignore.js';
 
 describe('.zcliignore patterns', () => {
   const patterns = parseZcliIgnore('# comment\n\n*.md\nassets/drafts/\n**/*.map\n/translations/xx.json\nassets/?.tmp\n');

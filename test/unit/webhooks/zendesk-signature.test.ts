@@ -39,6 +39,31 @@ describe('Zendesk webhook signatures', () => {
     await expect(verifyZendeskSignature({ secrets: [TEST_SECRET], timestamp: TS, rawBody: BODY, signature: decodedKeySignature })).resolves.toBe(false);
   });
 
+  it('verifies the bytes as sent, even when they are not valid UTF-8', async () => {
+    // 0xff and a lone continuation byte 0x80 are not UTF-8: a decode would turn each into U+FFFD.
+    const raw = Buffer.concat([Buffer.from('{"subject":"'), Buffer.from([0xff, 0x80, 0x41]), Buffer.from('"}')]);
+    const signature = signZendeskPayload(TEST_SECRET, TS, raw);
+    await expect(verifyZendeskSignature({ secrets: [TEST_SECRET], timestamp: TS, rawBody: raw, signature })).resolves.toBe(true);
+    await expect(verifyZendeskSignature({ secrets: [TEST_SECRET], timestamp: TS, rawBody: new Uint8Array(raw), signature })).resolves.toBe(true);
+  });
+
+  it.each([
+    ['decoded as UTF-8 and encoded again (invalid bytes become U+FFFD)', (raw: Buffer) => Buffer.from(raw.toString('utf8'), 'utf8')],
+    ['decoded as UTF-8 and passed as a string', (raw: Buffer) => raw.toString('utf8')],
+    ['encoded as Latin-1 instead of UTF-8', (raw: Buffer) => Buffer.from(raw.toString('utf8'), 'latin1')],
+  ])('rejects a body %s', async (_name, reencode) => {
+    const raw = Buffer.concat([Buffer.from('{"subject":"Zertifikat für my.ünï.example '), Buffer.from([0xff]), Buffer.from('"}')]);
+    const signature = signZendeskPayload(TEST_SECRET, TS, raw);
+    const changed = reencode(raw);
+    expect(Buffer.from(changed).equals(raw)).toBe(false);
+    await expect(verifyZendeskSignature({ secrets: [TEST_SECRET], timestamp: TS, rawBody: changed, signature })).resolves.toBe(false);
+  });
+
+  it('signs a string body as its UTF-8 bytes (the sandbox signs the JSON text it sends)', () => {
+    const text = '{"subject":"Zertifikat für my.ünï.example"}';
+    expect(signZendeskPayload(TEST_SECRET, TS, text)).toBe(signZendeskPayload(TEST_SECRET, TS, Buffer.from(text, 'utf8')));
+  });
+
   it('throws TypeError when no secret is configured', async () => {
     await expect(verifyZendeskSignature({ secrets: [], timestamp: TS, rawBody: BODY, signature: PUBLISHED })).rejects.toThrow(TypeError);
   });
