@@ -1,6 +1,7 @@
 import type { EnqueueOptions, Job, JobState, RetryPolicy } from '../../ports/store.js';
 export type { EnqueueOptions, Job, JobState, RetryPolicy };
 import type { Db } from './open-database.js';
+import { jobFromRow, type JobRow as StoredJobRow } from './rows/job-row.js';
 
 
 
@@ -17,31 +18,8 @@ export function backoffMs(attempt: number, policy: RetryPolicy = DEFAULT_RETRY):
   return Math.round(exp / 2 + (exp / 2) * policy.random());
 }
 
-interface JobRow {
-  id: number;
-  kind: string;
-  serial_key: string | null;
-  payload: string;
-  state: JobState;
-  attempts: number;
-  max_attempts: number;
-  run_at: number;
-  last_error: string | null;
-}
-
-function toJob(row: JobRow): Job {
-  return {
-    id: row.id,
-    kind: row.kind,
-    serialKey: row.serial_key,
-    payload: JSON.parse(row.payload) as unknown,
-    state: row.state,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    runAt: row.run_at,
-    lastError: row.last_error,
-  };
-}
+type JobRow = StoredJobRow<string>;
+const toJob = (row: JobRow): Job => jobFromRow(row, (text) => JSON.parse(text) as unknown);
 
 /**
  * The durable job queue, in the same SQLite database as the state it serves, so a job can be

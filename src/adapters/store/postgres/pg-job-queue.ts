@@ -1,30 +1,10 @@
 import type { EnqueueOptions, FailOutcome, Job, JobQueue, JobState, RetryPolicy } from '../../../ports/store.js';
 import { backoffMs, DEFAULT_RETRY } from '../job-queue.js';
 import type { Sql } from './pg-transactions.js';
+import { jobFromRow, type JobRow as StoredJobRow } from '../rows/job-row.js';
 
-interface JobRow {
-  id: number;
-  kind: string;
-  serial_key: string | null;
-  payload: unknown;
-  state: JobState;
-  attempts: number;
-  max_attempts: number;
-  run_at: number;
-  last_error: string | null;
-}
-
-const toJob = (row: JobRow): Job => ({
-  id: row.id,
-  kind: row.kind,
-  serialKey: row.serial_key,
-  payload: row.payload,
-  state: row.state,
-  attempts: row.attempts,
-  maxAttempts: row.max_attempts,
-  runAt: row.run_at,
-  lastError: row.last_error,
-});
+type JobRow = StoredJobRow<unknown>;
+const toJob = (row: JobRow): Job => jobFromRow(row);
 
 /**
  * A failure's text as stored: at most 4000 characters, as SQLite's queue keeps, and NUL as U+FFFD:
