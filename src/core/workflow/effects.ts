@@ -18,6 +18,7 @@ import { ALL_STATE_TAGS, STATE_TAGS, tagChangeFor, type RenewalState } from './r
 import type { StatusState } from './status-table.js';
 import type { TicketStatus } from './ticket-status.js';
 import type { Effect } from './transitions.js';
+import type { RenewalRecord } from './renewal-record.js';
 
 /**
  * What each effect of the workflow table (transitions.ts) is, as data: a public comment or an
@@ -29,14 +30,7 @@ import type { Effect } from './transitions.js';
 /** What an effect is built from: the recorded transition, and the renewal as read just before the effect. */
 export interface EffectFacts {
   transition: { id: number; ticketId: number; from: string; to: RenewalState; context: Record<string, unknown> };
-  renewal: {
-    ticketId: number;
-    site: string | null;
-    fields: Record<string, string>;
-    problems: { field: string; code: string; message: string }[];
-    csrPem: string | null;
-    csrSpkiSha256: string | null;
-  };
+  renewal: Pick<RenewalRecord, 'ticketId' | 'site' | 'fields' | 'problems' | 'csrPem' | 'csrSpkiSha256'>;
   now: Date;
   registry: DomainRegistry;
   /** The customer's link to a ticket (help center request; the sandbox's page), when there is one. */
