@@ -1,12 +1,11 @@
-import type { Config } from '../config/config.js';
-import { localSecret } from '../config/local-secret.js';
+import type { Config, OAuthClientConfig } from '../config/config.js';
 import type { RefreshTokenRepository, Store } from '../ports/store.js';
 import type { ZendeskApi } from '../ports/zendesk.js';
 import { createZendeskClient } from '../adapters/zendesk/create-zendesk-client.js';
 import { OAuthTokenProvider } from '../adapters/zendesk/oauth-token-provider.js';
 import type { ZendeskAuth } from '../adapters/zendesk/zendesk-http.js';
 import { silentLogger } from '../lib/logger.js';
-import { SANDBOX_OAUTH_CLIENT_ID } from './zendesk-connection.js';
+import { sandboxOAuthClient } from './sandbox-oauth-client.js';
 
 /**
  * Where a CLI command (doctor, renewal) reaches Zendesk: the account, or in sandbox mode the
@@ -27,10 +26,7 @@ export function signIn(config: Config, origin: string, openStoreOnce: () => Prom
   const configured = config.zendesk.auth;
   if (!config.sandbox && configured && !('oauthClient' in configured)) return configured;
   const oauth = configured && 'oauthClient' in configured ? configured.oauthClient : null;
-  const credentials =
-    oauth && (!config.sandbox || oauth.clientSecret)
-      ? oauth
-      : { clientId: oauth?.clientId ?? SANDBOX_OAUTH_CLIENT_ID, clientSecret: localSecret(config.dataDir, 'oauth-client-secret', 32).value, scopes: oauth?.scopes ?? 'read write' };
+  const credentials: OAuthClientConfig = oauth && (!config.sandbox || oauth.clientSecret) ? oauth : sandboxOAuthClient(config).credentials;
   const refreshTokens: Pick<RefreshTokenRepository, 'load' | 'save'> | undefined = credentials.refreshToken
     ? { load: async (clientId, seed) => (await openStoreOnce()).refreshTokens.load(clientId, seed), save: async (clientId, seed, token) => (await openStoreOnce()).refreshTokens.save(clientId, seed, token) }
     : undefined;

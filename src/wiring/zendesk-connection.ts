@@ -10,6 +10,7 @@ import { checkZendeskUrl } from '../adapters/zendesk/check-zendesk-url.js';
 import { loadDomainsFile } from '../adapters/registry/load-domains-file.js';
 import { parseDomainRegistry, type DomainRegistry } from '../core/registry/domain-registry.js';
 import { startSandbox, type Sandbox } from '../sandbox/start-sandbox.js';
+import { sandboxOAuthClient } from './sandbox-oauth-client.js';
 import type { ZendeskApi } from '../ports/zendesk.js';
 import type { Logger } from '../lib/logger.js';
 import type { MetricsRegistry } from '../lib/metrics.js';
@@ -28,9 +29,6 @@ export interface ZendeskConnection {
 
 /** The day Zendesk deactivates every API token (zendesk-facts §10). */
 export const API_TOKENS_END = '2027-04-30';
-
-/** The sandbox's OAuth client for certdesk (ZENDESK_OAUTH_CLIENT_ID overrides the id). */
-export const SANDBOX_OAUTH_CLIENT_ID = 'certdesk';
 
 /**
  * Connects certdesk to Zendesk: the real account when ZENDESK_URL is set, otherwise an embedded
@@ -91,16 +89,10 @@ export async function connectZendesk(
     clock: deps.clock,
     account: { oauthTokenTtlSeconds: config.sandboxOAuthTokenTtlSeconds },
   });
-  const configured = config.zendesk.auth && 'oauthClient' in config.zendesk.auth ? config.zendesk.auth.oauthClient : null;
-  const clientId = configured?.clientId ?? SANDBOX_OAUTH_CLIENT_ID;
-  let clientSecret = configured?.clientSecret;
-  if (!clientSecret) {
-    const generated = localSecret(config.dataDir, 'oauth-client-secret', 32);
-    clientSecret = generated.value;
-    if (generated.created) logger.warn({ file: generated.path }, 'sandbox mode: certdesk\'s OAuth client secret was generated into DATA_DIR');
-  }
+  const { credentials, generated } = sandboxOAuthClient(config);
+  if (generated?.created) logger.warn({ file: generated.path }, 'sandbox mode: certdesk\'s OAuth client secret was generated into DATA_DIR');
   // The sandbox's account gets a confidential OAuth client acting as certdesk's API user.
-  sandbox.account.oauthClients[clientId] = { secret: clientSecret, userEmail: config.zendesk.apiUserEmail };
+  sandbox.account.oauthClients[credentials.clientId] = { secret: credentials.clientSecret, userEmail: config.zendesk.apiUserEmail };
   let registry = fileRegistry;
   if (!registry) {
     const parsed = parseDomainRegistry(sandbox.demo?.registry ?? []);
@@ -108,7 +100,7 @@ export async function connectZendesk(
   }
   const zendesk = createZendeskClient({
     baseUrl: sandbox.url,
-    auth: authFor(sandbox.url, { oauthClient: { clientId, clientSecret, scopes: configured?.scopes ?? 'read write' } }),
+    auth: authFor(sandbox.url, { oauthClient: credentials }),
     attachmentHosts: [...config.zendesk.attachmentHosts, sandbox.attachmentHostPattern],
     metrics,
     logger,
