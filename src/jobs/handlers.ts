@@ -4,7 +4,7 @@ import { handleInstall } from './renewal/handle-install.js';
 import type { RenewalDeps } from './renewal/renewal-deps.js';
 import type { Installer } from '../ports/installer.js';
 import { handleProactiveRenewals } from './proactive/handle-proactive-renewals.js';
-import { type ProactiveSettings } from './proactive/proactive-deps.js';
+import type { ProactiveSettings } from './proactive/proactive-deps.js';
 import { INSTALL_JOB, PROACTIVE_JOB, TICKET_EVENT_JOB, type JobKind, type JobPayloads } from './job-kinds.js';
 
 /**

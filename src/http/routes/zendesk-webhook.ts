@@ -74,7 +74,7 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
 
   router.post(
     '/webhooks/zendesk',
-    (req, res, next) => {
+    (_req, res, next) => {
       res.on('finish', () => {
         const outcome = (res.locals.outcome as string | undefined) ?? `http_${res.statusCode}`;
         deliveries.inc({ outcome });
