@@ -81,6 +81,21 @@ describe.skipIf(!webhooksFile)("the sandbox's webhooks API against the webhooks 
     expect(attempts.attempts).toEqual([expect.objectContaining({ status: 'client error', response_code: 400 })]);
   });
 
+  it('clones a webhook (201 WebhookResponse): the same settings under a new id and its own signing secret', async () => {
+    const source = (await check('GET', `/api/v2/webhooks/${webhookId}`, 200)).webhook;
+    const copy = (await check('POST', `/api/v2/webhooks?clone_webhook_id=${webhookId}`, 201)).webhook;
+    expect(copy.id).not.toBe(webhookId);
+    const settings = ({ endpoint, http_method, request_format, status, subscriptions, authentication, description }: Record<string, unknown>) =>
+      ({ endpoint, http_method, request_format, status, subscriptions, authentication, description });
+    expect(settings(copy)).toEqual(settings(source));
+    expect(copy.name).toBe(`${source.name} (copy)`);
+    const secrets = await Promise.all([webhookId, copy.id].map((id) => check('GET', `/api/v2/webhooks/${id}/signing_secret`, 200)));
+    expect(secrets[1].signing_secret.secret).not.toBe(secrets[0].signing_secret.secret);
+    // The file declares no 404 for this operation; the sandbox answers an unknown source as it does an unknown webhook.
+    expect((await zd.api('POST', '/api/v2/webhooks?clone_webhook_id=01HZZZZZZZZZZZZZZZZZZZZZZZ')).status).toBe(404);
+    await check('DELETE', `/api/v2/webhooks/${copy.id}`, 204);
+  });
+
   it('tests a webhook (WebhookTestResponse)', async () => {
     const body = await check('POST', `/api/v2/webhooks/test?webhook_id=${webhookId}`, 200, { webhook: { endpoint: receiver.url } });
     expect(body.test).toMatchObject({ response_code: expect.any(Number) });
