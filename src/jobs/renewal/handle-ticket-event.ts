@@ -163,8 +163,8 @@ async function handleRequest(deps: RenewalDeps, snapshot: TicketSnapshot, renewa
     context: { ...(review ?? {}), ...(linkedTicketId !== undefined ? { linkedTicketId } : {}), ...(keyNotice ? { keyNotice: keyNotice.notice } : {}) },
     // Two requests for one site at the same moment: the one recorded first wins, the other looks again and is linked.
     ...(event.type === 'request_valid' && fields.siteUrl ? { precondition: () => noRenewalInProgress(deps, fields.siteUrl!, ticket.id) } : {}),
-    // The transition's public comment carries the notice (perform-transition adds it): marked given in
-    // the same transaction, so that no crash between the two leaves it owed a second time.
+    // The transition's public comment carries the notice (`keyNotice`, core/workflow/effects.ts): marked
+    // given in the same transaction, so that no crash between the two leaves it owed a second time.
     ...(keyNotice ? { alongside: () => markKeyNoticeGiven(deps, ticket.id, keyNotice.commentIds) } : {}),
   });
   if (t) await performTransition(deps, t);
