@@ -68,6 +68,14 @@ function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/**
+ * An event that says only "look at this ticket": certdesk's own trigger payload, and the jobs
+ * certdesk queues itself (a proactive ticket, a stalled renewal) — the job reads the ticket afresh.
+ */
+export function triggerEvent(ticketId: number): TicketEvent {
+  return { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] };
+}
+
 export function normalizeZendeskEvent(body: unknown): NormalizedEvent {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { kind: 'invalid', reason: 'the payload must be a JSON object' };
@@ -79,7 +87,7 @@ export function normalizeZendeskEvent(body: unknown): NormalizedEvent {
     if (ticketId === null) return { kind: 'invalid', reason: 'ticket_id must be a ticket number' };
     return {
       kind: 'ticket',
-      event: { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] },
+      event: triggerEvent(ticketId),
       hint: null,
     };
   }

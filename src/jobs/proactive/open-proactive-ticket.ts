@@ -3,7 +3,7 @@ import type { NewTicket } from '../../ports/zendesk.js';
 import type { RegistryEntry } from '../../core/registry/domain-registry.js';
 import type { CycleCertificate } from '../../core/proactive/decide-proactive.js';
 import type { RenewalRecord } from '../../ports/store.js';
-import type { TicketEvent } from '../../core/events/normalize-zendesk-event.js';
+import { triggerEvent } from '../../core/events/normalize-zendesk-event.js';
 import { RENEWAL_TAG } from '../../core/workflow/renewal-states.js';
 import { PROACTIVE_TAG } from '../../core/proactive/proactive-tags.js';
 import { proactiveOpeningComment } from '../../core/messages/proactive-comments.js';
@@ -86,8 +86,7 @@ async function recordRenewal(deps: ProactiveDeps, ticketId: number, site: string
   await deps.store.transaction(async () => {
     const serialKey = `ticket:${ticketId}`;
     if (await deps.store.jobs.findWaiting(TICKET_EVENT_JOB, serialKey)) return;
-    const event: TicketEvent = { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] };
-    await enqueueJob(deps.store, TICKET_EVENT_JOB, event, now, { serialKey });
+    await enqueueJob(deps.store, TICKET_EVENT_JOB, triggerEvent(ticketId), now, { serialKey });
   });
   deps.notify();
 }

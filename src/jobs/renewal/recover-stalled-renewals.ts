@@ -1,5 +1,5 @@
 import type { Store } from '../../ports/store.js';
-import type { TicketEvent } from '../../core/events/normalize-zendesk-event.js';
+import { triggerEvent } from '../../core/events/normalize-zendesk-event.js';
 import { TICKET_EVENT_JOB, enqueueJob } from '../job-kinds.js';
 
 /** A transition still owing effects after this long, with no job on its ticket, is picked up again. */
@@ -19,8 +19,7 @@ export function recoverStalledRenewals(store: Store, now: number): Promise<numbe
     for (const ticketId of await store.transitions.stalledTickets(now - STALL_AFTER_MS)) {
       const serialKey = `ticket:${ticketId}`;
       if (await store.jobs.hasPending(serialKey)) continue;
-      const event: TicketEvent = { type: 'trigger', eventId: null, ticketId, occurredAt: null, commentId: null, authorId: null, tagsAdded: [], tagsRemoved: [] };
-      await enqueueJob(store, TICKET_EVENT_JOB, event, now, { serialKey });
+      await enqueueJob(store, TICKET_EVENT_JOB, triggerEvent(ticketId), now, { serialKey });
       recovered.push(ticketId);
     }
     return recovered;
