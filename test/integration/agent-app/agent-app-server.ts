@@ -6,7 +6,7 @@ import { dashboardRouter, type DashboardOptions } from '../../../src/http/routes
 import { captureLogger } from '../../helpers/capture-logger.js';
 
 /**
- * certdesk's HTTP app with the agent-app routers, wired the way src/service.ts wires routers
+ * certdesk's HTTP app with the agent-app routers, wired the way src/wiring/create-http-app.ts wires routers
  * (createApp + the shared error handler), listening on 127.0.0.1:0 over the given store and
  * Zendesk client — in the tests, those of a running certdesk in sandbox mode.
  */

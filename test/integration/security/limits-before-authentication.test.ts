@@ -148,7 +148,7 @@ describe('the SMTP listener', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    // The listener and POST /inbound/email share one budget, as in src/service.ts.
+    // The listener and POST /inbound/email share one budget, as in src/wiring/service.ts.
     listener = await startSmtpListener({
       port: 0,
       maxBytes: 4 * MiB,
