@@ -36,7 +36,13 @@ export default async () => {
     writeFileSync(path('bundle.zip'), zip);
 
     const at = TEST_NOW;
-    const pemInput = { domain: 'my.example.com', files: [{ name: 'bundle.pem', data: Buffer.from(bundle) }], trustedRootsPem: [root.pem], useSystemRoots: false, at };
+    const pemInput = {
+      domain: 'my.example.com',
+      files: [{ name: 'bundle.pem', data: Buffer.from(bundle) }],
+      trustedRootsPem: [root.pem],
+      useSystemRoots: false,
+      at,
+    };
     const zipInput = { ...pemInput, files: [{ name: 'bundle.zip', data: zip }] };
     const withSystemRoots = { ...pemInput, useSystemRoots: true };
     for (const input of [pemInput, zipInput, withSystemRoots]) {

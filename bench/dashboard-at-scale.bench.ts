@@ -38,7 +38,11 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<v
 }
 
 const agentToken = (ticketId: number) =>
-  new SignJWT({ ticket_id: ticketId }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(ZAF_SECRET));
+  new SignJWT({ ticket_id: ticketId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(ZAF_SECRET));
 
 /** Jobs by state, from the process's /metrics. */
 async function jobStates(url: string): Promise<Record<string, number>> {
@@ -49,7 +53,13 @@ async function jobStates(url: string): Promise<Record<string, number>> {
 /** p50/p95/p99 of `samples` with the goal checked. */
 function report(samples: number[]) {
   const s = summarize(samples);
-  const p99Ms = Math.round(percentile([...samples].sort((a, b) => a - b), 99) * 1000) / 1000;
+  const p99Ms =
+    Math.round(
+      percentile(
+        [...samples].sort((a, b) => a - b),
+        99,
+      ) * 1000,
+    ) / 1000;
   return { ...s, p99Ms, p95Within50Ms: s.p95Ms <= GOAL_P95_MS };
 }
 
@@ -95,13 +105,25 @@ export default async function dashboardAtScale() {
     const copySeconds = Math.round((performance.now() - t1) / 100) / 10;
 
     const barePort = await freePort();
-    const bare = spawn(process.execPath, ['bench/bare-express.mjs'], { env: { ...process.env, PORT: String(barePort) }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const bare = spawn(process.execPath, ['bench/bare-express.mjs'], {
+      env: { ...process.env, PORT: String(barePort) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     running.push({ stop: () => stopProcess(bare) });
     await waitHealthy(`http://127.0.0.1:${barePort}`);
 
-    const env = { ADMIN_TOKEN, ZAF_SHARED_SECRET: ZAF_SECRET, DOMAINS_FILE: domainsFile, EXPIRY_WATCH_INTERVAL_SECONDS: 'off', KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') };
+    const env = {
+      ADMIN_TOKEN,
+      ZAF_SHARED_SECRET: ZAF_SECRET,
+      DOMAINS_FILE: domainsFile,
+      EXPIRY_WATCH_INTERVAL_SECONDS: 'off',
+      KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    };
     const results: Record<string, unknown> = {};
-    for (const [name, extra] of [['sqlite', { DATA_DIR: sqliteDir }], ['postgres', { DATABASE_URL: db.url }]] as const) {
+    for (const [name, extra] of [
+      ['sqlite', { DATA_DIR: sqliteDir }],
+      ['postgres', { DATABASE_URL: db.url }],
+    ] as const) {
       const certdesk = await startBenchCertdesk({ ...env, ...extra });
       try {
         const before = await jobStates(certdesk.url);
@@ -115,7 +137,12 @@ export default async function dashboardAtScale() {
     for (let i = 0; i < 5; i++) await get(`http://127.0.0.1:${barePort}/healthz`);
     const bareMs = await timeRuns(REQUESTS, () => get(`http://127.0.0.1:${barePort}/healthz`));
     return {
-      stored: { ...SHAPE, transitions: SHAPE.renewals * SHAPE.transitionsPerRenewal, jobs: counts.jobs, rowsCopiedToPostgres: Object.fromEntries(copied.copied.map((t) => [t.table, t.rows])) },
+      stored: {
+        ...SHAPE,
+        transitions: SHAPE.renewals * SHAPE.transitionsPerRenewal,
+        jobs: counts.jobs,
+        rowsCopiedToPostgres: Object.fromEntries(copied.copied.map((t) => [t.table, t.rows])),
+      },
       seedSeconds,
       copyToPostgresSeconds: copySeconds,
       requestsEach: { dashboard: Math.max(20, Math.round(REQUESTS / 3)), renewalApi: REQUESTS },

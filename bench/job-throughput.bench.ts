@@ -30,7 +30,10 @@ interface Child {
 }
 
 async function startWorker(env: Record<string, string>, file: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/job-worker-child.ts', file], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/job-worker-child.ts', file], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const handle: Child = { child, handled: 0 };
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`a bench worker exited with ${code}`)));
@@ -72,7 +75,12 @@ async function drain(workers: number, env: Record<string, string>, file: string)
 async function check(store: Store): Promise<{ done: number; dead: number; auditLines: number; exactlyOnce: boolean }> {
   const states = await store.jobs.countByState();
   const lines = (await store.audit.forTicket(0)).map((a) => (a.detail as { job: number }).job);
-  return { done: states.done, dead: states.dead, auditLines: lines.length, exactlyOnce: states.done === JOBS && new Set(lines).size === JOBS && lines.length === JOBS };
+  return {
+    done: states.done,
+    dead: states.dead,
+    auditLines: lines.length,
+    exactlyOnce: states.done === JOBS && new Set(lines).size === JOBS && lines.length === JOBS,
+  };
 }
 
 export default async function jobThroughput() {
@@ -110,11 +118,16 @@ export default async function jobThroughput() {
     }
     const best = (name: string) => Math.min(...runs[name]!.seconds);
     const jobsPerSecond = (name: string) => Math.round(JOBS / best(name));
-    const pg = [1, 2, 3].map((w) => ({ workers: w, jobsPerSecond: jobsPerSecond(`postgres${w}`), seconds: runs[`postgres${w}`]!.seconds.map((s) => Math.round(s * 100) / 100), scalingOverOne: ratio(jobsPerSecond(`postgres${w}`), jobsPerSecond('postgres1')) }));
+    const pg = [1, 2, 3].map((w) => ({
+      workers: w,
+      jobsPerSecond: jobsPerSecond(`postgres${w}`),
+      seconds: runs[`postgres${w}`]!.seconds.map((s) => Math.round(s * 100) / 100),
+      scalingOverOne: ratio(jobsPerSecond(`postgres${w}`), jobsPerSecond('postgres1')),
+    }));
     return {
       jobs: JOBS,
       rounds: ROUNDS,
-      job: 'bench-job: one audit write, under certdesk\'s Worker (4 at a time per process, claim with FOR UPDATE SKIP LOCKED on PostgreSQL)',
+      job: "bench-job: one audit write, under certdesk's Worker (4 at a time per process, claim with FOR UPDATE SKIP LOCKED on PostgreSQL)",
       baselineSqliteOneProcess: { jobsPerSecond: jobsPerSecond('sqlite1'), seconds: runs.sqlite1!.seconds.map((s) => Math.round(s * 100) / 100) },
       postgres: pg,
       postgresOneOverSqliteOne: ratio(jobsPerSecond('postgres1'), jobsPerSecond('sqlite1')),

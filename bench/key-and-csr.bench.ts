@@ -59,7 +59,9 @@ function forgeSignedCsr(privateKeyPem: string): string {
 }
 
 /** Runs `work` while measuring how late the event loop gets. */
-async function eventLoopDelayDuring(work: () => Promise<unknown>): Promise<{ maxDelayMs: number; p99DelayMs: number; maxIntervalDriftMs: number; wallMs: number }> {
+async function eventLoopDelayDuring(
+  work: () => Promise<unknown>,
+): Promise<{ maxDelayMs: number; p99DelayMs: number; maxIntervalDriftMs: number; wallMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const INTERVAL_MS = 5;
   let maxDrift = 0;

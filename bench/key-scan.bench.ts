@@ -29,7 +29,13 @@ export default async function keyScan() {
     const keyScan = summarize(await timeRuns(N, () => streamed(data)));
     const indexOfMarker = summarize(await timeRuns(N, () => data.indexOf(MARKER)));
     const sha256 = summarize(await timeRuns(N, () => createHash('sha256').update(data).digest()));
-    return { keyScan, indexOfMarker, sha256, ratioToSha256: ratio(keyScan.medianMs, sha256.medianMs), mibPerSecond: Math.round(11 / (keyScan.medianMs / 1000)) };
+    return {
+      keyScan,
+      indexOfMarker,
+      sha256,
+      ratioToSha256: ratio(keyScan.medianMs, sha256.medianMs),
+      mibPerSecond: Math.round(11 / (keyScan.medianMs / 1000)),
+    };
   };
   const text = await stream11MiB(Buffer.alloc(11 * 1024 * 1024, `${'x'.repeat(79)}\n`));
   // Random bytes: a DER SEQUENCE tag every 256 bytes on average, each one looked at.

@@ -57,10 +57,21 @@ export default async () => {
       checkBundleAllCases: certdesk,
       opensslVerifyAllCases: openssl,
       ratioMedian: ratio(certdesk.medianMs, openssl.medianMs),
-      perCaseMs: { checkBundle: Math.round((certdesk.medianMs / cases.length) * 1000) / 1000, opensslVerify: Math.round((openssl.medianMs / cases.length) * 1000) / 1000 },
+      perCaseMs: {
+        checkBundle: Math.round((certdesk.medianMs / cases.length) * 1000) / 1000,
+        opensslVerify: Math.round((openssl.medianMs / cases.length) * 1000) / 1000,
+      },
       agreement: {
-        certdesk: { main: `${agreeCertdesk.main}/${counts('main')}`, crl: `${agreeCertdesk.crl}/${counts('crl')}`, depth: `${agreeCertdesk.depth}/${counts('depth')}` },
-        openssl: { main: `${agreeOpenssl.main}/${counts('main')}`, crl: `${agreeOpenssl.crl}/${counts('crl')}`, depth: `${agreeOpenssl.depth}/${counts('depth')}` },
+        certdesk: {
+          main: `${agreeCertdesk.main}/${counts('main')}`,
+          crl: `${agreeCertdesk.crl}/${counts('crl')}`,
+          depth: `${agreeCertdesk.depth}/${counts('depth')}`,
+        },
+        openssl: {
+          main: `${agreeOpenssl.main}/${counts('main')}`,
+          crl: `${agreeOpenssl.crl}/${counts('crl')}`,
+          depth: `${agreeOpenssl.depth}/${counts('depth')}`,
+        },
       },
       notes: `one pass = every case once, sequentially; ratio = checkBundle median pass / openssl verify median pass (${version.trim()}, a process per case).`,
     };

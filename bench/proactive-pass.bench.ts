@@ -35,17 +35,37 @@ export default async function bench(): Promise<unknown> {
         // Issued recently enough that no site is due: the pass decides and acts on nothing.
         const notBefore = NOW - ((i % 7) + 1) * DAY;
         await store.watch.record({
-          site, checkedAt: NOW, address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
-          served: { sha256: i.toString(16).padStart(64, '0'), subject: `CN=${site}`, issuer: 'CN=Bench CA', notBefore: new Date(notBefore).toISOString(), notAfter: new Date(notBefore + lifetime * DAY).toISOString() },
+          site,
+          checkedAt: NOW,
+          address: '127.0.0.1:443',
+          error: null,
+          installedByCertdesk: false,
+          drift: 'none',
+          served: {
+            sha256: i.toString(16).padStart(64, '0'),
+            subject: `CN=${site}`,
+            issuer: 'CN=Bench CA',
+            notBefore: new Date(notBefore).toISOString(),
+            notAfter: new Date(notBefore + lifetime * DAY).toISOString(),
+          },
         });
       }
     });
     const refuse = new Proxy({}, { get: () => () => Promise.reject(new Error('the bench pass must not call Zendesk')) });
     const deps = {
-      zendesk: refuse, store, clock: { now: () => new Date(NOW) }, logger: silentLogger(), metrics: new MetricsRegistry(), registry: registry as DomainRegistry,
-      apiUser: () => Promise.reject(new Error('no')), tickets: new TicketCache(), statuses: refuse,
+      zendesk: refuse,
+      store,
+      clock: { now: () => new Date(NOW) },
+      logger: silentLogger(),
+      metrics: new MetricsRegistry(),
+      registry: registry as DomainRegistry,
+      apiUser: () => Promise.reject(new Error('no')),
+      tickets: new TicketCache(),
+      statuses: refuse,
       settings: { renewalPriority: 'low', keyAlgorithm: 'rsa-2048', keyEncryptionKey: Buffer.alloc(32), trustedRootsPem: [], assignee: {} },
-      notify: () => {}, mail: { enabled: false, opsEmail: null }, proactive: { businessHours: null, leadTimeDays: null },
+      notify: () => {},
+      mail: { enabled: false, opsEmail: null },
+      proactive: { businessHours: null, leadTimeDays: null },
     } as unknown as ProactiveDeps;
     const pass = handleProactiveRenewals(deps);
     const ctx = { job: { id: 1, kind: 'proactive-renewals', payload: {} }, logger: silentLogger(), signal: new AbortController().signal } as never;

@@ -29,7 +29,10 @@ export default async function renewalLatency() {
   const call = async (method: string, path: string, as: string, body?: unknown, raw?: { data: Buffer; type: string }) => {
     const res = await fetch(new URL(path, sandbox.url), {
       method,
-      headers: { authorization: `Basic ${Buffer.from(`${as}/token:x`).toString('base64')}`, ...(body ? { 'content-type': 'application/json' } : raw ? { 'content-type': raw.type } : {}) },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${as}/token:x`).toString('base64')}`,
+        ...(body ? { 'content-type': 'application/json' } : raw ? { 'content-type': raw.type } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : raw ? { body: raw.data } : {}),
     });
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status}`);
@@ -43,7 +46,8 @@ export default async function renewalLatency() {
     }
     throw new Error('timed out');
   };
-  const jobsDone = async (ticketId: number) => (await svc.store.jobs.list({ kind: 'ticket-event' })).some((j) => (j.payload as { ticketId: number }).ticketId === ticketId && j.state === 'done');
+  const jobsDone = async (ticketId: number) =>
+    (await svc.store.jobs.list({ kind: 'ticket-event' })).some((j) => (j.payload as { ticketId: number }).ticketId === ticketId && j.state === 'done');
 
   const floor: number[] = [];
   const toCsr: number[] = [];
@@ -52,21 +56,31 @@ export default async function renewalLatency() {
     for (let i = 0; i < RENEWALS; i++) {
       // Baseline: a ticket certdesk looks at and leaves alone.
       let t0 = performance.now();
-      const ignored = (await call('POST', '/api/v2/tickets', customer, { ticket: { subject: 'Question', priority: 'low', comment: { body: 'How do I add a user?' } } })).ticket.id as number;
+      const ignored = (
+        await call('POST', '/api/v2/tickets', customer, { ticket: { subject: 'Question', priority: 'low', comment: { body: 'How do I add a user?' } } })
+      ).ticket.id as number;
       await poll(async () => ((await jobsDone(ignored)) ? true : undefined));
       floor.push(performance.now() - t0);
 
       t0 = performance.now();
-      const id = (await call('POST', '/api/v2/tickets', customer, { ticket: { subject: 'Certificate renewal', priority: 'low', comment: { body: FORM(site) } } })).ticket.id as number;
+      const id = (
+        await call('POST', '/api/v2/tickets', customer, { ticket: { subject: 'Certificate renewal', priority: 'low', comment: { body: FORM(site) } } })
+      ).ticket.id as number;
       // Read as the demo agent: certdesk's own API user signs in with OAuth only, as on a new account.
-      const csrComment = await poll(async () => (await call('GET', `/api/v2/tickets/${id}/comments`, sandbox.demo!.agent.email)).comments.find((c: { body: string }) => c.body.includes('BEGIN CERTIFICATE REQUEST')));
+      const csrComment = await poll(async () =>
+        (await call('GET', `/api/v2/tickets/${id}/comments`, sandbox.demo!.agent.email)).comments.find((c: { body: string }) =>
+          c.body.includes('BEGIN CERTIFICATE REQUEST'),
+        ),
+      );
       toCsr.push(performance.now() - t0);
 
       const leaf = ca.issue(csrFrom(csrComment.body), site);
       const upload = await call('POST', `/api/v2/uploads?filename=${site}.zip`, customer, undefined, { data: ca.zipFor(leaf, site), type: 'application/zip' });
       t0 = performance.now();
       await call('PUT', `/api/v2/tickets/${id}`, customer, { ticket: { comment: { body: 'The certificate.', public: true, uploads: [upload.upload.token] } } });
-      await poll(async () => ((await call('GET', `/api/v2/tickets/${id}`, sandbox.demo!.agent.email)).ticket.tags.includes('cert_renewal_installed') ? true : undefined));
+      await poll(async () =>
+        (await call('GET', `/api/v2/tickets/${id}`, sandbox.demo!.agent.email)).ticket.tags.includes('cert_renewal_installed') ? true : undefined,
+      );
       toInstalled.push(performance.now() - t0);
     }
   } finally {
@@ -82,6 +96,6 @@ export default async function renewalLatency() {
     ticketToCsrCommentMs: c,
     bundleReplyToInstalledMs: inst,
     ratios: { csrP50OverBaselineP50: ratio(c.medianMs, f.medianMs), installedP50OverBaselineP50: ratio(inst.medianMs, f.medianMs) },
-    note: 'Each step includes certdesk\'s 150 ms coalescing window for a ticket\'s events; the baseline has it too.',
+    note: "Each step includes certdesk's 150 ms coalescing window for a ticket's events; the baseline has it too.",
   };
 }

@@ -26,7 +26,11 @@ function samplePems(): { csrPem: string; chainPem: string } {
   const dir = mkdtempSync(join(tmpdir(), 'certdesk-bench-pem-'));
   try {
     const key = join(dir, 'k.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', join(dir, 'c.pem'), '-subj', '/CN=my.bench.example', '-days', '200'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', join(dir, 'c.pem'), '-subj', '/CN=my.bench.example', '-days', '200'],
+      { stdio: 'ignore' },
+    );
     execFileSync('openssl', ['req', '-new', '-key', key, '-out', join(dir, 'r.pem'), '-subj', '/CN=my.bench.example'], { stdio: 'ignore' });
     const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
     return { csrPem: readFileSync(join(dir, 'r.pem'), 'utf8'), chainPem: cert + cert + cert };
@@ -74,14 +78,18 @@ export async function seedScale(store: Store, shape: ScaleShape, now: number, pr
             csrSpkiSha256: state === 'ignored' ? null : 'ab'.repeat(32),
             lastCommentId: 90_000_000 + i * 10,
             fullchainPem: state === 'installed' || state === 'install_failed' ? chainPem : null,
-            installLog: state === 'install_failed' ? ['Installed on 127.0.0.1:443.', 'Verification failed: the server still serves the previous certificate.'] : null,
+            installLog:
+              state === 'install_failed' ? ['Installed on 127.0.0.1:443.', 'Verification failed: the server still serves the previous certificate.'] : null,
           },
           at,
         );
         for (let t = 0; t < shape.transitionsPerRenewal; t++) {
           const n = shape.transitionsPerRenewal;
           const p = PATH[t === 0 ? 0 : t === n - 1 ? 3 : t === n - 2 ? 2 : 1]!;
-          const id = await store.transitions.record({ ticketId, from: p.from, to: p.to, event: p.event, effects: p.effects, context: { commentId: 90_000_000 + i * 10 + t } }, at + t * 60_000);
+          const id = await store.transitions.record(
+            { ticketId, from: p.from, to: p.to, event: p.event, effects: p.effects, context: { commentId: 90_000_000 + i * 10 + t } },
+            at + t * 60_000,
+          );
           await store.transitions.complete(id, at + t * 60_000 + 1_000);
         }
         await store.effects.markDone(`ticket:${ticketId}:csr-comment`, ticketId, 'comment', at + 1_000);
@@ -90,7 +98,11 @@ export async function seedScale(store: Store, shape: ScaleShape, now: number, pr
           await store.audit.append({ ticketId, actor: 'certdesk', action, detail: { site } }, at);
         }
         // One job per renewal, finished; one in a hundred gave up (the dashboard lists those).
-        await store.jobs.enqueue('ticket-event', { ticketId, type: 'ticket.created' }, at, { serialKey: `ticket:${ticketId}`, runAt: at, maxAttempts: i % 100 === 50 ? 1 : 5 });
+        await store.jobs.enqueue('ticket-event', { ticketId, type: 'ticket.created' }, at, {
+          serialKey: `ticket:${ticketId}`,
+          runAt: at,
+          maxAttempts: i % 100 === 50 ? 1 : 5,
+        });
       }
     });
     // Work the batch's jobs as a worker would: claim, then complete (or fail for good).
@@ -104,6 +116,13 @@ export async function seedScale(store: Store, shape: ScaleShape, now: number, pr
     progress(Math.min(shape.renewals, first + BATCH));
   }
   for (let s = 0; s < shape.sites; s++) {
-    await store.sites.record({ domain: siteName(s), certSha256: 'cd'.repeat(32), fullchainPem: chainPem, notAfter: new Date(now + (30 + (s % 170)) * DAY).toISOString(), installedAt: now - 20 * DAY, ticketId: 100_000 + s });
+    await store.sites.record({
+      domain: siteName(s),
+      certSha256: 'cd'.repeat(32),
+      fullchainPem: chainPem,
+      notAfter: new Date(now + (30 + (s % 170)) * DAY).toISOString(),
+      installedAt: now - 20 * DAY,
+      ticketId: 100_000 + s,
+    });
   }
 }

@@ -25,10 +25,14 @@ type Outcome = Record<string, number>;
 /** Runs bench/strangers.mjs for `durationMs`; resolves with the answers each kind of stranger got. */
 function strangers(port: number, durationMs: number): Promise<{ email: Outcome; webhook: Outcome }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bench/strangers.mjs', String(port), String(durationMs), String(EMAIL_STRANGERS), String(WEBHOOK_STRANGERS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['bench/strangers.mjs', String(port), String(durationMs), String(EMAIL_STRANGERS), String(WEBHOOK_STRANGERS)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { email: Outcome; webhook: Outcome }) : reject(new Error(`strangers exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as { email: Outcome; webhook: Outcome }) : reject(new Error(`strangers exited with ${code}`)),
+    );
   });
 }
 
@@ -42,18 +46,31 @@ async function signedWebhook(url: string): Promise<{ ms: number; status: number;
   return { ms: performance.now() - started, status: res.status, accepted: res.status === 200 && json.status === 'accepted' };
 }
 
-async function signedStream(url: string, stop: () => boolean): Promise<{ sent: number; accepted: number; statuses: Outcome; p50Ms: number; p99Ms: number; maxMs: number }> {
+async function signedStream(
+  url: string,
+  stop: () => boolean,
+): Promise<{ sent: number; accepted: number; statuses: Outcome; p50Ms: number; p99Ms: number; maxMs: number }> {
   const results: Promise<{ ms: number; status: number; accepted: boolean }>[] = [];
   while (!stop()) {
     results.push(signedWebhook(url).catch(() => ({ ms: NaN, status: 0, accepted: false })));
     await new Promise((r) => setTimeout(r, 50));
   }
   const all = await Promise.all(results);
-  const ms = all.map((r) => r.ms).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  const ms = all
+    .map((r) => r.ms)
+    .filter((x) => !Number.isNaN(x))
+    .sort((a, b) => a - b);
   const statuses: Outcome = {};
   for (const r of all) statuses[String(r.status)] = (statuses[String(r.status)] ?? 0) + 1;
   const round = (x: number) => Math.round(x * 10) / 10;
-  return { sent: all.length, accepted: all.filter((r) => r.accepted).length, statuses, p50Ms: round(percentile(ms, 50)), p99Ms: round(percentile(ms, 99)), maxMs: round(ms.at(-1) ?? NaN) };
+  return {
+    sent: all.length,
+    accepted: all.filter((r) => r.accepted).length,
+    statuses,
+    p50Ms: round(percentile(ms, 50)),
+    p99Ms: round(percentile(ms, 99)),
+    maxMs: round(ms.at(-1) ?? NaN),
+  };
 }
 
 export default async function unauthenticatedLoad() {

@@ -40,9 +40,11 @@ async function baseline(): Promise<number> {
         resolve();
       });
     });
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < sites.length) await one(sites[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < sites.length) await one(sites[next++]!);
+    }),
+  );
   return failed;
 }
 
@@ -55,7 +57,15 @@ async function certdesk(): Promise<number> {
     // certdesk installed a certificate for every other site (not the one served: every one of those drifts).
     await store.transaction(async () => {
       for (const [i, domain] of sites.entries()) {
-        if (i % 2 === 0) await store.sites.record({ domain, certSha256: 'ab'.repeat(32), fullchainPem: '', notAfter: '2027-01-01T00:00:00.000Z', installedAt: 0, ticketId: i });
+        if (i % 2 === 0)
+          await store.sites.record({
+            domain,
+            certSha256: 'ab'.repeat(32),
+            fullchainPem: '',
+            notAfter: '2027-01-01T00:00:00.000Z',
+            installedAt: 0,
+            ticketId: i,
+          });
       }
     });
     const watched = await runWatchPass({ store, registry, clock: systemClock, look: lookAtAddress(), defaultAddresses: [address], concurrency });
@@ -75,5 +85,12 @@ const ms = Number(process.hrtime.bigint() - t) / 1e6;
 const used = process.cpuUsage(cpu);
 clearInterval(sampler);
 process.stdout.write(
-  JSON.stringify({ ms: Math.round(ms), cpuMs: Math.round((used.user + used.system) / 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), heapPeakMb: Math.round(heapPeak / 1048576), sites: sites.length, failed }) + '\n',
+  JSON.stringify({
+    ms: Math.round(ms),
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    heapPeakMb: Math.round(heapPeak / 1048576),
+    sites: sites.length,
+    failed,
+  }) + '\n',
 );

@@ -43,7 +43,11 @@ export default async () => {
       server.once('exit', (code) => reject(new Error(`the SNI server exited (${code})`)));
     });
     const side = async (mode: 'certdesk' | 'baseline'): Promise<Side> => {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/watch-pass-child.ts', mode, String(port), String(SITES), String(CONCURRENCY)], { maxBuffer: 1 << 20 });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'bench/watch-pass-child.ts', mode, String(port), String(SITES), String(CONCURRENCY)],
+        { maxBuffer: 1 << 20 },
+      );
       return JSON.parse(stdout) as Side;
     };
     // Alternated, twice each, the faster run of each kept: on a shared machine the load changes

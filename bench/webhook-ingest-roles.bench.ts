@@ -111,7 +111,12 @@ export default async function webhookIngestRoles() {
     return {
       rounds: ROUNDS,
       load: 'renewal-relevant ticket.created deliveries (low priority), unique event ids, 10 connections; max and at a fixed 500 req/s',
-      webWorkerPostgres: { web: w, ...compare(w), workerJobsAfter: await jobStates(worker.url), peakRssMb: { web: peakRssMb(web.child.pid!), worker: peakRssMb(worker.child.pid!) } },
+      webWorkerPostgres: {
+        web: w,
+        ...compare(w),
+        workerJobsAfter: await jobStates(worker.url),
+        peakRssMb: { web: peakRssMb(web.child.pid!), worker: peakRssMb(worker.child.pid!) },
+      },
       allSqlite: { all: a, ...compare(a), jobsAfter: await jobStates(all.url), peakRssMb: peakRssMb(all.child.pid!) },
       bareExpress: { ...b, peakRssMb: peakRssMb(bare.child.pid!) },
       note: 'One machine with 2 cores runs the load generator, the sandbox, PostgreSQL and every certdesk process: the worker and PostgreSQL compete with the web process for CPU.',

@@ -99,7 +99,12 @@ export default async function webhookIngest() {
     // The route itself is warmed too (JIT, prepared statements), so the first load measured is not the cold one.
     for (const t of targets) {
       await autocannon({ url: `${t.url}/healthz`, connections: 4, duration: 1 });
-      await autocannon({ url: `${t.url}/webhooks/zendesk`, connections: 4, duration: 2, requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...signedDelivery('unrelated') }) }] });
+      await autocannon({
+        url: `${t.url}/webhooks/zendesk`,
+        connections: 4,
+        duration: 2,
+        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...signedDelivery('unrelated') }) }],
+      });
     }
     // The unrelated load first, alone: what it costs in Zendesk calls and jobs is measured exactly.
     const before = { apiCalls: await apiCalls(certdesk.sandboxUrl), jobs: await ticketJobs(certdesk.url), unrelated: await unrelatedDeliveries(certdesk.url) };
@@ -137,9 +142,21 @@ export default async function webhookIngest() {
     return {
       rounds: ROUNDS,
       durationSeconds: DURATION_S,
-      unrelated: { ...report(loads[0]!), zendeskApiCalls: firehose.apiCalls, jobsCreated: firehose.jobs, deliveriesSent: firehose.sent, countedAsUnrelated: firehose.counted, goalNoApiCallsNoJobs: firehose.apiCalls === 0 && firehose.jobs === 0 },
+      unrelated: {
+        ...report(loads[0]!),
+        zendeskApiCalls: firehose.apiCalls,
+        jobsCreated: firehose.jobs,
+        deliveriesSent: firehose.sent,
+        countedAsUnrelated: firehose.counted,
+        goalNoApiCallsNoJobs: firehose.apiCalls === 0 && firehose.jobs === 0,
+      },
       renewal: report(loads[1]!),
-      peakRssMb: { certdesk: rss.certdesk, bareExpress: rss['bare-express'], ratio: ratio(rss.certdesk, rss['bare-express']), atMost2x: rss.certdesk <= 2 * rss['bare-express'] },
+      peakRssMb: {
+        certdesk: rss.certdesk,
+        bareExpress: rss['bare-express'],
+        ratio: ratio(rss.certdesk, rss['bare-express']),
+        atMost2x: rss.certdesk <= 2 * rss['bare-express'],
+      },
     };
   } finally {
     await Promise.all([certdesk.stop(), stopProcess(bare.child)]);

@@ -32,8 +32,25 @@ export const SINGLE_FILE_EXCEPTIONS: Record<string, readonly string[]> = {
 
 /** Modules that do I/O: the core stays pure (data in, data out), so it imports none of them. */
 export const CORE_FORBIDDEN_MODULES = [
-  'fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'child_process', 'worker_threads', 'cluster',
-  'better-sqlite3', 'pg', 'express', 'nodemailer', 'smtp-server', 'acme-client', 'pino',
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'child_process',
+  'worker_threads',
+  'cluster',
+  'better-sqlite3',
+  'pg',
+  'express',
+  'nodemailer',
+  'smtp-server',
+  'acme-client',
+  'pino',
 ];
 
 export interface Violation {
@@ -77,7 +94,10 @@ export function importGraph(srcDir: string): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of sourceFiles(srcDir)) {
     const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    graph.set(file, info.importedFiles.map((f) => f.fileName));
+    graph.set(
+      file,
+      info.importedFiles.map((f) => f.fileName),
+    );
   }
   return graph;
 }

@@ -23,7 +23,14 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-demo-'));
 const ca = createTestCa('certdesk Demo');
 const [port, sandboxPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
-const config = loadConfig({ PORT: String(port), SANDBOX_PORT: String(sandboxPort), TLS_FRONT_PORT: String(tlsPort), DATA_DIR: dataDir, EXTRA_CA_FILE: ca.rootFile, LOG_LEVEL: 'warn' });
+const config = loadConfig({
+  PORT: String(port),
+  SANDBOX_PORT: String(sandboxPort),
+  TLS_FRONT_PORT: String(tlsPort),
+  DATA_DIR: dataDir,
+  EXTRA_CA_FILE: ca.rootFile,
+  LOG_LEVEL: 'warn',
+});
 const service = await startService(config, { logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error', fd: 2 }), host: '127.0.0.1' });
 const sandbox = service.sandbox!;
 const demo = sandbox.demo!;
@@ -43,7 +50,8 @@ const api = async (method: string, path: string, as: string, body?: unknown, raw
 };
 // Read as the demo agent: certdesk's own API user signs in with OAuth only, as on a new account.
 const ticketOf = async (id: number) => (await api('GET', `/api/v2/tickets/${id}`, demo.agent.email)).ticket as { status: string; tags: string[] };
-const commentsOf = async (id: number) => (await api('GET', `/api/v2/tickets/${id}/comments?include=users`, demo.agent.email)) as { comments: any[]; users: any[] };
+const commentsOf = async (id: number) =>
+  (await api('GET', `/api/v2/tickets/${id}/comments?include=users`, demo.agent.email)) as { comments: any[]; users: any[] };
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -68,28 +76,51 @@ try {
     '• Organizational Unit Name (could be your department): IT',
     `• Your email address: ${demo.customer.email}`,
   ].join('\n');
-  const { ticket } = await api('POST', '/api/v2/tickets', demo.customer.email, { ticket: { subject: `Certificate renewal for ${site}`, priority: 'low', comment: { body: form } } });
+  const { ticket } = await api('POST', '/api/v2/tickets', demo.customer.email, {
+    ticket: { subject: `Certificate renewal for ${site}`, priority: 'low', comment: { body: form } },
+  });
   const id = ticket.id as number;
 
-  const csrComment = await until('the CSR', async () => (await commentsOf(id)).comments.find((c) => c.author_id === sandbox.apiUser.id && c.body.includes('BEGIN CERTIFICATE REQUEST')));
+  const csrComment = await until('the CSR', async () =>
+    (await commentsOf(id)).comments.find((c) => c.author_id === sandbox.apiUser.id && c.body.includes('BEGIN CERTIFICATE REQUEST')),
+  );
   say(`2. certdesk answers with the CSR (${elapsed()}): tags ${(await ticketOf(id)).tags.join(', ')}.`);
 
   const leaf = ca.issue(csrFrom(csrComment.body), site);
   say(`3. The demo CA issues the certificate (serial ${leaf.x509.serialNumber.toLowerCase()}), as a ZIP the customer attaches to a reply.`);
-  const upload = await api('POST', `/api/v2/uploads?filename=${encodeURIComponent(`${site}.zip`)}`, demo.customer.email, undefined, { data: ca.zipFor(leaf, site), type: 'application/zip' });
+  const upload = await api('POST', `/api/v2/uploads?filename=${encodeURIComponent(`${site}.zip`)}`, demo.customer.email, undefined, {
+    data: ca.zipFor(leaf, site),
+    type: 'application/zip',
+  });
   const bundleSent = Date.now();
-  await api('PUT', `/api/v2/tickets/${id}`, demo.customer.email, { ticket: { comment: { body: 'Here is the certificate from the CA.', public: true, uploads: [upload.upload.token] } } });
+  await api('PUT', `/api/v2/tickets/${id}`, demo.customer.email, {
+    ticket: { comment: { body: 'Here is the certificate from the CA.', public: true, uploads: [upload.upload.token] } },
+  });
 
   await until('installation', async () => ((await ticketOf(id)).tags.includes('cert_renewal_installed') ? true : undefined));
   const final = await ticketOf(id);
-  say(`4. Installed and verified live ${((Date.now() - bundleSent) / 1000).toFixed(1)} s after the reply; ticket ${final.status}, tags ${final.tags.join(', ')}.`);
+  say(
+    `4. Installed and verified live ${((Date.now() - bundleSent) / 1000).toFixed(1)} s after the reply; ticket ${final.status}, tags ${final.tags.join(', ')}.`,
+  );
 
   say('', `The conversation on ticket #${id}:`);
   const { comments, users } = await commentsOf(id);
   const names = new Map(users.map((u: { id: number; name: string }) => [u.id, u.name]));
   for (const c of comments) {
-    say('', `— ${names.get(c.author_id) ?? c.author_id}${c.public ? '' : ' (internal note)'}${c.attachments.length ? ` [${c.attachments.map((a: { file_name: string }) => a.file_name).join(', ')}]` : ''}`);
-    say(String(c.body).replace(/-----BEGIN CERTIFICATE REQUEST-----[\s\S]+?-----END CERTIFICATE REQUEST-----/, '-----BEGIN CERTIFICATE REQUEST----- … -----END CERTIFICATE REQUEST-----').split('\n').map((l) => `   ${l}`).join('\n'));
+    say(
+      '',
+      `— ${names.get(c.author_id) ?? c.author_id}${c.public ? '' : ' (internal note)'}${c.attachments.length ? ` [${c.attachments.map((a: { file_name: string }) => a.file_name).join(', ')}]` : ''}`,
+    );
+    say(
+      String(c.body)
+        .replace(
+          /-----BEGIN CERTIFICATE REQUEST-----[\s\S]+?-----END CERTIFICATE REQUEST-----/,
+          '-----BEGIN CERTIFICATE REQUEST----- … -----END CERTIFICATE REQUEST-----',
+        )
+        .split('\n')
+        .map((l) => `   ${l}`)
+        .join('\n'),
+    );
   }
 
   const served = await new Promise<tls.PeerCertificate>((resolve, reject) => {

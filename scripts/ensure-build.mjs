@@ -22,7 +22,9 @@ if (existsSync('src')) {
   if (stale) {
     const tsc = 'node_modules/typescript/bin/tsc';
     if (!existsSync(tsc)) {
-      process.stderr.write('certdesk: dist/ is missing or older than src/, and TypeScript is not installed (devDependencies omitted): build with `npm ci` first, then `npm prune --omit=dev`.\n');
+      process.stderr.write(
+        'certdesk: dist/ is missing or older than src/, and TypeScript is not installed (devDependencies omitted): build with `npm ci` first, then `npm prune --omit=dev`.\n',
+      );
       process.exit(1);
     }
     process.stderr.write('certdesk: building (tsc)…\n');

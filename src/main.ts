@@ -65,7 +65,8 @@ async function main(): Promise<void> {
 function roleArgument(args: readonly string[]): string | null {
   const [first, ...rest] = args;
   if (first === undefined) return null;
-  if (!isServiceRole(first) || rest.length > 0) throw new ConfigError([`the only argument certdesk's service takes is its role, one of ${SERVICE_ROLES.join(', ')} (got "${args.join(' ')}").`]);
+  if (!isServiceRole(first) || rest.length > 0)
+    throw new ConfigError([`the only argument certdesk's service takes is its role, one of ${SERVICE_ROLES.join(', ')} (got "${args.join(' ')}").`]);
   return first;
 }
 

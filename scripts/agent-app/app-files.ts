@@ -26,7 +26,8 @@ export function parseJsonFile(files: AppFiles, path: string): { value: Json } | 
     return { problem: `${path} is not valid JSON (${(e as Error).message})` };
   }
   const duplicates = duplicateKeys(source);
-  if (duplicates.length > 0) return { problem: `${path} gives the key${duplicates.length === 1 ? '' : 's'} ${duplicates.map((k) => `"${k}"`).join(', ')} twice in the same object` };
+  if (duplicates.length > 0)
+    return { problem: `${path} gives the key${duplicates.length === 1 ? '' : 's'} ${duplicates.map((k) => `"${k}"`).join(', ')} twice in the same object` };
   return { value };
 }
 

@@ -23,7 +23,9 @@ export function validateApp(files: AppFiles): AppValidationReport {
     ...validateRequirements(manifest, files),
   ];
   if (manifest.location === undefined && !files.has('requirements.json')) {
-    problems.push(error('package.missing_location_and_requirements', 'manifest.json', 'the app has neither a location nor a requirements.json, so it would do nothing'));
+    problems.push(
+      error('package.missing_location_and_requirements', 'manifest.json', 'the app has neither a location nor a requirements.json, so it would do nothing'),
+    );
   }
   return { ok: !problems.some((p) => p.severity === 'error'), problems };
 }

@@ -27,9 +27,17 @@ export function validateAssets(files: AppFiles, options: { headless: boolean }):
     }
   }
   if (!options.headless) {
-    const v1Code = [...files.keys()].filter((f) => f === 'app.js' || f === 'app.css' || (f.startsWith('lib/') && f.endsWith('.js')) || /^templates\/.+\.hdbs$/.test(f));
+    const v1Code = [...files.keys()].filter(
+      (f) => f === 'app.js' || f === 'app.css' || (f.startsWith('lib/') && f.endsWith('.js')) || /^templates\/.+\.hdbs$/.test(f),
+    );
     for (const f of v1Code) {
-      problems.push(error('no_code_for_ifo_notemplate', f, `${f} is v1 app code, which a v2 (iframe) app cannot have: move it under assets/ and load it from the iframe page`));
+      problems.push(
+        error(
+          'no_code_for_ifo_notemplate',
+          f,
+          `${f} is v1 app code, which a v2 (iframe) app cannot have: move it under assets/ and load it from the iframe page`,
+        ),
+      );
     }
   }
   return problems;

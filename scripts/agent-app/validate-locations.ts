@@ -8,7 +8,19 @@ const FILE = 'manifest.json';
  * locations are not modelled here). "zendesk" and "zopim" are the legacy product names.
  */
 const LOCATIONS: Record<string, readonly string[]> = {
-  support: ['top_bar', 'nav_bar', 'ticket_sidebar', 'new_ticket_sidebar', 'user_sidebar', 'organization_sidebar', 'background', 'modal', 'ticket_editor', 'system_top_bar', 'ticket_module'],
+  support: [
+    'top_bar',
+    'nav_bar',
+    'ticket_sidebar',
+    'new_ticket_sidebar',
+    'user_sidebar',
+    'organization_sidebar',
+    'background',
+    'modal',
+    'ticket_editor',
+    'system_top_bar',
+    'ticket_module',
+  ],
   chat: ['chat_sidebar', 'background'],
 };
 const LEGACY_PRODUCTS: Record<string, string> = { zendesk: 'support', zopim: 'chat' };
@@ -22,7 +34,13 @@ export function validateLocations(manifest: JsonObject, files: AppFiles): AppPro
   const location = manifest.location;
   if (location === undefined) return [];
   if (!isObject(location)) {
-    return [error('locations_must_be_urls', FILE, '"location" must be an object such as { "support": { "ticket_sidebar": { "url": "assets/iframe.html" } } }; lists of location names are the retired v1 format')];
+    return [
+      error(
+        'locations_must_be_urls',
+        FILE,
+        '"location" must be an object such as { "support": { "ticket_sidebar": { "url": "assets/iframe.html" } } }; lists of location names are the retired v1 format',
+      ),
+    ];
   }
   const problems: AppProblem[] = [];
   let count = 0;
@@ -50,16 +68,31 @@ export function validateLocations(manifest: JsonObject, files: AppFiles): AppPro
         continue;
       }
       if (typeof opts.url !== 'string' || opts.url === '') {
-        problems.push(error(opts.url === undefined ? 'locations_must_be_urls' : 'blank_location_uri', FILE, `${where} needs a "url" (a file under assets/ or an https URL)`));
+        problems.push(
+          error(
+            opts.url === undefined ? 'locations_must_be_urls' : 'blank_location_uri',
+            FILE,
+            `${where} needs a "url" (a file under assets/ or an https URL)`,
+          ),
+        );
       } else if (!validLocationUrl(opts.url, files)) {
-        problems.push(error('invalid_location_uri', FILE, `${where} has the url "${opts.url}": it must be a file under assets/ that is in the package, or an absolute https URL`));
+        problems.push(
+          error(
+            'invalid_location_uri',
+            FILE,
+            `${where} has the url "${opts.url}": it must be a file under assets/ that is in the package, or an absolute https URL`,
+          ),
+        );
       }
       if (opts.flexible !== undefined && typeof opts.flexible !== 'boolean') {
         problems.push(error('invalid_location_flexible_type', FILE, `${where}: "flexible" must be true or false, not ${JSON.stringify(opts.flexible)}`));
       }
     }
   }
-  if (count === 0) problems.push(error('manifest_keys.missing', FILE, '"location" names no location: add e.g. "support": { "ticket_sidebar": { "url": "assets/iframe.html" } }'));
+  if (count === 0)
+    problems.push(
+      error('manifest_keys.missing', FILE, '"location" names no location: add e.g. "support": { "ticket_sidebar": { "url": "assets/iframe.html" } }'),
+    );
   return problems;
 }
 

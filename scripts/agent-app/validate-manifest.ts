@@ -7,9 +7,25 @@ const FILE = 'manifest.json';
 
 /** The keys zendesk_apps_support's `manifest.rb` reads (RUBY_TO_JSON); anything else is a mistake. */
 export const MANIFEST_KEYS = [
-  'requirementsOnly', 'marketingOnly', 'version', 'author', 'name', 'experiments', 'frameworkVersion', 'singleInstall',
-  'signedUrls', 'noTemplate', 'defaultLocale', 'location', 'private', 'oauth', 'parameters', 'domainWhitelist',
-  'remoteInstallationURL', 'termsConditionsURL', 'gaID',
+  'requirementsOnly',
+  'marketingOnly',
+  'version',
+  'author',
+  'name',
+  'experiments',
+  'frameworkVersion',
+  'singleInstall',
+  'signedUrls',
+  'noTemplate',
+  'defaultLocale',
+  'location',
+  'private',
+  'oauth',
+  'parameters',
+  'domainWhitelist',
+  'remoteInstallationURL',
+  'termsConditionsURL',
+  'gaID',
 ] as const;
 /** Framework versions Zendesk still serves (`app_version.rb` TO_BE_SERVED), and the one new apps may target. */
 const SERVED_VERSIONS = ['0.5', '1.0', '2.0'];
@@ -45,7 +61,8 @@ export function validateManifest(manifest: JsonObject, files: AppFiles): AppProb
     if (p) problems.push(...(Array.isArray(p) ? p : [p]));
   };
   const unknown = Object.keys(manifest).filter((k) => !(MANIFEST_KEYS as readonly string[]).includes(k));
-  for (const key of unknown) add(error('unknown_manifest_key', FILE, `"${key}" is not a manifest key Zendesk knows (check its spelling; known keys: ${MANIFEST_KEYS.join(', ')})`));
+  for (const key of unknown)
+    add(error('unknown_manifest_key', FILE, `"${key}" is not a manifest key Zendesk knows (check its spelling; known keys: ${MANIFEST_KEYS.join(', ')})`));
 
   const headless = manifest.requirementsOnly === true || manifest.marketingOnly === true;
   const missing = ['author', 'defaultLocale'].filter((k) => manifest[k] === undefined || manifest[k] === null);
@@ -53,10 +70,12 @@ export function validateManifest(manifest: JsonObject, files: AppFiles): AppProb
   if (missing.length > 0) add(error('manifest_keys.missing', FILE, `manifest.json is missing ${missing.map((k) => `"${k}"`).join(', ')}`));
 
   for (const key of BOOLEANS) {
-    if (manifest[key] !== undefined && typeof manifest[key] !== 'boolean') add(error('unacceptable_boolean', FILE, `"${key}" must be true or false, not ${JSON.stringify(manifest[key])}`));
+    if (manifest[key] !== undefined && typeof manifest[key] !== 'boolean')
+      add(error('unacceptable_boolean', FILE, `"${key}" must be true or false, not ${JSON.stringify(manifest[key])}`));
   }
   for (const key of STRINGS) {
-    if (manifest[key] !== undefined && manifest[key] !== null && typeof manifest[key] !== 'string') add(error('unacceptable_string', FILE, `"${key}" must be a string, not ${JSON.stringify(manifest[key])}`));
+    if (manifest[key] !== undefined && manifest[key] !== null && typeof manifest[key] !== 'string')
+      add(error('unacceptable_string', FILE, `"${key}" must be a string, not ${JSON.stringify(manifest[key])}`));
   }
   if (manifest.experiments !== undefined && !isObject(manifest.experiments)) add(error('unacceptable_hash', FILE, '"experiments" must be an object'));
   add(validateAuthor(manifest.author));
@@ -70,7 +89,8 @@ export function validateManifest(manifest: JsonObject, files: AppFiles): AppProb
 
   if (headless) {
     if (manifest.location !== undefined) add(error('no_location_required', FILE, 'a requirements-only or marketing-only app cannot have a "location"'));
-    if (manifest.frameworkVersion !== undefined) add(error('no_framework_version_required', FILE, 'a requirements-only or marketing-only app cannot have a "frameworkVersion"'));
+    if (manifest.frameworkVersion !== undefined)
+      add(error('no_framework_version_required', FILE, 'a requirements-only or marketing-only app cannot have a "frameworkVersion"'));
   } else {
     add(validateLocations(manifest, files));
     add(validateFrameworkVersion(manifest.frameworkVersion));
@@ -78,12 +98,19 @@ export function validateManifest(manifest: JsonObject, files: AppFiles): AppProb
   if (manifest.noTemplate !== undefined && manifest.noTemplate !== false && !(Array.isArray(manifest.noTemplate) && manifest.noTemplate.length === 0)) {
     add(error('no_template_deprecated_in_v2', FILE, '"noTemplate" belongs to v1 apps; a v2 app is all iframes: remove it'));
   }
-  if (manifest.marketingOnly === true && manifest.private !== false) add(error('marketing_only_app_cant_be_private', FILE, 'a marketing-only app must set "private": false'));
+  if (manifest.marketingOnly === true && manifest.private !== false)
+    add(error('marketing_only_app_cant_be_private', FILE, 'a marketing-only app must set "private": false'));
 
   const secure = Array.isArray(manifest.parameters) && manifest.parameters.some((p) => isObject(p) && p.secure === true);
   const whitelist = Array.isArray(manifest.domainWhitelist) ? manifest.domainWhitelist : [];
   if (secure && whitelist.length === 0) {
-    add(warning('secure_settings_without_domain_whitelist', FILE, 'secure settings are only substituted in requests to domains listed in "domainWhitelist", which is empty: add the backend\'s host name'));
+    add(
+      warning(
+        'secure_settings_without_domain_whitelist',
+        FILE,
+        'secure settings are only substituted in requests to domains listed in "domainWhitelist", which is empty: add the backend\'s host name',
+      ),
+    );
   }
   return problems;
 }
@@ -96,13 +123,15 @@ function validateAuthor(author: unknown): AppProblem[] {
     if (author[key] !== undefined && typeof author[key] !== 'string') problems.push(error('unacceptable_string', FILE, `"author.${key}" must be a string`));
   }
   if (typeof author.name !== 'string' || author.name.trim() === '') problems.push(error('manifest_keys.missing', FILE, '"author" needs a "name"'));
-  if (author.url !== undefined && !isHttpUrl(author.url)) problems.push(error('invalid_url', FILE, `"author.url" must be an http(s) URL, not ${JSON.stringify(author.url)}`));
+  if (author.url !== undefined && !isHttpUrl(author.url))
+    problems.push(error('invalid_url', FILE, `"author.url" must be an http(s) URL, not ${JSON.stringify(author.url)}`));
   return problems;
 }
 
 function validateDomainWhitelist(list: unknown): AppProblem[] {
   if (list === undefined) return [];
-  if (!Array.isArray(list) || !list.every((d) => typeof d === 'string')) return [error('unacceptable_array_of_strings', FILE, '"domainWhitelist" must be an array of strings')];
+  if (!Array.isArray(list) || !list.every((d) => typeof d === 'string'))
+    return [error('unacceptable_array_of_strings', FILE, '"domainWhitelist" must be an array of strings')];
   return (list as string[])
     .filter((d) => !DOMAIN.test(d))
     .map((d) => error('invalid_domain', FILE, `"domainWhitelist" entry "${d}" is not a host name (give "certdesk.example.com", without scheme or path)`));
@@ -111,7 +140,8 @@ function validateDomainWhitelist(list: unknown): AppProblem[] {
 function validateDefaultLocale(locale: unknown, files: AppFiles): AppProblem | null {
   if (typeof locale !== 'string') return null;
   if (!VALID_LOCALE.test(locale)) return error('invalid_default_locale', FILE, `"defaultLocale" "${locale}" is not a locale such as "en" or "pt-br"`);
-  if (!files.has(`translations/${locale}.json`)) return error('missing_translation_file', FILE, `the default locale is "${locale}" but translations/${locale}.json is missing`);
+  if (!files.has(`translations/${locale}.json`))
+    return error('missing_translation_file', FILE, `the default locale is "${locale}" but translations/${locale}.json is missing`);
   return null;
 }
 

@@ -4,8 +4,18 @@ import { error, type AppProblem } from './app-problem.js';
 const FILE = 'requirements.json';
 /** `app_requirement.rb` TYPES (zendesk-facts §6.3). */
 export const REQUIREMENT_TYPES = [
-  'automations', 'channel_integrations', 'custom_objects', 'macros', 'targets', 'views', 'ticket_fields', 'triggers',
-  'user_fields', 'organization_fields', 'webhooks', 'custom_objects_v2',
+  'automations',
+  'channel_integrations',
+  'custom_objects',
+  'macros',
+  'targets',
+  'views',
+  'ticket_fields',
+  'triggers',
+  'user_fields',
+  'organization_fields',
+  'webhooks',
+  'custom_objects_v2',
 ] as const;
 const MAX_REQUIREMENTS = 5000;
 const WITHOUT_TITLE = ['webhooks', 'channel_integrations', 'custom_objects', 'custom_objects_v2'];
@@ -27,7 +37,14 @@ export function validateRequirements(manifest: JsonObject, files: AppFiles): App
   const problems: AppProblem[] = [];
 
   const invalid = Object.keys(requirements).filter((k) => !(REQUIREMENT_TYPES as readonly string[]).includes(k));
-  if (invalid.length > 0) problems.push(error('invalid_requirements_types', FILE, `requirements.json has ${invalid.map((k) => `"${k}"`).join(', ')}, which ${invalid.length === 1 ? 'is not a requirement type' : 'are not requirement types'} (allowed: ${REQUIREMENT_TYPES.join(', ')})`));
+  if (invalid.length > 0)
+    problems.push(
+      error(
+        'invalid_requirements_types',
+        FILE,
+        `requirements.json has ${invalid.map((k) => `"${k}"`).join(', ')}, which ${invalid.length === 1 ? 'is not a requirement type' : 'are not requirement types'} (allowed: ${REQUIREMENT_TYPES.join(', ')})`,
+      ),
+    );
 
   let count = 0;
   for (const [type, group] of Object.entries(requirements)) {
@@ -38,7 +55,8 @@ export function validateRequirements(manifest: JsonObject, files: AppFiles): App
     }
     const entries = Object.entries(group);
     count += entries.length;
-    if (type === 'channel_integrations' && entries.length > 1) problems.push(error('multiple_channel_integrations', FILE, 'an app can declare only one channel integration'));
+    if (type === 'channel_integrations' && entries.length > 1)
+      problems.push(error('multiple_channel_integrations', FILE, 'an app can declare only one channel integration'));
     for (const [id, body] of entries) {
       const where = `${type}.${id}`;
       if (!isObject(body)) {
@@ -46,7 +64,8 @@ export function validateRequirements(manifest: JsonObject, files: AppFiles): App
         continue;
       }
       const need = (field: string) => {
-        if (body[field] === undefined || body[field] === null || body[field] === '') problems.push(error('missing_required_fields', FILE, `${where} is missing "${field}"`));
+        if (body[field] === undefined || body[field] === null || body[field] === '')
+          problems.push(error('missing_required_fields', FILE, `${where} is missing "${field}"`));
       };
       if (!WITHOUT_TITLE.includes(type)) need('title');
       if (type === 'user_fields' || type === 'organization_fields') need('key');
@@ -56,7 +75,8 @@ export function validateRequirements(manifest: JsonObject, files: AppFiles): App
       }
       if (type === 'webhooks') {
         WEBHOOK_FIELDS.forEach(need);
-        if (body.endpoint !== undefined && !isHttpUrl(body.endpoint)) problems.push(error('invalid_url', FILE, `${where}.endpoint must be an http(s) URL, not ${JSON.stringify(body.endpoint)}`));
+        if (body.endpoint !== undefined && !isHttpUrl(body.endpoint))
+          problems.push(error('invalid_url', FILE, `${where}.endpoint must be an http(s) URL, not ${JSON.stringify(body.endpoint)}`));
         else if (typeof body.endpoint === 'string' && new URL(body.endpoint).pathname.replace(/\/+$/, '') === CERTDESK_WEBHOOK_PATH) {
           problems.push(
             error(
@@ -69,6 +89,7 @@ export function validateRequirements(manifest: JsonObject, files: AppFiles): App
       }
     }
   }
-  if (count > MAX_REQUIREMENTS) problems.push(error('excessive_requirements', FILE, `requirements.json declares ${count} requirements; the limit is ${MAX_REQUIREMENTS}`));
+  if (count > MAX_REQUIREMENTS)
+    problems.push(error('excessive_requirements', FILE, `requirements.json declares ${count} requirements; the limit is ${MAX_REQUIREMENTS}`));
   return problems;
 }

@@ -44,12 +44,20 @@ export function validateTranslations(manifest: JsonObject, files: AppFiles): App
     const parameters = isObject(app.parameters) ? app.parameters : {};
     for (const [name, entry] of Object.entries(parameters)) {
       if (!isObject(entry) || typeof entry.label !== 'string' || entry.label.trim() === '') {
-        problems.push(error('translation.parameter_without_label', path, `app.parameters.${name} in ${path} needs a "label" (the text the admin sees next to the setting)`));
+        problems.push(
+          error('translation.parameter_without_label', path, `app.parameters.${name} in ${path} needs a "label" (the text the admin sees next to the setting)`),
+        );
       }
     }
     if (path === `translations/${defaultLocale}.json`) {
       for (const name of parameterNames.filter((n) => !(n in parameters))) {
-        problems.push(error('translation.parameter_without_label', path, `the setting "${name}" has no app.parameters.${name}.label in ${path}, so admins would see its raw name`));
+        problems.push(
+          error(
+            'translation.parameter_without_label',
+            path,
+            `the setting "${name}" has no app.parameters.${name}.label in ${path}, so admins would see its raw name`,
+          ),
+        );
       }
     }
   }

@@ -4,7 +4,13 @@
  * path segment, `**` crosses segments. tmp/ is always left out (zendesk-facts §6.4).
  */
 export function parseZcliIgnore(source: string): string[] {
-  return ['tmp/', ...source.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))];
+  return [
+    'tmp/',
+    ...source
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#')),
+  ];
 }
 
 export function isIgnored(path: string, patterns: readonly string[]): boolean {

@@ -18,10 +18,7 @@ export interface OAuthClientConfig {
   refreshToken?: string;
 }
 
-export type ZendeskAuth =
-  | { oauthClient: OAuthClientConfig; email?: string }
-  | { email: string; apiToken: string }
-  | { oauthToken: string; email?: string };
+export type ZendeskAuth = { oauthClient: OAuthClientConfig; email?: string } | { email: string; apiToken: string } | { oauthToken: string; email?: string };
 
 export interface Config {
   /** True when ZENDESK_URL is unset: embedded Zendesk sandbox, generated secrets, TLS front. */

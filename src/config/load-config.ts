@@ -43,9 +43,29 @@ export function loadConfig(vars: NodeJS.ProcessEnv, cwd: string = process.cwd())
   if (env.problems.length > 0) throw new ConfigError(env.problems);
   // In the order of Config's fields: `--print-config` lists them so.
   return deepFreeze({
-    sandbox, role, port, host, trustProxy, metricsToken, publicUrl, dataDir, logLevel, logFormat,
-    zendesk, keys, validation, install, mail, agents, sandboxPort, sandboxOAuthTokenTtlSeconds,
-    proactive, jobs, database, watch, acme,
+    sandbox,
+    role,
+    port,
+    host,
+    trustProxy,
+    metricsToken,
+    publicUrl,
+    dataDir,
+    logLevel,
+    logFormat,
+    zendesk,
+    keys,
+    validation,
+    install,
+    mail,
+    agents,
+    sandboxPort,
+    sandboxOAuthTokenTtlSeconds,
+    proactive,
+    jobs,
+    database,
+    watch,
+    acme,
   });
 }
 

@@ -8,7 +8,8 @@ import type { Config } from './config.js';
  */
 export function readHttpConfig(env: EnvReader, sandbox: boolean): Pick<Config, 'port' | 'host' | 'trustProxy' | 'metricsToken' | 'publicUrl'> {
   const host = env.get('HOST') ?? (sandbox ? '127.0.0.1' : '0.0.0.0');
-  if (!/^(\[?[0-9a-f:.]+\]?|[a-z0-9.-]+)$/i.test(host)) env.problem(`HOST must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "${host}").`);
+  if (!/^(\[?[0-9a-f:.]+\]?|[a-z0-9.-]+)$/i.test(host))
+    env.problem(`HOST must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "${host}").`);
   const trustProxy = readTrustProxy(env);
   const metricsToken = env.token('METRICS_TOKEN', 16);
   return { port: env.port('PORT', 3000), host, trustProxy, metricsToken, publicUrl: env.url('PUBLIC_URL', ['https:', 'http:']) };
@@ -26,6 +27,9 @@ function readTrustProxy(env: EnvReader): boolean | number | string {
   if (/^\d{1,2}$/.test(raw)) return Number(raw);
   const entries = raw.split(',').map((e) => e.trim());
   const ok = entries.every((e) => ['loopback', 'linklocal', 'uniquelocal'].includes(e) || /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(e));
-  if (!ok) env.problem(`TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of addresses/CIDR ranges or loopback, linklocal, uniquelocal (got "${raw}").`);
+  if (!ok)
+    env.problem(
+      `TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of addresses/CIDR ranges or loopback, linklocal, uniquelocal (got "${raw}").`,
+    );
   return ok ? entries.join(',') : 'loopback';
 }

@@ -12,7 +12,8 @@ export function readInstallConfig(env: EnvReader): Config['install'] {
   const installer = env.oneOf('INSTALLER', INSTALLERS, 'tls-front');
   const verifyAddrs = env.list('INSTALL_VERIFY_ADDR', ',');
   for (const a of verifyAddrs) {
-    if (!/^(\[[0-9a-f:]+\]|[a-z0-9.-]+):\d{1,5}$/i.test(a)) env.problem(`INSTALL_VERIFY_ADDR must be host:port, or a comma-separated list of them (got "${a}").`);
+    if (!/^(\[[0-9a-f:]+\]|[a-z0-9.-]+):\d{1,5}$/i.test(a))
+      env.problem(`INSTALL_VERIFY_ADDR must be host:port, or a comma-separated list of them (got "${a}").`);
   }
   if (new Set(verifyAddrs.map((a) => a.toLowerCase())).size !== verifyAddrs.length) env.problem('INSTALL_VERIFY_ADDR names the same address twice.');
   const verifyAddr = verifyAddrs[0] ?? null;

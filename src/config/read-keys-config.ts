@@ -13,7 +13,9 @@ export function readKeysConfig(env: EnvReader, sandbox: boolean): Config['keys']
   if (raw !== undefined) {
     const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : Buffer.alloc(0);
     if (decoded.length !== 32) {
-      env.problem(`KEY_ENCRYPTION_KEY must be base64 of exactly 32 random bytes (it decodes to ${decoded.length} bytes); create one with: openssl rand -base64 32`);
+      env.problem(
+        `KEY_ENCRYPTION_KEY must be base64 of exactly 32 random bytes (it decodes to ${decoded.length} bytes); create one with: openssl rand -base64 32`,
+      );
     } else {
       encryptionKey = decoded;
     }

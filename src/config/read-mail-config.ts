@@ -15,9 +15,12 @@ export function readMailConfig(env: EnvReader, sandbox: boolean): Config['mail']
   const senderAuth = env.oneOf('INBOUND_SENDER_AUTH', ['dmarc', 'off'] as const, sandbox ? 'off' : 'dmarc');
   const trustedRelay = env.get('INBOUND_TRUSTED_RELAY')?.toLowerCase() ?? null;
   if (trustedRelay !== null && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(trustedRelay)) {
-    env.problem(`INBOUND_TRUSTED_RELAY must be the host name the relay writes in its Authentication-Results header, e.g. mx.example.com (got "${trustedRelay}").`);
+    env.problem(
+      `INBOUND_TRUSTED_RELAY must be the host name the relay writes in its Authentication-Results header, e.g. mx.example.com (got "${trustedRelay}").`,
+    );
   }
-  if (trustedRelay !== null && senderAuth === 'off') env.problem('INBOUND_TRUSTED_RELAY is set but INBOUND_SENDER_AUTH is off: nothing would read the relay\'s results.');
+  if (trustedRelay !== null && senderAuth === 'off')
+    env.problem("INBOUND_TRUSTED_RELAY is set but INBOUND_SENDER_AUTH is off: nothing would read the relay's results.");
   return {
     smtpUrl,
     from,

@@ -23,7 +23,9 @@ export function readZendeskAuth(env: EnvReader, sandbox: boolean): { auth: Zende
     else auth = { email, apiToken };
   }
   if (!sandbox && auth === null && !(apiToken !== undefined && email === undefined)) {
-    env.problem('ZENDESK_URL is set but no credentials are: set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an OAuth client), or ZENDESK_EMAIL and ZENDESK_API_TOKEN (until 2027-04-30), or ZENDESK_OAUTH_TOKEN.');
+    env.problem(
+      'ZENDESK_URL is set but no credentials are: set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an OAuth client), or ZENDESK_EMAIL and ZENDESK_API_TOKEN (until 2027-04-30), or ZENDESK_OAUTH_TOKEN.',
+    );
   }
   return { auth, email: email ?? null };
 }
@@ -32,7 +34,8 @@ export function readZendeskAuth(env: EnvReader, sandbox: boolean): { auth: Zende
 function readOAuthScopes(env: EnvReader): string[] {
   const scopes = env.list('ZENDESK_OAUTH_SCOPES', /\s+/, 'read write');
   for (const scope of scopes) {
-    if (!/^[a-z_]+(:[a-z_]+)?$/.test(scope)) env.problem(`ZENDESK_OAUTH_SCOPES must be Zendesk scopes separated by spaces, e.g. "read write" or "tickets:write read" (got "${scope}").`);
+    if (!/^[a-z_]+(:[a-z_]+)?$/.test(scope))
+      env.problem(`ZENDESK_OAUTH_SCOPES must be Zendesk scopes separated by spaces, e.g. "read write" or "tickets:write read" (got "${scope}").`);
   }
   return scopes;
 }
@@ -44,12 +47,16 @@ function readOAuthClient(env: EnvReader, scopes: string[], sandbox: boolean): OA
   const refreshToken = env.get('ZENDESK_OAUTH_REFRESH_TOKEN');
   if (clientId === undefined) {
     if (clientSecret !== undefined || refreshToken !== undefined) {
-      env.problem(`${clientSecret !== undefined ? 'ZENDESK_OAUTH_CLIENT_SECRET' : 'ZENDESK_OAUTH_REFRESH_TOKEN'} is set but ZENDESK_OAUTH_CLIENT_ID is not: set the OAuth client's unique identifier too.`);
+      env.problem(
+        `${clientSecret !== undefined ? 'ZENDESK_OAUTH_CLIENT_SECRET' : 'ZENDESK_OAUTH_REFRESH_TOKEN'} is set but ZENDESK_OAUTH_CLIENT_ID is not: set the OAuth client's unique identifier too.`,
+      );
     }
     return null;
   }
   if (clientSecret === undefined && refreshToken === undefined && !sandbox) {
-    env.problem('ZENDESK_OAUTH_CLIENT_ID is set but neither ZENDESK_OAUTH_CLIENT_SECRET (a confidential client) nor ZENDESK_OAUTH_REFRESH_TOKEN (from the authorization-code flow) is.');
+    env.problem(
+      'ZENDESK_OAUTH_CLIENT_ID is set but neither ZENDESK_OAUTH_CLIENT_SECRET (a confidential client) nor ZENDESK_OAUTH_REFRESH_TOKEN (from the authorization-code flow) is.',
+    );
   }
   return {
     clientId,

@@ -36,7 +36,10 @@ export function errorsToResponse(logger: Logger): ErrorRequestHandler {
     } else {
       logger.error({ err: error instanceof Error ? error.message : String(error) }, 'unhandled error in a request');
     }
-    res.status(status).set(headers).json({ error: STATUS_CODES[status] ?? 'error', message });
+    res
+      .status(status)
+      .set(headers)
+      .json({ error: STATUS_CODES[status] ?? 'error', message });
   };
 }
 

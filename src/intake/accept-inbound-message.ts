@@ -23,13 +23,17 @@ export async function acceptInboundMessage(store: Store, raw: Buffer, source: In
   if (!inspection.ok) return { status: 'rejected', reason: inspection.reason };
   const { dedupKey, messageId, sender } = inspection;
   const { jobId } = await orStoreUnavailable(() =>
-    recordAndEnqueue(store, {
-      record: () => store.mail.recordInbound({ dedupKey, messageId, source, sender, raw }, now),
-      kind: INBOUND_EMAIL_JOB,
-      payload: { dedupKey },
-      // One at a time, in arrival order: a reply must not overtake the message that opens its ticket.
-      options: { serialKey: 'mail:inbound' },
-    }, now),
+    recordAndEnqueue(
+      store,
+      {
+        record: () => store.mail.recordInbound({ dedupKey, messageId, source, sender, raw }, now),
+        kind: INBOUND_EMAIL_JOB,
+        payload: { dedupKey },
+        // One at a time, in arrival order: a reply must not overtake the message that opens its ticket.
+        options: { serialKey: 'mail:inbound' },
+      },
+      now,
+    ),
   );
   return jobId === null ? { status: 'duplicate', dedupKey, messageId } : { status: 'accepted', dedupKey, messageId, jobId };
 }

@@ -47,13 +47,17 @@ export function zendeskDeliveryIntake(options: ZendeskDeliveryIntakeOptions): { 
     (fn) => store.transaction(fn),
     async ({ key, event, now }) => {
       const serialKey = `ticket:${event.ticketId}`;
-      const { outcome } = await recordAndEnqueue(store, {
-        record: () => store.deliveries.record(key, event.type, event.ticketId, now),
-        kind: TICKET_EVENT_JOB,
-        payload: event,
-        options: { serialKey, runAt: now + coalesceMs },
-        merge: mergeTicketEvents,
-      }, now);
+      const { outcome } = await recordAndEnqueue(
+        store,
+        {
+          record: () => store.deliveries.record(key, event.type, event.ticketId, now),
+          kind: TICKET_EVENT_JOB,
+          payload: event,
+          options: { serialKey, runAt: now + coalesceMs },
+          merge: mergeTicketEvents,
+        },
+        now,
+      );
       return outcome;
     },
   );

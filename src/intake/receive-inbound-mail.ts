@@ -15,7 +15,10 @@ export type ReceiveOutcome = { status: 'accepted' | 'duplicate' } | { status: 'r
  * recorded on top of the message (as an MTA adds a Received header), where the job's sender
  * authentication finds it for SPF; nothing the client wrote can sit above it.
  */
-export function inboundMailReceiver(deps: { store: Store; clock: Clock; onEnqueued: () => void }, source: InboundSource = 'smtp'): (raw: Buffer, client?: SmtpClient) => Promise<ReceiveOutcome> {
+export function inboundMailReceiver(
+  deps: { store: Store; clock: Clock; onEnqueued: () => void },
+  source: InboundSource = 'smtp',
+): (raw: Buffer, client?: SmtpClient) => Promise<ReceiveOutcome> {
   return async (raw, client) => {
     const stamped = client ? Buffer.concat([Buffer.from(smtpClientHeader(client), 'latin1'), raw]) : raw;
     const result = await acceptInboundMessage(deps.store, stamped, source, deps.clock.now().getTime());

@@ -27,7 +27,11 @@ export interface Arrival<K extends JobKind> {
  * crash never leaves an arrival recorded without its job, nor a job for an arrival that will be
  * delivered again. Store failures are thrown as they are.
  */
-export async function recordAndEnqueue<K extends JobKind>(store: Store, arrival: Arrival<K>, now: number): Promise<{ outcome: IntakeOutcome; jobId: number | null }> {
+export async function recordAndEnqueue<K extends JobKind>(
+  store: Store,
+  arrival: Arrival<K>,
+  now: number,
+): Promise<{ outcome: IntakeOutcome; jobId: number | null }> {
   return store.transaction(async () => {
     if (!(await arrival.record())) return { outcome: 'duplicate', jobId: null };
     if (arrival.merge) {

@@ -70,6 +70,12 @@ export type JobKind = keyof JobPayloads;
  * `store.jobs.enqueue` for a kind certdesk knows, with that kind's payload: a payload of another
  * kind, or a kind that does not exist, does not compile. Returns the job id.
  */
-export function enqueueJob<K extends JobKind>(store: Pick<Store, 'jobs'>, kind: K, payload: JobPayloads[K], now: number, options?: EnqueueOptions): Promise<number> {
+export function enqueueJob<K extends JobKind>(
+  store: Pick<Store, 'jobs'>,
+  kind: K,
+  payload: JobPayloads[K],
+  now: number,
+  options?: EnqueueOptions,
+): Promise<number> {
   return store.jobs.enqueue(kind, payload, now, options);
 }

@@ -66,7 +66,10 @@ export class QueuePause {
       this.paused.reason = reason;
     } else {
       this.paused = { reason, since: now, loggedAt: now, probing: false, nextProbeAt: now + this.probeMs };
-      this.options.logger.error({ reason }, `job queue paused: ${reason} Jobs wait (none is failed for it); certdesk resumes by itself once Zendesk accepts its credentials.`);
+      this.options.logger.error(
+        { reason },
+        `job queue paused: ${reason} Jobs wait (none is failed for it); certdesk resumes by itself once Zendesk accepts its credentials.`,
+      );
     }
     this.gauge(1);
   }
@@ -105,11 +108,13 @@ export class QueuePause {
     const seconds = Math.round((this.options.now() - this.paused.since) / 1000);
     this.paused = null;
     this.gauge(0);
-    this.options.logger.info({ pausedSeconds: seconds }, 'Zendesk accepts certdesk\'s credentials again: job queue resumed');
+    this.options.logger.info({ pausedSeconds: seconds }, "Zendesk accepts certdesk's credentials again: job queue resumed");
     this.options.onResume();
   }
 
   private gauge(value: number): void {
-    this.options.metrics?.gauge('certdesk_queue_paused', 'Whether the job queue is paused because Zendesk refused certdesk\'s credentials.').set(undefined, value);
+    this.options.metrics
+      ?.gauge('certdesk_queue_paused', "Whether the job queue is paused because Zendesk refused certdesk's credentials.")
+      .set(undefined, value);
   }
 }

@@ -170,13 +170,15 @@ export class Worker {
         }
         if (!job) break;
         claimed = true;
-        const p = this.execute(job, owner).catch((error: unknown) => {
-          // Recording the outcome failed (the store went away): the lease expires and the job runs again.
-          this.options.logger.error({ jobId: job.id, err: errorMessage(error) }, 'could not record a job\'s outcome; it runs again once its lease expires');
-        }).finally(() => {
-          this.running.delete(owner);
-          this.notify();
-        });
+        const p = this.execute(job, owner)
+          .catch((error: unknown) => {
+            // Recording the outcome failed (the store went away): the lease expires and the job runs again.
+            this.options.logger.error({ jobId: job.id, err: errorMessage(error) }, "could not record a job's outcome; it runs again once its lease expires");
+          })
+          .finally(() => {
+            this.running.delete(owner);
+            this.notify();
+          });
         this.running.set(owner, { jobId: job.id, done: p });
       }
       if (this.stopping) break;
@@ -229,10 +231,15 @@ export class Worker {
     const logger = root.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const handler = this.options.handlers[job.kind] as JobHandler | undefined;
     const started = process.hrtime.bigint();
-    const heartbeat = setInterval(() => {
-      // A failed renewal is retried at the next beat; a lease lost meanwhile shows at complete/fail.
-      queue.extendLease(job.id, owner, this.now(), this.leaseMs).catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not renew the job\'s lease'));
-    }, Math.max(50, this.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        // A failed renewal is retried at the next beat; a lease lost meanwhile shows at complete/fail.
+        queue
+          .extendLease(job.id, owner, this.now(), this.leaseMs)
+          .catch((error: unknown) => logger.warn({ err: errorMessage(error) }, "could not renew the job's lease"));
+      },
+      Math.max(50, this.leaseMs / 3),
+    );
     let outcome: string;
     try {
       if (!handler) throw Object.assign(new Error(`no handler for job kind "${job.kind}"`), { retryable: false });
@@ -255,7 +262,10 @@ export class Worker {
         const kept = await queue.postpone(job.id, owner, now, now + wait, message);
         if (signals.pauseQueue === true) this.pause.pause(message);
         outcome = !kept ? 'lost' : signals.pauseQueue === true ? 'paused' : 'postponed';
-        logger.warn({ err: message, outcome, ...(wait > 0 ? { runAt: new Date(now + wait).toISOString() } : {}) }, `job postponed, no attempt charged: ${message}`);
+        logger.warn(
+          { err: message, outcome, ...(wait > 0 ? { runAt: new Date(now + wait).toISOString() } : {}) },
+          `job postponed, no attempt charged: ${message}`,
+        );
         return this.record(job, outcome, started);
       }
       const result = await queue.fail(job.id, owner, this.now(), {
@@ -265,7 +275,10 @@ export class Worker {
       });
       outcome = result.outcome === 'retry' ? 'retry' : result.outcome;
       const level = result.outcome === 'dead' ? 'error' : 'warn';
-      logger[level]({ err: message, outcome: result.outcome, ...(result.outcome === 'retry' ? { runAt: new Date(result.runAt).toISOString() } : {}) }, `job failed: ${message}`);
+      logger[level](
+        { err: message, outcome: result.outcome, ...(result.outcome === 'retry' ? { runAt: new Date(result.runAt).toISOString() } : {}) },
+        `job failed: ${message}`,
+      );
     } finally {
       clearInterval(heartbeat);
     }

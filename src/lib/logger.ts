@@ -53,8 +53,7 @@ const REDACT_PATHS = [
 ];
 
 // Inside a JSON line a PEM block is one string: stop at its closing quote when the END line is missing.
-const PEM_KEY_IN_JSON =
-  /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----(?:[^"\\]|\\.)*?(?:-----END \1-----|(?="))/g;
+const PEM_KEY_IN_JSON = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----(?:[^"\\]|\\.)*?(?:-----END \1-----|(?="))/g;
 
 /** Wraps a destination so that no line it receives can carry a PEM private key. */
 export function scrubbingDestination(target: DestinationStream): DestinationStream & { flushSync(): void } {

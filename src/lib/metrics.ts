@@ -32,7 +32,12 @@ const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
  */
 export function boundLabelValue(value: string | number): string {
   let v = String(value);
-  if (v.includes('/')) v = v.replace(/[?#].*$/, '').split('/').map((seg) => (seg === '' || SAFE_SEGMENT.test(seg) ? seg : ':x')).join('/');
+  if (v.includes('/'))
+    v = v
+      .replace(/[?#].*$/, '')
+      .split('/')
+      .map((seg) => (seg === '' || SAFE_SEGMENT.test(seg) ? seg : ':x'))
+      .join('/');
   return v.length > MAX_LABEL_LENGTH ? v.slice(0, MAX_LABEL_LENGTH) : v;
 }
 
@@ -41,7 +46,11 @@ function boundLabels(labels: Labels | undefined): BoundLabels {
 }
 
 function labelKey(labels: BoundLabels): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 function sameLabels(a: Partial<Record<string, string | number>>, b: BoundLabels): boolean {

@@ -3,8 +3,7 @@
  * A PEM private key block — complete or cut off — is replaced, whatever its label
  * (PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY, ENCRYPTED PRIVATE KEY, OPENSSH PRIVATE KEY).
  */
-const PRIVATE_KEY_BLOCK =
-  /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g;
+const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g;
 
 export const REDACTED_KEY = '[private key removed]';
 

@@ -16,7 +16,10 @@ export function parseAuthorization(header: string | undefined): Credentials | nu
   if (!header) return null;
   const [scheme, value = ''] = header.trim().split(/\s+/, 2);
   if (/^basic$/i.test(scheme ?? '')) {
-    const user = Buffer.from(value, 'base64').toString('utf8').split(':')[0]!.replace(/\/token$/, '');
+    const user = Buffer.from(value, 'base64')
+      .toString('utf8')
+      .split(':')[0]!
+      .replace(/\/token$/, '');
     return user.includes('@') ? { scheme: 'basic', email: user } : null;
   }
   if (/^bearer$/i.test(scheme ?? '') && value) {
@@ -31,11 +34,21 @@ const couldNotAuthenticate = () => new SandboxApiError(401, { error: "Couldn't a
 /** Zendesk's answer to an expired, revoked or unknown OAuth access token. */
 const INVALID_TOKEN = 'The access token provided is expired, revoked, malformed or invalid for other reasons.';
 const invalidToken = () =>
-  new SandboxApiError(401, { error: 'invalid_token', error_description: INVALID_TOKEN }, { 'www-authenticate': `Bearer realm="Doorkeeper", error="invalid_token", error_description="${INVALID_TOKEN}"` });
+  new SandboxApiError(
+    401,
+    { error: 'invalid_token', error_description: INVALID_TOKEN },
+    { 'www-authenticate': `Bearer realm="Doorkeeper", error="invalid_token", error_description="${INVALID_TOKEN}"` },
+  );
 
 function nameFromEmail(email: string): string {
   const local = email.split('@')[0]!;
-  return local.split(/[._-]+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join(' ') || email;
+  return (
+    local
+      .split(/[._-]+/)
+      .filter(Boolean)
+      .map((p) => p[0]!.toUpperCase() + p.slice(1))
+      .join(' ') || email
+  );
 }
 
 /**

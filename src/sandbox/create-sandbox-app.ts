@@ -65,13 +65,22 @@ function injectFaults(ctx: SandboxContext) {
     if (!decision.error) return next();
     const { status, retryAfterSeconds } = decision.error;
     if (status === 429) {
-      res.status(429).set('retry-after', String(retryAfterSeconds ?? 1)).json({ error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' });
+      res
+        .status(429)
+        .set('retry-after', String(retryAfterSeconds ?? 1))
+        .json({ error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' });
     } else if (status === 409) {
-      res.status(409).json({ error: 'UpdateConflict', description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.' });
+      res.status(409).json({
+        error: 'UpdateConflict',
+        description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.',
+      });
     } else if (status >= 500) {
       // Zendesk's front ends answer these in plain text, not JSON.
       if (retryAfterSeconds !== undefined) res.set('retry-after', String(retryAfterSeconds));
-      res.status(status).type('text/plain').send(status === 503 ? 'Service Unavailable' : 'Internal Server Error');
+      res
+        .status(status)
+        .type('text/plain')
+        .send(status === 503 ? 'Service Unavailable' : 'Internal Server Error');
     } else {
       res.status(status).json({ error: 'InjectedFault', description: `The sandbox was told to answer ${status}` });
     }

@@ -171,7 +171,15 @@ export class FaultController {
 function matches(rule: RequestMatcher, method: string, path: string): boolean {
   if (rule.method && rule.method !== '*' && rule.method.toUpperCase() !== method.toUpperCase()) return false;
   if (!rule.path) return path.startsWith('/api/');
-  const re = new RegExp('^' + rule.path.replace(/\.json$/, '').split('*').map(escapeRegExp).join('.*') + '$');
+  const re = new RegExp(
+    '^' +
+      rule.path
+        .replace(/\.json$/, '')
+        .split('*')
+        .map(escapeRegExp)
+        .join('.*') +
+      '$',
+  );
   return re.test(path);
 }
 

@@ -73,7 +73,11 @@ export function cursorPage<T extends { id: number }>(
 }
 
 /** Zendesk offset pagination: `page` (1-based) and `per_page` (≤ 100). */
-export function offsetPage(req: Request, selfUrl: string, count: number): { offset: number; limit: number; next_page: string | null; previous_page: string | null } {
+export function offsetPage(
+  req: Request,
+  selfUrl: string,
+  count: number,
+): { offset: number; limit: number; next_page: string | null; previous_page: string | null } {
   const page = Math.max(1, Number(q(req, 'page') ?? 1) || 1);
   const limit = Math.min(100, Math.max(1, Number(q(req, 'per_page') ?? 100) || 100));
   const url = (p: number) => {
@@ -92,6 +96,11 @@ export function offsetPage(req: Request, selfUrl: string, count: number): { offs
 }
 
 /** An offset-paginated answer, `{ <key>: items, next_page, previous_page, count }`; a search's one page has no links. */
-export function offsetAnswer(key: string, items: unknown[], page: { next_page: string | null; previous_page: string | null } | null, count: number): Record<string, unknown> {
+export function offsetAnswer(
+  key: string,
+  items: unknown[],
+  page: { next_page: string | null; previous_page: string | null } | null,
+  count: number,
+): Record<string, unknown> {
   return { [key]: items, next_page: page?.next_page ?? null, previous_page: page?.previous_page ?? null, count };
 }

@@ -20,7 +20,9 @@ function problemWith(kind: Kind, value: unknown): string | null {
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
     case 'per-minute':
-      return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= 100_000 ? null : 'must be a whole number of requests a minute, 1 to 100000';
+      return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= 100_000
+        ? null
+        : 'must be a whole number of requests a minute, 1 to 100000';
     case 'seconds':
       return Number.isSafeInteger(value) && (value as number) >= 1 ? null : 'must be a whole number of seconds, at least 1';
     case 'clients': {
@@ -28,7 +30,8 @@ function problemWith(kind: Kind, value: unknown): string | null {
       for (const [id, client] of Object.entries(value)) {
         const c = client as Record<string, unknown> | null;
         if (!c || typeof c !== 'object' || typeof c.secret !== 'string' || c.secret === '') return `client "${id}" needs a non-empty "secret"`;
-        if (c.userEmail !== undefined && (typeof c.userEmail !== 'string' || !c.userEmail.includes('@'))) return `client "${id}": "userEmail" must be an email address`;
+        if (c.userEmail !== undefined && (typeof c.userEmail !== 'string' || !c.userEmail.includes('@')))
+          return `client "${id}": "userEmail" must be an email address`;
         const extra = Object.keys(c).filter((k) => k !== 'secret' && k !== 'userEmail');
         if (extra.length) return `client "${id}" has unknown keys: ${extra.join(', ')}`;
       }

@@ -143,7 +143,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   let apiServer: Server;
   try {
-    apiServer = await listen(createSandboxApp(ctx, cdn, () => demo), options.port, host);
+    apiServer = await listen(
+      createSandboxApp(ctx, cdn, () => demo),
+      options.port,
+      host,
+    );
   } catch (error) {
     await closeServer(cdnServer);
     checkpoints.stop();

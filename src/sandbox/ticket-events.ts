@@ -40,7 +40,14 @@ export const SANDBOX_TICKET_EVENT_TYPES: readonly string[] = [
 const BRAND_ID = '360000000001';
 const FORM_ID = '360000000002';
 /** Zendesk's default custom status ids, one per status category. */
-const CUSTOM_STATUS: Record<string, string> = { new: '360000000101', open: '360000000102', pending: '360000000103', hold: '360000000104', solved: '360000000105', closed: '360000000106' };
+const CUSTOM_STATUS: Record<string, string> = {
+  new: '360000000101',
+  open: '360000000102',
+  pending: '360000000103',
+  hold: '360000000104',
+  solved: '360000000105',
+  closed: '360000000106',
+};
 
 const id = (n: number | null) => (n === null ? null : String(n));
 const upper = (s: string | null) => (s === null ? null : s.toUpperCase());
@@ -100,7 +107,13 @@ function commentEvent(c: Comment, ctx: EventContext): Record<string, unknown> {
 function attachmentEvent(c: Comment, a: Attachment, ctx: EventContext): Record<string, unknown> {
   return {
     id: String(c.id),
-    attachment: { id: String(a.id), content_type: a.content_type, content_url: attachmentContentUrl(a, ctx.origin), filename: a.file_name, is_public: c.public },
+    attachment: {
+      id: String(a.id),
+      content_type: a.content_type,
+      content_url: attachmentContentUrl(a, ctx.origin),
+      filename: a.file_name,
+      is_public: c.public,
+    },
   };
 }
 
@@ -123,13 +136,13 @@ export function ticketWriteEvents(write: TicketWrite, ctx: EventContext): Ticket
 }
 
 /** Events of a redaction: one for the text, one per attachment replaced. */
-export function redactionEvents(
-  r: Redaction,
-  actorId: number,
-  ctx: EventContext,
-): TicketEventPayload[] {
+export function redactionEvents(r: Redaction, actorId: number, ctx: EventContext): TicketEventPayload[] {
   const out: TicketEventPayload[] = [];
-  if (r.redactedText) out.push(envelope('comment_redacted', r.ticket, actorId, { comment: { id: String(r.comment.id), body: r.comment.body, is_public: r.comment.public } }, ctx));
-  for (const a of r.redactedAttachments) out.push(envelope('attachment_redacted_from_comment', r.ticket, actorId, { comment: attachmentEvent(r.comment, a, ctx) }, ctx));
+  if (r.redactedText)
+    out.push(
+      envelope('comment_redacted', r.ticket, actorId, { comment: { id: String(r.comment.id), body: r.comment.body, is_public: r.comment.public } }, ctx),
+    );
+  for (const a of r.redactedAttachments)
+    out.push(envelope('attachment_redacted_from_comment', r.ticket, actorId, { comment: attachmentEvent(r.comment, a, ctx) }, ctx));
   return out;
 }

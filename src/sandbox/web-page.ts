@@ -76,7 +76,10 @@ export function webPageRoutes(ctx: SandboxContext): Router {
     const conversation = comments
       .map((c) => {
         const list = (files.get(c.id) ?? [])
-          .map((a) => `<li><a href="${h(attachmentContentUrl(a, origin))}">${h(a.file_name)}</a> <span class="meta">${h(a.content_type)}, ${a.size} bytes${a.malware_scan_result === 'malware_found' ? ', malware found' : ''}</span></li>`)
+          .map(
+            (a) =>
+              `<li><a href="${h(attachmentContentUrl(a, origin))}">${h(a.file_name)}</a> <span class="meta">${h(a.content_type)}, ${a.size} bytes${a.malware_scan_result === 'malware_found' ? ', malware found' : ''}</span></li>`,
+          )
           .join('');
         return `<div class="comment ${c.public ? 'public' : 'private'}" id="comment-${c.id}">
 <div class="meta"><strong>${h(userName(c.author_id))}</strong> · ${c.public ? 'Public reply' : 'Internal note'} · ${h(c.created_at)}</div>

@@ -167,7 +167,8 @@ function classify(status: number, retryAfter: string | null, body: string): Outc
   if (status >= 200 && status < 300) return { ...base, attemptStatus: 'success', invocationStatus: 'success' };
   const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
   if (status === 429) return { ...base, attemptStatus: 'client error', invocationStatus: 'throttled', retryAfterSeconds: seconds };
-  if (status >= 500) return { ...base, attemptStatus: 'server error', invocationStatus: 'server error', retryAfterSeconds: status === 503 ? seconds : undefined };
+  if (status >= 500)
+    return { ...base, attemptStatus: 'server error', invocationStatus: 'server error', retryAfterSeconds: status === 503 ? seconds : undefined };
   return { ...base, attemptStatus: 'client error', invocationStatus: 'client error' };
 }
 
@@ -177,7 +178,12 @@ type Retries = { conflict: number; throttled: number; timeout: number };
 function retryWait(o: Outcome, r: Retries, baseMs: number): { ms: number; retries: Retries } | undefined {
   const backoff = (n: number) => baseMs * 2 ** n;
   if (o.code === 409 && r.conflict < MAX_RETRIES.conflict) return { ms: backoff(r.conflict), retries: { ...r, conflict: r.conflict + 1 } };
-  if ((o.code === 429 || o.code === 503) && o.retryAfterSeconds !== undefined && o.retryAfterSeconds < MAX_RETRY_AFTER_SECONDS && r.throttled < MAX_RETRIES.throttled) {
+  if (
+    (o.code === 429 || o.code === 503) &&
+    o.retryAfterSeconds !== undefined &&
+    o.retryAfterSeconds < MAX_RETRY_AFTER_SECONDS &&
+    r.throttled < MAX_RETRIES.throttled
+  ) {
     return { ms: o.retryAfterSeconds * 1000, retries: { ...r, throttled: r.throttled + 1 } };
   }
   if (o.attemptStatus === 'timeout' && r.timeout < MAX_RETRIES.timeout) return { ms: backoff(r.timeout), retries: { ...r, timeout: r.timeout + 1 } };

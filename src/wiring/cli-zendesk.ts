@@ -28,7 +28,10 @@ export function signIn(config: Config, origin: string, openStoreOnce: () => Prom
   const oauth = configured && 'oauthClient' in configured ? configured.oauthClient : null;
   const credentials: OAuthClientConfig = oauth && (!config.sandbox || oauth.clientSecret) ? oauth : sandboxOAuthClient(config).credentials;
   const refreshTokens: Pick<RefreshTokenRepository, 'load' | 'save'> | undefined = credentials.refreshToken
-    ? { load: async (clientId, seed) => (await openStoreOnce()).refreshTokens.load(clientId, seed), save: async (clientId, seed, token) => (await openStoreOnce()).refreshTokens.save(clientId, seed, token) }
+    ? {
+        load: async (clientId, seed) => (await openStoreOnce()).refreshTokens.load(clientId, seed),
+        save: async (clientId, seed, token) => (await openStoreOnce()).refreshTokens.save(clientId, seed, token),
+      }
     : undefined;
   return { tokens: new OAuthTokenProvider({ origin, credentials, logger: silentLogger(), ...(refreshTokens ? { refreshTokens } : {}) }) };
 }

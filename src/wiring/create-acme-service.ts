@@ -27,13 +27,23 @@ export interface AcmeServiceOptions {
  * /.well-known/acme-challenge/ on port 80 (README). A registry that asks for ACME without
  * ACME_DIRECTORY_URL stops start-up.
  */
-export function createAcmeService(config: Config, deps: RenewalDeps, alpn: AlpnChallenges | null, options: AcmeServiceOptions = {}): { handlers: Record<string, JobHandler<never>>; leadTimeDays: ReturnType<typeof acmeLeadTimeDays> } | null {
+export function createAcmeService(
+  config: Config,
+  deps: RenewalDeps,
+  alpn: AlpnChallenges | null,
+  options: AcmeServiceOptions = {},
+): { handlers: Record<string, JobHandler<never>>; leadTimeDays: ReturnType<typeof acmeLeadTimeDays> } | null {
   checkRegistryNeeds(config, deps.registry);
   const acme = config.acme;
   if (!acme) return null;
-  const http = config.install.installer === 'nginx' && config.install.nginxCertDir ? webrootChallengeAnswerer(join(config.install.nginxCertDir, '.acme-webroot')) : undefined;
+  const http =
+    config.install.installer === 'nginx' && config.install.nginxCertDir
+      ? webrootChallengeAnswerer(join(config.install.nginxCertDir, '.acme-webroot'))
+      : undefined;
   if (!http && !alpn) {
-    throw new ConfigError([`ACME_DIRECTORY_URL is set but INSTALLER=${config.install.installer} cannot answer ACME challenges: use INSTALLER=tls-front (TLS-ALPN-01) or INSTALLER=nginx (HTTP-01).`]);
+    throw new ConfigError([
+      `ACME_DIRECTORY_URL is set but INSTALLER=${config.install.installer} cannot answer ACME challenges: use INSTALLER=tls-front (TLS-ALPN-01) or INSTALLER=nginx (HTTP-01).`,
+    ]);
   }
   let accountKey: Promise<string> | null = null;
   const issuer = createAcmeIssuer({
@@ -41,22 +51,35 @@ export function createAcmeService(config: Config, deps: RenewalDeps, alpn: AlpnC
     email: acme.email,
     eab: acme.eab,
     accountKeyPem: () =>
-      (accountKey ??= loadOrCreateAccountKey(deps.store, deps.settings.keyEncryptionKey, acme.directoryUrl, deps.clock.now().getTime()).catch((error: unknown) => {
-        accountKey = null; // the store failed: read it again next time
-        throw error;
-      })),
+      (accountKey ??= loadOrCreateAccountKey(deps.store, deps.settings.keyEncryptionKey, acme.directoryUrl, deps.clock.now().getTime()).catch(
+        (error: unknown) => {
+          accountKey = null; // the store failed: read it again next time
+          throw error;
+        },
+      )),
     trustedCasPem: deps.settings.trustedRootsPem,
     ...(http ? { http } : {}),
     ...(alpn ? { alpn } : {}),
     logger: deps.logger,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
   });
-  const settings = { issuer, dns: createDnsLookup(options.dnsServers ? { servers: options.dnsServers } : {}), expectedCname: acme.expectedCname, ...(options.caaIdentities ? { caaIdentities: options.caaIdentities } : {}) };
-  return { handlers: { [ACME_ORDER_JOB]: handleAcmeOrder({ ...deps, acme: settings }) as JobHandler<never> }, leadTimeDays: acmeLeadTimeDays(issuer, deps.store, deps.clock) };
+  const settings = {
+    issuer,
+    dns: createDnsLookup(options.dnsServers ? { servers: options.dnsServers } : {}),
+    expectedCname: acme.expectedCname,
+    ...(options.caaIdentities ? { caaIdentities: options.caaIdentities } : {}),
+  };
+  return {
+    handlers: { [ACME_ORDER_JOB]: handleAcmeOrder({ ...deps, acme: settings }) as JobHandler<never> },
+    leadTimeDays: acmeLeadTimeDays(issuer, deps.store, deps.clock),
+  };
 }
 
 function checkRegistryNeeds(config: Config, registry: DomainRegistry): void {
   if (config.acme) return;
   const sites = [...registry.values()].filter((e) => e.issuance === 'acme' || e.issuance === 'offer').map((e) => e.domain);
-  if (sites.length > 0) throw new ConfigError([`The domain registry asks for automatic certificates (issuance "acme" or "offer") for ${sites.slice(0, 3).join(', ')}${sites.length > 3 ? ` and ${sites.length - 3} more` : ''}, but ACME_DIRECTORY_URL is not set.`]);
+  if (sites.length > 0)
+    throw new ConfigError([
+      `The domain registry asks for automatic certificates (issuance "acme" or "offer") for ${sites.slice(0, 3).join(', ')}${sites.length > 3 ? ` and ${sites.length - 3} more` : ''}, but ACME_DIRECTORY_URL is not set.`,
+    ]);
 }

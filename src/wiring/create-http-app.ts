@@ -68,7 +68,11 @@ export function createHttpApp(config: Config, serves: boolean, deps: HttpAppDeps
         registry: deps.registry,
         adminToken: config.agents.adminToken,
         clock,
-        ticketUrl: config.zendesk.url ? (id: number) => `${config.zendesk.url}/agent/tickets/${id}` : sandbox ? (id: number) => `${sandbox.url}/tickets/${id}` : undefined,
+        ticketUrl: config.zendesk.url
+          ? (id: number) => `${config.zendesk.url}/agent/tickets/${id}`
+          : sandbox
+            ? (id: number) => `${sandbox.url}/tickets/${id}`
+            : undefined,
       }),
     ];
   }

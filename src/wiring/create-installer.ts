@@ -41,13 +41,19 @@ export function createInstaller(settings: Config['install'], deps: InstallerDeps
         const timing = deps.tlsFrontTiming ?? {};
         return createSharedPairsInstaller({
           shared: deps.sharedPairs,
-          fleet: tlsFrontFleet({ verifyAddresses: requiredList(settings.verifyAddrs, 'INSTALL_VERIFY_ADDR'), trustedCasPem: deps.trustedCasPem, ...(timing.handshakeTimeoutMs ? { handshakeTimeoutMs: timing.handshakeTimeoutMs } : {}) }),
+          fleet: tlsFrontFleet({
+            verifyAddresses: requiredList(settings.verifyAddrs, 'INSTALL_VERIFY_ADDR'),
+            trustedCasPem: deps.trustedCasPem,
+            ...(timing.handshakeTimeoutMs ? { handshakeTimeoutMs: timing.handshakeTimeoutMs } : {}),
+          }),
           verifyWaitMs: timing.verifyWaitMs ?? 5000,
           logger: deps.logger,
           follower: null,
         });
       }
-      throw new TypeError('INSTALLER=tls-front: start the TLS front (startTlsFront) and pass it as deps.tlsFront, or pass the shared pairs (PostgreSQL) as deps.sharedPairs');
+      throw new TypeError(
+        'INSTALLER=tls-front: start the TLS front (startTlsFront) and pass it as deps.tlsFront, or pass the shared pairs (PostgreSQL) as deps.sharedPairs',
+      );
     case 'nginx':
       return createNginxInstaller({
         ...common,

@@ -28,7 +28,12 @@ export function createJobWorker(
     /** Whether Zendesk accepts certdesk's credentials now (the paused queue's probe). */
     probe: () => Promise<void>;
   },
-  tuning: { worker?: WorkerTuning; tlsFront?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>; watch?: WatchTuning; acme?: AcmeServiceOptions } = {},
+  tuning: {
+    worker?: WorkerTuning;
+    tlsFront?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>;
+    watch?: WatchTuning;
+    acme?: AcmeServiceOptions;
+  } = {},
 ): { worker: Worker; watch: ExpiryWatch | null } {
   const { store, clock, logger, metrics } = renewalDeps;
   const { tlsFront } = deps;
@@ -41,8 +46,16 @@ export function createJobWorker(
     ...(tuning.tlsFront ? { tlsFrontTiming: tuning.tlsFront } : {}),
   });
   const acme = createAcmeService(config, renewalDeps, deps.acmeAlpn, tuning.acme);
-  const watch = createConfiguredWatch(config, { store, registry: renewalDeps.registry, clock, logger, metrics, tlsFront, notify: renewalDeps.notify }, tuning.watch);
-  const proactive = { businessHours: config.proactive.businessHours, leadTimeDays: config.watch.leadTimeDays, ...(acme ? { acmeLeadTimeDays: acme.leadTimeDays } : {}) };
+  const watch = createConfiguredWatch(
+    config,
+    { store, registry: renewalDeps.registry, clock, logger, metrics, tlsFront, notify: renewalDeps.notify },
+    tuning.watch,
+  );
+  const proactive = {
+    businessHours: config.proactive.businessHours,
+    leadTimeDays: config.watch.leadTimeDays,
+    ...(acme ? { acmeLeadTimeDays: acme.leadTimeDays } : {}),
+  };
   const worker = new Worker({
     queue: store.jobs,
     handlers: { ...createJobHandlers({ ...renewalDeps, installer, proactive }), ...deps.mailHandlers, ...watch?.handlers, ...acme?.handlers },

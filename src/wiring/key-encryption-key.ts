@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger.js';
 export function keyEncryptionKey(config: Config, logger: Logger): Buffer {
   if (config.keys.encryptionKey) return config.keys.encryptionKey;
   const generated = localSecret(config.dataDir, 'key-encryption-key', 32);
-  if (generated.created) logger.warn({ file: generated.path }, 'sandbox mode: private keys are encrypted with a key generated into DATA_DIR; set KEY_ENCRYPTION_KEY in production');
+  if (generated.created)
+    logger.warn({ file: generated.path }, 'sandbox mode: private keys are encrypted with a key generated into DATA_DIR; set KEY_ENCRYPTION_KEY in production');
   return Buffer.from(generated.value, 'base64');
 }

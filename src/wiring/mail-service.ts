@@ -34,12 +34,29 @@ export interface MailService {
  */
 export function createMailService(
   config: Config,
-  deps: { zendesk: ZendeskApi; store: Store; clock: Clock; logger: Logger; metrics: MetricsRegistry; apiUser: () => Promise<ZendeskUser>; sandboxUrl: string | null; notify: () => void; intakeBudget?: IntakeBudget; registry: DomainRegistry },
+  deps: {
+    zendesk: ZendeskApi;
+    store: Store;
+    clock: Clock;
+    logger: Logger;
+    metrics: MetricsRegistry;
+    apiUser: () => Promise<ZendeskUser>;
+    sandboxUrl: string | null;
+    notify: () => void;
+    intakeBudget?: IntakeBudget;
+    registry: DomainRegistry;
+  },
 ): MailService {
   const { store, clock, logger } = deps;
   const mailer = config.mail.smtpUrl && config.mail.from ? createSmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : null;
   const mailDeps: MailDeps = {
-    zendesk: deps.zendesk, store, clock, logger, apiUser: deps.apiUser, mailer, settings: mailSettingsFromConfig(config, deps.sandboxUrl),
+    zendesk: deps.zendesk,
+    store,
+    clock,
+    logger,
+    apiUser: deps.apiUser,
+    mailer,
+    settings: mailSettingsFromConfig(config, deps.sandboxUrl),
     authenticateSender: senderAuthenticatorFromConfig(config),
     checkRecipients: recipientCheck({ zendesk: deps.zendesk, registry: deps.registry }),
   };
@@ -52,10 +69,26 @@ export function createMailService(
     sending: mailer !== null,
     handlers: createMailJobHandlers(mailDeps) as Record<string, JobHandler<never>>,
     routers: config.mail.inboundSecret
-      ? [inboundEmailRouter({ secrets: () => [config.mail.inboundSecret!], store, clock, logger, metrics: deps.metrics, onEnqueued: deps.notify, ...(deps.intakeBudget ? { intakeBudget: deps.intakeBudget } : {}) })]
+      ? [
+          inboundEmailRouter({
+            secrets: () => [config.mail.inboundSecret!],
+            store,
+            clock,
+            logger,
+            metrics: deps.metrics,
+            onEnqueued: deps.notify,
+            ...(deps.intakeBudget ? { intakeBudget: deps.intakeBudget } : {}),
+          }),
+        ]
       : [],
     async listen() {
-      const options = smtpListenerOptionsFromConfig(config, { store, clock, logger, onEnqueued: deps.notify, ...(deps.intakeBudget ? { intakeBudget: deps.intakeBudget } : {}) });
+      const options = smtpListenerOptionsFromConfig(config, {
+        store,
+        clock,
+        logger,
+        onEnqueued: deps.notify,
+        ...(deps.intakeBudget ? { intakeBudget: deps.intakeBudget } : {}),
+      });
       if (options) smtp = await startSmtpListener(options);
     },
     async close() {

@@ -9,7 +9,10 @@ import { openStore, storeFile } from '../adapters/store/open-store.js';
  * embedded default never loads `pg`), else the SQLite file `<DATA_DIR>/certdesk.db`.
  * `sealKey` is KEY_ENCRYPTION_KEY.
  */
-export async function openConfiguredStore(config: Config, options: { sealKey: Buffer; retry?: RetryPolicy; applicationName?: string; logger?: Logger }): Promise<Store> {
+export async function openConfiguredStore(
+  config: Config,
+  options: { sealKey: Buffer; retry?: RetryPolicy; applicationName?: string; logger?: Logger },
+): Promise<Store> {
   const { url, poolMax, statementTimeoutMs, ssl, sslCaFile } = config.database;
   if (url === null) return openStore({ file: storeFile(config.dataDir), sealKey: options.sealKey, ...(options.retry ? { retry: options.retry } : {}) });
   const { openPostgresStore } = await import('../adapters/store/postgres/open-postgres-store.js');

@@ -10,11 +10,18 @@ export const SANDBOX_OAUTH_CLIENT_ID = 'certdesk';
  * sandbox it starts; a CLI command signs in with the same one. `generated` is the secret's file
  * when it is DATA_DIR's (`created` on first use: the service warns).
  */
-export function sandboxOAuthClient(config: Config): { credentials: { clientId: string; clientSecret: string; scopes: string }; generated: { path: string; created: boolean } | null } {
+export function sandboxOAuthClient(config: Config): {
+  credentials: { clientId: string; clientSecret: string; scopes: string };
+  generated: { path: string; created: boolean } | null;
+} {
   const configured = config.zendesk.auth && 'oauthClient' in config.zendesk.auth ? config.zendesk.auth.oauthClient : null;
   const generated = configured?.clientSecret ? null : localSecret(config.dataDir, 'oauth-client-secret', 32);
   return {
-    credentials: { clientId: configured?.clientId ?? SANDBOX_OAUTH_CLIENT_ID, clientSecret: configured?.clientSecret ?? generated!.value, scopes: configured?.scopes ?? 'read write' },
+    credentials: {
+      clientId: configured?.clientId ?? SANDBOX_OAUTH_CLIENT_ID,
+      clientSecret: configured?.clientSecret ?? generated!.value,
+      scopes: configured?.scopes ?? 'read write',
+    },
     generated: generated && { path: generated.path, created: generated.created },
   };
 }

@@ -96,18 +96,36 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   }
 }
 
-async function startServiceOn(store: Store, role: ServiceRole, config: Config, options: ServiceOptions & { trustedRootsPem: string[]; kek: Buffer }): Promise<Service> {
+async function startServiceOn(
+  store: Store,
+  role: ServiceRole,
+  config: Config,
+  options: ServiceOptions & { trustedRootsPem: string[]; kek: Buffer },
+): Promise<Service> {
   const { logger, trustedRootsPem, kek } = options;
   const clock = options.clock ?? systemClock;
   const metrics = new MetricsRegistry();
   const serves = servesTraffic(role);
   const works = runsJobs(role);
-  const connection = await connectZendesk(config, { logger, metrics, clock, refreshTokens: store.refreshTokens, ...(options.host ? { sandboxHost: options.host } : {}) });
+  const connection = await connectZendesk(config, {
+    logger,
+    metrics,
+    clock,
+    refreshTokens: store.refreshTokens,
+    ...(options.host ? { sandboxHost: options.host } : {}),
+  });
   const { zendesk, webhookSecrets, sandbox, registry } = connection;
   // ACME TLS-ALPN-01 challenges (issue 20) are answered by the TLS front.
   const acmeAlpn = config.acme && config.install.installer === 'tls-front' ? new AlpnChallenges() : null;
   const tlsFront = serves
-    ? await startConfiguredTlsFront(config, { store, logger, trustedRootsPem, ...(options.host ? { host: options.host } : {}), ...(options.tlsFront ? { timing: options.tlsFront } : {}), acmeAlpn })
+    ? await startConfiguredTlsFront(config, {
+        store,
+        logger,
+        trustedRootsPem,
+        ...(options.host ? { host: options.host } : {}),
+        ...(options.tlsFront ? { timing: options.tlsFront } : {}),
+        acmeAlpn,
+      })
     : null;
   metrics
     .gauge('certdesk_jobs', 'Jobs in the store by state.')
@@ -123,29 +141,69 @@ async function startServiceOn(store: Store, role: ServiceRole, config: Config, o
   const apiUser = memoApiUser(zendesk);
   const mailConfigured = config.mail.smtpUrl !== null || config.mail.inboundSecret !== null || config.mail.smtpListenPort !== null;
   const mail = mailConfigured
-    ? (await import('./mail-service.js')).createMailService(config, { zendesk, store, clock, logger, metrics, apiUser, intakeBudget: intake, registry, sandboxUrl: sandbox?.url ?? null, notify: wakeWorker })
+    ? (await import('./mail-service.js')).createMailService(config, {
+        zendesk,
+        store,
+        clock,
+        logger,
+        metrics,
+        apiUser,
+        intakeBudget: intake,
+        registry,
+        sandboxUrl: sandbox?.url ?? null,
+        notify: wakeWorker,
+      })
     : null;
   exposeWatchMetrics(metrics, { store, registry, clock });
   let watch: ExpiryWatch | null = null;
   if (works) {
-    const renewalDeps = renewalDepsFromConfig(config, { zendesk, store, clock, logger, metrics, registry, apiUser, sandbox, keyEncryptionKey: kek, trustedRootsPem, mailSending: mail?.sending ?? false, notify: wakeWorker });
-    ({ worker, watch } = createJobWorker(config, renewalDeps, { tlsFront, acmeAlpn, mailHandlers: mail?.handlers, probe: connection.probe }, {
-      worker: options.worker,
-      tlsFront: options.tlsFront,
-      watch: options.watch,
-      acme: options.acme,
-    }));
+    const renewalDeps = renewalDepsFromConfig(config, {
+      zendesk,
+      store,
+      clock,
+      logger,
+      metrics,
+      registry,
+      apiUser,
+      sandbox,
+      keyEncryptionKey: kek,
+      trustedRootsPem,
+      mailSending: mail?.sending ?? false,
+      notify: wakeWorker,
+    });
+    ({ worker, watch } = createJobWorker(
+      config,
+      renewalDeps,
+      { tlsFront, acmeAlpn, mailHandlers: mail?.handlers, probe: connection.probe },
+      {
+        worker: options.worker,
+        tlsFront: options.tlsFront,
+        watch: options.watch,
+        acme: options.acme,
+      },
+    ));
   }
 
   const app = createHttpApp(config, serves, {
-    store, zendesk, registry, sandbox, clock, logger, metrics, webhookSecrets,
+    store,
+    zendesk,
+    registry,
+    sandbox,
+    clock,
+    logger,
+    metrics,
+    webhookSecrets,
     intakeBudget: intake,
     queuePaused: () => worker?.pausedReason() ?? null,
     onEnqueued: wakeWorker,
     mailRouters: mail?.routers ?? [],
     ...(options.intake?.webhookBodyTimeoutMs ? { webhookBodyTimeoutMs: options.intake.webhookBodyTimeoutMs } : {}),
   });
-  const { server, port, url } = await startHttpServer(app, { port: config.port, host: options.host ?? config.host, headersTimeoutMs: options.intake?.headersTimeoutMs });
+  const { server, port, url } = await startHttpServer(app, {
+    port: config.port,
+    host: options.host ?? config.host,
+    headersTimeoutMs: options.intake?.headersTimeoutMs,
+  });
   if (serves) await mail?.listen();
   if (worker && options.worker?.start !== false) worker.start();
   if (sandbox) {

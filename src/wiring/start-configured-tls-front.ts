@@ -13,7 +13,14 @@ import type { Logger } from '../lib/logger.js';
  */
 export async function startConfiguredTlsFront(
   config: Config,
-  deps: { store: Store; logger: Logger; trustedRootsPem: readonly string[]; host?: string; timing?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>; acmeAlpn: AlpnChallenges | null },
+  deps: {
+    store: Store;
+    logger: Logger;
+    trustedRootsPem: readonly string[];
+    host?: string;
+    timing?: Pick<TlsFrontOptions, 'verifyWaitMs' | 'handshakeTimeoutMs'>;
+    acmeAlpn: AlpnChallenges | null;
+  },
 ): Promise<TlsFront | null> {
   if (config.install.installer !== 'tls-front') return null;
   const { store, acmeAlpn } = deps;

@@ -48,7 +48,11 @@ export function startSchedulers(deps: { store: Store; clock: Clock; logger: Logg
   };
   void recover();
   void proactivePass();
-  const timers = [setInterval(() => void recover(), 60_000), setInterval(() => void proactivePass(), 15 * 60_000), setInterval(() => void housekeeping(), 60 * 60 * 1000)];
+  const timers = [
+    setInterval(() => void recover(), 60_000),
+    setInterval(() => void proactivePass(), 15 * 60_000),
+    setInterval(() => void housekeeping(), 60 * 60 * 1000),
+  ];
   for (const timer of timers) timer.unref();
   return timers;
 }

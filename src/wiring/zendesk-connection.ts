@@ -49,7 +49,17 @@ export async function connectZendesk(
   const authFor = (origin: string, auth: NonNullable<Config['zendesk']['auth']>): HttpAuth => {
     if (!('oauthClient' in auth)) return auth;
     const { oauthClient } = auth;
-    return { tokens: new OAuthTokenProvider({ origin, credentials: oauthClient, refreshTokens, logger, metrics, now: () => deps.clock.now().getTime(), ...(deps.fetch ? { fetch: deps.fetch } : {}) }) };
+    return {
+      tokens: new OAuthTokenProvider({
+        origin,
+        credentials: oauthClient,
+        refreshTokens,
+        logger,
+        metrics,
+        now: () => deps.clock.now().getTime(),
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      }),
+    };
   };
 
   if (!config.sandbox) {
@@ -62,7 +72,15 @@ export async function connectZendesk(
       );
     }
     await checkZendeskUrl(config.zendesk.url!, deps.fetch ?? globalThis.fetch);
-    const zendesk = createZendeskClient({ baseUrl: config.zendesk.url!, auth: authFor(new URL(config.zendesk.url!).origin, auth), attachmentHosts: config.zendesk.attachmentHosts, metrics, logger, limiter, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    const zendesk = createZendeskClient({
+      baseUrl: config.zendesk.url!,
+      auth: authFor(new URL(config.zendesk.url!).origin, auth),
+      attachmentHosts: config.zendesk.attachmentHosts,
+      metrics,
+      logger,
+      limiter,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
     return {
       zendesk,
       registry: fileRegistry ?? new Map(),
@@ -90,7 +108,7 @@ export async function connectZendesk(
     account: { oauthTokenTtlSeconds: config.sandboxOAuthTokenTtlSeconds },
   });
   const { credentials, generated } = sandboxOAuthClient(config);
-  if (generated?.created) logger.warn({ file: generated.path }, 'sandbox mode: certdesk\'s OAuth client secret was generated into DATA_DIR');
+  if (generated?.created) logger.warn({ file: generated.path }, "sandbox mode: certdesk's OAuth client secret was generated into DATA_DIR");
   // The sandbox's account gets a confidential OAuth client acting as certdesk's API user.
   sandbox.account.oauthClients[credentials.clientId] = { secret: credentials.clientSecret, userEmail: config.zendesk.apiUserEmail };
   let registry = fileRegistry;

@@ -20,12 +20,22 @@ export async function loadOrCreateAccountKey(store: Store, kek: Buffer, director
   if (existing) return decryptPrivateKey(existing, kek, privateKeyAad(OWN_KEYS_TICKET, existing.id));
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-  const spkiSha256 = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  const spkiSha256 = createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
   const stored = await store.transaction(async () => {
     const raced = await store.keys.findActive(OWN_KEYS_TICKET, algorithm);
     if (raced) return raced;
     const keyId = await store.keys.reserveId();
-    const key = { id: keyId, ticketId: OWN_KEYS_TICKET, algorithm, spkiSha256, ...encryptPrivateKey(pem, kek, privateKeyAad(OWN_KEYS_TICKET, keyId)), createdAt: now, transitionId: null };
+    const key = {
+      id: keyId,
+      ticketId: OWN_KEYS_TICKET,
+      algorithm,
+      spkiSha256,
+      ...encryptPrivateKey(pem, kek, privateKeyAad(OWN_KEYS_TICKET, keyId)),
+      createdAt: now,
+      transitionId: null,
+    };
     await store.keys.insert(key);
     await store.audit.append({ ticketId: null, actor: 'certdesk', action: 'acme_account_key_created', detail: { keyId, directoryUrl, spkiSha256 } }, now);
     return key;

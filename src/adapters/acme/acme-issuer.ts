@@ -90,7 +90,10 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
       // client learns the account URL. acme-client's createAccount follows a 200 with an account
       // update, which CAs refuse when there is nothing to change (pebble: "empty update") — so a
       // restarted certdesk without ACME_EMAIL could not order. Its API call alone (5.4.0, pinned).
-      await (c as unknown as { api: { createAccount(data: object): Promise<unknown> } }).api.createAccount({ termsOfServiceAgreed: true, ...(options.email ? { contact: [`mailto:${options.email}`] } : {}) });
+      await (c as unknown as { api: { createAccount(data: object): Promise<unknown> } }).api.createAccount({
+        termsOfServiceAgreed: true,
+        ...(options.email ? { contact: [`mailto:${options.email}`] } : {}),
+      });
       registered = true;
     }
     let order = memory?.url ? await resumable(c, memory.url, site) : null;
@@ -103,7 +106,15 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
     for (const authz of await c.getAuthorizations(order)) {
       if (authz.status === 'valid') continue;
       const challenge = preferred.map((t) => authz.challenges.find((ch) => ch.type === t)).find(Boolean);
-      if (!challenge) return { ok: false, failure: { kind: 'ca_error', retryable: false, message: `The certificate authority offers no challenge certdesk can answer for ${site} (it offers ${authz.challenges.map((ch) => ch.type).join(', ')}).` } };
+      if (!challenge)
+        return {
+          ok: false,
+          failure: {
+            kind: 'ca_error',
+            retryable: false,
+            message: `The certificate authority offers no challenge certdesk can answer for ${site} (it offers ${authz.challenges.map((ch) => ch.type).join(', ')}).`,
+          },
+        };
       signal?.throwIfAborted();
       const keyAuthorization = await c.getChallengeKeyAuthorization(challenge);
       await publish(challenge, site, keyAuthorization);
@@ -177,7 +188,8 @@ export function createAcmeIssuer(options: AcmeIssuerOptions): AcmeIssuer {
         const response = await acme.axios.get(`${base.replace(/\/$/, '')}/${id}`, { httpsAgent: agent, validateStatus: () => true });
         const suggested = (response.data as { suggestedWindow?: { start?: unknown; end?: unknown } } | null)?.suggestedWindow;
         if (response.status >= 500) return null;
-        if (response.status === 200 && typeof suggested?.start === 'string' && typeof suggested.end === 'string') window = { start: suggested.start, end: suggested.end };
+        if (response.status === 200 && typeof suggested?.start === 'string' && typeof suggested.end === 'string')
+          window = { start: suggested.start, end: suggested.end };
         retryAfter = response.headers['retry-after'] as string | undefined;
       }
       if (ariAnswers.size >= 10_000) for (const [key, answer] of ariAnswers) if (answer.until <= Date.now()) ariAnswers.delete(key);

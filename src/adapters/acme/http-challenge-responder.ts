@@ -18,7 +18,10 @@ const TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
  * to it) that answers `GET /.well-known/acme-challenge/<token>` with the key authorization while
  * an order is being validated, 404 otherwise. The key authorization is not secret (RFC 8555 §8.1).
  */
-export async function startHttpChallengeResponder(options: { port: number; host?: string }): Promise<HttpChallengeAnswerer & { port: number; close(): Promise<void> }> {
+export async function startHttpChallengeResponder(options: {
+  port: number;
+  host?: string;
+}): Promise<HttpChallengeAnswerer & { port: number; close(): Promise<void> }> {
   const answers = new Map<string, string>();
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '';

@@ -42,7 +42,11 @@ export async function buildAlpnChallengeCertificate(site: string, keyAuthorizati
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
     {
-      serialNumber: createHash('sha256').update(site + keyAuthorization).digest('hex').slice(0, 16).replace(/^[89a-f]/, '1'),
+      serialNumber: createHash('sha256')
+        .update(site + keyAuthorization)
+        .digest('hex')
+        .slice(0, 16)
+        .replace(/^[89a-f]/, '1'),
       name: `CN=${site}`,
       notBefore: new Date(now - 60_000),
       notAfter: new Date(now + 7 * 24 * 3600_000),
@@ -53,6 +57,9 @@ export async function buildAlpnChallengeCertificate(site: string, keyAuthorizati
     webcrypto as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1],
   );
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const keyPem = `${['-----BEGIN', 'PRIVATE', 'KEY-----'].join(' ')}\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n${['-----END', 'PRIVATE', 'KEY-----'].join(' ')}\n`;
+  const keyPem = `${['-----BEGIN', 'PRIVATE', 'KEY-----'].join(' ')}\n${pkcs8
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trim()}\n${['-----END', 'PRIVATE', 'KEY-----'].join(' ')}\n`;
   return { certPem: cert.toString('pem'), keyPem };
 }

@@ -83,42 +83,46 @@ export function createAiaFetcher(options: AiaFetcherOptions = {}): (url: string)
     };
     const client = parsed.protocol === 'https:' ? https : http;
     return new Promise((done, fail) => {
-      const request = client.get(parsed, { lookup, signal, headers: { accept: 'application/pkix-cert, application/pkcs7-mime, */*', 'user-agent': 'certdesk-aia' } }, (response) => {
-        const status = response.statusCode ?? 0;
-        const location = response.headers.location;
-        if (status >= 300 && status < 400 && location) {
-          response.resume();
-          try {
-            done({ redirect: new URL(location, parsed).toString() });
-          } catch {
-            done('redirect to an invalid URL');
+      const request = client.get(
+        parsed,
+        { lookup, signal, headers: { accept: 'application/pkix-cert, application/pkcs7-mime, */*', 'user-agent': 'certdesk-aia' } },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          const location = response.headers.location;
+          if (status >= 300 && status < 400 && location) {
+            response.resume();
+            try {
+              done({ redirect: new URL(location, parsed).toString() });
+            } catch {
+              done('redirect to an invalid URL');
+            }
+            return;
           }
-          return;
-        }
-        if (status < 200 || status >= 300) {
-          response.resume();
-          done(`HTTP ${status}`);
-          return;
-        }
-        if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
-          response.destroy();
-          done(`response larger than ${maxBytes} bytes`);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
+          if (status < 200 || status >= 300) {
+            response.resume();
+            done(`HTTP ${status}`);
+            return;
+          }
+          if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
             response.destroy();
             done(`response larger than ${maxBytes} bytes`);
             return;
           }
-          chunks.push(chunk);
-        });
-        response.on('end', () => done({ body: Buffer.concat(chunks) }));
-        response.on('error', fail);
-      });
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > maxBytes) {
+              response.destroy();
+              done(`response larger than ${maxBytes} bytes`);
+              return;
+            }
+            chunks.push(chunk);
+          });
+          response.on('end', () => done({ body: Buffer.concat(chunks) }));
+          response.on('error', fail);
+        },
+      );
       request.on('error', fail);
     });
   }

@@ -67,7 +67,14 @@ export function createCommandInstaller(options: CommandInstallerOptions): Instal
       await writeNewFile(privkeyPath, pair.privateKeyPem, 0o600);
       const env = commandEnvironment(options.env ?? process.env, { site: request.site, fullchainPath, privkeyPath, ticketId: request.ticketId });
       return await runStepCommand(
-        { name: 'INSTALL_COMMAND', command: options.command, env, timeoutMs, ...(options.maxOutputBytes ? { maxOutputBytes: options.maxOutputBytes } : {}), ...(signal ? { signal } : {}) },
+        {
+          name: 'INSTALL_COMMAND',
+          command: options.command,
+          env,
+          timeoutMs,
+          ...(options.maxOutputBytes ? { maxOutputBytes: options.maxOutputBytes } : {}),
+          ...(signal ? { signal } : {}),
+        },
         log,
       );
     } finally {

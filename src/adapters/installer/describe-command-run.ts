@@ -22,7 +22,10 @@ export function outputText(run: CommandRun): string | null {
 
 /** The first line of output that says something, shortened: the usual reason a command gives. */
 export function firstLine(run: CommandRun): string | null {
-  const line = run.output.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
+  const line = run.output
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
   if (!line) return null;
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

@@ -19,7 +19,9 @@ export function fleetInstaller(
   return {
     kind,
     install: (request) =>
-      lock.run(request.site, () => runInstallAttempt({ kind, request, fleet, verifyWaitMs: attempt.verifyWaitMs, logger: attempt.logger, steps: stepsFor(request) })),
+      lock.run(request.site, () =>
+        runInstallAttempt({ kind, request, fleet, verifyWaitMs: attempt.verifyWaitMs, logger: attempt.logger, steps: stepsFor(request) }),
+      ),
     current: (site) => currentOnFleet(fleet, site),
   };
 }

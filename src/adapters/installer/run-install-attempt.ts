@@ -61,7 +61,10 @@ export async function runInstallAttempt(options: AttemptOptions): Promise<Instal
   }
   const beforeSha256 = before.map((look) => (look.ok ? look.certificate.sha256 : null));
   const previousSha256 = beforeSha256.find((sha) => sha !== null) ?? null;
-  if (new Set(beforeSha256).size > 1) log.warn(`The addresses did not all serve the same certificate before the change; a rollback can only bring back the one certdesk keeps (sha256 ${previousSha256}).`);
+  if (new Set(beforeSha256).size > 1)
+    log.warn(
+      `The addresses did not all serve the same certificate before the change; a rollback can only bring back the one certdesk keeps (sha256 ${previousSha256}).`,
+    );
   const failure = (error: string, rest: { rolledBack: boolean; previousServed: boolean; retryable: boolean }): InstallResult => ({
     ok: false,
     error: log.scrub(error),
@@ -85,9 +88,15 @@ export async function runInstallAttempt(options: AttemptOptions): Promise<Instal
     error = await steps.apply(log, signal);
     if (error === null && signal?.aborted) error = 'the install was cancelled';
     if (error === null) {
-      const verdicts = await verifyFleet(fleet, site, (i) => ({ sha256: leafSha256, previousSha256: beforeSha256[i] ?? null }), { waitMs: options.verifyWaitMs, ...(signal ? { signal } : {}) });
+      const verdicts = await verifyFleet(fleet, site, (i) => ({ sha256: leafSha256, previousSha256: beforeSha256[i] ?? null }), {
+        waitMs: options.verifyWaitMs,
+        ...(signal ? { signal } : {}),
+      });
       for (const v of verdicts) {
-        if (v.ok) log.add(`Verified live${at(v.address)}: ${site} serves the new certificate with a chain that verifies (${v.attempts} handshake${v.attempts === 1 ? '' : 's'}).`);
+        if (v.ok)
+          log.add(
+            `Verified live${at(v.address)}: ${site} serves the new certificate with a chain that verifies (${v.attempts} handshake${v.attempts === 1 ? '' : 's'}).`,
+          );
         else log.warn(`Live verification failed${at(v.address)}: ${v.error}.`);
       }
       if (verdicts.every((v) => v.ok)) {
@@ -129,11 +138,17 @@ export async function runInstallAttempt(options: AttemptOptions): Promise<Instal
   if (previousSha256) {
     // Not cancellable: after a rollback the caller must know what is served.
     const unknown = 'it served no certificate before this attempt, so it cannot be shown to be as it was';
-    const again = await verifyFleet(fleet, site, (i) => (oldSha256[i] ? { sha256: oldSha256[i]!, checkChain: false } : null), { waitMs: options.verifyWaitMs, unknown });
+    const again = await verifyFleet(fleet, site, (i) => (oldSha256[i] ? { sha256: oldSha256[i]!, checkChain: false } : null), {
+      waitMs: options.verifyWaitMs,
+      unknown,
+    });
     previousServed = again.every((v) => v.ok);
     for (const [i, v] of again.entries()) {
       if (v.ok) log.add(`Checked live${at(v.address)}: ${site} serves the previous certificate (sha256 ${oldSha256[i]}) again.`);
-      else log.warn(`The previous certificate is NOT served again${at(v.address)}: ${v.servedSha256 ? `${site} serves the certificate with sha256 ${v.servedSha256}` : v.error}.`);
+      else
+        log.warn(
+          `The previous certificate is NOT served again${at(v.address)}: ${v.servedSha256 ? `${site} serves the certificate with sha256 ${v.servedSha256}` : v.error}.`,
+        );
     }
   } else {
     log.add(`No certificate was served for ${site} before this attempt, so there is no previous one to check for.`);

@@ -63,7 +63,10 @@ export async function followSharedPairs(shared: SharedPairs, contexts: Map<strin
   const resync = async () => {
     const pairs = await shared.pairs.list();
     const stored = new Set(pairs.map((p) => p.site));
-    await Promise.all([...pairs.map((p) => lock.run(p.site, async () => apply(p.site, p))), ...[...contexts.keys()].filter((s) => !stored.has(s)).map((s) => reload(s))]);
+    await Promise.all([
+      ...pairs.map((p) => lock.run(p.site, async () => apply(p.site, p))),
+      ...[...contexts.keys()].filter((s) => !stored.has(s)).map((s) => reload(s)),
+    ]);
   };
   const failed = (what: string) => (error: unknown) => logger.warn({ err: (error as Error).message }, `tls-front: ${what} failed`);
 
@@ -71,9 +74,16 @@ export async function followSharedPairs(shared: SharedPairs, contexts: Map<strin
   const unsubscribe = shared.onSignal('pairs', (site) => void (site ? reload(site) : resync()).catch(failed(`reloading ${site || 'every site'}`)));
   if (shared.listening) {
     let timeout: NodeJS.Timeout | undefined;
-    const heard = await Promise.race([shared.listening().then(() => true), new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), LISTEN_WAIT_MS)))]);
+    const heard = await Promise.race([
+      shared.listening().then(() => true),
+      new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), LISTEN_WAIT_MS))),
+    ]);
     clearTimeout(timeout);
-    if (!heard) logger.warn({ waitedMs: LISTEN_WAIT_MS }, 'tls-front: not yet listening for pair changes from other replicas; changes made meanwhile are picked up by the periodic reload');
+    if (!heard)
+      logger.warn(
+        { waitedMs: LISTEN_WAIT_MS },
+        'tls-front: not yet listening for pair changes from other replicas; changes made meanwhile are picked up by the periodic reload',
+      );
   }
   await resync();
   const timer = setInterval(() => void resync().catch(failed('the periodic reload of the stored pairs')), resyncMs);
@@ -106,7 +116,10 @@ export async function adoptDiskPairs(disk: PairStore, shared: SharedPairs, logge
       await shared.signal('pairs', site);
       adopted.push(site);
     } catch (error) {
-      logger.warn({ site, err: (error as Error).message }, 'tls-front: the pair saved on disk for this site cannot be moved into the database; it is not served');
+      logger.warn(
+        { site, err: (error as Error).message },
+        'tls-front: the pair saved on disk for this site cannot be moved into the database; it is not served',
+      );
     }
   }
   if (adopted.length > 0) logger.info({ sites: adopted }, 'tls-front: moved the pairs saved on disk into the database (shared by every replica from now on)');
@@ -142,7 +155,13 @@ export function sharedInstallSteps(shared: SharedPairs, follower: PairFollower |
       if (current?.leafSha256 === request.leafSha256) {
         log.add('The new pair was already stored in the database (an earlier attempt was interrupted).');
       } else {
-        await shared.pairs.put({ site, fullchainPem: request.fullchainPem, privateKeyPem: request.privateKeyPem, leafSha256: request.leafSha256, updatedAt: Date.now() });
+        await shared.pairs.put({
+          site,
+          fullchainPem: request.fullchainPem,
+          privateKeyPem: request.privateKeyPem,
+          leafSha256: request.leafSha256,
+          updatedAt: Date.now(),
+        });
         log.add(`Stored the pair in the database (the key sealed)${current ? '; the previous pair is kept' : ''}.`);
       }
       stored = true;
@@ -158,7 +177,11 @@ export function sharedInstallSteps(shared: SharedPairs, follower: PairFollower |
       await shared.pairs.restorePrevious(site, Date.now());
       await tellEveryFront();
       const now = await shared.pairs.get(site);
-      log.add(now ? `Put the previous pair (sha256 ${now.leafSha256}) back in the database and told every TLS front to serve it.` : `Removed ${site} from the stored pairs (there was none before) and told every TLS front.`);
+      log.add(
+        now
+          ? `Put the previous pair (sha256 ${now.leafSha256}) back in the database and told every TLS front to serve it.`
+          : `Removed ${site} from the stored pairs (there was none before) and told every TLS front.`,
+      );
       return { ok: true, restoredSha256: now?.leafSha256 ?? null };
     },
   };
@@ -190,7 +213,14 @@ export function createSharedPairsInstaller(options: SharedPairsInstallerOptions)
     kind: 'tls-front',
     install: (request) =>
       lock.run(request.site, () =>
-        runInstallAttempt({ kind: 'tls-front', request, fleet, verifyWaitMs: options.verifyWaitMs, logger: options.logger, steps: sharedInstallSteps(shared, follower, request) }),
+        runInstallAttempt({
+          kind: 'tls-front',
+          request,
+          fleet,
+          verifyWaitMs: options.verifyWaitMs,
+          logger: options.logger,
+          steps: sharedInstallSteps(shared, follower, request),
+        }),
       ),
     current: (site) => currentOnFleet(fleet, site),
   };

@@ -159,7 +159,11 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
           if (inMemoryBefore) contexts.set(site, inMemoryBefore);
           else contexts.delete(site);
           if (((await store.current(site).catch(() => null))?.id ?? null) !== onDiskBefore) await store.revert(site);
-          log.add(inMemoryBefore ? 'The TLS front serves the previous certificate again.' : `The TLS front no longer serves ${site}: it had no certificate for it before.`);
+          log.add(
+            inMemoryBefore
+              ? 'The TLS front serves the previous certificate again.'
+              : `The TLS front no longer serves ${site}: it had no certificate for it before.`,
+          );
           return { ok: true };
         },
         cleanup: () => store.prune(site),
@@ -200,7 +204,9 @@ function acmeChallengeFor(socket: TLSSocket): SecureContext | undefined {
   return (socket as TLSSocket & { [ACME_CHALLENGE]?: SecureContext })[ACME_CHALLENGE];
 }
 
-function acmeAlpnOptions(challenges: TlsFrontOptions['acmeAlpn']): { ALPNCallback?: (this: TLSSocket, info: { servername: string; protocols: string[] }) => string | undefined } {
+function acmeAlpnOptions(challenges: TlsFrontOptions['acmeAlpn']): {
+  ALPNCallback?: (this: TLSSocket, info: { servername: string; protocols: string[] }) => string | undefined;
+} {
   if (!challenges) return {};
   return {
     ALPNCallback(this: TLSSocket, { servername, protocols }) {

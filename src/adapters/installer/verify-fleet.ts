@@ -29,7 +29,8 @@ export function verifyFleet(
   return Promise.all(
     fleet.map(async (verifier, index) => {
       const wanted = expected(index);
-      if (wanted === null) return { address: verifier.address, ok: false as const, error: options.unknown ?? 'nothing to check for', servedSha256: null, attempts: 0 };
+      if (wanted === null)
+        return { address: verifier.address, ok: false as const, error: options.unknown ?? 'nothing to check for', servedSha256: null, attempts: 0 };
       const verdict = await verifier.verify(site, wanted, { waitMs: options.waitMs, ...(options.signal ? { signal: options.signal } : {}) });
       return { address: verifier.address, ...verdict };
     }),

@@ -27,9 +27,7 @@ export interface Expected {
   checkChain?: boolean;
 }
 
-export type Verdict =
-  | { ok: true; servedSha256: string; attempts: number }
-  | { ok: false; error: string; servedSha256: string | null; attempts: number };
+export type Verdict = { ok: true; servedSha256: string; attempts: number } | { ok: false; error: string; servedSha256: string | null; attempts: number };
 
 /** Checks what a TLS endpoint serves for a site. */
 export interface LiveVerifier {

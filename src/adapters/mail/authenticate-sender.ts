@@ -33,7 +33,12 @@ export function createSenderAuthenticator(options: SenderAuthOptions): SenderAut
       return await check(raw, source);
     } catch (error) {
       // A message mailauth cannot process is not verified; retrying would not change that.
-      return { method: source === 'smtp' ? 'smtp' : 'dkim', dmarc: 'permerror', fromDomain: null, summary: `the message could not be checked (${(error as Error).message})` };
+      return {
+        method: source === 'smtp' ? 'smtp' : 'dkim',
+        dmarc: 'permerror',
+        fromDomain: null,
+        summary: `the message could not be checked (${(error as Error).message})`,
+      };
     }
   };
 }
@@ -65,7 +70,9 @@ function checkWith(options: SenderAuthOptions): (raw: Buffer, source: InboundSou
         ? await mailauth.dmarc({
             headerFrom: dkim.headerFrom,
             spfDomains: [],
-            dkimDomains: dkim.results.filter((r) => r.status.result === 'pass').map((r) => ({ id: r.id, domain: r.signingDomain, aligned: r.status.aligned, underSized: r.status.underSized })),
+            dkimDomains: dkim.results
+              .filter((r) => r.status.result === 'pass')
+              .map((r) => ({ id: r.id, domain: r.signingDomain, aligned: r.status.aligned, underSized: r.status.underSized })),
             ...resolver,
           } as Parameters<typeof mailauth.dmarc>[0])
         : null;

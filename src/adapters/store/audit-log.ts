@@ -3,7 +3,6 @@ export type { AuditEntry };
 import type { Db } from './open-database.js';
 import { redactPrivateKeys } from '../../lib/redact.js';
 
-
 /**
  * The append-only audit trail per ticket: what certdesk did and why. The table refuses UPDATE and
  * DELETE (triggers); details are scrubbed of private keys before they are written.
@@ -22,8 +21,13 @@ export class AuditLog {
   }
 
   forTicket(ticketId: number): AuditEntry[] {
-    return (this.byTicket.all(ticketId) as { id: number; ticket_id: number | null; at: number; actor: string; action: string; detail: string }[]).map(
-      (r) => ({ id: r.id, ticketId: r.ticket_id, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }),
-    );
+    return (this.byTicket.all(ticketId) as { id: number; ticket_id: number | null; at: number; actor: string; action: string; detail: string }[]).map((r) => ({
+      id: r.id,
+      ticketId: r.ticket_id,
+      at: new Date(r.at).toISOString(),
+      actor: r.actor,
+      action: r.action,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+    }));
   }
 }

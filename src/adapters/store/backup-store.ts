@@ -98,7 +98,12 @@ function holdStore(file: string): { release(): void } | null {
  * a restore loses nothing. The backup itself is left untouched (it is copied, not moved).
  * `hooks.beforeSwap` runs while the store is held, just before it is replaced (tests race it).
  */
-export async function restoreStore(from: string, target: string, now: Date, hooks: { beforeSwap?: () => void } = {}): Promise<StoreCopy & { previous: string | null }> {
+export async function restoreStore(
+  from: string,
+  target: string,
+  now: Date,
+  hooks: { beforeSwap?: () => void } = {},
+): Promise<StoreCopy & { previous: string | null }> {
   if (!existsSync(from)) throw new StoreCopyError(`there is no backup at ${from}.`);
   const checked = inspectCopy(from);
   if (checked.integrity !== 'ok') throw new StoreCopyError(`${from} failed SQLite's integrity_check (${checked.integrity}); the store was not touched.`);
@@ -165,7 +170,8 @@ function inspectCopy(file: string): Omit<StoreCopy, 'file'> {
       throw new StoreCopyError(`${file} is not a SQLite database: ${(error as Error).message}`);
     }
     const tables = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[]);
-    if (!tables.has('schema_migrations') || !tables.has('renewals') || !tables.has('private_keys')) throw new StoreCopyError(`${file} is a SQLite database but not certdesk's (no renewals or private_keys table).`);
+    if (!tables.has('schema_migrations') || !tables.has('renewals') || !tables.has('private_keys'))
+      throw new StoreCopyError(`${file} is a SQLite database but not certdesk's (no renewals or private_keys table).`);
     return {
       bytes: statSync(file).size,
       integrity,

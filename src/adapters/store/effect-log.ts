@@ -2,7 +2,6 @@ import type { EffectClaim } from '../../ports/store.js';
 export type { EffectClaim };
 import { SqliteRepository } from './sqlite-repository.js';
 
-
 /**
  * Exactly-once bookkeeping for effects on a ticket (check → claim → check again). `claim` records
  * the intent together with the exact text to post, so a retry posts the same text and can
@@ -20,8 +19,7 @@ export class EffectLog extends SqliteRepository {
   /** Records an effect that needs no claim (it was performed inside the caller's transaction). */
   markDone(key: string, ticketId: number, kind: string, now: number): void {
     this.sql(`INSERT INTO effects (key, ticket_id, kind, state, created_at, done_at) VALUES (?, ?, ?, 'done', ?, ?)
-                ON CONFLICT (key) DO UPDATE SET state = 'done', done_at = excluded.done_at`)
-      .run(key, ticketId, kind, now, now);
+                ON CONFLICT (key) DO UPDATE SET state = 'done', done_at = excluded.done_at`).run(key, ticketId, kind, now, now);
   }
 
   done(key: string, now: number): void {
@@ -33,6 +31,8 @@ export class EffectLog extends SqliteRepository {
   }
 
   countForTicket(ticketId: number, kind?: string): number {
-    return this.sql('SELECT COUNT(*) FROM effects WHERE ticket_id = ? AND (? IS NULL OR kind = ?)').pluck().get(ticketId, kind ?? null, kind ?? null) as number;
+    return this.sql('SELECT COUNT(*) FROM effects WHERE ticket_id = ? AND (? IS NULL OR kind = ?)')
+      .pluck()
+      .get(ticketId, kind ?? null, kind ?? null) as number;
   }
 }

@@ -3,10 +3,6 @@ export type { EnqueueOptions, Job, JobState, RetryPolicy };
 import type { Db } from './open-database.js';
 import { jobFromRow, type JobRow as StoredJobRow } from './rows/job-row.js';
 
-
-
-
-
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 1000, capMs: 5 * 60_000, random: Math.random };
 
 /**
@@ -111,7 +107,9 @@ export class JobQueue {
                                FROM jobs WHERE state IN ('queued', 'running')`),
       countByState: db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state'),
       purge: db.prepare(`DELETE FROM jobs WHERE state = 'done' AND finished_at < ?`),
-      waiting: db.prepare(`SELECT * FROM jobs INDEXED BY jobs_serial WHERE serial_key = ? AND state = 'queued' AND kind = ? AND attempts = 0 ORDER BY id LIMIT 1`),
+      waiting: db.prepare(
+        `SELECT * FROM jobs INDEXED BY jobs_serial WHERE serial_key = ? AND state = 'queued' AND kind = ? AND attempts = 0 ORDER BY id LIMIT 1`,
+      ),
       pendingFor: db.prepare(`SELECT 1 FROM jobs INDEXED BY jobs_serial WHERE serial_key = ? AND state IN ('queued', 'running') LIMIT 1`),
       setPayload: db.prepare(`UPDATE jobs SET payload = ?, updated_at = ? WHERE id = ? AND state = 'queued' AND attempts = 0`),
     };
@@ -139,7 +137,6 @@ export class JobQueue {
   claim(owner: string, now: number, leaseMs: number): Job | null {
     return this.claimTx.immediate(owner, now, leaseMs);
   }
-
 
   complete(id: number, owner: string, now: number): boolean {
     return this.stmts.complete.run({ id, owner, now }).changes === 1;
@@ -234,9 +231,7 @@ export class JobQueue {
 
   list(filter: { state?: JobState; kind?: string } = {}): Job[] {
     const rows = this.db
-      .prepare(
-        `SELECT * FROM jobs WHERE (@state IS NULL OR state = @state) AND (@kind IS NULL OR kind = @kind) ORDER BY id`,
-      )
+      .prepare(`SELECT * FROM jobs WHERE (@state IS NULL OR state = @state) AND (@kind IS NULL OR kind = @kind) ORDER BY id`)
       .all({ state: filter.state ?? null, kind: filter.kind ?? null }) as JobRow[];
     return rows.map(toJob);
   }

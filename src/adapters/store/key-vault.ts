@@ -2,7 +2,6 @@ import type { StoredKey } from '../../ports/store.js';
 export type { StoredKey };
 import { SqliteRepository } from './sqlite-repository.js';
 
-
 /**
  * The private keys certdesk holds, encrypted. The key id is reserved first (`reserve`) so the
  * encryption's authenticated data can bind the ciphertext to its renewal and id; a retired key is
@@ -23,23 +22,46 @@ export class KeyVault extends SqliteRepository {
 
   insert(key: Omit<StoredKey, 'retiredAt'>): void {
     this.sql(
-        `INSERT INTO private_keys (id, ticket_id, algorithm, spki_sha256, ciphertext, iv, tag, created_at, transition_id)
+      `INSERT INTO private_keys (id, ticket_id, algorithm, spki_sha256, ciphertext, iv, tag, created_at, transition_id)
          VALUES (@id, @ticketId, @algorithm, @spkiSha256, @ciphertext, @iv, @tag, @createdAt, @transitionId)`,
-      )
-      .run(key);
+    ).run(key);
   }
 
   get(id: number): StoredKey | null {
     const r = this.sql('SELECT * FROM private_keys WHERE id = ?').get(id) as
-      | { id: number; ticket_id: number; algorithm: string; spki_sha256: string; ciphertext: Buffer; iv: Buffer; tag: Buffer; created_at: number; retired_at: number | null; transition_id: number | null }
+      | {
+          id: number;
+          ticket_id: number;
+          algorithm: string;
+          spki_sha256: string;
+          ciphertext: Buffer;
+          iv: Buffer;
+          tag: Buffer;
+          created_at: number;
+          retired_at: number | null;
+          transition_id: number | null;
+        }
       | undefined;
     return r
-      ? { id: r.id, ticketId: r.ticket_id, algorithm: r.algorithm, spkiSha256: r.spki_sha256, ciphertext: r.ciphertext, iv: r.iv, tag: r.tag, createdAt: r.created_at, retiredAt: r.retired_at, transitionId: r.transition_id }
+      ? {
+          id: r.id,
+          ticketId: r.ticket_id,
+          algorithm: r.algorithm,
+          spkiSha256: r.spki_sha256,
+          ciphertext: r.ciphertext,
+          iv: r.iv,
+          tag: r.tag,
+          createdAt: r.created_at,
+          retiredAt: r.retired_at,
+          transitionId: r.transition_id,
+        }
       : null;
   }
 
   findActive(ticketId: number, algorithm: string): StoredKey | null {
-    const id = this.sql('SELECT id FROM private_keys WHERE ticket_id = ? AND algorithm = ? AND retired_at IS NULL ORDER BY id LIMIT 1').pluck().get(ticketId, algorithm) as number | undefined;
+    const id = this.sql('SELECT id FROM private_keys WHERE ticket_id = ? AND algorithm = ? AND retired_at IS NULL ORDER BY id LIMIT 1')
+      .pluck()
+      .get(ticketId, algorithm) as number | undefined;
     return id === undefined ? null : this.get(id);
   }
 

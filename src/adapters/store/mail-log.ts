@@ -41,9 +41,7 @@ export class MailLog {
       ),
       settleOutbound: db.prepare(`UPDATE outbound_messages SET state = @state, sent_at = @now WHERE message_id = @messageId`),
       getOutbound: db.prepare('SELECT * FROM outbound_messages WHERE message_id = ?'),
-      lastForTicket: db.prepare(
-        `SELECT message_id FROM outbound_messages WHERE ticket_id = ? AND state = 'sent' ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-      ),
+      lastForTicket: db.prepare(`SELECT message_id FROM outbound_messages WHERE ticket_id = ? AND state = 'sent' ORDER BY created_at DESC, rowid DESC LIMIT 1`),
     };
   }
 
@@ -51,10 +49,7 @@ export class MailLog {
    * Records an accepted inbound message; returns false when a message with the same key was
    * already recorded (a duplicate delivery). Call inside the transaction that enqueues its job.
    */
-  recordInbound(
-    input: { dedupKey: string; messageId: string | null; source: InboundSource; sender: string; raw: Buffer },
-    now: number,
-  ): boolean {
+  recordInbound(input: { dedupKey: string; messageId: string | null; source: InboundSource; sender: string; raw: Buffer }, now: number): boolean {
     return (
       this.stmts.insertInbound.run({
         dedupKey: input.dedupKey,
@@ -75,7 +70,10 @@ export class MailLog {
 
   /** Seals messages stored in clear before migration 7; returns how many. */
   sealLegacyInbound(): number {
-    const rows = this.db.prepare(`SELECT dedup_key, raw FROM inbound_messages WHERE sealed = 0 AND raw IS NOT NULL`).all() as { dedup_key: string; raw: Buffer }[];
+    const rows = this.db.prepare(`SELECT dedup_key, raw FROM inbound_messages WHERE sealed = 0 AND raw IS NOT NULL`).all() as {
+      dedup_key: string;
+      raw: Buffer;
+    }[];
     const seal = this.db.prepare(`UPDATE inbound_messages SET raw = ?, sealed = 1 WHERE dedup_key = ? AND sealed = 0`);
     for (const row of rows) seal.run(sealBytes(row.raw, this.sealKey, inboundAad(row.dedup_key)), row.dedup_key);
     return rows.length;

@@ -15,9 +15,21 @@ export class MigrateStoreError extends Error {
  * with the tables both adapters' migrations create.
  */
 export const STORE_TABLES = [
-  'private_keys', 'renewals', 'webhook_deliveries', 'jobs', 'audit', 'effects', 'transitions', 'sites',
-  'inbound_messages', 'outbound_messages', 'oauth_refresh_tokens', 'watched_sites', 'proactive_renewals',
-  'proactive_reminders', 'served_pairs',
+  'private_keys',
+  'renewals',
+  'webhook_deliveries',
+  'jobs',
+  'audit',
+  'effects',
+  'transitions',
+  'sites',
+  'inbound_messages',
+  'outbound_messages',
+  'oauth_refresh_tokens',
+  'watched_sites',
+  'proactive_renewals',
+  'proactive_reminders',
+  'served_pairs',
 ] as const;
 /** Tables whose ids come from an identity sequence: set past the copied ids afterwards. */
 const IDENTITY_TABLES = ['private_keys', 'jobs', 'audit', 'transitions'] as const;
@@ -56,9 +68,13 @@ export async function migrateStore(from: string, to: PostgresStoreOptions): Prom
         `the SQLite store ${from} lacks migration(s) ${version.missing.join(', ')} of this certdesk: start this certdesk version on it once (it migrates at start), stop it, then migrate again.`,
       );
     }
-    const tables = (source.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`).pluck().all() as string[]);
+    const tables = source
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`)
+      .pluck()
+      .all() as string[];
     const unknown = tables.filter((t) => !(STORE_TABLES as readonly string[]).includes(t));
-    if (unknown.length > 0) throw new MigrateStoreError(`the SQLite store has tables this certdesk does not know (${unknown.join(', ')}): it was made by a newer version.`);
+    if (unknown.length > 0)
+      throw new MigrateStoreError(`the SQLite store has tables this certdesk does not know (${unknown.join(', ')}): it was made by a newer version.`);
 
     let target;
     try {
@@ -71,7 +87,9 @@ export async function migrateStore(from: string, to: PostgresStoreOptions): Prom
       await target.transaction(async () => {
         const { rows } = await target.sql.query<{ used: boolean }>('SELECT EXISTS (SELECT 1 FROM renewals) OR EXISTS (SELECT 1 FROM jobs) AS used');
         if (rows[0]!.used) {
-          throw new MigrateStoreError(`the PostgreSQL store ${describeDatabase(to.url)} already holds renewals or jobs: migrate-store copies into an empty database only.`);
+          throw new MigrateStoreError(
+            `the PostgreSQL store ${describeDatabase(to.url)} already holds renewals or jobs: migrate-store copies into an empty database only.`,
+          );
         }
         for (const table of STORE_TABLES) {
           const data = tables.includes(table) ? (source.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Record<string, unknown>[]) : [];
@@ -97,17 +115,26 @@ export async function migrateStore(from: string, to: PostgresStoreOptions): Prom
   }
 }
 
-async function insertRows(sql: { query: (text: string, params?: readonly unknown[]) => Promise<unknown> }, table: string, rows: Record<string, unknown>[]): Promise<void> {
+async function insertRows(
+  sql: { query: (text: string, params?: readonly unknown[]) => Promise<unknown> },
+  table: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const batch = rows.slice(start, start + perStatement);
     const params: unknown[] = [];
-    const values = batch.map((row) => `(${columns.map((c) => {
-      params.push(row[c] ?? null);
-      return `$${params.length}`;
-    }).join(', ')})`);
+    const values = batch.map(
+      (row) =>
+        `(${columns
+          .map((c) => {
+            params.push(row[c] ?? null);
+            return `$${params.length}`;
+          })
+          .join(', ')})`,
+    );
     await sql.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`, params);
   }
 }

@@ -25,7 +25,9 @@ export class OAuthTokenRepository extends SqliteRepository {
    * there is none, it descends from another seed, or it cannot be opened (another KEY_ENCRYPTION_KEY).
    */
   load(clientId: string, seed: string): string | null {
-    const row = this.sql('SELECT seed_sha256, sealed FROM oauth_refresh_tokens WHERE client_id = ?').get(clientId) as { seed_sha256: string; sealed: Buffer } | undefined;
+    const row = this.sql('SELECT seed_sha256, sealed FROM oauth_refresh_tokens WHERE client_id = ?').get(clientId) as
+      | { seed_sha256: string; sealed: Buffer }
+      | undefined;
     if (!row || row.seed_sha256 !== sha256(seed)) return null;
     try {
       return openSealedBytes(row.sealed, this.kek, aad(clientId)).toString('utf8');

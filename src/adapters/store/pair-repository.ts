@@ -29,7 +29,9 @@ export class SqlitePairRepository extends SqliteRepository {
   }
 
   list(): ServedPair[] {
-    return (this.sql('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs ORDER BY site').all() as Row[]).map((r) => this.open(r));
+    return (this.sql('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs ORDER BY site').all() as Row[]).map((r) =>
+      this.open(r),
+    );
   }
 
   put(pair: ServedPair): void {
@@ -40,7 +42,13 @@ export class SqlitePairRepository extends SqliteRepository {
          prev_leaf_sha256 = served_pairs.leaf_sha256, prev_updated_at = served_pairs.updated_at,
          fullchain_pem = excluded.fullchain_pem, sealed_key = excluded.sealed_key,
          leaf_sha256 = excluded.leaf_sha256, updated_at = excluded.updated_at`,
-    ).run({ site: pair.site, fullchain: pair.fullchainPem, sealed: sealBytes(Buffer.from(pair.privateKeyPem, 'utf8'), this.kek, servedPairAad(pair.site)), leaf: pair.leafSha256, now: pair.updatedAt });
+    ).run({
+      site: pair.site,
+      fullchain: pair.fullchainPem,
+      sealed: sealBytes(Buffer.from(pair.privateKeyPem, 'utf8'), this.kek, servedPairAad(pair.site)),
+      leaf: pair.leafSha256,
+      now: pair.updatedAt,
+    });
   }
 
   restorePrevious(site: string, now: number): void {
@@ -53,6 +61,12 @@ export class SqlitePairRepository extends SqliteRepository {
   }
 
   private open(r: Row): ServedPair {
-    return { site: r.site, fullchainPem: r.fullchain_pem, privateKeyPem: openSealedBytes(r.sealed_key, this.kek, servedPairAad(r.site)).toString('utf8'), leafSha256: r.leaf_sha256, updatedAt: r.updated_at };
+    return {
+      site: r.site,
+      fullchainPem: r.fullchain_pem,
+      privateKeyPem: openSealedBytes(r.sealed_key, this.kek, servedPairAad(r.site)).toString('utf8'),
+      leafSha256: r.leaf_sha256,
+      updatedAt: r.updated_at,
+    };
   }
 }

@@ -16,8 +16,12 @@ export class ProactiveRepository extends SqliteRepository {
 
   /** Saves the ticket request unless one is saved already; returns the saved one either way. */
   savePlan(site: string, certSha256: string, plan: unknown, now: number): ProactiveRecord {
-    this.sql('INSERT INTO proactive_renewals (site, cert_sha256, plan, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(site, certSha256, JSON.stringify(plan), now);
+    this.sql('INSERT INTO proactive_renewals (site, cert_sha256, plan, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+      site,
+      certSha256,
+      JSON.stringify(plan),
+      now,
+    );
     return this.get(site, certSha256)!;
   }
 
@@ -36,7 +40,9 @@ export class ProactiveRepository extends SqliteRepository {
   }
 
   reminders(site: string, certSha256: string): ReminderRecord[] {
-    return (this.sql('SELECT * FROM proactive_reminders WHERE site = ? AND cert_sha256 = ? ORDER BY claimed_at').all(site, certSha256) as ReminderRow[]).map(reminderFromRow);
+    return (this.sql('SELECT * FROM proactive_reminders WHERE site = ? AND cert_sha256 = ? ORDER BY claimed_at').all(site, certSha256) as ReminderRow[]).map(
+      reminderFromRow,
+    );
   }
 
   /**
@@ -45,11 +51,18 @@ export class ProactiveRepository extends SqliteRepository {
    * it was sent.
    */
   claimReminder(site: string, certSha256: string, kind: ReminderKind, ticketId: number | null, now: number): 'new' | 'unconfirmed' | 'done' {
-    const state = this.sql('SELECT state FROM proactive_reminders WHERE site = ? AND cert_sha256 = ? AND kind = ?').pluck().get(site, certSha256, kind) as string | undefined;
+    const state = this.sql('SELECT state FROM proactive_reminders WHERE site = ? AND cert_sha256 = ? AND kind = ?').pluck().get(site, certSha256, kind) as
+      | string
+      | undefined;
     if (state === 'done') return 'done';
     if (state === 'claimed') return 'unconfirmed';
-    this.sql(`INSERT INTO proactive_reminders (site, cert_sha256, kind, ticket_id, state, claimed_at) VALUES (?, ?, ?, ?, 'claimed', ?)`)
-      .run(site, certSha256, kind, ticketId, now);
+    this.sql(`INSERT INTO proactive_reminders (site, cert_sha256, kind, ticket_id, state, claimed_at) VALUES (?, ?, ?, ?, 'claimed', ?)`).run(
+      site,
+      certSha256,
+      kind,
+      ticketId,
+      now,
+    );
     return 'new';
   }
 

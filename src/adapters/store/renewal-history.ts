@@ -22,8 +22,12 @@ export class RenewalHistory extends SqliteRepository {
   }
 
   private gather(ticketId: number): RenewalHistoryFacts {
-    const transitions = this.sql('SELECT id, from_state, to_state, event, effects, state, created_at, done_at FROM transitions WHERE ticket_id = ? ORDER BY id').all(ticketId) as HistoryRows['transitions'];
-    const effects = this.sql('SELECT key, kind, state, created_at, done_at FROM effects WHERE ticket_id = ? ORDER BY created_at, key').all(ticketId) as HistoryRows['effects'];
+    const transitions = this.sql(
+      'SELECT id, from_state, to_state, event, effects, state, created_at, done_at FROM transitions WHERE ticket_id = ? ORDER BY id',
+    ).all(ticketId) as HistoryRows['transitions'];
+    const effects = this.sql('SELECT key, kind, state, created_at, done_at FROM effects WHERE ticket_id = ? ORDER BY created_at, key').all(
+      ticketId,
+    ) as HistoryRows['effects'];
     const audit = this.sql('SELECT id, at, actor, action, detail FROM audit WHERE ticket_id = ? ORDER BY id').all(ticketId) as HistoryRows['audit'];
     const jobs = this.sql(
       `SELECT id, kind, state, attempts, max_attempts, last_error, created_at, finished_at FROM jobs

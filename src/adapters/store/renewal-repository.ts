@@ -4,7 +4,6 @@ import { SqliteRepository } from './sqlite-repository.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 import { renewalFromRow as fromRow, renewalPatchAssignments, type RenewalRow as Row } from './rows/renewal-row.js';
 
-
 /** Renewals by ticket id. Writes bump `version`; `update` can require the version the caller read. */
 export class RenewalRepository extends SqliteRepository {
   get(ticketId: number): RenewalRecord | null {
@@ -32,8 +31,9 @@ export class RenewalRepository extends SqliteRepository {
   update(ticketId: number, patch: RenewalPatch, now: number, expectVersion?: number): RenewalRecord {
     const params: Record<string, unknown> = { ticketId, now, expectVersion: expectVersion ?? null };
     const sets = ['version = version + 1', 'updated_at = @now', ...renewalPatchAssignments(patch, (key, value) => ((params[key] = value), `@${key}`))];
-    const info = this.sql(`UPDATE renewals SET ${sets.join(', ')} WHERE ticket_id = @ticketId AND (@expectVersion IS NULL OR version = @expectVersion)`)
-      .run(params);
+    const info = this.sql(`UPDATE renewals SET ${sets.join(', ')} WHERE ticket_id = @ticketId AND (@expectVersion IS NULL OR version = @expectVersion)`).run(
+      params,
+    );
     if (info.changes !== 1) throw new Error(`renewal ${ticketId} changed while it was being updated; retrying`);
     return this.get(ticketId)!;
   }
@@ -54,6 +54,10 @@ export class RenewalRepository extends SqliteRepository {
 
   latestPerSite(): { site: string; ticketId: number; state: RenewalState }[] {
     // SQLite takes the bare column (state) from the row holding MAX(ticket_id).
-    return this.sql('SELECT site, MAX(ticket_id) AS ticketId, state FROM renewals WHERE site IS NOT NULL GROUP BY site ORDER BY site').all() as { site: string; ticketId: number; state: RenewalState }[];
+    return this.sql('SELECT site, MAX(ticket_id) AS ticketId, state FROM renewals WHERE site IS NOT NULL GROUP BY site ORDER BY site').all() as {
+      site: string;
+      ticketId: number;
+      state: RenewalState;
+    }[];
   }
 }

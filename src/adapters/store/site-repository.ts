@@ -2,24 +2,31 @@ import type { InstalledSite, InstalledSiteSummary } from '../../ports/store.js';
 export type { InstalledSite };
 import { SqliteRepository } from './sqlite-repository.js';
 
-
 /** The certificate certdesk installed and verified per site (one row per site). */
 export class SiteRepository extends SqliteRepository {
   get(domain: string): InstalledSite | null {
     const r = this.sql('SELECT * FROM sites WHERE domain = ?').get(domain) as
       | { domain: string; cert_sha256: string; fullchain_pem: string; not_after: string; installed_at: number; ticket_id: number | null }
       | undefined;
-    return r ? { domain: r.domain, certSha256: r.cert_sha256, fullchainPem: r.fullchain_pem, notAfter: r.not_after, installedAt: r.installed_at, ticketId: r.ticket_id } : null;
+    return r
+      ? {
+          domain: r.domain,
+          certSha256: r.cert_sha256,
+          fullchainPem: r.fullchain_pem,
+          notAfter: r.not_after,
+          installedAt: r.installed_at,
+          ticketId: r.ticket_id,
+        }
+      : null;
   }
 
   record(site: InstalledSite): void {
     this.sql(
-        `INSERT INTO sites (domain, cert_sha256, fullchain_pem, not_after, installed_at, ticket_id)
+      `INSERT INTO sites (domain, cert_sha256, fullchain_pem, not_after, installed_at, ticket_id)
          VALUES (@domain, @certSha256, @fullchainPem, @notAfter, @installedAt, @ticketId)
          ON CONFLICT (domain) DO UPDATE SET cert_sha256 = excluded.cert_sha256, fullchain_pem = excluded.fullchain_pem,
            not_after = excluded.not_after, installed_at = excluded.installed_at, ticket_id = excluded.ticket_id`,
-      )
-      .run(site);
+    ).run(site);
   }
 
   list(): InstalledSite[] {

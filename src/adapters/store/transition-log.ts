@@ -5,7 +5,6 @@ import type { Effect } from '../../core/workflow/transitions.js';
 import { transitionFromRow as fromRow, type TransitionRow as Row } from './rows/transition-row.js';
 import type { RenewalState } from '../../core/workflow/renewal-states.js';
 
-
 /**
  * The renewal outbox: a transition and the effects it owes are recorded together with the new
  * state, then performed; `pending(ticketId)` is what a job must finish before anything else.
@@ -13,10 +12,9 @@ import type { RenewalState } from '../../core/workflow/renewal-states.js';
 export class TransitionLog extends SqliteRepository {
   record(t: { ticketId: number; from: string; to: RenewalState; event: string; effects: readonly Effect[]; context: object }, now: number): number {
     const info = this.sql(
-        `INSERT INTO transitions (ticket_id, from_state, to_state, event, effects, context, state, created_at)
+      `INSERT INTO transitions (ticket_id, from_state, to_state, event, effects, context, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
-      )
-      .run(t.ticketId, t.from, t.to, t.event, JSON.stringify(t.effects), JSON.stringify(t.context), now);
+    ).run(t.ticketId, t.from, t.to, t.event, JSON.stringify(t.effects), JSON.stringify(t.context), now);
     return Number(info.lastInsertRowid);
   }
 

@@ -14,14 +14,22 @@ export async function checkZendeskUrl(url: string, fetchImpl: typeof fetch): Pro
   const probe = new URL('/api/v2/users/me', url);
   let res: Response;
   try {
-    res = await fetchImpl(probe, { redirect: 'manual', headers: { accept: 'application/json', 'user-agent': 'certdesk' }, signal: AbortSignal.timeout(10_000) });
+    res = await fetchImpl(probe, {
+      redirect: 'manual',
+      headers: { accept: 'application/json', 'user-agent': 'certdesk' },
+      signal: AbortSignal.timeout(10_000),
+    });
   } catch (error) {
-    throw new ConfigError([`ZENDESK_URL ${url} is not a Zendesk account address (https://<subdomain>.zendesk.com) and could not be reached to check that it answers Zendesk's API: ${(error as Error).message}`]);
+    throw new ConfigError([
+      `ZENDESK_URL ${url} is not a Zendesk account address (https://<subdomain>.zendesk.com) and could not be reached to check that it answers Zendesk's API: ${(error as Error).message}`,
+    ]);
   }
   const type = res.headers.get('content-type') ?? '';
   const text = await res.text().catch(() => '');
   if (res.status >= 300 && res.status < 400) {
-    throw new ConfigError([`ZENDESK_URL ${url} redirects API calls to ${res.headers.get('location') ?? 'another address'}: set ZENDESK_URL to the account's own address, https://<subdomain>.zendesk.com.`]);
+    throw new ConfigError([
+      `ZENDESK_URL ${url} redirects API calls to ${res.headers.get('location') ?? 'another address'}: set ZENDESK_URL to the account's own address, https://<subdomain>.zendesk.com.`,
+    ]);
   }
   let json: unknown;
   try {
@@ -31,6 +39,8 @@ export async function checkZendeskUrl(url: string, fetchImpl: typeof fetch): Pro
   }
   const speaksZendesk = json !== null && typeof json === 'object' && ((res.status === 401 && 'error' in json) || (res.status === 200 && 'user' in json));
   if (!speaksZendesk) {
-    throw new ConfigError([`ZENDESK_URL ${url} is not a Zendesk account address (https://<subdomain>.zendesk.com) and does not answer Zendesk's API (GET /api/v2/users/me gave ${res.status} ${type || 'without a content type'}): set it to https://<subdomain>.zendesk.com.`]);
+    throw new ConfigError([
+      `ZENDESK_URL ${url} is not a Zendesk account address (https://<subdomain>.zendesk.com) and does not answer Zendesk's API (GET /api/v2/users/me gave ${res.status} ${type || 'without a content type'}): set it to https://<subdomain>.zendesk.com.`,
+    ]);
   }
 }

@@ -30,10 +30,14 @@ export function createWebhookAdmin(options: Pick<ZendeskClientOptions, 'baseUrl'
   return {
     async listWebhooks(nameContains) {
       const out: ZendeskWebhook[] = [];
-      let next: string | undefined = `/api/v2/webhooks?page%5Bsize%5D=100${nameContains ? `&filter%5Bname_contains%5D=${encodeURIComponent(nameContains)}` : ''}`;
+      let next: string | undefined =
+        `/api/v2/webhooks?page%5Bsize%5D=100${nameContains ? `&filter%5Bname_contains%5D=${encodeURIComponent(nameContains)}` : ''}`;
       for (let page = 0; next; page++) {
         if (page >= MAX_PAGES) throw new RetryableError('the account lists more webhooks than setup-zendesk reads');
-        const res: { webhooks?: ZendeskWebhook[]; meta?: { has_more?: boolean }; links?: { next?: string | null } } = await http.json({ method: 'GET', path: next });
+        const res: { webhooks?: ZendeskWebhook[]; meta?: { has_more?: boolean }; links?: { next?: string | null } } = await http.json({
+          method: 'GET',
+          path: next,
+        });
         out.push(...(res.webhooks ?? []));
         next = res.meta?.has_more && res.links?.next ? res.links.next : undefined;
       }

@@ -116,7 +116,9 @@ export function createZendeskClient(options: ZendeskClientOptions): ZendeskApi {
         } catch (error) {
           if (!(error instanceof ZendeskApiError) || error.status !== 409) throw error;
           if (attempt >= maxConflictRetries) {
-            throw new RetryableError(`Ticket ${ticketId} kept changing under certdesk (${attempt + 1} update conflicts); will try again later`, { cause: error });
+            throw new RetryableError(`Ticket ${ticketId} kept changing under certdesk (${attempt + 1} update conflicts); will try again later`, {
+              cause: error,
+            });
           }
           logger.info({ ticketId, attempt }, 'Zendesk update conflict; re-reading the ticket and re-applying');
           ticket = await getTicket(ticketId);
@@ -215,7 +217,10 @@ export function createZendeskClient(options: ZendeskClientOptions): ZendeskApi {
     },
 
     async getAccountSettings() {
-      const res = await http.json<{ settings?: { tickets?: { status_hold?: unknown }; agents?: { agent_workspace?: unknown } } }>({ method: 'GET', path: '/api/v2/account/settings' });
+      const res = await http.json<{ settings?: { tickets?: { status_hold?: unknown }; agents?: { agent_workspace?: unknown } } }>({
+        method: 'GET',
+        path: '/api/v2/account/settings',
+      });
       return { onHold: res.settings?.tickets?.status_hold === true, agentWorkspace: res.settings?.agents?.agent_workspace === true };
     },
 

@@ -104,8 +104,7 @@ function describeHost(url: URL): string {
 }
 
 async function readCapped(res: Response, maxBytes: number, url: URL): Promise<Buffer> {
-  const tooLarge = () =>
-    new AttachmentRefusedError('too_large', `The attachment from ${describeHost(url)} is larger than the ${maxBytes}-byte limit; refused`);
+  const tooLarge = () => new AttachmentRefusedError('too_large', `The attachment from ${describeHost(url)} is larger than the ${maxBytes}-byte limit; refused`);
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await res.body?.cancel().catch(() => undefined);

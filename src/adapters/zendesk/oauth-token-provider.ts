@@ -132,14 +132,17 @@ export class OAuthTokenProvider implements AccessTokenSource {
       }
     }
     if (typeof answer.access_token !== 'string' || answer.access_token === '') {
-      throw new RetryableError('Zendesk\'s token endpoint answered without an access_token');
+      throw new RetryableError("Zendesk's token endpoint answered without an access_token");
     }
     if (seed && typeof answer.refresh_token === 'string' && answer.refresh_token !== '') {
       await refreshTokens?.save(c.clientId, seed, answer.refresh_token);
     }
     const lifeMs = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in * 1000 : null;
     this.cached = { token: answer.access_token, renewAt: lifeMs === null ? Number.POSITIVE_INFINITY : askedAt + lifeMs - Math.min(60_000, lifeMs / 5) };
-    this.options.logger.info({ grant: body.grant_type, clientId: c.clientId, expiresInSeconds: lifeMs === null ? null : lifeMs / 1000 }, 'Zendesk OAuth access token obtained');
+    this.options.logger.info(
+      { grant: body.grant_type, clientId: c.clientId, expiresInSeconds: lifeMs === null ? null : lifeMs / 1000 },
+      'Zendesk OAuth access token obtained',
+    );
     return answer.access_token;
   }
 
@@ -172,7 +175,9 @@ export class OAuthTokenProvider implements AccessTokenSource {
     }
     const raw = await res.text().catch(() => '');
     if (res.status >= 300 && res.status < 400) {
-      throw new NonRetryableError(`Zendesk's token endpoint redirected to ${res.headers.get('location') ?? 'another address'}: ZENDESK_URL must be the account's own address, https://<subdomain>.zendesk.com`);
+      throw new NonRetryableError(
+        `Zendesk's token endpoint redirected to ${res.headers.get('location') ?? 'another address'}: ZENDESK_URL must be the account's own address, https://<subdomain>.zendesk.com`,
+      );
     }
     if (res.status === 429) {
       const wait = parseRetryAfter(res.headers.get('retry-after')) ?? 60_000;

@@ -77,7 +77,13 @@ export class ZendeskHttp {
       'tokens' in auth
         ? auth.tokens
         : 'oauthClient' in auth
-          ? new OAuthTokenProvider({ origin: this.origin, credentials: auth.oauthClient, fetch: options.fetch, timeoutMs: options.timeoutMs, logger: options.logger })
+          ? new OAuthTokenProvider({
+              origin: this.origin,
+              credentials: auth.oauthClient,
+              fetch: options.fetch,
+              timeoutMs: options.timeoutMs,
+              logger: options.logger,
+            })
           : null;
     this.staticAuthHeader = 'tokens' in auth || 'oauthClient' in auth ? null : authorizationHeader(auth);
   }
@@ -142,7 +148,7 @@ export class ZendeskHttp {
         throw new CredentialsRefusedError(
           `Zendesk refused certdesk's credentials on ${req.method} ${url.pathname} (401${said ? ` ${said}` : ''}): ` +
             (tokens
-              ? 'a freshly obtained OAuth token was refused too; check that the OAuth client\'s user is an active agent.'
+              ? "a freshly obtained OAuth token was refused too; check that the OAuth client's user is an active agent."
               : 'check ZENDESK_EMAIL + ZENDESK_API_TOKEN or ZENDESK_OAUTH_TOKEN (API tokens stop working on 2027-04-30; use ZENDESK_OAUTH_CLIENT_ID + ZENDESK_OAUTH_CLIENT_SECRET).'),
           { cause: error },
         );
@@ -195,7 +201,10 @@ export class ZendeskHttp {
     if (res.status === 429) {
       const wait = retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
       limiter?.pause(wait);
-      throw new ZendeskRateLimitedError(`Zendesk asked to wait ${Math.ceil(wait / 1000)} s before retrying ${where} (429: the account's rate limit; every call waits)`, wait);
+      throw new ZendeskRateLimitedError(
+        `Zendesk asked to wait ${Math.ceil(wait / 1000)} s before retrying ${where} (429: the account's rate limit; every call waits)`,
+        wait,
+      );
     }
     if (res.status === 503 && retryAfterMs !== undefined) {
       throw new RetryAfterError(`Zendesk asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying ${where} (${res.status})`, retryAfterMs);
@@ -247,4 +256,3 @@ function pathOf(p: string): string {
 function errorName(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
-

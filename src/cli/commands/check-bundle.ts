@@ -103,7 +103,8 @@ async function parseOptions(argv: string[], io: CliIo): Promise<Options> {
   }
   if (values['max-chain-depth'] !== undefined) {
     const depth = Number(values['max-chain-depth']);
-    if (!Number.isInteger(depth) || depth < 0 || depth > 32) throw new UsageError(`--max-chain-depth ${values['max-chain-depth']} is not a whole number from 0 to 32`);
+    if (!Number.isInteger(depth) || depth < 0 || depth > 32)
+      throw new UsageError(`--max-chain-depth ${values['max-chain-depth']} is not a whole number from 0 to 32`);
     input.maxChainDepth = depth;
   }
   if (values.aia) input.fetchIssuer = createAiaFetcher({ onError: (m) => io.stderr(`certdesk check-bundle: ${m}\n`) });
@@ -118,15 +119,19 @@ export function formatBundleReport(report: BundleReport, domain: string): string
   const lines = [`${domain}: ${report.ok ? 'ACCEPTED' : 'REJECTED'} (${count(errors, 'error')}, ${count(warnings, 'warning')})`];
   if (report.leaf) {
     const l = report.leaf;
-    lines.push('', 'Certificate', ...[
-      ['subject', l.subject],
-      ['issuer', l.issuer],
-      ['names', l.dnsNames.join(', ') || '(none)'],
-      ['valid', `${l.notBefore} → ${l.notAfter}`],
-      ['key', `${l.keyType.toUpperCase()} ${l.keyBits} bits`],
-      ['serial', l.serialNumber],
-      ['sha256', l.sha256],
-    ].map(([k, v]) => `  ${k!.padEnd(8)} ${v}`));
+    lines.push(
+      '',
+      'Certificate',
+      ...[
+        ['subject', l.subject],
+        ['issuer', l.issuer],
+        ['names', l.dnsNames.join(', ') || '(none)'],
+        ['valid', `${l.notBefore} → ${l.notAfter}`],
+        ['key', `${l.keyType.toUpperCase()} ${l.keyBits} bits`],
+        ['serial', l.serialNumber],
+        ['sha256', l.sha256],
+      ].map(([k, v]) => `  ${k!.padEnd(8)} ${v}`),
+    );
   }
   if (report.chain.length > 0) {
     lines.push('', 'Chain (leaf first, root left out)');

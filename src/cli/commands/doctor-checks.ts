@@ -81,7 +81,12 @@ async function checkWebhook(s: DoctorSubject, results: CheckResult[]): Promise<Z
     hooks = await s.webhooks.listWebhooks();
   } catch (error) {
     results.push(
-      fail('webhook', forbidden(error) ? "the webhooks API is for admins and certdesk's API user is not one: run doctor once with an admin's credentials to check the webhook" : `cannot list webhooks: ${reason(error)}`),
+      fail(
+        'webhook',
+        forbidden(error)
+          ? "the webhooks API is for admins and certdesk's API user is not one: run doctor once with an admin's credentials to check the webhook"
+          : `cannot list webhooks: ${reason(error)}`,
+      ),
     );
     return null;
   }
@@ -106,7 +111,11 @@ async function checkWebhook(s: DoctorSubject, results: CheckResult[]): Promise<Z
     const missing = WEBHOOK_SUBSCRIPTIONS.filter((e) => !webhook.subscriptions.includes(e));
     if (missing.length) problems.push(`it is not subscribed to ${missing.join(', ')} (run setup-zendesk)`);
   }
-  results.push(problems.length ? fail('webhook', `webhook ${webhook.id} "${webhook.name}" points at ${endpoint} but ${problems.join('; ')}`) : ok('webhook', `webhook ${webhook.id} "${webhook.name}" is active and points at ${endpoint}`));
+  results.push(
+    problems.length
+      ? fail('webhook', `webhook ${webhook.id} "${webhook.name}" points at ${endpoint} but ${problems.join('; ')}`)
+      : ok('webhook', `webhook ${webhook.id} "${webhook.name}" is active and points at ${endpoint}`),
+  );
   return webhook;
 }
 
@@ -114,16 +123,27 @@ async function checkWebhook(s: DoctorSubject, results: CheckResult[]): Promise<Z
 async function checkSignature(s: DoctorSubject, webhook: ZendeskWebhook): Promise<CheckResult> {
   try {
     const test = await s.webhooks.testWebhook(webhook.id, webhook.endpoint);
-    if (test.responseCode >= 200 && test.responseCode < 300) return ok('signature', `certdesk at ${webhook.endpoint} accepted Zendesk's signed test request (${test.responseCode})`);
+    if (test.responseCode >= 200 && test.responseCode < 300)
+      return ok('signature', `certdesk at ${webhook.endpoint} accepted Zendesk's signed test request (${test.responseCode})`);
     // certdesk checks the signature before the body: a 400 saying the body is no ticket event comes
     // after the signature passed (the test call's body is not documented to be a ticket event).
     if (test.responseCode === 400 && /not a Zendesk ticket event|not valid JSON/.test(test.responseBody)) {
-      return ok('signature', `certdesk at ${webhook.endpoint} accepted Zendesk's signed test request (its body is no ticket event, so certdesk answered 400 after checking the signature)`);
+      return ok(
+        'signature',
+        `certdesk at ${webhook.endpoint} accepted Zendesk's signed test request (its body is no ticket event, so certdesk answered 400 after checking the signature)`,
+      );
     }
     if (test.responseCode === 401) {
-      return fail('signature', `certdesk refused the signature of Zendesk's test request: ZENDESK_WEBHOOK_SECRET is not webhook ${webhook.id}'s signing secret (run "npm run cli -- setup-zendesk --rotate" for a new one)`);
+      return fail(
+        'signature',
+        `certdesk refused the signature of Zendesk's test request: ZENDESK_WEBHOOK_SECRET is not webhook ${webhook.id}'s signing secret (run "npm run cli -- setup-zendesk --rotate" for a new one)`,
+      );
     }
-    if (test.responseCode === 0) return fail('signature', `Zendesk got no answer from ${webhook.endpoint} (${test.message || 'no response'}): start certdesk there, reachable from Zendesk, then run doctor again`);
+    if (test.responseCode === 0)
+      return fail(
+        'signature',
+        `Zendesk got no answer from ${webhook.endpoint} (${test.message || 'no response'}): start certdesk there, reachable from Zendesk, then run doctor again`,
+      );
     return fail('signature', `${webhook.endpoint} answered Zendesk's test request with ${test.responseCode}: is certdesk what answers at PUBLIC_URL?`);
   } catch (error) {
     return fail('signature', `Zendesk's webhook test call failed: ${reason(error)}`);
@@ -134,7 +154,9 @@ function checkStatuses(s: DoctorSubject, settings: ZendeskAccountSettings | Erro
   if (settings instanceof Error) return fail('statuses', `cannot read the account settings: ${reason(settings)}`);
   const table = resolveStatusTable(s.statusOverrides, settings);
   const has = `the account has new, open, pending,${settings.onHold ? ' on-hold,' : ''} solved (On-hold ${settings.onHold ? 'on' : 'off'})`;
-  const used = Object.entries(table).map(([state, status]) => `${state}=${status}`).join(', ');
+  const used = Object.entries(table)
+    .map(([state, status]) => `${state}=${status}`)
+    .join(', ');
   const missing = statusesUnavailable(table, settings);
   if (missing.length) {
     return fail(
@@ -148,12 +170,19 @@ function checkStatuses(s: DoctorSubject, settings: ZendeskAccountSettings | Erro
 async function checkAssignee(s: DoctorSubject): Promise<CheckResult> {
   const { assigneeId, groupId } = s.assignee;
   if (assigneeId === undefined) {
-    return ok('assignee', `ZENDESK_ASSIGNEE_ID is not set: a ticket certdesk solves keeps the agent already assigned; one with none gets an internal note asking an agent to solve it${groupId !== undefined ? ' (ZENDESK_GROUP_ID alone cannot solve a ticket)' : ''}`);
+    return ok(
+      'assignee',
+      `ZENDESK_ASSIGNEE_ID is not set: a ticket certdesk solves keeps the agent already assigned; one with none gets an internal note asking an agent to solve it${groupId !== undefined ? ' (ZENDESK_GROUP_ID alone cannot solve a ticket)' : ''}`,
+    );
   }
   try {
     const agent = await s.zendesk.getUser(assigneeId);
-    if (agent.role !== 'agent' && agent.role !== 'admin') return fail('assignee', `ZENDESK_ASSIGNEE_ID ${assigneeId} is ${agent.name}, an ${agent.role}: tickets can only be assigned to agents`);
-    return ok('assignee', `unassigned tickets certdesk solves are assigned to ${agent.name} (user ${agent.id})${groupId !== undefined ? ` in group ${groupId}` : ''}`);
+    if (agent.role !== 'agent' && agent.role !== 'admin')
+      return fail('assignee', `ZENDESK_ASSIGNEE_ID ${assigneeId} is ${agent.name}, an ${agent.role}: tickets can only be assigned to agents`);
+    return ok(
+      'assignee',
+      `unassigned tickets certdesk solves are assigned to ${agent.name} (user ${agent.id})${groupId !== undefined ? ` in group ${groupId}` : ''}`,
+    );
   } catch (error) {
     return fail('assignee', `ZENDESK_ASSIGNEE_ID ${assigneeId} cannot be read: ${reason(error)}`);
   }
@@ -161,7 +190,8 @@ async function checkAssignee(s: DoctorSubject): Promise<CheckResult> {
 
 function checkRedaction(settings: ZendeskAccountSettings | Error): CheckResult {
   if (settings instanceof Error) return fail('redaction', `cannot tell whether redaction is allowed: ${reason(settings)}`);
-  if (settings.agentWorkspace) return ok('redaction', 'allowed: Agent Workspace is on, so certdesk can remove a private key a customer posts (comment_redactions)');
+  if (settings.agentWorkspace)
+    return ok('redaction', 'allowed: Agent Workspace is on, so certdesk can remove a private key a customer posts (comment_redactions)');
   return fail(
     'redaction',
     'comment_redactions is not allowed (Agent Workspace is off): certdesk falls back to the legacy redaction endpoints, which Zendesk refuses on closed tickets, and asks an agent to redact by hand when they refuse too; turn on Agent Workspace, and give the API user the permission to delete/redact',
@@ -186,6 +216,7 @@ async function checkOrganizations(s: DoctorSubject): Promise<CheckResult> {
       problems.push(missing ? `${e.domain}: organization ${e.organizationId} does not exist` : `${e.domain}: ${reason(error)}`);
     }
   }
-  if (problems.length) return fail('organizations', `${problems.length} of ${entries.length} registry entries have no Zendesk organization: ${problems.join('; ')}`);
+  if (problems.length)
+    return fail('organizations', `${problems.length} of ${entries.length} registry entries have no Zendesk organization: ${problems.join('; ')}`);
   return ok('organizations', `all ${entries.length} registry entries name an existing organization`);
 }

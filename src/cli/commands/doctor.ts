@@ -62,7 +62,11 @@ async function connect(config: Config, openStoreOnce: () => Promise<Store>): Pro
       const demo = await sandboxRegistry(baseUrl);
       if (!config.validation.domainsFile) registry = demo;
     } catch (error) {
-      return { check: 'sandbox', ok: false, message: `nothing answers at ${baseUrl} (${(error as Error).message}): start certdesk in sandbox mode (npm start) first, with the same SANDBOX_PORT` };
+      return {
+        check: 'sandbox',
+        ok: false,
+        message: `nothing answers at ${baseUrl} (${(error as Error).message}): start certdesk in sandbox mode (npm start) first, with the same SANDBOX_PORT`,
+      };
     }
   }
   const auth = signIn(config, new URL(baseUrl).origin, openStoreOnce);
@@ -78,7 +82,8 @@ export async function doctorReport(env: NodeJS.ProcessEnv, cwd: string): Promise
   let connection: DoctorConnection | CheckResult;
   // Opened once, at the first use: a refresh token read, or the store check at the end.
   let store: Promise<Store> | null = null;
-  const openStoreOnce = () => (store ??= openConfiguredStore(config, { sealKey: keyEncryptionKey(config, silentLogger()), applicationName: 'certdesk-doctor' }));
+  const openStoreOnce = () =>
+    (store ??= openConfiguredStore(config, { sealKey: keyEncryptionKey(config, silentLogger()), applicationName: 'certdesk-doctor' }));
   try {
     try {
       config = loadConfig(env, cwd);

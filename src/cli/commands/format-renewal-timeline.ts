@@ -5,7 +5,10 @@ import type { RenewalState } from '../../core/workflow/renewal-states.js';
 const EFFECT_MARK = { done: 'done', claimed: 'CLAIMED, NOT CONFIRMED', owed: 'NOT PERFORMED YET' } as const;
 
 /** `renewal show` as text: a header, the timeline, then the jobs. Times are UTC, ISO 8601. */
-export function formatRenewalTimeline(renewal: { ticketId: number; state: RenewalState; site: string | null; createdAt: number; updatedAt: number }, timeline: RenewalTimeline): string {
+export function formatRenewalTimeline(
+  renewal: { ticketId: number; state: RenewalState; site: string | null; createdAt: number; updatedAt: number },
+  timeline: RenewalTimeline,
+): string {
   const lines = [
     `Renewal of ticket ${renewal.ticketId}${renewal.site ? ` for ${renewal.site}` : ''}`,
     `State: ${renewal.state} (${describeState(renewal.state).label}), last changed ${new Date(renewal.updatedAt).toISOString()}; opened ${new Date(renewal.createdAt).toISOString()}`,

@@ -36,7 +36,8 @@ async function wakeWorkers(store: Store): Promise<void> {
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'list' && sub !== 'retry') throw new UsageError(sub === undefined ? 'say what to do: list or retry' : `unknown jobs command "${sub}" (list or retry)`);
+  if (sub !== 'list' && sub !== 'retry')
+    throw new UsageError(sub === undefined ? 'say what to do: list or retry' : `unknown jobs command "${sub}" (list or retry)`);
   let values;
   let positionals;
   try {
@@ -57,7 +58,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       const jobs = values.dead ? await store.jobs.list({ state: 'dead' }) : (await store.jobs.list()).filter((j) => j.state !== 'done');
       if (values.json) io.stdout(JSON.stringify(jobs, null, 2) + '\n');
       else if (jobs.length === 0) io.stdout(values.dead ? 'No dead jobs.\n' : 'No jobs waiting, running or dead.\n');
-      else io.stdout(`${'id'.padStart(6)}  ${'state'.padEnd(7)} ${'kind'.padEnd(16)} ${'serial key'.padEnd(14)} tries next run / died${' '.repeat(8)}last error\n${jobs.map(describeJob).join('\n')}\n`);
+      else
+        io.stdout(
+          `${'id'.padStart(6)}  ${'state'.padEnd(7)} ${'kind'.padEnd(16)} ${'serial key'.padEnd(14)} tries next run / died${' '.repeat(8)}last error\n${jobs.map(describeJob).join('\n')}\n`,
+        );
       return EXIT.ok;
     }
     if (values.dead) {
@@ -81,7 +85,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       return EXIT.rejected;
     }
     await wakeWorkers(store);
-    io.stdout(`Queued again: job ${id} (${job.kind}${job.serialKey ? `, ${job.serialKey}` : ''}), which had died with: ${job.lastError ?? 'no recorded error'}\n`);
+    io.stdout(
+      `Queued again: job ${id} (${job.kind}${job.serialKey ? `, ${job.serialKey}` : ''}), which had died with: ${job.lastError ?? 'no recorded error'}\n`,
+    );
     return EXIT.ok;
   } finally {
     await store.close();

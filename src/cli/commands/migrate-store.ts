@@ -22,7 +22,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const from = resolve(io.cwd, values.from.replace(/^sqlite:/, ''));
   const config = readCliConfig(io);
   const url = values.to ?? config.database.url;
-  if (!url || !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('give the PostgreSQL database to copy into: --to postgres://user:password@host:port/database (or set DATABASE_URL)');
+  if (!url || !/^postgres(ql)?:\/\//.test(url))
+    throw new UsageError('give the PostgreSQL database to copy into: --to postgres://user:password@host:port/database (or set DATABASE_URL)');
   // Loaded here: the rest of the CLI never needs pg.
   const { migrateStore, MigrateStoreError } = await import('../../adapters/store/migrate-store.js');
   const { readFileSync } = await import('node:fs');

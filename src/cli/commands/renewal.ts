@@ -44,18 +44,24 @@ function ticketArg(positionals: string[]): number {
 async function run(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   const known = ['show', 'list', ...Object.keys(COMMANDS)];
-  if (sub === undefined || !known.includes(sub)) throw new UsageError(sub === undefined ? `say what to do: ${known.join(', ')}` : `unknown renewal command "${sub}" (${known.join(', ')})`);
+  if (sub === undefined || !known.includes(sub))
+    throw new UsageError(sub === undefined ? `say what to do: ${known.join(', ')}` : `unknown renewal command "${sub}" (${known.join(', ')})`);
   let values;
   let positionals;
   try {
-    ({ values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, state: { type: 'string' }, as: { type: 'string' } }, allowPositionals: true }));
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options: { json: { type: 'boolean' }, state: { type: 'string' }, as: { type: 'string' } },
+      allowPositionals: true,
+    }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   if (values.state !== undefined && sub !== 'list') throw new UsageError('--state is for renewal list');
   if (values.as !== undefined && !(sub in COMMANDS)) throw new UsageError('--as is for the commands (approve, regenerate-csr, retry-install)');
   if (values.json && sub in COMMANDS) throw new UsageError('--json is for show and list');
-  if (values.state !== undefined && !(STATES_IN_ORDER as readonly string[]).includes(values.state)) throw new UsageError(`"${values.state}" is not a renewal state (${STATES_IN_ORDER.join(', ')})`);
+  if (values.state !== undefined && !(STATES_IN_ORDER as readonly string[]).includes(values.state))
+    throw new UsageError(`"${values.state}" is not a renewal state (${STATES_IN_ORDER.join(', ')})`);
   if (values.as !== undefined && !/^[\w.@-]{1,64}$/.test(values.as)) throw new UsageError('--as takes a name of letters, digits and . _ @ - (at most 64)');
   if (sub === 'list' && positionals.length > 0) throw new UsageError('renewal list takes no ticket id');
   const ticketId = sub === 'list' ? 0 : ticketArg(positionals);
@@ -71,13 +77,19 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (sub === 'show') {
       const timeline = buildRenewalTimeline(await store.history.forTicket(ticketId));
-      io.stdout(values.json ? JSON.stringify({ ticketId, state: renewal.state, site: renewal.site, ...timeline }, null, 2) + '\n' : formatRenewalTimeline(renewal, timeline));
+      io.stdout(
+        values.json
+          ? JSON.stringify({ ticketId, state: renewal.state, site: renewal.site, ...timeline }, null, 2) + '\n'
+          : formatRenewalTimeline(renewal, timeline),
+      );
       return EXIT.ok;
     }
     const command = COMMANDS[sub]!;
     const accepting = statesAccepting(command);
     if (!accepting.includes(renewal.state)) {
-      io.stderr(`certdesk renewal: ${sub} applies only when the renewal is ${accepting.join(' or ')}; ticket ${ticketId} is ${renewal.state} (${describeState(renewal.state).label}). Nothing was done.\n`);
+      io.stderr(
+        `certdesk renewal: ${sub} applies only when the renewal is ${accepting.join(' or ')}; ticket ${ticketId} is ${renewal.state} (${describeState(renewal.state).label}). Nothing was done.\n`,
+      );
       return EXIT.rejected;
     }
     const actor = `operator:${values.as ?? userInfo().username}`;
@@ -93,7 +105,20 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
 async function list(store: Store, state: RenewalState | undefined, json: boolean, io: CliIo): Promise<number> {
   const renewals = (await store.renewals.list(state ? { state } : {})).sort((a, b) => b.updatedAt - a.updatedAt);
-  if (json) io.stdout(JSON.stringify(renewals.map((r) => ({ ticketId: r.ticketId, state: r.state, site: r.site, createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString() })), null, 2) + '\n');
+  if (json)
+    io.stdout(
+      JSON.stringify(
+        renewals.map((r) => ({
+          ticketId: r.ticketId,
+          state: r.state,
+          site: r.site,
+          createdAt: new Date(r.createdAt).toISOString(),
+          updatedAt: new Date(r.updatedAt).toISOString(),
+        })),
+        null,
+        2,
+      ) + '\n',
+    );
   else if (renewals.length === 0) io.stdout(state ? `No renewals in state ${state}.\n` : 'No renewals.\n');
   else {
     const rows = renewals.map((r) => `${String(r.ticketId).padStart(8)}  ${r.state.padEnd(20)}  ${new Date(r.updatedAt).toISOString()}  ${r.site ?? '-'}`);
@@ -105,17 +130,23 @@ async function list(store: Store, state: RenewalState | undefined, json: boolean
 /** The command tag, added the way the agent app adds it: one Zendesk call, signed in as certdesk is. */
 async function addCommandTag(config: Config, store: Store, ticketId: number, tag: string): Promise<void> {
   const baseUrl = cliZendeskUrl(config);
-  const zendesk = cliZendeskClient(config, baseUrl, signIn(config, new URL(baseUrl).origin, async () => store));
+  const zendesk = cliZendeskClient(
+    config,
+    baseUrl,
+    signIn(config, new URL(baseUrl).origin, async () => store),
+  );
   try {
     await zendesk.addTags(ticketId, [tag]);
   } catch (error) {
-    throw new UsageError(`Zendesk did not take the ${tag} tag at ${baseUrl} (${(error as Error).message})${config.sandbox ? ': is certdesk running in sandbox mode with this SANDBOX_PORT?' : ''}`);
+    throw new UsageError(
+      `Zendesk did not take the ${tag} tag at ${baseUrl} (${(error as Error).message})${config.sandbox ? ': is certdesk running in sandbox mode with this SANDBOX_PORT?' : ''}`,
+    );
   }
 }
 
 export const renewalCommand: CliCommand = {
   name: 'renewal',
-  summary: 'A renewal\'s timeline; list renewals; approve, regenerate-csr, retry-install from the CLI',
+  summary: "A renewal's timeline; list renewals; approve, regenerate-csr, retry-install from the CLI",
   usage: USAGE,
   run,
 };

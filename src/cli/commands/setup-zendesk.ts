@@ -42,8 +42,16 @@ type Outcome =
  * Creates or finds certdesk's webhook (check → act), or rotates its secret. Pure of I/O except
  * through `admin`, so it is tested against the sandbox's webhooks API.
  */
-export async function setupWebhook(admin: ZendeskWebhookAdmin, options: { name: string; endpoint: string; rotate: boolean; currentSecret?: string }): Promise<Outcome> {
-  const spec = { name: options.name, endpoint: options.endpoint, subscriptions: [...WEBHOOK_SUBSCRIPTIONS], description: 'certdesk: certificate renewals (created by setup-zendesk)' };
+export async function setupWebhook(
+  admin: ZendeskWebhookAdmin,
+  options: { name: string; endpoint: string; rotate: boolean; currentSecret?: string },
+): Promise<Outcome> {
+  const spec = {
+    name: options.name,
+    endpoint: options.endpoint,
+    subscriptions: [...WEBHOOK_SUBSCRIPTIONS],
+    description: 'certdesk: certificate renewals (created by setup-zendesk)',
+  };
   const candidates = (await admin.listWebhooks(options.name)).filter((w) => w.name === options.name || w.endpoint === options.endpoint);
   const existing = candidates.find((w) => w.endpoint === options.endpoint) ?? candidates[0];
   if (existing?.subscriptions.includes('conditional_ticket_events')) return { action: 'trigger_connected', webhook: existing };
@@ -77,7 +85,9 @@ function readConnection(env: NodeJS.ProcessEnv): { url: string; auth: ZendeskAut
   const clientId = env.ZENDESK_OAUTH_CLIENT_ID?.trim();
   const clientSecret = env.ZENDESK_OAUTH_CLIENT_SECRET?.trim();
   if (!(clientId && clientSecret) && !oauth && !(email && token)) {
-    problems.push('Set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an OAuth client whose tokens act as a Zendesk admin), or ZENDESK_OAUTH_TOKEN, or ZENDESK_EMAIL and ZENDESK_API_TOKEN (until 2027-04-30).');
+    problems.push(
+      'Set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (an OAuth client whose tokens act as a Zendesk admin), or ZENDESK_OAUTH_TOKEN, or ZENDESK_EMAIL and ZENDESK_API_TOKEN (until 2027-04-30).',
+    );
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   if (clientId && clientSecret) {
@@ -97,7 +107,7 @@ function describe(outcome: Outcome): string {
         `Created webhook ${w.id} "${w.name}" → ${w.endpoint}`,
         `Subscribed to: ${w.subscriptions.join(', ')}`,
         '',
-        'Its signing secret is shown this once. Put it in certdesk\'s environment:',
+        "Its signing secret is shown this once. Put it in certdesk's environment:",
         `ZENDESK_WEBHOOK_SECRET=${outcome.secret}`,
       ].join('\n');
     case 'trigger_connected':
@@ -115,7 +125,7 @@ function describe(outcome: Outcome): string {
     case 'rotated':
       return [
         `New signing secret for webhook ${w.id} "${w.name}". Zendesk signs with it from now on; deliveries already on their way carry the old one.`,
-        'Set both in certdesk\'s environment and restart it; remove the previous one after a day:',
+        "Set both in certdesk's environment and restart it; remove the previous one after a day:",
         `ZENDESK_WEBHOOK_SECRET=${outcome.secret}`,
         `ZENDESK_WEBHOOK_SECRET_PREVIOUS=${outcome.previousSecret}`,
       ].join('\n');
@@ -123,9 +133,14 @@ function describe(outcome: Outcome): string {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs({ args: argv, options: { 'public-url': { type: 'string' }, name: { type: 'string' }, rotate: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: false });
+  const { values } = parseCommandArgs({
+    args: argv,
+    options: { 'public-url': { type: 'string' }, name: { type: 'string' }, rotate: { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: false,
+  });
   const publicUrl = (values['public-url'] ?? io.env.PUBLIC_URL ?? '').trim().replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError('certdesk\'s public address is needed: set PUBLIC_URL or pass --public-url https://certdesk.example.com');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl))
+    throw new UsageError("certdesk's public address is needed: set PUBLIC_URL or pass --public-url https://certdesk.example.com");
   const { url, auth } = readConnection(io.env);
   const admin = createWebhookAdmin({ baseUrl: url, auth });
   let outcome: Outcome;
@@ -141,15 +156,27 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return EXIT.rejected;
   }
   if (outcome.action === 'trigger_connected') {
-    io.stdout((values.json ? JSON.stringify({ action: outcome.action, webhookId: outcome.webhook.id, endpoint: outcome.webhook.endpoint }) : describe(outcome)) + '\n');
+    io.stdout(
+      (values.json ? JSON.stringify({ action: outcome.action, webhookId: outcome.webhook.id, endpoint: outcome.webhook.endpoint }) : describe(outcome)) + '\n',
+    );
     return EXIT.rejected;
   }
   // Then doctor, with the environment certdesk will have (the new secret included).
   const secret = 'secret' in outcome ? outcome.secret : undefined;
   const report = await doctorReport({ ...io.env, PUBLIC_URL: publicUrl, ...(secret ? { ZENDESK_WEBHOOK_SECRET: secret } : {}) }, io.cwd);
   if (values.json) {
-    const doctor = 'results' in report ? { ok: report.results.every((r) => r.ok), checks: report.results } : { ok: false, configProblems: report.configProblems };
-    io.stdout(JSON.stringify({ action: outcome.action, webhookId: outcome.webhook.id, endpoint: outcome.webhook.endpoint, ...(secret ? { secret } : {}), ...('previousSecret' in outcome ? { previousSecret: outcome.previousSecret } : {}), doctor }) + '\n');
+    const doctor =
+      'results' in report ? { ok: report.results.every((r) => r.ok), checks: report.results } : { ok: false, configProblems: report.configProblems };
+    io.stdout(
+      JSON.stringify({
+        action: outcome.action,
+        webhookId: outcome.webhook.id,
+        endpoint: outcome.webhook.endpoint,
+        ...(secret ? { secret } : {}),
+        ...('previousSecret' in outcome ? { previousSecret: outcome.previousSecret } : {}),
+        doctor,
+      }) + '\n',
+    );
     return EXIT.ok;
   }
   const doctorText =

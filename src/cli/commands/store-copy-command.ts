@@ -28,7 +28,9 @@ export async function runStoreCopy(
   const config = readCliConfig(io);
   if (config.database.url !== null) {
     // The copy is SQLite's own (its online backup API, one file): a PostgreSQL store has no file here.
-    io.stderr(`certdesk ${name}: DATABASE_URL is set, so the store is PostgreSQL, which these SQLite commands cannot ${name === 'backup' ? 'copy' : 'replace'}: use pg_dump and pg_restore (or your provider's backups) instead.\n`);
+    io.stderr(
+      `certdesk ${name}: DATABASE_URL is set, so the store is PostgreSQL, which these SQLite commands cannot ${name === 'backup' ? 'copy' : 'replace'}: use pg_dump and pg_restore (or your provider's backups) instead.\n`,
+    );
     return EXIT.usage;
   }
   try {

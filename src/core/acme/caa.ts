@@ -30,7 +30,10 @@ export async function relevantCaaSet(name: string, lookup: CaaLookup): Promise<{
  * with no "issue" property any CA may issue; an "issue" value's issuer domain (before ";") must
  * match; an empty value (";") allows no one.
  */
-export function caaPermits(records: readonly CaaRecord[], caIdentities: readonly string[]): { ok: true } | { ok: false; reason: 'unknown_critical' | 'not_listed'; allowed: string[] } {
+export function caaPermits(
+  records: readonly CaaRecord[],
+  caIdentities: readonly string[],
+): { ok: true } | { ok: false; reason: 'unknown_critical' | 'not_listed'; allowed: string[] } {
   const known = new Set(['issue', 'issuewild', 'iodef', 'contactemail', 'contactphone', 'issuemail', 'issuevmc']);
   if (records.some((r) => r.critical && !known.has(r.tag.toLowerCase()))) return { ok: false, reason: 'unknown_critical', allowed: [] };
   const issue = records.filter((r) => r.tag.toLowerCase() === 'issue');

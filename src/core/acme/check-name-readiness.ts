@@ -27,7 +27,10 @@ export function checkNameReadiness(facts: NameFacts, expectedCname: string | nul
   const { site } = facts;
   const problems: ReadinessProblem[] = [];
   if (facts.dnsError) {
-    problems.push({ code: 'DNS', message: `We could not look up ${site} in DNS (${facts.dnsError}). This is often temporary; if it lasts, ask whoever runs the DNS of ${parentOf(site)} to check that the zone answers.` });
+    problems.push({
+      code: 'DNS',
+      message: `We could not look up ${site} in DNS (${facts.dnsError}). This is often temporary; if it lasts, ask whoever runs the DNS of ${parentOf(site)} to check that the zone answers.`,
+    });
     return problems;
   }
   const expected = expectedCname?.toLowerCase().replace(/\.$/, '') ?? null;
@@ -37,7 +40,10 @@ export function checkNameReadiness(facts: NameFacts, expectedCname: string | nul
       problems.push({ code: 'DNS', message: `${site} does not exist in DNS. Add this record in the DNS of ${parentOf(site)}: ${site}. CNAME ${expected}.` });
     } else if (!chain.includes(expected)) {
       const now = chain.length > 0 ? `it points to ${chain[0]}` : 'it has no CNAME record';
-      problems.push({ code: 'DNS', message: `${site} does not point to our servers: ${now}. Change it in the DNS of ${parentOf(site)} to: ${site}. CNAME ${expected}. (Remove any A or AAAA record for ${site} at the same time.)` });
+      problems.push({
+        code: 'DNS',
+        message: `${site} does not point to our servers: ${now}. Change it in the DNS of ${parentOf(site)} to: ${site}. CNAME ${expected}. (Remove any A or AAAA record for ${site} at the same time.)`,
+      });
     }
   }
   if (caIdentities.length > 0 && facts.caa) {

@@ -18,7 +18,10 @@ import {
  * What the view needs from a stored renewal. Its stored reports (findings, certificate, install
  * log) are taken as they come and read defensively (read-stored-reports.ts).
  */
-export type RenewalFacts = Pick<RenewalRecord, 'ticketId' | 'state' | 'site' | 'fields' | 'problems' | 'csrPem' | 'csrSpkiSha256' | 'version' | 'createdAt' | 'updatedAt'> & {
+export type RenewalFacts = Pick<
+  RenewalRecord,
+  'ticketId' | 'state' | 'site' | 'fields' | 'problems' | 'csrPem' | 'csrSpkiSha256' | 'version' | 'createdAt' | 'updatedAt'
+> & {
   findings: unknown;
   certificate: unknown;
   /** Written by the install stage when it exists. */

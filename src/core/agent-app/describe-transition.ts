@@ -12,7 +12,7 @@ const EVENTS: Record<Exclude<EventType, 'command'>, string> = {
   request_not_owner: "The requester's organization does not own the site: an agent must review it.",
   request_valid: 'The request was complete and the organization owns the site: a key pair and CSR were issued and sent.',
   request_duplicate: "Another ticket's renewal of this site is in progress: the customer was given its link and this ticket was solved.",
-  proactive_due: 'certdesk opened this renewal itself ahead of expiry, with the last renewal\'s details: a key pair and CSR were issued and sent.',
+  proactive_due: "certdesk opened this renewal itself ahead of expiry, with the last renewal's details: a key pair and CSR were issued and sent.",
   proactive_automatic_due: 'certdesk opened this renewal itself ahead of expiry and orders the certificate from the ACME CA.',
   details_changed: 'The customer changed the request details: a new key pair and CSR were issued and sent.',
   automatic_requested: 'The customer asked for an automatic certificate: certdesk orders it from the ACME CA.',

@@ -4,10 +4,28 @@ import { effectKey } from '../workflow/effects.js';
 /** What the store recorded about one renewal, read in one snapshot (the store port's `history.forTicket`, src/ports/store.ts). */
 export interface RenewalHistoryFacts {
   ticketId: number;
-  transitions: { id: number; from: string; to: string; event: string; effects: readonly string[]; state: 'pending' | 'done'; createdAt: number; doneAt: number | null }[];
+  transitions: {
+    id: number;
+    from: string;
+    to: string;
+    event: string;
+    effects: readonly string[];
+    state: 'pending' | 'done';
+    createdAt: number;
+    doneAt: number | null;
+  }[];
   effects: { key: string; kind: string; state: 'claimed' | 'done'; createdAt: number; doneAt: number | null }[];
   audit: { id: number; at: number; actor: string; action: string; detail: Record<string, unknown> }[];
-  jobs: { id: number; kind: string; state: 'queued' | 'running' | 'done' | 'dead'; attempts: number; maxAttempts: number; lastError: string | null; createdAt: number; finishedAt: number | null }[];
+  jobs: {
+    id: number;
+    kind: string;
+    state: 'queued' | 'running' | 'done' | 'dead';
+    attempts: number;
+    maxAttempts: number;
+    lastError: string | null;
+    createdAt: number;
+    finishedAt: number | null;
+  }[];
 }
 
 export interface TimelineEffect {
@@ -77,7 +95,14 @@ export function buildRenewalTimeline(facts: RenewalHistoryFacts): RenewalTimelin
     .filter((a) => !SHOWN_ELSEWHERE.has(a.action) && typeof a.detail.effect !== 'string')
     .map((a) => ({
       sort: [a.at, 1, a.id] as const,
-      entry: { at: iso(a.at), type: 'audit' as const, actor: a.actor, action: a.action, description: describeAudit(a.action, a.detail), error: errorOf(a.detail) },
+      entry: {
+        at: iso(a.at),
+        type: 'audit' as const,
+        actor: a.actor,
+        action: a.action,
+        description: describeAudit(a.action, a.detail),
+        error: errorOf(a.detail),
+      },
     }));
   const entries = [...transitions, ...audit]
     .sort((x, y) => x.sort[0] - y.sort[0] || x.sort[1] - y.sort[1] || x.sort[2] - y.sort[2])

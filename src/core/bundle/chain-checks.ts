@@ -63,8 +63,7 @@ export const checkTrust: BundleCheck = (ctx) => {
     return [
       finding(
         code,
-        `${capitalize(describeCertificate(ctx, top))} was issued by “${issuerName(top)}”, but ${listSome(unique(reasons), 3)}. ` +
-          nextStep(failures),
+        `${capitalize(describeCertificate(ctx, top))} was issued by “${issuerName(top)}”, but ${listSome(unique(reasons), 3)}. ` + nextStep(failures),
         fileOf(ctx, failures.find((f) => !f.issuerIsAnchor)?.issuer ?? top) ?? file,
       ),
     ];
@@ -86,7 +85,8 @@ function issuerName(cert: ParsedCertificate): string {
 }
 
 function nextStep(failures: LinkFailure[]): string {
-  if (failures.every((f) => f.issuerIsAnchor)) return 'Please ask your certificate authority for a certificate that chains to a root browsers trust and that allows it.';
+  if (failures.every((f) => f.issuerIsAnchor))
+    return 'Please ask your certificate authority for a certificate that chains to a root browsers trust and that allows it.';
   return 'Please send the intermediate certificate(s) your certificate authority provided with this certificate.';
 }
 
@@ -95,7 +95,10 @@ export const checkValidity: BundleCheck = (ctx) => {
   for (const cert of pathCertificates(ctx)) {
     const what = describeCertificate(ctx, cert);
     if (ctx.at > cert.notAfter) {
-      const fix = cert === ctx.leaf ? ' Please send the renewed certificate, issued for the CSR in this ticket.' : ' The chain needs a current version of it: please send it (your certificate authority provides it).';
+      const fix =
+        cert === ctx.leaf
+          ? ' Please send the renewed certificate, issued for the CSR in this ticket.'
+          : ' The chain needs a current version of it: please send it (your certificate authority provides it).';
       out.push(finding('EXPIRED', `${capitalize(what)} expired on ${formatDate(cert.notAfter)}.${fix}`, fileOf(ctx, cert)));
     } else if (ctx.at < cert.notBefore) {
       out.push(
@@ -220,11 +223,7 @@ export const checkExtraCertificates: BundleCheck = (ctx) => {
   return ctx.certificates
     .filter((c) => !used.has(c.sha256) && ctx.sources.has(c.sha256) && !isTrustAnchor(ctx, c))
     .map((c) =>
-      finding(
-        'EXTRA_CERTIFICATES',
-        `${capitalize(describeCertificate(ctx, c))} is not part of the chain for ${ctx.domain}; it is left out.`,
-        fileOf(ctx, c),
-      ),
+      finding('EXTRA_CERTIFICATES', `${capitalize(describeCertificate(ctx, c))} is not part of the chain for ${ctx.domain}; it is left out.`, fileOf(ctx, c)),
     );
 };
 

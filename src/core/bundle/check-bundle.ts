@@ -48,11 +48,25 @@ export async function checkBundle(input: CheckBundleInput): Promise<BundleReport
   const namesSite = (c: ParsedCertificate) => [...(c.subjectAltName?.dnsNames ?? []), ...c.commonNames].some((n) => dnsNameMatches(n, domain));
   const leaf = matching.find((c) => !isCa(c)) ?? matching[0] ?? certificates.find((c) => !isCa(c)) ?? certificates.find(namesSite);
   const aia: BundleContext['aia'] = { added: [], failed: [] };
-  const path = leaf ? await buildPathWithAia({ leaf, intermediates: [], anchors, at, limits: LIMITS, ...(input.maxChainDepth !== undefined ? { maxChainDepth: input.maxChainDepth } : {}) }, certificates, input.fetchIssuer, aia) : undefined;
+  const path = leaf
+    ? await buildPathWithAia(
+        { leaf, intermediates: [], anchors, at, limits: LIMITS, ...(input.maxChainDepth !== undefined ? { maxChainDepth: input.maxChainDepth } : {}) },
+        certificates,
+        input.fetchIssuer,
+        aia,
+      )
+    : undefined;
 
   const revocation =
     path?.anchor !== undefined
-      ? await gatherRevocation({ chain: path.chain, anchor: path.anchor, crls: input.crls ?? [], ...(input.fetchIssuer ? { fetch: input.fetchIssuer } : {}), at, limits: LIMITS })
+      ? await gatherRevocation({
+          chain: path.chain,
+          anchor: path.anchor,
+          crls: input.crls ?? [],
+          ...(input.fetchIssuer ? { fetch: input.fetchIssuer } : {}),
+          at,
+          limits: LIMITS,
+        })
       : undefined;
 
   const ctx: BundleContext = {
@@ -82,9 +96,7 @@ export async function checkBundle(input: CheckBundleInput): Promise<BundleReport
     chain: chain.map(summarizeCertificate),
     ...(ok && chain.length > 0 ? { fullchainPem: buildFullchain(chain) } : {}),
     privateKeyFiles: extraction.privateKeyFiles,
-    addedIntermediates: aia.added
-      .filter((a) => chain.includes(a.cert))
-      .map((a) => ({ url: a.url, subject: a.cert.subject, sha256: a.cert.sha256 })),
+    addedIntermediates: aia.added.filter((a) => chain.includes(a.cert)).map((a) => ({ url: a.url, subject: a.cert.subject, sha256: a.cert.sha256 })),
     ...(revocation ? { revocation: { checked: revocation.checked, note: revocation.note } } : {}),
   };
 }
@@ -118,7 +130,9 @@ function parseAll(extracted: { der: Uint8Array; source: Source }[]) {
       } catch (error) {
         if (!(error instanceof CertificateParseError)) throw error;
         failed.add(sha256);
-        parseFindings.push(finding('UNREADABLE', `${source.path} could not be read: it contains a certificate that is damaged or not valid X.509. ${RESEND}`, source.file));
+        parseFindings.push(
+          finding('UNREADABLE', `${source.path} could not be read: it contains a certificate that is damaged or not valid X.509. ${RESEND}`, source.file),
+        );
         continue;
       }
     }

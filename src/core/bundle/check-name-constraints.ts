@@ -33,7 +33,14 @@ export function nameConstraintViolation(constraints: NameConstraints, names: Pic
   return undefined;
 }
 
-const FORM_NAMES: Record<number, string> = { 0xa0: 'otherName', 0x81: 'e-mail (rfc822Name)', 0x86: 'URI', 0xa3: 'x400Address', 0xa5: 'ediPartyName', 0x88: 'registeredID' };
+const FORM_NAMES: Record<number, string> = {
+  0xa0: 'otherName',
+  0x81: 'e-mail (rfc822Name)',
+  0x86: 'URI',
+  0xa3: 'x400Address',
+  0xa5: 'ediPartyName',
+  0x88: 'registeredID',
+};
 
 /** Every name the (possibly wildcard) name stands for lies in the subtree. */
 export function dnsSubtreeContains(constraint: string, name: string): boolean {

@@ -70,9 +70,6 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
             ? 456
             : 0;
   const permitted =
-    (oid === '1.2.840.113549.1.1.1' && keyObject.asymmetricKeyType === 'rsa') ||
-    (type === 'ec' && !explicitParameters && PERMITTED_CURVES.has(curve ?? ''));
-  return curve === undefined
-    ? { type, bits, explicitParameters, keyObject, permitted }
-    : { type, bits, curve, explicitParameters, keyObject, permitted };
+    (oid === '1.2.840.113549.1.1.1' && keyObject.asymmetricKeyType === 'rsa') || (type === 'ec' && !explicitParameters && PERMITTED_CURVES.has(curve ?? ''));
+  return curve === undefined ? { type, bits, explicitParameters, keyObject, permitted } : { type, bits, curve, explicitParameters, keyObject, permitted };
 }

@@ -9,11 +9,7 @@ import { addCertificate, reportPrivateKey, reportUnreadable, type Blob, type Ext
  * (.p7b/.p7c), PKCS#12 (.pfx/.p12, see examine-pkcs12.ts), and recognises private keys and CSRs. `quiet`: bytes that turn out not to be
  * ASN.1 are not reported (the caller was only guessing). `firstOnly`: read only the first element.
  */
-export async function examineDer(
-  ctx: ExtractionContext,
-  blob: Blob,
-  options: { quiet?: boolean; firstOnly?: boolean } = {},
-): Promise<void> {
+export async function examineDer(ctx: ExtractionContext, blob: Blob, options: { quiet?: boolean; firstOnly?: boolean } = {}): Promise<void> {
   let offset = 0;
   let found = 0;
   while (offset < blob.bytes.length) {

@@ -61,7 +61,8 @@ export function reportUnreadable(ctx: ExtractionContext, source: Source, why: st
 }
 
 /** What to do about a file certdesk could not read. */
-export const RESEND = 'Please send it again as your certificate authority provided it (a .crt, .pem or .zip file), or paste the certificate text into your reply.';
+export const RESEND =
+  'Please send it again as your certificate authority provided it (a .crt, .pem or .zip file), or paste the certificate text into your reply.';
 
 /** Records a private key: the file is listed for redaction and the customer is told; the key is never kept. */
 export function reportPrivateKey(ctx: ExtractionContext, source: Source, kind: string): void {

@@ -45,9 +45,7 @@ export interface Finding {
 
 /** Builds a finding with the severity the table gives its code. */
 export function finding(code: FindingCode, message: string, file?: string): Finding {
-  return file === undefined
-    ? { code, severity: FINDING_SEVERITY[code], message }
-    : { code, severity: FINDING_SEVERITY[code], message, file };
+  return file === undefined ? { code, severity: FINDING_SEVERITY[code], message } : { code, severity: FINDING_SEVERITY[code], message, file };
 }
 
 /** Sorts findings into table order (stable within a code). */

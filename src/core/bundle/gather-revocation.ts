@@ -136,7 +136,9 @@ function parseGiven(crls: readonly (string | Uint8Array)[]): ParsedCrl[] {
   const ders = crls.flatMap((c): Uint8Array[] => {
     if (typeof c !== 'string' && c[0] !== 0x2d) return [c];
     const text = typeof c === 'string' ? c : Buffer.from(c).toString('latin1');
-    return findPemBlocks(text, 64).filter((b) => b.label === 'X509 CRL' && b.der).map((b) => b.der!);
+    return findPemBlocks(text, 64)
+      .filter((b) => b.label === 'X509 CRL' && b.der)
+      .map((b) => b.der!);
   });
   return ders.flatMap((der) => {
     try {

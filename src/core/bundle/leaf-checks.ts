@@ -12,7 +12,8 @@ const fileOf = (ctx: BundleContext, cert: ParsedCertificate) => ctx.sources.get(
 
 export const checkNoCertificate: BundleCheck = (ctx) => {
   if (ctx.certificates.length > 0) return [];
-  const sent = ctx.fileNames.length === 0 ? 'Nothing was attached or pasted' : `We found no certificate we could read in ${ctx.fileNames.map((n) => `“${n}”`).join(', ')}`;
+  const sent =
+    ctx.fileNames.length === 0 ? 'Nothing was attached or pasted' : `We found no certificate we could read in ${ctx.fileNames.map((n) => `“${n}”`).join(', ')}`;
   const notes = ctx.extraction.notes.length > 0 ? ` (${listSome(ctx.extraction.notes, 5)})` : '';
   return [
     finding(

@@ -245,7 +245,8 @@ function keyProblems(key: PublicKeyInfo): string[] {
 
 /** CA/B Forum BR 6.1.5: an RSA modulus size in bits must be divisible by 8 (rustls-webpki and Chrome refuse others). */
 export function rsaModulusProblems(key: PublicKeyInfo): string[] {
-  if (key.type === 'rsa' && key.bits >= 2048 && key.bits % 8 !== 0) return [`its RSA key of ${key.bits} bits is not a whole number of bytes (the size must be divisible by 8)`];
+  if (key.type === 'rsa' && key.bits >= 2048 && key.bits % 8 !== 0)
+    return [`its RSA key of ${key.bits} bits is not a whole number of bytes (the size must be divisible by 8)`];
   return [];
 }
 

@@ -117,4 +117,3 @@ export function signedBy(oid: string, data: Uint8Array, signature: Uint8Array, k
     return false;
   }
 }
-

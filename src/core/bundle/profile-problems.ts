@@ -21,7 +21,13 @@ export function leafProfileProblems(cert: ParsedCertificate): string[] {
   if (sanCount > LIMITS.maxSanEntries) problems.push(`its subjectAltName lists ${sanCount} names, more than the ${LIMITS.maxSanEntries} certdesk accepts`);
   // BR 7.1.4.2.1: host names in preferred syntax (no underscores), a wildcard only as the whole left-most label.
   const badNames = (san?.dnsNames ?? []).filter((n) => !isValidDnsName(n.toLowerCase(), true) || n.includes('_'));
-  if (badNames.length > 0) problems.push(`its subjectAltName lists ${badNames.slice(0, 3).map((n) => `“${n}”`).join(', ')}, which ${badNames.length === 1 ? 'is not a valid host name' : 'are not valid host names'}`);
+  if (badNames.length > 0)
+    problems.push(
+      `its subjectAltName lists ${badNames
+        .slice(0, 3)
+        .map((n) => `“${n}”`)
+        .join(', ')}, which ${badNames.length === 1 ? 'is not a valid host name' : 'are not valid host names'}`,
+    );
   if (cert.keyUsage?.has('keyCertSign') && !cert.basicConstraints?.ca) problems.push('its keyUsage includes keyCertSign, which only CA certificates may have');
   if (!cert.extensions.some((e) => e.oid === OID.authorityKeyId)) problems.push('it has no authorityKeyIdentifier extension');
   const sanExt = cert.extensions.find((e) => e.oid === OID.subjectAltName);

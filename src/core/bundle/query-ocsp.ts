@@ -115,7 +115,13 @@ function responderSigned(algOid: string, data: Uint8Array, sig: Uint8Array, issu
 function buildCertId(cert: ParsedCertificate, issuer: ParsedCertificate): { raw: Buffer; issuerNameHash: Buffer; issuerKeyHash: Buffer } {
   const issuerNameHash = sha1(rawIssuerName(cert));
   const issuerKeyHash = sha1(subjectPublicKeyBits(issuer));
-  const raw = der(0x30, der(0x30, der(TAG.OID, oidContents(SHA1)), der(TAG.NULL)), der(TAG.OCTET_STRING, issuerNameHash), der(TAG.OCTET_STRING, issuerKeyHash), der(TAG.INTEGER, Buffer.from(cert.serial)));
+  const raw = der(
+    0x30,
+    der(0x30, der(TAG.OID, oidContents(SHA1)), der(TAG.NULL)),
+    der(TAG.OCTET_STRING, issuerNameHash),
+    der(TAG.OCTET_STRING, issuerKeyHash),
+    der(TAG.INTEGER, Buffer.from(cert.serial)),
+  );
   return { raw, issuerNameHash, issuerKeyHash };
 }
 

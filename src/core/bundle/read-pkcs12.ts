@@ -97,8 +97,7 @@ function readAuthenticatedSafe(bytes: Uint8Array, password: string, budget: KdfB
     else if (oid === OIDS.encryptedData) {
       if (++encrypted > MAX_ENCRYPTED_PARTS) throw new Unsupported(`it has more than ${MAX_ENCRYPTED_PARTS} encrypted parts`);
       readSafeContents(decrypt(info, password, budget), out, 0);
-    }
-    else throw new Unsupported('it uses public-key (enveloped) encryption, which only the intended recipient can open');
+    } else throw new Unsupported('it uses public-key (enveloped) encryption, which only the intended recipient can open');
   }
   return out;
 }
@@ -176,7 +175,16 @@ function decrypt(info: Tlv, password: string, budget: KdfBudget): Uint8Array {
 
 /** node-forge's RFC 7292 B.2 key derivation (not in @types/node-forge). */
 interface ForgePkcs12Kdf {
-  pbe: { generatePkcs12Key(password: string, salt: forge.util.ByteStringBuffer, id: number, iter: number, n: number, md: forge.md.MessageDigest): forge.util.ByteStringBuffer };
+  pbe: {
+    generatePkcs12Key(
+      password: string,
+      salt: forge.util.ByteStringBuffer,
+      id: number,
+      iter: number,
+      n: number,
+      md: forge.md.MessageDigest,
+    ): forge.util.ByteStringBuffer;
+  };
 }
 
 /** node-forge's PBE cipher factory (not in @types/node-forge). */

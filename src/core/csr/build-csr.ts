@@ -92,9 +92,14 @@ function toPem(label: string, der: Buffer): string {
 // Upper bounds from RFC 5280 Appendix A; the CN holds the site.
 function checkSubject(subject: CsrSubject): void {
   const problems: string[] = [];
-  if (!/^(?=.{1,64}$)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/.test(subject.site)) problems.push(`site "${subject.site}" is not a lower-case ASCII hostname of at most 64 characters`);
+  if (!/^(?=.{1,64}$)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/.test(subject.site))
+    problems.push(`site "${subject.site}" is not a lower-case ASCII hostname of at most 64 characters`);
   if (!/^[A-Z]{2}$/.test(subject.country)) problems.push(`country "${subject.country}" is not an ISO 3166-1 alpha-2 code`);
-  for (const [name, max] of [['state', 128], ['locality', 128], ['organization', 64]] as const) {
+  for (const [name, max] of [
+    ['state', 128],
+    ['locality', 128],
+    ['organization', 64],
+  ] as const) {
     const value = subject[name];
     if (typeof value !== 'string' || value.trim() === '' || value.length > max) problems.push(`${name} must be 1 to ${max} characters`);
   }

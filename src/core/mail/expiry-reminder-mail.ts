@@ -15,10 +15,17 @@ export function expiryReminderMail(n: ExpiryReminderNotification, context: { at:
   if (Number.isNaN(notAfter.getTime())) throw new TypeError('notAfter must be an ISO 8601 date');
   const days = Math.ceil((notAfter.getTime() - context.at.getTime()) / DAY_MS);
   const when =
-    days > 1 ? `expires on ${formatDate(notAfter)}, in ${days} days` : days === 1 ? `expires on ${formatDate(notAfter)}, tomorrow` : `expired on ${formatDate(notAfter)}`;
+    days > 1
+      ? `expires on ${formatDate(notAfter)}, in ${days} days`
+      : days === 1
+        ? `expires on ${formatDate(notAfter)}, tomorrow`
+        : `expired on ${formatDate(notAfter)}`;
   const operations = n.audience === 'operations';
   const link = n.ticketId === null ? null : operations ? context.links.agent(n.ticketId) : context.links.customer(n.ticketId);
-  const blocks: MailBlock[] = [{ kind: 'paragraph', text: operations ? 'Operations,' : 'Hello,' }, { kind: 'paragraph', text: `The TLS certificate for ${n.site} ${when}.` }];
+  const blocks: MailBlock[] = [
+    { kind: 'paragraph', text: operations ? 'Operations,' : 'Hello,' },
+    { kind: 'paragraph', text: `The TLS certificate for ${n.site} ${when}.` },
+  ];
   if (operations) {
     blocks.push({
       kind: 'paragraph',

@@ -27,7 +27,10 @@ export function inspectRawMessage(raw: Uint8Array): RawMessageInspection {
   if (!block.ok) return block;
   const from = block.fields.filter((f) => f.name === 'from');
   if (from.length === 0) return { ok: false, reason: 'the message has no From header' };
-  const sender = parseAddressHeader(from.map((f) => f.value), { flatten: true })
+  const sender = parseAddressHeader(
+    from.map((f) => f.value),
+    { flatten: true },
+  )
     .value.map((a) => a.address?.trim().toLowerCase() ?? '')
     .find((a) => ADDRESS.test(a));
   if (!sender) return { ok: false, reason: 'the From header has no e-mail address that can be read' };

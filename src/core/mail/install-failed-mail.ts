@@ -8,10 +8,18 @@ const MAX_ERROR_CHARS = 4000;
 /** For operations: which ticket and site, and the error; the old certificate keeps serving. */
 export function installFailedMail(n: InstallFailedNotification, context: { opsEmail: string | null; links: TicketLinks }): ComposedMail {
   const link = context.links.agent(n.ticketId);
-  const error = redactPrivateKeys(n.error).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '').slice(0, MAX_ERROR_CHARS);
+  const error = redactPrivateKeys(n.error)
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '')
+    .slice(0, MAX_ERROR_CHARS);
   const blocks: MailBlock[] = [
     { kind: 'paragraph', text: `Installing the new certificate for ${n.site} failed after retries and was rolled back. The old certificate keeps serving.` },
-    { kind: 'facts', rows: [['Ticket', `#${n.ticketId}`], ['Site', n.site]] },
+    {
+      kind: 'facts',
+      rows: [
+        ['Ticket', `#${n.ticketId}`],
+        ['Site', n.site],
+      ],
+    },
     { kind: 'paragraph', text: 'The error:' },
     { kind: 'pre', text: error || '(no detail)' },
     {

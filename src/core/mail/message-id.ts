@@ -45,6 +45,12 @@ export function makeMessageId(token: string, domain: string): string {
 export function domainOfAddress(address: string): string | null {
   const bare = /<([^<>]+)>\s*$/.exec(address)?.[1] ?? address;
   const at = bare.lastIndexOf('@');
-  const domain = at >= 0 ? bare.slice(at + 1).trim().toLowerCase() : '';
+  const domain =
+    at >= 0
+      ? bare
+          .slice(at + 1)
+          .trim()
+          .toLowerCase()
+      : '';
   return /^[a-z0-9.-]+$/.test(domain) && domain.includes('.') ? domain : null;
 }

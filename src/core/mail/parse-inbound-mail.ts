@@ -46,7 +46,10 @@ export async function parseInboundMail(raw: Buffer): Promise<InboundMail> {
   } catch (error) {
     throw new UnreadableMailError(`the e-mail could not be parsed as MIME (${(error as Error).message})`, { cause: error });
   }
-  const sender = mail.from?.value.find((a) => a.address)?.address?.trim().toLowerCase();
+  const sender = mail.from?.value
+    .find((a) => a.address)
+    ?.address?.trim()
+    .toLowerCase();
   const from = sender ? { address: sender, name: mail.from?.value.find((a) => a.address)?.name?.trim() ?? '' } : null;
   const header = (name: string) => headerText(mail.headers.get(name));
   return {

@@ -25,7 +25,8 @@ export function readHeaderBlock(raw: Uint8Array, maxBytes = 1024 * 1024): Header
   if (lines.length > 0 && MBOX_FROM.test(lines[0]!)) lines.shift();
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (lines.length === 0) return { ok: false, reason: 'the message has no header block (it is empty or starts with an empty line)' };
-  if (!FIELD.test(lines[0]!)) return { ok: false, reason: 'the message does not start with a header block (its first line is not a "Name: value" header field)' };
+  if (!FIELD.test(lines[0]!))
+    return { ok: false, reason: 'the message does not start with a header block (its first line is not a "Name: value" header field)' };
 
   const fields: HeaderField[] = [];
   for (const line of lines) {

@@ -2,7 +2,10 @@ import { htmlToText } from '../request/html-to-text.js';
 
 /** Letters and digits only: Zendesk re-renders whitespace, markup and entities as it likes. */
 function essence(text: string): string {
-  return text.normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, '').toLowerCase();
+  return text
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N}]+/gu, '')
+    .toLowerCase();
 }
 
 /**

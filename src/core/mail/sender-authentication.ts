@@ -36,7 +36,10 @@ export function senderTrust(auth: SenderAuthentication, sender?: string): Sender
   const judged = auth.fromDomain?.toLowerCase();
   // mailauth names the organizational domain (mail.a.example → a.example): a subdomain of it is the same sender.
   if (judged && senderDomain && senderDomain !== judged && !senderDomain.endsWith(`.${judged}`)) {
-    return { trusted: false, reason: `sender authentication judged ${auth.fromDomain}, not ${senderDomain}, the domain of the address it came from (${auth.summary})` };
+    return {
+      trusted: false,
+      reason: `sender authentication judged ${auth.fromDomain}, not ${senderDomain}, the domain of the address it came from (${auth.summary})`,
+    };
   }
   if (auth.dmarc === 'pass' || auth.dmarc === 'none') return { trusted: true };
   const domain = auth.fromDomain ?? 'the sender’s domain';
@@ -65,7 +68,9 @@ export function authenticationFromRelay(fields: readonly HeaderField[], relay: s
       method: 'relay',
       dmarc: 'fail',
       fromDomain: null,
-      summary: parsed ? `the Authentication-Results header is from ${parsed.authservId}, not the trusted relay ${relay}` : `no Authentication-Results header from the trusted relay ${relay}`,
+      summary: parsed
+        ? `the Authentication-Results header is from ${parsed.authservId}, not the trusted relay ${relay}`
+        : `no Authentication-Results header from the trusted relay ${relay}`,
     };
   }
   const first = (method: string) => parsed.results.find((r) => r.method === method);

@@ -18,10 +18,7 @@ const PREFIXES = /^(?:\s*(?:re|aw|sv|vs|antw|ref|fw|fwd|wg|tr|rv|enc|r)\s*(?:\[\
  */
 export function ticketNumberInSubject(subject: string | null | undefined): number | null {
   if (!subject) return null;
-  const patterns = [
-    /[[(]#(\d{1,16})[\])]/,
-    /\b(?:ticket|request|case)\s*#\s*(\d{1,16})\b/i,
-  ];
+  const patterns = [/[[(]#(\d{1,16})[\])]/, /\b(?:ticket|request|case)\s*#\s*(\d{1,16})\b/i];
   for (const p of patterns) {
     const n = toId(p.exec(subject)?.[1]);
     if (n !== null) return n;

@@ -38,7 +38,10 @@ export function installingComment(input: { site: string; leaf: CertSummary; repo
     '',
     `Thank you: we received the new certificate for ${site} and it is valid (it expires ${formatDate(new Date(leaf.notAfter))}). We are installing it now and will confirm here when it is live. There is nothing you need to do.`,
   ];
-  const remarks = [...report.findings.filter((f) => f.severity === 'warning').map((f) => f.message), ...skipped.map((s) => `We did not open “${s.name}”: ${s.reason}.`)];
+  const remarks = [
+    ...report.findings.filter((f) => f.severity === 'warning').map((f) => f.message),
+    ...skipped.map((s) => `We did not open “${s.name}”: ${s.reason}.`),
+  ];
   if (remarks.length > 0) {
     lines.push('', 'For your information:');
     for (const r of remarks) lines.push(`- ${r}`);

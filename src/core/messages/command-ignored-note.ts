@@ -1,9 +1,12 @@
 import type { AgentCommandTag, CommentText, RenewalStateName } from './types.js';
 
 const COMMANDS: Record<AgentCommandTag, { does: string; states: RenewalStateName[] }> = {
-  cert_renewal_approve: { does: 'approves a renewal that is waiting for review, so that certdesk generates the key and sends the CSR', states: ['needs_review'] },
+  cert_renewal_approve: {
+    does: 'approves a renewal that is waiting for review, so that certdesk generates the key and sends the CSR',
+    states: ['needs_review'],
+  },
   cert_renewal_regenerate_csr: {
-    does: 'retires the current key and sends the customer a new key\'s CSR',
+    does: "retires the current key and sends the customer a new key's CSR",
     states: ['awaiting_certificate', 'install_failed'],
   },
   cert_renewal_retry_install: { does: 'retries installing the certificate that failed to install', states: ['install_failed'] },

@@ -40,7 +40,7 @@ export function csrComment(input: CsrCommentInput): CommentText {
     `2. When the CA asks for the CSR, upload ${file} or paste the text above, from "-----BEGIN CERTIFICATE REQUEST-----" to "-----END CERTIFICATE REQUEST-----" inclusive. If the CA offers to create a key or a CSR for you, do not use that: the certificate must be issued for this CSR.`,
     '3. If you are asked for the server type, choose "Apache" or "Nginx"; if you are asked for a format, choose PEM.',
     '4. If you are offered a choice of signature algorithm, choose SHA-2 (SHA-256).',
-    '5. Pay the CA up front when you order. The CA may check your organization\'s details before issuing, which can take a few days.',
+    "5. Pay the CA up front when you order. The CA may check your organization's details before issuing, which can take a few days.",
     '6. When the CA sends the certificate, reply to this ticket and attach what it sent you: the certificate files, the ZIP file as it came, or the certificate text pasted into your reply. Include the intermediate certificates if they came separately. We check it automatically and tell you straight away if anything is wrong.',
     '',
     lifetimeGuidance(now).join(' '),

@@ -18,7 +18,14 @@ export function installedComment(input: { site: string; notAfter: string; sha256
 }
 
 /** The internal note when installation failed after its retries and was rolled back. */
-export function installFailedNote(input: { site: string; error: string; rolledBack: boolean; previousServed: boolean; attempts: number; log: string[] }): CommentText {
+export function installFailedNote(input: {
+  site: string;
+  error: string;
+  rolledBack: boolean;
+  previousServed: boolean;
+  attempts: number;
+  log: string[];
+}): CommentText {
   const rollback = input.rolledBack
     ? input.previousServed
       ? 'The previous files were restored and a live check shows the old certificate is served again: the site keeps working.'

@@ -40,11 +40,7 @@ export function needsReviewInternalNote(input: NeedsReviewInput): CommentText {
   } else {
     why = `${site} belongs to ${owner} in the domain registry, but this ticket's organization is ${describe(ticketOrg)}.`;
   }
-  const lines = [
-    'certdesk: this renewal is waiting for an agent.',
-    '',
-    `Why: ${why}`,
-  ];
+  const lines = ['certdesk: this renewal is waiting for an agent.', '', `Why: ${why}`];
   if (input.requesterEmail) lines.push(`Requester: ${input.requesterEmail}`);
   if (input.ownerContacts && input.ownerContacts.length > 0) lines.push(`Registry contacts for ${site}: ${input.ownerContacts.join(', ')}`);
   lines.push(

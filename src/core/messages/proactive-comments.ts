@@ -49,7 +49,9 @@ export function proactiveOpeningComment(input: ProactiveOpeningInput): CommentTe
       'The one thing left to you: have your certificate authority (CA) issue the certificate for this CSR, then reply to this ticket with what the CA sends you. We check it, install it and tell you when it is live.',
     );
   } else {
-    lines.push('We do not have the details for its certificate signing request (CSR) yet: the next comment says what we need. Once you have replied with them, we send you the CSR.');
+    lines.push(
+      'We do not have the details for its certificate signing request (CSR) yet: the next comment says what we need. Once you have replied with them, we send you the CSR.',
+    );
   }
   const { current } = maxCertificateLifetime(now);
   lines.push(
@@ -71,7 +73,15 @@ export function expiryReminderComment(input: { site: string; notAfter: string; n
       ? `we have not yet received the new certificate. Please have your certificate authority issue it for the CSR in this ticket (${input.site}.csr) and reply with what the CA sends you.`
       : 'we still need the details asked for above to make its certificate signing request (CSR). Please reply with them.';
   return {
-    body: ['Hello,', '', `A reminder: the TLS certificate for ${input.site} ${whenItExpires(new Date(input.notAfter), input.now)}, and ${what}`, '', hasExpired(input) ? 'Until the new certificate is installed, visitors to the site see a security warning.' : 'When it expires, visitors to the site will see a security warning.'].join('\n'),
+    body: [
+      'Hello,',
+      '',
+      `A reminder: the TLS certificate for ${input.site} ${whenItExpires(new Date(input.notAfter), input.now)}, and ${what}`,
+      '',
+      hasExpired(input)
+        ? 'Until the new certificate is installed, visitors to the site see a security warning.'
+        : 'When it expires, visitors to the site will see a security warning.',
+    ].join('\n'),
   };
 }
 
@@ -81,7 +91,9 @@ export function expiryEscalationNote(input: { site: string; notAfter: string; no
     body: [
       `Escalation: the certificate for ${input.site} ${whenItExpires(new Date(input.notAfter), input.now)}, and no valid certificate has arrived${input.state ? ` (renewal state: ${input.state})` : ''}.`,
       input.opsEmailed ? 'Operations were e-mailed (OPS_EMAIL).' : 'No e-mail went to operations (OPS_EMAIL or mail is not configured).',
-      hasExpired(input) ? 'Visitors to the site already see a security warning: call the customer now.' : 'Consider calling the customer: once it expires, visitors see a security warning.',
+      hasExpired(input)
+        ? 'Visitors to the site already see a security warning: call the customer now.'
+        : 'Consider calling the customer: once it expires, visitors see a security warning.',
     ].join('\n'),
   };
 }

@@ -19,7 +19,9 @@ export function statusRefusedNote(input: { status: string; reasons: string[]; as
         : 'Assign the ticket to an agent and solve it. To let certdesk solve tickets itself, set ZENDESK_ASSIGNEE_ID (and ZENDESK_GROUP_ID) to the agent it should assign.',
     );
   } else if (input.status === 'hold') {
-    lines.push('The account has no On-hold status: activate it in Admin Center (Objects and rules > Tickets > Settings), or map this state to another status with ZENDESK_STATUSES.');
+    lines.push(
+      'The account has no On-hold status: activate it in Admin Center (Objects and rules > Tickets > Settings), or map this state to another status with ZENDESK_STATUSES.',
+    );
   } else {
     lines.push(`Set the status by hand if it matters, and check certdesk's ZENDESK_STATUSES setting.`);
   }

@@ -87,7 +87,12 @@ export function decideProactive(input: ProactiveInput): ProactiveDecision {
   const days = Math.floor(daysLeft);
   if (input.optOut) return none('OPTED_OUT', `${input.site} is opted out of proactive renewals`, daysLeft, opensAt);
   if (now.getTime() < opensAt.getTime()) {
-    return none('NOT_DUE', `${input.site} expires in ${days} days; its renewal opens ${Math.ceil(lead)} days before, on ${opensAt.toISOString()}`, daysLeft, opensAt);
+    return none(
+      'NOT_DUE',
+      `${input.site} expires in ${days} days; its renewal opens ${Math.ceil(lead)} days before, on ${opensAt.toISOString()}`,
+      daysLeft,
+      opensAt,
+    );
   }
   if (renewal && CERTIFICATE_ACCEPTED.includes(renewal.state)) {
     return none('CERTIFICATE_ARRIVED', `a certificate for ${input.site} was accepted on ticket #${renewal.ticketId} (${renewal.state})`, daysLeft, opensAt);
@@ -100,18 +105,39 @@ export function decideProactive(input: ProactiveInput): ProactiveDecision {
   const inHours = isWithinBusinessHours(input.businessHours, now);
 
   if (!renewal) {
-    if (!inHours) return decided(actions, 'OUTSIDE_BUSINESS_HOURS', `the renewal of ${input.site} is due; the ticket waits for business hours (${input.businessHours!.text})`, daysLeft, opensAt);
+    if (!inHours)
+      return decided(
+        actions,
+        'OUTSIDE_BUSINESS_HOURS',
+        `the renewal of ${input.site} is due; the ticket waits for business hours (${input.businessHours!.text})`,
+        daysLeft,
+        opensAt,
+      );
     actions.push({ kind: 'open_ticket' });
     return decided(actions, 'OPEN_TICKET', `${input.site} expires in ${days} days: opening its renewal`, daysLeft, opensAt);
   }
 
   const reminder = WAITING_FOR_CUSTOMER.includes(renewal.state) ? dueReminder(expiresAt, renewal.openedAt, daysLeft, sent) : null;
   if (reminder) {
-    if (!inHours) return decided(actions, 'OUTSIDE_BUSINESS_HOURS', `a reminder for ${input.site} is due; it waits for business hours (${input.businessHours!.text})`, daysLeft, opensAt);
+    if (!inHours)
+      return decided(
+        actions,
+        'OUTSIDE_BUSINESS_HOURS',
+        `a reminder for ${input.site} is due; it waits for business hours (${input.businessHours!.text})`,
+        daysLeft,
+        opensAt,
+      );
     actions.push({ kind: 'remind', reminder: reminder.kind, priority: reminder.priority, ticketId: renewal.ticketId });
-    return decided(actions, 'REMIND', `${input.site} expires in ${days} days and no valid certificate has arrived on ticket #${renewal.ticketId}: reminding`, daysLeft, opensAt);
+    return decided(
+      actions,
+      'REMIND',
+      `${input.site} expires in ${days} days and no valid certificate has arrived on ticket #${renewal.ticketId}: reminding`,
+      daysLeft,
+      opensAt,
+    );
   }
-  if (actions.length > 0) return decided(actions, 'ESCALATE', `${input.site} expires in ${days} days without a valid certificate: telling operations`, daysLeft, opensAt);
+  if (actions.length > 0)
+    return decided(actions, 'ESCALATE', `${input.site} expires in ${days} days without a valid certificate: telling operations`, daysLeft, opensAt);
   return none('WAITING_FOR_CUSTOMER', `the renewal of ${input.site} is open on ticket #${renewal.ticketId} (${renewal.state})`, daysLeft, opensAt);
 }
 

@@ -8,10 +8,7 @@
 export const MIN_DEFAULT_LEAD_DAYS = 30;
 export const DAY_MS = 86_400_000;
 
-export function leadTimeDays(
-  certificate: { notBefore: string; notAfter: string },
-  overrides: { site?: number | null; global?: number | null } = {},
-): number {
+export function leadTimeDays(certificate: { notBefore: string; notAfter: string }, overrides: { site?: number | null; global?: number | null } = {}): number {
   if (overrides.site !== undefined && overrides.site !== null) return overrides.site;
   if (overrides.global !== undefined && overrides.global !== null) return overrides.global;
   const lifetimeDays = (Date.parse(certificate.notAfter) - Date.parse(certificate.notBefore)) / DAY_MS;

@@ -44,7 +44,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function parseDomainRegistry(json: unknown): { registry: DomainRegistry; problems: string[] } {
   const problems: string[] = [];
   const registry = new Map<string, RegistryEntry>();
-  if (!Array.isArray(json)) return { registry, problems: ['the domain registry must be a JSON array of { "domain", "organizationId" | "organizationName", "contacts" } entries'] };
+  if (!Array.isArray(json))
+    return { registry, problems: ['the domain registry must be a JSON array of { "domain", "organizationId" | "organizationName", "contacts" } entries'] };
   json.forEach((raw: unknown, i) => {
     const where = `entry ${i + 1}`;
     if (raw === null || typeof raw !== 'object') {
@@ -89,7 +90,9 @@ function parseWatchFields(e: Record<string, unknown>, where: string, problems: s
       return port >= 1 && port <= 65535;
     };
     if (!Array.isArray(list) || list.length === 0 || !list.every(valid)) {
-      problems.push(`${where}: "address" must be host:port (e.g. "10.0.0.5:443" or "[2001:db8::1]:443") or a non-empty list of them (got ${JSON.stringify(e.address)})`);
+      problems.push(
+        `${where}: "address" must be host:port (e.g. "10.0.0.5:443" or "[2001:db8::1]:443") or a non-empty list of them (got ${JSON.stringify(e.address)})`,
+      );
     } else {
       out.address = [...new Set(list.map((a) => a.trim()))];
     }
@@ -126,14 +129,30 @@ export function checkOwnership(entry: RegistryEntry | null, ticketOrganizationId
   if (!entry) return { verdict: 'unknown_site' };
   const owners = entry.organizationId !== undefined ? [entry.organizationId] : resolvedIds;
   if (owners.length === 0) {
-    return { verdict: 'not_owner', ownerOrganizationIds: [], reason: `the registry names "${entry.organizationName}" as the owner of ${entry.domain}, but no Zendesk organization has that name` };
+    return {
+      verdict: 'not_owner',
+      ownerOrganizationIds: [],
+      reason: `the registry names "${entry.organizationName}" as the owner of ${entry.domain}, but no Zendesk organization has that name`,
+    };
   }
   if (ticketOrganizationId === null) {
-    return { verdict: 'not_owner', ownerOrganizationIds: owners, reason: `the ticket has no organization (the requester belongs to none), and ${entry.domain} belongs to organization ${owners.join(' / ')}` };
+    return {
+      verdict: 'not_owner',
+      ownerOrganizationIds: owners,
+      reason: `the ticket has no organization (the requester belongs to none), and ${entry.domain} belongs to organization ${owners.join(' / ')}`,
+    };
   }
   if (owners.length > 1 && entry.organizationId === undefined && owners.includes(ticketOrganizationId)) {
-    return { verdict: 'not_owner', ownerOrganizationIds: owners, reason: `several Zendesk organizations are named "${entry.organizationName}"; give the owner of ${entry.domain} by organizationId in the registry` };
+    return {
+      verdict: 'not_owner',
+      ownerOrganizationIds: owners,
+      reason: `several Zendesk organizations are named "${entry.organizationName}"; give the owner of ${entry.domain} by organizationId in the registry`,
+    };
   }
   if (owners.includes(ticketOrganizationId)) return { verdict: 'owner', ownerOrganizationId: ticketOrganizationId };
-  return { verdict: 'not_owner', ownerOrganizationIds: owners, reason: `${entry.domain} belongs to organization ${owners.join(' / ')}, but the ticket's organization is ${ticketOrganizationId}` };
+  return {
+    verdict: 'not_owner',
+    ownerOrganizationIds: owners,
+    reason: `${entry.domain} belongs to organization ${owners.join(' / ')}, but the ticket's organization is ${ticketOrganizationId}`,
+  };
 }

@@ -13,8 +13,7 @@ export interface RenewalSignals {
 // "renewed" alone is usually news ("was renewed last week"), not a request; "needs to be renewed" is one.
 const RENEWAL_WORD =
   /\b(?:renew(?:al|als|ing|s)?|re-new(?:al|ing)?|(?:to\s+be|be|get|getting|needs?\s+to\s+be)\s+renewed|expir(?:e|es|ed|ing)|re-?issu(?:e|ed|ing)|erneuer\w*|verlänger\w*|renouvel\w*|verleng\w*|renova\w*)\b/giu;
-const CERTIFICATE_WORD =
-  /\b(?:certificates?|certs?|ssl|tls|https(?!:\/)|csr|zertifikat\w*|certificat\w*|certificado\w*|certificaat\w*)\b/giu;
+const CERTIFICATE_WORD = /\b(?:certificates?|certs?|ssl|tls|https(?!:\/)|csr|zertifikat\w*|certificat\w*|certificado\w*|certificaat\w*)\b/giu;
 // How far apart "renew" and "certificate" may be to count as one request ("… certificate for
 // my.example.com expires on 3 June, could you please renew it?").
 const NEAR = 150;

@@ -12,12 +12,18 @@ export interface LabelMatch {
 // for readability: a label must be followed by a hint, a separator or the end of the line, so
 // "Organization" never matches the start of "Organizational Unit".
 const LABELS: readonly [RenewalField, string][] = [
-  ['siteUrl', String.raw`site\s*url|site\s*address|site|url|web\s*site(?:\s*(?:url|address))?|(?:my\.?\s*)?domain(?:\s*name)?|host\s*name|fqdn|common\s*name(?:\s*\(cn\))?|cn`],
+  [
+    'siteUrl',
+    String.raw`site\s*url|site\s*address|site|url|web\s*site(?:\s*(?:url|address))?|(?:my\.?\s*)?domain(?:\s*name)?|host\s*name|fqdn|common\s*name(?:\s*\(cn\))?|cn`,
+  ],
   ['country', String.raw`country(?:\s*name)?(?:\s*code)?|country\s*\(c\)`],
   ['state', String.raw`state\s*(?:or|\/)\s*province(?:\s*name)?|province\s*(?:or|\/)\s*state|province(?:\s*name)?|state(?:\s*name)?|county|region|canton`],
   ['locality', String.raw`locality(?:\s*(?:name|\/\s*city))?|city(?:\s*(?:name|\/\s*town|or\s*town|\/\s*locality))?|town(?:\s*\/\s*city)?`],
   ['organizationalUnit', String.raw`organi[sz]ation(?:al)?\s*unit(?:\s*name)?|org\.?\s*unit|(?:business\s*)?unit|department(?:\s*name)?|division|ou`],
-  ['organization', String.raw`organi[sz]ation(?:\s*(?:full|legal))?(?:\s*name)?|(?:full\s*|legal\s*)?(?:company|organi[sz]ation)(?:\s*(?:full|legal))?(?:\s*name)?|legal\s*(?:entity\s*)?name`],
+  [
+    'organization',
+    String.raw`organi[sz]ation(?:\s*(?:full|legal))?(?:\s*name)?|(?:full\s*|legal\s*)?(?:company|organi[sz]ation)(?:\s*(?:full|legal))?(?:\s*name)?|legal\s*(?:entity\s*)?name`,
+  ],
   ['email', String.raw`(?:your\s*)?(?:contact\s*)?e-?\s*mail(?:\s*address)?`],
 ];
 
@@ -25,13 +31,12 @@ const BULLET = String.raw`(?:[•●▪◦·‣∙*+\-–—]\s*|\d{1,2}\s*[.)]\
 const HINTS = String.raw`(?:\(([^)]*)\)\s*)*`;
 const SEPARATOR = String.raw`(?:([:：=]|\t|\s[-–]\s)|$)`;
 
-const PATTERNS = LABELS.map(
-  ([field, label]) => [field, new RegExp(`^\\s*${BULLET}(?:${label})\\s*${HINTS}${SEPARATOR}(.*)$`, 'i')] as const,
-);
+const PATTERNS = LABELS.map(([field, label]) => [field, new RegExp(`^\\s*${BULLET}(?:${label})\\s*${HINTS}${SEPARATOR}(.*)$`, 'i')] as const);
 
 // The seed form's own hints: a parenthesis that is none of these and no example was probably
 // overwritten with the answer, as in "Site URL (my.acme.com):".
-const FORM_HINT = /^(?:e\.?\s?g\b|eg\b|for example|i\.?e\b|2 letter code|two letter code|full name|city|could be your department|optional|if any|cn|c|st|l|o|ou)/i;
+const FORM_HINT =
+  /^(?:e\.?\s?g\b|eg\b|for example|i\.?e\b|2 letter code|two letter code|full name|city|could be your department|optional|if any|cn|c|st|l|o|ou)/i;
 
 /** The form label a line starts with, if any; bullets, numbering, bold markers and hints are skipped. */
 export function matchFieldLabel(line: string): LabelMatch | undefined {

@@ -36,8 +36,14 @@ export function parseRenewalRequest(input: RenewalRequestInput): ParsedRenewalRe
   const lines = splitQuotedHistory(body);
   const labelled = extractLabelledFields(lines);
   const subject = collapseSpaces((input.subject ?? '').slice(0, MAX_SUBJECT_CHARS));
-  const currentText = lines.filter((l) => !l.quoted).map((l) => l.text).join('\n');
-  const quotedText = lines.filter((l) => l.quoted && !l.boundary).map((l) => l.text).join('\n');
+  const currentText = lines
+    .filter((l) => !l.quoted)
+    .map((l) => l.text)
+    .join('\n');
+  const quotedText = lines
+    .filter((l) => l.quoted && !l.boundary)
+    .map((l) => l.text)
+    .join('\n');
 
   const isRenewalRequest = detectRenewalRequest({
     subject,

@@ -1,12 +1,5 @@
 /** The seven fields of the renewal request form (DESIGN §1 "The request fields"). */
-export type RenewalField =
-  | 'siteUrl'
-  | 'country'
-  | 'state'
-  | 'locality'
-  | 'organization'
-  | 'organizationalUnit'
-  | 'email';
+export type RenewalField = 'siteUrl' | 'country' | 'state' | 'locality' | 'organization' | 'organizationalUnit' | 'email';
 
 /** What a customer told us, normalised where the value is valid and kept as written where it is not. */
 export type RenewalFields = Partial<Record<RenewalField, string>>;

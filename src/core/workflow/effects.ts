@@ -118,17 +118,26 @@ const installFailure = ({ transition }: EffectFacts) =>
 export const EFFECTS = {
   /** Lists each problem of the request by field, with the form to fill again. */
   comment_needs_info: {
-    kind: 'public_comment', keyNotice: true, status: { ofState: 'needs_info' }, tags: tagChangeFor(STATE_TAGS.needs_info),
+    kind: 'public_comment',
+    keyNotice: true,
+    status: { ofState: 'needs_info' },
+    tags: tagChangeFor(STATE_TAGS.needs_info),
     message: ({ renewal }) => needsInfoComment(renewal.problems as RenewalProblem[], renewal.fields),
   },
   /** Explains that new my.domains can no longer be requested. */
   comment_rejected: {
-    kind: 'public_comment', keyNotice: true, status: { ofState: 'rejected' }, tags: tagChangeFor(STATE_TAGS.rejected),
+    kind: 'public_comment',
+    keyNotice: true,
+    status: { ofState: 'rejected' },
+    tags: tagChangeFor(STATE_TAGS.rejected),
     message: (facts) => rejectedComment(site(facts)),
   },
   /** Short: an agent is checking (who owns the site is for agents, in the note that follows). */
   comment_needs_review: {
-    kind: 'public_comment', keyNotice: true, status: { ofState: 'needs_review' }, tags: tagChangeFor(STATE_TAGS.needs_review),
+    kind: 'public_comment',
+    keyNotice: true,
+    status: { ofState: 'needs_review' },
+    tags: tagChangeFor(STATE_TAGS.needs_review),
     message: () => needsReviewPublicComment(),
   },
   /** Why the renewal waits for an agent: the ticket's organization and the site's owner. */
@@ -139,11 +148,21 @@ export const EFFECTS = {
   generate_key_and_csr: { kind: 'key_generation' },
   /** The CSR inline and attached as `<site>.csr`, with purchase guidance; the CSR e-mailed to the contacts. */
   comment_csr: {
-    kind: 'public_comment', keyNotice: true, status: { ofState: 'awaiting_certificate' }, tags: tagChangeFor(STATE_TAGS.csr_sent),
+    kind: 'public_comment',
+    keyNotice: true,
+    status: { ofState: 'awaiting_certificate' },
+    tags: tagChangeFor(STATE_TAGS.csr_sent),
     message: (facts) => {
       const { site, csrPem, spkiSha256 } = csrOf(facts);
       const issuance = lookupSite(facts.registry, site)?.issuance ?? 'customer';
-      return csrComment({ site, csrPem, spkiSha256, organizationalUnitGiven: Boolean(facts.renewal.fields.organizationalUnit), now: facts.now, automaticOffer: ['offer', 'acme'].includes(issuance) });
+      return csrComment({
+        site,
+        csrPem,
+        spkiSha256,
+        organizationalUnitGiven: Boolean(facts.renewal.fields.organizationalUnit),
+        now: facts.now,
+        automaticOffer: ['offer', 'acme'].includes(issuance),
+      });
     },
     files: (facts) => {
       const { site, csrPem } = csrOf(facts);
@@ -156,7 +175,10 @@ export const EFFECTS = {
   },
   /** Links to the ticket where the site's renewal is in progress; this ticket is solved. */
   comment_linked: {
-    kind: 'public_comment', keyNotice: true, status: { fixed: 'solved' }, tags: { addTags: [LINKED_TAG], removeTags: [...ALL_STATE_TAGS] },
+    kind: 'public_comment',
+    keyNotice: true,
+    status: { fixed: 'solved' },
+    tags: { addTags: [LINKED_TAG], removeTags: [...ALL_STATE_TAGS] },
     message: (facts) => {
       const ticketId = Number(facts.transition.context.linkedTicketId);
       return linkedToRenewalComment({ site: site(facts), ticketId, link: facts.ticketLink(ticketId) });
@@ -164,7 +186,10 @@ export const EFFECTS = {
   },
   /** Lists every finding of the submitted files, in plain words. */
   comment_bundle_invalid: {
-    kind: 'public_comment', keyNotice: false, status: { ofState: 'awaiting_certificate' }, tags: tagChangeFor(STATE_TAGS.bundle_invalid),
+    kind: 'public_comment',
+    keyNotice: false,
+    status: { ofState: 'awaiting_certificate' },
+    tags: tagChangeFor(STATE_TAGS.bundle_invalid),
     message: (facts) => {
       const { report, skipped } = submission(facts);
       return bundleInvalidComment({ site: site(facts), report, skipped });
@@ -172,7 +197,10 @@ export const EFFECTS = {
   },
   /** "Received and valid, installing" — then the summary note. */
   comment_installing: {
-    kind: 'public_comment', keyNotice: false, status: { ofState: 'installing' }, tags: tagChangeFor(STATE_TAGS.installing),
+    kind: 'public_comment',
+    keyNotice: false,
+    status: { ofState: 'installing' },
+    tags: tagChangeFor(STATE_TAGS.installing),
     message: (facts) => {
       const { report, skipped } = submission(facts);
       return installingComment({ site: site(facts), leaf: report.leaf!, report, skipped });
@@ -185,19 +213,26 @@ export const EFFECTS = {
   },
   /** That the installation is retried (an agent's command). */
   note_retrying_install: {
-    kind: 'internal_note', status: { ofState: 'installing' }, tags: tagChangeFor(STATE_TAGS.installing),
+    kind: 'internal_note',
+    status: { ofState: 'installing' },
+    tags: tagChangeFor(STATE_TAGS.installing),
     message: (facts) => retryingInstallNote({ site: site(facts) }),
   },
   enqueue_install: { kind: 'enqueue_install' },
   /** The new expiry (and that the DNS CNAME needs no change); e-mailed to the contacts. */
   comment_installed: {
-    kind: 'public_comment', keyNotice: false, status: { ofState: 'installed' }, tags: tagChangeFor(STATE_TAGS.installed),
+    kind: 'public_comment',
+    keyNotice: false,
+    status: { ofState: 'installed' },
+    tags: tagChangeFor(STATE_TAGS.installed),
     message: (facts) => installedComment({ site: site(facts), ...installed(facts) }),
     notification: (facts) => ({ kind: 'installed', ticketId: facts.transition.ticketId, site: site(facts), to: contacts(facts), ...installed(facts) }),
   },
   /** The error and what was rolled back (the old certificate keeps serving); e-mailed to OPS_EMAIL. */
   note_install_failed: {
-    kind: 'internal_note', status: { ofState: 'install_failed' }, tags: tagChangeFor(STATE_TAGS.install_failed),
+    kind: 'internal_note',
+    status: { ofState: 'install_failed' },
+    tags: tagChangeFor(STATE_TAGS.install_failed),
     message: (facts) => installFailedNote({ site: site(facts), ...installFailure(facts) }),
     notification: (facts) => ({ kind: 'install_failed', ticketId: facts.transition.ticketId, site: site(facts), error: installFailure(facts).error }),
   },

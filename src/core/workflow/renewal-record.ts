@@ -36,4 +36,3 @@ export interface RenewalRecord {
   createdAt: number;
   updatedAt: number;
 }
-

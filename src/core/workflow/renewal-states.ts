@@ -1,15 +1,7 @@
 import type { TicketStatus } from './ticket-status.js';
 
 /** The renewal lifecycle of DESIGN §1. `new` exists only before the first decision. */
-export type RenewalState =
-  | 'ignored'
-  | 'needs_info'
-  | 'needs_review'
-  | 'rejected'
-  | 'awaiting_certificate'
-  | 'installing'
-  | 'installed'
-  | 'install_failed';
+export type RenewalState = 'ignored' | 'needs_info' | 'needs_review' | 'rejected' | 'awaiting_certificate' | 'installing' | 'installed' | 'install_failed';
 
 /** Every renewal ticket carries this tag. */
 export const RENEWAL_TAG = 'cert_renewal';

@@ -14,10 +14,16 @@ const STATES = Object.keys(STATE_STATUS) as StatusState[];
  * Reads the operator's overrides (`ZENDESK_STATUSES`): a comma-separated list of `state=status`,
  * e.g. `installing=hold,needs_review=pending`. Returns every problem, one sentence each.
  */
-export function parseStatusOverrides(raw: string, variable = 'ZENDESK_STATUSES'): { overrides: Partial<Record<StatusState, TicketStatus>>; problems: string[] } {
+export function parseStatusOverrides(
+  raw: string,
+  variable = 'ZENDESK_STATUSES',
+): { overrides: Partial<Record<StatusState, TicketStatus>>; problems: string[] } {
   const overrides: Partial<Record<StatusState, TicketStatus>> = {};
   const problems: string[] = [];
-  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [state = '', status = '', ...rest] = item.split('=').map((s) => s.trim());
     if (rest.length > 0 || !status) {
       problems.push(`${variable} entry "${item}" must be state=status (e.g. installing=open).`);

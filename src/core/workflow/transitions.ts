@@ -87,7 +87,12 @@ export const TRANSITIONS: readonly Row[] = [
   { from: ['new'], on: 'proactive_automatic_due', to: 'awaiting_certificate', effects: ['generate_key_and_csr'] },
 
   { from: ['needs_review'], on: 'command:approve', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'] },
-  { from: ['awaiting_certificate', 'install_failed'], on: 'command:regenerate_csr', to: 'awaiting_certificate', effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'] },
+  {
+    from: ['awaiting_certificate', 'install_failed'],
+    on: 'command:regenerate_csr',
+    to: 'awaiting_certificate',
+    effects: ['generate_key_and_csr', 'comment_csr', 'remove_command_tag'],
+  },
   { from: ['install_failed'], on: 'command:retry_install', to: 'installing', effects: ['note_retrying_install', 'enqueue_install', 'remove_command_tag'] },
 
   // ACME (issue 20): the `acme-order` job (src/jobs/acme/) is queued with the automatic_requested

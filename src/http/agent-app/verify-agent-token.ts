@@ -54,7 +54,8 @@ export async function verifyAgentToken(authorization: string | undefined, option
     throw unauthorized(describeJoseError(error));
   }
   const nowSeconds = options.now.getTime() / 1000;
-  if (typeof payload.iat === 'number' && payload.iat > nowSeconds + options.skewSeconds) throw unauthorized('the token was issued in the future (check the clocks)');
+  if (typeof payload.iat === 'number' && payload.iat > nowSeconds + options.skewSeconds)
+    throw unauthorized('the token was issued in the future (check the clocks)');
   const lifetime = payload.exp! - (typeof payload.iat === 'number' ? payload.iat : nowSeconds);
   if (lifetime > MAX_AGENT_TOKEN_LIFETIME_SECONDS + options.skewSeconds) {
     throw unauthorized(`the token is valid for ${Math.round(lifetime)} s; at most ${MAX_AGENT_TOKEN_LIFETIME_SECONDS} s is accepted`);
@@ -66,9 +67,11 @@ export async function verifyAgentToken(authorization: string | undefined, option
 
 function describeJoseError(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return "the token's signature does not match: the app's shared secret and certdesk's ZAF_SHARED_SECRET differ, or the token was altered";
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return "the token's signature does not match: the app's shared secret and certdesk's ZAF_SHARED_SECRET differ, or the token was altered";
   if (error instanceof errors.JOSEAlgNotAllowed) return `the token must be signed with ${ALGORITHM}`;
-  if (error instanceof errors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not acceptable (${error.reason === 'missing' ? 'missing' : error.message})`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `the token's ${error.claim} claim is not acceptable (${error.reason === 'missing' ? 'missing' : error.message})`;
   return 'the token is not a valid JWT';
 }
 

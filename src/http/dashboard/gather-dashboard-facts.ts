@@ -18,7 +18,10 @@ const MAX_FAILURES = 20;
  * counted by state in the database, and only the unfinished ones are read (the open renewal of each
  * site, the failed installs); of the dead jobs, the newest MAX_FAILURES, with their renewal's site.
  */
-export async function gatherDashboardFacts(store: Store, registry: DomainRegistry): Promise<{ sites: SiteFacts[]; stateCounts: Partial<Record<RenewalState, number>>; failures: FailureFacts[] }> {
+export async function gatherDashboardFacts(
+  store: Store,
+  registry: DomainRegistry,
+): Promise<{ sites: SiteFacts[]; stateCounts: Partial<Record<RenewalState, number>>; failures: FailureFacts[] }> {
   const [unfinished, stateCounts, installed, watchedList, dead] = await Promise.all([
     store.renewals.list({ states: UNFINISHED }),
     store.renewals.countByState(),
@@ -45,7 +48,14 @@ export async function gatherDashboardFacts(store: Store, registry: DomainRegistr
       // A ticket installed what is served only while the watch does not see something else.
       installedByTicket: w && !w.installedByCertdesk && w.drift !== 'handshake_failed' ? null : (cert?.ticketId ?? null),
       openRenewal: open ? { ticketId: open.ticketId, state: open.state } : null,
-      watched: w ? { drift: w.drift, driftText: describeDrift(w.drift, w.error), installedBy: w.installedByCertdesk ? 'certdesk' : 'unknown', checkedAt: new Date(w.checkedAt).toISOString() } : null,
+      watched: w
+        ? {
+            drift: w.drift,
+            driftText: describeDrift(w.drift, w.error),
+            installedBy: w.installedByCertdesk ? 'certdesk' : 'unknown',
+            checkedAt: new Date(w.checkedAt).toISOString(),
+          }
+        : null,
     };
   });
   const failures: FailureFacts[] = unfinished
@@ -53,17 +63,25 @@ export async function gatherDashboardFacts(store: Store, registry: DomainRegistr
     .map((r) => {
       const log = readInstallLog((r as { installLog?: unknown }).installLog) ?? [];
       const last = log[log.length - 1]?.message;
-      return { kind: 'install_failed', ticketId: r.ticketId, site: r.site, at: r.updatedAt, message: last ? `Installation failed: ${last}` : 'Installation failed and was rolled back.' };
+      return {
+        kind: 'install_failed',
+        ticketId: r.ticketId,
+        site: r.site,
+        at: r.updatedAt,
+        message: last ? `Installation failed: ${last}` : 'Installation failed and was rolled back.',
+      };
     });
   const newestDead = [...dead].sort((a, b) => b.runAt - a.runAt).slice(0, MAX_FAILURES);
   const ticketOf = (job: (typeof dead)[number]) => {
     const ticket = /^ticket:(\d+)$/.exec(job.serialKey ?? '')?.[1];
     return ticket ? Number(ticket) : null;
   };
-  const deadSites = await Promise.all(newestDead.map(async (job) => {
-    const ticketId = ticketOf(job);
-    return ticketId === null ? null : ((await store.renewals.get(ticketId))?.site ?? null);
-  }));
+  const deadSites = await Promise.all(
+    newestDead.map(async (job) => {
+      const ticketId = ticketOf(job);
+      return ticketId === null ? null : ((await store.renewals.get(ticketId))?.site ?? null);
+    }),
+  );
   newestDead.forEach((job, i) => {
     failures.push({
       kind: 'dead_job',

@@ -4,7 +4,11 @@ import type { RenewalState } from '../../core/workflow/renewal-states.js';
 import { escapeHtml as h } from './escape-html.js';
 import { STYLE, type TicketUrl } from './render-dashboard-page.js';
 
-const EFFECT_STATUS = { done: 'done', claimed: '<span class="u-soon">started, not confirmed</span>', owed: '<span class="u-soon">not done yet</span>' } as const;
+const EFFECT_STATUS = {
+  done: 'done',
+  claimed: '<span class="u-soon">started, not confirmed</span>',
+  owed: '<span class="u-soon">not done yet</span>',
+} as const;
 
 function time(iso: string): string {
   return `<time datetime="${h(iso)}">${h(iso.slice(0, 19).replace('T', ' '))} UTC</time>`;
@@ -14,13 +18,19 @@ function time(iso: string): string {
  * `GET /dashboard/renewals/:ticketId`: one renewal's timeline, the same one `certdesk renewal show`
  * prints and the sidebar lists. Plain HTML, no script; every value escaped.
  */
-export function renderRenewalTimelinePage(renewal: { ticketId: number; state: RenewalState; site: string | null }, timeline: RenewalTimeline, ticketUrl?: TicketUrl): string {
+export function renderRenewalTimelinePage(
+  renewal: { ticketId: number; state: RenewalState; site: string | null },
+  timeline: RenewalTimeline,
+  ticketUrl?: TicketUrl,
+): string {
   const ticket = ticketUrl ? `<a href="${h(ticketUrl(renewal.ticketId))}">ticket #${renewal.ticketId}</a>` : `ticket #${renewal.ticketId}`;
   const rows = timeline.entries
     .map((e) =>
       e.type === 'transition'
         ? `<tr data-event="${h(e.event)}"><td>${time(e.at)}</td><td><strong>${h(e.from.replace(/_/g, ' '))} → ${h(e.to.replace(/_/g, ' '))}</strong><br>${h(e.description)}${
-            e.effects.length ? `<ul>${e.effects.map((f) => `<li data-status="${f.status}">${h(f.effect.replace(/_/g, ' '))}: ${EFFECT_STATUS[f.status]}${f.at ? ` ${time(f.at)}` : ''}</li>`).join('')}</ul>` : ''
+            e.effects.length
+              ? `<ul>${e.effects.map((f) => `<li data-status="${f.status}">${h(f.effect.replace(/_/g, ' '))}: ${EFFECT_STATUS[f.status]}${f.at ? ` ${time(f.at)}` : ''}</li>`).join('')}</ul>`
+              : ''
           }</td></tr>`
         : `<tr data-action="${h(e.action)}"><td>${time(e.at)}</td><td>${h(e.actor)}: ${h(e.description)}${e.error ? `<br><code class="u-critical">${h(e.error)}</code>` : ''}</td></tr>`,
     )

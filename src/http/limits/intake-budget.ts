@@ -130,13 +130,22 @@ export class IntakeBudget {
 }
 
 /** `certdesk_intake_bytes{lane}` and `certdesk_intake_requests{lane}`: what strangers hold now. */
-export function exposeIntakeMetrics(budget: IntakeBudget, metrics: { gauge(name: string, help: string): { collect(fn: () => Array<[Record<string, string>, number]>): void } }): void {
+export function exposeIntakeMetrics(
+  budget: IntakeBudget,
+  metrics: { gauge(name: string, help: string): { collect(fn: () => Array<[Record<string, string>, number]>): void } },
+): void {
   metrics.gauge('certdesk_intake_bytes', 'Bytes held for request bodies not authenticated yet, by lane.').collect(() => {
     const u = budget.usage();
-    return [[{ lane: 'small' }, u.small.bytes], [{ lane: 'large' }, u.large.bytes]];
+    return [
+      [{ lane: 'small' }, u.small.bytes],
+      [{ lane: 'large' }, u.large.bytes],
+    ];
   });
   metrics.gauge('certdesk_intake_requests', 'Requests whose body is being read before authentication, by lane.').collect(() => {
     const u = budget.usage();
-    return [[{ lane: 'small' }, u.small.requests], [{ lane: 'large' }, u.large.requests]];
+    return [
+      [{ lane: 'small' }, u.small.requests],
+      [{ lane: 'large' }, u.large.requests],
+    ];
   });
 }

@@ -70,7 +70,10 @@ export function readUnauthenticatedBody(req: Request, options: ReadBodyOptions):
     };
     const onEnd = () => settle(null);
     const onClose = () => settle(new HttpError(400, 'the client closed the connection before the body was complete'));
-    const timer = setTimeout(() => settle(new HttpError(408, `the request body did not arrive within ${Math.round(options.timeoutMs / 1000)} s`)), options.timeoutMs);
+    const timer = setTimeout(
+      () => settle(new HttpError(408, `the request body did not arrive within ${Math.round(options.timeoutMs / 1000)} s`)),
+      options.timeoutMs,
+    );
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('close', onClose);

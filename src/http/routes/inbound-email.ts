@@ -61,7 +61,13 @@ export function inboundEmailRouter(options: InboundEmailRouterOptions): Router {
       if (!given) throw wrongSignature();
       // The signature covers the bytes as sent: they are hashed as they arrive, never inflated or decoded.
       const hmac = new StreamingHmac(secrets);
-      const raw = await readUnauthenticatedBody(req, { limit, budget, timeoutMs: BODY_TIMEOUT_MS, onChunk: (c) => hmac.update(c), retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
+      const raw = await readUnauthenticatedBody(req, {
+        limit,
+        budget,
+        timeoutMs: BODY_TIMEOUT_MS,
+        onChunk: (c) => hmac.update(c),
+        retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+      });
       if (!hmac.matches(given)) throw wrongSignature();
       let result;
       try {

@@ -9,7 +9,13 @@ import type { MetricsRegistry } from '../../lib/metrics.js';
  * the migrations are applied — else `reason` says what it found), `/metrics` (behind METRICS_TOKEN
  * when set).
  */
-export function operationsRouter(options: { store: Store; metrics: MetricsRegistry; ready?: () => boolean; metricsToken?: string | null; queuePaused?: () => string | null }): Router {
+export function operationsRouter(options: {
+  store: Store;
+  metrics: MetricsRegistry;
+  ready?: () => boolean;
+  metricsToken?: string | null;
+  queuePaused?: () => string | null;
+}): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -30,7 +36,10 @@ export function operationsRouter(options: { store: Store; metrics: MetricsRegist
   });
   router.get('/metrics', (req, res) => {
     if (options.metricsToken && !bearerMatches(req.get('authorization'), options.metricsToken)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="certdesk-metrics"').json({ error: 'unauthorized', message: 'send METRICS_TOKEN as "Authorization: Bearer <token>"' });
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="certdesk-metrics"')
+        .json({ error: 'unauthorized', message: 'send METRICS_TOKEN as "Authorization: Bearer <token>"' });
       return;
     }
     options.metrics.render().then(

@@ -45,7 +45,7 @@ export function renewalApiRouter(options: RenewalApiOptions): Router {
   router.use('/api/renewals', agentAppCors(options.allowOrigin ?? isZafAppOrigin));
 
   async function authorize(req: Request): Promise<{ ticketId: number; claims: AgentClaims }> {
-    if (!options.sharedSecret) throw new HttpError(503, 'the agent app is not configured on certdesk: set ZAF_SHARED_SECRET to the app\'s shared secret');
+    if (!options.sharedSecret) throw new HttpError(503, "the agent app is not configured on certdesk: set ZAF_SHARED_SECRET to the app's shared secret");
     const claims = await verifyAgentToken(req.get('authorization'), { secret: options.sharedSecret, now: clock.now(), skewSeconds });
     const raw = String(req.params.ticketId ?? '');
     const ticketId = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
@@ -63,7 +63,11 @@ export function renewalApiRouter(options: RenewalApiOptions): Router {
   router.get('/api/renewals/:ticketId', async (req, res) => {
     const { ticketId } = await authorize(req);
     const renewal = await renewalOf(ticketId);
-    const [transitions, watched, history] = await Promise.all([store.transitions.forTicket(ticketId), renewal.site ? store.watch.get(renewal.site) : null, store.history.forTicket(ticketId)]);
+    const [transitions, watched, history] = await Promise.all([
+      store.transitions.forTicket(ticketId),
+      renewal.site ? store.watch.get(renewal.site) : null,
+      store.history.forTicket(ticketId),
+    ]);
     const view = buildRenewalView(renewal, transitions, clock.now(), watched);
     res.set('Cache-Control', 'no-store').json({ ...view, timeline: buildRenewalTimeline(history) });
   });
@@ -103,7 +107,9 @@ export function renewalApiRouter(options: RenewalApiOptions): Router {
         },
         clock.now().getTime(),
       );
-      res.status(202).json({ status: 'accepted', action, tag: availability.tag, message: `${WHAT_HAPPENS[action]} (tag ${availability.tag} added to the ticket).` });
+      res
+        .status(202)
+        .json({ status: 'accepted', action, tag: availability.tag, message: `${WHAT_HAPPENS[action]} (tag ${availability.tag} added to the ticket).` });
     },
   );
   return router;

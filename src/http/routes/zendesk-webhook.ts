@@ -20,7 +20,6 @@ const MAX_FUTURE_SKEW_SECONDS = 60;
 /** Zendesk retries 503s only when Retry-After is under 60 s (zendesk-facts §1.3). */
 const STORE_RETRY_AFTER_SECONDS = '5';
 
-
 export interface ZendeskWebhookOptions {
   secrets: () => string[];
   maxAgeSeconds: number;

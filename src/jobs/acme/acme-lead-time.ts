@@ -16,7 +16,8 @@ import type { CycleCertificate } from '../../core/proactive/decide-proactive.js'
 export function acmeLeadTimeDays(issuer: AcmeIssuer, store: Store, clock: Clock): (site: string, cert: CycleCertificate) => Promise<number> {
   return async (site, cert) => {
     const installed = await store.sites.get(site);
-    const leafPem = installed?.certSha256 === cert.sha256 ? /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(installed.fullchainPem)?.[0] : undefined;
+    const leafPem =
+      installed?.certSha256 === cert.sha256 ? /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(installed.fullchainPem)?.[0] : undefined;
     const ari = leafPem ? await issuer.renewalInfo(leafPem).catch(() => null) : null;
     const random = createHash('sha256').update(`${site}\n${cert.sha256}`).digest().readUInt32BE(0) / 2 ** 32;
     const { at } = renewalTime({ notBefore: cert.notBefore, notAfter: cert.notAfter, ari, now: clock.now(), random });

@@ -13,6 +13,10 @@ export async function checkSiteReadiness(acme: AcmeSettings, site: string): Prom
     const [cnameChain, caa] = await Promise.all([acme.dns.cnameChain(site), relevantCaaSet(site, acme.dns.caa)]);
     return checkNameReadiness({ site, cnameChain, caa }, acme.expectedCname, caIdentities);
   } catch (error) {
-    return checkNameReadiness({ site, cnameChain: null, caa: null, dnsError: (error as NodeJS.ErrnoException).code ?? (error as Error).message }, acme.expectedCname, caIdentities);
+    return checkNameReadiness(
+      { site, cnameChain: null, caa: null, dnsError: (error as NodeJS.ErrnoException).code ?? (error as Error).message },
+      acme.expectedCname,
+      caIdentities,
+    );
   }
 }

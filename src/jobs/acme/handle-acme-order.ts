@@ -41,7 +41,12 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
       orders.inc({ outcome: problems[0]!.code.toLowerCase() });
       return giveUp(deps, renewal, { reasons: problems.map((p) => p.message), kind: problems[0]!.code.toLowerCase(), transitionId: job.payload.transitionId });
     }
-    const result = await deps.acme.issuer.issue({ site: renewal.site, csrPem: renewal.csrPem, signal, order: await rememberedOrder(deps, ticketId, job.payload.transitionId) });
+    const result = await deps.acme.issuer.issue({
+      site: renewal.site,
+      csrPem: renewal.csrPem,
+      signal,
+      order: await rememberedOrder(deps, ticketId, job.payload.transitionId),
+    });
     if (!result.ok) {
       orders.inc({ outcome: result.failure.kind });
       if (result.failure.retryable && job.attempts < job.maxAttempts) {
@@ -51,22 +56,42 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
       }
       return giveUp(deps, renewal, { reasons: [result.failure.message], kind: result.failure.kind, transitionId: job.payload.transitionId });
     }
-    const report = await checkBundle({ domain: renewal.site, files: [{ name: `${renewal.site}-acme.pem`, data: result.fullchainPem }], csrPem: renewal.csrPem, trustedRootsPem: deps.settings.trustedRootsPem, at: deps.clock.now() });
+    const report = await checkBundle({
+      domain: renewal.site,
+      files: [{ name: `${renewal.site}-acme.pem`, data: result.fullchainPem }],
+      csrPem: renewal.csrPem,
+      trustedRootsPem: deps.settings.trustedRootsPem,
+      at: deps.clock.now(),
+    });
     if (!report.ok || !report.fullchainPem || !report.leaf) {
       orders.inc({ outcome: 'rejected_by_checks' });
       const errors = report.findings.filter((f) => f.severity === 'error');
-      const failure: AcmeFailure = { kind: 'ca_error', retryable: false, message: `The certificate the certificate authority issued for ${renewal.site} did not pass our checks (${errors.map((f) => f.code).join(', ')}), so we did not install it; your current certificate keeps working, and our support team has the details.` };
+      const failure: AcmeFailure = {
+        kind: 'ca_error',
+        retryable: false,
+        message: `The certificate the certificate authority issued for ${renewal.site} did not pass our checks (${errors.map((f) => f.code).join(', ')}), so we did not install it; your current certificate keeps working, and our support team has the details.`,
+      };
       // The agents get the findings: this is the CA's or the configuration's fault, not the customer's.
-      const note = [`certdesk: the certificate ${deps.acme.issuer.directoryUrl} issued for ${renewal.site} was rejected by checkBundle; nothing was installed.`, '', ...errors.map((f) => `- ${f.code}: ${f.message}`)].join('\n');
+      const note = [
+        `certdesk: the certificate ${deps.acme.issuer.directoryUrl} issued for ${renewal.site} was rejected by checkBundle; nothing was installed.`,
+        '',
+        ...errors.map((f) => `- ${f.code}: ${f.message}`),
+      ].join('\n');
       return giveUp(deps, renewal, { reasons: [failure.message], kind: 'rejected_by_checks', transitionId: job.payload.transitionId, note });
     }
     orders.inc({ outcome: 'issued' });
     const { fullchainPem, ...reportWithoutChainPem } = report;
     const current = (await deps.store.renewals.get(ticketId))!;
-    const t = await recordTransition(deps, ticketId, current, { type: 'bundle_valid' }, {
-      patch: { findings: reportWithoutChainPem, fullchainPem, certificate: { leaf: report.leaf, chain: report.chain } },
-      context: { report: reportWithoutChainPem, skipped: [], acme: { directoryUrl: deps.acme.issuer.directoryUrl } },
-    });
+    const t = await recordTransition(
+      deps,
+      ticketId,
+      current,
+      { type: 'bundle_valid' },
+      {
+        patch: { findings: reportWithoutChainPem, fullchainPem, certificate: { leaf: report.leaf, chain: report.chain } },
+        context: { report: reportWithoutChainPem, skipped: [], acme: { directoryUrl: deps.acme.issuer.directoryUrl } },
+      },
+    );
     if (t) await performTransition(deps, t);
   };
 }
@@ -80,7 +105,11 @@ async function rememberedOrder(deps: AcmeDeps, ticketId: number, transitionId: n
   const last = (await deps.store.audit.forTicket(ticketId)).filter((e) => e.action === 'acme_order_placed' && e.detail.transitionId === transitionId).at(-1);
   return {
     url: typeof last?.detail.orderUrl === 'string' ? last.detail.orderUrl : null,
-    placed: (orderUrl) => deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'acme_order_placed', detail: { transitionId, orderUrl, directoryUrl: deps.acme.issuer.directoryUrl } }, deps.clock.now().getTime()),
+    placed: (orderUrl) =>
+      deps.store.audit.append(
+        { ticketId, actor: 'certdesk', action: 'acme_order_placed', detail: { transitionId, orderUrl, directoryUrl: deps.acme.issuer.directoryUrl } },
+        deps.clock.now().getTime(),
+      ),
   };
 }
 
@@ -112,11 +141,21 @@ async function giveUp(deps: AcmeDeps, renewal: RenewalRecord, failure: Automatic
 /** The agents' note (if any) and the customer's comment, once per request each (keyed by the transition). */
 async function tellFailure(deps: AcmeDeps, ticketId: number, site: string, failure: AutomaticFailure): Promise<void> {
   if (failure.note) {
-    await postOnce(deps, { key: `acme:${failure.transitionId}:note_rejected_by_checks`, ticketId, kind: 'note_acme_rejected_by_checks', public: false, body: failure.note });
+    await postOnce(deps, {
+      key: `acme:${failure.transitionId}:note_rejected_by_checks`,
+      ticketId,
+      kind: 'note_acme_rejected_by_checks',
+      public: false,
+      body: failure.note,
+    });
   }
   await postOnce(deps, {
-    key: `acme:${failure.transitionId}:comment_automatic_failed`, ticketId, kind: 'comment_automatic_failed',
-    body: automaticFailedComment({ site, reasons: failure.reasons }).body, public: true,
-    status: await deps.statuses.forState('awaiting_certificate'), ...tagChangeFor(STATE_TAGS.csr_sent),
+    key: `acme:${failure.transitionId}:comment_automatic_failed`,
+    ticketId,
+    kind: 'comment_automatic_failed',
+    body: automaticFailedComment({ site, reasons: failure.reasons }).body,
+    public: true,
+    status: await deps.statuses.forState('awaiting_certificate'),
+    ...tagChangeFor(STATE_TAGS.csr_sent),
   });
 }

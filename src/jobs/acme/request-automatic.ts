@@ -29,7 +29,13 @@ export async function requestAutomatic(deps: RenewalDeps, renewal: RenewalRecord
   const now = deps.clock.now().getTime();
   const t = await deps.store.transaction(async () => {
     const joinedJob = await orderInProgress(deps, renewal.ticketId);
-    const recorded = await recordTransition(deps, renewal.ticketId, renewal, { type: 'automatic_requested' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id, ...(joinedJob !== null ? { joinedJob } : {}) } });
+    const recorded = await recordTransition(
+      deps,
+      renewal.ticketId,
+      renewal,
+      { type: 'automatic_requested' },
+      { patch: { lastCommentId: reply.id }, context: { commentId: reply.id, ...(joinedJob !== null ? { joinedJob } : {}) } },
+    );
     if (recorded && joinedJob === null) await enqueueAcmeOrder(deps.store, { ticketId: renewal.ticketId, transitionId: recorded.id }, now);
     return recorded;
   });
@@ -39,6 +45,9 @@ export async function requestAutomatic(deps: RenewalDeps, renewal: RenewalRecord
 
 /** The id of an `acme-order` job of this ticket still queued or running, else null. */
 async function orderInProgress(deps: RenewalDeps, ticketId: number): Promise<number | null> {
-  const pending = [...(await deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'queued' })), ...(await deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'running' }))];
+  const pending = [
+    ...(await deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'queued' })),
+    ...(await deps.store.jobs.list({ kind: ACME_ORDER_JOB, state: 'running' })),
+  ];
   return pending.find((j) => (j.payload as { ticketId?: number }).ticketId === ticketId)?.id ?? null;
 }

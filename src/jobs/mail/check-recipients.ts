@@ -17,7 +17,8 @@ export type RecipientCheck = (notification: Notification, to: readonly string[])
  */
 export function recipientCheck(deps: { zendesk: ZendeskApi; registry: DomainRegistry }): RecipientCheck {
   return async (notification, to) => {
-    if (notification.kind === 'install_failed' || (notification.kind === 'expiry_reminder' && notification.audience === 'operations')) return { allowed: [...to], refused: [] };
+    if (notification.kind === 'install_failed' || (notification.kind === 'expiry_reminder' && notification.audience === 'operations'))
+      return { allowed: [...to], refused: [] };
     const contacts = new Set((lookupSite(deps.registry, notification.site)?.contacts ?? []).map((c) => c.toLowerCase()));
     const ticket = notification.ticketId === null ? null : await ticketOrNull(deps.zendesk, notification.ticketId);
     const allowed: string[] = [];

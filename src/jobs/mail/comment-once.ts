@@ -48,7 +48,10 @@ export async function commentOnce(deps: MailDeps, spec: CommentSpec): Promise<bo
   const now = clock.now().getTime();
   await store.transaction(async () => {
     await store.effects.done(spec.key, now);
-    await store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: spec.kind, detail: { effect: spec.key, files: spec.files.map((f) => f.name) } }, now);
+    await store.audit.append(
+      { ticketId: spec.ticketId, actor: 'certdesk', action: spec.kind, detail: { effect: spec.key, files: spec.files.map((f) => f.name) } },
+      now,
+    );
   });
   return true;
 }

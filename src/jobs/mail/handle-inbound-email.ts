@@ -68,7 +68,12 @@ export function handleInboundEmail(deps: MailDeps): JobHandler<InboundEmailPaylo
     await deps.store.transaction(async () => {
       await deps.store.mail.finishInbound(record.dedupKey, result, now);
       await deps.store.audit.append(
-        { ticketId: result.ticketId, actor: 'certdesk', action: `inbound_email_${result.outcome}`, detail: { messageId: record.messageId, source: record.source, ...(senderAuth ? { senderAuth } : {}) } },
+        {
+          ticketId: result.ticketId,
+          actor: 'certdesk',
+          action: `inbound_email_${result.outcome}`,
+          detail: { messageId: record.messageId, source: record.source, ...(senderAuth ? { senderAuth } : {}) },
+        },
         now,
       );
     });
@@ -81,7 +86,13 @@ export function handleInboundEmail(deps: MailDeps): JobHandler<InboundEmailPaylo
  * saved decision). A DNS failure is retried; on the job's last attempt it stands as it is, and the
  * message becomes a note rather than being lost.
  */
-async function authenticateSender(deps: MailDeps, raw: Buffer, record: InboundRecord, job: Job<InboundEmailPayload>, sender: string): Promise<{ trust: SenderTrust; summary: string }> {
+async function authenticateSender(
+  deps: MailDeps,
+  raw: Buffer,
+  record: InboundRecord,
+  job: Job<InboundEmailPayload>,
+  sender: string,
+): Promise<{ trust: SenderTrust; summary: string }> {
   if (!deps.authenticateSender) return { trust: { trusted: true }, summary: 'not checked' };
   const auth = await deps.authenticateSender(raw, record.source);
   if (auth.dmarc === 'temperror' && job.attempts < job.maxAttempts) {

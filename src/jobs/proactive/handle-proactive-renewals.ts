@@ -41,7 +41,9 @@ export async function gatherProactiveInput(deps: ProactiveDeps, entry: RegistryE
   // Independent reads side by side: with PostgreSQL each is a round trip.
   const [certificate, renewals] = await Promise.all([cycleCertificate(deps.store, site), deps.store.renewals.list({ site })]);
   const open = renewals.filter((r) => OPEN.includes(r.state));
-  const [proactive, reminders] = certificate ? await Promise.all([deps.store.proactive.get(site, certificate.sha256), deps.store.proactive.reminders(site, certificate.sha256)]) : [null, []];
+  const [proactive, reminders] = certificate
+    ? await Promise.all([deps.store.proactive.get(site, certificate.sha256), deps.store.proactive.reminders(site, certificate.sha256)])
+    : [null, []];
   const proactiveTicket = proactive?.ticketId ?? null;
   const renewal: RenewalRecord | null = open[0] ?? (proactiveTicket !== null ? await deps.store.renewals.get(proactiveTicket) : null);
   return {
@@ -61,7 +63,10 @@ export async function gatherProactiveInput(deps: ProactiveDeps, entry: RegistryE
 async function actOn(deps: ProactiveDeps, entry: RegistryEntry): Promise<ProactiveDecision> {
   const gathered = await gatherProactiveInput(deps, entry);
   // An `acme` site renews when ACME says (issue 20): ARI, or two thirds of the lifetime.
-  const acmeLead = entry.issuance === 'acme' && entry.leadTimeDays === undefined && gathered.certificate && deps.proactive.acmeLeadTimeDays ? await deps.proactive.acmeLeadTimeDays(entry.domain, gathered.certificate) : null;
+  const acmeLead =
+    entry.issuance === 'acme' && entry.leadTimeDays === undefined && gathered.certificate && deps.proactive.acmeLeadTimeDays
+      ? await deps.proactive.acmeLeadTimeDays(entry.domain, gathered.certificate)
+      : null;
   const input = acmeLead === null ? gathered : { ...gathered, leadTimeDays: { ...gathered.leadTimeDays, site: acmeLead } };
   const decision = decideProactive(input);
   deps.logger.debug({ site: entry.domain, reason: decision.reason, actions: decision.actions.map((a) => a.kind) }, decision.message);

@@ -73,10 +73,16 @@ async function recordRenewal(deps: ProactiveDeps, ticketId: number, site: string
   // An `acme` site (issue 20): a new key but no CSR comment; the acme-order job is queued with it.
   const automatic = problems.length === 0 && lookupSite(deps.registry, site)?.issuance === 'acme';
   const t = await deps.store.transaction(async () => {
-    const recorded = await recordTransition(deps, ticketId, null, problems.length === 0 ? { type: automatic ? 'proactive_automatic_due' : 'proactive_due' } : { type: 'request_incomplete' }, {
-      patch: { fields: plan.fields, problems, site, organizationId: plan.organizationId, requesterId: plan.requesterId },
-      context: { proactive: true, certSha256: cert.sha256, notAfter: cert.notAfter },
-    });
+    const recorded = await recordTransition(
+      deps,
+      ticketId,
+      null,
+      problems.length === 0 ? { type: automatic ? 'proactive_automatic_due' : 'proactive_due' } : { type: 'request_incomplete' },
+      {
+        patch: { fields: plan.fields, problems, site, organizationId: plan.organizationId, requesterId: plan.requesterId },
+        context: { proactive: true, certSha256: cert.sha256, notAfter: cert.notAfter },
+      },
+    );
     if (recorded && automatic) await enqueueAcmeOrder(deps.store, { ticketId, transitionId: recorded.id }, deps.clock.now().getTime());
     return recorded;
   });
@@ -108,7 +114,9 @@ async function preparePlan(deps: ProactiveDeps, entry: RegistryEntry, cert: Cycl
     requesterEmail = (await deps.zendesk.getUser(requesterId).catch(() => null))?.email ?? null;
   } else if (entry.contacts[0]) {
     const email = entry.contacts[0];
-    const user = (await deps.zendesk.findUserByEmail(email)) ?? (await deps.zendesk.createUser({ name: email, email, ...(organizationId !== null ? { organizationId } : {}) }));
+    const user =
+      (await deps.zendesk.findUserByEmail(email)) ??
+      (await deps.zendesk.createUser({ name: email, email, ...(organizationId !== null ? { organizationId } : {}) }));
     requesterId = user.id;
     requesterEmail = email;
   }
@@ -120,10 +128,18 @@ async function preparePlan(deps: ProactiveDeps, entry: RegistryEntry, cert: Cycl
   const fields = lastFields(last, site);
   const now = deps.clock.now();
   // An `acme` site is renewed by certdesk itself (issue 20): the ticket only records it.
-  const body = entry.issuance === 'acme' ? automaticRenewalOpeningComment({ site, notAfter: cert.notAfter }).body : proactiveOpeningComment({
-    site, notAfter: cert.notAfter, now, lastTicketId: last?.ticketId ?? null,
-    fields: CSR_FIELDS.every((f) => fields[f]) ? { organization: fields.organization!, locality: fields.locality!, state: fields.state!, country: fields.country! } : null,
-  }).body;
+  const body =
+    entry.issuance === 'acme'
+      ? automaticRenewalOpeningComment({ site, notAfter: cert.notAfter }).body
+      : proactiveOpeningComment({
+          site,
+          notAfter: cert.notAfter,
+          now,
+          lastTicketId: last?.ticketId ?? null,
+          fields: CSR_FIELDS.every((f) => fields[f])
+            ? { organization: fields.organization!, locality: fields.locality!, state: fields.state!, country: fields.country! }
+            : null,
+        }).body;
   return {
     ticket: {
       subject: `Renewal of the TLS certificate for ${site} (expires ${formatDate(new Date(cert.notAfter))})`,

@@ -25,7 +25,7 @@ async function postUnlessClosed(deps: ProactiveDeps, spec: Parameters<typeof pos
     return true;
   } catch (error) {
     if (!ticketClosed(error)) throw error;
-    deps.logger.warn({ ticketId: spec.ticketId, effect: spec.key }, 'the renewal\'s ticket is closed: nothing can be added to it (the e-mail still goes out)');
+    deps.logger.warn({ ticketId: spec.ticketId, effect: spec.key }, "the renewal's ticket is closed: nothing can be added to it (the e-mail still goes out)");
     return false;
   }
 }
@@ -36,7 +36,14 @@ async function postUnlessClosed(deps: ProactiveDeps, spec: Parameters<typeof pos
  * finds an update an earlier attempt made before a crash), and the e-mail is queued in the same
  * transaction as the confirmation — so a restart, a retry or a second worker never repeats one.
  */
-async function once(deps: ProactiveDeps, site: string, cert: CycleCertificate, kind: ReminderKind, ticketId: number | null, act: () => Promise<Notification | null>): Promise<boolean> {
+async function once(
+  deps: ProactiveDeps,
+  site: string,
+  cert: CycleCertificate,
+  kind: ReminderKind,
+  ticketId: number | null,
+  act: () => Promise<Notification | null>,
+): Promise<boolean> {
   const { store, clock } = deps;
   const claim = await store.transaction(() => store.proactive.claimReminder(site, cert.sha256, kind, ticketId, clock.now().getTime()));
   if (claim === 'done') return false;
@@ -51,14 +58,28 @@ async function once(deps: ProactiveDeps, site: string, cert: CycleCertificate, k
 }
 
 /** The 14- or 7-day reminder: a public comment raising the priority, and an e-mail to the site's people. */
-export async function sendReminder(deps: ProactiveDeps, entry: RegistryEntry, cert: CycleCertificate, action: Extract<ProactiveAction, { kind: 'remind' }>): Promise<void> {
+export async function sendReminder(
+  deps: ProactiveDeps,
+  entry: RegistryEntry,
+  cert: CycleCertificate,
+  action: Extract<ProactiveAction, { kind: 'remind' }>,
+): Promise<void> {
   const site = entry.domain;
   const { ticketId } = action;
   const sent = await once(deps, site, cert, action.reminder, ticketId, async () => {
     const renewal = await deps.store.renewals.get(ticketId);
     await postUnlessClosed(deps, {
-      key: effectKey(site, cert, action.reminder), ticketId, kind: `comment_${action.reminder}`, public: true, priority: action.priority,
-      body: expiryReminderComment({ site, notAfter: cert.notAfter, now: deps.clock.now(), waitingFor: renewal?.state === 'needs_info' ? 'details' : 'certificate' }).body,
+      key: effectKey(site, cert, action.reminder),
+      ticketId,
+      kind: `comment_${action.reminder}`,
+      public: true,
+      priority: action.priority,
+      body: expiryReminderComment({
+        site,
+        notAfter: cert.notAfter,
+        now: deps.clock.now(),
+        waitingFor: renewal?.state === 'needs_info' ? 'details' : 'certificate',
+      }).body,
     });
     return { kind: 'expiry_reminder', ticketId, site, notAfter: cert.notAfter, to: mailRecipients([renewal?.fields.email], entry.contacts), openRenewal: true };
   });
@@ -72,21 +93,37 @@ export async function sendReminder(deps: ProactiveDeps, entry: RegistryEntry, ce
  * Inside 3 days of expiry (or expired) without a valid certificate: an internal note on the ticket
  * (if there is one), an e-mail to OPS_EMAIL, and `certdesk_expiry_escalations_total`.
  */
-export async function escalate(deps: ProactiveDeps, entry: RegistryEntry, cert: CycleCertificate, action: Extract<ProactiveAction, { kind: 'escalate' }>): Promise<void> {
+export async function escalate(
+  deps: ProactiveDeps,
+  entry: RegistryEntry,
+  cert: CycleCertificate,
+  action: Extract<ProactiveAction, { kind: 'escalate' }>,
+): Promise<void> {
   const site = entry.domain;
   const { ticketId } = action;
   const opsEmailed = deps.mail.enabled && deps.mail.opsEmail !== null;
   const sent = await once(deps, site, cert, 'escalation', ticketId, async () => {
     if (ticketId !== null) {
       await postUnlessClosed(deps, {
-        key: effectKey(site, cert, 'escalation'), ticketId, kind: 'note_expiry_escalation', public: false,
-        body: expiryEscalationNote({ site, notAfter: cert.notAfter, now: deps.clock.now(), state: (await deps.store.renewals.get(ticketId))?.state ?? null, opsEmailed }).body,
+        key: effectKey(site, cert, 'escalation'),
+        ticketId,
+        kind: 'note_expiry_escalation',
+        public: false,
+        body: expiryEscalationNote({
+          site,
+          notAfter: cert.notAfter,
+          now: deps.clock.now(),
+          state: (await deps.store.renewals.get(ticketId))?.state ?? null,
+          opsEmailed,
+        }).body,
       });
     }
     return opsEmailed ? { kind: 'expiry_reminder', ticketId, site, notAfter: cert.notAfter, to: [deps.mail.opsEmail!], audience: 'operations' } : null;
   });
   if (sent) {
-    deps.metrics.counter('certdesk_expiry_escalations_total', 'Sites escalated to operations: inside 3 days of expiry or expired without a valid certificate.').inc({ site });
+    deps.metrics
+      .counter('certdesk_expiry_escalations_total', 'Sites escalated to operations: inside 3 days of expiry or expired without a valid certificate.')
+      .inc({ site });
     deps.logger.warn({ site, ticketId, notAfter: cert.notAfter }, 'certificate expires within 3 days without a valid replacement: operations told');
   }
 }

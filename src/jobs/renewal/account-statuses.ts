@@ -16,7 +16,11 @@ export interface AccountStatuses {
  * account whose settings certdesk may not read (403/404) is taken as one without On-hold, whose
  * statuses every account has.
  */
-export function accountStatuses(zendesk: Pick<ZendeskApi, 'getAccountSettings'>, overrides: Partial<Record<StatusState, TicketStatus>>, logger: Logger): AccountStatuses {
+export function accountStatuses(
+  zendesk: Pick<ZendeskApi, 'getAccountSettings'>,
+  overrides: Partial<Record<StatusState, TicketStatus>>,
+  logger: Logger,
+): AccountStatuses {
   let table: Promise<StatusTable> | null = null;
   const read = async (): Promise<StatusTable> => {
     try {

@@ -29,10 +29,16 @@ export async function changeDetails(deps: RenewalDeps, renewal: RenewalRecord, r
   if ((merged.siteUrl && merged.siteUrl !== renewal.site) || findProblems(merged).length > 0) return false;
   await redactCommentKeys(deps, renewal.ticketId, reply, await inspectComment(deps, reply));
   await giveKeyNoticeAlone(deps, renewal.ticketId);
-  const t = await recordTransition(deps, renewal.ticketId, renewal, { type: 'details_changed' }, {
-    patch: { fields: merged as Record<string, string>, lastCommentId: reply.id },
-    context: { commentId: reply.id, changed: CSR_FIELDS.filter((f) => (merged[f] ?? '') !== (current[f] ?? '')) },
-  });
+  const t = await recordTransition(
+    deps,
+    renewal.ticketId,
+    renewal,
+    { type: 'details_changed' },
+    {
+      patch: { fields: merged as Record<string, string>, lastCommentId: reply.id },
+      context: { commentId: reply.id, changed: CSR_FIELDS.filter((f) => (merged[f] ?? '') !== (current[f] ?? '')) },
+    },
+  );
   if (t) await performTransition(deps, t);
   return true;
 }

@@ -62,7 +62,11 @@ export async function checkReply(deps: RenewalDeps, renewal: RenewalRecord, comm
       data = await deps.zendesk.downloadAttachment(a.content_url, MAX_ATTACHMENT_BYTES);
     } catch (error) {
       if (!(error instanceof AttachmentRefusedError)) throw error;
-      skipped.push({ name: a.file_name, reason: error.reason === 'too_large' ? `it is larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB` : 'it is not stored where Zendesk keeps attachments' });
+      skipped.push({
+        name: a.file_name,
+        reason:
+          error.reason === 'too_large' ? `it is larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB` : 'it is not stored where Zendesk keeps attachments',
+      });
       continue;
     }
     downloaded.set(a.content_url, data);

@@ -34,7 +34,8 @@ export async function classifyRequest(deps: RenewalDeps, ticket: ZendeskTicket, 
   const entry = lookupSite(deps.registry, fields.siteUrl);
   if (!entry) return { event: { type: 'request_unknown_site' } };
 
-  const resolved = entry.organizationId === undefined && entry.organizationName ? (await deps.zendesk.findOrganizationsByName(entry.organizationName)).map((o) => o.id) : [];
+  const resolved =
+    entry.organizationId === undefined && entry.organizationName ? (await deps.zendesk.findOrganizationsByName(entry.organizationName)).map((o) => o.id) : [];
   const ownership = checkOwnership(entry, ticket.organization_id, resolved);
   if (ownership.verdict === 'owner') {
     const linkedTicketId = await renewalInProgress(deps, entry.domain, ticket.id);
@@ -42,10 +43,13 @@ export async function classifyRequest(deps: RenewalDeps, ticket: ZendeskTicket, 
   }
   if (ownership.verdict === 'unknown_site') return { event: { type: 'request_unknown_site' } };
 
-  const ticketOrg = ticket.organization_id === null ? null : await deps.zendesk.getOrganization(ticket.organization_id).then(
-    (o) => ({ id: o.id, name: o.name }),
-    () => ({ id: ticket.organization_id! }),
-  );
+  const ticketOrg =
+    ticket.organization_id === null
+      ? null
+      : await deps.zendesk.getOrganization(ticket.organization_id).then(
+          (o) => ({ id: o.id, name: o.name }),
+          () => ({ id: ticket.organization_id! }),
+        );
   const ownerId = entry.organizationId ?? (resolved.length === 1 ? resolved[0] : undefined);
   const requester = await deps.zendesk.getUser(ticket.requester_id).catch(() => null);
   return {

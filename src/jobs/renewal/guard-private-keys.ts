@@ -111,8 +111,7 @@ async function streamScan(deps: RenewalDeps, a: ZendeskAttachment, unsure: strin
         ? `${printable(a.file_name)} (only its first ${(result.bytes / 1024 / 1024).toFixed(1)} MB arrived in time and were scanned)`
         : `${printable(a.file_name)} (larger than ${MAX_SCANNED_BYTES / 1024 / 1024} MB; only its beginning was scanned)`,
     );
-  }
-  else if (kinds.length === 0 && head && OPAQUE.some((m) => head!.subarray(0, m.length).equals(m))) {
+  } else if (kinds.length === 0 && head && OPAQUE.some((m) => head!.subarray(0, m.length).equals(m))) {
     found.push(`${printable(a.file_name)} (a compressed archive larger than ${MAX_OPENED_BYTES / 1024 / 1024} MB, too large to open)`);
   }
   return { kinds, unsure: found };
@@ -132,7 +131,10 @@ export async function redactCommentKeys(deps: RenewalDeps, ticketId: number, com
     // Written before redacting: once redacted, the key can no longer be seen, but the notice is still owed.
     await deps.store.transaction(async () => {
       if ((await deps.store.audit.forTicket(ticketId)).some((e) => e.action === 'private_key_found' && e.detail.commentId === comment.id)) return;
-      await deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'private_key_found', detail: { commentId: comment.id, places, ofSentCertificate: keys.ofSentCertificate } }, now());
+      await deps.store.audit.append(
+        { ticketId, actor: 'certdesk', action: 'private_key_found', detail: { commentId: comment.id, places, ofSentCertificate: keys.ofSentCertificate } },
+        now(),
+      );
     });
     const effect = `redact:c${comment.id}`;
     if (!(await deps.store.effects.isDone(effect))) {
@@ -149,15 +151,29 @@ export async function redactCommentKeys(deps: RenewalDeps, ticketId: number, com
       }
       await deps.store.transaction(async () => {
         await deps.store.effects.markDone(effect, ticketId, 'redact_private_key', now());
-        await deps.store.audit.append({ ticketId, actor: 'certdesk', action: refused ? 'private_key_redaction_refused' : 'private_key_redacted', detail: { commentId: comment.id, files: keys.files.map((f) => f.name), text: keys.keyInText, attachments: keys.files.length } }, now());
+        await deps.store.audit.append(
+          {
+            ticketId,
+            actor: 'certdesk',
+            action: refused ? 'private_key_redaction_refused' : 'private_key_redacted',
+            detail: { commentId: comment.id, files: keys.files.map((f) => f.name), text: keys.keyInText, attachments: keys.files.length },
+          },
+          now(),
+        );
       });
       if (!refused) deps.metrics.counter('certdesk_private_keys_redacted_total', 'Comments from which a private key a customer sent was redacted.').inc();
-      deps.logger.warn({ ticketId, commentId: comment.id, files: keys.files.map((f) => f.name), redacted: !refused }, 'a customer sent a private key; it was redacted from the ticket');
+      deps.logger.warn(
+        { ticketId, commentId: comment.id, files: keys.files.map((f) => f.name), redacted: !refused },
+        'a customer sent a private key; it was redacted from the ticket',
+      );
     }
   }
   if (refused || unsure.length > 0) {
     await postOnce(deps, {
-      key: `keycheck:c${comment.id}`, ticketId, kind: 'note_key_check', public: false,
+      key: `keycheck:c${comment.id}`,
+      ticketId,
+      kind: 'note_key_check',
+      public: false,
       body: keyCheckNote({ commentId: comment.id, unsure, places, ...(refused ? { refused } : {}) }).body,
     });
   }
@@ -205,7 +221,10 @@ export async function giveKeyNoticeAlone(deps: RenewalDeps, ticketId: number): P
   const pending = await pendingKeyNotice(deps, ticketId);
   if (!pending) return;
   await postOnce(deps, {
-    key: `keynotice:c${Math.min(...pending.commentIds)}:comment`, ticketId, kind: 'comment_key_exposed', public: true,
+    key: `keynotice:c${Math.min(...pending.commentIds)}:comment`,
+    ticketId,
+    kind: 'comment_key_exposed',
+    public: true,
     body: keyExposedComment(pending.notice).body,
   });
   await markKeyNoticeGiven(deps, ticketId, pending.commentIds);

@@ -29,7 +29,8 @@ export function handleInstall(deps: RenewalDeps & { installer: Installer }): Job
       return;
     }
     const leaf = (renewal.certificate as { leaf?: CertSummary } | null)?.leaf;
-    if (!renewal.site || !renewal.fullchainPem || !leaf || renewal.keyId === null) throw new NonRetryableError(`renewal ${ticketId} has no accepted certificate and key to install`);
+    if (!renewal.site || !renewal.fullchainPem || !leaf || renewal.keyId === null)
+      throw new NonRetryableError(`renewal ${ticketId} has no accepted certificate and key to install`);
     const stored = await deps.store.keys.get(renewal.keyId);
     if (!stored) throw new NonRetryableError(`renewal ${ticketId} lost its key ${renewal.keyId}`);
     const site = renewal.site;
@@ -45,14 +46,22 @@ export function handleInstall(deps: RenewalDeps & { installer: Installer }): Job
         signal,
       });
       const now = deps.clock.now().getTime();
-      deps.metrics.counter('certdesk_installs_total', 'Installation attempts by installer and outcome.').inc({ installer: deps.installer.kind, outcome: result.ok ? 'ok' : 'failed' });
+      deps.metrics
+        .counter('certdesk_installs_total', 'Installation attempts by installer and outcome.')
+        .inc({ installer: deps.installer.kind, outcome: result.ok ? 'ok' : 'failed' });
       if (!result.ok) return { result, now, t: null };
       const t = await deps.store.transaction(async () => {
         await deps.store.sites.record({ domain: site, certSha256: result.servedSha256, fullchainPem, notAfter: leaf.notAfter, installedAt: now, ticketId });
-        return recordTransition(deps, ticketId, renewal, { type: 'install_succeeded' }, {
-          patch: { installLog: result.log },
-          context: { sha256: result.servedSha256, notAfter: leaf.notAfter, previousSha256: result.previousSha256 },
-        });
+        return recordTransition(
+          deps,
+          ticketId,
+          renewal,
+          { type: 'install_succeeded' },
+          {
+            patch: { installLog: result.log },
+            context: { sha256: result.servedSha256, notAfter: leaf.notAfter, previousSha256: result.previousSha256 },
+          },
+        );
       });
       return { result, now, t };
     });
@@ -66,13 +75,29 @@ export function handleInstall(deps: RenewalDeps & { installer: Installer }): Job
     // the audit trail, per transition that asked for the installation.
     const attempts = await deps.store.transaction(async () => {
       await deps.store.renewals.update(ticketId, { installLog: result.log }, now);
-      await deps.store.audit.append({ ticketId, actor: 'certdesk', action: 'install_attempt_failed', detail: { transitionId: job.payload.transitionId, error: result.error, rolledBack: result.rolledBack } }, now);
-      return (await deps.store.audit.forTicket(ticketId)).filter((a) => a.action === 'install_attempt_failed' && a.detail.transitionId === job.payload.transitionId).length;
+      await deps.store.audit.append(
+        {
+          ticketId,
+          actor: 'certdesk',
+          action: 'install_attempt_failed',
+          detail: { transitionId: job.payload.transitionId, error: result.error, rolledBack: result.rolledBack },
+        },
+        now,
+      );
+      return (await deps.store.audit.forTicket(ticketId)).filter(
+        (a) => a.action === 'install_attempt_failed' && a.detail.transitionId === job.payload.transitionId,
+      ).length;
     });
     if (attempts < INSTALL_ATTEMPTS && result.retryable) throw new RetryableError(`installation attempt ${attempts} failed: ${result.error}`);
-    const failed = await recordTransition(deps, ticketId, await deps.store.renewals.get(ticketId), { type: 'install_failed' }, {
-      context: { error: result.error, rolledBack: result.rolledBack, previousServed: result.previousServed, attempts, log: result.log },
-    });
+    const failed = await recordTransition(
+      deps,
+      ticketId,
+      await deps.store.renewals.get(ticketId),
+      { type: 'install_failed' },
+      {
+        context: { error: result.error, rolledBack: result.rolledBack, previousServed: result.previousServed, attempts, log: result.log },
+      },
+    );
     if (failed) await performTransition(deps, failed);
   };
 }

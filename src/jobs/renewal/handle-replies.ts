@@ -40,7 +40,13 @@ export async function handleReplies(deps: RenewalDeps, snapshot: TicketSnapshot,
     await redactCommentKeys(deps, current.ticketId, reply, await inspectComment(deps, reply));
     await giveKeyNoticeAlone(deps, current.ticketId);
     if ((current.state === 'installing' || current.state === 'installed') && seemsToCarryCertificate(reply)) {
-      const t = await recordTransition(deps, current.ticketId, current, { type: 'certificate_after_acceptance' }, { patch: { lastCommentId: reply.id }, context: { commentId: reply.id } });
+      const t = await recordTransition(
+        deps,
+        current.ticketId,
+        current,
+        { type: 'certificate_after_acceptance' },
+        { patch: { lastCommentId: reply.id }, context: { commentId: reply.id } },
+      );
       if (t) await performTransition(deps, t);
     }
   }
@@ -60,17 +66,23 @@ async function handleSubmission(deps: RenewalDeps, renewal: RenewalRecord, reply
   for (const f of report.findings) byCode.inc({ code: f.code });
 
   const { fullchainPem, ...reportWithoutChainPem } = report;
-  const t = await recordTransition(deps, renewal.ticketId, renewal, { type: report.ok ? 'bundle_valid' : 'bundle_invalid' }, {
-    patch: {
-      lastCommentId: reply.id,
-      findings: reportWithoutChainPem,
-      ...(report.ok && fullchainPem && report.leaf ? { fullchainPem, certificate: { leaf: report.leaf, chain: report.chain } } : {}),
+  const t = await recordTransition(
+    deps,
+    renewal.ticketId,
+    renewal,
+    { type: report.ok ? 'bundle_valid' : 'bundle_invalid' },
+    {
+      patch: {
+        lastCommentId: reply.id,
+        findings: reportWithoutChainPem,
+        ...(report.ok && fullchainPem && report.leaf ? { fullchainPem, certificate: { leaf: report.leaf, chain: report.chain } } : {}),
+      },
+      context: { commentId: reply.id, report: reportWithoutChainPem, skipped: check.skipped },
+      // The answer names every key among its findings: that is the customer's notice, recorded in the
+      // transition's own transaction so that a failure between the two cannot tell them twice.
+      ...(pending ? { alongside: () => markKeyNoticeGiven(deps, renewal.ticketId, pending.commentIds) } : {}),
     },
-    context: { commentId: reply.id, report: reportWithoutChainPem, skipped: check.skipped },
-    // The answer names every key among its findings: that is the customer's notice, recorded in the
-    // transition's own transaction so that a failure between the two cannot tell them twice.
-    ...(pending ? { alongside: () => markKeyNoticeGiven(deps, renewal.ticketId, pending.commentIds) } : {}),
-  });
+  );
   if (t) await performTransition(deps, t);
 }
 

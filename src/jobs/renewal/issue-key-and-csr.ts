@@ -32,12 +32,29 @@ export async function issueKeyAndCsr(deps: RenewalDeps, transition: TransitionRe
   // Checked again under the effect's lock: two workers may have generated a key each; one stores it.
   await onceInStore(deps, { key, ticketId: transition.ticketId, kind: 'generate_key_and_csr' }, async (now) => {
     const current = (await store.renewals.get(transition.ticketId))!;
-    await store.keys.insert({ id: keyId, ticketId: transition.ticketId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, ...encrypted, createdAt: now, transitionId: transition.id });
+    await store.keys.insert({
+      id: keyId,
+      ticketId: transition.ticketId,
+      algorithm: settings.keyAlgorithm,
+      spkiSha256: csr.spkiSha256,
+      ...encrypted,
+      createdAt: now,
+      transitionId: transition.id,
+    });
     if (current.keyId !== null) await store.keys.retire(current.keyId, now);
     // A new key makes whatever was checked or accepted for the old one meaningless.
-    await store.renewals.update(transition.ticketId, { keyId, csrPem: csr.csrPem, csrSpkiSha256: csr.spkiSha256, findings: null, certificate: null, fullchainPem: null }, now);
+    await store.renewals.update(
+      transition.ticketId,
+      { keyId, csrPem: csr.csrPem, csrSpkiSha256: csr.spkiSha256, findings: null, certificate: null, fullchainPem: null },
+      now,
+    );
     await store.audit.append(
-      { ticketId: transition.ticketId, actor: 'certdesk', action: 'key_generated', detail: { keyId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, retiredKeyId: current.keyId } },
+      {
+        ticketId: transition.ticketId,
+        actor: 'certdesk',
+        action: 'key_generated',
+        detail: { keyId, algorithm: settings.keyAlgorithm, spkiSha256: csr.spkiSha256, retiredKeyId: current.keyId },
+      },
       now,
     );
   });

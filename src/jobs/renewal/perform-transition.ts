@@ -1,6 +1,15 @@
 import { NonRetryableError } from '../../lib/errors.js';
 import type { Effect } from '../../core/workflow/transitions.js';
-import { EFFECTS, commentBody, effectKey, type EffectDefinition, type EffectFacts, type EffectStatus, type InternalNote, type PublicComment } from '../../core/workflow/effects.js';
+import {
+  EFFECTS,
+  commentBody,
+  effectKey,
+  type EffectDefinition,
+  type EffectFacts,
+  type EffectStatus,
+  type InternalNote,
+  type PublicComment,
+} from '../../core/workflow/effects.js';
 import type { TicketStatus } from '../../ports/zendesk.js';
 import type { RenewalRecord, TransitionRecord } from '../../ports/store.js';
 import { INSTALL_JOB, enqueueJob } from '../job-kinds.js';
@@ -56,11 +65,19 @@ async function performEffect(deps: RenewalDeps, t: TransitionRecord, effect: Eff
 }
 
 /** A comment or note with its status and tags, through `postOnce`; then its e-mail, if any. */
-async function updateTicket(deps: RenewalDeps, t: TransitionRecord, effect: { key: string; kind: Effect; definition: PublicComment | InternalNote; facts: EffectFacts }): Promise<void> {
+async function updateTicket(
+  deps: RenewalDeps,
+  t: TransitionRecord,
+  effect: { key: string; kind: Effect; definition: PublicComment | InternalNote; facts: EffectFacts },
+): Promise<void> {
   const { definition, facts } = effect;
   const { tags, files } = definition;
   await postOnce(deps, {
-    key: effect.key, ticketId: t.ticketId, kind: effect.kind, body: commentBody(definition, facts), public: definition.kind === 'public_comment',
+    key: effect.key,
+    ticketId: t.ticketId,
+    kind: effect.kind,
+    body: commentBody(definition, facts),
+    public: definition.kind === 'public_comment',
     ...(definition.status ? { status: await statusOf(deps, definition.status) } : {}),
     ...(tags ? { addTags: [...tags.addTags], removeTags: [...tags.removeTags] } : {}),
     ...(files ? { files: async () => files(facts).map((f) => ({ name: f.name, contentType: f.contentType, data: Buffer.from(f.text) })) } : {}),

@@ -43,7 +43,10 @@ export async function postOnce(deps: RenewalDeps, spec: TicketUpdateSpec): Promi
     if (alreadyPosted(await zendesk.listComments(spec.ticketId), me.id, body)) {
       await store.transaction(async () => {
         await store.effects.done(spec.key, clock.now().getTime());
-        await store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: 'update_confirmed', detail: { effect: spec.key } }, clock.now().getTime());
+        await store.audit.append(
+          { ticketId: spec.ticketId, actor: 'certdesk', action: 'update_confirmed', detail: { effect: spec.key } },
+          clock.now().getTime(),
+        );
       });
       deps.logger.info({ ticketId: spec.ticketId, effect: spec.key }, 'an earlier attempt had already posted this update');
       return false;
@@ -63,7 +66,15 @@ export async function postOnce(deps: RenewalDeps, spec: TicketUpdateSpec): Promi
   deps.tickets.set(updated);
   await store.transaction(async () => {
     await store.effects.done(spec.key, clock.now().getTime());
-    await store.audit.append({ ticketId: spec.ticketId, actor: 'certdesk', action: spec.public ? 'public_comment' : 'internal_note', detail: { effect: spec.key, status: spec.status, addTags: spec.addTags } }, clock.now().getTime());
+    await store.audit.append(
+      {
+        ticketId: spec.ticketId,
+        actor: 'certdesk',
+        action: spec.public ? 'public_comment' : 'internal_note',
+        detail: { effect: spec.key, status: spec.status, addTags: spec.addTags },
+      },
+      clock.now().getTime(),
+    );
   });
   return true;
 }
@@ -87,11 +98,19 @@ async function updateKeepingTheComment(deps: RenewalDeps, spec: TicketUpdateSpec
   } catch (error) {
     if (!change.status || !(error instanceof ZendeskApiError) || error.status !== 422 || refusesTheComment(error.body.details)) throw error;
     const reasons = refusalReasons(error.body.details);
-    deps.logger.warn({ ticketId: spec.ticketId, effect: spec.key, status: change.status, reasons }, 'Zendesk refused the status; posting the comment without it');
+    deps.logger.warn(
+      { ticketId: spec.ticketId, effect: spec.key, status: change.status, reasons },
+      'Zendesk refused the status; posting the comment without it',
+    );
     deps.statuses.refresh();
-    deps.metrics.counter('certdesk_status_refused_total', 'Ticket updates whose status Zendesk refused (posted without it, with a note), by status.').inc({ status: change.status });
+    deps.metrics
+      .counter('certdesk_status_refused_total', 'Ticket updates whose status Zendesk refused (posted without it, with a note), by status.')
+      .inc({ status: change.status });
     await postOnce(deps, {
-      key: `${spec.key}:status_refused`, ticketId: spec.ticketId, kind: 'note_status_refused', public: false,
+      key: `${spec.key}:status_refused`,
+      ticketId: spec.ticketId,
+      kind: 'note_status_refused',
+      public: false,
       body: statusRefusedNote({ status: change.status, reasons: reasons.length ? reasons : [error.message], assigneeConfigured: hasAssignee(deps) }).body,
     });
     const { status: _status, assignIfUnassigned: _assignee, ...rest } = change;

@@ -44,10 +44,18 @@ export async function recordTransition(
     await store.renewals.ensure(ticketId, { state: decision.to }, now);
     await store.renewals.update(ticketId, { ...options.patch, state: decision.to }, now);
     const eventName = event.type === 'command' ? `command:${event.command}` : event.type;
-    const id = await store.transitions.record({ ticketId, from, to: decision.to, event: eventName, effects: decision.effects, context: options.context ?? {} }, now);
-    await store.audit.append({ ticketId, actor: 'certdesk', action: 'transition', detail: { from, to: decision.to, event: eventName, effects: decision.effects } }, now);
+    const id = await store.transitions.record(
+      { ticketId, from, to: decision.to, event: eventName, effects: decision.effects, context: options.context ?? {} },
+      now,
+    );
+    await store.audit.append(
+      { ticketId, actor: 'certdesk', action: 'transition', detail: { from, to: decision.to, event: eventName, effects: decision.effects } },
+      now,
+    );
     await options.alongside?.();
-    deps.metrics.counter('certdesk_renewal_transitions_total', 'Renewal state transitions by event and target state.').inc({ event: eventName, to: decision.to });
+    deps.metrics
+      .counter('certdesk_renewal_transitions_total', 'Renewal state transitions by event and target state.')
+      .inc({ event: eventName, to: decision.to });
     return (await store.transitions.pending(ticketId)).find((t) => t.id === id)!;
   });
 }

@@ -78,7 +78,10 @@ export function memoApiUser(zendesk: ZendeskApi): () => Promise<ZendeskUser> {
  * (with ZENDESK_GROUP_ID). In sandbox mode with neither, the demo agent, as an operator of a real
  * account would configure one; otherwise nobody, and a refused solve is left to an agent (note).
  */
-export function solveAssignee(zendesk: { assigneeId: number | null; groupId: number | null }, sandboxDemoAgentId?: number): RenewalDeps['settings']['assignee'] {
+export function solveAssignee(
+  zendesk: { assigneeId: number | null; groupId: number | null },
+  sandboxDemoAgentId?: number,
+): RenewalDeps['settings']['assignee'] {
   const assigneeId = zendesk.assigneeId ?? (zendesk.groupId === null ? sandboxDemoAgentId : undefined);
   return { ...(assigneeId !== undefined ? { assigneeId } : {}), ...(zendesk.groupId !== null ? { groupId: zendesk.groupId } : {}) };
 }

@@ -30,11 +30,21 @@ export function exposeWatchMetrics(metrics: MetricsRegistry, deps: { store: Stor
     return cache;
   };
   metrics
-    .gauge('certdesk_certificate_expiration_timestamp_seconds', 'The date after which the certificate a site serves expires, as seen by the expiry watch (Unix seconds).')
+    .gauge(
+      'certdesk_certificate_expiration_timestamp_seconds',
+      'The date after which the certificate a site serves expires, as seen by the expiry watch (Unix seconds).',
+    )
     .collect(async () => (await rows()).flatMap((r) => (r.expiresAt === null ? [] : [[{ site: r.site }, Math.floor(Date.parse(r.expiresAt) / 1000)]])));
   metrics
-    .gauge('certdesk_certificate_ready', '1 when a site serves a valid certificate that certdesk installed (or certdesk installed none), 0 on drift, handshake failure or expiry.')
-    .collect(async () => (await rows()).flatMap((r) => (r.drift === null ? [] : [[{ site: r.site }, r.drift === 'none' && r.daysLeft !== null && r.daysLeft >= 0 && r.sha256 !== null ? 1 : 0]])));
+    .gauge(
+      'certdesk_certificate_ready',
+      '1 when a site serves a valid certificate that certdesk installed (or certdesk installed none), 0 on drift, handshake failure or expiry.',
+    )
+    .collect(async () =>
+      (await rows()).flatMap((r) =>
+        r.drift === null ? [] : [[{ site: r.site }, r.drift === 'none' && r.daysLeft !== null && r.daysLeft >= 0 && r.sha256 !== null ? 1 : 0]],
+      ),
+    );
   metrics
     .gauge('certdesk_renewal_state', "The state of each site's latest renewal (1 for the current state; none when the site has no renewal).")
     .collect(async () => (await rows()).map((r) => [{ site: r.site, state: r.renewalState }, 1]));

@@ -17,7 +17,13 @@ export async function gatherSiteExpiries(store: Store, registry: DomainRegistry,
   const installed = new Map(installedList.map((s) => [s.domain, s.notAfter]));
   return [...registry.values()]
     .map((entry) =>
-      describeSiteExpiry({ entry, watched: watched.get(entry.domain) ?? null, installedNotAfter: installed.get(entry.domain) ?? null, renewal: renewals.get(entry.domain) ?? null, now }),
+      describeSiteExpiry({
+        entry,
+        watched: watched.get(entry.domain) ?? null,
+        installedNotAfter: installed.get(entry.domain) ?? null,
+        renewal: renewals.get(entry.domain) ?? null,
+        now,
+      }),
     )
     .sort((a, b) => a.site.localeCompare(b.site));
 }

@@ -30,10 +30,17 @@ export function handleExpiryWatch(deps: ExpiryWatchDeps): JobHandler {
     const sites = await runWatchPass({ ...deps, signal });
     const seconds = (performance.now() - t0) / 1000;
     const drifted = sites.filter((s) => s.drift !== 'none');
-    deps.metrics?.gauge('certdesk_expiry_watch_last_pass_timestamp_seconds', 'When the expiry watch last finished a pass (Unix seconds).').set(undefined, Math.floor(deps.clock.now().getTime() / 1000));
+    deps.metrics
+      ?.gauge('certdesk_expiry_watch_last_pass_timestamp_seconds', 'When the expiry watch last finished a pass (Unix seconds).')
+      .set(undefined, Math.floor(deps.clock.now().getTime() / 1000));
     deps.metrics?.gauge('certdesk_expiry_watch_pass_duration_seconds', 'How long the last pass of the expiry watch took.').set(undefined, seconds);
     logger.info(
-      { sites: sites.length, drifted: drifted.length, seconds: Math.round(seconds * 1000) / 1000, ...(drifted.length > 0 ? { driftedSites: drifted.slice(0, 20).map((s) => `${s.site}: ${s.drift}`) } : {}) },
+      {
+        sites: sites.length,
+        drifted: drifted.length,
+        seconds: Math.round(seconds * 1000) / 1000,
+        ...(drifted.length > 0 ? { driftedSites: drifted.slice(0, 20).map((s) => `${s.site}: ${s.drift}`) } : {}),
+      },
       'expiry watch: pass done',
     );
     await deps.onWatched?.(sites);

@@ -60,7 +60,12 @@ async function watchSite(entry: RegistryEntry, deps: WatchPassDeps): Promise<Wat
   const addresses = entry.address ?? deps.defaultAddresses;
   const checkedAt = deps.clock.now().getTime();
   if (addresses.length === 0) {
-    return judgeWatch({ site: entry.domain, looks: [{ address: '-', error: 'no address to look at: give the site an "address" in the registry, or set INSTALL_VERIFY_ADDR' }], installedSha256: null, checkedAt });
+    return judgeWatch({
+      site: entry.domain,
+      looks: [{ address: '-', error: 'no address to look at: give the site an "address" in the registry, or set INSTALL_VERIFY_ADDR' }],
+      installedSha256: null,
+      checkedAt,
+    });
   }
   const looks = await Promise.all(addresses.map((a) => deps.look(entry.domain, a, deps.signal)));
   return judgeWatch({ site: entry.domain, looks, installedSha256: (await deps.store.sites.get(entry.domain))?.certSha256 ?? null, checkedAt });

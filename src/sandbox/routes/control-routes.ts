@@ -47,7 +47,12 @@ export function controlRoutes(
   });
   r.get('/cdn-requests', (_req, res) => {
     res.json({
-      requests: cdn.requests.map((q) => ({ method: q.method, path: q.path.replace(/\/attachment\/[^/]+/, '/attachment/…'), status: q.status, had_authorization: q.headers.authorization !== undefined })),
+      requests: cdn.requests.map((q) => ({
+        method: q.method,
+        path: q.path.replace(/\/attachment\/[^/]+/, '/attachment/…'),
+        status: q.status,
+        had_authorization: q.headers.authorization !== undefined,
+      })),
     });
   });
   r.get('/settings', (_req, res) => {
@@ -70,6 +75,8 @@ export function controlRoutes(
 
 /** The settings as shown: OAuth client secrets are never echoed (a PUT sets them). */
 function settingsJson(settings: AccountSettings): Record<string, unknown> {
-  const clients = Object.fromEntries(Object.entries(settings.oauthClients).map(([id, c]) => [id, { secret: '(set)', ...(c.userEmail ? { userEmail: c.userEmail } : {}) }]));
+  const clients = Object.fromEntries(
+    Object.entries(settings.oauthClients).map(([id, c]) => [id, { secret: '(set)', ...(c.userEmail ? { userEmail: c.userEmail } : {}) }]),
+  );
   return { ...settings, oauthClients: clients };
 }

@@ -6,14 +6,21 @@ import type { SandboxContext } from '../sandbox-context.js';
 /** Zendesk's OAuth server answers in Doorkeeper's words (RFC 6749 §5.2). */
 const OAUTH_ERRORS = {
   invalid_client: [401, 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.'],
-  invalid_grant: [400, 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.'],
+  invalid_grant: [
+    400,
+    'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+  ],
   invalid_request: [400, 'The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.'],
   unsupported_grant_type: [400, 'The authorization grant type is not supported by the authorization server.'],
 } as const;
 
 function oauthError(error: keyof typeof OAUTH_ERRORS, detail?: string): SandboxApiError {
   const [status, description] = OAUTH_ERRORS[error];
-  return new SandboxApiError(status, { error, error_description: detail ? `${description} ${detail}` : description }, { 'cache-control': 'no-store', pragma: 'no-cache' });
+  return new SandboxApiError(
+    status,
+    { error, error_description: detail ? `${description} ${detail}` : description },
+    { 'cache-control': 'no-store', pragma: 'no-cache' },
+  );
 }
 
 /**
@@ -35,7 +42,8 @@ export function oauthRoutes(ctx: SandboxContext): Router {
       const raw = body[name];
       if (raw === undefined || raw === null || raw === '') return undefined;
       const n = Number(raw);
-      if (!Number.isInteger(n) || n < min || n > max) throw oauthError('invalid_request', `${name} must be a whole number of seconds between ${min} and ${max}.`);
+      if (!Number.isInteger(n) || n < min || n > max)
+        throw oauthError('invalid_request', `${name} must be a whole number of seconds between ${min} and ${max}.`);
       return n;
     };
     const basic = basicClient(req);

@@ -20,7 +20,8 @@ function auditJson(w: TicketWrite, ctx: SandboxContext): Record<string, unknown>
     const c = commentJson(w.comment, w.attachments, ctx.origin());
     events.push({ ...c, id: eventId(), type: 'Comment' });
   }
-  const change = (field: string, value: string, previous: string | null) => events.push({ id: eventId(), type: 'Change', field_name: field, value, previous_value: previous });
+  const change = (field: string, value: string, previous: string | null) =>
+    events.push({ id: eventId(), type: 'Change', field_name: field, value, previous_value: previous });
   const b = w.before;
   if (!b || b.status !== w.ticket.status) change('status', w.ticket.status, b?.status ?? null);
   if (w.tagsAdded.length || w.tagsRemoved.length) change('tags', w.ticket.tags.join(' '), b ? b.tags.join(' ') : null);
@@ -107,8 +108,15 @@ export function ticketRoutes(ctx: SandboxContext): Router {
     };
     // Side-loading (`include=users`): the comments' authors, as Zendesk does.
     const sideload = (rows: ReturnType<typeof store.comments.list>['rows']) =>
-      String(req.query.include ?? '').split(',').includes('users')
-        ? { users: [...new Set(rows.map((c) => c.author_id))].map((id) => store.users.get(id)).filter((u) => u !== undefined).map((u) => userJson(u, ctx.origin())) }
+      String(req.query.include ?? '')
+        .split(',')
+        .includes('users')
+        ? {
+            users: [...new Set(rows.map((c) => c.author_id))]
+              .map((id) => store.users.get(id))
+              .filter((u) => u !== undefined)
+              .map((u) => userJson(u, ctx.origin())),
+          }
         : {};
     if (wantsCursor(req)) {
       const desc = req.query.sort === '-created_at';
@@ -129,7 +137,11 @@ export function ticketRoutes(ctx: SandboxContext): Router {
   r.get('/tickets/:ticket_id/tags', (req, res) => {
     res.json({ tags: store.tickets.require(idParam(req, 'ticket_id'), caller(res)).tags });
   });
-  for (const [method, mode, status] of [['post', 'set', 201], ['put', 'add', 200], ['delete', 'remove', 204]] as const) {
+  for (const [method, mode, status] of [
+    ['post', 'set', 201],
+    ['put', 'add', 200],
+    ['delete', 'remove', 204],
+  ] as const) {
     r[method]('/tickets/:ticket_id/tags', (req, res) => {
       const { tags, safe } = tagsOf(req);
       const write = store.tickets.changeTags(idParam(req, 'ticket_id'), mode, tags, caller(res), safe);
@@ -144,7 +156,9 @@ export function ticketRoutes(ctx: SandboxContext): Router {
     const origin = ctx.origin();
     // Zendesk refuses this endpoint on accounts without Agent Workspace (zendesk-facts §4.7, §10).
     if (!ctx.account.agentWorkspace) throw forbidden();
-    const result = store.redactions.redact(idParam(req, 'ticket_comment_id'), (req.body ?? {}) as Record<string, unknown>, user, (a) => attachmentContentUrl(a, origin));
+    const result = store.redactions.redact(idParam(req, 'ticket_comment_id'), (req.body ?? {}) as Record<string, unknown>, user, (a) =>
+      attachmentContentUrl(a, origin),
+    );
     emit(res, redactionEvents(result, user.id, eventContext(ctx)));
     const files = store.attachments.ofComment(result.comment.id);
     res.json({ comment: commentJson(result.comment, files, origin) });

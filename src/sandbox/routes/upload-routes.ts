@@ -18,7 +18,11 @@ export function uploadRoutes(ctx: SandboxContext): Router {
     const upload = ctx.store.attachments.createUpload({ fileName, contentType, data, token, uploaderId: caller(res).id });
     const origin = ctx.origin();
     res.status(201).json({
-      upload: { token: upload.token, attachment: attachmentJson(upload.attachment, origin), attachments: upload.attachments.map((a) => attachmentJson(a, origin)) },
+      upload: {
+        token: upload.token,
+        attachment: attachmentJson(upload.attachment, origin),
+        attachments: upload.attachments.map((a) => attachmentJson(a, origin)),
+      },
     });
   });
   r.delete('/uploads/:token', (req, res) => {

@@ -26,7 +26,14 @@ export function userRoutes(ctx: SandboxContext): Router {
       agentCaller(res);
       const { count } = list(0, 0);
       const p = offsetPage(req, self(req), count);
-      res.json(offsetAnswer(key, list(p.offset, p.limit).rows.map((row) => toJson(row, origin())), p, count));
+      res.json(
+        offsetAnswer(
+          key,
+          list(p.offset, p.limit).rows.map((row) => toJson(row, origin())),
+          p,
+          count,
+        ),
+      );
     };
 
   /** One record by its path id: 404 when there is none, 403 when the caller is an end user it does not concern. */
@@ -48,10 +55,20 @@ export function userRoutes(ctx: SandboxContext): Router {
     agentCaller(res);
     const query = queryString(req, 'query') ?? '';
     const users = query ? store.users.search(query) : [];
-    res.json(offsetAnswer('users', users.map((u) => userJson(u, origin())), null, users.length));
+    res.json(
+      offsetAnswer(
+        'users',
+        users.map((u) => userJson(u, origin())),
+        null,
+        users.length,
+      ),
+    );
   });
 
-  r.get('/users', listAll('users', (offset, limit) => store.users.list(offset, limit), userJson));
+  r.get(
+    '/users',
+    listAll('users', (offset, limit) => store.users.list(offset, limit), userJson),
+  );
 
   r.post('/users', (req, res) => {
     agentCaller(res);
@@ -64,18 +81,38 @@ export function userRoutes(ctx: SandboxContext): Router {
       organizationId = store.organizations.ensure((input.organization as { name: string }).name).id;
     }
     if (typeof input.email !== 'string' || !input.email.trim()) throw recordInvalid('email', 'Email: cannot be blank', 'BlankValue');
-    const user = store.users.create({ name: typeof input.name === 'string' ? input.name : '', email: input.email, role: role as Role, organization_id: organizationId });
+    const user = store.users.create({
+      name: typeof input.name === 'string' ? input.name : '',
+      email: input.email,
+      role: role as Role,
+      organization_id: organizationId,
+    });
     res.status(201).json({ user: userJson(user, origin()) });
   });
 
-  r.get('/users/:user_id', showOne('user', (req) => store.users.get(idParam(req, 'user_id')), (me, user) => me.id === user.id, userJson));
+  r.get(
+    '/users/:user_id',
+    showOne(
+      'user',
+      (req) => store.users.get(idParam(req, 'user_id')),
+      (me, user) => me.id === user.id,
+      userJson,
+    ),
+  );
 
   r.get('/organizations/search', (req, res) => {
     adminCaller(ctx, res);
     const name = queryString(req, 'name');
     const externalId = queryString(req, 'external_id');
     const orgs = name !== undefined ? store.organizations.findByName(name) : externalId !== undefined ? store.organizations.findByExternalId(externalId) : [];
-    res.json(offsetAnswer('organizations', orgs.map((o) => organizationJson(o, origin())), null, orgs.length));
+    res.json(
+      offsetAnswer(
+        'organizations',
+        orgs.map((o) => organizationJson(o, origin())),
+        null,
+        orgs.length,
+      ),
+    );
   });
 
   // Agents: organizations whose name starts with `name` (at least 2 characters), offset-paginated.
@@ -85,10 +122,20 @@ export function userRoutes(ctx: SandboxContext): Router {
     if (name.length < 2) throw new SandboxApiError(400, { errors: [{ code: 'QueryError', title: 'Name must be at least 2 characters long' }] });
     const matches = store.organizations.findByNamePrefix(name, 1000);
     const p = offsetPage(req, self(req), matches.length);
-    res.json(offsetAnswer('organizations', matches.slice(p.offset, p.offset + p.limit).map((o) => organizationJson(o, origin())), p, matches.length));
+    res.json(
+      offsetAnswer(
+        'organizations',
+        matches.slice(p.offset, p.offset + p.limit).map((o) => organizationJson(o, origin())),
+        p,
+        matches.length,
+      ),
+    );
   });
 
-  r.get('/organizations', listAll('organizations', (offset, limit) => store.organizations.list(offset, limit), organizationJson));
+  r.get(
+    '/organizations',
+    listAll('organizations', (offset, limit) => store.organizations.list(offset, limit), organizationJson),
+  );
 
   r.post('/organizations', (req, res) => {
     agentCaller(res);
@@ -100,7 +147,12 @@ export function userRoutes(ctx: SandboxContext): Router {
 
   r.get(
     '/organizations/:organization_id',
-    showOne('organization', (req) => store.organizations.get(idParam(req, 'organization_id')), (me, org) => me.organization_id === org.id, organizationJson),
+    showOne(
+      'organization',
+      (req) => store.organizations.get(idParam(req, 'organization_id')),
+      (me, org) => me.organization_id === org.id,
+      organizationJson,
+    ),
   );
 
   return r;

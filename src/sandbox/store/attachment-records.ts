@@ -19,7 +19,11 @@ export class AttachmentRecords {
   ) {}
 
   /** Stores an upload; `token` adds the file to an earlier upload (several files, one token). */
-  createUpload(input: { fileName: string; contentType: string; data: Buffer; token?: string; uploaderId: number }): { token: string; attachment: Attachment; attachments: Attachment[] } {
+  createUpload(input: { fileName: string; contentType: string; data: Buffer; token?: string; uploaderId: number }): {
+    token: string;
+    attachment: Attachment;
+    attachments: Attachment[];
+  } {
     const fileName = input.fileName.trim();
     if (!fileName) throw recordInvalid('filename', 'Filename: cannot be blank', 'BlankValue');
     let token = input.token;
@@ -57,7 +61,9 @@ export class AttachmentRecords {
    */
   blankOut(id: number): Attachment {
     this.db
-      .prepare("UPDATE attachments SET file_name = 'redacted.txt', content_type = 'text/plain', size = 0, data = ?, file_token = ?, malware_scan_result = 'malware_not_found' WHERE id = ?")
+      .prepare(
+        "UPDATE attachments SET file_name = 'redacted.txt', content_type = 'text/plain', size = 0, data = ?, file_token = ?, malware_scan_result = 'malware_not_found' WHERE id = ?",
+      )
       .run(Buffer.alloc(0), newToken(), id);
     return this.get(id)!;
   }

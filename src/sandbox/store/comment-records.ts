@@ -41,7 +41,9 @@ export class CommentRecords {
     }
     if (!c.text.body.trim() && !files.length) throw recordInvalid('comment', 'Comment: cannot be blank', 'BlankValue');
     const info = this.db
-      .prepare('INSERT INTO comments (ticket_id, author_id, body, html_body, plain_body, public, audit_id, via_channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO comments (ticket_id, author_id, body, html_body, plain_body, public, audit_id, via_channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(c.ticketId, c.authorId, c.text.body, c.text.html, c.text.body, c.isPublic ? 1 : 0, c.auditId, 'api', c.now);
     const commentId = Number(info.lastInsertRowid);
     this.attachments.attach(files, commentId, c.ticketId);
@@ -57,7 +59,8 @@ export class CommentRecords {
   /** Refuses a comment beyond Zendesk's limit per ticket. */
   checkRoomFor(ticketId: number): void {
     const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM comments WHERE ticket_id = ?').get(ticketId) as { n: number };
-    if (n >= MAX_COMMENTS_PER_TICKET) throw recordInvalid('comment', `Comment: a ticket cannot have more than ${MAX_COMMENTS_PER_TICKET} comments`, 'TooManyComments');
+    if (n >= MAX_COMMENTS_PER_TICKET)
+      throw recordInvalid('comment', `Comment: a ticket cannot have more than ${MAX_COMMENTS_PER_TICKET} comments`, 'TooManyComments');
   }
 
   get(id: number): Comment | undefined {

@@ -20,7 +20,9 @@ export class IdempotencyKeys {
   /** Runs `create` once per key; `hit` says the key was known and nothing was created. */
   once(key: string, body: unknown, create: () => TicketWrite): { write: TicketWrite | null; ticketId: number; hit: boolean } {
     return this.db.transaction(() => {
-      const fingerprint = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify(body ?? null))
+        .digest('hex');
       const nowMs = this.clock.now().getTime();
       this.db.prepare('DELETE FROM idempotency_keys WHERE created_at_ms < ?').run(nowMs - KEY_LIFETIME_MS);
       const existing = this.db.prepare('SELECT * FROM idempotency_keys WHERE key = ?').get(key) as { fingerprint: string; ticket_id: number } | undefined;
@@ -31,7 +33,9 @@ export class IdempotencyKeys {
         return { write: null, ticketId: existing.ticket_id, hit: true };
       }
       const write = create();
-      this.db.prepare('INSERT INTO idempotency_keys (key, fingerprint, ticket_id, created_at_ms) VALUES (?, ?, ?, ?)').run(key, fingerprint, write.ticket.id, nowMs);
+      this.db
+        .prepare('INSERT INTO idempotency_keys (key, fingerprint, ticket_id, created_at_ms) VALUES (?, ?, ?, ?)')
+        .run(key, fingerprint, write.ticket.id, nowMs);
       return { write, ticketId: write.ticket.id, hit: false };
     })();
   }

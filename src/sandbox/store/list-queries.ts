@@ -14,8 +14,8 @@ export interface IdCursor {
 
 /** Adds the cursor's terms to `where`/`args`; "after" means a smaller id when the listing is descending. */
 export function addIdCursor(q: IdCursor, where: string[], args: unknown[]): void {
-  if (q.afterId !== undefined) (where.push(q.desc ? 'id < ?' : 'id > ?'), args.push(q.afterId));
-  if (q.beforeId !== undefined) (where.push(q.desc ? 'id > ?' : 'id < ?'), args.push(q.beforeId));
+  if (q.afterId !== undefined) where.push(q.desc ? 'id < ?' : 'id > ?'), args.push(q.afterId);
+  if (q.beforeId !== undefined) where.push(q.desc ? 'id > ?' : 'id < ?'), args.push(q.beforeId);
 }
 
 /** `WHERE a AND b`, or nothing when there is no term. */

@@ -39,7 +39,9 @@ export class OrganizationRecords {
   /** Organizations whose name starts with `prefix` (case-insensitive), as `/organizations/autocomplete` finds them. */
   findByNamePrefix(prefix: string, limit: number): Organization[] {
     const escaped = prefix.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
-    return this.db.prepare("SELECT * FROM organizations WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE, id LIMIT ?").all(`${escaped}%`, limit) as Organization[];
+    return this.db
+      .prepare("SELECT * FROM organizations WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE, id LIMIT ?")
+      .all(`${escaped}%`, limit) as Organization[];
   }
 
   findByExternalId(externalId: string): Organization[] {

@@ -29,7 +29,12 @@ export class Redactions {
    * `comment_redactions`: the `<redact>` parts of `htmlBody` become `▇`, and attachments whose
    * content URL is listed become an empty `redacted.txt` (their old URLs stop working).
    */
-  redact(commentId: number, input: { ticket_id?: unknown; html_body?: unknown; external_attachment_urls?: unknown }, actor: User, contentUrlOf: (a: Attachment) => string): Redaction {
+  redact(
+    commentId: number,
+    input: { ticket_id?: unknown; html_body?: unknown; external_attachment_urls?: unknown },
+    actor: User,
+    contentUrlOf: (a: Attachment) => string,
+  ): Redaction {
     const { comments, attachments, timeline } = this.records;
     return this.db.transaction((): Redaction => {
       if (actor.role === 'end-user') throw forbidden();

@@ -41,7 +41,13 @@ export class SandboxStore {
     this.attachments = new AttachmentRecords(db, clock);
     this.comments = new CommentRecords(db, this.attachments, this.timeline);
     const emailCcs = new TicketEmailCcs(db, this.users);
-    this.tickets = new TicketRecords(db, clock, account, { users: this.users, organizations: this.organizations, comments: this.comments, emailCcs, timeline: this.timeline });
+    this.tickets = new TicketRecords(db, clock, account, {
+      users: this.users,
+      organizations: this.organizations,
+      comments: this.comments,
+      emailCcs,
+      timeline: this.timeline,
+    });
     this.redactions = new Redactions(db, { tickets: this.tickets, comments: this.comments, attachments: this.attachments, timeline: this.timeline });
     this.idempotencyKeys = new IdempotencyKeys(db, clock);
     this.meta = new SandboxMeta(db);

@@ -25,7 +25,8 @@ export class TicketEmailCcs {
     for (const raw of value as unknown[]) {
       const cc = (raw ?? {}) as { user_id?: unknown; user_email?: unknown; user_name?: unknown; action?: unknown };
       const action = cc.action ?? 'put';
-      if (action !== 'put' && action !== 'delete') throw recordInvalid('email_ccs', `Email ccs: action must be put or delete (got ${JSON.stringify(cc.action)})`);
+      if (action !== 'put' && action !== 'delete')
+        throw recordInvalid('email_ccs', `Email ccs: action must be put or delete (got ${JSON.stringify(cc.action)})`);
       let user: User | undefined;
       if (cc.user_id !== undefined) user = this.users.requireField(cc.user_id, 'email_ccs');
       else if (typeof cc.user_email === 'string' && EMAIL_ADDRESS.test(cc.user_email)) {

@@ -69,7 +69,7 @@ export class TicketRecords {
   list(q: IdCursor & { requesterId?: number; limit: number; offset?: number }): { rows: Ticket[]; count: number } {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.requesterId !== undefined) (where.push('requester_id = ?'), args.push(q.requesterId));
+    if (q.requesterId !== undefined) where.push('requester_id = ?'), args.push(q.requesterId);
     const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM tickets ${whereClause(where)}`).get(...args) as { n: number };
     addIdCursor(q, where, args);
     const sql = `SELECT id FROM tickets ${whereClause(where)} ORDER BY id ${q.desc ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`;
@@ -84,7 +84,8 @@ export class TicketRecords {
       const isAgent = actor.role !== 'end-user';
       let requester = actor;
       if (isAgent && input.requester_id !== undefined) requester = users.requireField(input.requester_id, 'requester_id');
-      else if (isAgent && input.requester && typeof input.requester.email === 'string') requester = users.ensureEndUser(input.requester.email, input.requester.name);
+      else if (isAgent && input.requester && typeof input.requester.email === 'string')
+        requester = users.ensureEndUser(input.requester.email, input.requester.name);
       const submitter = isAgent && input.submitter_id !== undefined ? users.requireField(input.submitter_id, 'submitter_id') : actor;
       let organizationId = requester.organization_id;
       if (isAgent && input.organization_id != null) {
@@ -125,7 +126,16 @@ export class TicketRecords {
       if (input.email_ccs !== undefined) emailCcs.apply(ticketId, input.email_ccs, actor);
       const auditId = timeline.newAudit(ticketId);
       // Zendesk: the submitter is the author of the first comment (the description).
-      const { comment, attachments } = comments.insert({ ticketId, authorId: submitter.id, text, isPublic, uploads: input.comment.uploads, auditId, now, actorId: actor.id });
+      const { comment, attachments } = comments.insert({
+        ticketId,
+        authorId: submitter.id,
+        text,
+        isPublic,
+        uploads: input.comment.uploads,
+        auditId,
+        now,
+        actorId: actor.id,
+      });
       const ticket = this.get(ticketId)!;
       timeline.add(ticketId, actor.id, 'created', { subject: ticket.subject, status, priority: ticket.priority, tags, requester_id: requester.id });
       return { before: null, ticket, comment, attachments, tagsAdded: tags, tagsRemoved: [], auditId, actorId: actor.id };
@@ -182,7 +192,13 @@ export class TicketRecords {
   }
 
   /** Tag endpoints: `mode` add (PUT), set (POST) or remove (DELETE). */
-  changeTags(ticketId: number, mode: 'add' | 'set' | 'remove', tags: unknown, actor: User, safe: { safe_update?: unknown; updated_stamp?: unknown }): TicketWrite {
+  changeTags(
+    ticketId: number,
+    mode: 'add' | 'set' | 'remove',
+    tags: unknown,
+    actor: User,
+    safe: { safe_update?: unknown; updated_stamp?: unknown },
+  ): TicketWrite {
     if (actor.role === 'end-user') throw forbidden();
     const field = mode === 'add' ? 'additional_tags' : mode === 'set' ? 'tags' : 'remove_tags';
     return this.update(ticketId, { [field]: tags ?? [], ...safe }, actor);
@@ -194,7 +210,8 @@ export class TicketRecords {
     if (input.status !== undefined) next.status = enumValue(input.status, STATUSES, 'status');
     if (input.priority !== undefined) next.priority = input.priority === null ? null : enumValue(input.priority, PRIORITIES, 'priority');
     if (input.type !== undefined) next.type = input.type === null ? null : enumValue(input.type, TYPES, 'type');
-    if (input.assignee_id !== undefined) next.assignee_id = input.assignee_id === null ? null : this.records.users.requireField(input.assignee_id, 'assignee_id').id;
+    if (input.assignee_id !== undefined)
+      next.assignee_id = input.assignee_id === null ? null : this.records.users.requireField(input.assignee_id, 'assignee_id').id;
     if (input.tags !== undefined) next.tags = normalizeTags(input.tags);
     if (input.additional_tags !== undefined) for (const t of normalizeTags(input.additional_tags)) if (!next.tags.includes(t)) next.tags.push(t);
     if (input.remove_tags !== undefined) {

@@ -25,7 +25,9 @@ export class TicketTimeline {
   }
 
   list(ticketId: number): TimelineEntry[] {
-    const rows = this.db.prepare('SELECT * FROM timeline WHERE ticket_id = ? ORDER BY id').all(ticketId) as Array<Omit<TimelineEntry, 'detail'> & { detail: string }>;
+    const rows = this.db.prepare('SELECT * FROM timeline WHERE ticket_id = ? ORDER BY id').all(ticketId) as Array<
+      Omit<TimelineEntry, 'detail'> & { detail: string }
+    >;
     return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
   }
 }

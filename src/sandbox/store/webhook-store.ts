@@ -67,7 +67,11 @@ export function newSigningSecret(): string {
   return randomBytes(32).toString('base64');
 }
 
-type Row = Omit<Webhook, 'subscriptions' | 'authentication' | 'custom_headers'> & { subscriptions: string; authentication: string | null; custom_headers: string | null };
+type Row = Omit<Webhook, 'subscriptions' | 'authentication' | 'custom_headers'> & {
+  subscriptions: string;
+  authentication: string | null;
+  custom_headers: string | null;
+};
 
 /** Webhooks, their invocations and attempts, in the sandbox database. */
 export class WebhookStore {
@@ -137,20 +141,31 @@ export class WebhookStore {
   addAttempt(a: Omit<Attempt, 'id' | 'created_at'>): void {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO attempts (invocation_id, status, response_code, response_body, error_message, created_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO attempts (invocation_id, status, response_code, response_body, error_message, created_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(a.invocation_id, a.status, a.response_code, a.response_body, a.error_message, this.now(), a.duration_ms);
       this.db.prepare('UPDATE invocations SET attempts_count = attempts_count + 1, latest_completed_at = ? WHERE id = ?').run(this.now(), a.invocation_id);
     })();
   }
 
-  listInvocations(q: { webhookId?: string; ticketId?: number; status?: string; fromTs?: string; toTs?: string; afterId?: number; limit: number; desc?: boolean }): Invocation[] {
+  listInvocations(q: {
+    webhookId?: string;
+    ticketId?: number;
+    status?: string;
+    fromTs?: string;
+    toTs?: string;
+    afterId?: number;
+    limit: number;
+    desc?: boolean;
+  }): Invocation[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.webhookId !== undefined) (where.push('webhook_id = ?'), args.push(q.webhookId));
-    if (q.ticketId !== undefined) (where.push('ticket_id = ?'), args.push(q.ticketId));
-    if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
-    if (q.fromTs !== undefined) (where.push('created_at >= ?'), args.push(q.fromTs));
-    if (q.toTs !== undefined) (where.push('created_at <= ?'), args.push(q.toTs));
+    if (q.webhookId !== undefined) where.push('webhook_id = ?'), args.push(q.webhookId);
+    if (q.ticketId !== undefined) where.push('ticket_id = ?'), args.push(q.ticketId);
+    if (q.status !== undefined) where.push('status = ?'), args.push(q.status);
+    if (q.fromTs !== undefined) where.push('created_at >= ?'), args.push(q.fromTs);
+    if (q.toTs !== undefined) where.push('created_at <= ?'), args.push(q.toTs);
     addIdCursor(q, where, args);
     return this.db
       .prepare(`SELECT * FROM invocations ${whereClause(where)} ORDER BY id ${q.desc ? 'DESC' : 'ASC'} LIMIT ?`)

@@ -51,7 +51,9 @@ export interface PostgresStore extends Store {
  */
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === 20 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+    oid === 20 && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 function sslOption(options: PostgresStoreOptions): pg.ClientConfig['ssl'] {
@@ -89,7 +91,9 @@ function scrub(message: string, url: string): string {
 function refuseTlsInUrl(url: string): void {
   const tls = tlsParametersOf(url);
   if (tls.length > 0) {
-    throw new TypeError(`DATABASE_URL sets ${tls.join(', ')}: remove it and choose TLS with DATABASE_SSL (off, require, verify-full) and DATABASE_SSL_CA_FILE.`);
+    throw new TypeError(
+      `DATABASE_URL sets ${tls.join(', ')}: remove it and choose TLS with DATABASE_SSL (off, require, verify-full) and DATABASE_SSL_CA_FILE.`,
+    );
   }
 }
 
@@ -139,7 +143,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new Error(`PostgreSQL store at ${describeDatabase(options.url)} could not be opened: ${scrub((error as Error).message, options.url)}`, { cause: error });
+    throw new Error(`PostgreSQL store at ${describeDatabase(options.url)} could not be opened: ${scrub((error as Error).message, options.url)}`, {
+      cause: error,
+    });
   }
 
   const sql = new PgTransactions(pool);

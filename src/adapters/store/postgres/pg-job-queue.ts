@@ -149,7 +149,12 @@ export class PgJobQueue implements JobQueue {
   }
 
   async extendLease(id: number, owner: string, now: number, leaseMs: number): Promise<boolean> {
-    return this.changed(`UPDATE jobs SET lease_until = $3, updated_at = $4 WHERE id = $1 AND state = 'running' AND lease_owner = $2`, [id, owner, now + leaseMs, now]);
+    return this.changed(`UPDATE jobs SET lease_until = $3, updated_at = $4 WHERE id = $1 AND state = 'running' AND lease_owner = $2`, [
+      id,
+      owner,
+      now + leaseMs,
+      now,
+    ]);
   }
 
   async postpone(id: number, owner: string, now: number, runAt: number, error: string): Promise<boolean> {
@@ -236,7 +241,11 @@ export class PgJobQueue implements JobQueue {
   }
 
   async replacePayload(id: number, payload: unknown, now: number): Promise<boolean> {
-    return this.changed(`UPDATE jobs SET payload = $1::jsonb, updated_at = $2 WHERE id = $3 AND state = 'queued' AND attempts = 0`, [JSON.stringify(payload), now, id]);
+    return this.changed(`UPDATE jobs SET payload = $1::jsonb, updated_at = $2 WHERE id = $3 AND state = 'queued' AND attempts = 0`, [
+      JSON.stringify(payload),
+      now,
+      id,
+    ]);
   }
 
   async purgeDone(before: number): Promise<number> {
@@ -244,10 +253,10 @@ export class PgJobQueue implements JobQueue {
   }
 
   async list(filter: { state?: JobState; kind?: string } = {}): Promise<Job[]> {
-    const { rows } = await this.sql.query<JobRow>(
-      `SELECT * FROM jobs WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY id`,
-      [filter.state ?? null, filter.kind ?? null],
-    );
+    const { rows } = await this.sql.query<JobRow>(`SELECT * FROM jobs WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY id`, [
+      filter.state ?? null,
+      filter.kind ?? null,
+    ]);
     return rows.map(toJob);
   }
 

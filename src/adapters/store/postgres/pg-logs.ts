@@ -62,7 +62,10 @@ export class PgEffectLog implements EffectLog {
   }
 
   async countForTicket(ticketId: number, kind?: string): Promise<number> {
-    const { rows } = await this.sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM effects WHERE ticket_id = $1 AND ($2::text IS NULL OR kind = $2)', [ticketId, kind ?? null]);
+    const { rows } = await this.sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM effects WHERE ticket_id = $1 AND ($2::text IS NULL OR kind = $2)', [
+      ticketId,
+      kind ?? null,
+    ]);
     return rows[0]!.n;
   }
 }
@@ -71,7 +74,10 @@ export class PgEffectLog implements EffectLog {
 export class PgTransitionLog implements TransitionLog {
   constructor(private readonly sql: Sql) {}
 
-  async record(t: { ticketId: number; from: string; to: RenewalState; event: string; effects: readonly Effect[]; context: object }, now: number): Promise<number> {
+  async record(
+    t: { ticketId: number; from: string; to: RenewalState; event: string; effects: readonly Effect[]; context: object },
+    now: number,
+  ): Promise<number> {
     const { rows } = await this.sql.query<{ id: number }>(
       `INSERT INTO transitions (ticket_id, from_state, to_state, event, effects, context, state, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id`,
@@ -122,7 +128,14 @@ export class PgAuditLog implements AuditLog {
       'SELECT * FROM audit WHERE ticket_id = $1 ORDER BY id',
       [ticketId],
     );
-    return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    return rows.map((r) => ({
+      id: r.id,
+      ticketId: r.ticket_id,
+      at: new Date(r.at).toISOString(),
+      actor: r.actor,
+      action: r.action,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+    }));
   }
 }
 

@@ -14,7 +14,10 @@ export class PgMailLog implements MailLog {
     private readonly sealKey: Buffer,
   ) {}
 
-  async recordInbound(input: { dedupKey: string; messageId: string | null; source: InboundSource; sender: string; raw: Buffer }, now: number): Promise<boolean> {
+  async recordInbound(
+    input: { dedupKey: string; messageId: string | null; source: InboundSource; sender: string; raw: Buffer },
+    now: number,
+  ): Promise<boolean> {
     const { rowCount } = await this.sql.query(
       `INSERT INTO inbound_messages (dedup_key, message_id, source, sender, size, raw, sealed, state, received_at)
        VALUES ($1, $2, $3, $4, $5, $6, 1, 'queued', $7) ON CONFLICT (dedup_key) DO NOTHING`,

@@ -1,5 +1,14 @@
 import type {
-  InstalledSite, InstalledSiteSummary, PairRepository, ProactiveRecord, ProactiveRepository, RefreshTokenRepository, ReminderRecord, ServedPair, SiteRepository, WatchRepository,
+  InstalledSite,
+  InstalledSiteSummary,
+  PairRepository,
+  ProactiveRecord,
+  ProactiveRepository,
+  RefreshTokenRepository,
+  ReminderRecord,
+  ServedPair,
+  SiteRepository,
+  WatchRepository,
 } from '../../../ports/store.js';
 import type { WatchedSite } from '../../../core/watch/watched-site.js';
 import type { ReminderKind } from '../../../core/proactive/decide-proactive.js';
@@ -21,8 +30,22 @@ import type { Sql } from './pg-transactions.js';
 export class PgSiteRepository implements SiteRepository {
   constructor(private readonly sql: Sql) {}
 
-  private static fromRow(r: { domain: string; cert_sha256: string; fullchain_pem: string; not_after: string; installed_at: number; ticket_id: number | null }): InstalledSite {
-    return { domain: r.domain, certSha256: r.cert_sha256, fullchainPem: r.fullchain_pem, notAfter: r.not_after, installedAt: r.installed_at, ticketId: r.ticket_id };
+  private static fromRow(r: {
+    domain: string;
+    cert_sha256: string;
+    fullchain_pem: string;
+    not_after: string;
+    installed_at: number;
+    ticket_id: number | null;
+  }): InstalledSite {
+    return {
+      domain: r.domain,
+      certSha256: r.cert_sha256,
+      fullchainPem: r.fullchain_pem,
+      notAfter: r.not_after,
+      installedAt: r.installed_at,
+      ticketId: r.ticket_id,
+    };
   }
 
   async get(domain: string): Promise<InstalledSite | null> {
@@ -76,8 +99,17 @@ export class PgWatchRepository implements WatchRepository {
          served_not_before = excluded.served_not_before, served_not_after = excluded.served_not_after, error = excluded.error,
          installed_by_certdesk = excluded.installed_by_certdesk, drift = excluded.drift`,
       [
-        w.site, w.checkedAt, w.address, w.served?.sha256 ?? null, w.served?.subject ?? null, w.served?.issuer ?? null,
-        w.served?.notBefore ?? null, w.served?.notAfter ?? null, w.error, w.installedByCertdesk ? 1 : 0, w.drift,
+        w.site,
+        w.checkedAt,
+        w.address,
+        w.served?.sha256 ?? null,
+        w.served?.subject ?? null,
+        w.served?.issuer ?? null,
+        w.served?.notBefore ?? null,
+        w.served?.notAfter ?? null,
+        w.error,
+        w.installedByCertdesk ? 1 : 0,
+        w.drift,
       ],
     );
   }
@@ -103,17 +135,31 @@ export class PgProactiveRepository implements ProactiveRepository {
 
   async savePlan(site: string, certSha256: string, plan: unknown, now: number): Promise<ProactiveRecord> {
     return this.sql.transaction(async () => {
-      await this.sql.query('INSERT INTO proactive_renewals (site, cert_sha256, plan, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [site, certSha256, JSON.stringify(plan), now]);
+      await this.sql.query('INSERT INTO proactive_renewals (site, cert_sha256, plan, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+        site,
+        certSha256,
+        JSON.stringify(plan),
+        now,
+      ]);
       return (await this.get(site, certSha256))!;
     });
   }
 
   async replacePlan(site: string, certSha256: string, plan: unknown): Promise<void> {
-    await this.sql.query('UPDATE proactive_renewals SET plan = $1 WHERE site = $2 AND cert_sha256 = $3 AND ticket_id IS NULL', [JSON.stringify(plan), site, certSha256]);
+    await this.sql.query('UPDATE proactive_renewals SET plan = $1 WHERE site = $2 AND cert_sha256 = $3 AND ticket_id IS NULL', [
+      JSON.stringify(plan),
+      site,
+      certSha256,
+    ]);
   }
 
   async opened(site: string, certSha256: string, ticketId: number, now: number): Promise<void> {
-    await this.sql.query('UPDATE proactive_renewals SET ticket_id = $1, opened_at = $2 WHERE site = $3 AND cert_sha256 = $4', [ticketId, now, site, certSha256]);
+    await this.sql.query('UPDATE proactive_renewals SET ticket_id = $1, opened_at = $2 WHERE site = $3 AND cert_sha256 = $4', [
+      ticketId,
+      now,
+      site,
+      certSha256,
+    ]);
   }
 
   async listForSite(site: string): Promise<ProactiveRecord[]> {
@@ -122,7 +168,10 @@ export class PgProactiveRepository implements ProactiveRepository {
   }
 
   async reminders(site: string, certSha256: string): Promise<ReminderRecord[]> {
-    const { rows } = await this.sql.query<ReminderRow>('SELECT * FROM proactive_reminders WHERE site = $1 AND cert_sha256 = $2 ORDER BY claimed_at', [site, certSha256]);
+    const { rows } = await this.sql.query<ReminderRow>('SELECT * FROM proactive_reminders WHERE site = $1 AND cert_sha256 = $2 ORDER BY claimed_at', [
+      site,
+      certSha256,
+    ]);
     return rows.map(reminderFromRow);
   }
 
@@ -134,13 +183,22 @@ export class PgProactiveRepository implements ProactiveRepository {
         [site, certSha256, kind, ticketId, now],
       );
       if (inserted.rowCount === 1) return 'new';
-      const { rows } = await this.sql.query<{ state: string }>('SELECT state FROM proactive_reminders WHERE site = $1 AND cert_sha256 = $2 AND kind = $3', [site, certSha256, kind]);
+      const { rows } = await this.sql.query<{ state: string }>('SELECT state FROM proactive_reminders WHERE site = $1 AND cert_sha256 = $2 AND kind = $3', [
+        site,
+        certSha256,
+        kind,
+      ]);
       return rows[0]?.state === 'done' ? 'done' : 'unconfirmed';
     });
   }
 
   async reminderDone(site: string, certSha256: string, kind: ReminderKind, now: number): Promise<void> {
-    await this.sql.query(`UPDATE proactive_reminders SET state = 'done', done_at = $1 WHERE site = $2 AND cert_sha256 = $3 AND kind = $4`, [now, site, certSha256, kind]);
+    await this.sql.query(`UPDATE proactive_reminders SET state = 'done', done_at = $1 WHERE site = $2 AND cert_sha256 = $3 AND kind = $4`, [
+      now,
+      site,
+      certSha256,
+      kind,
+    ]);
   }
 }
 
@@ -153,7 +211,10 @@ export class PgRefreshTokenRepository implements RefreshTokenRepository {
   ) {}
 
   async load(clientId: string, seed: string): Promise<string | null> {
-    const { rows } = await this.sql.query<{ seed_sha256: string; sealed: Buffer }>('SELECT seed_sha256, sealed FROM oauth_refresh_tokens WHERE client_id = $1', [clientId]);
+    const { rows } = await this.sql.query<{ seed_sha256: string; sealed: Buffer }>(
+      'SELECT seed_sha256, sealed FROM oauth_refresh_tokens WHERE client_id = $1',
+      [clientId],
+    );
     const row = rows[0];
     if (!row || row.seed_sha256 !== sha256(seed)) return null;
     try {
@@ -172,7 +233,13 @@ export class PgRefreshTokenRepository implements RefreshTokenRepository {
   }
 }
 
-interface PairRow { site: string; fullchain_pem: string; sealed_key: Buffer; leaf_sha256: string; updated_at: number }
+interface PairRow {
+  site: string;
+  fullchain_pem: string;
+  sealed_key: Buffer;
+  leaf_sha256: string;
+  updated_at: number;
+}
 
 /** The TLS fronts' shared pairs (../pair-repository.ts), keys sealed under `kek` and bound to the site. */
 export class PgPairRepository implements PairRepository {
@@ -187,7 +254,9 @@ export class PgPairRepository implements PairRepository {
   }
 
   async list(): Promise<ServedPair[]> {
-    const { rows } = await this.sql.query<PairRow>('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs ORDER BY site COLLATE "C"');
+    const { rows } = await this.sql.query<PairRow>(
+      'SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs ORDER BY site COLLATE "C"',
+    );
     return rows.map((r) => this.open(r));
   }
 
@@ -216,6 +285,12 @@ export class PgPairRepository implements PairRepository {
   }
 
   private open(r: PairRow): ServedPair {
-    return { site: r.site, fullchainPem: r.fullchain_pem, privateKeyPem: openSealedBytes(r.sealed_key, this.kek, servedPairAad(r.site)).toString('utf8'), leafSha256: r.leaf_sha256, updatedAt: r.updated_at };
+    return {
+      site: r.site,
+      fullchainPem: r.fullchain_pem,
+      privateKeyPem: openSealedBytes(r.sealed_key, this.kek, servedPairAad(r.site)).toString('utf8'),
+      leafSha256: r.leaf_sha256,
+      updatedAt: r.updated_at,
+    };
   }
 }

@@ -23,9 +23,20 @@ export interface ReminderRow {
 }
 
 export const planFromRow = (r: PlanRow): ProactiveRecord => ({
-  site: r.site, certSha256: r.cert_sha256, plan: JSON.parse(r.plan) as unknown, ticketId: r.ticket_id, createdAt: r.created_at, openedAt: r.opened_at,
+  site: r.site,
+  certSha256: r.cert_sha256,
+  plan: JSON.parse(r.plan) as unknown,
+  ticketId: r.ticket_id,
+  createdAt: r.created_at,
+  openedAt: r.opened_at,
 });
 
 export const reminderFromRow = (r: ReminderRow): ReminderRecord => ({
-  site: r.site, certSha256: r.cert_sha256, kind: r.kind, ticketId: r.ticket_id, state: r.state, claimedAt: r.claimed_at, doneAt: r.done_at,
+  site: r.site,
+  certSha256: r.cert_sha256,
+  kind: r.kind,
+  ticketId: r.ticket_id,
+  state: r.state,
+  claimedAt: r.claimed_at,
+  doneAt: r.done_at,
 });

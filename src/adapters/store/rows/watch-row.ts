@@ -23,7 +23,13 @@ export function watchFromRow(r: WatchRow): WatchedSite {
     served:
       r.served_sha256 === null
         ? null
-        : { sha256: r.served_sha256, subject: r.served_subject ?? '', issuer: r.served_issuer ?? '', notBefore: r.served_not_before ?? '', notAfter: r.served_not_after ?? '' },
+        : {
+            sha256: r.served_sha256,
+            subject: r.served_subject ?? '',
+            issuer: r.served_issuer ?? '',
+            notBefore: r.served_not_before ?? '',
+            notAfter: r.served_not_after ?? '',
+          },
     error: r.error,
     installedByCertdesk: r.installed_by_certdesk === 1,
     drift: r.drift,

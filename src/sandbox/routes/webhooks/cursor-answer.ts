@@ -10,7 +10,12 @@ function pageLink(listUrl: string, after: string, size: number): string {
  * The `meta` and `links` of a webhooks-API list page (webhooks, invocations), whose cursors are the
  * ids themselves (Zendesk's other lists encode theirs: paginate.ts).
  */
-export function cursorAnswer(ids: string[], hasMore: boolean, listUrl: string, size: number): { meta: Record<string, unknown>; links: Record<string, unknown> } {
+export function cursorAnswer(
+  ids: string[],
+  hasMore: boolean,
+  listUrl: string,
+  size: number,
+): { meta: Record<string, unknown>; links: Record<string, unknown> } {
   const meta: Record<string, unknown> = { has_more: hasMore };
   const links: Record<string, unknown> = {};
   const first = ids[0];

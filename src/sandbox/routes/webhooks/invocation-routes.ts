@@ -25,7 +25,12 @@ export function invocationRoutes(ctx: SandboxContext): Router {
       desc: q(req, 'sort') !== 'latest_completed_at',
     });
     const page = rows.slice(0, size);
-    const { meta, links } = cursorAnswer(page.map((i) => String(i.id)), rows.length > size, `${ctx.origin()}/api/v2/webhooks/${w.id}/invocations`, size);
+    const { meta, links } = cursorAnswer(
+      page.map((i) => String(i.id)),
+      rows.length > size,
+      `${ctx.origin()}/api/v2/webhooks/${w.id}/invocations`,
+      size,
+    );
     res.json({ invocations: page.map(invocationJson), meta, links });
   });
 

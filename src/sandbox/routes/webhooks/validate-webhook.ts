@@ -34,7 +34,8 @@ export function validateWebhook(input: WebhookInput, partial: boolean, current?:
       if (!partial && !(field === 'description')) throw invalid(field, `${field} is required`, 'RequiredFieldMissing');
       return undefined;
     }
-    if (typeof v !== 'string' || (allowed && !allowed.includes(v))) throw invalid(field, `${field} is invalid${allowed ? ` (one of ${allowed.join(', ')})` : ''}`);
+    if (typeof v !== 'string' || (allowed && !allowed.includes(v)))
+      throw invalid(field, `${field} is invalid${allowed ? ` (one of ${allowed.join(', ')})` : ''}`);
     return v;
   };
   const name = str('name');
@@ -53,12 +54,14 @@ export function validateWebhook(input: WebhookInput, partial: boolean, current?:
   else if (!partial) out.subscriptions = [];
   if (input.authentication !== undefined && input.authentication !== null) {
     const a = input.authentication as Record<string, unknown>;
-    if (typeof a !== 'object' || !AUTH_TYPES.includes(String(a.type))) throw invalid('authentication', `authentication.type must be one of ${AUTH_TYPES.join(', ')}`);
+    if (typeof a !== 'object' || !AUTH_TYPES.includes(String(a.type)))
+      throw invalid('authentication', `authentication.type must be one of ${AUTH_TYPES.join(', ')}`);
     out.authentication = a;
   } else if (input.authentication === null) out.authentication = null;
   if (input.custom_headers !== undefined) {
     const h = input.custom_headers;
-    if (h !== null && (typeof h !== 'object' || Object.values(h as object).some((v) => typeof v !== 'string'))) throw invalid('custom_headers', 'custom_headers must map names to strings');
+    if (h !== null && (typeof h !== 'object' || Object.values(h as object).some((v) => typeof v !== 'string')))
+      throw invalid('custom_headers', 'custom_headers must map names to strings');
     out.custom_headers = h as Record<string, string> | null;
   }
   const merged = { ...current, ...out };
@@ -83,8 +86,10 @@ function checkEndpoint(endpoint: string): string {
 function checkSubscriptions(subs: unknown, current: Webhook | undefined): string[] {
   if (!Array.isArray(subs) || subs.some((s) => typeof s !== 'string')) throw invalid('subscriptions', 'subscriptions must be an array of strings');
   const conditional = subs.includes('conditional_ticket_events');
-  if (conditional && subs.length > 1) throw invalid('subscriptions', 'A webhook is either connected to triggers (conditional_ticket_events) or subscribed to events, not both');
-  if (!conditional && subs.some((s: string) => !s.startsWith('zen:event-type:'))) throw invalid('subscriptions', 'Event subscriptions must be zen:event-type:… names');
+  if (conditional && subs.length > 1)
+    throw invalid('subscriptions', 'A webhook is either connected to triggers (conditional_ticket_events) or subscribed to events, not both');
+  if (!conditional && subs.some((s: string) => !s.startsWith('zen:event-type:')))
+    throw invalid('subscriptions', 'Event subscriptions must be zen:event-type:… names');
   if (current && current.subscriptions.length && current.subscriptions.includes('conditional_ticket_events') !== conditional) {
     throw invalid('subscriptions', 'The connection method of a webhook cannot be changed');
   }

@@ -37,7 +37,13 @@ export function invocationJson(i: Invocation): Record<string, unknown> {
 }
 
 export function attemptJson(a: Attempt): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: String(a.id), invocation_id: String(a.invocation_id), status: a.status, created_at: a.created_at, duration_ms: a.duration_ms };
+  const out: Record<string, unknown> = {
+    id: String(a.id),
+    invocation_id: String(a.invocation_id),
+    status: a.status,
+    created_at: a.created_at,
+    duration_ms: a.duration_ms,
+  };
   if (a.response_code !== null) out.response_code = a.response_code;
   if (a.response_body !== null) out.response_body = a.response_body;
   if (a.error_message !== null) out.error_message = a.error_message;

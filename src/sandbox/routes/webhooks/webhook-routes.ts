@@ -27,7 +27,12 @@ export function webhookRoutes(ctx: SandboxContext): Router {
     const after = q(req, 'page[after]');
     const start = after ? list.findIndex((w) => w.id === after) + 1 : 0;
     const page = list.slice(start, start + size);
-    const { meta, links } = cursorAnswer(page.map((w) => w.id), start + size < list.length, `${ctx.origin()}/api/v2/webhooks`, size);
+    const { meta, links } = cursorAnswer(
+      page.map((w) => w.id),
+      start + size < list.length,
+      `${ctx.origin()}/api/v2/webhooks`,
+      size,
+    );
     res.json({ webhooks: page.map(webhookJson), meta, links });
   });
 
@@ -59,7 +64,10 @@ export function webhookRoutes(ctx: SandboxContext): Router {
       secret: secret ?? ctx.webhookSecret ?? newSigningSecret(),
       created_by: String(user.id),
     });
-    res.status(201).location(`${ctx.origin()}/api/v2/webhooks/${created.id}`).json({ webhook: webhookJson(created) });
+    res
+      .status(201)
+      .location(`${ctx.origin()}/api/v2/webhooks/${created.id}`)
+      .json({ webhook: webhookJson(created) });
   });
 
   r.get('/webhooks/:webhook_id', (req, res) => {
