@@ -227,7 +227,7 @@ export class Worker {
   }
 
   private async execute(job: Job, owner: string): Promise<void> {
-    const { queue, logger: root, metrics } = this.options;
+    const { queue, logger: root } = this.options;
     const logger = root.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const handler = this.options.handlers[job.kind] as JobHandler | undefined;
     const started = process.hrtime.bigint();

@@ -24,7 +24,7 @@ export class SandboxCdn {
 
   constructor(
     private readonly store: SandboxStore,
-    private readonly faults: FaultController,
+    faults: FaultController,
   ) {
     this.app = express();
     this.app.disable('x-powered-by');

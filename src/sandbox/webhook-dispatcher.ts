@@ -103,7 +103,7 @@ export class WebhookDispatcher {
       let retries = { conflict: 0, throttled: 0, timeout: 0 };
       for (;;) {
         const webhook = store.get(webhookId);
-        if (!webhook || webhook.status !== 'active') return store.finishInvocation(invocation.id, 'failed');
+        if (webhook?.status !== 'active') return store.finishInvocation(invocation.id, 'failed');
         const breaker = faults.breaker(webhookId);
         if (breaker.isOpen()) return store.finishInvocation(invocation.id, 'circuit broken');
         const outcome = await this.attempt(webhook, invocation.id, body, signal);

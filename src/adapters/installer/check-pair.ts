@@ -15,7 +15,7 @@ export function checkPair(request: { site: string; fullchainPem: string; private
   const certificates = pemCertificates(request.fullchainPem);
   const leaf = certificates[0];
   if (certificates.length === 0) return { ok: false, error: 'the certificate chain to install holds no certificate' };
-  const unreadable = certificates.findIndex((c) => c === null);
+  const unreadable = certificates.indexOf(null);
   if (unreadable >= 0) return { ok: false, error: `certificate ${unreadable + 1} of the chain to install cannot be read` };
   if (createHash('sha256').update(leaf!.raw).digest('hex') !== request.leafSha256) {
     throw new TypeError('leafSha256 is not the SHA-256 of the first certificate of fullchainPem');

@@ -65,6 +65,7 @@ export function createCommandInstaller(options: CommandInstallerOptions): Instal
       const privkeyPath = join(dir, 'privkey.pem');
       await writeNewFile(fullchainPath, pair.fullchainPem, 0o600);
       await writeNewFile(privkeyPath, pair.privateKeyPem, 0o600);
+      // biome-ignore lint/style/noProcessEnv: the install command inherits the service's own environment, less its secrets (commandEnvironment)
       const env = commandEnvironment(options.env ?? process.env, { site: request.site, fullchainPath, privkeyPath, ticketId: request.ticketId });
       return await runStepCommand(
         {

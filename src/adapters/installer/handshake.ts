@@ -73,7 +73,7 @@ export function handshake(options: HandshakeOptions): Promise<Handshake | { erro
 function chainNames(cert: DetailedPeerCertificate): { subject: string; issuer: string }[] {
   const out: { subject: string; issuer: string }[] = [];
   const seen = new Set<string>();
-  for (let c: DetailedPeerCertificate | undefined = cert; c && c.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+  for (let c: DetailedPeerCertificate | undefined = cert; c?.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
     seen.add(c.fingerprint256);
     out.push({ subject: dn(c.subject), issuer: dn(c.issuer) });
   }

@@ -49,6 +49,7 @@ export function createNginxInstaller(options: NginxInstallerOptions): Installer 
 
   return fleetInstaller('nginx', reloadedServerFleet(options), { verifyWaitMs: options.verifyWaitMs ?? 15_000, logger: options.logger }, (request) => {
     const paths = store.paths(request.site);
+    // biome-ignore lint/style/noProcessEnv: the install command inherits the service's own environment, less its secrets (commandEnvironment)
     const env = commandEnvironment(options.env ?? process.env, {
       site: request.site,
       fullchainPath: paths.fullchain,

@@ -1,4 +1,4 @@
-import tls, { type SecureContext } from 'node:tls';
+import tls from 'node:tls';
 import type { ServedCertificate } from '../../ports/installer.js';
 import { handshake, type Handshake } from './handshake.js';
 import { formatAddress, parseAddress } from './parse-address.js';

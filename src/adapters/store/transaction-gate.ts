@@ -31,7 +31,7 @@ export class TransactionGate {
 
   private inside(): boolean {
     const tx = this.context.getStore();
-    return tx !== undefined && tx.open;
+    return tx?.open === true;
   }
 
   /** Runs one synchronous store call at the right moment (see the class comment). */

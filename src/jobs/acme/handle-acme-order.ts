@@ -31,7 +31,7 @@ export function handleAcmeOrder(deps: AcmeDeps): JobHandler<AcmeOrderJob> {
     // (Only while the renewal still waits: a certificate that arrived meanwhile makes it moot.)
     const answered = renewal?.site ? await recordedFailure(deps, ticketId, job.payload.transitionId) : null;
     if (answered && renewal!.state === 'awaiting_certificate') return tellFailure(deps, ticketId, renewal!.site!, answered);
-    if (!renewal || renewal.state !== 'awaiting_certificate' || !renewal.site || !renewal.csrPem) {
+    if (renewal?.state !== 'awaiting_certificate' || !renewal.site || !renewal.csrPem) {
       logger.info({ ticketId, state: renewal?.state }, 'acme: nothing to order, the renewal no longer waits for a certificate');
       return;
     }

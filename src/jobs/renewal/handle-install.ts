@@ -24,7 +24,7 @@ export function handleInstall(deps: RenewalDeps & { installer: Installer }): Job
     const { ticketId } = job.payload;
     await finishPendingTransitions(deps, ticketId);
     const renewal = await deps.store.renewals.get(ticketId);
-    if (!renewal || renewal.state !== 'installing') {
+    if (renewal?.state !== 'installing') {
       logger.info({ ticketId, state: renewal?.state }, 'nothing to install: the renewal is no longer installing');
       return;
     }

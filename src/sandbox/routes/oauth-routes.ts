@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import express, { type Router, type Request } from 'express';
 import { SandboxApiError } from '../api-error.js';
 import { oauthGrants } from '../oauth-grants.js';
 import type { SandboxContext } from '../sandbox-context.js';

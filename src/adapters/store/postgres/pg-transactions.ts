@@ -46,7 +46,7 @@ export class PgTransactions implements Sql {
 
   private current(): OpenTransaction | null {
     const tx = this.context.getStore();
-    return tx !== undefined && tx.open ? tx : null;
+    return tx?.open ? tx : null;
   }
 
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<pg.QueryResult<R>> {

@@ -90,7 +90,7 @@ function checkSubscriptions(subs: unknown, current: Webhook | undefined): string
     throw invalid('subscriptions', 'A webhook is either connected to triggers (conditional_ticket_events) or subscribed to events, not both');
   if (!conditional && subs.some((s: string) => !s.startsWith('zen:event-type:')))
     throw invalid('subscriptions', 'Event subscriptions must be zen:event-type:… names');
-  if (current && current.subscriptions.length && current.subscriptions.includes('conditional_ticket_events') !== conditional) {
+  if (current?.subscriptions.length && current.subscriptions.includes('conditional_ticket_events') !== conditional) {
     throw invalid('subscriptions', 'The connection method of a webhook cannot be changed');
   }
   return subs as string[];
