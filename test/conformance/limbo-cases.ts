@@ -51,10 +51,7 @@ export function serverDnsCases(cases: LimboCase[]): { testCase: LimboCase; group
 export function limboInput(c: LimboCase): CheckBundleInput {
   return {
     domain: c.expected_peer_name!.value,
-    files: [
-      { name: 'peer.pem', data: c.peer_certificate },
-      ...c.untrusted_intermediates.map((pem, i) => ({ name: `intermediate-${i + 1}.pem`, data: pem })),
-    ],
+    files: [{ name: 'peer.pem', data: c.peer_certificate }, ...c.untrusted_intermediates.map((pem, i) => ({ name: `intermediate-${i + 1}.pem`, data: pem }))],
     trustedRootsPem: c.trusted_certs,
     useSystemRoots: false,
     ...(c.validation_time ? { at: new Date(c.validation_time) } : {}),
@@ -78,5 +75,13 @@ export async function runLimboCase(testCase: LimboCase, group: LimboGroup): Prom
   const report = await checkBundle(limboInput(testCase));
   const errors = report.findings.filter((f) => f.severity === 'error' && !POLICY_ONLY.has(f.code)).map(({ code, message }) => ({ code, message }));
   const accepted = errors.length === 0;
-  return { id: testCase.id, group, expected: testCase.expected_result, accepted, agrees: accepted === (testCase.expected_result === 'SUCCESS'), errors, report };
+  return {
+    id: testCase.id,
+    group,
+    expected: testCase.expected_result,
+    accepted,
+    agrees: accepted === (testCase.expected_result === 'SUCCESS'),
+    errors,
+    report,
+  };
 }

@@ -52,7 +52,7 @@ describe.skipIf(!oasFile)('account rules against zendesk-oas.yaml', () => {
     return res;
   };
 
-  it("validates what the client read: GET /account/settings and /organizations/autocomplete (200)", () => {
+  it('validates what the client read: GET /account/settings and /organizations/autocomplete (200)', () => {
     const ops = recorded.map((r) => `${r.method} ${oas.templateOf(r.path)} ${r.status}`);
     expect(ops).toEqual(['GET /api/v2/account/settings 200', 'GET /api/v2/organizations/autocomplete 200']);
     for (const r of recorded) expect(oas.validateResponse(r.method, r.path, r.status, r.body).errors).toEqual([]);
@@ -72,7 +72,10 @@ describe.skipIf(!oasFile)('account rules against zendesk-oas.yaml', () => {
   });
 
   it('PUT /tickets/{id}: a refused solve is a 422 RecordInvalid naming assignee_id; with an assignee, a 200 TicketResponse', async () => {
-    const created = await check('POST', '/api/v2/tickets', 201, { as: zd.demo!.customer.email, body: { ticket: { subject: 'Contract', comment: { body: 'hi' } } } });
+    const created = await check('POST', '/api/v2/tickets', 201, {
+      as: zd.demo!.customer.email,
+      body: { ticket: { subject: 'Contract', comment: { body: 'hi' } } },
+    });
     const id = created.body.ticket.id as number;
     const refused = await check('PUT', `/api/v2/tickets/${id}`, 422, { body: { ticket: { status: 'solved', comment: { body: 'done', public: true } } } });
     expect(isRecordInvalid(refused.body, 'assignee_id')).toBe(true);
@@ -110,7 +113,7 @@ describe.skipIf(!webhooksFile)('the webhook calls of setup-zendesk and doctor ag
     expect(after.webhook).toMatchObject({ name: `test webhook ${receiver.url}`, subscriptions: ['zen:event-type:ticket.created'], status: 'active' });
   });
 
-  it('POST /webhooks/test answers a WebhookTestResponse, and the request it sends is signed with the webhook\'s secret', async () => {
+  it("POST /webhooks/test answers a WebhookTestResponse, and the request it sends is signed with the webhook's secret", async () => {
     const tests = recorded.filter((r) => r.method === 'POST' && r.path === '/api/v2/webhooks/test');
     expect(tests).toHaveLength(1);
     expect(oas.validateResponse('POST', '/api/v2/webhooks/test', 200, tests[0]!.body).errors).toEqual([]);

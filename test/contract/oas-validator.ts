@@ -30,7 +30,10 @@ export class OasValidator {
   private readonly templates: Array<{ template: string; re: RegExp; params: number }>;
 
   /** `prefix` is prepended to the file's paths (the webhooks file's server URL ends in /api/v2). */
-  constructor(file: string, private readonly prefix = '') {
+  constructor(
+    file: string,
+    private readonly prefix = '',
+  ) {
     this.doc = yaml.load(readFileSync(file, 'utf8')) as Doc;
     addFormats(this.ajv);
     for (const f of ['url', 'datetime']) this.ajv.addFormat(f, true);
@@ -118,7 +121,10 @@ export function contractFile(variable: string): string | undefined {
  * How most contract suites start: the OpenAPI file read, a sandbox with demo data, and a client
  * acting as `as` (certdesk's API user unless given) whose JSON answers are recorded in `recorded`.
  */
-export async function recordedSandbox(file: string, as?: (zd: TestSandbox) => string): Promise<{ oas: OasValidator; zd: TestSandbox; client: ZendeskApi; recorded: RecordedResponse[] }> {
+export async function recordedSandbox(
+  file: string,
+  as?: (zd: TestSandbox) => string,
+): Promise<{ oas: OasValidator; zd: TestSandbox; client: ZendeskApi; recorded: RecordedResponse[] }> {
   const oas = new OasValidator(file);
   const zd = await startTestSandbox({ demoData: true });
   const recorder = recordingFetch();

@@ -38,7 +38,9 @@ describe.skipIf(!oasFile)("POST /oauth/tokens: certdesk's requests and the sandb
   let oas: OasValidator;
   let parameters: Set<string>;
   const post = (body: Record<string, unknown>) =>
-    fetch(new URL('/oauth/tokens', zd.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, headers: r.headers, body: (await r.json()) as any }));
+    fetch(new URL('/oauth/tokens', zd.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      async (r) => ({ status: r.status, headers: r.headers, body: (await r.json()) as any }),
+    );
 
   beforeAll(async () => {
     oas = new OasValidator(oasFile!);
@@ -92,7 +94,12 @@ describe.skipIf(!oasFile)("POST /oauth/tokens: certdesk's requests and the sandb
     expect(exchange!.body.refresh_token_expires_in).toBe(30 * 24 * 3600);
     expect(saved).toEqual([exchange!.body.refresh_token]);
 
-    const reused = await post({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: 'code-flow-app', client_secret: 'code-flow-secret' });
+    const reused = await post({
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token,
+      client_id: 'code-flow-app',
+      client_secret: 'code-flow-secret',
+    });
     expect(reused.status).toBe(400);
     expect(reused.body).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('invalid, expired, revoked') });
     // The access token issued with the old refresh token went with it.
@@ -100,7 +107,7 @@ describe.skipIf(!oasFile)("POST /oauth/tokens: certdesk's requests and the sandb
     expect(me.status).toBe(401);
   });
 
-  it('honours a shorter expires_in, and refuses one outside Zendesk\'s documented range', async () => {
+  it("honours a shorter expires_in, and refuses one outside Zendesk's documented range", async () => {
     const base = { grant_type: 'client_credentials', client_id: TEST_OAUTH_CLIENT.id, client_secret: TEST_OAUTH_CLIENT.secret, scope: 'read' };
     const shorter = await post({ ...base, expires_in: 600 });
     expect(shorter.status).toBe(201);
@@ -127,7 +134,7 @@ describe.skipIf(!oasFile)("POST /oauth/tokens: certdesk's requests and the sandb
     expect(res).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
   });
 
-  it('an expired access token is refused on the API with Zendesk\'s 401 invalid_token body', async () => {
+  it("an expired access token is refused on the API with Zendesk's 401 invalid_token body", async () => {
     zd.sandbox.account.oauthTokenTtlSeconds = 1;
     try {
       const issued = await post({ grant_type: 'client_credentials', client_id: TEST_OAUTH_CLIENT.id, client_secret: TEST_OAUTH_CLIENT.secret });
@@ -138,7 +145,10 @@ describe.skipIf(!oasFile)("POST /oauth/tokens: certdesk's requests and the sandb
       await new Promise((r) => setTimeout(r, 1100));
       const expired = await fetch(new URL('/api/v2/users/me', zd.url), { headers: { authorization: `Bearer ${issued.body.access_token}` } });
       expect(expired.status).toBe(401);
-      expect(await expired.json()).toEqual({ error: 'invalid_token', error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.' });
+      expect(await expired.json()).toEqual({
+        error: 'invalid_token',
+        error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.',
+      });
       expect(expired.headers.get('www-authenticate')).toMatch(/^Bearer realm="Doorkeeper", error="invalid_token"/);
     } finally {
       zd.sandbox.account.oauthTokenTtlSeconds = 1800;

@@ -11,7 +11,7 @@ const oasFile = contractFile('ZENDESK_OAS_FILE');
  * sandbox refuses it as Zendesk does (403) and certdesk's client falls back to the legacy endpoints,
  * whose answers must have the file's shapes.
  */
-describe.skipIf(!oasFile)('redaction against Zendesk\'s OpenAPI file', () => {
+describe.skipIf(!oasFile)("redaction against Zendesk's OpenAPI file", () => {
   let zd: TestSandbox;
   let oas: OasValidator;
   let client: ZendeskApi;
@@ -37,19 +37,25 @@ describe.skipIf(!oasFile)('redaction against Zendesk\'s OpenAPI file', () => {
     zd.sandbox.account.agentWorkspace = true;
     const { ticketId, comment } = await ticketWithSecret('SECRET-ONE');
     const mark = recorded.length;
-    await client.redactComment(ticketId, comment.id, { htmlBody: comment.html_body.replace('SECRET-ONE', '<redact>SECRET-ONE</redact>'), attachmentUrls: [comment.attachments[0]!.content_url] });
+    await client.redactComment(ticketId, comment.id, {
+      htmlBody: comment.html_body.replace('SECRET-ONE', '<redact>SECRET-ONE</redact>'),
+      attachmentUrls: [comment.attachments[0]!.content_url],
+    });
     expect(since(mark)).toEqual(['200 PUT /api/v2/comment_redactions/{ticket_comment_id}']);
     const after = (await client.listComments(ticketId)).at(-1)!;
     expect(after.body).toBe('line one\n▇▇▇▇▇▇▇▇▇▇\nline three');
     expect(after.attachments.map((a) => a.file_name)).toEqual(['redacted.txt']);
   });
 
-  it('without Agent Workspace is refused with 403 and falls back to the legacy endpoints, in the file\'s shapes', async () => {
+  it("without Agent Workspace is refused with 403 and falls back to the legacy endpoints, in the file's shapes", async () => {
     zd.sandbox.account.agentWorkspace = false;
     try {
       const { ticketId, comment } = await ticketWithSecret('SECRET-TWO');
       const mark = recorded.length;
-      await client.redactComment(ticketId, comment.id, { htmlBody: comment.html_body.replace('SECRET-TWO', '<redact>SECRET-TWO</redact>'), attachmentUrls: [comment.attachments[0]!.content_url] });
+      await client.redactComment(ticketId, comment.id, {
+        htmlBody: comment.html_body.replace('SECRET-TWO', '<redact>SECRET-TWO</redact>'),
+        attachmentUrls: [comment.attachments[0]!.content_url],
+      });
       expect(since(mark)).toEqual([
         '403 PUT /api/v2/comment_redactions/{ticket_comment_id}',
         '200 PUT /api/v2/tickets/{ticket_id}/comments/{ticket_comment_id}/redact',
@@ -75,13 +81,17 @@ describe.skipIf(!oasFile)('redaction against Zendesk\'s OpenAPI file', () => {
     }
   });
 
-  it('without Agent Workspace, a closed ticket refuses both: the client says so with Zendesk\'s error', async () => {
+  it("without Agent Workspace, a closed ticket refuses both: the client says so with Zendesk's error", async () => {
     zd.sandbox.account.agentWorkspace = false;
     try {
       const { ticketId, comment } = await ticketWithSecret('SECRET-THREE');
       const agent = 'redaction-agent@northwind-traders.example';
-      expect((await zd.api('PUT', `/api/v2/tickets/${ticketId}`, { as: agent, body: { ticket: { status: 'closed', assignee_id: (await client.me()).id } } })).status).toBe(200);
-      const error = await client.redactComment(ticketId, comment.id, { htmlBody: comment.html_body.replace('SECRET-THREE', '<redact>SECRET-THREE</redact>') }).catch((e: unknown) => e);
+      expect(
+        (await zd.api('PUT', `/api/v2/tickets/${ticketId}`, { as: agent, body: { ticket: { status: 'closed', assignee_id: (await client.me()).id } } })).status,
+      ).toBe(200);
+      const error = await client
+        .redactComment(ticketId, comment.id, { htmlBody: comment.html_body.replace('SECRET-THREE', '<redact>SECRET-THREE</redact>') })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ZendeskApiError);
       expect((error as ZendeskApiError).status).toBe(422);
       expect((await client.listComments(ticketId)).at(-1)!.body).toContain('SECRET-THREE');
@@ -92,7 +102,10 @@ describe.skipIf(!oasFile)('redaction against Zendesk\'s OpenAPI file', () => {
 
   it('refuses the legacy text redaction without a text, as a RecordInvalid', async () => {
     const { ticketId, comment } = await ticketWithSecret('SECRET-FOUR');
-    const res = await zd.api('PUT', `/api/v2/tickets/${ticketId}/comments/${comment.id}/redact.json`, { as: 'redaction-agent@northwind-traders.example', body: {} });
+    const res = await zd.api('PUT', `/api/v2/tickets/${ticketId}/comments/${comment.id}/redact.json`, {
+      as: 'redaction-agent@northwind-traders.example',
+      body: {},
+    });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ error: 'RecordInvalid', details: { text: [expect.objectContaining({ error: 'BlankValue' })] } });
   });

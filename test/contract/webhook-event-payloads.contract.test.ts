@@ -11,8 +11,16 @@ const Ajv = AjvModule.default ?? AjvModule;
 const idString = { type: 'string', pattern: '^[0-9]+$' };
 const nullableId = { anyOf: [idString, { type: 'null' }] };
 const upperOrNull = (values: string[]) => ({ anyOf: [{ type: 'string', enum: values }, { type: 'null' }] });
-const meta = { type: 'object', required: ['sequence'], properties: { sequence: { type: 'object', required: ['id', 'position'], properties: { id: { type: 'string' }, position: { type: 'integer' } } } } };
-const change = (values: string[]) => ({ type: 'object', required: ['previous', 'current'], properties: { previous: upperOrNull(values), current: upperOrNull(values), meta } });
+const meta = {
+  type: 'object',
+  required: ['sequence'],
+  properties: { sequence: { type: 'object', required: ['id', 'position'], properties: { id: { type: 'string' }, position: { type: 'integer' } } } },
+};
+const change = (values: string[]) => ({
+  type: 'object',
+  required: ['previous', 'current'],
+  properties: { previous: upperOrNull(values), current: upperOrNull(values), meta },
+});
 const STATUSES = ['NEW', 'OPEN', 'PENDING', 'HOLD', 'SOLVED', 'CLOSED', 'ARCHIVED', 'DELETED', 'SCRUBBED'];
 const attachment = {
   type: 'object',
@@ -22,7 +30,13 @@ const attachment = {
     attachment: {
       type: 'object',
       required: ['id', 'content_type', 'content_url', 'filename', 'is_public'],
-      properties: { id: idString, content_type: { type: 'string' }, content_url: { type: 'string' }, filename: { type: 'string' }, is_public: { type: 'boolean' } },
+      properties: {
+        id: idString,
+        content_type: { type: 'string' },
+        content_url: { type: 'string' },
+        filename: { type: 'string' },
+        is_public: { type: 'boolean' },
+      },
     },
   },
 };
@@ -42,7 +56,11 @@ const EVENT_SCHEMAS: Record<string, object> = {
           body: { type: 'string' },
           html_body: { type: 'string' },
           is_public: { type: 'boolean' },
-          author: { type: 'object', required: ['id', 'is_staff', 'name'], properties: { id: idString, is_staff: { type: 'boolean' }, name: { type: 'string' } } },
+          author: {
+            type: 'object',
+            required: ['id', 'is_staff', 'name'],
+            properties: { id: idString, is_staff: { type: 'boolean' }, name: { type: 'string' } },
+          },
         },
       },
     },
@@ -76,8 +94,27 @@ const ENVELOPE = {
       type: 'object',
       additionalProperties: false,
       required: [
-        'actor_id', 'assignee_id', 'brand_id', 'created_at', 'custom_status', 'description', 'external_id', 'form_id', 'group_id', 'id', 'is_public',
-        'organization_id', 'priority', 'requester_id', 'status', 'subject', 'submitter_id', 'tags', 'type', 'updated_at', 'via',
+        'actor_id',
+        'assignee_id',
+        'brand_id',
+        'created_at',
+        'custom_status',
+        'description',
+        'external_id',
+        'form_id',
+        'group_id',
+        'id',
+        'is_public',
+        'organization_id',
+        'priority',
+        'requester_id',
+        'status',
+        'subject',
+        'submitter_id',
+        'tags',
+        'type',
+        'updated_at',
+        'via',
       ],
       properties: {
         actor_id: idString,
@@ -121,7 +158,10 @@ describe('sandbox webhook payloads against the documented event shapes (zendesk-
     await zd.client.updateTicket(t.id, { comment: { body: 'file', public: true, uploads: [upload.token] }, status: 'pending', addTags: ['cert_renewal'] });
     await zd.api('PUT', `/api/v2/tickets/${t.id}`, { body: { ticket: { priority: 'high', subject: 'Payloads (renamed)' } } });
     const comments = await zd.client.listComments(t.id);
-    await zd.client.redactComment(t.id, comments[1]!.id, { htmlBody: comments[1]!.html_body.replace('file', '<redact>file</redact>'), attachmentUrls: [comments[1]!.attachments[0]!.content_url] });
+    await zd.client.redactComment(t.id, comments[1]!.id, {
+      htmlBody: comments[1]!.html_body.replace('file', '<redact>file</redact>'),
+      attachmentUrls: [comments[1]!.attachments[0]!.content_url],
+    });
     await receiver.waitFor((r) => r.length >= 9);
     await zd.sandbox.webhooksIdle();
   });

@@ -25,15 +25,25 @@ describe.skipIf(!oasFile)("the sandbox's responses against Zendesk's OpenAPI fil
 
     // Every call of the port, so that every response shape the client consumes is recorded.
     await client.me();
-    const customer = await client.createUser({ name: 'Contract Customer', email: 'contract@northwind-traders.example', organizationId: zd.demo!.organization.id });
+    const customer = await client.createUser({
+      name: 'Contract Customer',
+      email: 'contract@northwind-traders.example',
+      organizationId: zd.demo!.organization.id,
+    });
     await client.getUser(customer.id);
     await client.findUserByEmail(customer.email!);
     await client.getOrganization(zd.demo!.organization.id);
     await client.findOrganizationsByName('Northwind Traders');
     await client.getAccountSettings();
     const upload = await client.uploadFile('bundle.pem', 'application/x-pem-file', Buffer.from('-----BEGIN CERTIFICATE-----'));
-    const ticket = await client.createTicket({ subject: 'Contract', comment: { body: 'first', uploads: [upload.token] }, requesterId: customer.id, priority: 'low' }, 'contract-key');
-    await client.createTicket({ subject: 'Contract', comment: { body: 'first', uploads: [upload.token] }, requesterId: customer.id, priority: 'low' }, 'contract-key');
+    const ticket = await client.createTicket(
+      { subject: 'Contract', comment: { body: 'first', uploads: [upload.token] }, requesterId: customer.id, priority: 'low' },
+      'contract-key',
+    );
+    await client.createTicket(
+      { subject: 'Contract', comment: { body: 'first', uploads: [upload.token] }, requesterId: customer.id, priority: 'low' },
+      'contract-key',
+    );
     for (let i = 0; i < 120; i++) await zd.api('PUT', `/api/v2/tickets/${ticket.id}`, { body: { ticket: { comment: { body: `c${i}`, public: true } } } });
     const stale = await client.getTicket(ticket.id);
     await client.addTags(ticket.id, ['agent_tag']);
@@ -41,7 +51,10 @@ describe.skipIf(!oasFile)("the sandbox's responses against Zendesk's OpenAPI fil
     await client.removeTags(ticket.id, ['agent_tag']);
     const comments = await client.listComments(ticket.id);
     await client.downloadAttachment(comments[0]!.attachments[0]!.content_url, 10_000);
-    await client.redactComment(ticket.id, comments[1]!.id, { htmlBody: comments[1]!.html_body.replace('c0', '<redact>c0</redact>'), attachmentUrls: [comments[0]!.attachments[0]!.content_url] });
+    await client.redactComment(ticket.id, comments[1]!.id, {
+      htmlBody: comments[1]!.html_body.replace('c0', '<redact>c0</redact>'),
+      attachmentUrls: [comments[0]!.attachments[0]!.content_url],
+    });
     await client.getTicket(999_999).catch(() => undefined);
     await client.createUser({ name: 'Dup', email: customer.email! }).catch(() => undefined);
   });
@@ -49,25 +62,23 @@ describe.skipIf(!oasFile)("the sandbox's responses against Zendesk's OpenAPI fil
 
   it('recorded a response for every operation the client uses', () => {
     const operations = new Set(recorded.filter((r) => r.status < 300).map((r) => `${r.method} ${oas.templateOf(r.path) ?? r.path}`));
-    expect([...operations].sort()).toEqual(
-      [
-        'GET /api/v2/account/settings',
-        'GET /api/v2/organizations/autocomplete',
-        'GET /api/v2/organizations/{organization_id}',
-        'GET /api/v2/tickets/{ticket_id}',
-        'GET /api/v2/tickets/{ticket_id}/comments',
-        'GET /api/v2/users/me',
-        'GET /api/v2/users/search',
-        'GET /api/v2/users/{user_id}',
-        'POST /api/v2/tickets',
-        'POST /api/v2/uploads',
-        'POST /api/v2/users',
-        'POST /oauth/tokens',
-        'PUT /api/v2/comment_redactions/{ticket_comment_id}',
-        'PUT /api/v2/tickets/{ticket_id}',
-        'PUT /api/v2/tickets/{ticket_id}/tags',
-      ],
-    );
+    expect([...operations].sort()).toEqual([
+      'GET /api/v2/account/settings',
+      'GET /api/v2/organizations/autocomplete',
+      'GET /api/v2/organizations/{organization_id}',
+      'GET /api/v2/tickets/{ticket_id}',
+      'GET /api/v2/tickets/{ticket_id}/comments',
+      'GET /api/v2/users/me',
+      'GET /api/v2/users/search',
+      'GET /api/v2/users/{user_id}',
+      'POST /api/v2/tickets',
+      'POST /api/v2/uploads',
+      'POST /api/v2/users',
+      'POST /oauth/tokens',
+      'PUT /api/v2/comment_redactions/{ticket_comment_id}',
+      'PUT /api/v2/tickets/{ticket_id}',
+      'PUT /api/v2/tickets/{ticket_id}/tags',
+    ]);
     // DELETE …/tags answers 204 without a body; the comments were read over more than one page.
     expect(recorded.filter((r) => /\/comments(\.json)?$/.test(r.path)).length).toBeGreaterThan(1);
   });
@@ -89,7 +100,7 @@ describe.skipIf(!oasFile)("the sandbox's responses against Zendesk's OpenAPI fil
     expect(failures).toEqual([]);
   });
 
-  it('answers errors in one of Zendesk\'s error shapes', () => {
+  it("answers errors in one of Zendesk's error shapes", () => {
     const errors = recorded.filter((r) => r.status >= 400);
     expect(errors.map((r) => r.status).sort()).toEqual([404, 409, 422]);
     for (const r of errors) expect(isZendeskErrorBody(r.body), JSON.stringify(r.body)).toBe(true);

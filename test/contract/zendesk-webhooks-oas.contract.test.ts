@@ -53,7 +53,14 @@ describe.skipIf(!webhooksFile)("the sandbox's webhooks API against the webhooks 
   it('shows, updates and patches a webhook', async () => {
     await check('GET', `/api/v2/webhooks/${webhookId}`, 200);
     await check('PUT', `/api/v2/webhooks/${webhookId}`, 204, {
-      webhook: { name: 'certdesk renamed', endpoint: receiver.url, http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['zen:event-type:ticket.created'] },
+      webhook: {
+        name: 'certdesk renamed',
+        endpoint: receiver.url,
+        http_method: 'POST',
+        request_format: 'json',
+        status: 'active',
+        subscriptions: ['zen:event-type:ticket.created'],
+      },
     });
     await check('PATCH', `/api/v2/webhooks/${webhookId}`, 204, { webhook: { description: 'patched' } });
     const shown = await check('GET', `/api/v2/webhooks/${webhookId}`, 200);
@@ -85,8 +92,15 @@ describe.skipIf(!webhooksFile)("the sandbox's webhooks API against the webhooks 
     const source = (await check('GET', `/api/v2/webhooks/${webhookId}`, 200)).webhook;
     const copy = (await check('POST', `/api/v2/webhooks?clone_webhook_id=${webhookId}`, 201)).webhook;
     expect(copy.id).not.toBe(webhookId);
-    const settings = ({ endpoint, http_method, request_format, status, subscriptions, authentication, description }: Record<string, unknown>) =>
-      ({ endpoint, http_method, request_format, status, subscriptions, authentication, description });
+    const settings = ({ endpoint, http_method, request_format, status, subscriptions, authentication, description }: Record<string, unknown>) => ({
+      endpoint,
+      http_method,
+      request_format,
+      status,
+      subscriptions,
+      authentication,
+      description,
+    });
     expect(settings(copy)).toEqual(settings(source));
     expect(copy.name).toBe(`${source.name} (copy)`);
     const secrets = await Promise.all([webhookId, copy.id].map((id) => check('GET', `/api/v2/webhooks/${id}/signing_secret`, 200)));
@@ -103,8 +117,28 @@ describe.skipIf(!webhooksFile)("the sandbox's webhooks API against the webhooks 
 
   it.each([
     ['a missing endpoint', { name: 'x', http_method: 'POST', request_format: 'json', status: 'active', subscriptions: [] }],
-    ['events mixed with triggers', { name: 'x', endpoint: 'https://x.example/', http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['conditional_ticket_events', 'zen:event-type:ticket.created'] }],
-    ['events over GET', { name: 'x', endpoint: 'https://x.example/', http_method: 'GET', request_format: 'json', status: 'active', subscriptions: ['zen:event-type:ticket.created'] }],
+    [
+      'events mixed with triggers',
+      {
+        name: 'x',
+        endpoint: 'https://x.example/',
+        http_method: 'POST',
+        request_format: 'json',
+        status: 'active',
+        subscriptions: ['conditional_ticket_events', 'zen:event-type:ticket.created'],
+      },
+    ],
+    [
+      'events over GET',
+      {
+        name: 'x',
+        endpoint: 'https://x.example/',
+        http_method: 'GET',
+        request_format: 'json',
+        status: 'active',
+        subscriptions: ['zen:event-type:ticket.created'],
+      },
+    ],
   ])('refuses %s with 400 ErrorResponse', async (_name, webhook) => {
     await check('POST', '/api/v2/webhooks', 400, { webhook });
   });

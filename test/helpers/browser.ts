@@ -31,7 +31,16 @@ const STUB = join(REPO_ROOT, 'test', 'helpers', 'zaf-client-stub.js');
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -78,7 +87,11 @@ export async function startZafStandIn(options: {
   const appRoot = options.appRoot ?? REPO_ROOT;
   let files = collectAppFiles(appRoot);
   if (options.publicUrl) files = withPublicUrl(files, options.publicUrl);
-  const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as { version?: string; parameters?: Parameter[]; domainWhitelist?: string[] };
+  const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as {
+    version?: string;
+    parameters?: Parameter[];
+    domainWhitelist?: string[];
+  };
   const parameters = new Map((manifest.parameters ?? []).map((p) => [p.name, p]));
   const whitelist = manifest.domainWhitelist ?? [];
   let context = { ticketId: 0, userId: 1 };
@@ -89,7 +102,8 @@ export async function startZafStandIn(options: {
       const p = parameters.get(name);
       if (!p) throw new ProxyRefusal(`{{setting.${name}}} is not a parameter of the app`);
       if (!p.secure) return options.settings[name] ?? '';
-      if (!(p.scopes ?? []).includes(scope)) throw new ProxyRefusal(`the secure setting ${name} may not be used in the ${scope} (its scopes are ${JSON.stringify(p.scopes ?? [])})`);
+      if (!(p.scopes ?? []).includes(scope))
+        throw new ProxyRefusal(`the secure setting ${name} may not be used in the ${scope} (its scopes are ${JSON.stringify(p.scopes ?? [])})`);
       return options.secureSettings[name] ?? '';
     });
 
@@ -100,7 +114,15 @@ export async function startZafStandIn(options: {
     res.json({ version: manifest.version, settings, properties: { 'ticket.id': context.ticketId, 'currentUser.id': context.userId } });
   });
   app.post('/__zaf/proxy', express.json({ limit: '1mb' }), async (req, res) => {
-    const o = req.body as { url: string; type?: string; headers?: Record<string, string>; data?: string; contentType?: string; secure?: boolean; jwt?: { algorithm: string; secret_key: string; expiry?: number; claims?: Record<string, unknown> } };
+    const o = req.body as {
+      url: string;
+      type?: string;
+      headers?: Record<string, string>;
+      data?: string;
+      contentType?: string;
+      secure?: boolean;
+      jwt?: { algorithm: string; secret_key: string; expiry?: number; claims?: Record<string, unknown> };
+    };
     try {
       const usesSettings = JSON.stringify(o).includes('{{setting.');
       if (usesSettings && !o.secure) throw new ProxyRefusal('settings are substituted only in requests made with secure: true');
@@ -122,9 +144,16 @@ export async function startZafStandIn(options: {
       if (Object.keys(headers).some((k) => k.includes('_'))) throw new ProxyRefusal('header names with underscores are refused by the proxy');
       const method = (o.type ?? 'GET').toUpperCase();
       const body = o.data === undefined ? undefined : fill(o.data, 'body');
-      const answer = await fetch(target, { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': o.contentType ?? 'application/x-www-form-urlencoded' } : {}) }, ...(body !== undefined ? { body } : {}) });
+      const answer = await fetch(target, {
+        method,
+        headers: { ...headers, ...(body !== undefined ? { 'content-type': o.contentType ?? 'application/x-www-form-urlencoded' } : {}) },
+        ...(body !== undefined ? { body } : {}),
+      });
       requests.push({ url: target.href, method, status: answer.status, jwt });
-      res.status(answer.status).type(answer.headers.get('content-type') ?? 'text/plain').send(Buffer.from(await answer.arrayBuffer()));
+      res
+        .status(answer.status)
+        .type(answer.headers.get('content-type') ?? 'text/plain')
+        .send(Buffer.from(await answer.arrayBuffer()));
     } catch (error) {
       if (!(error instanceof ProxyRefusal)) throw error;
       res.status(403).json({ error: 'proxy_refused', message: error.message });

@@ -57,7 +57,8 @@ export interface TestPebble {
 }
 
 export async function startPebble(options: PebbleOptions): Promise<TestPebble> {
-  if (!existsSync(PEBBLE_BINARY) || !existsSync(CHALLTESTSRV_BINARY)) throw new Error('pebble is not installed: run `bash scripts/install-test-prerequisites.sh` (as root)');
+  if (!existsSync(PEBBLE_BINARY) || !existsSync(CHALLTESTSRV_BINARY))
+    throw new Error('pebble is not installed: run `bash scripts/install-test-prerequisites.sh` (as root)');
   const dir = mkdtempSync(join(tmpdir(), 'certdesk-pebble-'));
   const root = createRoot('certdesk pebble listener Root', { notBefore: new Date(Date.now() - 86_400_000), validityDays: 30 });
   const leaf = createLeaf(root, ['localhost'], { ipAddresses: ['127.0.0.1'], notBefore: new Date(Date.now() - 86_400_000), validityDays: 30 });
@@ -66,7 +67,20 @@ export async function startPebble(options: PebbleOptions): Promise<TestPebble> {
   const [dnsPort, challMgmt, listen, mgmt] = [await freePort(), await freePort(), await freePort(), await freePort()];
   writeFileSync(
     join(dir, 'pebble-config.json'),
-    JSON.stringify({ pebble: { listenAddress: `127.0.0.1:${listen}`, managementListenAddress: `127.0.0.1:${mgmt}`, certificate: join(dir, 'cert.pem'), privateKey: join(dir, 'key.pem'), httpPort: options.httpPort, tlsPort: options.tlsPort, ocspResponderURL: '', externalAccountBindingRequired: options.eabKeys !== undefined, ...(options.eabKeys ? { externalAccountMACKeys: options.eabKeys } : {}), certificateValidityPeriod: 90 * 86_400 } }),
+    JSON.stringify({
+      pebble: {
+        listenAddress: `127.0.0.1:${listen}`,
+        managementListenAddress: `127.0.0.1:${mgmt}`,
+        certificate: join(dir, 'cert.pem'),
+        privateKey: join(dir, 'key.pem'),
+        httpPort: options.httpPort,
+        tlsPort: options.tlsPort,
+        ocspResponderURL: '',
+        externalAccountBindingRequired: options.eabKeys !== undefined,
+        ...(options.eabKeys ? { externalAccountMACKeys: options.eabKeys } : {}),
+        certificateValidityPeriod: 90 * 86_400,
+      },
+    }),
   );
   let output = '';
   const children: ChildProcess[] = [];
@@ -79,7 +93,11 @@ export async function startPebble(options: PebbleOptions): Promise<TestPebble> {
   // Never leave pebble behind when the test process ends without stop().
   const killOnExit = () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
   process.once('exit', killOnExit);
-  run(CHALLTESTSRV_BINARY, ['-dns01', `127.0.0.1:${dnsPort}`, '-management', `127.0.0.1:${challMgmt}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-defaultIPv6', ''], {});
+  run(
+    CHALLTESTSRV_BINARY,
+    ['-dns01', `127.0.0.1:${dnsPort}`, '-management', `127.0.0.1:${challMgmt}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-defaultIPv6', ''],
+    {},
+  );
   run(PEBBLE_BINARY, ['-config', join(dir, 'pebble-config.json'), '-dnsserver', `127.0.0.1:${dnsPort}`], {
     PEBBLE_VA_NOSLEEP: '1',
     ...(options.alwaysValid ? { PEBBLE_VA_ALWAYS_VALID: '1' } : {}),
@@ -93,10 +111,19 @@ export async function startPebble(options: PebbleOptions): Promise<TestPebble> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const pebbleRoot = await retry(() => get(agent, `https://127.0.0.1:${mgmt}/roots/0`), () => output);
-    await retry(() => get(agent, `https://127.0.0.1:${listen}/dir`), () => output);
+    const pebbleRoot = await retry(
+      () => get(agent, `https://127.0.0.1:${mgmt}/roots/0`),
+      () => output,
+    );
+    await retry(
+      () => get(agent, `https://127.0.0.1:${listen}/dir`),
+      () => output,
+    );
     const challtest = async (path: string, body: unknown) => {
-      await retry(() => post(`http://127.0.0.1:${challMgmt}${path}`, body), () => output);
+      await retry(
+        () => post(`http://127.0.0.1:${challMgmt}${path}`, body),
+        () => output,
+      );
     };
     await challtest('/set-default-ipv4', { ip: '127.0.0.1' });
     return {
@@ -123,7 +150,15 @@ function browserProfileAnchor(pebbleRootPem: string): string {
   const spki = real.publicKey.export({ type: 'spki', format: 'der' });
   // Its subjectKeyIdentifier is computed differently from pebble's, so OpenSSL (which matches the
   // intermediate's AKI) keeps using the real root, listed after it, for live verification.
-  return issueCertificate({ subject, issuer: signer, publicKeySpki: spki, ca: true, authorityKeyId: false, notBefore: new Date(real.validFrom), notAfter: new Date(real.validTo) }).pem;
+  return issueCertificate({
+    subject,
+    issuer: signer,
+    publicKeySpki: spki,
+    ca: true,
+    authorityKeyId: false,
+    notBefore: new Date(real.validFrom),
+    notAfter: new Date(real.validTo),
+  }).pem;
 }
 
 const fqdn = (name: string) => (name.endsWith('.') ? name : `${name}.`);

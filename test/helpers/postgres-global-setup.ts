@@ -39,7 +39,9 @@ export function findPostgresBin(): string {
   }
   const onPath = (process.env.PATH ?? '').split(delimiter).find((dir) => dir && existsSync(join(dir, 'initdb')));
   if (onPath) return onPath;
-  throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/initdb, no initdb on PATH): run `bash scripts/install-test-prerequisites.sh` as root, or `npx vitest run --project sqlite`');
+  throw new Error(
+    'PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/initdb, no initdb on PATH): run `bash scripts/install-test-prerequisites.sh` as root, or `npx vitest run --project sqlite`',
+  );
 }
 
 /** As root: the unprivileged account that owns the cluster (Debian's `postgres`, else one made for it). */
@@ -60,10 +62,12 @@ function clusterAccount(): string | null {
 /** A loopback port nobody listens on now (the OS picks it; the cluster takes it a moment later). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
+    const s = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
   });
 }
 
@@ -112,7 +116,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   const bin = findPostgresBin();
   const account = clusterAccount();
   const run = (tool: string, args: string[]) => {
-    const argv = account ? ['runuser', ['-u', account, '--', join(bin, tool), ...args]] as const : [join(bin, tool), args] as const;
+    const argv = account ? (['runuser', ['-u', account, '--', join(bin, tool), ...args]] as const) : ([join(bin, tool), args] as const);
     try {
       return execFileSync(argv[0], [...argv[1]], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
@@ -144,15 +148,35 @@ export async function startTestCluster(): Promise<TestCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    run('initdb', ['-D', data, '-U', PG_USER, '--pwfile', pwfile, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions']);
+    run('initdb', [
+      '-D',
+      data,
+      '-U',
+      PG_USER,
+      '--pwfile',
+      pwfile,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '--no-sync',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+      '--no-instructions',
+    ]);
     rmSync(pwfile);
     // The free port can be taken by someone else before the server binds it: then another one.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       const options = [
-        `-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`,
-        '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off',
-        '-c shared_buffers=32MB', '-c max_connections=300', '-c max_wal_size=256MB', '-c log_min_messages=warning',
+        `-p ${port}`,
+        '-c listen_addresses=127.0.0.1',
+        `-c unix_socket_directories=${dir}`,
+        '-c fsync=off',
+        '-c synchronous_commit=off',
+        '-c full_page_writes=off',
+        '-c shared_buffers=32MB',
+        '-c max_connections=300',
+        '-c max_wal_size=256MB',
+        '-c log_min_messages=warning',
       ].join(' ');
       started = true;
       try {

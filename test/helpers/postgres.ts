@@ -38,7 +38,10 @@ function adminPool(adminUrl: string): pg.Pool {
 
 function runCluster(): Required<TestPostgresCluster> {
   const adminUrl = inject('pgAdminUrl');
-  if (!adminUrl) throw new Error('no PostgreSQL cluster in this run: createTestPostgresDatabase() works in the vitest project `postgres` only (vitest.config.ts), or given a cluster (startTestCluster() in postgres-global-setup.ts)');
+  if (!adminUrl)
+    throw new Error(
+      'no PostgreSQL cluster in this run: createTestPostgresDatabase() works in the vitest project `postgres` only (vitest.config.ts), or given a cluster (startTestCluster() in postgres-global-setup.ts)',
+    );
   return { adminUrl, template: inject('pgTemplate') };
 }
 

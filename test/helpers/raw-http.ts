@@ -57,7 +57,13 @@ export function holdRequest(url: string, input: { method?: string; path: string;
         });
       });
     socket.once('connect', () => {
-      const head = [`${input.method ?? 'POST'} ${input.path} HTTP/1.1`, `Host: ${hostname}:${port}`, ...Object.entries(input.headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+      const head = [
+        `${input.method ?? 'POST'} ${input.path} HTTP/1.1`,
+        `Host: ${hostname}:${port}`,
+        ...Object.entries(input.headers).map(([k, v]) => `${k}: ${v}`),
+        '',
+        '',
+      ].join('\r\n');
       socket.write(head);
       void (input.body ? write(input.body) : Promise.resolve(true)).then(() =>
         resolve({ socket, response, written: () => written, write, close: () => socket.destroy() }),

@@ -113,7 +113,11 @@ export async function startRenewalHarness(env: Record<string, string> = {}, opti
       });
     },
     async upload(name, data, contentType = 'application/octet-stream', as) {
-      const res = await api('POST', `/api/v2/uploads?filename=${encodeURIComponent(name)}`, { as: as ?? demo.customer.email, raw: Buffer.from(data), contentType });
+      const res = await api('POST', `/api/v2/uploads?filename=${encodeURIComponent(name)}`, {
+        as: as ?? demo.customer.email,
+        raw: Buffer.from(data),
+        contentType,
+      });
       return res.upload.token as string;
     },
     async addTags(ticketId, tags, as) {
@@ -148,6 +152,7 @@ export async function startRenewalHarness(env: Record<string, string> = {}, opti
  */
 export async function endRenewalsInProgress(h: RenewalHarness): Promise<void> {
   for (const r of await h.svc.store.renewals.list()) {
-    if (['needs_review', 'awaiting_certificate', 'installing', 'install_failed'].includes(r.state)) await h.svc.store.renewals.update(r.ticketId, { state: 'installed' }, Date.now());
+    if (['needs_review', 'awaiting_certificate', 'installing', 'install_failed'].includes(r.state))
+      await h.svc.store.renewals.update(r.ticketId, { state: 'installed' }, Date.now());
   }
 }

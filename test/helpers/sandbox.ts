@@ -18,7 +18,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createZendeskClient, type ZendeskClientOptions } from '../../src/adapters/zendesk/create-zendesk-client.js';
 import type { ZendeskApi } from '../../src/ports/zendesk.js';
-import { SANDBOX_TICKET_EVENT_TYPES, startSandbox, type DemoData, type FaultController, type Sandbox, type SandboxOptions } from '../../src/sandbox/start-sandbox.js';
+import {
+  SANDBOX_TICKET_EVENT_TYPES,
+  startSandbox,
+  type DemoData,
+  type FaultController,
+  type Sandbox,
+  type SandboxOptions,
+} from '../../src/sandbox/start-sandbox.js';
 
 /**
  * The OAuth client every test sandbox registers for certdesk's API user, as an account admin would
@@ -38,7 +45,7 @@ export async function apiUserAuthorization(sandbox: Sandbox, fresh = false): Pro
   if (cached && !fresh && Date.now() < cached.until) return `Bearer ${cached.token}`;
   const apiUser = sandbox.apiUser.email.toLowerCase();
   const entry = Object.entries(sandbox.account.oauthClients).find(([, c]) => (c.userEmail ?? apiUser).toLowerCase() === apiUser);
-  if (!entry) throw new Error('the sandbox has no OAuth client acting as certdesk\'s API user');
+  if (!entry) throw new Error("the sandbox has no OAuth client acting as certdesk's API user");
   const res = await fetch(new URL('/oauth/tokens', sandbox.url), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -89,15 +96,16 @@ export interface TestSandbox {
  * Starts a sandbox on port 0 in a fresh temporary directory (or `dataDir`, to test restarts).
  * `clientOptions` apply to `client` and `clientFor`.
  */
-export async function startTestSandbox(
-  options: Partial<SandboxOptions> & { clientOptions?: Partial<ZendeskClientOptions> } = {},
-): Promise<TestSandbox> {
+export async function startTestSandbox(options: Partial<SandboxOptions> & { clientOptions?: Partial<ZendeskClientOptions> } = {}): Promise<TestSandbox> {
   const { clientOptions, ...sandboxOptions } = options;
   const dataDir = sandboxOptions.dataDir ?? mkdtempSync(join(tmpdir(), 'certdesk-sandbox-'));
   const sandbox = await startSandbox({
     port: 0,
     ...sandboxOptions,
-    account: { ...sandboxOptions.account, oauthClients: { [TEST_OAUTH_CLIENT.id]: { secret: TEST_OAUTH_CLIENT.secret }, ...sandboxOptions.account?.oauthClients } },
+    account: {
+      ...sandboxOptions.account,
+      oauthClients: { [TEST_OAUTH_CLIENT.id]: { secret: TEST_OAUTH_CLIENT.secret }, ...sandboxOptions.account?.oauthClients },
+    },
     dataDir,
   });
   const isApiUser = (email: string) => email.toLowerCase() === sandbox.apiUser.email.toLowerCase();
@@ -105,7 +113,9 @@ export async function startTestSandbox(
     createZendeskClient({
       baseUrl: sandbox.url,
       // certdesk's API user signs in with OAuth, as in production; people keep `email/token:…`.
-      auth: isApiUser(email) ? { oauthClient: { clientId: TEST_OAUTH_CLIENT.id, clientSecret: TEST_OAUTH_CLIENT.secret, scopes: 'read write' } } : { email, apiToken: 'sandbox-token' },
+      auth: isApiUser(email)
+        ? { oauthClient: { clientId: TEST_OAUTH_CLIENT.id, clientSecret: TEST_OAUTH_CLIENT.secret, scopes: 'read write' } }
+        : { email, apiToken: 'sandbox-token' },
       attachmentHosts: [sandbox.attachmentHostPattern],
       timeoutMs: 10_000,
       ...clientOptions,
@@ -117,7 +127,8 @@ export async function startTestSandbox(
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (as) headers.authorization = isApiUser(as) ? await apiUserAuthorization(sandbox) : auth(as);
     if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
-    const send = () => fetch(new URL(path, sandbox.url), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), redirect: 'manual' });
+    const send = () =>
+      fetch(new URL(path, sandbox.url), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), redirect: 'manual' });
     let res = await send();
     if (res.status === 401 && as && isApiUser(as) && !opts.headers?.authorization) {
       headers.authorization = await apiUserAuthorization(sandbox, true);
@@ -217,7 +228,8 @@ export async function startWebhookReceiver(answer: (hook: ReceivedWebhook, index
     async waitFor(predicate, timeoutMs = 15_000) {
       const deadline = performance.now() + timeoutMs;
       while (!predicate(received)) {
-        if (performance.now() > deadline) throw new Error(`webhooks did not arrive as expected; got ${received.length}: ${received.map((r) => r.body?.type).join(', ')}`);
+        if (performance.now() > deadline)
+          throw new Error(`webhooks did not arrive as expected; got ${received.length}: ${received.map((r) => r.body?.type).join(', ')}`);
         await sleep(10);
       }
       return received;

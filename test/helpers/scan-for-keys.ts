@@ -21,7 +21,12 @@ export function keyMaterial(pkcs8Pems: string[]): KeyMaterial {
     const key = createPrivateKey(pem);
     const der = key.export({ type: 'pkcs8', format: 'der' });
     // The key's own traditional encoding too: PKCS#1 for RSA, SEC 1 for EC.
-    const traditional = key.asymmetricKeyType === 'rsa' ? { what: 'PKCS#1 DER', bytes: key.export({ type: 'pkcs1', format: 'der' }) } : key.asymmetricKeyType === 'ec' ? { what: 'SEC1 DER', bytes: key.export({ type: 'sec1', format: 'der' }) } : null;
+    const traditional =
+      key.asymmetricKeyType === 'rsa'
+        ? { what: 'PKCS#1 DER', bytes: key.export({ type: 'pkcs1', format: 'der' }) }
+        : key.asymmetricKeyType === 'ec'
+          ? { what: 'SEC1 DER', bytes: key.export({ type: 'sec1', format: 'der' }) }
+          : null;
     // A line of the PEM body is enough to prove a leak; take one from the middle.
     const bodyLines = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
     needles.push(
@@ -81,9 +86,18 @@ export function scanDatabase(material: KeyMaterial, file: string): string[] {
  * certificate keys (bound to their ticket) and certdesk's own, such as the ACME account key
  * (ticket 0). The material to hunt for everywhere else.
  */
-export function storedPrivateKeys(db: Database.Database, get: (id: number) => EncryptedPrivateKey & { id: number }, kek: Buffer): { id: number; ticketId: number; algorithm: string; pem: string }[] {
+export function storedPrivateKeys(
+  db: Database.Database,
+  get: (id: number) => EncryptedPrivateKey & { id: number },
+  kek: Buffer,
+): { id: number; ticketId: number; algorithm: string; pem: string }[] {
   const rows = db.prepare('SELECT id, ticket_id, algorithm FROM private_keys ORDER BY id').all() as { id: number; ticket_id: number; algorithm: string }[];
-  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, algorithm: r.algorithm, pem: decryptPrivateKey(get(r.id), kek, privateKeyAad(r.ticket_id, r.id)) }));
+  return rows.map((r) => ({
+    id: r.id,
+    ticketId: r.ticket_id,
+    algorithm: r.algorithm,
+    pem: decryptPrivateKey(get(r.id), kek, privateKeyAad(r.ticket_id, r.id)),
+  }));
 }
 
 /**
@@ -96,7 +110,9 @@ export async function scanPostgresDatabase(material: KeyMaterial, url: string): 
   await client.connect();
   const found: string[] = [];
   try {
-    const tables = (await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = current_schema()')).rows.map((r) => r.tablename);
+    const tables = (await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = current_schema()')).rows.map(
+      (r) => r.tablename,
+    );
     for (const table of tables) {
       for (const row of (await client.query<Record<string, unknown>>(`SELECT * FROM "${table}"`)).rows) {
         for (const [column, value] of Object.entries(row)) {
@@ -117,7 +133,10 @@ export async function scanPostgresDatabase(material: KeyMaterial, url: string): 
  * are read from 1 up until 50 in a row are missing (ids come from one sequence, without gaps in a
  * test's database).
  */
-export async function storedPrivateKeysOf(keys: { get(id: number): Promise<(EncryptedPrivateKey & { id: number; ticketId: number; algorithm: string }) | null> }, kek: Buffer): Promise<{ id: number; ticketId: number; algorithm: string; pem: string }[]> {
+export async function storedPrivateKeysOf(
+  keys: { get(id: number): Promise<(EncryptedPrivateKey & { id: number; ticketId: number; algorithm: string }) | null> },
+  kek: Buffer,
+): Promise<{ id: number; ticketId: number; algorithm: string; pem: string }[]> {
   const found: { id: number; ticketId: number; algorithm: string; pem: string }[] = [];
   for (let id = 1, missing = 0; missing < 50; id++) {
     const key = await keys.get(id);

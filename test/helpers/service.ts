@@ -28,7 +28,15 @@ export interface TestService extends Service {
 export async function startTestService(env: Record<string, string> = {}, options: Partial<ServiceOptions> = {}): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-test-'));
   const database = await serviceDatabase(env.DATA_DIR ?? dataDir, env);
-  const config = loadConfig({ PORT: '0', SANDBOX_PORT: '0', TLS_FRONT_PORT: '0', DATA_DIR: dataDir, ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...database.env, ...env });
+  const config = loadConfig({
+    PORT: '0',
+    SANDBOX_PORT: '0',
+    TLS_FRONT_PORT: '0',
+    DATA_DIR: dataDir,
+    ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    ...database.env,
+    ...env,
+  });
   const captured = captureLogger();
   const service = await startService(config, { logger: captured.logger, host: '127.0.0.1', ...options });
   return {
@@ -66,11 +74,27 @@ export function ticketEventPayload(type: string, ticketId: number, extra: { even
   return {
     account_id: 22129848,
     detail: {
-      actor_id: '8447388090494', assignee_id: null, brand_id: '8447346621310', created_at: '2026-11-26T10:12:07Z',
-      custom_status: '8447320465790', description: 'Renewal', external_id: null, form_id: '8646151517822', group_id: null,
-      id: String(ticketId), is_public: true, organization_id: '8447346622462', priority: 'LOW', requester_id: '8447388090494',
-      status: 'NEW', subject: 'Certificate renewal', submitter_id: '8447388090494', tags: null, type: null,
-      updated_at: '2026-11-26T10:12:07Z', via: { channel: 'web_service' },
+      actor_id: '8447388090494',
+      assignee_id: null,
+      brand_id: '8447346621310',
+      created_at: '2026-11-26T10:12:07Z',
+      custom_status: '8447320465790',
+      description: 'Renewal',
+      external_id: null,
+      form_id: '8646151517822',
+      group_id: null,
+      id: String(ticketId),
+      is_public: true,
+      organization_id: '8447346622462',
+      priority: 'LOW',
+      requester_id: '8447388090494',
+      status: 'NEW',
+      subject: 'Certificate renewal',
+      submitter_id: '8447388090494',
+      tags: null,
+      type: null,
+      updated_at: '2026-11-26T10:12:07Z',
+      via: { channel: 'web_service' },
     },
     event: extra.event ?? {},
     id: extra.id ?? `0b6f1c1e-0000-4000-8000-${String(seq).padStart(12, '0')}`,

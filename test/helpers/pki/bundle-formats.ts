@@ -7,7 +7,10 @@ import { ctx, int, oid, seq, set } from './der.js';
 import type { TestCertificate } from './certificate-options.js';
 
 export function toPem(der: Uint8Array, label = 'CERTIFICATE'): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
@@ -15,7 +18,11 @@ export function toPem(der: Uint8Array, label = 'CERTIFICATE'): string {
 export function pemBundle(certs: TestCertificate[], style: { crlf?: boolean; indent?: string; junk?: boolean } = {}): string {
   let text = certs.map((c, i) => (style.junk ? `subject=${i}\nissuer=whatever\n${c.pem}\n` : c.pem)).join('');
   if (style.junk) text = `Here are your certificates:\n\n${text}\nRegards, the CA\n`;
-  if (style.indent) text = text.split('\n').map((l) => (l ? style.indent + l : l)).join('\n');
+  if (style.indent)
+    text = text
+      .split('\n')
+      .map((l) => (l ? style.indent + l : l))
+      .join('\n');
   if (style.crlf) text = text.replace(/\n/g, '\r\n');
   return text;
 }

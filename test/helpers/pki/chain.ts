@@ -11,12 +11,25 @@ import type { CertificateOptions, TestCertificate } from './certificate-options.
 
 /** A self-signed root CA. */
 export function createRoot(commonName = 'Test Root', options: CertificateOptions = {}): TestCertificate {
-  return issueCertificate({ subject: `CN=${commonName}, O=certdesk tests`, ca: true, validityDays: 3650, notBefore: new Date(TEST_NOW.getTime() - 365 * DAY), ...options });
+  return issueCertificate({
+    subject: `CN=${commonName}, O=certdesk tests`,
+    ca: true,
+    validityDays: 3650,
+    notBefore: new Date(TEST_NOW.getTime() - 365 * DAY),
+    ...options,
+  });
 }
 
 /** An intermediate CA signed by `issuer`. */
 export function createIntermediate(issuer: TestCertificate, commonName = 'Test Intermediate', options: CertificateOptions = {}): TestCertificate {
-  return issueCertificate({ subject: `CN=${commonName}, O=certdesk tests`, ca: true, validityDays: 1825, notBefore: new Date(TEST_NOW.getTime() - 100 * DAY), issuer, ...options });
+  return issueCertificate({
+    subject: `CN=${commonName}, O=certdesk tests`,
+    ca: true,
+    validityDays: 1825,
+    notBefore: new Date(TEST_NOW.getTime() - 100 * DAY),
+    issuer,
+    ...options,
+  });
 }
 
 /** A TLS server certificate for `dnsNames`, signed by `issuer`. */

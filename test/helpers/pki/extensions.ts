@@ -17,9 +17,12 @@ export function certificateExtensions(options: CertificateOptions, spki: Buffer,
   const isCa = options.ca ?? false;
   const ext: Der[] = [];
   const add = (id: string, value: Der, critical = false) => ext.push(seq(oid(id), ...(critical ? [bool(true)] : []), octets(value)));
-  const bc = options.basicConstraints ?? (isCa ? { ca: true, critical: true, ...(options.pathLen === undefined ? {} : { pathLen: options.pathLen }) } : { ca: false, critical: true });
+  const bc =
+    options.basicConstraints ??
+    (isCa ? { ca: true, critical: true, ...(options.pathLen === undefined ? {} : { pathLen: options.pathLen }) } : { ca: false, critical: true });
   if (bc) add('2.5.29.19', seq(...(bc.ca ? [bool(true)] : []), ...(bc.pathLen === undefined ? [] : [int(bc.pathLen)])), bc.critical ?? true);
-  const ku = options.keyUsage ?? (isCa ? ['keyCertSign', 'cRLSign'] : spki.includes(RSA_ENCRYPTION) ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature']);
+  const ku =
+    options.keyUsage ?? (isCa ? ['keyCertSign', 'cRLSign'] : spki.includes(RSA_ENCRYPTION) ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature']);
   if (ku) add('2.5.29.15', keyUsageBits(ku), true);
   const eku = options.extKeyUsage ?? (isCa ? false : ['serverAuth']);
   if (eku) add('2.5.29.37', seq(...eku.map((e) => oid(EKU[e] ?? e))), options.extKeyUsageCritical ?? false);
@@ -27,7 +30,10 @@ export function certificateExtensions(options: CertificateOptions, spki: Buffer,
   const aki = options.issuer?.subjectKeyId;
   if ((options.authorityKeyId ?? true) && aki) add('2.5.29.35', seq(ctx(0, false, aki)));
   if (!options.issuer && ski && (options.authorityKeyId ?? false)) add('2.5.29.35', seq(ctx(0, false, ski)));
-  const sans = [...(options.dnsNames ?? []).map((d) => ctx(2, false, Buffer.from(d, 'latin1'))), ...(options.ipAddresses ?? []).map((ip) => ctx(7, false, ipBytes(ip)))];
+  const sans = [
+    ...(options.dnsNames ?? []).map((d) => ctx(2, false, Buffer.from(d, 'latin1'))),
+    ...(options.ipAddresses ?? []).map((ip) => ctx(7, false, ipBytes(ip))),
+  ];
   if (sans.length > 0) add('2.5.29.17', seq(...sans), options.sanCritical ?? false);
   const nc = options.nameConstraints;
   if (nc) {
@@ -37,7 +43,11 @@ export function certificateExtensions(options: CertificateOptions, spki: Buffer,
     ];
     const permitted = subtrees(nc.permitted, nc.permittedIps);
     const excluded = subtrees(nc.excluded, nc.excludedIps);
-    add('2.5.29.30', seq(...(permitted.length ? [ctx(0, true, ...permitted)] : []), ...(excluded.length ? [ctx(1, true, ...excluded)] : [])), nc.critical ?? true);
+    add(
+      '2.5.29.30',
+      seq(...(permitted.length ? [ctx(0, true, ...permitted)] : []), ...(excluded.length ? [ctx(1, true, ...excluded)] : [])),
+      nc.critical ?? true,
+    );
   }
   const urls = typeof options.caIssuersUrl === 'string' ? [options.caIssuersUrl] : (options.caIssuersUrl ?? []);
   if (urls.length > 0) add('1.3.6.1.5.5.7.1.1', seq(...urls.map((u) => seq(oid('1.3.6.1.5.5.7.48.2'), ctx(6, false, Buffer.from(u, 'latin1'))))));

@@ -44,17 +44,30 @@ beforeAll(async () => {
   await pebble.setCname(AUTO_SITE, PROVIDER);
   await pebble.setCname(MOVED_SITE, 'www.old-hosting.example.net');
   writeFileSync(join(dir, 'ca.pem'), pebble.anchorsPem.join('\n'));
-  writeFileSync(join(dir, 'domains.json'), JSON.stringify([
-    { domain: SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'offer' },
-    { domain: AUTO_SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'acme' },
-    { domain: MOVED_SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'offer' },
-  ]));
+  writeFileSync(
+    join(dir, 'domains.json'),
+    JSON.stringify([
+      { domain: SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'offer' },
+      { domain: AUTO_SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'acme' },
+      { domain: MOVED_SITE, organizationName: 'Fabrikam ACME Ltd', contacts: [CUSTOMER], issuance: 'offer' },
+    ]),
+  );
   h = await startRenewalHarness(
-    { TLS_FRONT_PORT: String(frontPort), EXTRA_CA_FILE: join(dir, 'ca.pem'), DOMAINS_FILE: join(dir, 'domains.json'), ACME_DIRECTORY_URL: pebble.directoryUrl, ACME_EMAIL: 'ops@provider.example', ACME_EXPECTED_CNAME: PROVIDER, EXPIRY_WATCH_INTERVAL_SECONDS: 'off' },
+    {
+      TLS_FRONT_PORT: String(frontPort),
+      EXTRA_CA_FILE: join(dir, 'ca.pem'),
+      DOMAINS_FILE: join(dir, 'domains.json'),
+      ACME_DIRECTORY_URL: pebble.directoryUrl,
+      ACME_EMAIL: 'ops@provider.example',
+      ACME_EXPECTED_CNAME: PROVIDER,
+      EXPIRY_WATCH_INTERVAL_SECONDS: 'off',
+    },
     { clock, acme: { dnsServers: [pebble.dnsServer], pollMs: { min: 100, max: 500 } } },
   );
   const org = await h.api('POST', '/api/v2/organizations', { as: AGENT, body: { organization: { name: 'Fabrikam ACME Ltd' } } });
-  customerId = (await h.api('POST', '/api/v2/users', { as: AGENT, body: { user: { name: 'Lee Chan', email: CUSTOMER, organization_id: org.organization.id } } })).user.id;
+  customerId = (
+    await h.api('POST', '/api/v2/users', { as: AGENT, body: { user: { name: 'Lee Chan', email: CUSTOMER, organization_id: org.organization.id } } })
+  ).user.id;
   agentId = (await h.api('GET', '/api/v2/users/me', { as: AGENT })).user.id;
 }, 60_000);
 
@@ -115,7 +128,9 @@ describe('a customer who replies "automatic"', () => {
     const last = (await h.certdeskComments(id)).at(-1)!;
     expect(last.public).toBe(true);
     expect(last.body).toContain(`We could not get the automatic certificate for ${MOVED_SITE}:`);
-    expect(last.body).toContain(`it points to www.old-hosting.example.net. Change it in the DNS of tailspin-acme.example to: ${MOVED_SITE}. CNAME ${PROVIDER}.`);
+    expect(last.body).toContain(
+      `it points to www.old-hosting.example.net. Change it in the DNS of tailspin-acme.example to: ${MOVED_SITE}. CNAME ${PROVIDER}.`,
+    );
     expect(await h.svc.store.sites.get(MOVED_SITE)).toBeNull();
     expect(await h.svc.metrics.render()).toMatch(/certdesk_acme_orders_total\{outcome="dns"\} 1/);
 
@@ -130,7 +145,10 @@ describe('a customer who replies "automatic"', () => {
     expect(requests).toHaveLength(2);
     expect(failures.map((t) => t.context.transitionId)).toEqual(requests.map((t) => t.id));
     const jobs = (await h.svc.store.jobs.list({ kind: 'acme-order' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id);
-    expect(jobs.map((j) => [j.state, j.attempts])).toEqual([['done', 1], ['done', 2]]);
+    expect(jobs.map((j) => [j.state, j.attempts])).toEqual([
+      ['done', 1],
+      ['done', 2],
+    ]);
     expect(await h.svc.metrics.render()).toMatch(/certdesk_acme_orders_total\{outcome="dns"\} 2/);
     expect(await h.svc.store.effects.isDone(`acme:${requests[1]!.id}:comment_automatic_failed`)).toBe(true);
   }, 60_000);
@@ -142,7 +160,10 @@ describe('a customer who replies "automatic"', () => {
     const before = await requests();
     // An order of this renewal waiting for its retry (the CA failed a moment ago): queued, due in an hour.
     const now = clock.now().getTime();
-    const waiting = await store.jobs.enqueue('acme-order', { ticketId: id, transitionId: before.at(-1)!.id }, now, { serialKey: `ticket:${id}`, runAt: now + 3_600_000 });
+    const waiting = await store.jobs.enqueue('acme-order', { ticketId: id, transitionId: before.at(-1)!.id }, now, {
+      serialKey: `ticket:${id}`,
+      runAt: now + 3_600_000,
+    });
     try {
       await h.reply(id, 'Automatic.', { as: CUSTOMER });
       await vi.waitFor(async () => expect(await requests()).toHaveLength(before.length + 1), { timeout: 20_000, interval: 50 });
@@ -178,7 +199,10 @@ describe('a customer who replies "automatic"', () => {
 
     // Pebble's certificates live 90 days and pebble 2.4 has no ARI: the renewal opens two thirds
     // into the lifetime, 30 days before expiry — not a day earlier.
-    const others = async () => ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string }[]).filter((t) => t.id !== first && t.subject.includes(AUTO_SITE));
+    const others = async () =>
+      ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string }[]).filter(
+        (t) => t.id !== first && t.subject.includes(AUTO_SITE),
+      );
     offset = Date.parse(installed.notAfter) - 31 * DAY - Date.now();
     await enqueueProactiveRenewals(h.svc.store, clock.now().getTime());
     await h.settle();
@@ -187,7 +211,9 @@ describe('a customer who replies "automatic"', () => {
     await enqueueProactiveRenewals(h.svc.store, clock.now().getTime());
     await h.settle();
 
-    const tickets = ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string; tags: string[] }[]).filter((t) => t.id !== first && t.subject.includes(AUTO_SITE));
+    const tickets = ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string; tags: string[] }[]).filter(
+      (t) => t.id !== first && t.subject.includes(AUTO_SITE),
+    );
     expect(tickets).toHaveLength(1);
     const renewal = (await h.svc.store.renewals.get(tickets[0]!.id))!;
     expect(renewal.state).toBe('installed');
@@ -200,7 +226,9 @@ describe('a customer who replies "automatic"', () => {
 
     // The offer site, installed at the same time, got its proactive ticket in the same pass: its CSR
     // comment offers the automatic certificate again.
-    const offerTickets = ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string; tags: string[] }[]).filter((t) => t.subject.includes(SITE) && t.tags.includes('cert_renewal_proactive'));
+    const offerTickets = ((await h.api('GET', '/api/v2/tickets?per_page=100')).tickets as { id: number; subject: string; tags: string[] }[]).filter(
+      (t) => t.subject.includes(SITE) && t.tags.includes('cert_renewal_proactive'),
+    );
     expect(offerTickets).toHaveLength(1);
     expect((await h.certdeskComments(offerTickets[0]!.id)).some((c) => c.body.includes('Reply to this ticket with the single word automatic'))).toBe(true);
   }, 90_000);

@@ -35,7 +35,7 @@ import { createTestCa } from '../../helpers/pki/test-ca.js';
 const log = captureLogger('info');
 const dir = mkdtempSync(join(tmpdir(), 'certdesk-acme-'));
 const alpn = new AlpnChallenges();
-const accountKeyPem = (generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+const accountKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 // Counts the nonces pebble rejected (acme-client retries each; its HTTP layer sees the 400).
 let badNonces = 0;
 acme.axios.interceptors.response.use((response) => {
@@ -52,7 +52,14 @@ beforeAll(async () => {
   pebble = await startPebble({ httpPort: responder.port, tlsPort: front.port, nonceRejectPercent: 30 });
   // The front's live verification must trust pebble's root: a second front on the same port is not possible, so restart it with the anchors.
   await front.close();
-  front = await startTlsFront({ port: front.port, host: '127.0.0.1', dir: join(dir, 'front'), logger: log.logger, acmeAlpn: alpn, trustedCasPem: pebble.anchorsPem });
+  front = await startTlsFront({
+    port: front.port,
+    host: '127.0.0.1',
+    dir: join(dir, 'front'),
+    logger: log.logger,
+    acmeAlpn: alpn,
+    trustedCasPem: pebble.anchorsPem,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -68,7 +75,11 @@ function handshake(site: string, protocols: string[]): Promise<{ protocol: strin
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({ host: '127.0.0.1', port: front.port, servername: site, ALPNProtocols: protocols, rejectUnauthorized: false }, () => {
       const der = socket.getPeerCertificate().raw;
-      resolve({ protocol: socket.alpnProtocol ?? false, sha256: createHash('sha256').update(der).digest('hex'), ...(socket.alpnProtocol === 'acme-tls/1' ? { der } : {}) });
+      resolve({
+        protocol: socket.alpnProtocol ?? false,
+        sha256: createHash('sha256').update(der).digest('hex'),
+        ...(socket.alpnProtocol === 'acme-tls/1' ? { der } : {}),
+      });
       socket.end();
     });
     socket.on('error', reject);
@@ -76,7 +87,18 @@ function handshake(site: string, protocols: string[]): Promise<{ protocol: strin
 }
 
 function issuer(preferred: ChallengeType[]): AcmeIssuer {
-  return createAcmeIssuer({ directoryUrl: pebble.directoryUrl, email: 'ops@provider.test', eab: null, accountKeyPem: () => accountKeyPem, trustedCasPem: pebble.anchorsPem, http: responder, alpn, preferred, logger: log.logger, pollMs: { min: 100, max: 500 } });
+  return createAcmeIssuer({
+    directoryUrl: pebble.directoryUrl,
+    email: 'ops@provider.test',
+    eab: null,
+    accountKeyPem: () => accountKeyPem,
+    trustedCasPem: pebble.anchorsPem,
+    http: responder,
+    alpn,
+    preferred,
+    logger: log.logger,
+    pollMs: { min: 100, max: 500 },
+  });
 }
 
 async function renewalKeyAndCsr(site: string) {
@@ -86,13 +108,19 @@ async function renewalKeyAndCsr(site: string) {
 }
 
 describe('ACME issuance against pebble', () => {
-  it('issues by HTTP-01 through certdesk\'s responder, and the TLS front installs and serves the certificate', async () => {
+  it("issues by HTTP-01 through certdesk's responder, and the TLS front installs and serves the certificate", async () => {
     const site = 'my.http.acme.test';
     const { csrPem, privateKeyPem } = await renewalKeyAndCsr(site);
     const result = await issuer(['http-01']).issue({ site, csrPem });
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
     if (!result.ok) return;
-    const report = await checkBundle({ domain: site, files: [{ name: 'acme.pem', data: result.fullchainPem }], csrPem, trustedRootsPem: pebble.anchorsPem, useSystemRoots: false });
+    const report = await checkBundle({
+      domain: site,
+      files: [{ name: 'acme.pem', data: result.fullchainPem }],
+      csrPem,
+      trustedRootsPem: pebble.anchorsPem,
+      useSystemRoots: false,
+    });
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(report.leaf!.dnsNames).toEqual([site]);
 
@@ -107,7 +135,9 @@ describe('ACME issuance against pebble', () => {
     const remembered = () => ({ url: placed.at(-1) ?? null, placed: (url: string) => void placed.push(url) });
     // The first attempt stops right after its order is recorded, as a process killed there would.
     const stop = new AbortController();
-    await expect(issuer(['http-01']).issue({ site, csrPem, signal: stop.signal, order: { url: null, placed: (url) => (placed.push(url), stop.abort()) } })).rejects.toThrow();
+    await expect(
+      issuer(['http-01']).issue({ site, csrPem, signal: stop.signal, order: { url: null, placed: (url) => (placed.push(url), stop.abort()) } }),
+    ).rejects.toThrow();
     expect(placed).toHaveLength(1);
 
     const result = await issuer(['http-01']).issue({ site, csrPem, order: remembered() });
@@ -125,7 +155,13 @@ describe('ACME issuance against pebble', () => {
     const result = await alpnIssuer().issue({ site, csrPem });
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
     if (!result.ok) return;
-    const report = await checkBundle({ domain: site, files: [{ name: 'acme.pem', data: result.fullchainPem }], csrPem, trustedRootsPem: pebble.anchorsPem, useSystemRoots: false });
+    const report = await checkBundle({
+      domain: site,
+      files: [{ name: 'acme.pem', data: result.fullchainPem }],
+      csrPem,
+      trustedRootsPem: pebble.anchorsPem,
+      useSystemRoots: false,
+    });
     expect(report.ok, JSON.stringify(report.findings)).toBe(true);
     const installed = await front.installer.install({ ticketId: 2, site, fullchainPem: report.fullchainPem!, privateKeyPem, leafSha256: report.leaf!.sha256 });
     expect(installed, installed.log.join('\n')).toMatchObject({ ok: true, servedSha256: report.leaf!.sha256 });
@@ -163,8 +199,21 @@ describe('ACME issuance against pebble', () => {
       const { csrPem, privateKeyPem } = await renewalKeyAndCsr(site);
       const result = await issuer(['http-01']).issue({ site, csrPem });
       if (!result.ok) throw new Error(JSON.stringify(result));
-      const report = await checkBundle({ domain: site, files: [{ name: 'acme.pem', data: result.fullchainPem }], csrPem, trustedRootsPem: pebble.anchorsPem, useSystemRoots: false });
-      const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddresses: [nginx.address], trustedCasPem: [...pebble.anchorsPem, bootstrap.root.pem], logger: log.logger });
+      const report = await checkBundle({
+        domain: site,
+        files: [{ name: 'acme.pem', data: result.fullchainPem }],
+        csrPem,
+        trustedRootsPem: pebble.anchorsPem,
+        useSystemRoots: false,
+      });
+      const installer = createNginxInstaller({
+        certDir,
+        testCommand: nginx.testCommand,
+        reloadCommand: nginx.reloadCommand,
+        verifyAddresses: [nginx.address],
+        trustedCasPem: [...pebble.anchorsPem, bootstrap.root.pem],
+        logger: log.logger,
+      });
       const installed = await installer.install({ ticketId: 3, site, fullchainPem: report.fullchainPem!, privateKeyPem, leafSha256: report.leaf!.sha256 });
       expect(installed, installed.log.join('\n')).toMatchObject({ ok: true, servedSha256: report.leaf!.sha256, previousSha256: old.sha256 });
     } finally {
@@ -172,15 +221,25 @@ describe('ACME issuance against pebble', () => {
     }
   }, 60_000);
 
-  it('explains a validation pebble could not complete: nothing answered at the name\'s address — and spends one validation on it, not three', async () => {
+  it("explains a validation pebble could not complete: nothing answered at the name's address — and spends one validation on it, not three", async () => {
     const site = 'my.unreachable.acme.test';
     // 127.0.0.2 is loopback too, but nothing listens there.
     await pebble.addA(site, ['127.0.0.2']);
     const { csrPem } = await renewalKeyAndCsr(site);
     const placed: string[] = [];
     const before = log.lines.length;
-    const result = await createAcmeIssuer({ directoryUrl: pebble.directoryUrl, email: null, eab: null, accountKeyPem: () => accountKeyPem, trustedCasPem: pebble.anchorsPem, http: responder, logger: log.logger, attempts: 3, pollMs: { min: 100, max: 500 } }).issue({ site, csrPem, order: { url: null, placed: (url) => void placed.push(url) } });
-    expect(result, JSON.stringify(result)).toMatchObject({ ok: false, failure: { kind: "unreachable", retryable: true } });
+    const result = await createAcmeIssuer({
+      directoryUrl: pebble.directoryUrl,
+      email: null,
+      eab: null,
+      accountKeyPem: () => accountKeyPem,
+      trustedCasPem: pebble.anchorsPem,
+      http: responder,
+      logger: log.logger,
+      attempts: 3,
+      pollMs: { min: 100, max: 500 },
+    }).issue({ site, csrPem, order: { url: null, placed: (url) => void placed.push(url) } });
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: false, failure: { kind: 'unreachable', retryable: true } });
     if (!result.ok) expect(result.failure.message).toContain(`could not reach ${site}`);
     // The CA counts failed validations per hostname: a new order at once would fail the same way.
     expect(placed).toHaveLength(1);
@@ -192,12 +251,22 @@ describe('ACME issuance against pebble', () => {
     const { csrPem } = await renewalKeyAndCsr(site);
     // A responder that knows no token answers 404, as another web server would.
     const stranger = { put: async () => undefined, remove: async () => undefined };
-    const result = await createAcmeIssuer({ directoryUrl: pebble.directoryUrl, email: null, eab: null, accountKeyPem: () => accountKeyPem, trustedCasPem: pebble.anchorsPem, http: stranger, logger: log.logger, attempts: 1, pollMs: { min: 100, max: 500 } }).issue({ site, csrPem });
+    const result = await createAcmeIssuer({
+      directoryUrl: pebble.directoryUrl,
+      email: null,
+      eab: null,
+      accountKeyPem: () => accountKeyPem,
+      trustedCasPem: pebble.anchorsPem,
+      http: stranger,
+      logger: log.logger,
+      attempts: 1,
+      pollMs: { min: 100, max: 500 },
+    }).issue({ site, csrPem });
     expect(result).toMatchObject({ ok: false, failure: { kind: 'validation', retryable: false } });
     if (!result.ok) expect(result.failure.message).toContain('another server answers for the name');
   }, 60_000);
 
-  it('absorbed pebble\'s rejected nonces: every issuance above succeeded although pebble rejected some', () => {
+  it("absorbed pebble's rejected nonces: every issuance above succeeded although pebble rejected some", () => {
     expect(badNonces).toBeGreaterThan(0);
     console.info(`pebble rejected ${badNonces} nonces (PEBBLE_WFE_NONCEREJECT=30); the retries absorbed them all`);
   });
@@ -205,7 +274,12 @@ describe('ACME issuance against pebble', () => {
 
 describe('the DNS check before the first order, answered by pebble-challtestsrv', () => {
   const lookup = () => createDnsLookup({ servers: [pebble.dnsServer] });
-  const settings = (): AcmeSettings => ({ issuer: issuer(['http-01']), dns: lookup(), expectedCname: 'sites.provider.test', caaIdentities: ['pebble.letsencrypt.org'] });
+  const settings = (): AcmeSettings => ({
+    issuer: issuer(['http-01']),
+    dns: lookup(),
+    expectedCname: 'sites.provider.test',
+    caaIdentities: ['pebble.letsencrypt.org'],
+  });
 
   it('passes a name that is a CNAME to the provider, under a CAA record that allows the CA', async () => {
     await pebble.setCname('my.ready.acme.test', 'sites.provider.test');
@@ -216,14 +290,28 @@ describe('the DNS check before the first order, answered by pebble-challtestsrv'
   it('tells the customer the exact CNAME to set when the name points elsewhere', async () => {
     await pebble.setCname('my.elsewhere.acme.test', 'old-hosting.example.net');
     const problems = await checkSiteReadiness(settings(), 'my.elsewhere.acme.test');
-    expect(problems).toEqual([{ code: 'DNS', message: expect.stringContaining('it points to old-hosting.example.net. Change it in the DNS of elsewhere.acme.test to: my.elsewhere.acme.test. CNAME sites.provider.test.') }]);
+    expect(problems).toEqual([
+      {
+        code: 'DNS',
+        message: expect.stringContaining(
+          'it points to old-hosting.example.net. Change it in the DNS of elsewhere.acme.test to: my.elsewhere.acme.test. CNAME sites.provider.test.',
+        ),
+      },
+    ]);
   });
 
   it('tells the customer which CAA record to add when CAA (found by climbing to the parent) names another CA', async () => {
     await pebble.setCname('my.caa.other-ca.test', 'sites.provider.test');
     await pebble.addCaa('other-ca.test', [{ tag: 'issue', value: 'digicert.com' }]);
     const problems = await checkSiteReadiness(settings(), 'my.caa.other-ca.test');
-    expect(problems).toEqual([{ code: 'CAA', message: expect.stringContaining('allow only digicert.com to issue certificates for my.caa.other-ca.test. Add this record in the DNS of other-ca.test: other-ca.test. CAA 0 issue "pebble.letsencrypt.org"') }]);
+    expect(problems).toEqual([
+      {
+        code: 'CAA',
+        message: expect.stringContaining(
+          'allow only digicert.com to issue certificates for my.caa.other-ca.test. Add this record in the DNS of other-ca.test: other-ca.test. CAA 0 issue "pebble.letsencrypt.org"',
+        ),
+      },
+    ]);
   });
 
   it('says DNS could not answer when the server fails', async () => {
@@ -243,7 +331,17 @@ describe('a CA that requires External Account Binding (pebble with externalAccou
   afterAll(() => eabPebble?.stop());
 
   const withEab = (eab: typeof EAB | null) =>
-    createAcmeIssuer({ directoryUrl: eabPebble.directoryUrl, email: 'ops@provider.test', eab, accountKeyPem: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, trustedCasPem: eabPebble.anchorsPem, http: responder, logger: log.logger, attempts: 1, pollMs: { min: 100, max: 500 } });
+    createAcmeIssuer({
+      directoryUrl: eabPebble.directoryUrl,
+      email: 'ops@provider.test',
+      eab,
+      accountKeyPem: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+      trustedCasPem: eabPebble.anchorsPem,
+      http: responder,
+      logger: log.logger,
+      attempts: 1,
+      pollMs: { min: 100, max: 500 },
+    });
 
   it('registers with ACME_EAB_KID and ACME_EAB_HMAC_KEY and issues', async () => {
     const site = 'my.eab.acme.test';
@@ -259,4 +357,3 @@ describe('a CA that requires External Account Binding (pebble with externalAccou
     if (!result.ok) expect(result.failure.message).toContain('it requires External Account Binding: ACME_EAB_KID and ACME_EAB_HMAC_KEY');
   }, 60_000);
 });
-

@@ -25,8 +25,17 @@ let server: Server;
 let base: string;
 const asked: string[] = [];
 const withAri = () => ({
-  keyChange: `${base}/acme/key-change`, meta: { caaIdentities: ['letsencrypt.org'], termsOfService: 'https://letsencrypt.org/documents/LE-SA-v1.5-February-24-2025.pdf', website: 'https://letsencrypt.org' },
-  newAccount: `${base}/acme/new-acct`, newNonce: `${base}/acme/new-nonce`, newOrder: `${base}/acme/new-order`, renewalInfo: `${base}/draft-ietf-acme-ari-03/renewalInfo`, revokeCert: `${base}/acme/revoke-cert`,
+  keyChange: `${base}/acme/key-change`,
+  meta: {
+    caaIdentities: ['letsencrypt.org'],
+    termsOfService: 'https://letsencrypt.org/documents/LE-SA-v1.5-February-24-2025.pdf',
+    website: 'https://letsencrypt.org',
+  },
+  newAccount: `${base}/acme/new-acct`,
+  newNonce: `${base}/acme/new-nonce`,
+  newOrder: `${base}/acme/new-order`,
+  renewalInfo: `${base}/draft-ietf-acme-ari-03/renewalInfo`,
+  revokeCert: `${base}/acme/revoke-cert`,
 });
 
 beforeAll(async () => {
@@ -54,22 +63,41 @@ function rfcExampleCertificate(): string {
   const root = createRoot('ARI Example Root');
   // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] } with the RFC's key identifier.
   const aki = Buffer.concat([Buffer.from([0x30, 0x16, 0x80, 0x14]), RFC_AKI]);
-  return issueCertificate({ issuer: root, dnsNames: ['my.example.com'], serial: 0x87654321, authorityKeyId: false, extraExtensions: [{ oid: '2.5.29.35', value: aki }] }).pem;
+  return issueCertificate({
+    issuer: root,
+    dnsNames: ['my.example.com'],
+    serial: 0x87654321,
+    authorityKeyId: false,
+    extraExtensions: [{ oid: '2.5.29.35', value: aki }],
+  }).pem;
 }
 
 const issuer = (directoryUrl: string) =>
-  createAcmeIssuer({ directoryUrl, email: null, eab: null, accountKeyPem: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, trustedCasPem: [], logger: captureLogger().logger });
+  createAcmeIssuer({
+    directoryUrl,
+    email: null,
+    eab: null,
+    accountKeyPem: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    trustedCasPem: [],
+    logger: captureLogger().logger,
+  });
 
 describe('ACME Renewal Information against a recorded directory', () => {
   it('computes the RFC 9773 example certificate identifier', () => {
     expect(ariCertId(rfcExampleCertificate())).toBe(RFC_CERT_ID);
   });
 
-  it('reads the CA\'s suggested window when the directory offers renewalInfo, and renewal falls inside it', async () => {
+  it("reads the CA's suggested window when the directory offers renewalInfo, and renewal falls inside it", async () => {
     const window = await issuer(`${base}/directory`).renewalInfo(rfcExampleCertificate());
     expect(window).toEqual(WINDOW);
     expect(asked).toContain(`/draft-ietf-acme-ari-03/renewalInfo/${RFC_CERT_ID}`);
-    const at = renewalTime({ notBefore: '2027-01-01T00:00:00Z', notAfter: '2027-04-01T00:00:00Z', ari: window, now: new Date('2027-01-15T00:00:00Z'), random: 0.25 });
+    const at = renewalTime({
+      notBefore: '2027-01-01T00:00:00Z',
+      notAfter: '2027-04-01T00:00:00Z',
+      ari: window,
+      now: new Date('2027-01-15T00:00:00Z'),
+      random: 0.25,
+    });
     expect(at).toEqual({ at: new Date('2027-02-10T12:00:00Z'), source: 'ari' });
   });
 
@@ -92,18 +120,33 @@ describe('ACME Renewal Information against a recorded directory', () => {
     expect(await issuer(`${base}/directory`).renewalInfo(other)).toBeNull();
   });
 
-  it('reads the CA\'s CAA names from the directory', async () => {
+  it("reads the CA's CAA names from the directory", async () => {
     expect(await issuer(`${base}/directory`).caaIdentities()).toEqual(['letsencrypt.org']);
   });
 
-  it('times an acme site\'s proactive renewal inside the CA\'s window, or at two thirds without one', async () => {
+  it("times an acme site's proactive renewal inside the CA's window, or at two thirds without one", async () => {
     const store = await openTestStore();
     try {
       const root = createRoot('ARI Example Root');
       const aki = Buffer.concat([Buffer.from([0x30, 0x16, 0x80, 0x14]), RFC_AKI]);
-      const cert = issueCertificate({ issuer: root, dnsNames: ['my.example.com'], serial: 0x87654321, authorityKeyId: false, extraExtensions: [{ oid: '2.5.29.35', value: aki }], notBefore: new Date('2027-01-01T00:00:00Z'), validityDays: 90 });
+      const cert = issueCertificate({
+        issuer: root,
+        dnsNames: ['my.example.com'],
+        serial: 0x87654321,
+        authorityKeyId: false,
+        extraExtensions: [{ oid: '2.5.29.35', value: aki }],
+        notBefore: new Date('2027-01-01T00:00:00Z'),
+        validityDays: 90,
+      });
       const cycle = { sha256: cert.sha256, notBefore: cert.x509.validFrom, notAfter: new Date(cert.x509.validTo).toISOString() };
-      await store.sites.record({ domain: 'my.example.com', certSha256: cert.sha256, fullchainPem: cert.pem + root.pem, notAfter: cycle.notAfter, installedAt: Date.parse('2027-01-01T00:00:00Z'), ticketId: 7 });
+      await store.sites.record({
+        domain: 'my.example.com',
+        certSha256: cert.sha256,
+        fullchainPem: cert.pem + root.pem,
+        notAfter: cycle.notAfter,
+        installedAt: Date.parse('2027-01-01T00:00:00Z'),
+        ticketId: 7,
+      });
       const lead = acmeLeadTimeDays(issuer(`${base}/directory`), store, { now: () => new Date('2027-01-15T00:00:00Z') });
       const days = await lead('my.example.com', cycle);
       const opens = Date.parse(cycle.notAfter) - days * 86_400_000;
@@ -112,7 +155,9 @@ describe('ACME Renewal Information against a recorded directory', () => {
       // A certificate certdesk did not install cannot be named to the CA: two thirds of 90 days.
       expect(await lead('my.example.com', { ...cycle, sha256: 'f'.repeat(64) })).toBeCloseTo(30, 3);
       // The same directory without renewalInfo: two thirds too.
-      expect(await acmeLeadTimeDays(issuer(`${base}/old/directory`), store, { now: () => new Date('2027-01-15T00:00:00Z') })('my.example.com', cycle)).toBeCloseTo(30, 3);
+      expect(
+        await acmeLeadTimeDays(issuer(`${base}/old/directory`), store, { now: () => new Date('2027-01-15T00:00:00Z') })('my.example.com', cycle),
+      ).toBeCloseTo(30, 3);
     } finally {
       await store.close();
     }

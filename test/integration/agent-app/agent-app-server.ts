@@ -10,7 +10,10 @@ import { captureLogger } from '../../helpers/capture-logger.js';
  * (createApp + the shared error handler), listening on 127.0.0.1:0 over the given store and
  * Zendesk client — in the tests, those of a running certdesk in sandbox mode.
  */
-export async function startAgentAppServer(options: { api?: RenewalApiOptions; dashboard?: DashboardOptions }): Promise<{ url: string; logs: () => string; close(): Promise<void> }> {
+export async function startAgentAppServer(options: {
+  api?: RenewalApiOptions;
+  dashboard?: DashboardOptions;
+}): Promise<{ url: string; logs: () => string; close(): Promise<void> }> {
   const captured = captureLogger();
   const routers = [...(options.api ? [renewalApiRouter(options.api)] : []), ...(options.dashboard ? [dashboardRouter(options.dashboard)] : [])];
   const server = createServer(createApp({ routers, logger: captured.logger }));

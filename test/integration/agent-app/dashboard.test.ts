@@ -11,7 +11,17 @@ const clock: Clock = { now: () => NOW };
 const DAY = 86_400_000;
 /** The certificate a renewal accepted (only its leaf's expiry matters here). */
 const accepted = (notAfter: Date): AcceptedCertificate => ({
-  leaf: { subject: 'CN=my.north.example', issuer: 'CN=CA', serialNumber: '01', notBefore: new Date(notAfter.getTime() - 90 * DAY).toISOString(), notAfter: notAfter.toISOString(), sha256: 'ef'.repeat(32), dnsNames: ['my.north.example'], keyType: 'rsa', keyBits: 2048 },
+  leaf: {
+    subject: 'CN=my.north.example',
+    issuer: 'CN=CA',
+    serialNumber: '01',
+    notBefore: new Date(notAfter.getTime() - 90 * DAY).toISOString(),
+    notAfter: notAfter.toISOString(),
+    sha256: 'ef'.repeat(32),
+    dnsNames: ['my.north.example'],
+    keyType: 'rsa',
+    keyBits: 2048,
+  },
   chain: [],
 });
 
@@ -29,11 +39,27 @@ beforeAll(async () => {
   await store.renewals.ensure(7, { state: 'installed', site: 'my.north.example', certificate: accepted(new Date(at + 40 * DAY)) }, at - 1000);
   await store.renewals.ensure(3, { state: 'installed', site: 'my.north.example', certificate: accepted(new Date(at - 5 * DAY)) }, at - 90 * DAY);
   // What the install stage records per site: the certificate served now (the newer installation).
-  await store.sites.record({ domain: 'my.north.example', certSha256: 'ab'.repeat(32), fullchainPem: '', notAfter: new Date(at - 5 * DAY).toISOString(), installedAt: at - 90 * DAY, ticketId: 3 });
-  await store.sites.record({ domain: 'my.north.example', certSha256: 'cd'.repeat(32), fullchainPem: '', notAfter: new Date(at + 40 * DAY).toISOString(), installedAt: at - 1000, ticketId: 7 });
+  await store.sites.record({
+    domain: 'my.north.example',
+    certSha256: 'ab'.repeat(32),
+    fullchainPem: '',
+    notAfter: new Date(at - 5 * DAY).toISOString(),
+    installedAt: at - 90 * DAY,
+    ticketId: 3,
+  });
+  await store.sites.record({
+    domain: 'my.north.example',
+    certSha256: 'cd'.repeat(32),
+    fullchainPem: '',
+    notAfter: new Date(at + 40 * DAY).toISOString(),
+    installedAt: at - 1000,
+    ticketId: 7,
+  });
   await store.renewals.ensure(8, { state: 'awaiting_certificate', site: 'my.south.example' }, at);
   await store.renewals.ensure(9, { state: 'needs_info' }, at);
-  server = await startAgentAppServer({ dashboard: { store, registry, adminToken: TOKEN, clock, ticketUrl: (id) => `https://support.example.com/agent/tickets/${id}` } });
+  server = await startAgentAppServer({
+    dashboard: { store, registry, adminToken: TOKEN, clock, ticketUrl: (id) => `https://support.example.com/agent/tickets/${id}` },
+  });
   unconfigured = await startAgentAppServer({ dashboard: { store, registry, adminToken: null, clock } });
 });
 
@@ -49,7 +75,13 @@ describe('who may open /dashboard', () => {
   it.each<{ name: string; path: string; headers: Record<string, string>; status: number; body: RegExp }>([
     { name: 'no credentials', path: '/dashboard', headers: {}, status: 401, body: /Admin token \(ADMIN_TOKEN\)/ },
     { name: 'a wrong bearer token', path: '/dashboard', headers: { authorization: 'Bearer not-the-token' }, status: 401, body: /Admin token/ },
-    { name: 'a bearer token that is a prefix of the right one', path: '/dashboard', headers: { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, status: 401, body: /Admin token/ },
+    {
+      name: 'a bearer token that is a prefix of the right one',
+      path: '/dashboard',
+      headers: { authorization: `Bearer ${TOKEN.slice(0, -1)}` },
+      status: 401,
+      body: /Admin token/,
+    },
     { name: 'a wrong ?token=', path: '/dashboard?token=wrong', headers: {}, status: 401, body: /That is not the admin token/ },
     { name: 'a forged session cookie', path: '/dashboard', headers: { cookie: `certdesk_dashboard=${TOKEN}` }, status: 401, body: /Admin token/ },
     { name: 'the right bearer token', path: '/dashboard', headers: { authorization: `Bearer ${TOKEN}` }, status: 200, body: /Expiry timeline/ },
@@ -74,10 +106,20 @@ describe('who may open /dashboard', () => {
   });
 
   it('the login form posts the token and gets the same session', async () => {
-    const res = await fetch(`${server.url}/dashboard`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${TOKEN}`, redirect: 'manual' });
+    const res = await fetch(`${server.url}/dashboard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${TOKEN}`,
+      redirect: 'manual',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('set-cookie')).toMatch(/^certdesk_dashboard=/);
-    const empty = await fetch(`${server.url}/dashboard`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=', redirect: 'manual' });
+    const empty = await fetch(`${server.url}/dashboard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=',
+      redirect: 'manual',
+    });
     expect(empty.status).toBe(401);
   });
 
@@ -97,11 +139,18 @@ describe('what /dashboard shows', () => {
     expect(html).toMatch(/<g class="site" data-domain="my\.north\.example" data-days-left="40" data-urgency="soon">/);
     expect(html).toContain('<desc id="expiry-chart-desc">my.north.example: expires in 40 days (2027-01-05).</desc>');
     expect(html).not.toContain('data-domain="my.south.example" data-days-left');
-    expect(html).toMatch(/<tr data-domain="my\.south\.example">[\s\S]*?unknown[\s\S]*?<a href="https:\/\/support\.example\.com\/agent\/tickets\/8">ticket #8<\/a>: awaiting the certificate/);
+    expect(html).toMatch(
+      /<tr data-domain="my\.south\.example">[\s\S]*?unknown[\s\S]*?<a href="https:\/\/support\.example\.com\/agent\/tickets\/8">ticket #8<\/a>: awaiting the certificate/,
+    );
     expect(html).toMatch(/installed by <a href="https:\/\/support\.example\.com\/agent\/tickets\/7">ticket #7<\/a>/);
     expect(html).toContain('North &lt;Ltd&gt; &amp; Co');
     expect(html).not.toContain('North <Ltd>');
-    for (const [state, count] of [['installed', 2], ['awaiting_certificate', 1], ['needs_info', 1], ['install_failed', 0]] as const) {
+    for (const [state, count] of [
+      ['installed', 2],
+      ['awaiting_certificate', 1],
+      ['needs_info', 1],
+      ['install_failed', 0],
+    ] as const) {
       expect(html).toMatch(new RegExp(`<tr data-state="${state}">.*<td class="num">${count}</td></tr>`));
     }
     expect(html).toContain('No failed installs and no jobs that gave up.');

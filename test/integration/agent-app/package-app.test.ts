@@ -16,7 +16,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('npm run package-app', () => {
   it("zips the validated app with manifest.json at the root and certdesk's host in domainWhitelist", async () => {
     const out = join(work, 'certdesk-app.zip');
-    const { stdout, stderr } = await run('npm', ['run', '-s', 'package-app', '--', '--out', out, '--public-url', 'https://certdesk.example.com'], { cwd: REPO });
+    const { stdout, stderr } = await run('npm', ['run', '-s', 'package-app', '--', '--out', out, '--public-url', 'https://certdesk.example.com'], {
+      cwd: REPO,
+    });
     expect(stdout.trim()).toBe(out);
     expect(stderr).toMatch(/packaged 11 files/);
     const entries = unzipSync(readFileSync(out));
@@ -100,12 +102,16 @@ describe('npm run package-app', () => {
 describe("the sidebar's texts", () => {
   it('are all in translations/: assets/translations.js is exactly what package-app makes of translations/*.json', () => {
     const files = collectAppFiles(REPO);
-    expect(readFileSync(join(REPO, 'assets/translations.js'), 'utf8'), 'run npm run package-app to refresh assets/translations.js').toBe(translationsModule(files));
+    expect(readFileSync(join(REPO, 'assets/translations.js'), 'utf8'), 'run npm run package-app to refresh assets/translations.js').toBe(
+      translationsModule(files),
+    );
   });
 
   it('name no key that translations/en.json lacks', () => {
     const en = JSON.parse(readFileSync(join(REPO, 'translations/en.json'), 'utf8')) as Record<string, Record<string, string>>;
-    const used = ['sidebar-view.js', 'main.js', 'certdesk-api.js'].flatMap((f) => [...readFileSync(join(REPO, 'assets', f), 'utf8').matchAll(/\bt\('([a-z_.]+)'/g)].map((m) => m[1]!));
+    const used = ['sidebar-view.js', 'main.js', 'certdesk-api.js'].flatMap((f) =>
+      [...readFileSync(join(REPO, 'assets', f), 'utf8').matchAll(/\bt\('([a-z_.]+)'/g)].map((m) => m[1]!),
+    );
     expect(used.length).toBeGreaterThan(40);
     for (const key of used) {
       const [group, name] = key.split('.');

@@ -21,14 +21,22 @@ function hs256(claims: JWTPayload, options: { secret?: string; alg?: string; exp
   return jwt.sign(new TextEncoder().encode(options.secret ?? SECRET));
 }
 
-async function call(method: 'GET' | 'POST', id: number, options: { token?: string | null; authorization?: string; body?: string; contentType?: string; origin?: string; base?: string } = {}) {
+async function call(
+  method: 'GET' | 'POST',
+  id: number,
+  options: { token?: string | null; authorization?: string; body?: string; contentType?: string; origin?: string; base?: string } = {},
+) {
   const token = options.token === undefined ? await hs256({ ticket_id: id, user_id: h.demo.agent.id }) : options.token;
   const headers: Record<string, string> = {};
   if (options.authorization) headers.authorization = options.authorization;
   else if (token) headers.authorization = `Bearer ${token}`;
   if (options.origin) headers.origin = options.origin;
   if (method === 'POST') headers['content-type'] = options.contentType ?? 'application/json';
-  const res = await fetch(`${options.base ?? api.url}/api/renewals/${id}${method === 'POST' ? '/actions' : ''}`, { method, headers, ...(method === 'POST' ? { body: options.body ?? '{}' } : {}) });
+  const res = await fetch(`${options.base ?? api.url}/api/renewals/${id}${method === 'POST' ? '/actions' : ''}`, {
+    method,
+    headers,
+    ...(method === 'POST' ? { body: options.body ?? '{}' } : {}),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as any) : null };
 }
@@ -56,7 +64,12 @@ describe('the agent API accepts only a fresh HS256 token signed with ZAF_SHARED_
     { name: 'no Authorization header', token: () => null, status: 401, message: /Authorization: Bearer/ },
     { name: 'Basic credentials', token: () => null, authorization: 'Basic YWdlbnQ6c2VjcmV0', status: 401, message: /Authorization: Bearer/ },
     { name: 'something that is not a JWT', token: () => 'abc.def.ghi', status: 401, message: /not a JWT/ },
-    { name: 'a forged signature (another secret)', token: () => hs256({ ticket_id: ticketId }, { secret: 'not-the-shared-secret' }), status: 401, message: /signature does not match/ },
+    {
+      name: 'a forged signature (another secret)',
+      token: () => hs256({ ticket_id: ticketId }, { secret: 'not-the-shared-secret' }),
+      status: 401,
+      message: /signature does not match/,
+    },
     {
       name: 'a payload altered after signing',
       token: async () => {
@@ -70,10 +83,20 @@ describe('the agent API accepts only a fresh HS256 token signed with ZAF_SHARED_
     { name: 'a token without exp', token: () => hs256({ ticket_id: ticketId }, { exp: null }), status: 401, message: /exp claim/ },
     { name: 'a token issued in the future', token: () => hs256({ ticket_id: ticketId, iat: now() + 600 }), status: 401, message: /issued in the future/ },
     { name: 'a token not valid before a future time', token: () => hs256({ ticket_id: ticketId, nbf: now() + 600 }), status: 401, message: /nbf/ },
-    { name: 'alg "none"', token: () => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ticket_id: ticketId, exp: now() + 300 })}.`, status: 401, message: /HS256, not "none"/ },
+    {
+      name: 'alg "none"',
+      token: () => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ticket_id: ticketId, exp: now() + 300 })}.`,
+      status: 401,
+      message: /HS256, not "none"/,
+    },
     {
       name: 'an RS256 token',
-      token: () => new SignJWT({ ticket_id: ticketId }).setProtectedHeader({ alg: 'RS256' }).setIssuedAt().setExpirationTime(now() + 300).sign(rsaKey),
+      token: () =>
+        new SignJWT({ ticket_id: ticketId })
+          .setProtectedHeader({ alg: 'RS256' })
+          .setIssuedAt()
+          .setExpirationTime(now() + 300)
+          .sign(rsaKey),
       status: 401,
       message: /HS256, not "RS256"/,
     },
@@ -94,7 +117,11 @@ describe('the agent API accepts only a fresh HS256 token signed with ZAF_SHARED_
   it.each(cases)('$name → $status', async (c) => {
     const token = await c.token();
     for (const method of ['GET', 'POST'] as const) {
-      const res = await call(method, ticketId, { token, ...(c.authorization ? { authorization: c.authorization } : {}), body: JSON.stringify({ action: 'retry_install' }) });
+      const res = await call(method, ticketId, {
+        token,
+        ...(c.authorization ? { authorization: c.authorization } : {}),
+        body: JSON.stringify({ action: 'retry_install' }),
+      });
       // A valid POST still meets the workflow's rule (retry_install does not apply here): 409, not 2xx.
       expect(res.status, `${method} ${res.text}`).toBe(method === 'POST' && c.status === 200 ? 409 : c.status);
       if (c.message) expect(res.json.message).toMatch(c.message);
@@ -148,11 +175,21 @@ describe('GET /api/renewals/:ticketId', () => {
 
 describe('POST /api/renewals/:ticketId/actions', () => {
   it.each([
-    { name: 'an unknown action', body: JSON.stringify({ action: 'approve' }), status: 400, message: /"action" must be one of "regenerate_csr", "retry_install"/ },
+    {
+      name: 'an unknown action',
+      body: JSON.stringify({ action: 'approve' }),
+      status: 400,
+      message: /"action" must be one of "regenerate_csr", "retry_install"/,
+    },
     { name: 'no action', body: '{}', status: 400, message: /"action" must be one of/ },
     { name: 'malformed JSON', body: '{"action":', status: 400 },
     { name: 'a form body', body: 'action=regenerate_csr', contentType: 'application/x-www-form-urlencoded', status: 415, message: /JSON/ },
-    { name: 'an action that does not apply in this state', body: JSON.stringify({ action: 'retry_install' }), status: 409, message: /^Retry install applies only when the renewal is install failed; this one is awaiting the certificate\.$/ },
+    {
+      name: 'an action that does not apply in this state',
+      body: JSON.stringify({ action: 'retry_install' }),
+      status: 409,
+      message: /^Retry install applies only when the renewal is install failed; this one is awaiting the certificate\.$/,
+    },
   ])('refuses $name with $status', async (c) => {
     const res = await call('POST', ticketId, { body: c.body, ...(c.contentType ? { contentType: c.contentType } : {}) });
     expect(res.status).toBe(c.status);
@@ -183,7 +220,10 @@ describe('POST /api/renewals/:ticketId/actions', () => {
     // The install stage puts a renewal in install_failed; here it is set directly.
     await h.svc.store.renewals.update(id, { state: 'install_failed' }, Date.now());
     const view = await call('GET', id);
-    expect(view.json.actions).toMatchObject([{ action: 'regenerate_csr', available: true }, { action: 'retry_install', available: true }]);
+    expect(view.json.actions).toMatchObject([
+      { action: 'regenerate_csr', available: true },
+      { action: 'retry_install', available: true },
+    ]);
     const res = await call('POST', id, { body: JSON.stringify({ action: 'retry_install' }) });
     expect(res.status).toBe(202);
     expect(res.json.tag).toBe('cert_renewal_retry_install');

@@ -43,8 +43,26 @@ describe('the ticket sidebar in Chromium, against certdesk in sandbox mode', () 
 
     // A certificate for some other key, checked by the real validator: what the bundle stage stores.
     const { leaf, intermediate } = createChain({ dnsNames: [site] });
-    const report = await checkBundle({ domain: site, files: [{ name: 'certificate.pem', data: leaf.pem + intermediate.pem }], csrPem: before.csrPem!, useSystemRoots: false });
-    await h.svc.store.renewals.update(ticketId, { findings: { ok: report.ok, findings: report.findings, leaf: report.leaf, chain: report.chain, privateKeyFiles: report.privateKeyFiles, addedIntermediates: report.addedIntermediates } }, Date.now());
+    const report = await checkBundle({
+      domain: site,
+      files: [{ name: 'certificate.pem', data: leaf.pem + intermediate.pem }],
+      csrPem: before.csrPem!,
+      useSystemRoots: false,
+    });
+    await h.svc.store.renewals.update(
+      ticketId,
+      {
+        findings: {
+          ok: report.ok,
+          findings: report.findings,
+          leaf: report.leaf,
+          chain: report.chain,
+          privateKeyFiles: report.privateKeyFiles,
+          addedIntermediates: report.addedIntermediates,
+        },
+      },
+      Date.now(),
+    );
     expect(report.ok).toBe(false);
 
     const { page, blocked, consoleErrors, context } = await openSidebar(browser, zaf, { ticketId });
@@ -98,9 +116,23 @@ describe('the ticket sidebar in Chromium, against certdesk in sandbox mode', () 
     await h.settle();
     // What the bundle and install stages store when an install fails.
     const { root, intermediate, leaf } = createChain({ dnsNames: [site] });
-    const report = await checkBundle({ domain: site, files: [{ name: 'bundle.pem', data: leaf.pem + intermediate.pem }], trustedRootsPem: [root.pem], useSystemRoots: false, at: TEST_NOW });
-    const log = ['wrote fullchain.pem and the key for ' + site, 'the TLS front did not serve the new certificate within 30 s', 'rolled back: the previous certificate is served again'];
-    await h.svc.store.renewals.update(ticketId, { state: 'install_failed', certificate: { leaf: report.leaf!, chain: report.chain }, installLog: log }, Date.now());
+    const report = await checkBundle({
+      domain: site,
+      files: [{ name: 'bundle.pem', data: leaf.pem + intermediate.pem }],
+      trustedRootsPem: [root.pem],
+      useSystemRoots: false,
+      at: TEST_NOW,
+    });
+    const log = [
+      'wrote fullchain.pem and the key for ' + site,
+      'the TLS front did not serve the new certificate within 30 s',
+      'rolled back: the previous certificate is served again',
+    ];
+    await h.svc.store.renewals.update(
+      ticketId,
+      { state: 'install_failed', certificate: { leaf: report.leaf!, chain: report.chain }, installLog: log },
+      Date.now(),
+    );
 
     const { page, context, consoleErrors } = await openSidebar(browser, zaf, { ticketId });
     await page.locator('#state[data-state="install_failed"]').waitFor();
@@ -140,18 +172,52 @@ describe('the operations dashboard in Chromium', () => {
     store = await openTestStore();
     for (const [i, s] of sites.entries()) {
       const notAfter = new Date(now + s.days * DAY + 3600_000).toISOString();
-      const leaf = { subject: `CN=${s.domain}`, issuer: 'CN=Test CA', serialNumber: String(100 + i), notBefore: new Date(now - DAY).toISOString(), notAfter, sha256: String(i).repeat(64).slice(0, 64), dnsNames: [s.domain], keyType: 'rsa' as const, keyBits: 2048 };
+      const leaf = {
+        subject: `CN=${s.domain}`,
+        issuer: 'CN=Test CA',
+        serialNumber: String(100 + i),
+        notBefore: new Date(now - DAY).toISOString(),
+        notAfter,
+        sha256: String(i).repeat(64).slice(0, 64),
+        dnsNames: [s.domain],
+        keyType: 'rsa' as const,
+        keyBits: 2048,
+      };
       await store.renewals.ensure(100 + i, { state: 'installed', site: s.domain, certificate: { leaf, chain: [] } }, now);
-      await store.sites.record({ domain: s.domain, certSha256: String(i).repeat(64).slice(0, 64), fullchainPem: '', notAfter, installedAt: now, ticketId: 100 + i });
+      await store.sites.record({
+        domain: s.domain,
+        certSha256: String(i).repeat(64).slice(0, 64),
+        fullchainPem: '',
+        notAfter,
+        installedAt: now,
+        ticketId: 100 + i,
+      });
     }
-    await store.renewals.ensure(200, { state: 'install_failed', site: 'my.bravo.example', installLog: ['copied the certificate', 'the new certificate was not served on my.bravo.example:443; rolled back'] }, now);
+    await store.renewals.ensure(
+      200,
+      {
+        state: 'install_failed',
+        site: 'my.bravo.example',
+        installLog: ['copied the certificate', 'the new certificate was not served on my.bravo.example:443; rolled back'],
+      },
+      now,
+    );
     await store.jobs.enqueue('ticket-event', { ticketId: 201 }, now - 60_000, { serialKey: 'ticket:201', maxAttempts: 1 });
     const job = (await store.jobs.claim('test', now - 60_000, 1000))!;
     await store.jobs.fail(job.id, 'test', now - 59_000, { error: 'Zendesk answered 404 for ticket 201', retryable: false });
-    const registry = parseDomainRegistry([...sites.map((s, i) => ({ domain: s.domain, organizationId: 10 + i, organizationName: `Org ${i}` })), { domain: 'my.foxtrot.example', organizationName: 'Foxtrot Ltd' }]);
+    const registry = parseDomainRegistry([
+      ...sites.map((s, i) => ({ domain: s.domain, organizationId: 10 + i, organizationName: `Org ${i}` })),
+      { domain: 'my.foxtrot.example', organizationName: 'Foxtrot Ltd' },
+    ]);
     expect(registry.problems).toEqual([]);
     dashboard = await startAgentAppServer({
-      dashboard: { store, registry: registry.registry, adminToken: ADMIN_TOKEN, clock: systemClock, ticketUrl: (id) => `https://example.zendesk.com/agent/tickets/${id}` },
+      dashboard: {
+        store,
+        registry: registry.registry,
+        adminToken: ADMIN_TOKEN,
+        clock: systemClock,
+        ticketUrl: (id) => `https://example.zendesk.com/agent/tickets/${id}`,
+      },
     });
   });
 
@@ -170,7 +236,9 @@ describe('the operations dashboard in Chromium', () => {
 
     const svg = page.locator('svg[role="img"]');
     expect(await svg.locator('title').textContent()).toBe('Certificate expiry over the next 200 days');
-    const rows = await svg.locator('g.site').evaluateAll((gs) => gs.map((g) => ({ domain: g.getAttribute('data-domain'), urgency: g.getAttribute('data-urgency'), text: g.textContent })));
+    const rows = await svg
+      .locator('g.site')
+      .evaluateAll((gs) => gs.map((g) => ({ domain: g.getAttribute('data-domain'), urgency: g.getAttribute('data-urgency'), text: g.textContent })));
     expect(rows.map((r) => [r.domain, r.urgency])).toEqual([
       ['my.echo.example', 'expired'],
       ['my.alpha.example', 'critical'],
@@ -191,7 +259,9 @@ describe('the operations dashboard in Chromium', () => {
     expect(await page.locator('#renewal-states tr[data-state="install_failed"] td').innerText()).toBe('1');
     const failures = page.locator('#recent-failures tbody tr');
     expect(await failures.count()).toBe(2);
-    expect(await page.locator('#recent-failures tr[data-kind="install_failed"] a:not(.history)').getAttribute('href')).toBe('https://example.zendesk.com/agent/tickets/200');
+    expect(await page.locator('#recent-failures tr[data-kind="install_failed"] a:not(.history)').getAttribute('href')).toBe(
+      'https://example.zendesk.com/agent/tickets/200',
+    );
     expect(await page.locator('#recent-failures tr[data-kind="install_failed"] a.history').getAttribute('href')).toBe('/dashboard/renewals/200');
     expect(await page.locator('#recent-failures tr[data-kind="install_failed"]').innerText()).toContain('rolled back');
     expect(await page.locator('#recent-failures tr[data-kind="dead_job"]').innerText()).toContain('Zendesk answered 404 for ticket 201');

@@ -10,7 +10,9 @@ import { createIntermediate, createLeaf, createRoot } from '../../helpers/pki/ch
 import { toPkcs7 } from '../../helpers/pki/bundle-formats.js';
 
 /** A loopback HTTP server with a route table; each route answers (status, body, headers) or hangs. */
-async function serve(routes: Record<string, (url: string) => { status?: number; body?: Buffer | string; headers?: Record<string, string> } | 'hang'>): Promise<{ server: Server; base: string }> {
+async function serve(
+  routes: Record<string, (url: string) => { status?: number; body?: Buffer | string; headers?: Record<string, string> } | 'hang'>,
+): Promise<{ server: Server; base: string }> {
   const server = createServer((req, res) => {
     const route = routes[req.url ?? ''];
     if (!route) {
@@ -61,15 +63,36 @@ describe('the AIA fetcher', () => {
 
   it.each([
     ['a loopback address without allowPrivate', (b: string) => `${b}/ok.cer`, { allowPrivate: false }, /non-public/],
-    ['a redirect to a host that is not allowed', (b: string) => `${b}/to-other-host`, { isAllowedAddress: (a: string) => a === '127.0.0.1' }, /127\.0\.0\.2 resolves to a non-public/],
+    [
+      'a redirect to a host that is not allowed',
+      (b: string) => `${b}/to-other-host`,
+      { isAllowedAddress: (a: string) => a === '127.0.0.1' },
+      /127\.0\.0\.2 resolves to a non-public/,
+    ],
     ['a redirect to a file: URL', (b: string) => `${b}/to-file`, {}, /scheme file: is not allowed/],
     ['a non-http scheme', () => 'ftp://127.0.0.1/x.cer', {}, /scheme ftp: is not allowed/],
     ['an HTTP error', (b: string) => `${b}/missing.cer`, {}, /HTTP 404/],
     ['a body over the size cap', (b: string) => `${b}/big.cer`, { maxBytes: 64 * 1024 }, /larger than 65536 bytes/],
     ['endless redirects', (b: string) => `${b}/loop`, {}, /more than 3 redirects/],
     ['a server that never answers', (b: string) => `${b}/hang`, { timeoutMs: 150 }, /no answer within 150 ms/],
-    ['a host name that resolves to a private address', () => 'http://intranet.test/x.cer', { allowPrivate: false, resolve: async () => [{ address: '10.1.2.3', family: 4 }] }, /non-public/],
-    ['a host with one private address among public ones', () => 'http://mixed.test/x.cer', { allowPrivate: false, resolve: async () => [{ address: '8.8.8.8', family: 4 }, { address: '::ffff:127.0.0.1', family: 6 }] }, /non-public/],
+    [
+      'a host name that resolves to a private address',
+      () => 'http://intranet.test/x.cer',
+      { allowPrivate: false, resolve: async () => [{ address: '10.1.2.3', family: 4 }] },
+      /non-public/,
+    ],
+    [
+      'a host with one private address among public ones',
+      () => 'http://mixed.test/x.cer',
+      {
+        allowPrivate: false,
+        resolve: async () => [
+          { address: '8.8.8.8', family: 4 },
+          { address: '::ffff:127.0.0.1', family: 6 },
+        ],
+      },
+      /non-public/,
+    ],
   ])('refuses %s and returns null', async (_what, url, options, reason) => {
     const { errors, fetch } = fetcher(options);
     await expect(fetch(url(base))).resolves.toBeNull();
@@ -128,7 +151,14 @@ describe('AIA repair of a leaf sent alone', () => {
   afterAll(() => server.close());
 
   const run = (leaf: TestCertificate, fetchIssuer?: (url: string) => Promise<Buffer | null>) =>
-    checkBundle({ domain: 'my.example.com', files: [{ name: 'cert.crt', data: leaf.der }], trustedRootsPem: [root.pem], useSystemRoots: false, at: TEST_NOW, ...(fetchIssuer ? { fetchIssuer } : {}) });
+    checkBundle({
+      domain: 'my.example.com',
+      files: [{ name: 'cert.crt', data: leaf.der }],
+      trustedRootsPem: [root.pem],
+      useSystemRoots: false,
+      at: TEST_NOW,
+      ...(fetchIssuer ? { fetchIssuer } : {}),
+    });
 
   it('downloads two missing intermediates from a loopback server and says so', async () => {
     const leaf = createLeaf(lower, ['my.example.com'], { caIssuersUrl: `${base}/lower.cer` });

@@ -19,7 +19,10 @@ const ROOT_DIR = join(import.meta.dirname, '../../..');
 /** Runs the CLI exactly as a person would from a checkout: `npx tsx src/cli/main.ts …`, no build. */
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/main.ts', 'check-bundle', ...args], { cwd: ROOT_DIR, env: { ...process.env, EXTRA_CA_FILE: '', ...env } });
+    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/main.ts', 'check-bundle', ...args], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, EXTRA_CA_FILE: '', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -44,7 +47,10 @@ describe('certdesk check-bundle', () => {
     write('bundle.pem', pemBundle([leaf, intermediate, root]));
     write('leaf.cer', leaf.der);
     write('ca.zip', toZip({ 'ca/int.crt': intermediate.pem }));
-    write('expired.pem', pemBundle([createLeaf(intermediate, ['my.example.com'], { notBefore: new Date('2025-06-01T00:00:00Z'), validityDays: 90 }), intermediate]));
+    write(
+      'expired.pem',
+      pemBundle([createLeaf(intermediate, ['my.example.com'], { notBefore: new Date('2025-06-01T00:00:00Z'), validityDays: 90 }), intermediate]),
+    );
     write('garbage.crt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
     write('other.csr', createCsr(generateKey()));
     write('not-a-csr.csr', 'hello');
@@ -113,9 +119,28 @@ describe('certdesk check-bundle', () => {
     writeFileSync(p('int.pem'), intermediate.pem);
     writeFileSync(p('leaf-only.pem'), leaf.pem);
     writeFileSync(p('leaf.key'), leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    await run('openssl', ['pkcs12', '-export', '-in', p('leaf-only.pem'), '-certfile', p('int.pem'), '-inkey', p('leaf.key'), '-passout', 'pass:open sesame', '-out', p('site.pfx')]);
+    await run('openssl', [
+      'pkcs12',
+      '-export',
+      '-in',
+      p('leaf-only.pem'),
+      '-certfile',
+      p('int.pem'),
+      '-inkey',
+      p('leaf.key'),
+      '-passout',
+      'pass:open sesame',
+      '-out',
+      p('site.pfx'),
+    ]);
     writeFileSync(p('passwords.txt'), 'wrong\nopen sesame\n');
-    writeFileSync(p('revoked.crl'), createCrl(intermediate, { thisUpdate: new Date(TEST_NOW.getTime() - 86_400_000), revoked: [{ cert: leaf, at: new Date(TEST_NOW.getTime() - 2 * 86_400_000) }] }));
+    writeFileSync(
+      p('revoked.crl'),
+      createCrl(intermediate, {
+        thisUpdate: new Date(TEST_NOW.getTime() - 86_400_000),
+        revoked: [{ cert: leaf, at: new Date(TEST_NOW.getTime() - 2 * 86_400_000) }],
+      }),
+    );
 
     const opened = await cli([...base, '--pkcs12-password-file', p('passwords.txt'), p('site.pfx')]);
     expect(opened.code).toBe(0);
@@ -147,7 +172,10 @@ describe('certdesk check-bundle', () => {
   });
 
   it('runs through npm run -s cli with no build', async () => {
-    const { stdout } = await run('npm', ['run', '-s', 'cli', '--', 'check-bundle', ...base, '--json', p('bundle.pem')], { cwd: ROOT_DIR, env: { ...process.env, EXTRA_CA_FILE: '' } });
+    const { stdout } = await run('npm', ['run', '-s', 'cli', '--', 'check-bundle', ...base, '--json', p('bundle.pem')], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, EXTRA_CA_FILE: '' },
+    });
     expect(JSON.parse(stdout).ok).toBe(true);
   });
 });

@@ -50,7 +50,23 @@ beforeAll(async () => {
       queries++;
       writeFileSync(join(dir, 'req.der'), Buffer.from(decodeURIComponent(m[1]!), 'base64'));
       const signer = scenario.signer === root ? 'root' : 'int';
-      await run('openssl', ['ocsp', '-index', join(dir, 'index.txt'), '-CA', join(dir, 'int.pem'), '-rsigner', join(dir, `${signer}.pem`), '-rkey', join(dir, `${signer}.key`), '-reqin', join(dir, 'req.der'), '-respout', join(dir, 'resp.der'), '-ndays', '1']);
+      await run('openssl', [
+        'ocsp',
+        '-index',
+        join(dir, 'index.txt'),
+        '-CA',
+        join(dir, 'int.pem'),
+        '-rsigner',
+        join(dir, `${signer}.pem`),
+        '-rkey',
+        join(dir, `${signer}.key`),
+        '-reqin',
+        join(dir, 'req.der'),
+        '-respout',
+        join(dir, 'resp.der'),
+        '-ndays',
+        '1',
+      ]);
       res.writeHead(200, { 'content-type': 'application/ocsp-response' }).end(readFileSync(join(dir, 'resp.der')));
     })().catch(() => res.writeHead(500).end());
   });
@@ -65,9 +81,16 @@ afterAll(() => {
 
 /** A leaf naming the responder, the responder's index saying `status` about it, and checkBundle's report now. */
 async function check(status: 'V' | 'R', signer: TestCertificate = intermediate) {
-  const leaf = createLeaf(intermediate, ['my.example.com'], { notBefore: new Date(Date.now() - DAY), validityDays: 90, extraExtensions: [{ oid: '1.3.6.1.5.5.7.1.1', value: aiaOcsp(`${base}/ocsp`) }] });
+  const leaf = createLeaf(intermediate, ['my.example.com'], {
+    notBefore: new Date(Date.now() - DAY),
+    validityDays: 90,
+    extraExtensions: [{ oid: '1.3.6.1.5.5.7.1.1', value: aiaOcsp(`${base}/ocsp`) }],
+  });
   const revokedAt = status === 'R' ? yymmdd(new Date(Date.now() - 3_600_000)) : '';
-  writeFileSync(join(dir, 'index.txt'), `${status}\t${yymmdd(new Date(Date.now() + 90 * DAY))}\t${revokedAt}\t${leaf.x509.serialNumber}\tunknown\t/CN=my.example.com\n`);
+  writeFileSync(
+    join(dir, 'index.txt'),
+    `${status}\t${yymmdd(new Date(Date.now() + 90 * DAY))}\t${revokedAt}\t${leaf.x509.serialNumber}\tunknown\t/CN=my.example.com\n`,
+  );
   scenario = { status, signer };
   return checkBundle({
     domain: 'my.example.com',
@@ -83,7 +106,9 @@ describe('revocation through OCSP', () => {
     const report = await check('R');
     expect(report.ok).toBe(false);
     expect(report.findings.map((f) => f.code)).toEqual(['REVOKED']);
-    expect(report.findings[0]!.message).toMatch(new RegExp(`certificate for my\\.example\\.com \\(subject .*has been revoked .*according to the OCSP responder at ${base.replace(/\./g, '\\.')}/ocsp\\)`));
+    expect(report.findings[0]!.message).toMatch(
+      new RegExp(`certificate for my\\.example\\.com \\(subject .*has been revoked .*according to the OCSP responder at ${base.replace(/\./g, '\\.')}/ocsp\\)`),
+    );
   });
 
   it('accepts a leaf the responder says is good, and reports revocation as checked', async () => {
@@ -101,9 +126,19 @@ describe('revocation through OCSP', () => {
   });
 
   it('offline, says the responder was not asked', async () => {
-    const leaf = createLeaf(intermediate, ['my.example.com'], { notBefore: new Date(Date.now() - DAY), extraExtensions: [{ oid: '1.3.6.1.5.5.7.1.1', value: aiaOcsp(`${base}/ocsp`) }] });
-    const report = await checkBundle({ domain: 'my.example.com', files: [{ name: 'b.pem', data: pemBundle([leaf, intermediate]) }], trustedRootsPem: [root.pem], useSystemRoots: false });
+    const leaf = createLeaf(intermediate, ['my.example.com'], {
+      notBefore: new Date(Date.now() - DAY),
+      extraExtensions: [{ oid: '1.3.6.1.5.5.7.1.1', value: aiaOcsp(`${base}/ocsp`) }],
+    });
+    const report = await checkBundle({
+      domain: 'my.example.com',
+      files: [{ name: 'b.pem', data: pemBundle([leaf, intermediate]) }],
+      trustedRootsPem: [root.pem],
+      useSystemRoots: false,
+    });
     expect(report.ok).toBe(true);
-    expect(report.revocation?.note).toBe(`Revocation was not checked for “my.example.com”: certdesk works offline here (AIA_FETCH=off), so its OCSP responder (${base}/ocsp) was not asked.`);
+    expect(report.revocation?.note).toBe(
+      `Revocation was not checked for “my.example.com”: certdesk works offline here (AIA_FETCH=off), so its OCSP responder (${base}/ocsp) was not asked.`,
+    );
   });
 });

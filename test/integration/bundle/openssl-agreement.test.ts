@@ -24,7 +24,11 @@ const scenarios: Scenario[] = [
   { name: 'a wildcard leaf', build: (root) => withInt(root, {}, { dnsNames: ['*.example.com'] }), accept: true },
   { name: 'a missing intermediate', build: (root) => ({ ...withInt(root, {}), intermediates: [] }), accept: false },
   { name: 'an untrusted root', build: (root) => ({ ...withInt(root, {}), roots: [createRoot('Someone Else')] }), accept: false },
-  { name: 'a self-signed leaf', build: () => ({ leaf: issueCertificate({ dnsNames: ['my.example.com'], authorityKeyId: true }), intermediates: [] }), accept: false },
+  {
+    name: 'a self-signed leaf',
+    build: () => ({ leaf: issueCertificate({ dnsNames: ['my.example.com'], authorityKeyId: true }), intermediates: [] }),
+    accept: false,
+  },
   { name: 'an intermediate that is not a CA', build: (root) => withInt(root, { basicConstraints: { ca: false } }), accept: false },
   { name: 'an intermediate without keyCertSign', build: (root) => withInt(root, { keyUsage: ['digitalSignature'] }), accept: false },
   {

@@ -37,15 +37,31 @@ afterAll(() => {
   server.close();
 });
 
-const leafWithCdp = (path: string) => createLeaf(chain.intermediate, ['my.example.com'], { extraExtensions: [{ oid: '2.5.29.31', value: crlDistributionPoint(`${base}${path}`) }] });
+const leafWithCdp = (path: string) =>
+  createLeaf(chain.intermediate, ['my.example.com'], { extraExtensions: [{ oid: '2.5.29.31', value: crlDistributionPoint(`${base}${path}`) }] });
 const derOf = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
 const run = (leaf: TestCertificate, fetchIssuer = createAiaFetcher({ allowPrivate: true, timeoutMs: 2000 })) =>
-  checkBundle({ domain: 'my.example.com', files: [{ name: 'bundle.pem', data: pemBundle([leaf, chain.intermediate]) }], trustedRootsPem: [chain.root.pem], useSystemRoots: false, at: TEST_NOW, fetchIssuer });
+  checkBundle({
+    domain: 'my.example.com',
+    files: [{ name: 'bundle.pem', data: pemBundle([leaf, chain.intermediate]) }],
+    trustedRootsPem: [chain.root.pem],
+    useSystemRoots: false,
+    at: TEST_NOW,
+    fetchIssuer,
+  });
 
 describe('revocation through the fetcher', () => {
   it('downloads the CRL the leaf names (DER) and refuses the leaf it lists', async () => {
     const leaf = leafWithCdp('/revoked.crl');
-    served.set('/revoked.crl', derOf(createCrl(chain.intermediate, { thisUpdate: new Date(TEST_NOW.getTime() - DAY), revoked: [{ cert: leaf, at: new Date(TEST_NOW.getTime() - 2 * DAY) }] })));
+    served.set(
+      '/revoked.crl',
+      derOf(
+        createCrl(chain.intermediate, {
+          thisUpdate: new Date(TEST_NOW.getTime() - DAY),
+          revoked: [{ cert: leaf, at: new Date(TEST_NOW.getTime() - 2 * DAY) }],
+        }),
+      ),
+    );
     const report = await run(leaf);
     expect(report.ok).toBe(false);
     expect(report.findings.map((f) => f.code)).toEqual(['REVOKED']);

@@ -41,7 +41,10 @@ async function jobOf(open: () => Promise<Store>, jobId: number) {
 }
 
 function startChild(db: { file: string; env: Record<string, string> }, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, db.file], { env: { ...process.env, ...db.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, db.file], {
+    env: { ...process.env, ...db.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   return child;
 }

@@ -128,7 +128,9 @@ describe('the command installer', () => {
     // The old certificate cannot come back, so waiting longer for it would change nothing.
     const result = await install(site, issue(site, { chain: 'leaf-only' }), { verifyWaitMs: 500 });
     expect(result).toMatchObject({ ok: false, rolledBack: false, previousServed: false, previousSha256: old[site]!.leafSha256 });
-    expect(result.log.join('\n')).toMatch(/cannot be undone[\s\S]*The previous certificate is NOT served again: my.four.test serves the certificate with sha256 [0-9a-f]{64}/);
+    expect(result.log.join('\n')).toMatch(
+      /cannot be undone[\s\S]*The previous certificate is NOT served again: my.four.test serves the certificate with sha256 [0-9a-f]{64}/,
+    );
   });
 
   it('never puts key material in a result or a log line', () => {

@@ -58,7 +58,10 @@ async function run(installer: ReturnType<typeof nginxFleet>, site: string, pair:
   return result;
 }
 
-const bothServe = async (site: string, sha256: string) => [await eventuallyServed(a.address, site, sha256, 3), await eventuallyServed(b.address, site, sha256, 3)];
+const bothServe = async (site: string, sha256: string) => [
+  await eventuallyServed(a.address, site, sha256, 3),
+  await eventuallyServed(b.address, site, sha256, 3),
+];
 
 beforeAll(async () => {
   for (const site of SITES) {
@@ -95,14 +98,17 @@ describe('fleet installs against two real nginx instances', () => {
     writeFileSync(skipB, '');
     const result = await run(nginxFleet(), site, fresh);
     expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: true, previousSha256: old[site]!.leafSha256 });
-    expect(result.ok === false && result.error).toBe(`1 of 2 addresses do not serve it: at ${b.address}, served certificate is the old one (sha256 ${old[site]!.leafSha256})`);
+    expect(result.ok === false && result.error).toBe(
+      `1 of 2 addresses do not serve it: at ${b.address}, served certificate is the old one (sha256 ${old[site]!.leafSha256})`,
+    );
     // Edge A had switched to the new certificate; after the rollback both serve the old one again.
     expect(await bothServe(site, old[site]!.leafSha256)).toEqual([old[site]!.leafSha256, old[site]!.leafSha256]);
     expect(readFileSync(join(dirA, site, 'fullchain.pem'), 'utf8')).toBe(old[site]!.fullchainPem);
     const text = result.log.join('\n');
     expect(text).toContain(`Verified live at ${a.address}: ${site} serves the new certificate`);
     expect(text).toContain(`Live verification failed at ${b.address}: served certificate is the old one`);
-    for (const address of [a.address, b.address]) expect(text).toContain(`Checked live at ${address}: ${site} serves the previous certificate (sha256 ${old[site]!.leafSha256}) again.`);
+    for (const address of [a.address, b.address])
+      expect(text).toContain(`Checked live at ${address}: ${site} serves the previous certificate (sha256 ${old[site]!.leafSha256}) again.`);
   });
 
   it('rolls back when the copy to one server fails, and a later install of the same site succeeds on both', async () => {
@@ -134,7 +140,14 @@ describe('fleet installs against two real nginx instances', () => {
   it('command installer: INSTALL_COMMAND reaches both, and a failure on one is rolled back on both', async () => {
     const site = SITES[3]!;
     const push = `set -e; for d in ${dirA} ${dirB}; do if [ $d = ${dirB} ] && [ -e ${skipB} ]; then rm ${skipB}; continue; fi; cp "$CERTDESK_FULLCHAIN" $d/$CERTDESK_SITE/fullchain.pem; cp "$CERTDESK_PRIVKEY" $d/$CERTDESK_SITE/privkey.pem; done; ${a.reloadCommand}; ${b.reloadCommand}`;
-    const installer = createCommandInstaller({ command: push, verifyAddresses: [a.address, b.address], stateDir, trustedCasPem: ca.trustedCasPem, logger: log.logger, verifyWaitMs: 3000 });
+    const installer = createCommandInstaller({
+      command: push,
+      verifyAddresses: [a.address, b.address],
+      stateDir,
+      trustedCasPem: ca.trustedCasPem,
+      logger: log.logger,
+      verifyWaitMs: 3000,
+    });
     const first = issue(site);
     const done = await installer.install(installRequest(site, first));
     results.push(done);

@@ -121,7 +121,10 @@ export function keyLeaks(pairs: IssuedPair[], texts: Record<string, string>): st
 
 /** Proves keyLeaks would notice: a pair's key hidden in a JSON log line is found. */
 export function keyLeaksSelfCheck(pair: IssuedPair): string[] {
-  const body = pair.privateKeyPem.split('\n').filter((l) => !l.startsWith('-----')).join('\n');
+  const body = pair.privateKeyPem
+    .split('\n')
+    .filter((l) => !l.startsWith('-----'))
+    .join('\n');
   return keyLeaks([pair], { line: JSON.stringify({ msg: 'x', output: body }) });
 }
 

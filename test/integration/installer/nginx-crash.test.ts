@@ -63,7 +63,15 @@ function startChild(site: string, fresh: IssuedPair, commands: { test: string; r
   const requestFile = join(work.path, `${site}.request.json`);
   writeFileSync(requestFile, JSON.stringify(installRequest(site, fresh)), { mode: 0o600 });
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, requestFile], {
-    env: { ...process.env, CERT_DIR: certDir, TEST_CMD: commands.test, RELOAD_CMD: commands.reload, VERIFY_ADDR: nginx.address, CA_PEM_FILE: caFile, VERIFY_WAIT_MS: String(verifyWaitMs) },
+    env: {
+      ...process.env,
+      CERT_DIR: certDir,
+      TEST_CMD: commands.test,
+      RELOAD_CMD: commands.reload,
+      VERIFY_ADDR: nginx.address,
+      CA_PEM_FILE: caFile,
+      VERIFY_WAIT_MS: String(verifyWaitMs),
+    },
     stdio: ['ignore', 'pipe', 'ignore'],
   }) as ChildProcess & { lines: string[] };
   child.lines = [];
@@ -109,7 +117,14 @@ function pairOnDisk(site: string, fresh: IssuedPair): 'old' | 'new' {
 
 /** Re-runs the install as a restarted certdesk would, and checks it converged. */
 async function rerunAndCheck(site: string, fresh: IssuedPair): Promise<void> {
-  const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddresses: [nginx.address], trustedCasPem: ca.trustedCasPem, logger: silentLogger() });
+  const installer = createNginxInstaller({
+    certDir,
+    testCommand: nginx.testCommand,
+    reloadCommand: nginx.reloadCommand,
+    verifyAddresses: [nginx.address],
+    trustedCasPem: ca.trustedCasPem,
+    logger: silentLogger(),
+  });
   const result = await installer.install(installRequest(site, fresh));
   expect(result, result.log.join('\n')).toMatchObject({ ok: true, servedSha256: fresh.leafSha256 });
   expect(await eventuallyServed(nginx.address, site, fresh.leafSha256)).toBe(fresh.leafSha256);
@@ -164,7 +179,14 @@ describe('an nginx install killed with SIGKILL', () => {
     // Until the old workers are gone, a handshake may still reach one of them.
     expect(await eventuallyServed(nginx.address, site, broken.leafSha256, 5)).toBe(broken.leafSha256);
 
-    const installer = createNginxInstaller({ certDir, testCommand: nginx.testCommand, reloadCommand: nginx.reloadCommand, verifyAddresses: [nginx.address], trustedCasPem: ca.trustedCasPem, logger: silentLogger() });
+    const installer = createNginxInstaller({
+      certDir,
+      testCommand: nginx.testCommand,
+      reloadCommand: nginx.reloadCommand,
+      verifyAddresses: [nginx.address],
+      trustedCasPem: ca.trustedCasPem,
+      logger: silentLogger(),
+    });
     const result = await installer.install(installRequest(site, broken));
     expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: true, previousSha256: broken.leafSha256 });
     expect(result.ok === false && result.error).toMatch(/^chain incomplete/);

@@ -8,7 +8,16 @@ import type { Store } from '../../../src/ports/store.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
 import { freePort } from '../../helpers/certdesk-process.js';
 import { openTestStore } from '../../helpers/test-store.js';
-import { createPairIssuingCa, installRecorder, eventuallyServed, installRequest, keyLeaks, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import {
+  createPairIssuingCa,
+  installRecorder,
+  eventuallyServed,
+  installRequest,
+  keyLeaks,
+  servedSha256,
+  temporaryDirectory,
+  type IssuedPair,
+} from './installer-test-kit.js';
 
 /**
  * Two TLS fronts (two replicas' fronts) sharing their pairs through one store: SQLite's
@@ -31,7 +40,17 @@ let straySha256: string;
 
 /** Fronts re-read the whole store every `resyncMs` (here 10 min unless a test says otherwise, so only signals move them). */
 async function start(port: number, verifyAddresses: readonly string[] = addresses, resyncMs = 600_000): Promise<TlsFront> {
-  const front = await startTlsFront({ port, host: '127.0.0.1', dir: dir.path, logger: log.logger, trustedCasPem: ca.trustedCasPem, verifyAddresses, shared: store, verifyWaitMs: 2000, resyncMs });
+  const front = await startTlsFront({
+    port,
+    host: '127.0.0.1',
+    dir: dir.path,
+    logger: log.logger,
+    trustedCasPem: ca.trustedCasPem,
+    verifyAddresses,
+    shared: store,
+    verifyWaitMs: 2000,
+    resyncMs,
+  });
   fronts.push(front);
   return front;
 }
@@ -89,7 +108,8 @@ describe('TLS fronts sharing their pairs through the store', () => {
     expect(result.ok === false && result.error).toMatch(/^2 of 2 addresses do not serve it: at 127\.0\.0\.1:\d+, chain incomplete/);
     expect(await onBoth(site)).toEqual([second.leafSha256, second.leafSha256]);
     expect((await store.pairs.get(site))?.leafSha256).toBe(second.leafSha256);
-    for (const address of addresses) expect(result.log.join('\n')).toContain(`Checked live at ${address}: ${site} serves the previous certificate (sha256 ${second.leafSha256}) again.`);
+    for (const address of addresses)
+      expect(result.log.join('\n')).toContain(`Checked live at ${address}: ${site} serves the previous certificate (sha256 ${second.leafSha256}) again.`);
   });
 
   it('when one verify address serves another certificate, the install fails and both fronts serve the old one', async () => {
@@ -98,7 +118,9 @@ describe('TLS fronts sharing their pairs through the store', () => {
     const fresh = issue(site);
     const result = await install(front, site, fresh);
     expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: true, previousSha256: second.leafSha256 });
-    expect(result.ok === false && result.error).toContain(`1 of 2 addresses do not serve it: at ${strayAddress}, served certificate is the old one (sha256 ${straySha256})`);
+    expect(result.ok === false && result.error).toContain(
+      `1 of 2 addresses do not serve it: at ${strayAddress}, served certificate is the old one (sha256 ${straySha256})`,
+    );
     // …which is also what it serves after the rollback: that address is as it was. Front two was not
     // among the verified addresses: it follows the rollback's signal.
     expect(await servedSha256(one.address, site)).toBe(second.leafSha256);
@@ -129,7 +151,13 @@ describe('TLS fronts sharing their pairs through the store', () => {
   it('a change whose signal was lost is picked up by the periodic reload; an empty payload reloads every site', async () => {
     const polling = await start(0, [addresses[0]!], 100);
     const lost = issue('my.lost-signal.test');
-    await store.pairs.put({ site: 'my.lost-signal.test', fullchainPem: lost.fullchainPem, privateKeyPem: lost.privateKeyPem, leafSha256: lost.leafSha256, updatedAt: Date.now() });
+    await store.pairs.put({
+      site: 'my.lost-signal.test',
+      fullchainPem: lost.fullchainPem,
+      privateKeyPem: lost.privateKeyPem,
+      leafSha256: lost.leafSha256,
+      updatedAt: Date.now(),
+    });
     // No signal: only the front that re-reads the store every 100 ms serves it.
     expect(await eventuallyServed(polling.address, 'my.lost-signal.test', lost.leafSha256)).toBe(lost.leafSha256);
     expect(await servedSha256(one.address, 'my.lost-signal.test')).toBe('error: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE');
@@ -149,7 +177,15 @@ describe('TLS fronts sharing their pairs through the store', () => {
       await single.close();
       const storedBefore = (await store.pairs.get(site))!.leafSha256;
 
-      const upgraded = await startTlsFront({ port: 0, host: '127.0.0.1', dir: disk.path, logger: log.logger, trustedCasPem: ca.trustedCasPem, shared: store, resyncMs: 600_000 });
+      const upgraded = await startTlsFront({
+        port: 0,
+        host: '127.0.0.1',
+        dir: disk.path,
+        logger: log.logger,
+        trustedCasPem: ca.trustedCasPem,
+        shared: store,
+        resyncMs: 600_000,
+      });
       fronts.push(upgraded);
       expect((await store.pairs.get('my.moved.test'))?.leafSha256).toBe(moved.leafSha256);
       for (const address of [upgraded.address, ...addresses]) expect(await eventuallyServed(address, 'my.moved.test', moved.leafSha256)).toBe(moved.leafSha256);
@@ -162,8 +198,23 @@ describe('TLS fronts sharing their pairs through the store', () => {
 
   /** The installer of a process that runs no front (a worker): INSTALLER=tls-front with the store's shared pairs. */
   const workerInstaller = (verifyAddrs: readonly string[]) => {
-    const settings: Config['install'] = { installer: 'tls-front', tlsFrontPort: 0, nginxCertDir: null, nginxTestCmd: 'nginx -t', nginxReloadCmd: null, installCommand: null, verifyAddr: verifyAddrs[0] ?? null, verifyAddrs };
-    return createInstaller(settings, { dataDir: dir.path, trustedCasPem: ca.trustedCasPem, logger: log.logger, sharedPairs: store, tlsFrontTiming: { verifyWaitMs: 2000 } });
+    const settings: Config['install'] = {
+      installer: 'tls-front',
+      tlsFrontPort: 0,
+      nginxCertDir: null,
+      nginxTestCmd: 'nginx -t',
+      nginxReloadCmd: null,
+      installCommand: null,
+      verifyAddr: verifyAddrs[0] ?? null,
+      verifyAddrs,
+    };
+    return createInstaller(settings, {
+      dataDir: dir.path,
+      trustedCasPem: ca.trustedCasPem,
+      logger: log.logger,
+      sharedPairs: store,
+      tlsFrontTiming: { verifyWaitMs: 2000 },
+    });
   };
 
   it('a process without a front (a worker) installs into every front through the store, and rolls a failure back on every front', async () => {
@@ -193,7 +244,9 @@ describe('TLS fronts sharing their pairs through the store', () => {
     const result = await workerInstaller([addresses[0]!, strayAddress]).install(installRequest(worked, fresh));
     results.push(result);
     expect(result).toMatchObject({ ok: false, rolledBack: true, previousServed: true, previousSha256: before });
-    expect(result.ok === false && result.error).toContain(`1 of 2 addresses do not serve it: at ${strayAddress}, served certificate is the old one (sha256 ${straySha256})`);
+    expect(result.ok === false && result.error).toContain(
+      `1 of 2 addresses do not serve it: at ${strayAddress}, served certificate is the old one (sha256 ${straySha256})`,
+    );
     // Front two was not verified by this worker: it follows the rollback's signal.
     expect(await servedSha256(one.address, worked)).toBe(before);
     expect(await eventuallyServed(two.address, worked, before)).toBe(before);

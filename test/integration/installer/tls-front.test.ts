@@ -3,7 +3,16 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTlsFront, type TlsFront } from '../../../src/adapters/installer/tls-front.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
-import { createPairIssuingCa, installRecorder, installRequest, keyLeaks, keyLeaksSelfCheck, servedSha256, temporaryDirectory, type IssuedPair } from './installer-test-kit.js';
+import {
+  createPairIssuingCa,
+  installRecorder,
+  installRequest,
+  keyLeaks,
+  keyLeaksSelfCheck,
+  servedSha256,
+  temporaryDirectory,
+  type IssuedPair,
+} from './installer-test-kit.js';
 
 const ca = createPairIssuingCa('TLS Front');
 const log = captureLogger('debug');

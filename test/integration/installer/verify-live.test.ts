@@ -28,7 +28,12 @@ async function serve(pick: (n: number, servername: string) => { fullchainPem: st
 }
 
 function pairFrom(cert: ReturnType<typeof issueCertificate>, chain: string[] = []): IssuedPair {
-  return { cert, fullchainPem: cert.pem + chain.join(''), privateKeyPem: cert.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), leafSha256: cert.sha256 };
+  return {
+    cert,
+    fullchainPem: cert.pem + chain.join(''),
+    privateKeyPem: cert.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    leafSha256: cert.sha256,
+  };
 }
 
 const verifierFor = (address: string, extra: Partial<Parameters<typeof createLiveVerifier>[0]> = {}) =>
@@ -66,11 +71,31 @@ describe('live verification', () => {
   });
 
   const chainCases: [string, () => IssuedPair, RegExp][] = [
-    ['a missing intermediate', () => ca.issue('my.verify.test', { chain: 'leaf-only' }), /^chain incomplete: the issuer "CN=Verify Intermediate, O=certdesk tests" of "CN=my.verify.test" is neither served nor a trusted root/],
-    ['a chain to a root nobody trusts', () => stranger.issue('my.verify.test'), /^chain incomplete: the issuer "CN=Stranger Root, O=certdesk tests" of "CN=Stranger Intermediate, O=certdesk tests"/],
-    ['an untrusted root sent along', () => ({ ...stranger.issue('my.verify.test'), fullchainPem: '' }), /^chain untrusted: it ends at the root "CN=Stranger Root, O=certdesk tests"/],
-    ['a self-signed certificate', () => pairFrom(issueCertificate({ dnsNames: ['my.verify.test'], notBefore: new Date(Date.now() - DAY) })), /^chain untrusted: the served certificate is self-signed$/],
-    ['an expired certificate', () => ca.issue('my.verify.test', { notBefore: new Date(Date.now() - 40 * DAY), validityDays: 30 }), /^chain invalid: a served certificate has expired$/],
+    [
+      'a missing intermediate',
+      () => ca.issue('my.verify.test', { chain: 'leaf-only' }),
+      /^chain incomplete: the issuer "CN=Verify Intermediate, O=certdesk tests" of "CN=my.verify.test" is neither served nor a trusted root/,
+    ],
+    [
+      'a chain to a root nobody trusts',
+      () => stranger.issue('my.verify.test'),
+      /^chain incomplete: the issuer "CN=Stranger Root, O=certdesk tests" of "CN=Stranger Intermediate, O=certdesk tests"/,
+    ],
+    [
+      'an untrusted root sent along',
+      () => ({ ...stranger.issue('my.verify.test'), fullchainPem: '' }),
+      /^chain untrusted: it ends at the root "CN=Stranger Root, O=certdesk tests"/,
+    ],
+    [
+      'a self-signed certificate',
+      () => pairFrom(issueCertificate({ dnsNames: ['my.verify.test'], notBefore: new Date(Date.now() - DAY) })),
+      /^chain untrusted: the served certificate is self-signed$/,
+    ],
+    [
+      'an expired certificate',
+      () => ca.issue('my.verify.test', { notBefore: new Date(Date.now() - 40 * DAY), validityDays: 30 }),
+      /^chain invalid: a served certificate has expired$/,
+    ],
   ];
   for (const [what, make, message] of chainCases) {
     it(`refuses ${what}`, async () => {
@@ -92,7 +117,11 @@ describe('live verification', () => {
   ];
   for (const [what, dnsNames, message] of nameCases) {
     it(`${message ? 'refuses' : 'accepts'} ${what}`, async () => {
-      const cert = createLeaf(ca.intermediate, dnsNames ?? [], { subject: 'CN=my.verify.test', notBefore: new Date(Date.now() - DAY), ...(dnsNames ? {} : { dnsNames: [] }) });
+      const cert = createLeaf(ca.intermediate, dnsNames ?? [], {
+        subject: 'CN=my.verify.test',
+        notBefore: new Date(Date.now() - DAY),
+        ...(dnsNames ? {} : { dnsNames: [] }),
+      });
       const pair = pairFrom(cert, [ca.intermediate.pem]);
       const verdict = await verifierFor(await serve(() => pair)).verify('my.verify.test', { sha256: pair.leafSha256 });
       expect(verdict).toMatchObject(message ? { ok: false, error: message } : { ok: true });
@@ -107,7 +136,11 @@ describe('live verification', () => {
 
   it('says plainly when nothing listens, nothing answers, or no certificate exists for the name', async () => {
     const port = await freePort();
-    expect(await verifierFor(`127.0.0.1:${port}`).verify(site, { sha256: good.leafSha256 })).toMatchObject({ ok: false, error: `connection refused at 127.0.0.1:${port}`, servedSha256: null });
+    expect(await verifierFor(`127.0.0.1:${port}`).verify(site, { sha256: good.leafSha256 })).toMatchObject({
+      ok: false,
+      error: `connection refused at 127.0.0.1:${port}`,
+      servedSha256: null,
+    });
 
     const silent = createTcpServer(() => {});
     servers.push(silent);
@@ -146,7 +179,12 @@ describe('live verification', () => {
     const served = await verifierFor(await serve(() => good)).served(site);
     expect(served).toEqual({
       ok: true,
-      certificate: { sha256: good.leafSha256, subject: 'CN=my.verify.test', issuer: 'CN=Verify Intermediate, O=certdesk tests', notAfter: new Date(good.cert.x509.validTo).toISOString() },
+      certificate: {
+        sha256: good.leafSha256,
+        subject: 'CN=my.verify.test',
+        issuer: 'CN=Verify Intermediate, O=certdesk tests',
+        notAfter: new Date(good.cert.x509.validTo).toISOString(),
+      },
     });
   });
 

@@ -23,7 +23,15 @@ let enqueued = 0;
 beforeAll(async () => {
   store = await openTestStore();
   server = await serveRouters([
-    inboundEmailRouter({ secrets: () => [SECRET], store, clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), maxBytes: MAX_BYTES, onEnqueued: () => enqueued++ }),
+    inboundEmailRouter({
+      secrets: () => [SECRET],
+      store,
+      clock: systemClock,
+      logger: silentLogger(),
+      metrics: new MetricsRegistry(),
+      maxBytes: MAX_BYTES,
+      onEnqueued: () => enqueued++,
+    }),
   ]);
 });
 afterAll(async () => {
@@ -128,7 +136,9 @@ describe('POST /inbound/email', () => {
 
   it('answers 503 with Retry-After when the store is unavailable, and the message is taken on the retry', async () => {
     const broken = await openTestStore();
-    const other = await serveRouters([inboundEmailRouter({ secrets: () => [SECRET], store: broken, clock: systemClock, logger: silentLogger(), onEnqueued: () => {} })]);
+    const other = await serveRouters([
+      inboundEmailRouter({ secrets: () => [SECRET], store: broken, clock: systemClock, logger: silentLogger(), onEnqueued: () => {} }),
+    ]);
     await broken.close();
     const raw = fixture('outlook-multipart-alternative.eml').toString('latin1').replace('Message-ID: <', 'Message-ID: <retried-');
     const res = await postInboundEmail(other.url, raw, { secret: SECRET });

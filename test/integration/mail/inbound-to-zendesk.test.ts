@@ -47,7 +47,13 @@ function depsWith(zendesk: ZendeskApi): MailDeps {
     logger: silentLogger(),
     apiUser: memoApiUser(zendesk),
     mailer: null,
-    settings: { from: CERTDESK, opsEmail: null, links: zendeskTicketLinks(zd.url, { sandbox: true }), newTicketPriority: 'low', attachmentLimits: DEFAULT_ATTACHMENT_LIMITS },
+    settings: {
+      from: CERTDESK,
+      opsEmail: null,
+      links: zendeskTicketLinks(zd.url, { sandbox: true }),
+      newTicketPriority: 'low',
+      attachmentLimits: DEFAULT_ATTACHMENT_LIMITS,
+    },
   };
 }
 
@@ -142,7 +148,13 @@ describe('inbound e-mail that opens a ticket', () => {
 
   it('finds an existing user by e-mail and creates one only for a new sender', async () => {
     const before = (await zd.api('GET', '/api/v2/users')).body.users.length as number;
-    const raw = await composeEml({ from: 'New Person <new.person@fresh.example>', to: 'support@certdesk.example', subject: 'Hello', text: 'A first message.', messageId: '<first-contact@fresh.example>' });
+    const raw = await composeEml({
+      from: 'New Person <new.person@fresh.example>',
+      to: 'support@certdesk.example',
+      subject: 'Hello',
+      text: 'A first message.',
+      messageId: '<first-contact@fresh.example>',
+    });
     const { ticketId } = await process(raw);
     const user = (await zd.client.findUserByEmail('new.person@fresh.example'))!;
     expect(user).toMatchObject({ name: 'New Person', role: 'end-user' });
@@ -180,7 +192,9 @@ describe('inbound e-mail that opens a ticket', () => {
     const before = (await allTickets()).length;
     const raw = name
       ? fixture(name, 999_999).toString('latin1').replace('In-Reply-To: <certdesk.8d1c4a52', 'In-Reply-To: <unknown.8d1c4a52')
-      : (await composeEml({ from: CERTDESK, to: 'support@certdesk.example', subject: 'loop', text: 'x', messageId: '<loop@certdesk.example>' })).toString('latin1');
+      : (await composeEml({ from: CERTDESK, to: 'support@certdesk.example', subject: 'loop', text: 'x', messageId: '<loop@certdesk.example>' })).toString(
+          'latin1',
+        );
     const { outcome, ticketId } = await process(Buffer.from(raw, 'latin1'));
     expect(outcome).toMatch(/^ignored_/);
     expect(ticketId).toBeNull();
@@ -215,15 +229,30 @@ describe('inbound e-mail that answers a ticket', () => {
 
   it('a colleague in the requester’s organization may answer too', async () => {
     const ticket = await customerTicket();
-    const colleague = await zd.client.createUser({ name: 'Robin Park', email: 'robin.park@northwind-traders.example', organizationId: zd.demo!.organization.id });
-    const raw = await composeEml({ from: 'Robin Park <robin.park@northwind-traders.example>', to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] Certificate renewal`, text: 'I am Pat’s colleague; here is the file.', messageId: '<colleague-1@northwind-traders.example>' });
+    const colleague = await zd.client.createUser({
+      name: 'Robin Park',
+      email: 'robin.park@northwind-traders.example',
+      organizationId: zd.demo!.organization.id,
+    });
+    const raw = await composeEml({
+      from: 'Robin Park <robin.park@northwind-traders.example>',
+      to: 'support@certdesk.example',
+      subject: `Re: [#${ticket.id}] Certificate renewal`,
+      text: 'I am Pat’s colleague; here is the file.',
+      messageId: '<colleague-1@northwind-traders.example>',
+    });
     expect((await process(raw)).outcome).toBe('comment');
     const added = (await comments(ticket.id)).slice(1);
     expect(added).toMatchObject([{ author_id: colleague.id, public: true }]);
   });
 
   it.each([
-    ['a stranger', () => fixture('stranger-reply.eml', 0), 'mallory@elsewhere.example wrote by email but is not the requester or in their organization', 'Please send the certificate and the key'],
+    [
+      'a stranger',
+      () => fixture('stranger-reply.eml', 0),
+      'mallory@elsewhere.example wrote by email but is not the requester or in their organization',
+      'Please send the certificate and the key',
+    ],
     [
       'a customer of another organization',
       () => null,
@@ -235,7 +264,13 @@ describe('inbound e-mail that answers a ticket', () => {
     const ticket = await customerTicket();
     let raw: Buffer | null = make();
     if (raw === null) {
-      raw = await composeEml({ from: 'Alex Kim <alex.kim@wingtip-cycles.example>', to: 'support@certdesk.example', subject: `RE: [#${ticket.id}] hello`, text: 'This is our ticket now', messageId: `<other-org-${ticket.id}@wingtip-cycles.example>` });
+      raw = await composeEml({
+        from: 'Alex Kim <alex.kim@wingtip-cycles.example>',
+        to: 'support@certdesk.example',
+        subject: `RE: [#${ticket.id}] hello`,
+        text: 'This is our ticket now',
+        messageId: `<other-org-${ticket.id}@wingtip-cycles.example>`,
+      });
     } else {
       // The fixture's In-Reply-To names a message recorded for another ticket earlier: here only the subject counts.
       const text = raw.toString('latin1').replaceAll('[#0]', `[#${ticket.id}]`).replace('In-Reply-To: <certdesk.', 'In-Reply-To: <unknown.');
@@ -256,7 +291,13 @@ describe('inbound e-mail that answers a ticket', () => {
   it('a reply to a closed ticket opens a new one that says so', async () => {
     const ticket = await customerTicket();
     await zd.api('PUT', `/api/v2/tickets/${ticket.id}`, { body: { ticket: { status: 'closed' } } });
-    const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] renewal`, text: 'One more question.', messageId: `<after-close-${ticket.id}@northwind-traders.example>` });
+    const raw = await composeEml({
+      from: customer().email,
+      to: 'support@certdesk.example',
+      subject: `Re: [#${ticket.id}] renewal`,
+      text: 'One more question.',
+      messageId: `<after-close-${ticket.id}@northwind-traders.example>`,
+    });
     const { outcome, ticketId } = await process(raw);
     expect(outcome).toBe('ticket_created');
     expect(ticketId).not.toBe(ticket.id);
@@ -265,7 +306,13 @@ describe('inbound e-mail that answers a ticket', () => {
   });
 
   it('a subject naming a ticket that does not exist opens a new ticket', async () => {
-    const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: 'Re: [#987654] renewal', text: 'Hello?', messageId: '<no-such-ticket@northwind-traders.example>' });
+    const raw = await composeEml({
+      from: customer().email,
+      to: 'support@certdesk.example',
+      subject: 'Re: [#987654] renewal',
+      text: 'Hello?',
+      messageId: '<no-such-ticket@northwind-traders.example>',
+    });
     expect((await process(raw)).outcome).toBe('ticket_created');
   });
 });
@@ -332,7 +379,13 @@ describe('exactly once across retries', () => {
 
   it('a retry after the answer to "add the comment" was lost does not post it twice', async () => {
     const ticket = await customerTicket();
-    const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] renewal`, text: 'Here is the certificate.\n\nPat', messageId: `<lost-comment-${ticket.id}@northwind-traders.example>` });
+    const raw = await composeEml({
+      from: customer().email,
+      to: 'support@certdesk.example',
+      subject: `Re: [#${ticket.id}] renewal`,
+      text: 'Here is the certificate.\n\nPat',
+      messageId: `<lost-comment-${ticket.id}@northwind-traders.example>`,
+    });
     const job = await deliver(raw);
     await expect(run(job, depsWith(losingFirstAnswer('PUT', new RegExp(`^/api/v2/tickets/${ticket.id}(\\.json)?$`))))).rejects.toBeInstanceOf(RetryableError);
     await run(job);
@@ -343,7 +396,13 @@ describe('exactly once across retries', () => {
 
   it('a retry keeps the first attempt’s decision even when the ticket was closed in between', async () => {
     const ticket = await customerTicket();
-    const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] renewal`, text: 'Last words.', messageId: `<decided-${ticket.id}@northwind-traders.example>` });
+    const raw = await composeEml({
+      from: customer().email,
+      to: 'support@certdesk.example',
+      subject: `Re: [#${ticket.id}] renewal`,
+      text: 'Last words.',
+      messageId: `<decided-${ticket.id}@northwind-traders.example>`,
+    });
     const job = await deliver(raw);
     await expect(run(job, depsWith(losingFirstAnswer('PUT', new RegExp(`^/api/v2/tickets/${ticket.id}(\\.json)?$`))))).rejects.toBeInstanceOf(RetryableError);
     await zd.api('PUT', `/api/v2/tickets/${ticket.id}`, { body: { ticket: { status: 'closed' } } });
@@ -356,7 +415,13 @@ describe('exactly once across retries', () => {
 
   it('running a finished job again does nothing', async () => {
     const ticket = await customerTicket();
-    const raw = await composeEml({ from: customer().email, to: 'support@certdesk.example', subject: `Re: [#${ticket.id}] renewal`, text: 'Thanks!', messageId: `<twice-${ticket.id}@northwind-traders.example>` });
+    const raw = await composeEml({
+      from: customer().email,
+      to: 'support@certdesk.example',
+      subject: `Re: [#${ticket.id}] renewal`,
+      text: 'Thanks!',
+      messageId: `<twice-${ticket.id}@northwind-traders.example>`,
+    });
     const job = await deliver(raw);
     await run(job);
     await run(job);

@@ -43,7 +43,13 @@ beforeAll(async () => {
   store = await openTestStore();
   mailer = createSmtpMailer({ smtpUrl: sink.url, from: FROM });
   registry = new Map([[SITE, { domain: SITE, organizationId: zd.demo!.organization.id, contacts: [CONTACT] }]]);
-  settings = { from: FROM, opsEmail: 'ops@certdesk.example', links: zendeskTicketLinks(zd.url, { sandbox: true }), newTicketPriority: 'low', attachmentLimits: DEFAULT_ATTACHMENT_LIMITS };
+  settings = {
+    from: FROM,
+    opsEmail: 'ops@certdesk.example',
+    links: zendeskTicketLinks(zd.url, { sandbox: true }),
+    newTicketPriority: 'low',
+    attachmentLimits: DEFAULT_ATTACHMENT_LIMITS,
+  };
   await zd.api('POST', '/api/v2/users', { body: { user: { name: 'Robin Diaz', email: COLLEAGUE, organization_id: zd.demo!.organization.id } } });
   // The stranger is a Zendesk user too (of no organization): being known is not belonging.
   await zd.api('POST', '/api/v2/users', { body: { user: { name: 'Mallory', email: STRANGER } } });
@@ -75,7 +81,11 @@ describe('who a notification may go to', () => {
   it('sends to the requester, a colleague of their organization and the registry contact, and to no one else', async () => {
     const ticket = await customerTicket();
     const to = await send({
-      kind: 'installed', ticketId: ticket.id, site: SITE, notAfter: '2027-01-01T00:00:00Z', sha256: 'ab'.repeat(32),
+      kind: 'installed',
+      ticketId: ticket.id,
+      site: SITE,
+      notAfter: '2027-01-01T00:00:00Z',
+      sha256: 'ab'.repeat(32),
       to: [STRANGER, zd.demo!.customer.email, COLLEAGUE, CONTACT, zd.demo!.otherCustomer.email, 'nobody@nowhere.example'],
     });
     expect(to).toEqual([zd.demo!.customer.email, COLLEAGUE, CONTACT]);

@@ -58,7 +58,13 @@ afterEach(async () => {
 
 /** Runs the queued send-mail jobs with a real worker until nothing is due. */
 async function runJobs(m: Mailer | null = mailer): Promise<void> {
-  const worker = new Worker({ queue: store.jobs, handlers: { [SEND_MAIL_JOB]: handleSendMail({ store, clock: systemClock, mailer: m, settings }) as never }, logger: silentLogger(), clock: systemClock, pollMs: 20 });
+  const worker = new Worker({
+    queue: store.jobs,
+    handlers: { [SEND_MAIL_JOB]: handleSendMail({ store, clock: systemClock, mailer: m, settings }) as never },
+    logger: silentLogger(),
+    clock: systemClock,
+    pollMs: 20,
+  });
   worker.start();
   await worker.idle();
   await worker.stop();
@@ -72,7 +78,13 @@ const jobOf = async (id: number) => (await store.jobs.get(id)) as Job;
 
 describe('notification e-mails over SMTP', () => {
   it('sends the CSR to the contacts: both parts, the ticket tag, the Message-ID recorded, never the key', async () => {
-    await notify({ kind: 'csr_ready', ticketId: 42, site, to: ['pat.lee@northwind-traders.example', 'it@northwind-traders.example', 'PAT.LEE@northwind-traders.example'], csrPem });
+    await notify({
+      kind: 'csr_ready',
+      ticketId: 42,
+      site,
+      to: ['pat.lee@northwind-traders.example', 'it@northwind-traders.example', 'PAT.LEE@northwind-traders.example'],
+      csrPem,
+    });
     await runJobs();
     const [mail] = await sink.waitFor(1);
     expect(mail!.envelope).toEqual({ from: 'certdesk@certdesk.example', to: ['pat.lee@northwind-traders.example', 'it@northwind-traders.example'] });
@@ -94,7 +106,14 @@ describe('notification e-mails over SMTP', () => {
 
   it('threads the next e-mail about the same ticket under the previous one', async () => {
     await notify({ kind: 'csr_ready', ticketId: 7, site, to: ['pat.lee@northwind-traders.example'], csrPem });
-    await notify({ kind: 'installed', ticketId: 7, site, to: ['pat.lee@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'cd'.repeat(32) });
+    await notify({
+      kind: 'installed',
+      ticketId: 7,
+      site,
+      to: ['pat.lee@northwind-traders.example'],
+      notAfter: '2026-12-18T23:59:59Z',
+      sha256: 'cd'.repeat(32),
+    });
     await runJobs();
     const [first, second] = await sink.waitFor(2);
     expect(second!.parsed.subject).toBe(`[#7] New certificate installed for ${site}`);
@@ -115,7 +134,14 @@ describe('notification e-mails over SMTP', () => {
 
   it('retries after a temporary refusal and sends the message once, with the same Message-ID', async () => {
     sink.failNext({ code: 451, message: '4.7.1 greylisted, try again later' });
-    const id = await notify({ kind: 'installed', ticketId: 11, site, to: ['pat.lee@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'ef'.repeat(32) });
+    const id = await notify({
+      kind: 'installed',
+      ticketId: 11,
+      site,
+      to: ['pat.lee@northwind-traders.example'],
+      notAfter: '2026-12-18T23:59:59Z',
+      sha256: 'ef'.repeat(32),
+    });
     await runJobs();
     const job = await jobOf(id);
     expect(job).toMatchObject({ state: 'done', attempts: 2 });
@@ -131,7 +157,14 @@ describe('notification e-mails over SMTP', () => {
     await store.renewals.ensure(12, { state: 'installed', site }, Date.now());
     const before = await store.renewals.get(12);
     sink.refuseRecipients('gone@northwind-traders.example');
-    const id = await notify({ kind: 'installed', ticketId: 12, site, to: ['gone@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'ab'.repeat(32) });
+    const id = await notify({
+      kind: 'installed',
+      ticketId: 12,
+      site,
+      to: ['gone@northwind-traders.example'],
+      notAfter: '2026-12-18T23:59:59Z',
+      sha256: 'ab'.repeat(32),
+    });
     await runJobs();
     expect(await jobOf(id)).toMatchObject({ state: 'dead', attempts: 1 });
     expect((await jobOf(id)).lastError).toContain('refused the message for good');
@@ -141,7 +174,14 @@ describe('notification e-mails over SMTP', () => {
 
   it('sends to the recipients the server takes when it refuses some', async () => {
     sink.refuseRecipients('old@northwind-traders.example');
-    const id = await notify({ kind: 'installed', ticketId: 13, site, to: ['old@northwind-traders.example', 'pat.lee@northwind-traders.example'], notAfter: '2026-12-18T23:59:59Z', sha256: 'ab'.repeat(32) });
+    const id = await notify({
+      kind: 'installed',
+      ticketId: 13,
+      site,
+      to: ['old@northwind-traders.example', 'pat.lee@northwind-traders.example'],
+      notAfter: '2026-12-18T23:59:59Z',
+      sha256: 'ab'.repeat(32),
+    });
     await runJobs();
     expect((await jobOf(id)).state).toBe('done');
     expect(sink.messages.map((m) => m.envelope.to)).toEqual([['pat.lee@northwind-traders.example']]);

@@ -26,7 +26,13 @@ let sink: SmtpSink;
 beforeAll(async () => {
   ca = createTestCa();
   sink = await startSmtpSink();
-  h = await startRenewalHarness({ EXTRA_CA_FILE: ca.rootFile, SMTP_URL: sink.url, MAIL_FROM: CERTDESK, OPS_EMAIL: 'ops@certdesk.example', INBOUND_EMAIL_SECRET: SECRET });
+  h = await startRenewalHarness({
+    EXTRA_CA_FILE: ca.rootFile,
+    SMTP_URL: sink.url,
+    MAIL_FROM: CERTDESK,
+    OPS_EMAIL: 'ops@certdesk.example',
+    INBOUND_EMAIL_SECRET: SECRET,
+  });
 });
 afterAll(async () => {
   await h.stop();
@@ -38,7 +44,13 @@ describe('a renewal driven by e-mail only', () => {
     const site = h.demo.registry[0]!.domain;
     const customer = h.demo.customer;
 
-    const request = await composeEml({ from: `${customer.name} <${customer.email}>`, to: 'support@certdesk.example', subject: 'Certificate renewal', text: FORM(site), messageId: '<request-1@northwind-traders.example>' });
+    const request = await composeEml({
+      from: `${customer.name} <${customer.email}>`,
+      to: 'support@certdesk.example',
+      subject: 'Certificate renewal',
+      text: FORM(site),
+      messageId: '<request-1@northwind-traders.example>',
+    });
     expect((await postInboundEmail(h.svc.url, request, { secret: SECRET })).status).toBe(202);
     await h.settle();
 
@@ -114,7 +126,13 @@ describe('an installation that fails, with mail configured', () => {
     const failingCa = createTestCa();
     const opsSink = await startSmtpSink();
     const f = await startRenewalHarness(
-      { EXTRA_CA_FILE: failingCa.rootFile, SMTP_URL: opsSink.url, MAIL_FROM: CERTDESK, OPS_EMAIL: 'ops@certdesk.example', INSTALL_VERIFY_ADDR: `127.0.0.1:${await freePort()}` },
+      {
+        EXTRA_CA_FILE: failingCa.rootFile,
+        SMTP_URL: opsSink.url,
+        MAIL_FROM: CERTDESK,
+        OPS_EMAIL: 'ops@certdesk.example',
+        INSTALL_VERIFY_ADDR: `127.0.0.1:${await freePort()}`,
+      },
       { retry: { baseMs: 20, capMs: 50, random: () => 0 }, tlsFront: { verifyWaitMs: 200, handshakeTimeoutMs: 200 } },
     );
     try {
@@ -129,7 +147,9 @@ describe('an installation that fails, with mail configured', () => {
       const ops = mails.find((m) => m.envelope.to.includes('ops@certdesk.example'))!;
       expect(ops.parsed.subject).toContain(`[#${id}]`);
       expect(ops.parsed.text).toContain(site);
-      expect(mails.filter((m) => m.envelope.to.includes(f.demo.customer.email)).map((m) => m.parsed.subject)).toEqual([`[#${id}] Certificate signing request ready for ${site}`]);
+      expect(mails.filter((m) => m.envelope.to.includes(f.demo.customer.email)).map((m) => m.parsed.subject)).toEqual([
+        `[#${id}] Certificate signing request ready for ${site}`,
+      ]);
     } finally {
       await f.stop();
       await opsSink.close();

@@ -25,7 +25,9 @@ async function requestByMail(id: string, dmarc: 'pass' | 'fail'): Promise<number
     subject: 'Certificate renewal',
     text: FORM(h.demo.registry[0]!.domain),
     messageId: `<${id}@northwind-traders.example>`,
-    headers: { 'Authentication-Results': `${RELAY}; spf=${dmarc} smtp.mailfrom=northwind-traders.example; dmarc=${dmarc} (p=REJECT) header.from=northwind-traders.example` },
+    headers: {
+      'Authentication-Results': `${RELAY}; spf=${dmarc} smtp.mailfrom=northwind-traders.example; dmarc=${dmarc} (p=REJECT) header.from=northwind-traders.example`,
+    },
   });
   expect((await postInboundEmail(h.svc.url, raw, { secret: SECRET })).status).toBe(202);
   await h.settle();

@@ -71,7 +71,13 @@ function depsWith(options: { resolver?: DnsResolver; trustedRelay?: string } = {
     logger: silentLogger(),
     apiUser: memoApiUser(zd.client),
     mailer: null,
-    settings: { from: 'Certdesk <certdesk@certdesk.example>', opsEmail: null, links: zendeskTicketLinks(zd.url, { sandbox: true }), newTicketPriority: 'low', attachmentLimits: DEFAULT_ATTACHMENT_LIMITS },
+    settings: {
+      from: 'Certdesk <certdesk@certdesk.example>',
+      opsEmail: null,
+      links: zendeskTicketLinks(zd.url, { sandbox: true }),
+      newTicketPriority: 'low',
+      attachmentLimits: DEFAULT_ATTACHMENT_LIMITS,
+    },
     authenticateSender: createSenderAuthenticator({ mode: 'dmarc', trustedRelay: options.trustedRelay ?? null, resolver: options.resolver ?? tableResolver }),
   };
 }
@@ -112,7 +118,9 @@ async function process(job: Job<InboundEmailPayload>, deps: MailDeps = depsWith(
 
 const comments = (ticketId: number): Promise<ZendeskComment[]> => zd.client.listComments(ticketId);
 const customerTicket = (): Promise<ZendeskTicket> =>
-  zd.clientFor(zd.demo!.customer.email).createTicket({ subject: 'Certificate renewal', priority: 'low', comment: { body: 'Please renew my.northwind-traders.example' } });
+  zd
+    .clientFor(zd.demo!.customer.email)
+    .createTicket({ subject: 'Certificate renewal', priority: 'low', comment: { body: 'Please renew my.northwind-traders.example' } });
 const me = async () => (await zd.client.me()).id;
 
 describe('inbound e-mail over HTTP: DKIM and DMARC (no client address)', () => {
@@ -148,7 +156,9 @@ describe('inbound e-mail over HTTP: DKIM and DMARC (no client address)', () => {
   });
 
   it('opens a ticket for an unverified new message as certdesk, privately, away from the renewal priority', async () => {
-    const { outcome, ticketId } = await process(await deliver(await mail({ subject: 'Certificate renewal for my.northwind-traders.example', text: 'Site URL: my.northwind-traders.example' })));
+    const { outcome, ticketId } = await process(
+      await deliver(await mail({ subject: 'Certificate renewal for my.northwind-traders.example', text: 'Site URL: my.northwind-traders.example' })),
+    );
     expect(outcome).toBe('internal_note');
     const ticket = await zd.client.getTicket(ticketId!);
     expect(ticket).toMatchObject({ requester_id: await me(), submitter_id: await me(), priority: 'normal' });
@@ -197,13 +207,21 @@ describe('inbound e-mail through certdesk’s SMTP listener: SPF for the connect
   afterAll(() => listener.close());
 
   async function sendOverSmtp(raw: Buffer, envelopeFrom: string): Promise<Job<InboundEmailPayload>> {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true, name: 'mx.northwind-traders.example' });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: listener.port,
+      secure: false,
+      ignoreTLS: true,
+      name: 'mx.northwind-traders.example',
+    });
     await transport.sendMail({ envelope: { from: envelopeFrom, to: ['support@certdesk.example'] }, raw });
     transport.close();
     const messageId = /^Message-ID: <([^>]+)>/im.exec(raw.toString('latin1'))![1]!.toLowerCase();
     const record = (await store.mail.getInbound(`mid:${messageId}`))!;
     expect(record.raw!.toString('latin1')).toMatch(/^X-Certdesk-Smtp-Client: ip=127\.0\.0\.1; helo=mx\.northwind-traders\.example; mail-from=</);
-    return (await store.jobs.list({ kind: 'inbound-email' })).find((j) => (j.payload as InboundEmailPayload).dedupKey === record.dedupKey) as Job<InboundEmailPayload>;
+    return (await store.jobs.list({ kind: 'inbound-email' })).find(
+      (j) => (j.payload as InboundEmailPayload).dedupKey === record.dedupKey,
+    ) as Job<InboundEmailPayload>;
   }
 
   it('posts an unsigned reply as the customer when SPF passes for the client and aligns with From', async () => {
@@ -224,7 +242,10 @@ describe('inbound e-mail through certdesk’s SMTP listener: SPF for the connect
 
   it('ignores a client header the sender wrote into an HTTP message (anyone can write one)', async () => {
     const ticket = await customerTicket();
-    const forged = Buffer.concat([Buffer.from('X-Certdesk-Smtp-Client: ip=127.0.0.1; helo=mx.northwind-traders.example; mail-from=<pat.lee@northwind-traders.example>\r\n'), await mail({ subject: `Re: [#${ticket.id}] renewal` })]);
+    const forged = Buffer.concat([
+      Buffer.from('X-Certdesk-Smtp-Client: ip=127.0.0.1; helo=mx.northwind-traders.example; mail-from=<pat.lee@northwind-traders.example>\r\n'),
+      await mail({ subject: `Re: [#${ticket.id}] renewal` }),
+    ]);
     const { outcome } = await process(await deliver(forged, 'http'));
     expect(outcome).toBe('internal_note');
   });
@@ -270,7 +291,9 @@ describe('a message that cannot be read (issue 14, point 5)', () => {
     expect(outcome).toBe('internal_note');
     const last = (await comments(ticket.id)).at(-1)!;
     expect(last).toMatchObject({ author_id: await me(), public: false });
-    expect(last.body).toContain(`An email from ${zd.demo!.customer.email} could not be read (the e-mail could not be parsed as MIME (Max header size for a MIME node exceeded))`);
+    expect(last.body).toContain(
+      `An email from ${zd.demo!.customer.email} could not be read (the e-mail could not be parsed as MIME (Max header size for a MIME node exceeded))`,
+    );
     expect(last.body).toContain(`Subject: Re: [#${ticket.id}] renewal`);
     expect(last.body).not.toContain('hello');
     expect(last.body).not.toContain('X-Pad');
@@ -280,7 +303,11 @@ describe('a message that cannot be read (issue 14, point 5)', () => {
     const { outcome, ticketId } = await process(await deliver(unreadable('Our certificate', 'unreadable-new')));
     expect(outcome).toBe('internal_note');
     const ticket = await zd.client.getTicket(ticketId!);
-    expect(ticket).toMatchObject({ subject: `Unreadable e-mail from ${zd.demo!.customer.email}: Our certificate`, requester_id: await me(), priority: 'normal' });
+    expect(ticket).toMatchObject({
+      subject: `Unreadable e-mail from ${zd.demo!.customer.email}: Our certificate`,
+      requester_id: await me(),
+      priority: 'normal',
+    });
     expect((await comments(ticketId!))[0]).toMatchObject({ public: false });
   });
 });

@@ -67,7 +67,10 @@ async function converse(lines: string[], port = listener.port): Promise<string[]
 describe('the SMTP listener', () => {
   it('takes a message sent with nodemailer onto the same path as POST /inbound/email', async () => {
     const before = woken;
-    const info = await client().sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: ['support@certdesk.example'] }, raw: fixture('outlook-multipart-alternative.eml') });
+    const info = await client().sendMail({
+      envelope: { from: 'pat.lee@northwind-traders.example', to: ['support@certdesk.example'] },
+      raw: fixture('outlook-multipart-alternative.eml'),
+    });
     expect(info.accepted).toEqual(['support@certdesk.example']);
     expect(info.response).toContain('250');
     const key = 'mid:am0pr01mb1234a1b2c3d4e5f6@am0pr01mb1234.eurprd01.prod.outlook.com';
@@ -103,7 +106,10 @@ describe('the SMTP listener', () => {
     const big = `From: pat.lee@northwind-traders.example\r\nSubject: big\r\nMessage-ID: <big-1@x>\r\n\r\n${'x'.repeat(MAX_BYTES + 10)}\r\n`;
     const error = await client()
       .sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: ['support@certdesk.example'] }, raw: big })
-      .then(() => null, (e: { responseCode?: number }) => e);
+      .then(
+        () => null,
+        (e: { responseCode?: number }) => e,
+      );
     expect(error?.responseCode).toBe(552);
     expect(await rowCount()).toBe(rows);
     expect(await store.mail.getInbound('mid:big-1@x')).toBeNull();
@@ -112,7 +118,14 @@ describe('the SMTP listener', () => {
   it('refuses a message larger than the limit with 552 at the end of DATA when the client did not declare it', async () => {
     const rows = await rowCount();
     const body = ['From: pat.lee@northwind-traders.example', 'Message-ID: <big-2@x>', '', ...Array.from({ length: 1200 }, () => 'y'.repeat(70))].join('\r\n');
-    const replies = await converse(['EHLO client.example', 'MAIL FROM:<pat.lee@northwind-traders.example>', 'RCPT TO:<support@certdesk.example>', 'DATA', `${body}\r\n.`, 'QUIT']);
+    const replies = await converse([
+      'EHLO client.example',
+      'MAIL FROM:<pat.lee@northwind-traders.example>',
+      'RCPT TO:<support@certdesk.example>',
+      'DATA',
+      `${body}\r\n.`,
+      'QUIT',
+    ]);
     expect(replies[4]).toMatch(/^354 /);
     expect(replies[5]).toMatch(/^552 /);
     expect(await rowCount()).toBe(rows);
@@ -126,13 +139,19 @@ describe('the SMTP listener', () => {
   ])('refuses a recipient at %s with 550', async (_name, to) => {
     const error = await client()
       .sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: [to] }, raw: fixture('html-only.eml') })
-      .then(() => null, (e: { responseCode?: number; rejected?: string[] }) => e);
+      .then(
+        () => null,
+        (e: { responseCode?: number; rejected?: string[] }) => e,
+      );
     expect(error?.responseCode).toBe(550);
     expect(error?.rejected).toEqual([to]);
   });
 
   it('takes the message for the good recipients when some are refused', async () => {
-    const info = await client().sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: ['nobody@elsewhere.example', 'support@certdesk.example'] }, raw: fixture('html-only.eml') });
+    const info = await client().sendMail({
+      envelope: { from: 'pat.lee@northwind-traders.example', to: ['nobody@elsewhere.example', 'support@certdesk.example'] },
+      raw: fixture('html-only.eml'),
+    });
     expect(info.accepted).toEqual(['support@certdesk.example']);
     expect(info.rejected).toEqual(['nobody@elsewhere.example']);
     expect(await store.mail.getInbound('mid:db9pr01mb0001htmlonly@db9pr01mb0001.eurprd01.prod.outlook.com')).not.toBeNull();
@@ -152,7 +171,10 @@ describe('the SMTP listener', () => {
     const rows = await rowCount();
     const error = await client()
       .sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: ['support@certdesk.example'] }, raw: fixture('malformed-no-from.eml') })
-      .then(() => null, (e: { responseCode?: number; response?: string }) => e);
+      .then(
+        () => null,
+        (e: { responseCode?: number; response?: string }) => e,
+      );
     expect(error?.responseCode).toBe(550);
     expect(error?.response).toContain('has no From header');
     expect(await rowCount()).toBe(rows);
@@ -170,7 +192,10 @@ describe('the SMTP listener', () => {
     await broken.close();
     const error = await client(other.port)
       .sendMail({ envelope: { from: 'pat.lee@northwind-traders.example', to: ['support@certdesk.example'] }, raw: fixture('gmail-reply-thread.eml') })
-      .then(() => null, (e: { responseCode?: number }) => e);
+      .then(
+        () => null,
+        (e: { responseCode?: number }) => e,
+      );
     expect(error?.responseCode).toBe(451);
     await other.close();
   });

@@ -16,7 +16,7 @@ describe('with DATABASE_URL set (a PostgreSQL store), backup and restore refuse'
   it.each([
     ['backup', 'use pg_dump and pg_restore'],
     ['restore', 'use pg_dump and pg_restore'],
-  ])('%s says in one line to use PostgreSQL\'s own tools, exits 2, and touches no file', async (command, advice) => {
+  ])("%s says in one line to use PostgreSQL's own tools, exits 2, and touches no file", async (command, advice) => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-backup-pg-'));
     try {
       let stdout = '';
@@ -26,7 +26,9 @@ describe('with DATABASE_URL set (a PostgreSQL store), backup and restore refuse'
       const code = await runCli([command, file], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd: ROOT_DIR });
       expect(code).toBe(2);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(new RegExp(`^certdesk ${command}: DATABASE_URL is set, so the store is PostgreSQL, .*${advice} \\(or your provider's backups\\) instead\\.\n$`));
+      expect(stderr).toMatch(
+        new RegExp(`^certdesk ${command}: DATABASE_URL is set, so the store is PostgreSQL, .*${advice} \\(or your provider's backups\\) instead\\.\n$`),
+      );
       expect(stderr).not.toContain(password);
       expect(readdirSync(dir)).toEqual([]);
     } finally {

@@ -24,9 +24,14 @@ const KEK = randomBytes(32);
 /** `npx tsx src/cli/main.ts <args>` in its own process, with the operator's environment. */
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(join(ROOT_DIR, 'node_modules/.bin/tsx'), ['src/cli/main.ts', ...args], { cwd: ROOT_DIR, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      join(ROOT_DIR, 'node_modules/.bin/tsx'),
+      ['src/cli/main.ts', ...args],
+      { cwd: ROOT_DIR, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -71,7 +76,9 @@ describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_D
       const answers = await Promise.all(
         Array.from({ length: 50 }, () => {
           const ticketId = tickets[sent++ % tickets.length]!;
-          return h.svc.deliver(ticketEventPayload('ticket.comment_added', ticketId, { event: { comment: { id: String(9_000_000 + sent), body: 'thanks', is_public: true } } }));
+          return h.svc.deliver(
+            ticketEventPayload('ticket.comment_added', ticketId, { event: { comment: { id: String(9_000_000 + sent), body: 'thanks', is_public: true } } }),
+          );
         }),
       );
       for (const a of answers) if (a.status === 200) accepted++;
@@ -95,7 +102,9 @@ describe('backup while certdesk takes 500 webhooks, restored into a fresh DATA_D
   it('backup writes a file of mode 0600 that passes integrity_check, and says what it holds', () => {
     expect(backupRun.stderr).toBe('');
     expect(backupRun.code).toBe(0);
-    expect(backupRun.stdout).toMatch(/^Backed up .*certdesk\.db to .*certdesk-backup\.db: \d+ bytes, 2 renewals, 2 keys \(encrypted\), integrity_check ok, in \d+ ms\.\n$/);
+    expect(backupRun.stdout).toMatch(
+      /^Backed up .*certdesk\.db to .*certdesk-backup\.db: \d+ bytes, 2 renewals, 2 keys \(encrypted\), integrity_check ok, in \d+ ms\.\n$/,
+    );
     expect(statSync(backupFile).mode & 0o777).toBe(0o600);
     // One self-contained file: no -wal or -shm beside it, no partial file left.
     expect(readdirSync(work)).toEqual(['certdesk-backup.db']);

@@ -34,11 +34,14 @@ describe('doctor on the refresh-token flow', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps each rotated refresh token in certdesk\'s store: a second run signs in with the stored one (the configured one is spent)', async () => {
+  it("keeps each rotated refresh token in certdesk's store: a second run signs in with the stored one (the configured one is spent)", async () => {
     const sandbox = svc.sandbox!;
     sandbox.account.oauthClients[CLIENT] = { secret: 'doctor-code-flow-secret', userEmail: sandbox.apiUser.email };
     const seed = grantsOf(sandbox.account).authorize(CLIENT, sandbox.apiUser.email).refresh_token!;
-    writeFileSync(join(dir, 'domains.json'), JSON.stringify(sandbox.demo!.registry.map((r) => ({ domain: r.domain, organizationId: r.organizationId, contacts: r.contacts }))));
+    writeFileSync(
+      join(dir, 'domains.json'),
+      JSON.stringify(sandbox.demo!.registry.map((r) => ({ domain: r.domain, organizationId: r.organizationId, contacts: r.contacts }))),
+    );
     // certdesk's own store: its DATA_DIR, and with PostgreSQL its DATABASE_URL; its KEY_ENCRYPTION_KEY.
     const env = {
       ZENDESK_URL: sandbox.url,

@@ -39,7 +39,11 @@ describe('doctor: the store line with PostgreSQL', () => {
     expect(await query(empty.url, "SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_migrations'")).toEqual([]);
     const { config, openStore } = doctorOf({ env: { DATABASE_URL: empty.url } });
     const line = await checkStore(config, openStore);
-    expect(line).toMatchObject({ check: 'store', ok: true, message: expect.stringMatching(new RegExp(`^PostgreSQL \\d+(\\.\\d+)+ at ${addressOf(empty.url)}, migrations ${LATEST}/${LATEST}$`)) });
+    expect(line).toMatchObject({
+      check: 'store',
+      ok: true,
+      message: expect.stringMatching(new RegExp(`^PostgreSQL \\d+(\\.\\d+)+ at ${addressOf(empty.url)}, migrations ${LATEST}/${LATEST}$`)),
+    });
     const versions = await query<{ version: number }>(empty.url, 'SELECT version FROM schema_migrations ORDER BY version');
     expect(versions.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
     const certdesk = await openPostgresStore({ url: empty.url, poolMax: 1 });

@@ -14,14 +14,18 @@ import { doctorStoreKit } from './doctor-store-kit.js';
 const { doctorOf, cleanup } = doctorStoreKit();
 
 describe('doctor: the store line', () => {
-  it('the run\'s store passes: PostgreSQL reachable with its version, host:port/db without the password, migrations 10/10; SQLite\'s file writable and sound', async () => {
+  it("the run's store passes: PostgreSQL reachable with its version, host:port/db without the password, migrations 10/10; SQLite's file writable and sound", async () => {
     const database = await createTestDatabase();
     cleanup(database.drop);
     const { config, dataDir, openStore } = doctorOf(database);
     const line = await checkStore(config, openStore);
     if (TEST_STORE === 'postgres') {
       const url = new URL(database.env.DATABASE_URL!);
-      expect(line).toEqual({ check: 'store', ok: true, message: `PostgreSQL ${line.message.split(' ')[1]} at ${url.hostname}:${url.port}${url.pathname}, migrations 10/10` });
+      expect(line).toEqual({
+        check: 'store',
+        ok: true,
+        message: `PostgreSQL ${line.message.split(' ')[1]} at ${url.hostname}:${url.port}${url.pathname}, migrations 10/10`,
+      });
       expect(line.message).toMatch(/^PostgreSQL \d+(\.\d+)+ at /);
       if (url.password) expect(line.message).not.toContain(url.password);
     } else {
@@ -33,7 +37,11 @@ describe('doctor: the store line', () => {
     const password = 'doctor-never-prints-this';
     const { config, openStore } = doctorOf({ env: { DATABASE_URL: `postgres://certdesk:${password}@127.0.0.1:1/certdesk` } });
     const line = await checkStore(config, openStore);
-    expect(line).toMatchObject({ check: 'store', ok: false, message: expect.stringMatching(/^PostgreSQL at 127\.0\.0\.1:1\/certdesk cannot be used: .*ECONNREFUSED/) });
+    expect(line).toMatchObject({
+      check: 'store',
+      ok: false,
+      message: expect.stringMatching(/^PostgreSQL at 127\.0\.0\.1:1\/certdesk cannot be used: .*ECONNREFUSED/),
+    });
     expect(line.message).not.toContain(password);
   });
 });

@@ -56,7 +56,7 @@ describe('npm run cli -- renewal', () => {
   }, 120_000);
   afterAll(() => h?.stop());
 
-  it('show prints a finished renewal\'s timeline: transitions, their effects, jobs (golden file)', async () => {
+  it("show prints a finished renewal's timeline: transitions, their effects, jobs (golden file)", async () => {
     const shown = await renewal('show', String(installedId));
     expect(shown).toMatchObject({ code: 0, stderr: '' });
     await expect(normalize(shown.stdout, installedId)).toMatchFileSnapshot('./golden/renewal-show-installed.txt');
@@ -95,15 +95,22 @@ describe('npm run cli -- renewal', () => {
     await h.settle();
     expect((await h.svc.store.renewals.get(id))!.state).toBe('awaiting_certificate');
     expect((await h.ticket(id)).tags).not.toContain('cert_renewal_approve');
-    expect(await h.svc.store.audit.forTicket(id)).toContainEqual(expect.objectContaining({ actor: 'operator:pat.ops', action: 'agent_command_requested', detail: { command: 'approve', tag: 'cert_renewal_approve', via: 'cli' } }));
+    expect(await h.svc.store.audit.forTicket(id)).toContainEqual(
+      expect.objectContaining({
+        actor: 'operator:pat.ops',
+        action: 'agent_command_requested',
+        detail: { command: 'approve', tag: 'cert_renewal_approve', via: 'cli' },
+      }),
+    );
 
     const shown = (await renewal('show', String(id))).stdout;
     expect(shown).toMatch(/operator:pat\.ops: agent command requested \(command approve; tag cert_renewal_approve; via cli\)/);
     expect(shown).toMatch(/needs_review -> awaiting_certificate {2}\[command:approve\]/);
   });
 
-  it('the dashboard shows the same timeline on the renewal\'s page, behind ADMIN_TOKEN, linked from the page', async () => {
-    const page = (path: string, token?: string) => fetch(`${h.svc.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, redirect: 'manual' });
+  it("the dashboard shows the same timeline on the renewal's page, behind ADMIN_TOKEN, linked from the page", async () => {
+    const page = (path: string, token?: string) =>
+      fetch(`${h.svc.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, redirect: 'manual' });
     expect((await page(`/dashboard/renewals/${installedId}`)).status).toBe(401);
     const res = await page(`/dashboard/renewals/${installedId}`, ADMIN_TOKEN);
     expect(res.status).toBe(200);

@@ -52,7 +52,11 @@ describe('certdesk web and certdesk worker on one PostgreSQL database', () => {
     const site = zd.demo!.registry[0]!.domain;
     const ticketId = await requestRenewal(zd, site);
     // The worker polls once a minute here: only the enqueue's signal (NOTIFY) can wake it in time.
-    const csrs = await until(() => csrComments(zd, ticketId), (cs) => cs.length > 0, 300);
+    const csrs = await until(
+      () => csrComments(zd, ticketId),
+      (cs) => cs.length > 0,
+      300,
+    );
     expect(csrs).toHaveLength(1);
     await zd.sandbox.webhooksIdle();
     await worker.worker!.idle();

@@ -31,18 +31,29 @@ describe('certdesk worker installing into the TLS front of certdesk web (INSTALL
     await roles?.close();
   });
 
-  it('a renewal worked by the worker ends installed, served by the web process\'s front', async () => {
+  it("a renewal worked by the worker ends installed, served by the web process's front", async () => {
     expect(web.tlsFront).not.toBeNull();
     expect(worker.tlsFront).toBeNull();
     const site = zd.demo!.registry[0]!.domain;
     const ticketId = await requestRenewal(zd, site);
-    const csr = (await until(() => csrComments(zd, ticketId), (cs) => cs.length > 0))[0];
+    const csr = (
+      await until(
+        () => csrComments(zd, ticketId),
+        (cs) => cs.length > 0,
+      )
+    )[0];
     expect(csr).toBeDefined();
     const leaf = ca.issue(csrFrom(csr!.body), site);
     expect(await servedSha256(web.tlsFront!.address, site)).not.toBe(leaf.sha256);
 
-    await zd.api('PUT', `/api/v2/tickets/${ticketId}`, { as: zd.demo!.customer.email, body: { ticket: { comment: { body: `here:\n${leaf.pem}${ca.intermediate.pem}`, public: true } } } });
-    const renewal = await until(() => web.store.renewals.get(ticketId), (r) => r?.state === 'installed' || r?.state === 'install_failed');
+    await zd.api('PUT', `/api/v2/tickets/${ticketId}`, {
+      as: zd.demo!.customer.email,
+      body: { ticket: { comment: { body: `here:\n${leaf.pem}${ca.intermediate.pem}`, public: true } } },
+    });
+    const renewal = await until(
+      () => web.store.renewals.get(ticketId),
+      (r) => r?.state === 'installed' || r?.state === 'install_failed',
+    );
     expect(renewal?.state).toBe('installed');
     // The web process's front serves it (a real handshake), from the pair the worker stored.
     expect(await servedSha256(web.tlsFront!.address, site)).toBe(leaf.sha256);

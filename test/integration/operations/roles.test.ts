@@ -23,7 +23,9 @@ describe('certdesk web with the SQLite store', () => {
         );
       });
       expect(result.code).toBe(2);
-      expect(result.stderr).toBe('certdesk cannot start; fix the configuration:\n  - certdesk web: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.\n');
+      expect(result.stderr).toBe(
+        'certdesk cannot start; fix the configuration:\n  - certdesk web: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.\n',
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -8,7 +8,8 @@ import { startSmtpSink, type SmtpSink } from '../../helpers/mail.js';
 import { isWithinBusinessHours, parseBusinessHours, type BusinessHours } from '../../../src/core/proactive/business-hours.js';
 
 const DAY = 86_400_000;
-const stateTags = (tags: string[]) => tags.filter((t) => /^cert_renewal_(needs_info|needs_review|rejected|csr_sent|bundle_invalid|installing|installed|install_failed)$/.test(t));
+const stateTags = (tags: string[]) =>
+  tags.filter((t) => /^cert_renewal_(needs_info|needs_review|rejected|csr_sent|bundle_invalid|installing|installed|install_failed)$/.test(t));
 
 const BUSINESS_HOURS = 'Mon-Fri 09:00-17:00 Europe/London';
 type Ticket = { id: number; subject: string; priority: string; tags: string[]; requester_id: number; organization_id: number; status: string };
@@ -61,8 +62,19 @@ describe('proactive renewals of a 47-day certificate: one ticket, reminders, esc
     const ca = createTestCa();
     const served = createLeaf(ca.intermediate, [wingtip], { notBefore: new Date('2026-12-28T12:00:00Z'), validityDays: 47 });
     await h.svc.store.watch.record({
-      site: wingtip, checkedAt: tl.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
-      served: { sha256: served.sha256, subject: `CN=${wingtip}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(served.x509.validFrom).toISOString(), notAfter: new Date(served.x509.validTo).toISOString() },
+      site: wingtip,
+      checkedAt: tl.now(),
+      address: '127.0.0.1:443',
+      error: null,
+      installedByCertdesk: false,
+      drift: 'none',
+      served: {
+        sha256: served.sha256,
+        subject: `CN=${wingtip}`,
+        issuer: 'CN=certdesk Test Issuing CA',
+        notBefore: new Date(served.x509.validFrom).toISOString(),
+        notAfter: new Date(served.x509.validTo).toISOString(),
+      },
     });
   });
   afterAll(async () => {
@@ -112,7 +124,9 @@ describe('proactive renewals of a 47-day certificate: one ticket, reminders, esc
     let mine = await h.certdeskComments(t!.id);
     expect(mine).toHaveLength(before + 1);
     expect(mine.at(-1)!.public).toBe(true);
-    expect(mine.at(-1)!.body).toContain(`A reminder: the TLS certificate for ${wingtip} expires on 13 February 2027, in 12 days, and we still need the details`);
+    expect(mine.at(-1)!.body).toContain(
+      `A reminder: the TLS certificate for ${wingtip} expires on 13 February 2027, in 12 days, and we still need the details`,
+    );
     expect(await priority(t!.id)).toBe('normal');
 
     tl.at('2027-02-06T12:30:00Z'); // Saturday: the 7-day one waits
@@ -133,7 +147,9 @@ describe('proactive renewals of a 47-day certificate: one ticket, reminders, esc
     expect(mine.at(-1)!.body).toContain(`Escalation: the certificate for ${wingtip} expires on 13 February 2027, in 2 days`);
     expect(await h.svc.metrics.render()).toMatch(new RegExp(`certdesk_expiry_escalations_total\\{site="${wingtip.replace(/\./g, '\\.')}"\\} 1`));
     expect((await h.svc.store.proactive.reminders(wingtip, (await h.svc.store.watch.get(wingtip))!.served!.sha256)).map((r) => [r.kind, r.state])).toEqual([
-      ['reminder_14', 'done'], ['reminder_7', 'done'], ['escalation', 'done'],
+      ['reminder_14', 'done'],
+      ['reminder_7', 'done'],
+      ['escalation', 'done'],
     ]);
     expect(await tl.forSite(wingtip)).toHaveLength(1);
 
@@ -164,7 +180,7 @@ describe('a proactive renewal of a 100-day certificate, end to end: the customer
   });
   afterAll(() => h.stop());
 
-  it('reuses the last renewal\'s details and requester, links a second ticket, takes changed details, and completes with one reply', async () => {
+  it("reuses the last renewal's details and requester, links a second ticket, takes changed details, and completes with one reply", async () => {
     const first = await h.openTicket({ subject: 'Certificate renewal', body: FORM(northwind) });
     await h.settle();
     const [csr1] = await h.certdeskComments(first);
@@ -290,8 +306,19 @@ describe('a proactive renewal whose ticket Zendesk closed', () => {
     const ca = createTestCa();
     const served = createLeaf(ca.intermediate, [site], { notBefore: new Date('2026-12-28T12:00:00Z'), validityDays: 47 });
     await h.svc.store.watch.record({
-      site, checkedAt: tl.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
-      served: { sha256: served.sha256, subject: `CN=${site}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(served.x509.validFrom).toISOString(), notAfter: new Date(served.x509.validTo).toISOString() },
+      site,
+      checkedAt: tl.now(),
+      address: '127.0.0.1:443',
+      error: null,
+      installedByCertdesk: false,
+      drift: 'none',
+      served: {
+        sha256: served.sha256,
+        subject: `CN=${site}`,
+        issuer: 'CN=certdesk Test Issuing CA',
+        notBefore: new Date(served.x509.validFrom).toISOString(),
+        notAfter: new Date(served.x509.validTo).toISOString(),
+      },
     });
     tl.at('2027-01-14T12:30:00Z');
     await tl.pass();
@@ -306,7 +333,11 @@ describe('a proactive renewal whose ticket Zendesk closed', () => {
     }
     expect(await h.certdeskComments(t!.id)).toHaveLength(comments);
     expect((await h.svc.store.jobs.countByState()).dead ?? 0).toBe(0);
-    expect((await h.svc.store.proactive.reminders(site, served.sha256)).map((r) => [r.kind, r.state])).toEqual([['reminder_14', 'done'], ['reminder_7', 'done'], ['escalation', 'done']]);
+    expect((await h.svc.store.proactive.reminders(site, served.sha256)).map((r) => [r.kind, r.state])).toEqual([
+      ['reminder_14', 'done'],
+      ['reminder_7', 'done'],
+      ['escalation', 'done'],
+    ]);
     const mails = sink.messages.filter((m) => m.parsed.subject?.includes(site)).map((m) => m.envelope.to);
     expect(mails).toEqual([[h.demo.registry[1]!.contacts[0]], [h.demo.registry[1]!.contacts[0]], [OPS]]);
     expect(h.svc.logs()).toContain("the renewal's ticket is closed");

@@ -43,13 +43,16 @@ describe('proactive renewals across kill -9 and restart', () => {
     }
     throw new Error(`timed out waiting for ${what}:\n${proc.output().slice(-4000)}`);
   }
-  const idle = () => withStore(async (s) => {
-    const jobs = await s.jobs.countByState();
-    return jobs.queued === 0 && jobs.running === 0;
-  });
+  const idle = () =>
+    withStore(async (s) => {
+      const jobs = await s.jobs.countByState();
+      return jobs.queued === 0 && jobs.running === 0;
+    });
   const pass = () => withStore((s) => enqueueProactiveRenewals(s, Date.now()));
   const proactiveTickets = async () =>
-    ((await zd.api('GET', '/api/v2/tickets.json?per_page=100')).body as { tickets: { id: number; tags: string[]; priority: string }[] }).tickets.filter((t) => t.tags.includes(PROACTIVE_TAG));
+    ((await zd.api('GET', '/api/v2/tickets.json?per_page=100')).body as { tickets: { id: number; tags: string[]; priority: string }[] }).tickets.filter((t) =>
+      t.tags.includes(PROACTIVE_TAG),
+    );
   const mine = async (ticketId: number) => (await zd.client.listComments(ticketId)).filter((c) => c.author_id === zd.sandbox.apiUser.id);
 
   beforeAll(async () => {
@@ -58,7 +61,13 @@ describe('proactive renewals across kill -9 and restart', () => {
     // The first demo site is opted out; the watch sees a certificate of it that is due as well.
     const [optedOut, watched] = zd.demo!.registry;
     // The watched site has a second contact: copied on the ticket.
-    writeFileSync(join(proc.dataDir, 'domains.json'), JSON.stringify([{ ...optedOut, optOut: true }, { ...watched, contacts: [...watched!.contacts, CC] }]));
+    writeFileSync(
+      join(proc.dataDir, 'domains.json'),
+      JSON.stringify([
+        { ...optedOut, optOut: true },
+        { ...watched, contacts: [...watched!.contacts, CC] },
+      ]),
+    );
     await proc.start();
     site = watched!.domain;
     optedOutSite = optedOut!.domain;
@@ -71,14 +80,36 @@ describe('proactive renewals across kill -9 and restart', () => {
     const other = createLeaf(ca.intermediate, [optedOutSite], { notBefore: new Date(notAfter - 47 * DAY), notAfter: new Date(notAfter) });
     await withStore((s) =>
       s.watch.record({
-        site: optedOutSite, checkedAt: Date.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
-        served: { sha256: other.sha256, subject: `CN=${optedOutSite}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(other.x509.validFrom).toISOString(), notAfter: new Date(other.x509.validTo).toISOString() },
+        site: optedOutSite,
+        checkedAt: Date.now(),
+        address: '127.0.0.1:443',
+        error: null,
+        installedByCertdesk: false,
+        drift: 'none',
+        served: {
+          sha256: other.sha256,
+          subject: `CN=${optedOutSite}`,
+          issuer: 'CN=certdesk Test Issuing CA',
+          notBefore: new Date(other.x509.validFrom).toISOString(),
+          notAfter: new Date(other.x509.validTo).toISOString(),
+        },
       }),
     );
     await withStore((s) =>
       s.watch.record({
-        site, checkedAt: Date.now(), address: '127.0.0.1:443', error: null, installedByCertdesk: false, drift: 'none',
-        served: { sha256, subject: `CN=${site}`, issuer: 'CN=certdesk Test Issuing CA', notBefore: new Date(leaf.x509.validFrom).toISOString(), notAfter: new Date(leaf.x509.validTo).toISOString() },
+        site,
+        checkedAt: Date.now(),
+        address: '127.0.0.1:443',
+        error: null,
+        installedByCertdesk: false,
+        drift: 'none',
+        served: {
+          sha256,
+          subject: `CN=${site}`,
+          issuer: 'CN=certdesk Test Issuing CA',
+          notBefore: new Date(leaf.x509.validFrom).toISOString(),
+          notAfter: new Date(leaf.x509.validTo).toISOString(),
+        },
       }),
     );
   });
@@ -130,7 +161,10 @@ describe('proactive renewals across kill -9 and restart', () => {
     await new Promise((r) => setTimeout(r, 100));
 
     await proc.start();
-    await waitFor('the reminder to be confirmed', async () => (await withStore(async (s) => (await s.proactive.reminders(site, sha256)).every((r) => r.state === 'done'))) && (await idle()));
+    await waitFor(
+      'the reminder to be confirmed',
+      async () => (await withStore(async (s) => (await s.proactive.reminders(site, sha256)).every((r) => r.state === 'done'))) && (await idle()),
+    );
     const comments = await mine(ticket!.id);
     expect(comments.length).toBe(before + 1);
     expect(comments.filter((c) => c.body.includes('A reminder:'))).toHaveLength(1);
@@ -147,6 +181,8 @@ describe('proactive renewals across kill -9 and restart', () => {
     expect((await mine(ticket!.id)).filter((c) => c.body.includes('A reminder:'))).toHaveLength(1);
     // The opted-out site, as due as the other, got nothing at all.
     expect((await proactiveTickets()).map((t) => t.id)).toEqual([ticket!.id]);
-    expect(await withStore(async (s) => [(await s.proactive.listForSite(optedOutSite)).length, (await s.renewals.list({ site: optedOutSite })).length])).toEqual([0, 0]);
+    expect(
+      await withStore(async (s) => [(await s.proactive.listForSite(optedOutSite)).length, (await s.renewals.list({ site: optedOutSite })).length]),
+    ).toEqual([0, 0]);
   }, 90_000);
 });

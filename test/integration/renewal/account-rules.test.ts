@@ -23,14 +23,19 @@ async function statusRecorder(h: RenewalHarness): Promise<{ of(ticketId: number)
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  h.svc.sandbox!.connectWebhook({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, name: 'status recorder', subscriptions: ['zen:event-type:ticket.status_changed'] });
+  h.svc.sandbox!.connectWebhook({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    name: 'status recorder',
+    subscriptions: ['zen:event-type:ticket.status_changed'],
+  });
   return {
     of: (id) => seen.filter((s) => s.ticket === `zen:ticket:${id}`).map((s) => s.status),
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
 
-const customerComments = async (h: RenewalHarness, id: number) => (await h.comments(id)).filter((c) => c.author_id !== h.svc.sandbox!.apiUser.id).map((c) => c.body);
+const customerComments = async (h: RenewalHarness, id: number) =>
+  (await h.comments(id)).filter((c) => c.author_id !== h.svc.sandbox!.apiUser.id).map((c) => c.body);
 
 describe('renewals in an account created today (sandbox defaults)', () => {
   let h: RenewalHarness;
@@ -117,7 +122,7 @@ describe('when Zendesk refuses the status certdesk sets', () => {
   it('installs through a refused hold: the "installing" comment goes out without it, with a note about On-hold', async () => {
     const id = await requestAndSendCertificate(h, ca, h.demo.registry[0]!.domain);
     const mine = await h.certdeskComments(id);
-    const note = mine.find((c) => c.body.includes("status to hold"));
+    const note = mine.find((c) => c.body.includes('status to hold'));
     expect(note?.public).toBe(false);
     expect(note!.body).toMatch(/On-hold/);
     expect(mine.some((c) => c.public && /installing it now/.test(c.body))).toBe(true);

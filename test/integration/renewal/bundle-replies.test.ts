@@ -54,7 +54,9 @@ async function expectInstalling(id: number): Promise<void> {
   expect(renewal.fullchainPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
   const transitions = (await h.svc.store.transitions.forTicket(id)).map((t) => t.to);
   expect(transitions.slice(-2)).toEqual(['installing', 'installed']);
-  expect((await h.svc.store.jobs.list({ kind: 'install' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id).map((j) => j.state)).toEqual(['done']);
+  expect((await h.svc.store.jobs.list({ kind: 'install' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id).map((j) => j.state)).toEqual([
+    'done',
+  ]);
 }
 
 describe('certificate bundles in the ticket', () => {
@@ -180,7 +182,7 @@ describe('certificate bundles in the ticket', () => {
     expect(answer.body).toMatch(/server\.key contains a private key/);
   });
 
-  it('answers once even when Zendesk delivers the reply\'s events several times, shuffled', async () => {
+  it("answers once even when Zendesk delivers the reply's events several times, shuffled", async () => {
     const { id, csr } = await awaitingCertificate();
     const leaf = ca.issue(csr, site);
     h.svc.sandbox!.faults.set({ seed: 3, webhooks: { duplicateRate: 1, duplicates: 3, reorderWindowMs: 100 } });

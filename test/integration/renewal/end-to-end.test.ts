@@ -18,7 +18,11 @@ function served(port: number, site: string, ca: TestCa): Promise<{ sha256: strin
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ host: '127.0.0.1', port, servername: site, ca: [ca.root.pem] }, () => {
       const cert = socket.getPeerCertificate(true);
-      resolve({ sha256: createHash('sha256').update(cert.raw).digest('hex'), authorized: socket.authorized, error: socket.authorizationError ? String(socket.authorizationError) : null });
+      resolve({
+        sha256: createHash('sha256').update(cert.raw).digest('hex'),
+        authorized: socket.authorized,
+        error: socket.authorizationError ? String(socket.authorizationError) : null,
+      });
       socket.end();
     });
     socket.on('error', reject);
@@ -54,7 +58,15 @@ describe('a whole renewal in sandbox mode, over HTTP only', () => {
     expect(ticket.tags).toEqual(expect.arrayContaining(['cert_renewal', 'cert_renewal_installed']));
     expect(stateTag(ticket.tags)).toEqual(['cert_renewal_installed']);
     const mine = await h.certdeskComments(id);
-    expect(mine.map((c) => [c.public, c.body.split('\n').find((l) => l && l !== 'Hello,')!.slice(0, 40)])).toEqual([
+    expect(
+      mine.map((c) => [
+        c.public,
+        c.body
+          .split('\n')
+          .find((l) => l && l !== 'Hello,')!
+          .slice(0, 40),
+      ]),
+    ).toEqual([
       [true, expect.stringContaining('Here is the certificate signing request')],
       [true, expect.stringContaining('Thank you: we received the new certifica')],
       [false, expect.stringContaining('certdesk: a valid certificate for')],
@@ -72,7 +84,7 @@ describe('a whole renewal in sandbox mode, over HTTP only', () => {
     expect(calls).toBeLessThanOrEqual(13);
   });
 
-  it('does not lose a customer reply that arrives while certdesk\'s own events are still waiting to be handled', async () => {
+  it("does not lose a customer reply that arrives while certdesk's own events are still waiting to be handled", async () => {
     const site = h.demo.registry[0]!.domain;
     const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
     // No settling: reply the moment the CSR comment appears, as a script (or a fast customer) would.
@@ -95,7 +107,10 @@ describe('an installation that cannot be verified', () => {
   beforeAll(async () => {
     ca = createTestCa();
     // The live check goes to a port where nothing listens: every attempt fails and is rolled back.
-    h = await startRenewalHarness({ EXTRA_CA_FILE: ca.rootFile, INSTALL_VERIFY_ADDR: `127.0.0.1:${await freePort()}` }, { retry: { baseMs: 20, capMs: 50, random: () => 0 }, tlsFront: { verifyWaitMs: 300, handshakeTimeoutMs: 300 } });
+    h = await startRenewalHarness(
+      { EXTRA_CA_FILE: ca.rootFile, INSTALL_VERIFY_ADDR: `127.0.0.1:${await freePort()}` },
+      { retry: { baseMs: 20, capMs: 50, random: () => 0 }, tlsFront: { verifyWaitMs: 300, handshakeTimeoutMs: 300 } },
+    );
   });
   afterAll(() => h.stop());
 

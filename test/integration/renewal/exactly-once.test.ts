@@ -22,7 +22,7 @@ describe('duplicated and reordered deliveries', () => {
       const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(h.demo.registry[0]!.domain) });
       await h.settle();
       expect(csrComments(await h.certdeskComments(id))).toHaveLength(1);
-      expect((await h.svc.store.keys.countForTicket(id))).toBe(1);
+      expect(await h.svc.store.keys.countForTicket(id)).toBe(1);
     } finally {
       h.svc.sandbox!.faults.reset();
     }
@@ -46,7 +46,7 @@ describe('duplicated and reordered deliveries', () => {
     await h.settle();
     expect(csrComments(await h.certdeskComments(id))).toHaveLength(1);
     expect(already.length).toBeLessThanOrEqual(1);
-    expect((await h.svc.store.keys.countForTicket(id))).toBe(1);
+    expect(await h.svc.store.keys.countForTicket(id)).toBe(1);
   });
 });
 
@@ -79,7 +79,8 @@ describe('a certdesk process killed with SIGKILL at each step of issuing a CSR',
       try {
         const jobs = await store.jobs.countByState();
         const renewal = await store.renewals.get(ticketId);
-        if (jobs.queued === 0 && jobs.running === 0 && renewal?.state === 'awaiting_certificate' && (await store.transitions.pending(ticketId)).length === 0) return;
+        if (jobs.queued === 0 && jobs.running === 0 && renewal?.state === 'awaiting_certificate' && (await store.transitions.pending(ticketId)).length === 0)
+          return;
       } finally {
         await store.close();
       }
@@ -92,29 +93,40 @@ describe('a certdesk process killed with SIGKILL at each step of issuing a CSR',
     ['while reading the ticket, before anything was decided', { method: 'GET', path: '/api/v2/tickets/*/comments' }, 'release', null],
     ['after the key was stored, while uploading the CSR file', { method: 'POST', path: '/api/v2/uploads' }, 'release', null],
     ['while posting the CSR comment, which Zendesk then never received', { method: 'PUT', path: '/api/v2/tickets/*' }, 'drop', null],
-    ['after Zendesk applied the CSR comment but before certdesk recorded it', { method: 'PUT', path: '/api/v2/tickets/*' }, 'release', 'an earlier attempt had already posted this update'],
-  ] as const)('%s: restarted, it ends with one key and one CSR comment', async (_name, rule, after, expectedLog) => {
-    proc = await certdeskProcess(zd);
-    await proc.start();
-    const held = zd.faults.hold(rule);
-    const ticket = await zd.clientFor(zd.demo!.customer.email).createTicket({ subject: 'Certificate renewal', priority: 'low', comment: { body: FORM(zd.demo!.registry[0]!.domain) } });
-    await held.arrived;
-    await proc.kill('SIGKILL');
-    if (after === 'release') held.release();
-    else held.drop();
-    await new Promise((r) => setTimeout(r, 100));
+    [
+      'after Zendesk applied the CSR comment but before certdesk recorded it',
+      { method: 'PUT', path: '/api/v2/tickets/*' },
+      'release',
+      'an earlier attempt had already posted this update',
+    ],
+  ] as const)(
+    '%s: restarted, it ends with one key and one CSR comment',
+    async (_name, rule, after, expectedLog) => {
+      proc = await certdeskProcess(zd);
+      await proc.start();
+      const held = zd.faults.hold(rule);
+      const ticket = await zd
+        .clientFor(zd.demo!.customer.email)
+        .createTicket({ subject: 'Certificate renewal', priority: 'low', comment: { body: FORM(zd.demo!.registry[0]!.domain) } });
+      await held.arrived;
+      await proc.kill('SIGKILL');
+      if (after === 'release') held.release();
+      else held.drop();
+      await new Promise((r) => setTimeout(r, 100));
 
-    await proc.start();
-    await waitUntilSettled(proc, ticket.id);
-    await zd.sandbox.webhooksIdle();
-    await waitUntilSettled(proc, ticket.id);
-    const comments = csrComments((await zd.client.listComments(ticket.id)).filter((c) => c.author_id === zd.sandbox.apiUser.id));
-    expect(comments).toHaveLength(1);
-    expect(comments[0]!.attachments).toHaveLength(1);
-    await proc.kill('SIGTERM');
-    if (expectedLog) expect(proc.output(), proc.output()).toContain(expectedLog);
-    expect(await keysIn(proc, ticket.id)).toBe(1);
-    const read = await zd.client.getTicket(ticket.id);
-    expect(read.tags.filter((t) => t.startsWith('cert_renewal_'))).toEqual(['cert_renewal_csr_sent']);
-  }, 90_000);
+      await proc.start();
+      await waitUntilSettled(proc, ticket.id);
+      await zd.sandbox.webhooksIdle();
+      await waitUntilSettled(proc, ticket.id);
+      const comments = csrComments((await zd.client.listComments(ticket.id)).filter((c) => c.author_id === zd.sandbox.apiUser.id));
+      expect(comments).toHaveLength(1);
+      expect(comments[0]!.attachments).toHaveLength(1);
+      await proc.kill('SIGTERM');
+      if (expectedLog) expect(proc.output(), proc.output()).toContain(expectedLog);
+      expect(await keysIn(proc, ticket.id)).toBe(1);
+      const read = await zd.client.getTicket(ticket.id);
+      expect(read.tags.filter((t) => t.startsWith('cert_renewal_'))).toEqual(['cert_renewal_csr_sent']);
+    },
+    90_000,
+  );
 });

@@ -56,10 +56,10 @@ describe('renewal intake through the sandbox', () => {
     // One key, stored encrypted.
     const renewal = (await h.svc.store.renewals.get(id))!;
     expect(renewal).toMatchObject({ state: 'awaiting_certificate', site, organizationId: h.demo.organization.id });
-    expect((await h.svc.store.keys.countForTicket(id))).toBe(1);
+    expect(await h.svc.store.keys.countForTicket(id)).toBe(1);
   });
 
-  it('asks for what is missing, then continues with the customer\'s reply, later values winning', async () => {
+  it("asks for what is missing, then continues with the customer's reply, later values winning", async () => {
     const id = await h.openTicket({
       subject: 'Renew our my. certificate please',
       body: `Please renew the certificate.\n\nSite URL: ${site}\nCountry Name: Narnia\nLocality Name: London\n`,
@@ -74,7 +74,10 @@ describe('renewal intake through the sandbox', () => {
     expect(ask!.body).toMatch(/State or Province Name is missing/);
     expect(ask!.body).toMatch(/Organization Full Name is missing/);
 
-    await h.reply(id, 'Country Name: United Kingdom\nState or Province Name: Greater London\nOrganization Full Name: Northwind Traders Ltd\nYour email address: pat.lee@northwind-traders.example');
+    await h.reply(
+      id,
+      'Country Name: United Kingdom\nState or Province Name: Greater London\nOrganization Full Name: Northwind Traders Ltd\nYour email address: pat.lee@northwind-traders.example',
+    );
     await h.settle();
     ticket = await h.ticket(id);
     expect(stateTags(ticket.tags)).toEqual(['cert_renewal_csr_sent']);
@@ -101,10 +104,10 @@ describe('renewal intake through the sandbox', () => {
     expect(stateTags(ticket.tags)).toEqual(['cert_renewal_rejected']);
     const [comment] = await h.certdeskComments(id);
     expect(comment!.body).toMatch(/New branded my\.domains can no longer be requested/);
-    expect((await h.svc.store.keys.countForTicket(id))).toBe(0);
+    expect(await h.svc.store.keys.countForTicket(id)).toBe(0);
   });
 
-  it('sends a request for another organization\'s site to review, then issues the CSR when an agent approves', async () => {
+  it("sends a request for another organization's site to review, then issues the CSR when an agent approves", async () => {
     const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(otherSite) });
     await h.settle();
     let ticket = await h.ticket(id);
@@ -118,7 +121,7 @@ describe('renewal intake through the sandbox', () => {
     expect(note!.body).toContain(`belongs to "${h.demo.otherOrganization.name}"`);
     expect(note!.body).toContain(h.demo.organization.name);
     expect(note!.body).toContain('cert_renewal_approve');
-    expect((await h.svc.store.keys.countForTicket(id))).toBe(0);
+    expect(await h.svc.store.keys.countForTicket(id)).toBe(0);
 
     await h.addTags(id, ['cert_renewal_approve']);
     await h.settle();
@@ -126,7 +129,7 @@ describe('renewal intake through the sandbox', () => {
     expect(stateTags(ticket.tags)).toEqual(['cert_renewal_csr_sent']);
     expect(ticket.tags).not.toContain('cert_renewal_approve');
     expect((await h.certdeskComments(id)).at(-1)!.body).toContain('BEGIN CERTIFICATE REQUEST');
-    expect((await h.svc.store.keys.countForTicket(id))).toBe(1);
+    expect(await h.svc.store.keys.countForTicket(id)).toBe(1);
   });
 
   it('regenerates the CSR with a new key when an agent asks, retiring the old key', async () => {
@@ -140,7 +143,7 @@ describe('renewal intake through the sandbox', () => {
     expect(renewal.keyId).not.toBe(firstKey);
     expect(renewal.csrPem).not.toBe(firstCsr);
     expect((await h.svc.store.keys.get(firstKey))!.retiredAt).not.toBeNull();
-    expect((await h.svc.store.keys.countForTicket(id))).toBe(2);
+    expect(await h.svc.store.keys.countForTicket(id)).toBe(2);
     const ticket = await h.ticket(id);
     expect(ticket.tags).not.toContain('cert_renewal_regenerate_csr');
     const csrComments = (await h.certdeskComments(id)).filter((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'));
@@ -171,6 +174,6 @@ describe('renewal intake through the sandbox', () => {
     expect(await h.certdeskComments(id)).toHaveLength(0);
     const ticket = await h.ticket(id);
     expect(ticket.tags.filter((t) => t.startsWith('cert_renewal'))).toEqual([]);
-    expect((await h.svc.store.keys.countForTicket(id))).toBe(0);
+    expect(await h.svc.store.keys.countForTicket(id)).toBe(0);
   });
 });

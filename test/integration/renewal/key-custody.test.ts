@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 /** One renewal per site at a time: each test leaves none in progress, installing what still waits. */
 afterEach(async () => {
-  for (const r of (await h.svc.store.renewals.list({ site }))) {
+  for (const r of await h.svc.store.renewals.list({ site })) {
     if (r.state !== 'awaiting_certificate' || !r.csrPem) continue;
     await h.reply(r.ticketId, `The certificate:\n${pemBundle([ca.issue(r.csrPem, site), ca.intermediate])}`);
     await h.settle();
@@ -83,7 +83,8 @@ const resetByPeer = (e: unknown) => (e as { cause?: { code?: string } })?.cause?
 
 async function replyWith(id: number, files: Record<string, Buffer | string>, text = 'Here is everything we got from the CA.'): Promise<void> {
   const uploads: string[] = [];
-  for (const [name, data] of Object.entries(files)) uploads.push(await h.upload(name, data).catch((e: unknown) => (resetByPeer(e) ? h.upload(name, data) : Promise.reject(e))));
+  for (const [name, data] of Object.entries(files))
+    uploads.push(await h.upload(name, data).catch((e: unknown) => (resetByPeer(e) ? h.upload(name, data) : Promise.reject(e))));
   await h.reply(id, text, { uploads });
   await h.settle();
 }
@@ -268,8 +269,29 @@ describe('a private key is redacted wherever it appears', () => {
     const { id, leaf } = await awaitingCertificate();
     const key = newKey();
     const b64 = (text: string) => Buffer.from(text).toString('base64').replace(/.{76}/g, '$&\r\n');
-    const part = (name: string, body: string) => ['--b1', `Content-Type: application/octet-stream; name="${name}"`, 'Content-Transfer-Encoding: base64', `Content-Disposition: attachment; filename="${name}"`, '', b64(body)];
-    const eml = ['From: it@northwind-traders.example', `Subject: ${site} files`, 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '', 'Files attached.', ...part(`${site}.crt`, pemBundle([leaf, ca.intermediate])), ...part('server.key', key), '--b1--', ''].join('\r\n');
+    const part = (name: string, body: string) => [
+      '--b1',
+      `Content-Type: application/octet-stream; name="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      `Content-Disposition: attachment; filename="${name}"`,
+      '',
+      b64(body),
+    ];
+    const eml = [
+      'From: it@northwind-traders.example',
+      `Subject: ${site} files`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'Files attached.',
+      ...part(`${site}.crt`, pemBundle([leaf, ca.intermediate])),
+      ...part('server.key', key),
+      '--b1--',
+      '',
+    ].join('\r\n');
     await replyWith(id, { 'Fwd: certificate.eml': eml });
     await expectInstalled(id, leaf);
     const reply = (await h.comments(id)).find((c) => c.body.includes('everything we got'))!;
@@ -285,7 +307,11 @@ describe('a private key is redacted wherever it appears', () => {
     writeFileSync(join(dir, 'c.pem'), old.leaf.pem);
     writeFileSync(join(dir, 'k.pem'), old.leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const pfx = execFileSync('openssl', ['pkcs12', '-export', '-passout', 'pass:tulip-42', '-inkey', join(dir, 'k.pem'), '-in', join(dir, 'c.pem')]);
-    await replyWith(id, { 'certificate.pem': pemBundle([leaf, ca.intermediate]), 'old-server.pfx': pfx }, 'The new certificate, and the old pfx (password: tulip-42).');
+    await replyWith(
+      id,
+      { 'certificate.pem': pemBundle([leaf, ca.intermediate]), 'old-server.pfx': pfx },
+      'The new certificate, and the old pfx (password: tulip-42).',
+    );
     await expectInstalled(id, leaf);
     const reply = (await h.comments(id)).find((c) => c.body.includes('old pfx'))!;
     expect(reply.attachments.map((a) => a.file_name)).toEqual(['certificate.pem', 'redacted.txt']);
@@ -362,7 +388,7 @@ describe('told once', () => {
     expect(jobs.some((j) => j.attempts > 1 && /500/.test(j.lastError ?? ''))).toBe(true);
     expect(await keyNotices(id)).toHaveLength(1);
     expect((await h.certdeskComments(id)).filter((c) => /BEGIN CERTIFICATE REQUEST/.test(c.body))).toHaveLength(1);
-    const audit = (await h.svc.store.audit.forTicket(id));
+    const audit = await h.svc.store.audit.forTicket(id);
     expect(audit.filter((a) => a.action === 'private_key_found')).toHaveLength(1);
     expect(audit.filter((a) => a.action === 'private_key_redacted')).toHaveLength(1);
     await expectNoKeyAnywhere(id, [key]);

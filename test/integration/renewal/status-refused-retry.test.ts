@@ -54,9 +54,20 @@ function deps(): RenewalDeps {
 
 describe('a status Zendesk refuses, then a failure before the comment', () => {
   it('posts the internal note and the customer comment exactly once each across the retry', async () => {
-    const created = await zd.api('POST', '/api/v2/tickets', { as: zd.demo!.customer.email, body: { ticket: { subject: 'Renewal', comment: { body: 'please' } } } });
+    const created = await zd.api('POST', '/api/v2/tickets', {
+      as: zd.demo!.customer.email,
+      body: { ticket: { subject: 'Renewal', comment: { body: 'please' } } },
+    });
     const ticketId = created.body.ticket.id as number;
-    const spec = { key: 'tr:1:comment_rejected', ticketId, kind: 'comment_rejected', body: 'We cannot renew my.unknown.example.', public: true, status: 'solved' as const, addTags: ['cert_renewal'] };
+    const spec = {
+      key: 'tr:1:comment_rejected',
+      ticketId,
+      kind: 'comment_rejected',
+      body: 'We cannot renew my.unknown.example.',
+      public: true,
+      status: 'solved' as const,
+      addTags: ['cert_renewal'],
+    };
 
     failCommentPut = true;
     const first = await postOnce(deps(), spec).catch((e: unknown) => e);

@@ -52,7 +52,7 @@ describe('renewals while Zendesk fails 20 % of requests and repeats and reorders
       await settleUnderFaults(11 + i);
       const mine = await h.certdeskComments(id);
       expect(mine.filter((c) => c.body.includes('BEGIN CERTIFICATE REQUEST'))).toHaveLength(1);
-      expect((await h.svc.store.keys.countForTicket(id))).toBe(1);
+      expect(await h.svc.store.keys.countForTicket(id)).toBe(1);
 
       // The customer first sends the leaf alone (invalid), then the full chain (valid).
       const leaf = ca.issue(csrFrom(mine[0]!.body), site);
@@ -77,7 +77,7 @@ describe('renewals while Zendesk fails 20 % of requests and repeats and reorders
 
     // The queue: every job done (none dead, none left), each effect recorded once.
     expect((await h.svc.store.jobs.list()).filter((j) => j.state !== 'done')).toEqual([]);
-    const ticketJobs = (await h.svc.store.jobs.list({ kind: 'ticket-event' }));
+    const ticketJobs = await h.svc.store.jobs.list({ kind: 'ticket-event' });
     expect(ticketJobs.length).toBeGreaterThan(RENEWALS * 3);
     expect(ticketJobs.filter((j) => j.state !== 'done')).toEqual([]);
     expect(ticketJobs.some((j) => j.attempts > 1)).toBe(true);
@@ -88,8 +88,10 @@ describe('renewals while Zendesk fails 20 % of requests and repeats and reorders
       const notDone = [];
       for (const key of owed) if (!(await h.svc.store.effects.isDone(key))) notDone.push(key);
       expect(notDone).toEqual([]);
-      expect((await h.svc.store.transitions.pending(id))).toEqual([]);
-      expect((await h.svc.store.jobs.list({ kind: 'install' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id).map((j) => j.state)).toEqual(['done']);
+      expect(await h.svc.store.transitions.pending(id)).toEqual([]);
+      expect((await h.svc.store.jobs.list({ kind: 'install' })).filter((j) => (j.payload as { ticketId: number }).ticketId === id).map((j) => j.state)).toEqual(
+        ['done'],
+      );
     }
   }, 90_000);
 });

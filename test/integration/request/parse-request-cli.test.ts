@@ -99,8 +99,12 @@ describe('certdesk parse-request', () => {
       expect(JSON.parse(stdout)).toEqual({
         isRenewalRequest: true,
         fields: {
-          siteUrl: 'my.tailspin-toys.com', country: 'US', state: 'Washington', locality: 'Redmond',
-          organization: 'Tailspin Toys, Inc.', email: 'certs@tailspin-toys.com',
+          siteUrl: 'my.tailspin-toys.com',
+          country: 'US',
+          state: 'Washington',
+          locality: 'Redmond',
+          organization: 'Tailspin Toys, Inc.',
+          email: 'certs@tailspin-toys.com',
         },
         problems: [],
       });

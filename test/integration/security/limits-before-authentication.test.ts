@@ -19,14 +19,24 @@ import { silentLogger } from '../../../src/lib/logger.js';
  * budget, and signed traffic still gets in while they try.
  */
 const MiB = 1024 * 1024;
-const LIMITS: IntakeLimits = { maxBytes: 8 * MiB, maxRequests: 4, maxRequestsPerClient: 2, smallBodyBytes: 64 * 1024, smallMaxBytes: 2 * MiB, smallMaxRequests: 64 };
+const LIMITS: IntakeLimits = {
+  maxBytes: 8 * MiB,
+  maxRequests: 4,
+  maxRequestsPerClient: 2,
+  smallBodyBytes: 64 * 1024,
+  smallMaxBytes: 2 * MiB,
+  smallMaxRequests: 64,
+};
 const INBOUND_SECRET = 'limits-inbound-secret-0123456789';
 const FORGED = `sha256=${'ab'.repeat(32)}`;
 
 let svc: TestService;
 const held: HeldRequest[] = [];
 beforeAll(async () => {
-  svc = await startTestService({ INBOUND_EMAIL_SECRET: INBOUND_SECRET }, { worker: { start: false }, intake: { limits: LIMITS, webhookBodyTimeoutMs: 800, headersTimeoutMs: 500 } });
+  svc = await startTestService(
+    { INBOUND_EMAIL_SECRET: INBOUND_SECRET },
+    { worker: { start: false }, intake: { limits: LIMITS, webhookBodyTimeoutMs: 800, headersTimeoutMs: 500 } },
+  );
 });
 afterAll(async () => {
   for (const h of held) h.close();
@@ -42,7 +52,11 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 }
 /** A stranger's e-mail held open. Test traffic comes from loopback, which TRUST_PROXY (default) trusts to name the client. */
 const strangerEmail = (declared: number, client = '198.51.100.1') =>
-  holdRequest(svc.url, { path: '/inbound/email', headers: { 'content-type': 'message/rfc822', 'content-length': String(declared), 'x-certdesk-signature': FORGED, 'x-forwarded-for': client }, body: Buffer.alloc(64 * 1024, 0x41) });
+  holdRequest(svc.url, {
+    path: '/inbound/email',
+    headers: { 'content-type': 'message/rfc822', 'content-length': String(declared), 'x-certdesk-signature': FORGED, 'x-forwarded-for': client },
+    body: Buffer.alloc(64 * 1024, 0x41),
+  });
 
 describe('strangers holding large bodies open', () => {
   it('fill only the budget: the next large body is refused with 503 + Retry-After before it is read, and signed traffic still gets in', async () => {
@@ -61,7 +75,13 @@ describe('strangers holding large bodies open', () => {
     const hook = await svc.deliver(ticketEventPayload('ticket.created', 4242));
     expect(hook.status).toBe(200);
     expect(await hook.json()).toEqual({ status: 'accepted' });
-    const mail = await composeEml({ from: 'Pat <pat@northwind-traders.example>', to: 'support@certdesk.example', subject: 'hello', text: 'hi', messageId: '<limits-1@northwind-traders.example>' });
+    const mail = await composeEml({
+      from: 'Pat <pat@northwind-traders.example>',
+      to: 'support@certdesk.example',
+      subject: 'hello',
+      text: 'hi',
+      messageId: '<limits-1@northwind-traders.example>',
+    });
     expect((await postInboundEmail(svc.url, mail, { secret: INBOUND_SECRET })).status).toBe(202);
   });
 
@@ -89,7 +109,12 @@ describe('a body refused part-way is not read to its end', () => {
     const ts = new Date().toISOString();
     const req = await holdRequest(svc.url, {
       path: '/webhooks/zendesk',
-      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'x-zendesk-webhook-signature': Buffer.alloc(32).toString('base64'), 'x-zendesk-webhook-signature-timestamp': ts },
+      headers: {
+        'content-type': 'application/json',
+        'transfer-encoding': 'chunked',
+        'x-zendesk-webhook-signature': Buffer.alloc(32).toString('base64'),
+        'x-zendesk-webhook-signature-timestamp': ts,
+      },
     });
     const chunk = Buffer.concat([Buffer.from(`${(64 * 1024).toString(16)}\r\n`), Buffer.alloc(64 * 1024, 0x20), Buffer.from('\r\n')]);
     const intended = 64 * MiB;
@@ -121,7 +146,10 @@ describe('a body refused part-way is not read to its end', () => {
   });
 
   it('answers 413 to a declared length over the limit before reading it', async () => {
-    const req = await holdRequest(svc.url, { path: '/inbound/email', headers: { 'content-type': 'message/rfc822', 'content-length': String(30 * MiB), 'x-certdesk-signature': FORGED } });
+    const req = await holdRequest(svc.url, {
+      path: '/inbound/email',
+      headers: { 'content-type': 'message/rfc822', 'content-length': String(30 * MiB), 'x-certdesk-signature': FORGED },
+    });
     expect((await req.response).status).toBe(413);
   });
 
@@ -129,7 +157,12 @@ describe('a body refused part-way is not read to its end', () => {
     const ts = new Date().toISOString();
     const req = await holdRequest(svc.url, {
       path: '/webhooks/zendesk',
-      headers: { 'content-type': 'application/json', 'content-length': '5000', 'x-zendesk-webhook-signature': Buffer.alloc(32).toString('base64'), 'x-zendesk-webhook-signature-timestamp': ts },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': '5000',
+        'x-zendesk-webhook-signature': Buffer.alloc(32).toString('base64'),
+        'x-zendesk-webhook-signature-timestamp': ts,
+      },
       body: Buffer.from('{"type":'),
     });
     const answer = await req.response;
@@ -158,7 +191,9 @@ describe('the SMTP listener', () => {
       budget,
       maxConnectionsPerClient: 3,
     });
-    http = await serveRouters([inboundEmailRouter({ secrets: () => [INBOUND_SECRET], store, clock: systemClock, logger: silentLogger(), onEnqueued: () => {}, intakeBudget: budget })]);
+    http = await serveRouters([
+      inboundEmailRouter({ secrets: () => [INBOUND_SECRET], store, clock: systemClock, logger: silentLogger(), onEnqueued: () => {}, intakeBudget: budget }),
+    ]);
   });
   afterAll(async () => {
     for (const s of strangers) s.close();
@@ -209,11 +244,23 @@ describe('the SMTP listener', () => {
 
   it('answers 451 (try later) to a message while strangers hold the shared budget over HTTP, and takes it once they leave', async () => {
     for (let i = 0; i < 2; i++) {
-      strangers.push(await holdRequest(http.url, { path: '/inbound/email', headers: { 'content-type': 'message/rfc822', 'content-length': String(MiB), 'x-certdesk-signature': FORGED }, body: Buffer.alloc(1024) }));
+      strangers.push(
+        await holdRequest(http.url, {
+          path: '/inbound/email',
+          headers: { 'content-type': 'message/rfc822', 'content-length': String(MiB), 'x-certdesk-signature': FORGED },
+          body: Buffer.alloc(1024),
+        }),
+      );
     }
     await until(async () => budget.usage().large.requests === 2);
     const transport = createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
-    const message = { from: 'pat@northwind-traders.example', to: 'support@certdesk.example', subject: 'hi', text: 'hello', messageId: '<smtp-budget@northwind-traders.example>' };
+    const message = {
+      from: 'pat@northwind-traders.example',
+      to: 'support@certdesk.example',
+      subject: 'hi',
+      text: 'hello',
+      messageId: '<smtp-budget@northwind-traders.example>',
+    };
     await expect(transport.sendMail(message)).rejects.toMatchObject({ responseCode: 451 });
     for (const s of strangers.splice(0)) s.close();
     await until(async () => budget.usage().large.requests === 0);

@@ -48,8 +48,21 @@ beforeAll(async () => {
   const customer = h.demo.customer;
 
   // By e-mail: a request with a key pasted in the body, and a message with a DER key attached.
-  const pasted = await composeEml({ from: `${customer.name} <${customer.email}>`, to: 'support@certdesk.example', subject: 'Certificate renewal', text: `${FORM(site)}\n\nOur current key, in case you need it:\n${pems[0]}`, messageId: '<key-pasted@northwind-traders.example>' });
-  const attached = await composeEml({ from: `${customer.name} <${customer.email}>`, to: 'support@certdesk.example', subject: 'Our server key', text: 'The key of our server is attached.', attachments: [{ filename: 'server.key', content: der(pems[1]!), contentType: 'application/octet-stream' }], messageId: '<key-attached@northwind-traders.example>' });
+  const pasted = await composeEml({
+    from: `${customer.name} <${customer.email}>`,
+    to: 'support@certdesk.example',
+    subject: 'Certificate renewal',
+    text: `${FORM(site)}\n\nOur current key, in case you need it:\n${pems[0]}`,
+    messageId: '<key-pasted@northwind-traders.example>',
+  });
+  const attached = await composeEml({
+    from: `${customer.name} <${customer.email}>`,
+    to: 'support@certdesk.example',
+    subject: 'Our server key',
+    text: 'The key of our server is attached.',
+    attachments: [{ filename: 'server.key', content: der(pems[1]!), contentType: 'application/octet-stream' }],
+    messageId: '<key-attached@northwind-traders.example>',
+  });
   for (const raw of [pasted, attached]) expect((await postInboundEmail(h.svc.url, raw, { secret: SECRET })).status).toBe(202);
   // Queued, not handled yet: the messages are in the store, sealed.
   scannedWhileQueued = [...scanDirectory(customerKeys, h.svc.dataDir, (p) => p === join(h.svc.dataDir, 'sandbox')), ...(await h.scanDatabase(customerKeys))];
@@ -114,7 +127,11 @@ describe('no private key at rest outside the key vault', () => {
 
   it('wrote every file owner-only (0600) and every directory 0700', () => {
     const modes = certdeskFiles(h.svc.dataDir).map((p) => ({ p: relative(h.svc.dataDir, p), mode: statSync(p).mode & 0o777, dir: statSync(p).isDirectory() }));
-    expect(modes.map((m) => m.p)).toEqual(expect.arrayContaining(h.svc.store.kind === 'sqlite' ? ['certdesk.db', 'certdesk.db-wal', 'certdesk.db-shm', 'key-encryption-key'] : ['key-encryption-key']));
+    expect(modes.map((m) => m.p)).toEqual(
+      expect.arrayContaining(
+        h.svc.store.kind === 'sqlite' ? ['certdesk.db', 'certdesk.db-wal', 'certdesk.db-shm', 'key-encryption-key'] : ['key-encryption-key'],
+      ),
+    );
     expect(statSync(h.svc.dataDir).mode & 0o777).toBe(0o700);
     const wrong = modes.filter(({ p, mode, dir }) => mode !== (dir ? 0o700 : 0o600)).map(({ p, mode }) => `${p} ${mode.toString(8)}`);
     expect(wrong).toEqual([]);

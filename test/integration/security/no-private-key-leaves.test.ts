@@ -23,7 +23,13 @@ const tickets: number[] = [];
 beforeAll(async () => {
   const ca = createTestCa();
   sink = await startSmtpSink();
-  h = await startRenewalHarness({ EXTRA_CA_FILE: ca.rootFile, SMTP_URL: sink.url, MAIL_FROM: 'certdesk@certdesk.example', ADMIN_TOKEN: 'admin-token-0123456789', ZAF_SHARED_SECRET: 'zaf-shared-secret-0123456789' });
+  h = await startRenewalHarness({
+    EXTRA_CA_FILE: ca.rootFile,
+    SMTP_URL: sink.url,
+    MAIL_FROM: 'certdesk@certdesk.example',
+    ADMIN_TOKEN: 'admin-token-0123456789',
+    ZAF_SHARED_SECRET: 'zaf-shared-secret-0123456789',
+  });
   const site = h.demo.registry[0]!.domain;
   const a = await h.openTicket({ subject: 'Certificate renewal', body: `Please renew the certificate. Site URL: ${site}` });
   await h.settle();
@@ -66,9 +72,18 @@ describe('the private key never leaves certdesk', () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const probe = keyMaterial([pem]);
-    const withoutHeader = pem.split('\n').filter((l) => !l.startsWith('-----')).join('\n');
+    const withoutHeader = pem
+      .split('\n')
+      .filter((l) => !l.startsWith('-----'))
+      .join('\n');
     expect(findKeys(probe, JSON.stringify({ msg: 'x', text: withoutHeader }), 'log')).toEqual(['log: PEM body line']);
-    expect(findKeys(probe, Buffer.concat([Buffer.from('junk'), (await import('node:crypto')).createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' })]), 'file')).not.toEqual([]);
+    expect(
+      findKeys(
+        probe,
+        Buffer.concat([Buffer.from('junk'), (await import('node:crypto')).createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' })]),
+        'file',
+      ),
+    ).not.toEqual([]);
   });
 
   it('is in no log line', () => {
@@ -122,7 +137,8 @@ describe('the private key never leaves certdesk', () => {
     // The TLS front holds the installed key, as a web server must, readable by its owner only.
     const keys = scanDirectory(material, served);
     expect(keys.length).toBeGreaterThan(0);
-    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
     for (const f of files(served).filter((f) => keys.some((k) => k.startsWith(`${f}:`)))) expect(statSync(f).mode & 0o777, f).toBe(0o600);
   });
 });

@@ -73,8 +73,8 @@ async function readyz(store: Store): Promise<Response> {
   }
 }
 
-describe('GET /readyz and the store\'s health', () => {
-  it('answers 503 with quick_check\'s finding when the SQLite file is damaged (SQLite only: the file is what is damaged)', async () => {
+describe("GET /readyz and the store's health", () => {
+  it("answers 503 with quick_check's finding when the SQLite file is damaged (SQLite only: the file is what is damaged)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-readyz-'));
     const file = join(dir, 'certdesk.db');
     try {
@@ -92,7 +92,7 @@ describe('GET /readyz and the store\'s health', () => {
     }
   });
 
-  it('answers 200 while the store answers, and 503 with the reason once it does not (the run\'s store)', async () => {
+  it("answers 200 while the store answers, and 503 with the reason once it does not (the run's store)", async () => {
     const store = await openTestStore();
     try {
       const ready = await readyz(store);

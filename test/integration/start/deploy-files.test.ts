@@ -29,13 +29,21 @@ describe('the deployment files', () => {
     const [, ...args] = dockerCmd();
     expect(execStart[0]).toBe('/usr/bin/node');
     expect(execStart.slice(1)).toEqual([...args.slice(0, -1), `/opt/certdesk/${args.at(-1)}`]);
-    for (const line of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'EnvironmentFile=/etc/certdesk/certdesk.env', 'ReadWritePaths=/var/lib/certdesk -/etc/nginx/certdesk', 'KillSignal=SIGTERM']) {
+    for (const line of [
+      'NoNewPrivileges=yes',
+      'ProtectSystem=strict',
+      'EnvironmentFile=/etc/certdesk/certdesk.env',
+      'ReadWritePaths=/var/lib/certdesk -/etc/nginx/certdesk',
+      'KillSignal=SIGTERM',
+    ]) {
       expect(unit.split('\n')).toContain(line);
     }
   });
 
   it('compose.yaml runs the image with DATA_DIR on a volume and a stop grace longer than the job grace', () => {
-    const compose = yaml.load(read('compose.yaml')) as { services: Record<string, { environment: Record<string, string>; volumes: string[]; stop_grace_period: string }> };
+    const compose = yaml.load(read('compose.yaml')) as {
+      services: Record<string, { environment: Record<string, string>; volumes: string[]; stop_grace_period: string }>;
+    };
     expect(Object.keys(compose.services)).toEqual(['certdesk']);
     const certdesk = compose.services.certdesk!;
     expect(certdesk.volumes).toContain(`certdesk-data:${certdesk.environment.DATA_DIR}`);
@@ -46,7 +54,10 @@ describe('the deployment files', () => {
     type Service = { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; stop_grace_period?: string };
     const compose = yaml.load(read('compose.postgres.yaml')) as { services: Record<string, Service> };
     expect(Object.keys(compose.services).sort()).toEqual(['certdesk-web', 'certdesk-worker', 'postgres']);
-    for (const [name, role] of [['certdesk-web', 'web'], ['certdesk-worker', 'worker']] as const) {
+    for (const [name, role] of [
+      ['certdesk-web', 'web'],
+      ['certdesk-worker', 'worker'],
+    ] as const) {
       const service = compose.services[name]!;
       // The container's own command (Dockerfile CMD) with the role: the same node flags and entry point.
       expect(service.command).toEqual([...dockerCmd(), role]);
@@ -69,7 +80,8 @@ describe('the deployment files', () => {
     const server = createServer((req, res) => res.writeHead(req.url === '/readyz' && ready ? 200 : 503).end());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = String((server.address() as AddressInfo).port);
-    const check = () => new Promise<number>((r) => execFile(process.execPath, healthcheck.slice(1), { env: { ...process.env, PORT: port } }, (e) => r(e ? Number(e.code) : 0)));
+    const check = () =>
+      new Promise<number>((r) => execFile(process.execPath, healthcheck.slice(1), { env: { ...process.env, PORT: port } }, (e) => r(e ? Number(e.code) : 0)));
     try {
       expect(await check()).toBe(0);
       ready = false;

@@ -30,7 +30,9 @@ function start(command: string, args: string[], env: Record<string, string>) {
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   // 'close' fires once every process holding the output pipes is gone (npm and the node it started).
-  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => child.once('close', (code, signal) => r({ code, signal, at: Date.now() })));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) =>
+    child.once('close', (code, signal) => r({ code, signal, at: Date.now() })),
+  );
   return { child, closed, out: () => stdout, err: () => stderr };
 }
 
@@ -51,7 +53,14 @@ function tempDir(): string {
 }
 
 // ENV_FILE=/dev/null: a developer's .env in the checkout must not change what the test starts.
-const sandboxEnv = (dataDir: string) => ({ DATA_DIR: dataDir, PORT: '0', SANDBOX_PORT: '0', TLS_FRONT_PORT: '0', JOB_LEASE_SECONDS: '60', ENV_FILE: '/dev/null' });
+const sandboxEnv = (dataDir: string) => ({
+  DATA_DIR: dataDir,
+  PORT: '0',
+  SANDBOX_PORT: '0',
+  TLS_FRONT_PORT: '0',
+  JOB_LEASE_SECONDS: '60',
+  ENV_FILE: '/dev/null',
+});
 
 function startedUrl(p: { out: () => string; child: ChildProcess }): string | undefined {
   return /"url":"(http:\/\/[^"]+)","msg":"certdesk started"/.exec(p.out())?.[1] ?? (p.child.exitCode !== null ? 'exited' : undefined);
@@ -86,9 +95,15 @@ describe('certdesk started as in production', () => {
     const sandboxUrl = /(http:\/\/[^/\s]+)\/api\/v2\/tickets/.exec(curl)![1]!;
     // Every Zendesk call from now on takes longer than certdesk's 10 s grace, so the renewal job the
     // ticket starts cannot finish in time (set first: no race with the job's first call).
-    const faults = await fetch(`${sandboxUrl}/sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 12_000 }) });
+    const faults = await fetch(`${sandboxUrl}/sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyMs: 12_000 }),
+    });
     expect(faults.status).toBe(200);
-    const answer = await new Promise<string>((resolve, reject) => execFile('bash', ['-c', `${curl} --silent --fail`], (e, stdout) => (e ? reject(e) : resolve(stdout))));
+    const answer = await new Promise<string>((resolve, reject) =>
+      execFile('bash', ['-c', `${curl} --silent --fail`], (e, stdout) => (e ? reject(e) : resolve(stdout))),
+    );
     expect((JSON.parse(answer) as { ticket: { id: number } }).ticket.id).toBeGreaterThan(0);
     const running = await waitFor(() => jobs(dataDir).find((j) => j.state === 'running'), 'a job to be running', 30_000);
 
@@ -120,7 +135,11 @@ describe('certdesk started as in production', () => {
     const dir = tempDir();
     const envFile = join(dir, 'certdesk.env');
     writeFileSync(envFile, 'PORT=7001\nADMIN_TOKEN=admin-token-from-the-file\nLOG_FORMAT=pretty\n');
-    const out = execFileSync(process.execPath, ['bin/certdesk.js', '--print-config'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ENV_FILE: envFile, PORT: '7002', DATA_DIR: dir } });
+    const out = execFileSync(process.execPath, ['bin/certdesk.js', '--print-config'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ENV_FILE: envFile, PORT: '7002', DATA_DIR: dir },
+    });
     expect(out.split('\n')[0]).toContain(`the environment over ${envFile}`);
     expect(out).toMatch(/^port = 7002$/m);
     expect(out).toMatch(/^logFormat = pretty$/m);

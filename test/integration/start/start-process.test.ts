@@ -68,7 +68,10 @@ describe('starting certdesk as a process', () => {
   it('`npm start` with no configuration builds, starts in sandbox mode and serves /healthz; SIGTERM stops it cleanly', async () => {
     const dataDir = tempDir();
     const p = run('npm', ['start', '--silent'], { DATA_DIR: dataDir, PORT: '0', SANDBOX_PORT: '0', TLS_FRONT_PORT: '0' });
-    const url = await waitFor(() => /"url":"(http:\/\/[^"]+)","msg":"certdesk started"/.exec(p.out())?.[1] ?? (p.child.exitCode !== null ? 'exited' : undefined), 'certdesk to start');
+    const url = await waitFor(
+      () => /"url":"(http:\/\/[^"]+)","msg":"certdesk started"/.exec(p.out())?.[1] ?? (p.child.exitCode !== null ? 'exited' : undefined),
+      'certdesk to start',
+    );
     expect(url, p.err()).not.toBe('exited');
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);

@@ -44,7 +44,10 @@ async function fillSqliteStore(file: string) {
     await store.keys.insert({ id: keyId, ticketId: 7, algorithm: 'ecdsa-p256', spkiSha256: 'aa'.repeat(32), ...sealed, createdAt: 10, transitionId: null });
     await store.renewals.ensure(7, { state: 'csr_sent' as never, site: 'my.shop.example', fields: { domain: 'my.shop.example', org: 'Shop' } }, 10);
     await store.renewals.update(7, { keyId, csrPem: 'CSR' }, 11);
-    await store.transitions.record({ ticketId: 7, from: 'received', to: 'csr_sent' as never, event: 'request_complete', effects: [], context: { by: 'test' } }, 11);
+    await store.transitions.record(
+      { ticketId: 7, from: 'received', to: 'csr_sent' as never, event: 'request_complete', effects: [], context: { by: 'test' } },
+      11,
+    );
     await store.effects.claim('t1:comment', 7, 'comment', 'Here is your CSR', 12);
     await store.audit.append({ ticketId: 7, actor: 'certdesk', action: 'csr_generated', detail: { keyId } }, 12);
     jobId = await store.jobs.enqueue('renewal-step', { ticketId: 7 }, 13, { serialKey: 'ticket:7' });
@@ -53,11 +56,29 @@ async function fillSqliteStore(file: string) {
   const claimed = (await store.jobs.claim('w', 14, 1000))!;
   await store.jobs.complete(claimed.id, 'w', 15);
   await store.deliveries.record('evt-1', 'ticket.created', 7, 16);
-  await store.mail.recordInbound({ dedupKey: 'mid:a@x', messageId: 'a@x', source: 'smtp', sender: 'pat@x.example', raw: Buffer.from('Subject: hi\r\n\r\nbody') }, 17);
+  await store.mail.recordInbound(
+    { dedupKey: 'mid:a@x', messageId: 'a@x', source: 'smtp', sender: 'pat@x.example', raw: Buffer.from('Subject: hi\r\n\r\nbody') },
+    17,
+  );
   await store.mail.recordOutbound({ messageId: 'm1@c', ticketId: 7, kind: 'csr_ready', recipients: ['pat@x.example'] }, 18);
   await store.mail.settleOutbound('m1@c', 'sent', 19);
-  await store.sites.record({ domain: 'my.shop.example', certSha256: 'bb'.repeat(32), fullchainPem: 'CHAIN', notAfter: '2027-01-01T00:00:00.000Z', installedAt: 20, ticketId: 7 });
-  await store.watch.record({ site: 'my.shop.example', checkedAt: 21, address: '127.0.0.1:443', served: null, error: 'refused', installedByCertdesk: true, drift: 'handshake_failed' });
+  await store.sites.record({
+    domain: 'my.shop.example',
+    certSha256: 'bb'.repeat(32),
+    fullchainPem: 'CHAIN',
+    notAfter: '2027-01-01T00:00:00.000Z',
+    installedAt: 20,
+    ticketId: 7,
+  });
+  await store.watch.record({
+    site: 'my.shop.example',
+    checkedAt: 21,
+    address: '127.0.0.1:443',
+    served: null,
+    error: 'refused',
+    installedByCertdesk: true,
+    drift: 'handshake_failed',
+  });
   await store.proactive.savePlan('my.shop.example', 'bb'.repeat(32), { subject: 'Renew' }, 22);
   await store.proactive.claimReminder('my.shop.example', 'bb'.repeat(32), 'reminder_14', 7, 23);
   await store.refreshTokens.save('client-1', 'seed', 'refresh-token-2');
@@ -79,7 +100,10 @@ describe('migrate-store: a SQLite store into PostgreSQL', () => {
     const pg = (await target.open()) as PostgresStore;
     cleanups.push(() => pg.close());
 
-    const sqliteTables = sqlite.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`).pluck().all() as string[];
+    const sqliteTables = sqlite.db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`)
+      .pluck()
+      .all() as string[];
     const { rows } = await pg.sql.query<{ table_name: string; column_name: string }>(
       `SELECT c.table_name, c.column_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
         WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> 'schema_migrations'`,
@@ -92,7 +116,7 @@ describe('migrate-store: a SQLite store into PostgreSQL', () => {
     // has no column SQLite lacks but the ordering key it generates itself.
     const differences: string[] = [];
     for (const table of STORE_TABLES) {
-      const sqliteColumns = new Set((sqlite.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]));
+      const sqliteColumns = new Set(sqlite.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]);
       const pgColumns = new Set(rows.filter((r) => r.table_name === table).map((r) => r.column_name));
       for (const c of sqliteColumns) if (!pgColumns.has(c)) differences.push(`${table}.${c} only in SQLite`);
       for (const c of pgColumns) if (!sqliteColumns.has(c)) differences.push(`${table}.${c} only in PostgreSQL`);

@@ -73,7 +73,9 @@ describe('the PostgreSQL store across processes', () => {
     // Both pools did work (the queue is shared, not per store).
     expect(new Set([...claimedBy.values()].map((w) => w[0]))).toEqual(new Set(['a', 'b']));
     claimMs.sort((x, y) => x - y);
-    console.info(`claim latency over ${claimMs.length} claims: p50 ${claimMs[Math.floor(claimMs.length / 2)]!.toFixed(1)} ms, p95 ${claimMs[Math.floor(claimMs.length * 0.95)]!.toFixed(1)} ms`);
+    console.info(
+      `claim latency over ${claimMs.length} claims: p50 ${claimMs[Math.floor(claimMs.length / 2)]!.toFixed(1)} ms, p95 ${claimMs[Math.floor(claimMs.length * 0.95)]!.toFixed(1)} ms`,
+    );
   });
 
   it('an enqueue in one store wakes a listener of another at commit, a rolled-back one never', async () => {

@@ -64,7 +64,9 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     await expect(running).rejects.toThrow();
     expect(await a.renewals.has(1)).toBe(false);
     // The broken connection was not given back: every pooled connection works.
-    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => a.transaction(async () => (await a.renewals.ensure(10 + n, { state: 'received' as never }, 3)).ticketId)));
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((n) => a.transaction(async () => (await a.renewals.ensure(10 + n, { state: 'received' as never }, 3)).ticketId)),
+    );
     expect(results).toEqual([11, 12, 13, 14, 15, 16]);
   });
 
@@ -98,7 +100,7 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     expect(lines.filter((l) => l.includes('install lock of this site was lost'))).toHaveLength(1);
   });
 
-  it('orders text byte by byte, as SQLite does, in a database whose collation is a language\'s (ICU en-US)', async () => {
+  it("orders text byte by byte, as SQLite does, in a database whose collation is a language's (ICU en-US)", async () => {
     const db = await database();
     const admin = await open(db);
     const name = `icu_${randomBytes(6).toString('hex')}`;
@@ -131,7 +133,7 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     }
   });
 
-  it('a deadlock victim run again leaves one job and one wake-up per committed transaction: the failed attempt\'s are dropped', async () => {
+  it("a deadlock victim run again leaves one job and one wake-up per committed transaction: the failed attempt's are dropped", async () => {
     const db = await database();
     const a = await open(db);
     const b = await open(db);
@@ -146,7 +148,12 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     });
     expect(runs.a + runs.b).toBe(3);
     const victim = runs.a === 2 ? 'a' : 'b';
-    expect((await a.jobs.list()).map((j) => j.payload)).toEqual(expect.arrayContaining([{ by: victim, run: 2 }, { by: victim === 'a' ? 'b' : 'a', run: 1 }]));
+    expect((await a.jobs.list()).map((j) => j.payload)).toEqual(
+      expect.arrayContaining([
+        { by: victim, run: 2 },
+        { by: victim === 'a' ? 'b' : 'a', run: 1 },
+      ]),
+    );
     expect(await a.jobs.list()).toHaveLength(2);
     // Notifications arrive in commit order: once the marker is heard, every wake-up is in.
     await a.signal('pairs', 'marker');
@@ -174,7 +181,8 @@ describe('the PostgreSQL adapter under concurrency and faults', () => {
     const a = await open(db);
     const settings = await a.transaction(async () => ({
       statement: (await a.sql.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout,
-      idle: (await a.sql.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout')).rows[0]!.idle_in_transaction_session_timeout,
+      idle: (await a.sql.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout')).rows[0]!
+        .idle_in_transaction_session_timeout,
     }));
     expect(settings).toEqual({ statement: '15s', idle: '1min' });
     await expect(a.sql.query('SELECT pg_sleep(1)')).resolves.toBeDefined();

@@ -11,7 +11,7 @@ import { PG_MIGRATIONS } from '../../../src/adapters/store/postgres/pg-migration
  * as an unprivileged user, databases that are created, reachable, independent of each other and gone
  * once dropped. What both runs share (service-database.ts, store-test-files.ts): postgres-harness.test.ts.
  */
-describe('the postgres run\'s throwaway cluster and databases', () => {
+describe("the postgres run's throwaway cluster and databases", () => {
   const open: pg.Client[] = [];
   const dropped: TestPostgresDatabase[] = [];
   async function connect(url: string): Promise<pg.Client> {
@@ -54,7 +54,7 @@ describe('the postgres run\'s throwaway cluster and databases', () => {
     expect((await ca.query('SELECT count(*)::int AS n FROM only_in_a')).rows).toEqual([{ n: 1 }]);
   });
 
-  it('starts each database with every migration applied (copied from the run\'s migrated template)', async () => {
+  it("starts each database with every migration applied (copied from the run's migrated template)", async () => {
     const db = await createTestPostgresDatabase();
     dropped.push(db);
     const client = await connect(db.url);

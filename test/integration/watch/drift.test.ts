@@ -19,7 +19,15 @@ const NOW = new Date('2026-12-01T09:00:00Z');
 /** The customer's web server: serves, by SNI, whatever certificate `serving` holds for a name. */
 async function customerServer(serving: Map<string, { leaf: TestCertificate; chain: TestCertificate[] }>) {
   const contexts = () =>
-    new Map([...serving].map(([name, c]) => [name, tls.createSecureContext({ cert: [c.leaf.pem, ...c.chain.map((x) => x.pem)].join(''), key: c.leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }) })]));
+    new Map(
+      [...serving].map(([name, c]) => [
+        name,
+        tls.createSecureContext({
+          cert: [c.leaf.pem, ...c.chain.map((x) => x.pem)].join(''),
+          key: c.leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        }),
+      ]),
+    );
   const server = tls.createServer({ SNICallback: (name, done) => done(null, contexts().get(name)) }, (socket) => socket.end());
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -60,7 +68,12 @@ describe('the expiry watch reports a drifted site in the metrics, expiry-report 
   async function report(): Promise<{ code: number; rows: SiteExpiry[]; text: string }> {
     let json = '';
     let text = '';
-    const code = await runCli(['expiry-report', '--json', '--at', new Date(now).toISOString()], { stdout: (t) => (json += t), stderr: () => undefined, env, cwd: process.cwd() });
+    const code = await runCli(['expiry-report', '--json', '--at', new Date(now).toISOString()], {
+      stdout: (t) => (json += t),
+      stderr: () => undefined,
+      env,
+      cwd: process.cwd(),
+    });
     await runCli(['expiry-report', '--at', new Date(now).toISOString()], { stdout: (t) => (text += t), stderr: () => undefined, env, cwd: process.cwd() });
     return { code, rows: JSON.parse(json) as SiteExpiry[], text };
   }
@@ -86,8 +99,22 @@ describe('the expiry watch reports a drifted site in the metrics, expiry-report 
     svc = await startTestService({ DOMAINS_FILE: domainsFile, ADMIN_TOKEN }, { clock: { now: () => new Date(now) }, watch: { handshakeTimeoutMs: 2000 } });
     env = { ...svc.database.env, DATA_DIR: svc.dataDir, DOMAINS_FILE: domainsFile, PORT: '0', SANDBOX_PORT: '0' };
     // What certdesk itself installed: the old certificate of my.drift.example, and my.steady.example's.
-    await svc.store.sites.record({ domain: 'my.drift.example', certSha256: old.sha256, fullchainPem: old.pem + ca.pem, notAfter: new Date(old.x509.validTo).toISOString(), installedAt: now - 180 * DAY, ticketId: 40 });
-    await svc.store.sites.record({ domain: 'my.steady.example', certSha256: steady.sha256, fullchainPem: steady.pem + ca.pem, notAfter: new Date(steady.x509.validTo).toISOString(), installedAt: now - 10 * DAY, ticketId: 30 });
+    await svc.store.sites.record({
+      domain: 'my.drift.example',
+      certSha256: old.sha256,
+      fullchainPem: old.pem + ca.pem,
+      notAfter: new Date(old.x509.validTo).toISOString(),
+      installedAt: now - 180 * DAY,
+      ticketId: 40,
+    });
+    await svc.store.sites.record({
+      domain: 'my.steady.example',
+      certSha256: steady.sha256,
+      fullchainPem: steady.pem + ca.pem,
+      notAfter: new Date(steady.x509.validTo).toISOString(),
+      installedAt: now - 10 * DAY,
+      ticketId: 30,
+    });
     await svc.store.renewals.ensure(41, { state: 'awaiting_certificate', site: 'my.drift.example' }, now - 2 * DAY);
   }, 60_000);
   afterAll(async () => {
@@ -101,17 +128,43 @@ describe('the expiry watch reports a drifted site in the metrics, expiry-report 
     // The pass queued at start-up has run: one job, done.
     expect((await svc.store.jobs.list({ kind: EXPIRY_WATCH_JOB })).map((j) => j.state)).toEqual(['done']);
     const watched = new Map((await svc.store.watch.list()).map((w) => [w.site, w]));
-    expect(watched.get('my.drift.example')).toMatchObject({ drift: 'none', installedByCertdesk: true, address: server.address, served: { sha256: old.sha256, notAfter: new Date(old.x509.validTo).toISOString(), notBefore: new Date(old.x509.validFrom).toISOString(), issuer: expect.stringContaining('Watch Test CA') } });
+    expect(watched.get('my.drift.example')).toMatchObject({
+      drift: 'none',
+      installedByCertdesk: true,
+      address: server.address,
+      served: {
+        sha256: old.sha256,
+        notAfter: new Date(old.x509.validTo).toISOString(),
+        notBefore: new Date(old.x509.validFrom).toISOString(),
+        issuer: expect.stringContaining('Watch Test CA'),
+      },
+    });
     expect(watched.get('my.byhand.example')).toMatchObject({ drift: 'none', installedByCertdesk: false, served: { sha256: byHand.sha256 } });
-    expect(watched.get('my.down.example')).toMatchObject({ drift: 'handshake_failed', served: null, error: expect.stringMatching(/^connection refused at 127\.0\.0\.1:\d+$/) });
+    expect(watched.get('my.down.example')).toMatchObject({
+      drift: 'handshake_failed',
+      served: null,
+      error: expect.stringMatching(/^connection refused at 127\.0\.0\.1:\d+$/),
+    });
   });
 
   it('an install by hand that the server never picked up is drift: the old certificate is still served', async () => {
     // The renewed certificate was put in place by hand and recorded; the server was not reloaded.
-    await svc.store.sites.record({ domain: 'my.drift.example', certSha256: renewed.sha256, fullchainPem: renewed.pem + ca.pem, notAfter: new Date(renewed.x509.validTo).toISOString(), installedAt: now, ticketId: 41 });
+    await svc.store.sites.record({
+      domain: 'my.drift.example',
+      certSha256: renewed.sha256,
+      fullchainPem: renewed.pem + ca.pem,
+      notAfter: new Date(renewed.x509.validTo).toISOString(),
+      installedAt: now,
+      ticketId: 41,
+    });
     now += 7 * HOUR;
     await pass();
-    expect(await svc.store.watch.get('my.drift.example')).toMatchObject({ drift: 'different_certificate', installedByCertdesk: false, served: { sha256: old.sha256 }, checkedAt: now });
+    expect(await svc.store.watch.get('my.drift.example')).toMatchObject({
+      drift: 'different_certificate',
+      installedByCertdesk: false,
+      served: { sha256: old.sha256 },
+      checkedAt: now,
+    });
 
     const metrics = await scrape();
     expect(metrics).toContain(`certdesk_certificate_ready{site="my.drift.example"} 0`);
@@ -125,9 +178,28 @@ describe('the expiry watch reports a drifted site in the metrics, expiry-report 
     expect(r.code).toBe(1);
     expect(r.rows.map((x) => x.site)).toEqual(['my.byhand.example', 'my.down.example', 'my.drift.example', 'my.steady.example']);
     const drift = r.rows.find((x) => x.site === 'my.drift.example')!;
-    expect(drift).toMatchObject({ expiresAt: new Date(old.x509.validTo).toISOString(), daysLeft: 19, installedBy: 'unknown', drift: 'different_certificate', renewalState: 'awaiting_certificate', ticketId: 41, optOut: false });
-    expect(r.rows.find((x) => x.site === 'my.steady.example')).toMatchObject({ installedBy: 'certdesk', drift: 'none', optOut: true, renewalState: 'none', ticketId: null });
-    expect(r.rows.find((x) => x.site === 'my.down.example')).toMatchObject({ drift: 'handshake_failed', expiresAt: null, daysLeft: null, installedBy: 'unknown' });
+    expect(drift).toMatchObject({
+      expiresAt: new Date(old.x509.validTo).toISOString(),
+      daysLeft: 19,
+      installedBy: 'unknown',
+      drift: 'different_certificate',
+      renewalState: 'awaiting_certificate',
+      ticketId: 41,
+      optOut: false,
+    });
+    expect(r.rows.find((x) => x.site === 'my.steady.example')).toMatchObject({
+      installedBy: 'certdesk',
+      drift: 'none',
+      optOut: true,
+      renewalState: 'none',
+      ticketId: null,
+    });
+    expect(r.rows.find((x) => x.site === 'my.down.example')).toMatchObject({
+      drift: 'handshake_failed',
+      expiresAt: null,
+      daysLeft: null,
+      installedBy: 'unknown',
+    });
     expect(r.text).toMatch(/^my\.drift\.example\s+2026-12-2\d\s+19\s+unknown\s+#41 awaiting_certificate\s+serves a certificate certdesk did not install$/m);
     expect(r.text).toMatch(/^my\.steady\.example \(opted out\)\s+\S+\s+\d+\s+certdesk\s+none\s+none$/m);
 

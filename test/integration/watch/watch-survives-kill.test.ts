@@ -75,7 +75,11 @@ describe('an expiry-watch pass interrupted by SIGKILL', () => {
     expect(done.jobs).toHaveLength(1);
     expect(done.jobs[0]!.attempts).toBe(2);
     const bySite = new Map(done.watched.map((w) => [w.site, w]));
-    expect(bySite.get('my.silent.example')).toMatchObject({ drift: 'handshake_failed', served: null, error: expect.stringMatching(/^no TLS answer from 127\.0\.0\.1:\d+ within 5 s$/) });
+    expect(bySite.get('my.silent.example')).toMatchObject({
+      drift: 'handshake_failed',
+      served: null,
+      error: expect.stringMatching(/^no TLS answer from 127\.0\.0\.1:\d+ within 5 s$/),
+    });
     expect(bySite.get('my.answering.example')).toMatchObject({ drift: 'none', installedByCertdesk: false, served: { subject: 'CN=my.answering.example' } });
     // The next pass is an hour away: nothing else is queued.
     expect((await jobs()).jobs).toHaveLength(1);

@@ -42,7 +42,11 @@ describe('events of unrelated tickets', () => {
       const responses = await Promise.all(
         Array.from({ length: 100 }, (_, i) => {
           const n = batch * 100 + i;
-          const payload = ticketEventPayload(types[n % types.length]!, 50_000 + n, n % types.length === 3 ? { event: { tags_added: ['vip'], tags_removed: [] } } : {});
+          const payload = ticketEventPayload(
+            types[n % types.length]!,
+            50_000 + n,
+            n % types.length === 3 ? { event: { tags_added: ['vip'], tags_removed: [] } } : {},
+          );
           return svc.deliver(withSnapshot(payload, { priority: priorities[n % priorities.length]!, tags: n % 2 ? ['billing'] : null }));
         }),
       );
@@ -61,7 +65,12 @@ describe('events of unrelated tickets', () => {
     ['the event adds cert_renewal', { priority: 'HIGH', tags: [] }, { event: { tags_added: ['cert_renewal'], tags_removed: [] } }],
   ] as const)('still takes an event when %s', async (_name, snapshot, extra) => {
     const ticketId = 60_000 + Math.floor(Math.random() * 10_000);
-    const res = await svc.deliver(withSnapshot(ticketEventPayload('ticket.tags_changed', ticketId, extra), { priority: snapshot.priority, tags: snapshot.tags ? [...snapshot.tags] : null }));
+    const res = await svc.deliver(
+      withSnapshot(ticketEventPayload('ticket.tags_changed', ticketId, extra), {
+        priority: snapshot.priority,
+        tags: snapshot.tags ? [...snapshot.tags] : null,
+      }),
+    );
     expect(await res.json()).toEqual({ status: 'accepted' });
     expect(await ticketJobs(ticketId)).toHaveLength(1);
   });

@@ -108,12 +108,14 @@ describe('POST /webhooks/zendesk', () => {
     expect(await jobsFor(111)).toHaveLength(0);
   });
 
-  it('accepts certdesk\'s trigger payload, deduplicated by its signed timestamp and body, not by the unsigned invocation id', async () => {
+  it("accepts certdesk's trigger payload, deduplicated by its signed timestamp and body, not by the unsigned invocation id", async () => {
     const body = { certdesk_trigger: 'v1', ticket_id: '112', event: 'ticket updated' };
     const at = new Date();
     const first = await svc.deliver(body, { at, headers: { 'x-zendesk-webhook-invocation-id': 'inv-112' } });
     // A replay of the same signed request under new invocation ids (the header is not signed).
-    const replays = await Promise.all(['inv-113', 'inv-114', 'inv-115'].map((id) => svc.deliver(body, { at, headers: { 'x-zendesk-webhook-invocation-id': id } })));
+    const replays = await Promise.all(
+      ['inv-113', 'inv-114', 'inv-115'].map((id) => svc.deliver(body, { at, headers: { 'x-zendesk-webhook-invocation-id': id } })),
+    );
     // A later trigger for the same ticket is signed at another time: a new delivery.
     const next = await svc.deliver(body, { at: new Date(at.getTime() + 2000), headers: { 'x-zendesk-webhook-invocation-id': 'inv-112' } });
     expect(await first.json()).toEqual({ status: 'accepted' });

@@ -24,7 +24,11 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
     const id = await newTicket();
     const res = await zd.api('PUT', `/api/v2/tickets/${id}`, { body: { ticket: { status: 'solved', comment: { body: 'Solved it', public: true } } } });
     expect(res.status).toBe(422);
-    expect(res.body).toEqual({ error: 'RecordInvalid', description: 'Record validation errors', details: { assignee_id: [{ description: 'Assignee: is required when solving a ticket', error: 'BlankValue' }] } });
+    expect(res.body).toEqual({
+      error: 'RecordInvalid',
+      description: 'Record validation errors',
+      details: { assignee_id: [{ description: 'Assignee: is required when solving a ticket', error: 'BlankValue' }] },
+    });
     const comments = (await zd.api('GET', `/api/v2/tickets/${id}/comments`)).body.comments as { body: string }[];
     expect(comments.map((c) => c.body)).toEqual(['hello']);
   });
@@ -45,7 +49,10 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
     const updated = await zd.client.updateTicket(id, { comment: { body: 'done', public: true }, status: 'solved', assignIfUnassigned: { assigneeId: agent } });
     expect(updated).toMatchObject({ status: 'solved', assignee_id: other });
     const fresh = await newTicket();
-    expect(await zd.client.updateTicket(fresh, { status: 'solved', assignIfUnassigned: { assigneeId: agent } })).toMatchObject({ status: 'solved', assignee_id: agent });
+    expect(await zd.client.updateTicket(fresh, { status: 'solved', assignIfUnassigned: { assigneeId: agent } })).toMatchObject({
+      status: 'solved',
+      assignee_id: agent,
+    });
   });
 
   it('refuses the On-hold status while it is off, and accepts it once PUT /sandbox/settings turns it on', async () => {
@@ -56,7 +63,11 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
     expect((refused as ZendeskApiError).body.details).toHaveProperty('status');
     expect(await zd.client.getAccountSettings()).toEqual({ onHold: false, agentWorkspace: true });
 
-    const put = await fetch(`${zd.url}/sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ onHold: true }) });
+    const put = await fetch(`${zd.url}/sandbox/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ onHold: true }),
+    });
     expect(put.status).toBe(200);
     expect(((await put.json()) as { settings: { onHold: boolean } }).settings.onHold).toBe(true);
     try {
@@ -74,7 +85,9 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
     expect(admin.status).toBe(201);
     expect((await zd.api('GET', '/api/v2/organizations/search?name=Northwind%20Traders', { as: 'ada.admin@support.example' })).status).toBe(200);
 
-    expect(await zd.client.findOrganizationsByName('northwind traders')).toEqual([expect.objectContaining({ id: zd.demo!.organization.id, name: 'Northwind Traders' })]);
+    expect(await zd.client.findOrganizationsByName('northwind traders')).toEqual([
+      expect.objectContaining({ id: zd.demo!.organization.id, name: 'Northwind Traders' }),
+    ]);
     expect(await zd.client.findOrganizationsByName('Northwind')).toEqual([]);
     const prefix = await zd.api('GET', '/api/v2/organizations/autocomplete?name=north');
     expect(prefix.status).toBe(200);
@@ -96,7 +109,11 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
   });
 
   it("never shows an OAuth client's secret in /sandbox/settings", async () => {
-    const put = await fetch(`${zd.url}/sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ oauthClients: { ...zd.sandbox.account.oauthClients, shown: { secret: 'very-secret-value', userEmail: 'ops@support.example' } } }) });
+    const put = await fetch(`${zd.url}/sandbox/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ oauthClients: { ...zd.sandbox.account.oauthClients, shown: { secret: 'very-secret-value', userEmail: 'ops@support.example' } } }),
+    });
     expect(put.status).toBe(200);
     const text = await (await fetch(`${zd.url}/sandbox/settings`)).text();
     expect(text).not.toContain('very-secret-value');
@@ -119,7 +136,18 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
     const receiver = await startWebhookReceiver((_h, i) => (i === 0 ? 200 : 401));
     try {
       const created = await zd.api('POST', '/api/v2/webhooks', {
-        body: { webhook: { name: 'tested', endpoint: receiver.url, http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['zen:event-type:ticket.created'], authentication: { type: 'bearer_token', data: { token: 'tok' }, add_position: 'header' }, custom_headers: { 'x-team': 'certs' } } },
+        body: {
+          webhook: {
+            name: 'tested',
+            endpoint: receiver.url,
+            http_method: 'POST',
+            request_format: 'json',
+            status: 'active',
+            subscriptions: ['zen:event-type:ticket.created'],
+            authentication: { type: 'bearer_token', data: { token: 'tok' }, add_position: 'header' },
+            custom_headers: { 'x-team': 'certs' },
+          },
+        },
       });
       const id = created.body.webhook.id as string;
       const secret = (await zd.api('GET', `/api/v2/webhooks/${id}/signing_secret`)).body.signing_secret.secret as string;
@@ -127,7 +155,9 @@ describe('a sandbox account with the rules of a new Zendesk account', () => {
       expect(await admin.testWebhook(id, receiver.url)).toMatchObject({ status: 'success', responseCode: 200 });
       const sent = receiver.received[0]!;
       expect(sent.headers).toMatchObject({ authorization: 'Bearer tok', 'x-team': 'certs', 'x-zendesk-webhook-id': id });
-      expect(sent.headers['x-zendesk-webhook-signature']).toBe(signZendeskPayload(secret, String(sent.headers['x-zendesk-webhook-signature-timestamp']), sent.rawBody));
+      expect(sent.headers['x-zendesk-webhook-signature']).toBe(
+        signZendeskPayload(secret, String(sent.headers['x-zendesk-webhook-signature-timestamp']), sent.rawBody),
+      );
       expect(sent.body).toMatchObject({ message: expect.stringContaining('test request') });
       expect(sent.body).not.toHaveProperty('type');
       expect(await admin.testWebhook(id, receiver.url)).toMatchObject({ status: 'failed', responseCode: 401 });

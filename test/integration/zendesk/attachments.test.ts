@@ -41,7 +41,12 @@ describe('attachments through the client', () => {
   it('round-trips an upload byte for byte: upload, attach, download', async () => {
     const data = randomBytes(300_000);
     const { upload, attachment } = await ticketWithFile('bundle.p7b', 'application/x-pkcs7-certificates', data);
-    expect(upload.attachment).toMatchObject({ file_name: 'bundle.p7b', content_type: 'application/x-pkcs7-certificates', size: data.length, malware_scan_result: 'malware_not_found' });
+    expect(upload.attachment).toMatchObject({
+      file_name: 'bundle.p7b',
+      content_type: 'application/x-pkcs7-certificates',
+      size: data.length,
+      malware_scan_result: 'malware_not_found',
+    });
     expect(attachment).toMatchObject({ id: upload.attachment.id, file_name: 'bundle.p7b', size: data.length });
     const downloaded = await zd.client.downloadAttachment(attachment.content_url, 1_000_000);
     expect(downloaded.equals(data)).toBe(true);
@@ -59,7 +64,7 @@ describe('attachments through the client', () => {
     expect(zd.cdnUrl).not.toBe(zd.url);
   });
 
-  it('is refused by the CDN when credentials are sent there, as Zendesk\'s CDN does', async () => {
+  it("is refused by the CDN when credentials are sent there, as Zendesk's CDN does", async () => {
     const { attachment } = await ticketWithFile('a.txt', 'text/plain', Buffer.from('abc'));
     const redirect = await fetch(attachment.content_url, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
@@ -131,7 +136,11 @@ describe('attachments through the client', () => {
   });
 
   it('replaces a redacted attachment with an empty redacted.txt, and its old URL stops working', async () => {
-    const { ticket, comment, attachment } = await ticketWithFile('private.key', 'application/x-pem-file', Buffer.from(`${['-----BEGIN', 'PRIVATE KEY-----'].join(' ')}\nMIIE\n`));
+    const { ticket, comment, attachment } = await ticketWithFile(
+      'private.key',
+      'application/x-pem-file',
+      Buffer.from(`${['-----BEGIN', 'PRIVATE KEY-----'].join(' ')}\nMIIE\n`),
+    );
     await zd.client.redactComment(ticket.id, comment.id, { attachmentUrls: [attachment.content_url] });
     const after = (await zd.client.listComments(ticket.id))[1]!;
     expect(after.attachments).toEqual([expect.objectContaining({ id: attachment.id, file_name: 'redacted.txt', size: 0 })]);

@@ -14,7 +14,7 @@ describe('the Zendesk client against the sandbox', () => {
     expect(me).toMatchObject({ id: zd.sandbox.apiUser.id, email: 'certdesk@sandbox.invalid', role: 'agent' });
   });
 
-  it('creates a ticket whose organization is its requester\'s and reads it back', async () => {
+  it("creates a ticket whose organization is its requester's and reads it back", async () => {
     const created = await zd.client.createTicket({
       subject: 'Certificate renewal for my.northwind-traders.example',
       comment: { body: 'Please renew.', public: true },
@@ -49,12 +49,22 @@ describe('the Zendesk client against the sandbox', () => {
   });
 
   it('reads comments with their authors side-loaded (include=users), each author once', async () => {
-    const ticket = await zd.client.createTicket({ subject: 'Who wrote what', comment: { body: 'from the customer' }, requesterId: zd.demo!.customer.id, submitterId: zd.demo!.customer.id });
+    const ticket = await zd.client.createTicket({
+      subject: 'Who wrote what',
+      comment: { body: 'from the customer' },
+      requesterId: zd.demo!.customer.id,
+      submitterId: zd.demo!.customer.id,
+    });
     await zd.client.updateTicket(ticket.id, { comment: { body: 'agent reply', public: true } });
     await zd.client.updateTicket(ticket.id, { comment: { body: 'customer again', public: true, authorId: zd.demo!.customer.id } });
     const { comments, users } = await zd.client.listCommentsWithAuthors(ticket.id);
     expect(comments.map((c) => c.author_id)).toEqual([zd.demo!.customer.id, zd.sandbox.apiUser.id, zd.demo!.customer.id]);
-    expect(users.map((u) => [u.id, u.role]).sort()).toEqual([[zd.demo!.customer.id, 'end-user'], [zd.sandbox.apiUser.id, 'agent']].sort());
+    expect(users.map((u) => [u.id, u.role]).sort()).toEqual(
+      [
+        [zd.demo!.customer.id, 'end-user'],
+        [zd.sandbox.apiUser.id, 'agent'],
+      ].sort(),
+    );
   });
 
   it('posts a comment, a status and tag changes in one update', async () => {
@@ -99,16 +109,21 @@ describe('the Zendesk client against the sandbox', () => {
   it('finds users by email and organizations by name, exactly and case-insensitively', async () => {
     expect(await zd.client.findUserByEmail('PAT.LEE@northwind-traders.example')).toMatchObject({ id: zd.demo!.customer.id, role: 'end-user' });
     expect(await zd.client.findUserByEmail('nobody@northwind-traders.example')).toBeNull();
-    expect(await zd.client.findOrganizationsByName('northwind traders')).toEqual([expect.objectContaining({ id: zd.demo!.organization.id, name: 'Northwind Traders' })]);
+    expect(await zd.client.findOrganizationsByName('northwind traders')).toEqual([
+      expect.objectContaining({ id: zd.demo!.organization.id, name: 'Northwind Traders' }),
+    ]);
     expect(await zd.client.findOrganizationsByName('Northwind')).toEqual([]);
   });
 
   it('shows users and organizations by id', async () => {
-    expect(await zd.client.getUser(zd.demo!.customer.id)).toMatchObject({ email: 'pat.lee@northwind-traders.example', organization_id: zd.demo!.organization.id });
+    expect(await zd.client.getUser(zd.demo!.customer.id)).toMatchObject({
+      email: 'pat.lee@northwind-traders.example',
+      organization_id: zd.demo!.organization.id,
+    });
     expect(await zd.client.getOrganization(zd.demo!.organization.id)).toMatchObject({ name: 'Northwind Traders' });
   });
 
-  it('creates an end user, and reports a duplicate email as Zendesk\'s 422 RecordInvalid', async () => {
+  it("creates an end user, and reports a duplicate email as Zendesk's 422 RecordInvalid", async () => {
     const user = await zd.client.createUser({ name: 'Jo Park', email: 'jo.park@northwind-traders.example', organizationId: zd.demo!.organization.id });
     expect(user).toMatchObject({ role: 'end-user', organization_id: zd.demo!.organization.id });
     const error = await zd.client.createUser({ name: 'Jo Again', email: 'JO.PARK@northwind-traders.example' }).catch((e: unknown) => e);
@@ -125,7 +140,7 @@ describe('the Zendesk client against the sandbox', () => {
     expect(error).toMatchObject({ status: 400, body: { code: 'IdempotentRequestError' } });
   });
 
-  it('reports a missing ticket as a non-retryable 404 with Zendesk\'s error body', async () => {
+  it("reports a missing ticket as a non-retryable 404 with Zendesk's error body", async () => {
     const error = await zd.client.getTicket(999_999).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZendeskApiError);
     expect(error).toMatchObject({ status: 404, retryable: false, body: { code: 'RecordNotFound', description: 'Not found' } });

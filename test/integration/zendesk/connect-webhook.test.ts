@@ -31,7 +31,12 @@ describe('connecting certdesk to the sandbox (what `npm start` does)', () => {
     await second.client.createTicket({ subject: 'wired', comment: { body: 'x' } });
     const [hook] = await receiver.waitFor((r) => r.length === 1);
     await expect(
-      verifyZendeskSignature({ secrets: ['rotated'], timestamp: String(hook!.headers['x-zendesk-webhook-signature-timestamp']), rawBody: hook!.rawBody, signature: String(hook!.headers['x-zendesk-webhook-signature']) }),
+      verifyZendeskSignature({
+        secrets: ['rotated'],
+        timestamp: String(hook!.headers['x-zendesk-webhook-signature-timestamp']),
+        rawBody: hook!.rawBody,
+        signature: String(hook!.headers['x-zendesk-webhook-signature']),
+      }),
     ).resolves.toBe(true);
   });
 

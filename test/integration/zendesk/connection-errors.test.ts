@@ -49,15 +49,23 @@ describe('ZENDESK_URL and redirects', () => {
     await redirecting.close();
   });
 
-  it('accepts https://<subdomain>.zendesk.com without asking, and another address that answers Zendesk\'s API (the sandbox)', async () => {
+  it("accepts https://<subdomain>.zendesk.com without asking, and another address that answers Zendesk's API (the sandbox)", async () => {
     const nothing: typeof fetch = () => Promise.reject(new Error('must not be called'));
     await expect(checkZendeskUrl('https://northwind.zendesk.com', nothing)).resolves.toBeUndefined();
     await expect(checkZendeskUrl(zd.url, fetch)).resolves.toBeUndefined();
   });
 
   it.each([
-    ['a web page', () => webPage.origin, /is not a Zendesk account address \(https:\/\/<subdomain>\.zendesk\.com\) and does not answer Zendesk's API \(GET \/api\/v2\/users\/me gave 200 text\/html\)/],
-    ['a redirect', () => redirecting.origin, /redirects API calls to https:\/\/example\.zendesk\.com\/api\/v2\/users\/me: set ZENDESK_URL to the account's own address/],
+    [
+      'a web page',
+      () => webPage.origin,
+      /is not a Zendesk account address \(https:\/\/<subdomain>\.zendesk\.com\) and does not answer Zendesk's API \(GET \/api\/v2\/users\/me gave 200 text\/html\)/,
+    ],
+    [
+      'a redirect',
+      () => redirecting.origin,
+      /redirects API calls to https:\/\/example\.zendesk\.com\/api\/v2\/users\/me: set ZENDESK_URL to the account's own address/,
+    ],
     ['nothing listening', () => 'http://127.0.0.1:9', /could not be reached to check that it answers Zendesk's API/],
   ])('refuses %s with a ConfigError saying what it found', async (_name, url, message) => {
     const error = await checkZendeskUrl(url(), fetch).catch((e: unknown) => e);
@@ -69,7 +77,9 @@ describe('ZENDESK_URL and redirects', () => {
     const client = createZendeskClient({ baseUrl: redirecting.origin, auth: { email: 'a@example.com', apiToken: 't' }, attachmentHosts: [] });
     const error = await client.getTicket(12).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonRetryableError);
-    expect((error as Error).message).toMatch(/^Zendesk redirected GET \/api\/v2\/tickets\/12 \(301\) to https:\/\/example\.zendesk\.com\/api\/v2\/tickets\/12: ZENDESK_URL must be the account's own https:\/\/<subdomain>\.zendesk\.com address/);
+    expect((error as Error).message).toMatch(
+      /^Zendesk redirected GET \/api\/v2\/tickets\/12 \(301\) to https:\/\/example\.zendesk\.com\/api\/v2\/tickets\/12: ZENDESK_URL must be the account's own https:\/\/<subdomain>\.zendesk\.com address/,
+    );
   });
 
   it('certdesk does not start against a web page: exit 2 and one plain line', async () => {
@@ -93,7 +103,9 @@ describe('ZENDESK_URL and redirects', () => {
         (e: { code: number; stderr: string }) => e,
       );
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/certdesk cannot start; fix the configuration:\n {2}- ZENDESK_URL http:\/\/127\.0\.0\.1:\d+ is not a Zendesk account address/);
+      expect(result.stderr).toMatch(
+        /certdesk cannot start; fix the configuration:\n {2}- ZENDESK_URL http:\/\/127\.0\.0\.1:\d+ is not a Zendesk account address/,
+      );
       expect(result.stderr).not.toContain('secret-not-to-be-printed');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -104,11 +116,39 @@ describe('ZENDESK_URL and redirects', () => {
 describe('what Zendesk says on the side', () => {
   it('logs X-Zendesk-API-Warn (a key dropped for lack of permission) as a warning, and the call succeeds', async () => {
     const zendesk = await server((_req, res) =>
-      res.writeHead(200, { 'content-type': 'application/json', 'x-zendesk-api-warn': "Removed restricted keys [\"author_id\"] from parameters according to role and permissions" }).end(JSON.stringify({ ticket: { id: 3, subject: 's', status: 'open', tags: [], updated_at: '2026-12-03T10:00:00Z', requester_id: 1, submitter_id: 1, organization_id: null, priority: 'low', description: 'd', created_at: '2026-12-03T10:00:00Z', assignee_id: null, group_id: null } })),
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'x-zendesk-api-warn': 'Removed restricted keys ["author_id"] from parameters according to role and permissions',
+        })
+        .end(
+          JSON.stringify({
+            ticket: {
+              id: 3,
+              subject: 's',
+              status: 'open',
+              tags: [],
+              updated_at: '2026-12-03T10:00:00Z',
+              requester_id: 1,
+              submitter_id: 1,
+              organization_id: null,
+              priority: 'low',
+              description: 'd',
+              created_at: '2026-12-03T10:00:00Z',
+              assignee_id: null,
+              group_id: null,
+            },
+          }),
+        ),
     );
     try {
       const captured = captureLogger('info');
-      const client = createZendeskClient({ baseUrl: zendesk.origin, auth: { email: 'a@example.com', apiToken: 't' }, attachmentHosts: [], logger: captured.logger });
+      const client = createZendeskClient({
+        baseUrl: zendesk.origin,
+        auth: { email: 'a@example.com', apiToken: 't' },
+        attachmentHosts: [],
+        logger: captured.logger,
+      });
       await client.getTicket(3);
       const warning = captured.lines.map((l) => JSON.parse(l) as { level: number; warning?: string; msg: string }).find((l) => l.warning);
       expect(warning).toMatchObject({ level: 40, warning: expect.stringContaining('Removed restricted keys ["author_id"]') });
@@ -125,11 +165,26 @@ describe('what Zendesk says on the side', () => {
     try {
       const domainsFile = join(dir, 'domains.json');
       writeFileSync(domainsFile, JSON.stringify(zd.demo!.registry));
-      const config = loadConfig({ ZENDESK_URL: zd.url, ZENDESK_EMAIL: zd.sandbox.apiUser.email, ZENDESK_API_TOKEN: 'legacy-token', ZENDESK_WEBHOOK_SECRET: 'w', KEY_ENCRYPTION_KEY: Buffer.alloc(32, 4).toString('base64'), DOMAINS_FILE: domainsFile, DATA_DIR: dir });
+      const config = loadConfig({
+        ZENDESK_URL: zd.url,
+        ZENDESK_EMAIL: zd.sandbox.apiUser.email,
+        ZENDESK_API_TOKEN: 'legacy-token',
+        ZENDESK_WEBHOOK_SECRET: 'w',
+        KEY_ENCRYPTION_KEY: Buffer.alloc(32, 4).toString('base64'),
+        DOMAINS_FILE: domainsFile,
+        DATA_DIR: dir,
+      });
       const captured = captureLogger('info');
-      const connection = await connectZendesk(config, { logger: captured.logger, metrics: new MetricsRegistry(), clock: systemClock, refreshTokens: store.refreshTokens });
+      const connection = await connectZendesk(config, {
+        logger: captured.logger,
+        metrics: new MetricsRegistry(),
+        clock: systemClock,
+        refreshTokens: store.refreshTokens,
+      });
       await expect(connection.zendesk.me()).resolves.toMatchObject({ email: zd.sandbox.apiUser.email });
-      expect(captured.text()).toMatch(/Zendesk deactivates every API token on 2027-04-30\. Create an OAuth client .* set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET instead/);
+      expect(captured.text()).toMatch(
+        /Zendesk deactivates every API token on 2027-04-30\. Create an OAuth client .* set ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET instead/,
+      );
       expect(captured.text()).not.toContain('legacy-token');
       // The day the account loses its API tokens, the queue's probe says so.
       zd.sandbox.account.apiTokens = false;

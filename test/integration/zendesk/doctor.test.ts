@@ -63,7 +63,8 @@ describe('npm run cli -- doctor', () => {
     expect(r.line('organizations')).toMatch(/^ok .*all 2 registry entries/);
     // The store the run exercises: PostgreSQL named by address without the password, or the SQLite file.
     const database = svc.database.env.DATABASE_URL ? new URL(svc.database.env.DATABASE_URL) : null;
-    const store = TEST_STORE === 'postgres' ? ` at ${database!.host}${database!.pathname}, migrations 10/10` : `${join(svc.dataDir, 'certdesk.db')} is writable`;
+    const store =
+      TEST_STORE === 'postgres' ? ` at ${database!.host}${database!.pathname}, migrations 10/10` : `${join(svc.dataDir, 'certdesk.db')} is writable`;
     expect(r.line('store')).toMatch(/^ok {2}/);
     expect(r.line('store').endsWith(store)).toBe(true);
     if (TEST_STORE === 'postgres') expect(r.line('store')).toMatch(/ PostgreSQL \d+(\.\d+)+ at /);
@@ -77,9 +78,12 @@ describe('npm run cli -- doctor', () => {
     expect(report.checks.map((c) => c.check)).toEqual(['credentials', 'webhook', 'signature', 'statuses', 'assignee', 'redaction', 'organizations', 'store']);
   });
 
-  it('fails on a bad secret: certdesk refuses the signature of Zendesk\'s test request', async () => {
+  it("fails on a bad secret: certdesk refuses the signature of Zendesk's test request", async () => {
     const hook = svc.sandbox!.connectWebhook({ endpoint: `${svc.url}/webhooks/zendesk` });
-    const reset = await fetch(`${svc.sandbox!.url}/api/v2/webhooks/${hook.id}/signing_secret`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('admin@support.example/token:x').toString('base64')}` } });
+    const reset = await fetch(`${svc.sandbox!.url}/api/v2/webhooks/${hook.id}/signing_secret`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('admin@support.example/token:x').toString('base64')}` },
+    });
     expect(reset.status).toBe(201);
     try {
       const r = await doctor(base);
@@ -94,7 +98,11 @@ describe('npm run cli -- doctor', () => {
   it('fails on a wrong webhook URL, naming where the webhook points', async () => {
     const r = await doctor({ ...base, PUBLIC_URL: 'https://certdesk.elsewhere.example' });
     expect(r.code).toBe(1);
-    expect(r.line('webhook')).toMatch(new RegExp(`^FAIL .*"certdesk" points at ${svc.url}/webhooks/zendesk, not https://certdesk\\.elsewhere\\.example/webhooks/zendesk: run "npm run cli -- setup-zendesk"`));
+    expect(r.line('webhook')).toMatch(
+      new RegExp(
+        `^FAIL .*"certdesk" points at ${svc.url}/webhooks/zendesk, not https://certdesk\\.elsewhere\\.example/webhooks/zendesk: run "npm run cli -- setup-zendesk"`,
+      ),
+    );
     expect(r.line('signature')).toBe('');
   });
 
@@ -149,7 +157,12 @@ describe('npm run cli -- doctor', () => {
   });
 
   it('checks the sandbox of the certdesk running in sandbox mode', async () => {
-    const r = await doctor({ ...svc.database.env, SANDBOX_PORT: new URL(svc.sandbox!.url).port, PORT: String(svc.port), ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
+    const r = await doctor({
+      ...svc.database.env,
+      SANDBOX_PORT: new URL(svc.sandbox!.url).port,
+      PORT: String(svc.port),
+      ZENDESK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    });
     expect(r.stdout).toMatch(/doctor: all 8 checks passed/);
     expect(r.code).toBe(0);
   });

@@ -72,7 +72,7 @@ describe('how the client classifies Zendesk failures (retries belong to the job 
     expect(error).toMatchObject({ status: 403, method: 'GET', path: '/api/v2/users/me' });
   });
 
-  it('turns a 401 into a CredentialsRefusedError (the queue pauses) carrying Zendesk\'s answer', async () => {
+  it("turns a 401 into a CredentialsRefusedError (the queue pauses) carrying Zendesk's answer", async () => {
     const anonymous = createZendeskClient({ baseUrl: zd.url, auth: { email: 'no-at-sign', apiToken: 'x' }, attachmentHosts: [] });
     const error = await anonymous.me().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CredentialsRefusedError);
@@ -107,7 +107,13 @@ describe('how the client classifies Zendesk failures (retries belong to the job 
       },
     });
     const logger = createLogger({ level: 'debug', destination: { write: (s: string) => destination.write(s) } });
-    const client = createZendeskClient({ baseUrl: zd.url, auth: { email: 'agent.logs@sandbox.invalid', apiToken: 'TOKEN-SHOULD-NOT-APPEAR' }, attachmentHosts: [], logger, timeoutMs: 400 });
+    const client = createZendeskClient({
+      baseUrl: zd.url,
+      auth: { email: 'agent.logs@sandbox.invalid', apiToken: 'TOKEN-SHOULD-NOT-APPEAR' },
+      attachmentHosts: [],
+      logger,
+      timeoutMs: 400,
+    });
     const oauth = zd.clientFor(zd.sandbox.apiUser.email, { logger, timeoutMs: 400 });
     await client.me();
     await oauth.me();

@@ -94,7 +94,12 @@ describe('npm run cli -- jobs: an operator replays what died, while certdesk run
   it('says where it looked when DATA_DIR holds no database and DATABASE_URL is unset (exit 2)', async () => {
     let stderr = '';
     const { DATABASE_URL: _url, ...withoutUrl } = env;
-    const r = await runCli(['jobs', 'list'], { stdout: () => undefined, stderr: (t) => (stderr += t), env: { ...withoutUrl, DATA_DIR: join(h.svc.dataDir, 'nowhere') }, cwd: ROOT_DIR });
+    const r = await runCli(['jobs', 'list'], {
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+      env: { ...withoutUrl, DATA_DIR: join(h.svc.dataDir, 'nowhere') },
+      cwd: ROOT_DIR,
+    });
     expect(r).toBe(2);
     expect(stderr).toMatch(/there is no certdesk database at .*nowhere.*certdesk\.db: set DATA_DIR/);
   });
@@ -111,7 +116,10 @@ describe('npm run cli -- jobs: an operator replays what died, while certdesk run
   });
 
   it('runs from a checkout as `npm run cli -- jobs list`, result on stdout only', async () => {
-    const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', 'jobs', 'list', '--json'], { cwd: ROOT_DIR, env: { ...process.env, ...env } });
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', 'jobs', 'list', '--json'], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, ...env },
+    });
     expect(JSON.parse(stdout)).toEqual([]);
   }, 30_000);
 });

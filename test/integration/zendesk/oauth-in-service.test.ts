@@ -55,7 +55,7 @@ describe('OAuth access tokens that expire every 5 seconds (SANDBOX_OAUTH_TOKEN_T
     await new Promise((r) => setTimeout(r, Math.max(0, started + 15_000 - Date.now())));
     expect(await renew(h, ca)).toContain('cert_renewal_installed');
 
-    const jobs = (await h.svc.store.jobs.list());
+    const jobs = await h.svc.store.jobs.list();
     expect(jobs.length).toBeGreaterThan(4);
     expect(jobs.filter((j) => j.state !== 'done' || j.lastError !== null)).toEqual([]);
     expect(await callsAnswered(h, '401')).toBe(0);
@@ -64,7 +64,7 @@ describe('OAuth access tokens that expire every 5 seconds (SANDBOX_OAUTH_TOKEN_T
   }, 60_000);
 });
 
-describe('certdesk\'s OAuth client secret revoked in the sandbox', () => {
+describe("certdesk's OAuth client secret revoked in the sandbox", () => {
   let h: RenewalHarness;
   beforeAll(async () => {
     h = await startRenewalHarness({}, { worker: { leaseMs: 5000, pollMs: 50, probeMs: 250 } });
@@ -112,8 +112,8 @@ describe('certdesk\'s OAuth client secret revoked in the sandbox', () => {
   }, 60_000);
 });
 
-describe('sandbox mode registers certdesk\'s own OAuth client', () => {
-  it('with a secret generated into DATA_DIR (mode 0600), used by certdesk\'s client credentials', async () => {
+describe("sandbox mode registers certdesk's own OAuth client", () => {
+  it("with a secret generated into DATA_DIR (mode 0600), used by certdesk's client credentials", async () => {
     const svc = await startTestService();
     try {
       const file = join(svc.dataDir, 'oauth-client-secret');

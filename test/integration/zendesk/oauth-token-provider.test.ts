@@ -23,7 +23,7 @@ function countingFetch(): { fetch: typeof fetch; tokenRequests: () => number } {
 
 const CLIENT: OAuthClientCredentials = { clientId: TEST_OAUTH_CLIENT.id, clientSecret: TEST_OAUTH_CLIENT.secret, scopes: 'read write' };
 
-describe('certdesk\'s OAuth tokens against the sandbox\'s token endpoint', () => {
+describe("certdesk's OAuth tokens against the sandbox's token endpoint", () => {
   let zd: TestSandbox;
   beforeAll(async () => {
     zd = await startTestSandbox({ account: { oauthClients: { 'code-flow-app': { secret: 'code-flow-secret' } } } });
@@ -120,7 +120,8 @@ describe('certdesk\'s OAuth tokens against the sandbox\'s token endpoint', () =>
     });
     /** The stored row's sealed bytes, as they are at rest. */
     async function sealedAtRest(clientId: string): Promise<Buffer> {
-      if (store.kind === 'sqlite') return ((store as SqliteStore).db.prepare('SELECT sealed FROM oauth_refresh_tokens WHERE client_id = ?').get(clientId) as { sealed: Buffer }).sealed;
+      if (store.kind === 'sqlite')
+        return ((store as SqliteStore).db.prepare('SELECT sealed FROM oauth_refresh_tokens WHERE client_id = ?').get(clientId) as { sealed: Buffer }).sealed;
       const { default: pg } = await import('pg');
       const client = new pg.Client({ connectionString: database.env.DATABASE_URL });
       await client.connect();
@@ -150,7 +151,12 @@ describe('certdesk\'s OAuth tokens against the sandbox\'s token endpoint', () =>
       expect(await repository.load('code-flow-app', seed)).not.toBe(rotated);
 
       // Without the stored chain (another KEY_ENCRYPTION_KEY), the spent seed is refused: the operator is told to authorize again.
-      const lost = new OAuthTokenProvider({ origin: zd.url, credentials, refreshTokens: (await anotherProcess(Buffer.alloc(32, 8))).refreshTokens, logger: silentLogger() });
+      const lost = new OAuthTokenProvider({
+        origin: zd.url,
+        credentials,
+        refreshTokens: (await anotherProcess(Buffer.alloc(32, 8))).refreshTokens,
+        logger: silentLogger(),
+      });
       await expect(lost.token()).rejects.toThrow(/authorize certdesk again and set the new ZENDESK_OAUTH_REFRESH_TOKEN/);
     });
 
@@ -175,14 +181,19 @@ describe('certdesk\'s OAuth tokens against the sandbox\'s token endpoint', () =>
       const repository = store.refreshTokens;
       const fresh = grantsOf(zd.sandbox.account).authorize('code-flow-app', zd.sandbox.apiUser.email).refresh_token!;
       expect(await repository.load('code-flow-app', fresh)).toBeNull();
-      const provider = new OAuthTokenProvider({ origin: zd.url, credentials: { clientId: 'code-flow-app', clientSecret: 'code-flow-secret', scopes: 'read', refreshToken: fresh }, refreshTokens: repository, logger: silentLogger() });
+      const provider = new OAuthTokenProvider({
+        origin: zd.url,
+        credentials: { clientId: 'code-flow-app', clientSecret: 'code-flow-secret', scopes: 'read', refreshToken: fresh },
+        refreshTokens: repository,
+        logger: silentLogger(),
+      });
       await expect(provider.token()).resolves.toEqual(expect.any(String));
       expect(await repository.load('code-flow-app', fresh)).toEqual(expect.any(String));
     });
   });
 });
 
-describe('the sandbox refuses certdesk\'s API user an API token, as a real account created today does', () => {
+describe("the sandbox refuses certdesk's API user an API token, as a real account created today does", () => {
   let zd: TestSandbox;
   beforeAll(async () => {
     zd = await startTestSandbox({ demoData: true });
@@ -198,7 +209,7 @@ describe('the sandbox refuses certdesk\'s API user an API token, as a real accou
     ['a password', () => `Basic ${Buffer.from(`${zd.sandbox.apiUser.email}:pw`).toString('base64')}`, "Couldn't authenticate you"],
     ['a bearer naming it (a static token)', () => `Bearer ${zd.sandbox.apiUser.email}`, 'invalid_token'],
     ['a bearer the sandbox never issued', () => 'Bearer 0123456789abcdef', 'invalid_token'],
-  ])('certdesk\'s API user with %s: 401', async (_name, header, error) => {
+  ])("certdesk's API user with %s: 401", async (_name, header, error) => {
     const res = await zd.api('GET', '/api/v2/users/me', { as: null, headers: { authorization: header() } });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe(error);

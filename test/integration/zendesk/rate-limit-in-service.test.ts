@@ -22,14 +22,14 @@ describe('429 from Zendesk', () => {
   });
   afterAll(() => h?.stop());
 
-  it('does not use up the job\'s attempts: twelve 429s in a row (more than its 8 attempts) and the renewal still goes through', async () => {
+  it("does not use up the job's attempts: twelve 429s in a row (more than its 8 attempts) and the renewal still goes through", async () => {
     const site = h.demo.registry[0]!.domain;
     h.svc.sandbox!.faults.failNext({ status: 429, retryAfterSeconds: 0, count: 12, path: '/api/v2/tickets/*' });
     const id = await h.openTicket({ subject: 'Certificate renewal', body: FORM(site) });
     await h.settle();
     expect(await answered429(h)).toBe(12);
     expect((await h.ticket(id)).tags).toContain('cert_renewal_csr_sent');
-    const jobs = (await h.svc.store.jobs.list());
+    const jobs = await h.svc.store.jobs.list();
     expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
     expect(jobs.every((j) => j.attempts === 1)).toBe(true);
   });
@@ -70,7 +70,12 @@ describe('the client paces its calls as ratelimit-remaining falls', () => {
     await new Promise<void>((r) => zendesk.listen(0, '127.0.0.1', r));
     try {
       const limiter = new RateLimiter();
-      const client = createZendeskClient({ baseUrl: `http://127.0.0.1:${(zendesk.address() as AddressInfo).port}`, auth: { email: 'certdesk@example.com', apiToken: 't' }, attachmentHosts: [], limiter });
+      const client = createZendeskClient({
+        baseUrl: `http://127.0.0.1:${(zendesk.address() as AddressInfo).port}`,
+        auth: { email: 'certdesk@example.com', apiToken: 't' },
+        attachmentHosts: [],
+        limiter,
+      });
       await client.me(); // learns the window
       const started = performance.now();
       await Promise.all([client.me(), client.me(), client.me()]);

@@ -48,7 +48,7 @@ describe('reading an attachment chunk by chunk', () => {
     expect(await zd.client.readAttachmentChunks(url, 500_000, () => undefined)).toEqual({ bytes: 500_000, complete: true });
   });
 
-  it('hands over what arrived when the file stops arriving (the request\'s timeout), as not complete, instead of failing the job', async () => {
+  it("hands over what arrived when the file stops arriving (the request's timeout), as not complete, instead of failing the job", async () => {
     const data = randomBytes(2 * 1024 * 1024);
     const url = await attachmentOf(data);
     // The CDN sends the first 64 KiB, then nothing more: only the request's own timeout ends the read.

@@ -29,7 +29,10 @@ describe('the sandbox API, as a customer and an agent drive it', () => {
     expect(me.body.user).toMatchObject({ email: newcomer, role: 'agent' });
     const org = await zd.api('POST', '/api/v2/organizations', { as: newcomer, body: { organization: { name: 'Fabrikam Foods' } } });
     expect(org.status).toBe(201);
-    const user = await zd.api('POST', '/api/v2/users', { as: newcomer, body: { user: { name: 'Lee Chan', email: 'lee@fabrikam-foods.example', organization_id: org.body.organization.id } } });
+    const user = await zd.api('POST', '/api/v2/users', {
+      as: newcomer,
+      body: { user: { name: 'Lee Chan', email: 'lee@fabrikam-foods.example', organization_id: org.body.organization.id } },
+    });
     expect(user.status).toBe(201);
     expect(user.body.user).toMatchObject({ role: 'end-user', organization_id: org.body.organization.id });
   });
@@ -40,10 +43,18 @@ describe('the sandbox API, as a customer and an agent drive it', () => {
   });
 
   it('lets a customer open a ticket: submitter and author are the customer, organization from the customer', async () => {
-    const res = await zd.api('POST', '/api/v2/tickets', { as: pat, body: { ticket: { subject: 'Renewal', comment: { body: 'Site URL: my.northwind-traders.example' }, priority: 'low' } } });
+    const res = await zd.api('POST', '/api/v2/tickets', {
+      as: pat,
+      body: { ticket: { subject: 'Renewal', comment: { body: 'Site URL: my.northwind-traders.example' }, priority: 'low' } },
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`${zd.url}/api/v2/tickets/${res.body.ticket.id}.json`);
-    expect(res.body.ticket).toMatchObject({ requester_id: zd.demo!.customer.id, submitter_id: zd.demo!.customer.id, organization_id: zd.demo!.organization.id, description: 'Site URL: my.northwind-traders.example' });
+    expect(res.body.ticket).toMatchObject({
+      requester_id: zd.demo!.customer.id,
+      submitter_id: zd.demo!.customer.id,
+      organization_id: zd.demo!.organization.id,
+      description: 'Site URL: my.northwind-traders.example',
+    });
     const comments = await zd.client.listComments(res.body.ticket.id);
     expect(comments).toEqual([expect.objectContaining({ author_id: zd.demo!.customer.id, public: true })]);
     const mine = await zd.api('GET', `/api/v2/users/${zd.demo!.customer.id}/tickets/requested`, { as: pat });
@@ -54,7 +65,14 @@ describe('the sandbox API, as a customer and an agent drive it', () => {
 
   it('lets an agent create a ticket for a requester given by email, with another submitter', async () => {
     const res = await zd.api('POST', '/api/v2/tickets', {
-      body: { ticket: { subject: 'By phone', comment: { body: 'Customer called' }, requester: { name: 'Kim Bo', email: 'kim.bo@wingtip-cycles.example' }, submitter_id: zd.demo!.agent.id } },
+      body: {
+        ticket: {
+          subject: 'By phone',
+          comment: { body: 'Customer called' },
+          requester: { name: 'Kim Bo', email: 'kim.bo@wingtip-cycles.example' },
+          submitter_id: zd.demo!.agent.id,
+        },
+      },
     });
     expect(res.status).toBe(201);
     const requester = await zd.client.getUser(res.body.ticket.requester_id);
@@ -83,7 +101,9 @@ describe('the sandbox API, as a customer and an agent drive it', () => {
   });
 
   it('derives body, html_body and plain_body from each other', async () => {
-    const t = await zd.api('POST', '/api/v2/tickets', { body: { ticket: { subject: 'Derive', comment: { html_body: '<p>Line &amp; one<br>two</p><p>Para</p>' } } } });
+    const t = await zd.api('POST', '/api/v2/tickets', {
+      body: { ticket: { subject: 'Derive', comment: { html_body: '<p>Line &amp; one<br>two</p><p>Para</p>' } } },
+    });
     const [c] = await zd.client.listComments(t.body.ticket.id);
     expect(c!.body).toBe('Line & one\ntwo\n\nPara');
     expect(c!.plain_body).toBe(c!.body);
@@ -124,19 +144,35 @@ describe('the sandbox API, as a customer and an agent drive it', () => {
   });
 
   it('takes fault settings over HTTP for the demo', async () => {
-    const set = await fetch(`${zd.url}/sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 5, errors: [{ status: 503, rate: 1, path: '/api/v2/users/me', retryAfterSeconds: 4 }] }) });
+    const set = await fetch(`${zd.url}/sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 5, errors: [{ status: 503, rate: 1, path: '/api/v2/users/me', retryAfterSeconds: 4 }] }),
+    });
     expect(set.status).toBe(200);
     const faulty = await zd.api('GET', '/api/v2/users/me');
     expect(faulty.status).toBe(503);
     expect(faulty.headers.get('retry-after')).toBe('4');
     expect(faulty.headers.get('content-type')).toMatch(/^text\/plain/);
-    const bad = await fetch(`${zd.url}/sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: [{ status: 503, rate: 2 }] }) });
+    const bad = await fetch(`${zd.url}/sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errors: [{ status: 503, rate: 2 }] }),
+    });
     expect(bad.status).toBe(400);
     expect((await fetch(`${zd.url}/sandbox/faults`, { method: 'DELETE' })).status).toBe(204);
     expect((await zd.api('GET', '/api/v2/users/me')).status).toBe(200);
-    const next = await fetch(`${zd.url}/sandbox/faults/fail-next`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 500, count: 2 }) });
+    const next = await fetch(`${zd.url}/sandbox/faults/fail-next`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 500, count: 2 }),
+    });
     expect(next.status).toBe(201);
-    expect([(await zd.api('GET', '/api/v2/users/me')).status, (await zd.api('GET', '/api/v2/users/me')).status, (await zd.api('GET', '/api/v2/users/me')).status]).toEqual([500, 500, 200]);
+    expect([
+      (await zd.api('GET', '/api/v2/users/me')).status,
+      (await zd.api('GET', '/api/v2/users/me')).status,
+      (await zd.api('GET', '/api/v2/users/me')).status,
+    ]).toEqual([500, 500, 200]);
   });
 });
 
@@ -149,7 +185,12 @@ describe('sandbox demo data', () => {
     try {
       expect(second.demo).toEqual(demo);
       expect(JSON.stringify(demo)).not.toMatch(/acme/i);
-      expect(demo.registry[0]).toEqual({ domain: 'my.northwind-traders.example', organizationId: demo.organization.id, organizationName: 'Northwind Traders', contacts: ['pat.lee@northwind-traders.example'] });
+      expect(demo.registry[0]).toEqual({
+        domain: 'my.northwind-traders.example',
+        organizationId: demo.organization.id,
+        organizationName: 'Northwind Traders',
+        contacts: ['pat.lee@northwind-traders.example'],
+      });
       expect(demo.customer).toMatchObject({ email: 'pat.lee@northwind-traders.example' });
       const orgs = await second.api('GET', '/api/v2/organizations/autocomplete?name=Northwind%20Traders');
       expect(orgs.body.organizations).toHaveLength(1);

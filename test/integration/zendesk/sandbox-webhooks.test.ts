@@ -4,7 +4,7 @@ import { startTestSandbox, startWebhookReceiver, type ReceivedWebhook, type Test
 
 const ofType = (type: string) => (r: ReceivedWebhook[]) => r.filter((h) => h.body?.type === `zen:event-type:ticket.${type}`);
 
-describe('sandbox webhooks, delivered like Zendesk\'s', () => {
+describe("sandbox webhooks, delivered like Zendesk's", () => {
   const open: Array<TestSandbox | WebhookReceiver> = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((o) => o.close()));
@@ -20,7 +20,12 @@ describe('sandbox webhooks, delivered like Zendesk\'s', () => {
   it('delivers a signed ticket.created for a ticket created through the API', async () => {
     const { zd, receiver, hook } = await setUp();
     const started = performance.now();
-    const ticket = await zd.client.createTicket({ subject: 'Renew my.northwind-traders.example', comment: { body: 'please' }, requesterId: zd.demo!.customer.id, priority: 'low' });
+    const ticket = await zd.client.createTicket({
+      subject: 'Renew my.northwind-traders.example',
+      comment: { body: 'please' },
+      requesterId: zd.demo!.customer.id,
+      priority: 'low',
+    });
     const [created] = ofType('created')(await receiver.waitFor((r) => ofType('created')(r).length === 1));
     console.info(`ticket.created arrived ${Math.round(created!.receivedAt - started)} ms after the API call started`);
 
@@ -32,10 +37,20 @@ describe('sandbox webhooks, delivered like Zendesk\'s', () => {
     expect(h['content-type']).toMatch(/^application\/json/);
     expect(created!.method).toBe('POST');
     await expect(
-      verifyZendeskSignature({ secrets: [hook.secret], timestamp: String(h['x-zendesk-webhook-signature-timestamp']), rawBody: created!.rawBody, signature: String(h['x-zendesk-webhook-signature']) }),
+      verifyZendeskSignature({
+        secrets: [hook.secret],
+        timestamp: String(h['x-zendesk-webhook-signature-timestamp']),
+        rawBody: created!.rawBody,
+        signature: String(h['x-zendesk-webhook-signature']),
+      }),
     ).resolves.toBe(true);
     await expect(
-      verifyZendeskSignature({ secrets: ['another-secret'], timestamp: String(h['x-zendesk-webhook-signature-timestamp']), rawBody: created!.rawBody, signature: String(h['x-zendesk-webhook-signature']) }),
+      verifyZendeskSignature({
+        secrets: ['another-secret'],
+        timestamp: String(h['x-zendesk-webhook-signature-timestamp']),
+        rawBody: created!.rawBody,
+        signature: String(h['x-zendesk-webhook-signature']),
+      }),
     ).resolves.toBe(false);
 
     expect(created!.body).toMatchObject({
@@ -72,7 +87,12 @@ describe('sandbox webhooks, delivered like Zendesk\'s', () => {
     for (const h of hooks) {
       const secret = h.headers['x-zendesk-webhook-id'] === chosen.id ? 'chosen-secret' : 'configured-secret';
       await expect(
-        verifyZendeskSignature({ secrets: [secret], timestamp: String(h.headers['x-zendesk-webhook-signature-timestamp']), rawBody: h.rawBody, signature: String(h.headers['x-zendesk-webhook-signature']) }),
+        verifyZendeskSignature({
+          secrets: [secret],
+          timestamp: String(h.headers['x-zendesk-webhook-signature-timestamp']),
+          rawBody: h.rawBody,
+          signature: String(h.headers['x-zendesk-webhook-signature']),
+        }),
       ).resolves.toBe(true);
     }
   });
@@ -81,14 +101,27 @@ describe('sandbox webhooks, delivered like Zendesk\'s', () => {
     const { zd, receiver } = await setUp();
     const ticket = await zd.client.createTicket({ subject: 'Events', comment: { body: 'start' }, tags: ['cert_renewal'] });
     const upload = await zd.client.uploadFile('request.csr', 'application/pkcs10', Buffer.from('-----BEGIN CERTIFICATE REQUEST-----'));
-    await zd.client.updateTicket(ticket.id, { comment: { body: 'Your CSR', public: true, uploads: [upload.token] }, status: 'pending', addTags: ['cert_renewal_csr_sent'] });
+    await zd.client.updateTicket(ticket.id, {
+      comment: { body: 'Your CSR', public: true, uploads: [upload.token] },
+      status: 'pending',
+      addTags: ['cert_renewal_csr_sent'],
+    });
     const all = await receiver.waitFor((r) => r.length >= 5);
     const comment = ofType('comment_added')(all)[0]!.body;
-    expect(comment.event.comment).toMatchObject({ body: 'Your CSR', is_public: true, author: { id: String(zd.sandbox.apiUser.id), is_staff: true, name: 'certdesk' } });
+    expect(comment.event.comment).toMatchObject({
+      body: 'Your CSR',
+      is_public: true,
+      author: { id: String(zd.sandbox.apiUser.id), is_staff: true, name: 'certdesk' },
+    });
     expect(comment.event.comment.id).toMatch(/^\d+$/);
     expect(comment.event.comment.html_body).toContain('Your CSR');
     const attachment = ofType('attachment_linked_to_comment')(all)[0]!.body;
-    expect(attachment.event.comment.attachment).toMatchObject({ id: String(upload.attachment.id), filename: 'request.csr', content_type: 'application/pkcs10', is_public: true });
+    expect(attachment.event.comment.attachment).toMatchObject({
+      id: String(upload.attachment.id),
+      filename: 'request.csr',
+      content_type: 'application/pkcs10',
+      is_public: true,
+    });
     expect(ofType('status_changed')(all)[0]!.body.event).toMatchObject({ previous: 'NEW', current: 'PENDING' });
     expect(ofType('tags_changed')(all)[0]!.body.event).toMatchObject({ tags_added: ['cert_renewal_csr_sent'], tags_removed: [] });
     const sequence = all.filter((h) => h.body.type !== 'zen:event-type:ticket.created').map((h) => h.body.event.meta.sequence);
@@ -101,7 +134,10 @@ describe('sandbox webhooks, delivered like Zendesk\'s', () => {
     const upload = await zd.client.uploadFile('key.pem', 'application/x-pem-file', Buffer.from(['-----BEGIN', 'PRIVATE KEY-----'].join(' ')));
     const ticket = await zd.client.createTicket({ subject: 'Redact', comment: { body: 'here: secret', uploads: [upload.token] } });
     const [first] = await zd.client.listComments(ticket.id);
-    await zd.client.redactComment(ticket.id, first!.id, { htmlBody: first!.html_body.replace('secret', '<redact>secret</redact>'), attachmentUrls: [first!.attachments[0]!.content_url] });
+    await zd.client.redactComment(ticket.id, first!.id, {
+      htmlBody: first!.html_body.replace('secret', '<redact>secret</redact>'),
+      attachmentUrls: [first!.attachments[0]!.content_url],
+    });
     const all = await receiver.waitFor((r) => ofType('comment_redacted')(r).length === 1 && ofType('attachment_redacted_from_comment')(r).length === 1);
     expect(ofType('comment_redacted')(all)[0]!.body.event.comment.body).toBe('here: ▇▇▇▇▇▇');
     expect(ofType('attachment_redacted_from_comment')(all)[0]!.body.event.comment.attachment.filename).toBe('redacted.txt');
@@ -116,7 +152,12 @@ describe('sandbox webhooks, delivered like Zendesk\'s', () => {
     expect(new Set(all.map((h) => h.headers['x-zendesk-webhook-invocation-id'])).size).toBe(3);
     for (const h of all) {
       await expect(
-        verifyZendeskSignature({ secrets: [ (await zd.api('GET', `/api/v2/webhooks/${h.headers['x-zendesk-webhook-id']}/signing_secret`)).body.signing_secret.secret ], timestamp: String(h.headers['x-zendesk-webhook-signature-timestamp']), rawBody: h.rawBody, signature: String(h.headers['x-zendesk-webhook-signature']) }),
+        verifyZendeskSignature({
+          secrets: [(await zd.api('GET', `/api/v2/webhooks/${h.headers['x-zendesk-webhook-id']}/signing_secret`)).body.signing_secret.secret],
+          timestamp: String(h.headers['x-zendesk-webhook-signature-timestamp']),
+          rawBody: h.rawBody,
+          signature: String(h.headers['x-zendesk-webhook-signature']),
+        }),
       ).resolves.toBe(true);
     }
   });
@@ -176,7 +217,9 @@ describe('sandbox webhooks, delivered like Zendesk\'s', () => {
       await zd.sandbox.webhooksIdle();
     }
     expect(receiver.received).toHaveLength(3);
-    const statuses = (await zd.api('GET', `/api/v2/webhooks/${hook.id}/invocations?sort=latest_completed_at`)).body.invocations.map((i: { status: string }) => i.status);
+    const statuses = (await zd.api('GET', `/api/v2/webhooks/${hook.id}/invocations?sort=latest_completed_at`)).body.invocations.map(
+      (i: { status: string }) => i.status,
+    );
     expect(statuses).toEqual(['server error', 'server error', 'server error', 'circuit broken', 'circuit broken']);
   });
 
@@ -189,7 +232,9 @@ describe('sandbox webhooks, delivered like Zendesk\'s', () => {
     const b = await zd.client.uploadFile('b.pem', 'application/x-pem-file', Buffer.from('b'));
     await zd.client.updateTicket(ticket.id, { comment: { body: 'two files', public: true, uploads: [a.token, b.token] }, status: 'open', addTags: ['x'] });
     const all = await receiver.waitFor((r) => r.length === 6);
-    const byInvocation = all.slice(1).sort((x, y) => Number(x.headers['x-zendesk-webhook-invocation-id']) - Number(y.headers['x-zendesk-webhook-invocation-id']));
+    const byInvocation = all
+      .slice(1)
+      .sort((x, y) => Number(x.headers['x-zendesk-webhook-invocation-id']) - Number(y.headers['x-zendesk-webhook-invocation-id']));
     const positions = byInvocation.map((h) => h.body.event.meta.sequence.position as number);
     expect([...positions].sort()).toEqual([1, 2, 3, 4, 5]);
     expect(positions).not.toEqual([1, 2, 3, 4, 5]);

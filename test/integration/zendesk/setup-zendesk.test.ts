@@ -22,12 +22,13 @@ async function cli(args: string[], env: Record<string, string> = {}) {
   return { code, stdout, stderr };
 }
 
-const webhooks = async () => (await zd.api('GET', '/api/v2/webhooks')).body.webhooks as { id: string; name: string; endpoint: string; subscriptions: string[] }[];
+const webhooks = async () =>
+  (await zd.api('GET', '/api/v2/webhooks')).body.webhooks as { id: string; name: string; endpoint: string; subscriptions: string[] }[];
 
 describe('npm run cli -- setup-zendesk', () => {
   let firstSecret = '';
 
-  it('creates the webhook with certdesk\'s subscriptions and prints its signing secret once', async () => {
+  it("creates the webhook with certdesk's subscriptions and prints its signing secret once", async () => {
     const { code, stdout } = await cli([]);
     expect(code).toBe(0);
     const secret = /^ZENDESK_WEBHOOK_SECRET=(\S+)$/m.exec(stdout)?.[1];
@@ -66,7 +67,10 @@ describe('npm run cli -- setup-zendesk', () => {
     expect(result.secret).not.toBe(firstSecret);
     expect((await zd.api('GET', `/api/v2/webhooks/${result.webhookId}/signing_secret`)).body.signing_secret.secret).toBe(result.secret);
 
-    const svc = await startTestService({ ZENDESK_WEBHOOK_SECRET: result.secret, ZENDESK_WEBHOOK_SECRET_PREVIOUS: result.previousSecret }, { worker: { start: false } });
+    const svc = await startTestService(
+      { ZENDESK_WEBHOOK_SECRET: result.secret, ZENDESK_WEBHOOK_SECRET_PREVIOUS: result.previousSecret },
+      { worker: { start: false } },
+    );
     try {
       expect((await svc.deliver(ticketEventPayload('ticket.created', 501), { secret: result.previousSecret })).status).toBe(200);
       expect((await svc.deliver(ticketEventPayload('ticket.created', 502), { secret: result.secret })).status).toBe(200);
@@ -90,12 +94,25 @@ describe('npm run cli -- setup-zendesk', () => {
   it('updates with PATCH, keeping what an admin set on the webhook (its name, description and authentication)', async () => {
     const [hook] = (await webhooks()).filter((w) => w.name === 'certdesk');
     const auth = { type: 'bearer_token', data: { token: 'kept' }, add_position: 'header' };
-    expect((await zd.api('PATCH', `/api/v2/webhooks/${hook!.id}`, { as: 'admin@support.example', body: { webhook: { description: 'set by an admin', authentication: auth, status: 'inactive' } } })).status).toBe(204);
+    expect(
+      (
+        await zd.api('PATCH', `/api/v2/webhooks/${hook!.id}`, {
+          as: 'admin@support.example',
+          body: { webhook: { description: 'set by an admin', authentication: auth, status: 'inactive' } },
+        })
+      ).status,
+    ).toBe(204);
     const { code, stdout } = await cli(['--public-url', 'https://certdesk3.example.com']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Updated webhook/);
     const after = (await zd.api('GET', `/api/v2/webhooks/${hook!.id}`, { as: 'admin@support.example' })).body.webhook;
-    expect(after).toMatchObject({ name: 'certdesk', description: 'set by an admin', status: 'active', endpoint: 'https://certdesk3.example.com/webhooks/zendesk', authentication: { type: 'bearer_token' } });
+    expect(after).toMatchObject({
+      name: 'certdesk',
+      description: 'set by an admin',
+      status: 'active',
+      endpoint: 'https://certdesk3.example.com/webhooks/zendesk',
+      authentication: { type: 'bearer_token' },
+    });
   });
 
   it('ends by running doctor with the configuration certdesk will have', async () => {
@@ -103,8 +120,13 @@ describe('npm run cli -- setup-zendesk', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/nothing changed/);
     // Without the rest of certdesk's configuration, doctor says what is missing instead of checking.
-    expect(stdout).toMatch(/npm run cli -- doctor:\ndoctor could not run yet; complete certdesk's configuration first:\n(.*\n)* {2}- KEY_ENCRYPTION_KEY is required/);
-    const json = JSON.parse((await cli(['--public-url', 'https://certdesk3.example.com', '--json'])).stdout) as { action: string; doctor: { ok: boolean; configProblems: string[] } };
+    expect(stdout).toMatch(
+      /npm run cli -- doctor:\ndoctor could not run yet; complete certdesk's configuration first:\n(.*\n)* {2}- KEY_ENCRYPTION_KEY is required/,
+    );
+    const json = JSON.parse((await cli(['--public-url', 'https://certdesk3.example.com', '--json'])).stdout) as {
+      action: string;
+      doctor: { ok: boolean; configProblems: string[] };
+    };
     expect(json).toMatchObject({ action: 'unchanged', doctor: { ok: false } });
     expect(json.doctor.configProblems.join('\n')).toMatch(/DOMAINS_FILE is required/);
   });
@@ -114,7 +136,16 @@ describe('npm run cli -- setup-zendesk', () => {
     try {
       const created = await other.api('POST', '/api/v2/webhooks', {
         as: 'admin@support.example',
-        body: { webhook: { name: 'certdesk', endpoint: 'https://certdesk.example.com/webhooks/zendesk', http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['conditional_ticket_events'] } },
+        body: {
+          webhook: {
+            name: 'certdesk',
+            endpoint: 'https://certdesk.example.com/webhooks/zendesk',
+            http_method: 'POST',
+            request_format: 'json',
+            status: 'active',
+            subscriptions: ['conditional_ticket_events'],
+          },
+        },
       });
       expect(created.status).toBe(201);
       let stdout = '';
@@ -138,7 +169,12 @@ describe('npm run cli -- setup-zendesk', () => {
 
   it('signs in with an OAuth client (client credentials) whose tokens act as an admin', async () => {
     zd.sandbox.account.oauthClients['setup-admin'] = { secret: 'setup-secret', userEmail: 'admin@support.example' };
-    const { code, stdout } = await cli(['--public-url', 'https://certdesk3.example.com'], { ZENDESK_EMAIL: '', ZENDESK_API_TOKEN: '', ZENDESK_OAUTH_CLIENT_ID: 'setup-admin', ZENDESK_OAUTH_CLIENT_SECRET: 'setup-secret' });
+    const { code, stdout } = await cli(['--public-url', 'https://certdesk3.example.com'], {
+      ZENDESK_EMAIL: '',
+      ZENDESK_API_TOKEN: '',
+      ZENDESK_OAUTH_CLIENT_ID: 'setup-admin',
+      ZENDESK_OAUTH_CLIENT_SECRET: 'setup-secret',
+    });
     expect(code).toBe(0);
     expect(stdout).toMatch(/nothing changed/);
   });

@@ -25,7 +25,7 @@ describe('safe updates: a 409 conflict is re-read and re-applied', () => {
     expect(comments.filter((c) => c.body === 'CSR attached')).toHaveLength(1);
   });
 
-  it('a stale updated_stamp is refused by the sandbox with Zendesk\'s UpdateConflict', async () => {
+  it("a stale updated_stamp is refused by the sandbox with Zendesk's UpdateConflict", async () => {
     const t = await zd.client.createTicket({ subject: 'Stamp', comment: { body: 'x' } });
     await zd.client.addTags(t.id, ['first']);
     const res = await zd.api('PUT', `/api/v2/tickets/${t.id}`, { body: { ticket: { status: 'open', safe_update: true, updated_stamp: t.updated_at } } });

@@ -15,7 +15,11 @@ describe('the sandbox web page', () => {
     });
     ticketId = created.body.ticket.id;
     const upload = await zd.client.uploadFile('request.csr', 'application/pkcs10', Buffer.from('csr'));
-    await zd.client.updateTicket(ticketId, { comment: { body: 'Agents: key generated', public: false, uploads: [upload.token] }, status: 'pending', addTags: ['cert_renewal', 'cert_renewal_csr_sent'] });
+    await zd.client.updateTicket(ticketId, {
+      comment: { body: 'Agents: key generated', public: false, uploads: [upload.token] },
+      status: 'pending',
+      addTags: ['cert_renewal', 'cert_renewal_csr_sent'],
+    });
     const [, note] = await zd.client.listComments(ticketId);
     await zd.client.redactComment(ticketId, note!.id, { htmlBody: note!.html_body.replace('key', '<redact>key</redact>') });
     await receiver.waitFor((r) => r.length >= 5);

@@ -26,11 +26,26 @@ describe('ACME failures in customer terms', () => {
   const cases: [string, { type?: string; detail?: string }, string, boolean][] = [
     ['a CAA problem', { type: 'urn:ietf:params:acme:error:caa', detail: 'CAA record for example.com prevents issuance' }, 'caa', false],
     ['a DNS problem', { type: 'urn:ietf:params:acme:error:dns', detail: 'NXDOMAIN looking up A for my.example.com' }, 'dns', true],
-    ['a refused connection', { type: 'urn:ietf:params:acme:error:connection', detail: 'dial tcp 127.0.0.2:80: connect: connection refused' }, 'unreachable', true],
-    ['a wrong answer', { type: 'urn:ietf:params:acme:error:unauthorized', detail: 'The key authorization file from the server did not match' }, 'validation', false],
+    [
+      'a refused connection',
+      { type: 'urn:ietf:params:acme:error:connection', detail: 'dial tcp 127.0.0.2:80: connect: connection refused' },
+      'unreachable',
+      true,
+    ],
+    [
+      'a wrong answer',
+      { type: 'urn:ietf:params:acme:error:unauthorized', detail: 'The key authorization file from the server did not match' },
+      'validation',
+      false,
+    ],
     ['a rate limit', { type: 'urn:ietf:params:acme:error:rateLimited', detail: 'too many certificates already issued' }, 'rate_limited', true],
     ['words only, about a rate limit', { detail: 'Error creating new order :: too many new orders recently' }, 'rate_limited', true],
-    ['a CA that requires External Account Binding', { type: 'urn:ietf:params:acme:error:externalAccountRequired', detail: 'newAccount requests must include externalAccountBinding' }, 'account', false],
+    [
+      'a CA that requires External Account Binding',
+      { type: 'urn:ietf:params:acme:error:externalAccountRequired', detail: 'newAccount requests must include externalAccountBinding' },
+      'account',
+      false,
+    ],
     ['a response that was not ours, by type alone', { type: 'urn:ietf:params:acme:error:incorrectResponse' }, 'validation', false],
     ['a rate limit, by type alone', { type: 'urn:ietf:params:acme:error:rateLimited' }, 'rate_limited', true],
     ['anything else', { type: 'urn:ietf:params:acme:error:serverInternal', detail: 'oops' }, 'ca_error', true],
@@ -57,18 +72,22 @@ describe('when to renew an ACME certificate', () => {
     expect(renewalTime({ notBefore, notAfter, ari, now, random: 0.5 })).toEqual({ at: new Date('2027-02-02T00:00:00Z'), source: 'ari' });
   });
 
-  it('now when the CA\'s window has passed (a revocation, say) or the chosen moment in it has', () => {
+  it("now when the CA's window has passed (a revocation, say) or the chosen moment in it has", () => {
     expect(renewalTime({ notBefore, notAfter, ari: { start: '2027-01-02T00:00:00Z', end: '2027-01-03T00:00:00Z' }, now, random: 0.9 }).at).toEqual(now);
     expect(renewalTime({ notBefore, notAfter, ari: { start: '2027-01-05T00:00:00Z', end: '2027-01-12T00:00:00Z' }, now, random: 0.5 }).at).toEqual(now);
   });
 
   it('keeps the same moment as time passes inside the window (it does not run ahead of now)', () => {
     const ari = { start: '2027-01-05T00:00:00Z', end: '2027-01-15T00:00:00Z' };
-    const moments = ['2027-01-06T00:00:00Z', '2027-01-08T00:00:00Z'].map((t) => renewalTime({ notBefore, notAfter, ari, now: new Date(t), random: 0.5 }).at.toISOString());
+    const moments = ['2027-01-06T00:00:00Z', '2027-01-08T00:00:00Z'].map((t) =>
+      renewalTime({ notBefore, notAfter, ari, now: new Date(t), random: 0.5 }).at.toISOString(),
+    );
     expect(moments).toEqual(['2027-01-10T00:00:00.000Z', '2027-01-10T00:00:00.000Z']);
   });
 
   it('ignores a window that makes no sense', () => {
-    expect(renewalTime({ notBefore, notAfter, ari: { start: '2027-02-03T00:00:00Z', end: '2027-02-01T00:00:00Z' }, now, random: 0.5 }).source).toBe('two_thirds');
+    expect(renewalTime({ notBefore, notAfter, ari: { start: '2027-02-03T00:00:00Z', end: '2027-02-01T00:00:00Z' }, now, random: 0.5 }).source).toBe(
+      'two_thirds',
+    );
   });
 });

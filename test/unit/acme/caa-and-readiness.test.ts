@@ -33,7 +33,14 @@ describe('does CAA allow the CA?', () => {
     ['its name with parameters and in capitals', [issue('LetsEncrypt.org; validationmethods=http-01')], true],
     ['another CA only', [issue('digicert.com')], false],
     ['an empty issue value (no CA)', [issue(';')], false],
-    ['only issuewild and iodef', [{ critical: false, tag: 'issuewild', value: 'digicert.com' }, { critical: false, tag: 'iodef', value: 'mailto:x@example.com' }], true],
+    [
+      'only issuewild and iodef',
+      [
+        { critical: false, tag: 'issuewild', value: 'digicert.com' },
+        { critical: false, tag: 'iodef', value: 'mailto:x@example.com' },
+      ],
+      true,
+    ],
     ['an unknown critical property', [issue('letsencrypt.org'), { critical: true, tag: 'future', value: 'x' }], false],
     ['an unknown property that is not critical', [issue('letsencrypt.org'), { critical: false, tag: 'future', value: 'x' }], true],
   ];
@@ -45,16 +52,27 @@ describe('does CAA allow the CA?', () => {
 describe('the readiness check tells the customer what to change', () => {
   const site = 'my.example.com';
   it('passes a CNAME to the provider with a CAA set that allows the CA', () => {
-    expect(checkNameReadiness({ site, cnameChain: ['sites.provider.example'], caa: { at: 'example.com', records: [issue('letsencrypt.org')] } }, 'sites.provider.example', ['letsencrypt.org'])).toEqual([]);
+    expect(
+      checkNameReadiness(
+        { site, cnameChain: ['sites.provider.example'], caa: { at: 'example.com', records: [issue('letsencrypt.org')] } },
+        'sites.provider.example',
+        ['letsencrypt.org'],
+      ),
+    ).toEqual([]);
   });
 
   it('accepts the expected name anywhere in a CNAME chain', () => {
-    expect(checkNameReadiness({ site, cnameChain: ['customer-cdn.example.net', 'sites.provider.example.'], caa: null }, 'Sites.Provider.Example', [])).toEqual([]);
+    expect(checkNameReadiness({ site, cnameChain: ['customer-cdn.example.net', 'sites.provider.example.'], caa: null }, 'Sites.Provider.Example', [])).toEqual(
+      [],
+    );
   });
 
   it('names the record to create when the name does not exist', () => {
     expect(checkNameReadiness({ site, cnameChain: null, caa: null }, 'sites.provider.example', [])).toEqual([
-      { code: 'DNS', message: 'my.example.com does not exist in DNS. Add this record in the DNS of example.com: my.example.com. CNAME sites.provider.example.' },
+      {
+        code: 'DNS',
+        message: 'my.example.com does not exist in DNS. Add this record in the DNS of example.com: my.example.com. CNAME sites.provider.example.',
+      },
     ]);
   });
 
@@ -64,12 +82,18 @@ describe('the readiness check tells the customer what to change', () => {
   });
 
   it('reports both a wrong CNAME and a CAA refusal, CAA naming the zone where the set was found', () => {
-    const problems = checkNameReadiness({ site, cnameChain: ['old.host.example'], caa: { at: 'example.com', records: [issue('digicert.com')] } }, 'sites.provider.example', ['letsencrypt.org']);
+    const problems = checkNameReadiness(
+      { site, cnameChain: ['old.host.example'], caa: { at: 'example.com', records: [issue('digicert.com')] } },
+      'sites.provider.example',
+      ['letsencrypt.org'],
+    );
     expect(problems.map((p) => p.code)).toEqual(['DNS', 'CAA']);
-    expect(problems[1]!.message).toContain('allow only digicert.com to issue certificates for my.example.com. Add this record in the DNS of example.com: example.com. CAA 0 issue "letsencrypt.org"');
+    expect(problems[1]!.message).toContain(
+      'allow only digicert.com to issue certificates for my.example.com. Add this record in the DNS of example.com: example.com. CAA 0 issue "letsencrypt.org"',
+    );
   });
 
-  it('checks no CNAME without ACME_EXPECTED_CNAME and no CAA without the CA\'s names', () => {
+  it("checks no CNAME without ACME_EXPECTED_CNAME and no CAA without the CA's names", () => {
     expect(checkNameReadiness({ site, cnameChain: ['anything.example'], caa: { at: 'example.com', records: [issue('digicert.com')] } }, null, [])).toEqual([]);
   });
 

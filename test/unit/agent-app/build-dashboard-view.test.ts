@@ -13,7 +13,8 @@ const site = (domain: string, days: number | null, extra: Partial<SiteFacts> = {
   openRenewal: null,
   ...extra,
 });
-const view = (sites: SiteFacts[], extra: Partial<Parameters<typeof buildDashboardView>[0]> = {}) => buildDashboardView({ sites, stateCounts: {}, failures: [], now: NOW, ...extra });
+const view = (sites: SiteFacts[], extra: Partial<Parameters<typeof buildDashboardView>[0]> = {}) =>
+  buildDashboardView({ sites, stateCounts: {}, failures: [], now: NOW, ...extra });
 
 describe('how urgent an expiry is', () => {
   it.each([
@@ -56,9 +57,13 @@ describe('the dashboard view', () => {
   });
 
   it('draws each known expiry on the SVG timeline at its place, with its words in the accessible description', () => {
-    const svg = renderExpiryChart(view([site('my.a.example', 50), site('my.b.example', 100), site('my.c.example', 400), site('my.d.example', -2), site('my.e.example', null)]));
+    const svg = renderExpiryChart(
+      view([site('my.a.example', 50), site('my.b.example', 100), site('my.c.example', 400), site('my.d.example', -2), site('my.e.example', null)]),
+    );
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" role="img" aria-labelledby="expiry-chart-title expiry-chart-desc"/);
-    expect(svg).toContain('<desc id="expiry-chart-desc">my.d.example: expired 2 days ago (2026-11-24); my.a.example: expires in 50 days (2027-01-15); my.b.example: expires in 100 days (2027-03-06); my.c.example: expires in 400 days (after the next 200) (2027-12-31).</desc>');
+    expect(svg).toContain(
+      '<desc id="expiry-chart-desc">my.d.example: expired 2 days ago (2026-11-24); my.a.example: expires in 50 days (2027-01-15); my.b.example: expires in 100 days (2027-03-06); my.c.example: expires in 400 days (after the next 200) (2027-12-31).</desc>',
+    );
     const cx = (d: string) => Number(new RegExp(`data-domain="${d}"[^]*?<circle cx="([\\d.]+)"`).exec(svg)?.[1]);
     // 230 px of labels, then 520 px for 200 days.
     expect(cx('my.a.example')).toBe(230 + (50 / 200) * 520);

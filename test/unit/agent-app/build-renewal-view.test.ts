@@ -57,19 +57,37 @@ describe('the renewal view', () => {
       publicKeySha256: renewal().csrSpkiSha256,
       publicKeyFingerprint: '0B:33:D0:17:2A:B8:33:03:88:FE:D0:3E:5B:74:23:50:48:F6:0D:E3:69:B4:B3:82:D3:AD:09:14:FD:F0:89:08',
     });
-    expect(view.fields.map((f) => f.label)).toEqual(['Site', 'Organization', 'Organizational unit', 'Locality (city)', 'State or province', 'Country', 'Contact email']);
+    expect(view.fields.map((f) => f.label)).toEqual([
+      'Site',
+      'Organization',
+      'Organizational unit',
+      'Locality (city)',
+      'State or province',
+      'Country',
+      'Contact email',
+    ]);
     expect(view.fields.find((f) => f.field === 'organizationalUnit')!.note).toMatch(/not in the CSR/);
     expect(Object.keys(view)).not.toContain('keyId');
   });
 
   it('tells the history in plain words, including a command that did nothing', () => {
-    const t = (from: string, to: string, event: string, effects: string[], minutes: number): TransitionFacts => ({ from, to, event, effects, createdAt: NOW.getTime() + minutes * 60_000 });
-    const view = buildRenewalView(renewal(), [
-      t('new', 'needs_info', 'request_incomplete', ['comment_needs_info'], 0),
-      t('needs_info', 'awaiting_certificate', 'request_valid', ['generate_key_and_csr', 'comment_csr'], 5),
-      t('awaiting_certificate', 'awaiting_certificate', 'command:retry_install', ['note_command_ignored', 'remove_command_tag'], 9),
-      t('awaiting_certificate', 'awaiting_certificate', 'command:some_future_command', [], 10),
-    ], NOW);
+    const t = (from: string, to: string, event: string, effects: string[], minutes: number): TransitionFacts => ({
+      from,
+      to,
+      event,
+      effects,
+      createdAt: NOW.getTime() + minutes * 60_000,
+    });
+    const view = buildRenewalView(
+      renewal(),
+      [
+        t('new', 'needs_info', 'request_incomplete', ['comment_needs_info'], 0),
+        t('needs_info', 'awaiting_certificate', 'request_valid', ['generate_key_and_csr', 'comment_csr'], 5),
+        t('awaiting_certificate', 'awaiting_certificate', 'command:retry_install', ['note_command_ignored', 'remove_command_tag'], 9),
+        t('awaiting_certificate', 'awaiting_certificate', 'command:some_future_command', [], 10),
+      ],
+      NOW,
+    );
     expect(view.history.map((h) => h.description)).toEqual([
       'The request had missing or invalid fields: the customer was asked to complete the form.',
       'The request was complete and the organization owns the site: a key pair and CSR were issued and sent.',
@@ -82,7 +100,13 @@ describe('the renewal view', () => {
   it("puts the last validation report's findings in plain words, with the submitted certificate", async () => {
     const { leaf, intermediate } = createChain({ dnsNames: [SITE] });
     const csrPem = createCsr(generateKey(), [SITE]);
-    const report = await checkBundle({ domain: SITE, files: [{ name: 'bundle.pem', data: leaf.pem + intermediate.pem }], csrPem, useSystemRoots: false, at: NOW });
+    const report = await checkBundle({
+      domain: SITE,
+      files: [{ name: 'bundle.pem', data: leaf.pem + intermediate.pem }],
+      csrPem,
+      useSystemRoots: false,
+      at: NOW,
+    });
     const { fullchainPem: _, ...stored } = report;
     const view = buildRenewalView(renewal({ findings: stored }), [], NOW);
     expect(view.validation!.findings.map((f) => f.code)).toEqual(report.findings.map((f) => f.code));
@@ -96,11 +120,22 @@ describe('the renewal view', () => {
     const key = generateKey();
     const csrPem = createCsr(key, [SITE]);
     const leaf = issueForCsr(csrPem, intermediate, { dnsNames: [SITE] });
-    const report = await checkBundle({ domain: SITE, files: [{ name: 'bundle.pem', data: leaf.pem + intermediate.pem }], csrPem, useSystemRoots: false, trustedRootsPem: [root.pem], at: NOW });
+    const report = await checkBundle({
+      domain: SITE,
+      files: [{ name: 'bundle.pem', data: leaf.pem + intermediate.pem }],
+      csrPem,
+      useSystemRoots: false,
+      trustedRootsPem: [root.pem],
+      at: NOW,
+    });
     expect(report.ok).toBe(true);
     const accepted = { leaf: report.leaf, chain: report.chain };
     const expected = Math.floor((Date.parse(report.leaf!.notAfter) - NOW.getTime()) / 86_400_000);
-    for (const [state, status] of [['installing', 'accepted'], ['install_failed', 'accepted'], ['installed', 'installed']] as const) {
+    for (const [state, status] of [
+      ['installing', 'accepted'],
+      ['install_failed', 'accepted'],
+      ['installed', 'installed'],
+    ] as const) {
       const view = buildRenewalView(renewal({ state, certificate: accepted, findings: report }), [], NOW);
       expect(view.certificate).toMatchObject({ status, daysLeft: expected, leaf: { issuer: report.leaf!.issuer, sha256: report.leaf!.sha256 } });
       expect(view.certificate!.chain.map((c) => c.subject)).toEqual(report.chain.map((c) => c.subject));
@@ -111,9 +146,27 @@ describe('the renewal view', () => {
   });
 
   it.each([
-    { name: 'lines of text (the install stage)', log: ['copied fullchain.pem', 'reloaded nginx'], lines: [{ at: null, level: 'info', message: 'copied fullchain.pem' }, { at: null, level: 'info', message: 'reloaded nginx' }] },
-    { name: 'one string', log: 'copied\n\nreloaded\n', lines: [{ at: null, level: 'info', message: 'copied' }, { at: null, level: 'info', message: 'reloaded' }] },
-    { name: 'structured lines', log: [{ at: '2026-01-01T00:00:00.000Z', level: 'error', message: 'not served' }, { nonsense: true }], lines: [{ at: '2026-01-01T00:00:00.000Z', level: 'error', message: 'not served' }] },
+    {
+      name: 'lines of text (the install stage)',
+      log: ['copied fullchain.pem', 'reloaded nginx'],
+      lines: [
+        { at: null, level: 'info', message: 'copied fullchain.pem' },
+        { at: null, level: 'info', message: 'reloaded nginx' },
+      ],
+    },
+    {
+      name: 'one string',
+      log: 'copied\n\nreloaded\n',
+      lines: [
+        { at: null, level: 'info', message: 'copied' },
+        { at: null, level: 'info', message: 'reloaded' },
+      ],
+    },
+    {
+      name: 'structured lines',
+      log: [{ at: '2026-01-01T00:00:00.000Z', level: 'error', message: 'not served' }, { nonsense: true }],
+      lines: [{ at: '2026-01-01T00:00:00.000Z', level: 'error', message: 'not served' }],
+    },
     { name: 'no log field at all', log: undefined, lines: null },
   ])('shows the installer log given as $name', ({ log, lines }) => {
     const facts = renewal({ state: 'install_failed' });

@@ -18,6 +18,8 @@ describe('describeTransition', () => {
   });
 
   it('says that a command which does not apply did nothing', () => {
-    expect(describeTransition(t('command:retry_install', ['note_command_ignored']))).toBe('An agent added the retry install command, which does nothing in this state: an internal note says why.');
+    expect(describeTransition(t('command:retry_install', ['note_command_ignored']))).toBe(
+      'An agent added the retry install command, which does nothing in this state: an internal note says why.',
+    );
   });
 });

@@ -7,8 +7,26 @@ const T0 = Date.parse('2026-12-01T10:00:00Z');
 const facts: RenewalHistoryFacts = {
   ticketId: 42,
   transitions: [
-    { id: 1, from: 'new', to: 'awaiting_certificate', event: 'request_valid', effects: ['generate_key_and_csr', 'comment_csr'], state: 'pending', createdAt: T0, doneAt: null },
-    { id: 2, from: 'installing', to: 'install_failed', event: 'install_failed', effects: ['note_install_failed'], state: 'pending', createdAt: T0 + 5000, doneAt: null },
+    {
+      id: 1,
+      from: 'new',
+      to: 'awaiting_certificate',
+      event: 'request_valid',
+      effects: ['generate_key_and_csr', 'comment_csr'],
+      state: 'pending',
+      createdAt: T0,
+      doneAt: null,
+    },
+    {
+      id: 2,
+      from: 'installing',
+      to: 'install_failed',
+      event: 'install_failed',
+      effects: ['note_install_failed'],
+      state: 'pending',
+      createdAt: T0 + 5000,
+      doneAt: null,
+    },
   ],
   effects: [
     { key: 'tr:1:generate_key_and_csr', kind: 'generate_key_and_csr', state: 'done', createdAt: T0 + 10, doneAt: T0 + 10 },
@@ -17,8 +35,20 @@ const facts: RenewalHistoryFacts = {
   audit: [
     { id: 1, at: T0, actor: 'certdesk', action: 'transition', detail: { from: 'new', to: 'awaiting_certificate' } },
     { id: 2, at: T0 + 30, actor: 'certdesk', action: 'public_comment', detail: { effect: 'tr:1:comment_csr' } },
-    { id: 3, at: T0 + 4000, actor: 'certdesk', action: 'install_attempt_failed', detail: { error: 'verify: the served\ncertificate is the old one', rolledBack: true } },
-    { id: 4, at: T0 + 5000, actor: 'operator:pat', action: 'agent_command_requested', detail: { command: 'retry_install', tag: 'cert_renewal_retry_install', via: 'cli' } },
+    {
+      id: 3,
+      at: T0 + 4000,
+      actor: 'certdesk',
+      action: 'install_attempt_failed',
+      detail: { error: 'verify: the served\ncertificate is the old one', rolledBack: true },
+    },
+    {
+      id: 4,
+      at: T0 + 5000,
+      actor: 'operator:pat',
+      action: 'agent_command_requested',
+      detail: { command: 'retry_install', tag: 'cert_renewal_retry_install', via: 'cli' },
+    },
   ],
   jobs: [{ id: 9, kind: 'install', state: 'dead', attempts: 3, maxAttempts: 3, lastError: 'x'.repeat(400), createdAt: T0 + 100, finishedAt: T0 + 4500 }],
 };
@@ -38,12 +68,34 @@ describe('buildRenewalTimeline', () => {
   });
 
   it('merges the audit lines a transition does not already say, by time, with their errors on one line', () => {
-    expect(timeline.entries.map((e) => (e.type === 'transition' ? `T ${e.event}` : `A ${e.action}`))).toEqual(['T request_valid', 'A install_attempt_failed', 'T install_failed', 'A agent_command_requested']);
-    expect(timeline.entries[1]).toMatchObject({ description: 'install attempt failed (rolledBack true)', error: 'verify: the served certificate is the old one' });
-    expect(timeline.entries[3]).toMatchObject({ actor: 'operator:pat', description: 'agent command requested (command retry_install; tag cert_renewal_retry_install; via cli)' });
+    expect(timeline.entries.map((e) => (e.type === 'transition' ? `T ${e.event}` : `A ${e.action}`))).toEqual([
+      'T request_valid',
+      'A install_attempt_failed',
+      'T install_failed',
+      'A agent_command_requested',
+    ]);
+    expect(timeline.entries[1]).toMatchObject({
+      description: 'install attempt failed (rolledBack true)',
+      error: 'verify: the served certificate is the old one',
+    });
+    expect(timeline.entries[3]).toMatchObject({
+      actor: 'operator:pat',
+      description: 'agent command requested (command retry_install; tag cert_renewal_retry_install; via cli)',
+    });
   });
 
   it('lists the jobs apart with their attempts, and shortens a long error', () => {
-    expect(timeline.jobs).toEqual([{ id: 9, kind: 'install', state: 'dead', attempts: 3, maxAttempts: 3, queuedAt: '2026-12-01T10:00:00.100Z', finishedAt: '2026-12-01T10:00:04.500Z', lastError: `${'x'.repeat(299)}…` }]);
+    expect(timeline.jobs).toEqual([
+      {
+        id: 9,
+        kind: 'install',
+        state: 'dead',
+        attempts: 3,
+        maxAttempts: 3,
+        queuedAt: '2026-12-01T10:00:00.100Z',
+        finishedAt: '2026-12-01T10:00:04.500Z',
+        lastError: `${'x'.repeat(299)}…`,
+      },
+    ]);
   });
 });

@@ -30,7 +30,13 @@ describe('path building', () => {
     const leaf = parse(createLeaf(real));
     // 40 look-alikes at each of two levels: without a budget this is 40 × 40 signature checks and more paths.
     const decoys = Array.from({ length: 40 }, () => parse(createIntermediate(createRoot('Shared Name'), 'Shared Name')));
-    const result = buildPath({ leaf, intermediates: decoys, anchors: buildTrustAnchors([root.pem]), at: TEST_NOW, limits: { ...LIMITS, maxSignatureChecks: 16 } });
+    const result = buildPath({
+      leaf,
+      intermediates: decoys,
+      anchors: buildTrustAnchors([root.pem]),
+      at: TEST_NOW,
+      limits: { ...LIMITS, maxSignatureChecks: 16 },
+    });
     expect(result.anchor).toBeUndefined();
     expect(result.budgetExhausted).toBe(true);
   });
@@ -40,7 +46,13 @@ describe('path building', () => {
     const real = createIntermediate(root, 'Shared Name');
     const leaf = parse(createLeaf(real));
     const decoys = Array.from({ length: 30 }, () => parse(createIntermediate(root, 'Shared Name')));
-    const result = buildPath({ leaf, intermediates: [...decoys, parse(real)], anchors: buildTrustAnchors([root.pem]), at: TEST_NOW, limits: { ...LIMITS, maxSignatureChecks: 4 } });
+    const result = buildPath({
+      leaf,
+      intermediates: [...decoys, parse(real)],
+      anchors: buildTrustAnchors([root.pem]),
+      at: TEST_NOW,
+      limits: { ...LIMITS, maxSignatureChecks: 4 },
+    });
     expect(result.anchor?.sha256).toBe(root.sha256);
     expect(result.chain.map((c) => c.sha256)).toEqual([leaf.sha256, real.sha256]);
   });

@@ -56,14 +56,25 @@ export function email(parts: {
   const part = (headers: string[], body: string) => lines.push(`--${boundary}`, ...headers, '', body);
   if (parts.text !== undefined) {
     if (parts.quotedPrintable) {
-      const qp = parts.text.replace(/=/g, '=3D').split('\n').map((l) => (l.length > 70 ? `${l.slice(0, 70)}=\n${l.slice(70)}` : l)).join('\n');
+      const qp = parts.text
+        .replace(/=/g, '=3D')
+        .split('\n')
+        .map((l) => (l.length > 70 ? `${l.slice(0, 70)}=\n${l.slice(70)}` : l))
+        .join('\n');
       part(['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable'], qp);
     } else part(['Content-Type: text/plain; charset=utf-8'], parts.text);
   }
   if (parts.html !== undefined) part(['Content-Type: text/html; charset=utf-8'], parts.html);
   for (const a of parts.attachments ?? []) {
     const b64 = Buffer.from(a.content).toString('base64').replace(/.{76}/g, '$&\n');
-    part([`Content-Type: ${a.type ?? 'application/octet-stream'}; name="${a.name}"`, `Content-Disposition: attachment; filename="${a.name}"`, 'Content-Transfer-Encoding: base64'], b64);
+    part(
+      [
+        `Content-Type: ${a.type ?? 'application/octet-stream'}; name="${a.name}"`,
+        `Content-Disposition: attachment; filename="${a.name}"`,
+        'Content-Transfer-Encoding: base64',
+      ],
+      b64,
+    );
   }
   for (const f of parts.forwarded ?? []) part(['Content-Type: message/rfc822', 'Content-Disposition: attachment'], f);
   lines.push(`--${boundary}--`, '');

@@ -39,7 +39,12 @@ const chainFiles = (...certs: TestCertificate[]) => [file('bundle.pem', pemBundl
 
 const cases: Case[] = [
   // ── accepted ───────────────────────────────────────────────────────────────────────────────
-  { name: 'accepts an EC leaf under an ECDSA intermediate under an RSA root', build: (w) => ({ files: chainFiles(w.leaf, w.int) }), expect: [], chainLength: 2 },
+  {
+    name: 'accepts an EC leaf under an ECDSA intermediate under an RSA root',
+    build: (w) => ({ files: chainFiles(w.leaf, w.int) }),
+    expect: [],
+    chainLength: 2,
+  },
   {
     name: 'accepts an RSA leaf under an EC intermediate, signed with RSASSA-PSS below an RSA-PSS-free root',
     build: (w) => {
@@ -49,11 +54,37 @@ const cases: Case[] = [
     expect: [],
   },
   { name: 'accepts a wildcard leaf covering the site', build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['*.example.com']), w.int) }), expect: [] },
-  { name: 'accepts a leaf without extendedKeyUsage (as rustls-webpki and pyca/cryptography do)', build: (w) => ({ files: chainFiles(leafFrom(w, { extKeyUsage: false }), w.int) }), expect: [] },
-  { name: 'accepts a leaf with keyEncipherment only on an RSA key', build: (w) => ({ files: chainFiles(leafFrom(w, { key: { kind: 'rsa', slot: 'leaf' }, keyUsage: ['keyEncipherment'] }), w.int) }), expect: [] },
-  { name: 'accepts a 21-octet serial whose first octet only keeps it positive', build: (w) => ({ files: chainFiles(leafFrom(w, { serial: Buffer.concat([Buffer.from([0, 0x80]), Buffer.alloc(19, 1)]) }), w.int) }), expect: [] },
-  { name: 'accepts a lifetime of 398 days issued before 2026-03-15', build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2026-03-14T23:59:59Z'), validityDays: 398 }), w.int), input: { at: at('2026-04-01T00:00:00Z') } }), expect: [] },
-  { name: 'accepts exactly 200 days issued on 2026-03-15', build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2026-03-15T00:00:00Z'), validityDays: 200 }), w.int), input: { at: at('2026-04-01T00:00:00Z') } }), expect: [] },
+  {
+    name: 'accepts a leaf without extendedKeyUsage (as rustls-webpki and pyca/cryptography do)',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { extKeyUsage: false }), w.int) }),
+    expect: [],
+  },
+  {
+    name: 'accepts a leaf with keyEncipherment only on an RSA key',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { key: { kind: 'rsa', slot: 'leaf' }, keyUsage: ['keyEncipherment'] }), w.int) }),
+    expect: [],
+  },
+  {
+    name: 'accepts a 21-octet serial whose first octet only keeps it positive',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { serial: Buffer.concat([Buffer.from([0, 0x80]), Buffer.alloc(19, 1)]) }), w.int) }),
+    expect: [],
+  },
+  {
+    name: 'accepts a lifetime of 398 days issued before 2026-03-15',
+    build: (w) => ({
+      files: chainFiles(leafFrom(w, { notBefore: at('2026-03-14T23:59:59Z'), validityDays: 398 }), w.int),
+      input: { at: at('2026-04-01T00:00:00Z') },
+    }),
+    expect: [],
+  },
+  {
+    name: 'accepts exactly 200 days issued on 2026-03-15',
+    build: (w) => ({
+      files: chainFiles(leafFrom(w, { notBefore: at('2026-03-15T00:00:00Z'), validityDays: 200 }), w.int),
+      input: { at: at('2026-04-01T00:00:00Z') },
+    }),
+    expect: [],
+  },
   {
     name: 'accepts a leaf under an intermediate whose name constraints permit the site',
     build: (w) => {
@@ -62,18 +93,49 @@ const cases: Case[] = [
     },
     expect: [],
   },
-  { name: 'ignores the SHA-1 self-signature of a trusted root', build: (w) => {
+  {
+    name: 'ignores the SHA-1 self-signature of a trusted root',
+    build: (w) => {
       const sha1Root = createRoot('SHA-1 Root', { key: { kind: 'rsa', slot: 'sha1root' }, signatureHash: 'sha1' });
       const int = createIntermediate(sha1Root, 'Int under SHA-1 root');
       return { files: chainFiles(createLeaf(int), int), roots: [sha1Root] };
-    }, expect: [] },
+    },
+    expect: [],
+  },
 
   // ── tidied up: warnings only ─────────────────────────────────────────────────────────────
-  { name: 'leaves out a root that was sent', build: (w) => ({ files: chainFiles(w.leaf, w.int, w.root) }), expect: ['ROOT_INCLUDED'], says: { ROOT_INCLUDED: /Test Root.*bundle\.pem/ }, chainLength: 2 },
-  { name: 'puts a reversed chain in order', build: (w) => ({ files: chainFiles(w.root, w.int, w.leaf) }), expect: ['REORDERED', 'ROOT_INCLUDED'], says: { REORDERED: /bundle\.pem/ }, chainLength: 2 },
-  { name: 'keeps one copy of duplicated certificates', build: (w) => ({ files: [...chainFiles(w.leaf, w.int, w.int, w.leaf), file('again.crt', w.int.der)] }), expect: [], chainLength: 2 },
-  { name: 'leaves out a branch that is not on the path', build: (w) => ({ files: chainFiles(w.leaf, w.int, w.otherInt) }), expect: ['EXTRA_CERTIFICATES'], says: { EXTRA_CERTIFICATES: /Other Int/ } },
-  { name: 'warns that the leaf expires within 30 days', build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2025-11-01T00:00:00Z'), validityDays: 71 }), w.int) }), expect: ['EXPIRES_SOON'], says: { EXPIRES_SOON: /2026-01-10 23:59 UTC, in 9 days/ } },
+  {
+    name: 'leaves out a root that was sent',
+    build: (w) => ({ files: chainFiles(w.leaf, w.int, w.root) }),
+    expect: ['ROOT_INCLUDED'],
+    says: { ROOT_INCLUDED: /Test Root.*bundle\.pem/ },
+    chainLength: 2,
+  },
+  {
+    name: 'puts a reversed chain in order',
+    build: (w) => ({ files: chainFiles(w.root, w.int, w.leaf) }),
+    expect: ['REORDERED', 'ROOT_INCLUDED'],
+    says: { REORDERED: /bundle\.pem/ },
+    chainLength: 2,
+  },
+  {
+    name: 'keeps one copy of duplicated certificates',
+    build: (w) => ({ files: [...chainFiles(w.leaf, w.int, w.int, w.leaf), file('again.crt', w.int.der)] }),
+    expect: [],
+    chainLength: 2,
+  },
+  {
+    name: 'leaves out a branch that is not on the path',
+    build: (w) => ({ files: chainFiles(w.leaf, w.int, w.otherInt) }),
+    expect: ['EXTRA_CERTIFICATES'],
+    says: { EXTRA_CERTIFICATES: /Other Int/ },
+  },
+  {
+    name: 'warns that the leaf expires within 30 days',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2025-11-01T00:00:00Z'), validityDays: 71 }), w.int) }),
+    expect: ['EXPIRES_SOON'],
+    says: { EXPIRES_SOON: /2026-01-10 23:59 UTC, in 9 days/ },
+  },
   {
     name: 'takes the shorter path when a cross-signed root is also sent',
     build: (w) => {
@@ -95,7 +157,14 @@ const cases: Case[] = [
   {
     name: 'prefers a current cross-sign over an expired one with the same name and key',
     build: (w) => {
-      const expired = issueCertificate({ subject: 'CN=Test Root, O=certdesk tests', key: w.root.key!, issuer: w.otherRoot, ca: true, notBefore: at('2020-01-01T00:00:00Z'), validityDays: 365 });
+      const expired = issueCertificate({
+        subject: 'CN=Test Root, O=certdesk tests',
+        key: w.root.key!,
+        issuer: w.otherRoot,
+        ca: true,
+        notBefore: at('2020-01-01T00:00:00Z'),
+        validityDays: 365,
+      });
       const current = issueCertificate({ subject: 'CN=Test Root, O=certdesk tests', key: w.root.key!, issuer: w.otherRoot, ca: true, validityDays: 1000 });
       return { files: chainFiles(w.leaf, w.int, expired, current), roots: [w.otherRoot] };
     },
@@ -104,8 +173,17 @@ const cases: Case[] = [
   },
 
   // ── the wrong certificate ────────────────────────────────────────────────────────────────
-  { name: 'rejects a leaf for another site', build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['www.example.org']), w.int) }), expect: ['HOSTNAME_MISMATCH'], says: { HOSTNAME_MISMATCH: /www\.example\.org, not for my\.example\.com/ } },
-  { name: 'rejects a wildcard for another parent domain', build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['*.my.example.com']), w.int) }), expect: ['HOSTNAME_MISMATCH'] },
+  {
+    name: 'rejects a leaf for another site',
+    build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['www.example.org']), w.int) }),
+    expect: ['HOSTNAME_MISMATCH'],
+    says: { HOSTNAME_MISMATCH: /www\.example\.org, not for my\.example\.com/ },
+  },
+  {
+    name: 'rejects a wildcard for another parent domain',
+    build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['*.my.example.com']), w.int) }),
+    expect: ['HOSTNAME_MISMATCH'],
+  },
   {
     name: 'rejects a partial wildcard, and says the name is not a valid host name',
     build: (w) => ({ files: chainFiles(leafFrom(w, {}, ['m*.example.com']), w.int) }),
@@ -134,17 +212,60 @@ const cases: Case[] = [
     expect: ['EXTRA_CERTIFICATES'],
     says: { EXTRA_CERTIFICATES: /old\.pem/ },
   },
-  { name: 'rejects the certificate already installed', build: (w) => ({ files: chainFiles(w.leaf, w.int), input: { currentCertSha256: w.leaf.sha256.toUpperCase().replace(/(..)(?!$)/g, '$1:') } }), expect: ['CURRENT_CERTIFICATE'] },
-  { name: 'rejects a CA certificate as the leaf', build: (w) => ({ files: chainFiles(leafFrom(w, { ca: true, keyUsage: ['keyCertSign', 'digitalSignature'] }), w.int) }), expect: ['NOT_SERVER_CERT'], says: { NOT_SERVER_CERT: /certificate authority/ } },
-  { name: 'rejects a client-authentication certificate', build: (w) => ({ files: chainFiles(leafFrom(w, { extKeyUsage: ['clientAuth'] }), w.int) }), expect: ['NOT_SERVER_CERT'], says: { NOT_SERVER_CERT: /client authentication/ } },
-  { name: 'rejects a leaf whose only purpose is anyExtendedKeyUsage', build: (w) => ({ files: chainFiles(leafFrom(w, { extKeyUsage: ['any'] }), w.int) }), expect: ['NOT_SERVER_CERT'] },
-  { name: 'rejects an EC leaf whose keyUsage allows only keyEncipherment', build: (w) => ({ files: chainFiles(leafFrom(w, { keyUsage: ['keyEncipherment'] }), w.int) }), expect: ['NOT_SERVER_CERT'], says: { NOT_SERVER_CERT: /digitalSignature/ } },
-  { name: 'rejects a submission of CA certificates only', build: (w) => ({ files: chainFiles(w.int, w.root) }), expect: ['NOT_SERVER_CERT', 'ROOT_INCLUDED'], says: { NOT_SERVER_CERT: /Only certificate authority certificates/ } },
+  {
+    name: 'rejects the certificate already installed',
+    build: (w) => ({ files: chainFiles(w.leaf, w.int), input: { currentCertSha256: w.leaf.sha256.toUpperCase().replace(/(..)(?!$)/g, '$1:') } }),
+    expect: ['CURRENT_CERTIFICATE'],
+  },
+  {
+    name: 'rejects a CA certificate as the leaf',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { ca: true, keyUsage: ['keyCertSign', 'digitalSignature'] }), w.int) }),
+    expect: ['NOT_SERVER_CERT'],
+    says: { NOT_SERVER_CERT: /certificate authority/ },
+  },
+  {
+    name: 'rejects a client-authentication certificate',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { extKeyUsage: ['clientAuth'] }), w.int) }),
+    expect: ['NOT_SERVER_CERT'],
+    says: { NOT_SERVER_CERT: /client authentication/ },
+  },
+  {
+    name: 'rejects a leaf whose only purpose is anyExtendedKeyUsage',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { extKeyUsage: ['any'] }), w.int) }),
+    expect: ['NOT_SERVER_CERT'],
+  },
+  {
+    name: 'rejects an EC leaf whose keyUsage allows only keyEncipherment',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { keyUsage: ['keyEncipherment'] }), w.int) }),
+    expect: ['NOT_SERVER_CERT'],
+    says: { NOT_SERVER_CERT: /digitalSignature/ },
+  },
+  {
+    name: 'rejects a submission of CA certificates only',
+    build: (w) => ({ files: chainFiles(w.int, w.root) }),
+    expect: ['NOT_SERVER_CERT', 'ROOT_INCLUDED'],
+    says: { NOT_SERVER_CERT: /Only certificate authority certificates/ },
+  },
 
   // ── the chain ────────────────────────────────────────────────────────────────────────────
-  { name: 'rejects a leaf without its intermediate', build: (w) => ({ files: [file('cert.crt', w.leaf.der)] }), expect: ['INCOMPLETE_CHAIN'], says: { INCOMPLETE_CHAIN: /Test Intermediate.*missing/ } },
-  { name: 'rejects a chain to a root that is not trusted', build: (w) => ({ files: chainFiles(w.leaf, w.int, w.root), roots: [w.otherRoot] }), expect: ['UNTRUSTED_ROOT'], says: { UNTRUSTED_ROOT: /Test Root/ } },
-  { name: 'rejects a self-signed leaf', build: () => ({ files: [file('self.pem', issueCertificate({ dnsNames: [DOMAIN], authorityKeyId: true }).pem)] }), expect: ['UNTRUSTED_ROOT'], says: { UNTRUSTED_ROOT: /self-signed/ } },
+  {
+    name: 'rejects a leaf without its intermediate',
+    build: (w) => ({ files: [file('cert.crt', w.leaf.der)] }),
+    expect: ['INCOMPLETE_CHAIN'],
+    says: { INCOMPLETE_CHAIN: /Test Intermediate.*missing/ },
+  },
+  {
+    name: 'rejects a chain to a root that is not trusted',
+    build: (w) => ({ files: chainFiles(w.leaf, w.int, w.root), roots: [w.otherRoot] }),
+    expect: ['UNTRUSTED_ROOT'],
+    says: { UNTRUSTED_ROOT: /Test Root/ },
+  },
+  {
+    name: 'rejects a self-signed leaf',
+    build: () => ({ files: [file('self.pem', issueCertificate({ dnsNames: [DOMAIN], authorityKeyId: true }).pem)] }),
+    expect: ['UNTRUSTED_ROOT'],
+    says: { UNTRUSTED_ROOT: /self-signed/ },
+  },
   {
     name: 'names an intermediate that is not a CA',
     build: (w) => {
@@ -327,15 +448,26 @@ const cases: Case[] = [
     name: 'refuses a leaf its issuer revoked (a CRL given)',
     build: (w) => ({
       files: chainFiles(w.leaf, w.int),
-      input: { crls: [createCrl(w.int, { thisUpdate: new Date(TEST_NOW.getTime() - DAY), revoked: [{ cert: w.leaf, at: new Date(TEST_NOW.getTime() - 2 * DAY) }] })] },
+      input: {
+        crls: [createCrl(w.int, { thisUpdate: new Date(TEST_NOW.getTime() - DAY), revoked: [{ cert: w.leaf, at: new Date(TEST_NOW.getTime() - 2 * DAY) }] })],
+      },
     }),
     expect: ['REVOKED'],
     says: { REVOKED: /my\.example\.com.*has been revoked by its certificate authority \(on 2025-12-30 00:00 UTC.*new certificate/ },
   },
 
   // ── validity ─────────────────────────────────────────────────────────────────────────────
-  { name: 'rejects an expired leaf', build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2025-09-01T00:00:00Z'), validityDays: 90 }), w.int) }), expect: ['EXPIRED'], says: { EXPIRED: /my\.example\.com.*expired on 2025-11-29/ } },
-  { name: 'rejects a leaf that is not valid yet', build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2026-02-01T00:00:00Z') }), w.int) }), expect: ['NOT_YET_VALID'] },
+  {
+    name: 'rejects an expired leaf',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2025-09-01T00:00:00Z'), validityDays: 90 }), w.int) }),
+    expect: ['EXPIRED'],
+    says: { EXPIRED: /my\.example\.com.*expired on 2025-11-29/ },
+  },
+  {
+    name: 'rejects a leaf that is not valid yet',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2026-02-01T00:00:00Z') }), w.int) }),
+    expect: ['NOT_YET_VALID'],
+  },
   {
     name: 'names an expired intermediate',
     build: (w) => {
@@ -345,13 +477,49 @@ const cases: Case[] = [
     expect: ['EXPIRED'],
     says: { EXPIRED: /intermediate certificate “Old Int”/ },
   },
-  { name: 'rejects 300 days issued after 2026-03-15', build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2026-03-20T00:00:00Z'), validityDays: 300 }), w.int), input: { at: at('2026-04-01T00:00:00Z') } }), expect: ['VALIDITY_TOO_LONG'], says: { VALIDITY_TOO_LONG: /300 days.*at most 200 days/ } },
-  { name: 'accepts the same 300 days issued before 2026-03-15', build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2026-03-01T00:00:00Z'), validityDays: 300 }), w.int), input: { at: at('2026-04-01T00:00:00Z') } }), expect: [] },
-  { name: 'rejects 200 days and 1 second issued on 2026-03-15 (RFC 5280 counts both ends)', build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2026-03-15T00:00:00Z'), notAfter: at('2026-10-01T00:00:00Z') }), w.int), input: { at: at('2026-04-01T00:00:00Z') } }), expect: ['VALIDITY_TOO_LONG'], says: { VALIDITY_TOO_LONG: /200 days and 1 second/ } },
-  { name: 'rejects 101 days issued after 2027-03-15', build: (w) => ({ files: chainFiles(leafFrom(w, { notBefore: at('2027-04-01T00:00:00Z'), validityDays: 101 }), w.int), input: { at: at('2027-04-02T00:00:00Z') } }), expect: ['VALIDITY_TOO_LONG'], says: { VALIDITY_TOO_LONG: /at most 100 days/ } },
+  {
+    name: 'rejects 300 days issued after 2026-03-15',
+    build: (w) => ({
+      files: chainFiles(leafFrom(w, { notBefore: at('2026-03-20T00:00:00Z'), validityDays: 300 }), w.int),
+      input: { at: at('2026-04-01T00:00:00Z') },
+    }),
+    expect: ['VALIDITY_TOO_LONG'],
+    says: { VALIDITY_TOO_LONG: /300 days.*at most 200 days/ },
+  },
+  {
+    name: 'accepts the same 300 days issued before 2026-03-15',
+    build: (w) => ({
+      files: chainFiles(leafFrom(w, { notBefore: at('2026-03-01T00:00:00Z'), validityDays: 300 }), w.int),
+      input: { at: at('2026-04-01T00:00:00Z') },
+    }),
+    expect: [],
+  },
+  {
+    name: 'rejects 200 days and 1 second issued on 2026-03-15 (RFC 5280 counts both ends)',
+    build: (w) => ({
+      files: chainFiles(leafFrom(w, { notBefore: at('2026-03-15T00:00:00Z'), notAfter: at('2026-10-01T00:00:00Z') }), w.int),
+      input: { at: at('2026-04-01T00:00:00Z') },
+    }),
+    expect: ['VALIDITY_TOO_LONG'],
+    says: { VALIDITY_TOO_LONG: /200 days and 1 second/ },
+  },
+  {
+    name: 'rejects 101 days issued after 2027-03-15',
+    build: (w) => ({
+      files: chainFiles(leafFrom(w, { notBefore: at('2027-04-01T00:00:00Z'), validityDays: 101 }), w.int),
+      input: { at: at('2027-04-02T00:00:00Z') },
+    }),
+    expect: ['VALIDITY_TOO_LONG'],
+    says: { VALIDITY_TOO_LONG: /at most 100 days/ },
+  },
 
   // ── algorithms and keys ──────────────────────────────────────────────────────────────────
-  { name: 'rejects a SHA-1 signed leaf', build: (w) => ({ files: chainFiles(leafFrom(w, { signatureHash: 'sha1' }), w.int) }), expect: ['WEAK_SIGNATURE'], says: { WEAK_SIGNATURE: /ecdsa-with-SHA1/ } },
+  {
+    name: 'rejects a SHA-1 signed leaf',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { signatureHash: 'sha1' }), w.int) }),
+    expect: ['WEAK_SIGNATURE'],
+    says: { WEAK_SIGNATURE: /ecdsa-with-SHA1/ },
+  },
   {
     name: 'rejects an MD5 signed intermediate',
     build: (w) => {
@@ -361,8 +529,17 @@ const cases: Case[] = [
     expect: ['WEAK_SIGNATURE'],
     says: { WEAK_SIGNATURE: /MD5 Int.*md5WithRSAEncryption/ },
   },
-  { name: 'rejects a 1024-bit RSA leaf', build: (w) => ({ files: chainFiles(leafFrom(w, { key: { kind: 'rsa', bits: 1024, slot: 'weak' } }), w.int) }), expect: ['WEAK_KEY'], says: { WEAK_KEY: /an RSA key of 1024 bits/ } },
-  { name: 'rejects a P-224 leaf', build: (w) => ({ files: chainFiles(leafFrom(w, { key: { kind: 'ec', curve: 'secp224r1' } }), w.int) }), expect: ['WEAK_KEY'] },
+  {
+    name: 'rejects a 1024-bit RSA leaf',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { key: { kind: 'rsa', bits: 1024, slot: 'weak' } }), w.int) }),
+    expect: ['WEAK_KEY'],
+    says: { WEAK_KEY: /an RSA key of 1024 bits/ },
+  },
+  {
+    name: 'rejects a P-224 leaf',
+    build: (w) => ({ files: chainFiles(leafFrom(w, { key: { kind: 'ec', curve: 'secp224r1' } }), w.int) }),
+    expect: ['WEAK_KEY'],
+  },
   {
     name: 'rejects a weak key on the trusted root',
     build: () => {
@@ -382,7 +559,17 @@ const cases: Case[] = [
       ['a serial over 20 octets', { serial: Buffer.alloc(21, 1) }, /longer than 20 octets/],
       ['an unknown critical extension', { extraExtensions: [{ oid: '1.3.6.1.4.1.55555.1', critical: true, value: tlv(0x05) }] }, /critical extension/],
       ['a duplicate extension', { extraExtensions: [{ oid: '2.5.29.19', value: seq() }] }, /appears twice/],
-      ['a malformed extension', { extraExtensions: [{ oid: '2.5.29.32', value: Buffer.from([0x30]) }, { oid: '2.5.29.14', value: Buffer.from([0x04, 0x05, 1]) }], subjectKeyId: false }, /subjectKeyIdentifier extension is malformed/],
+      [
+        'a malformed extension',
+        {
+          extraExtensions: [
+            { oid: '2.5.29.32', value: Buffer.from([0x30]) },
+            { oid: '2.5.29.14', value: Buffer.from([0x04, 0x05, 1]) },
+          ],
+          subjectKeyId: false,
+        },
+        /subjectKeyIdentifier extension is malformed/,
+      ],
       ['a DSA key', { key: { kind: 'dsa' } }, /DSA/],
       ['explicit EC parameters', { key: { kind: 'ec-explicit' } }, /spells out the curve/],
       ['an Ed25519 key', { key: { kind: 'ed25519' } }, /not one the CA\/Browser Forum allows/],
@@ -398,7 +585,12 @@ const cases: Case[] = [
       name: `rejects a leaf with ${what}`,
       build: (w) => ({ files: chainFiles(leafFrom(w, options as Parameters<typeof createLeaf>[2]), w.int) }),
       // A version 1 certificate has no extensions, hence no SAN; a signature under another algorithm does not verify.
-      expect: what === 'a version 1 certificate' ? ['INVALID_CERTIFICATE', 'HOSTNAME_MISMATCH'] : what === 'differing signature algorithm fields' ? ['INVALID_CERTIFICATE', 'INCOMPLETE_CHAIN'] : ['INVALID_CERTIFICATE'],
+      expect:
+        what === 'a version 1 certificate'
+          ? ['INVALID_CERTIFICATE', 'HOSTNAME_MISMATCH']
+          : what === 'differing signature algorithm fields'
+            ? ['INVALID_CERTIFICATE', 'INCOMPLETE_CHAIN']
+            : ['INVALID_CERTIFICATE'],
       says: { INVALID_CERTIFICATE: says },
     }),
   ),
@@ -421,11 +613,35 @@ const cases: Case[] = [
   },
 
   // ── what was sent ────────────────────────────────────────────────────────────────────────
-  { name: 'finds no certificate in unrelated text', build: () => ({ files: [file('note.txt', 'Hello, the certificate will follow tomorrow.')] }), expect: ['NO_CERTIFICATE'], says: { NO_CERTIFICATE: /note\.txt/ } },
-  { name: 'explains a CSR sent back instead of a certificate', build: () => ({ files: [file('request.csr', createCsr(generateKey()))] }), expect: ['NO_CERTIFICATE'], says: { NO_CERTIFICATE: /certificate signing request/ } },
-  { name: 'reports a file with damaged base64', build: (w) => ({ files: [...chainFiles(w.leaf, w.int), file('broken.pem', w.int.pem.replace(/\n[A-Za-z]/, '\n!'))] }), expect: ['UNREADABLE'], says: { UNREADABLE: /broken\.pem.*damaged/ } },
-  { name: 'reports a truncated PEM', build: (w) => ({ files: [file('cut.pem', w.leaf.pem.slice(0, 300))] }), expect: ['NO_CERTIFICATE', 'UNREADABLE'], says: { UNREADABLE: /cut off/ } },
-  { name: 'reports a DER certificate with a corrupted body', build: (w) => ({ files: [file('bad.cer', Buffer.concat([w.leaf.der.subarray(0, 40), Buffer.alloc(w.leaf.der.length - 40, 0x41)]))] }), expect: ['NO_CERTIFICATE', 'UNREADABLE'] },
+  {
+    name: 'finds no certificate in unrelated text',
+    build: () => ({ files: [file('note.txt', 'Hello, the certificate will follow tomorrow.')] }),
+    expect: ['NO_CERTIFICATE'],
+    says: { NO_CERTIFICATE: /note\.txt/ },
+  },
+  {
+    name: 'explains a CSR sent back instead of a certificate',
+    build: () => ({ files: [file('request.csr', createCsr(generateKey()))] }),
+    expect: ['NO_CERTIFICATE'],
+    says: { NO_CERTIFICATE: /certificate signing request/ },
+  },
+  {
+    name: 'reports a file with damaged base64',
+    build: (w) => ({ files: [...chainFiles(w.leaf, w.int), file('broken.pem', w.int.pem.replace(/\n[A-Za-z]/, '\n!'))] }),
+    expect: ['UNREADABLE'],
+    says: { UNREADABLE: /broken\.pem.*damaged/ },
+  },
+  {
+    name: 'reports a truncated PEM',
+    build: (w) => ({ files: [file('cut.pem', w.leaf.pem.slice(0, 300))] }),
+    expect: ['NO_CERTIFICATE', 'UNREADABLE'],
+    says: { UNREADABLE: /cut off/ },
+  },
+  {
+    name: 'reports a DER certificate with a corrupted body',
+    build: (w) => ({ files: [file('bad.cer', Buffer.concat([w.leaf.der.subarray(0, 40), Buffer.alloc(w.leaf.der.length - 40, 0x41)]))] }),
+    expect: ['NO_CERTIFICATE', 'UNREADABLE'],
+  },
   {
     name: 'reports a private key and never keeps it',
     build: (w) => {
@@ -439,8 +655,21 @@ const cases: Case[] = [
 
 /** Findings about one certificate; NOT_SERVER_CERT too when there is a leaf (else it is about the lack of one). */
 const ABOUT_A_CERTIFICATE = new Set<FindingCode>([
-  'KEY_MISMATCH', 'CURRENT_CERTIFICATE', 'HOSTNAME_MISMATCH', 'INCOMPLETE_CHAIN', 'UNTRUSTED_ROOT', 'REVOKED', 'EXPIRED',
-  'NOT_YET_VALID', 'VALIDITY_TOO_LONG', 'WEAK_SIGNATURE', 'WEAK_KEY', 'INVALID_CERTIFICATE', 'ROOT_INCLUDED', 'EXTRA_CERTIFICATES', 'EXPIRES_SOON',
+  'KEY_MISMATCH',
+  'CURRENT_CERTIFICATE',
+  'HOSTNAME_MISMATCH',
+  'INCOMPLETE_CHAIN',
+  'UNTRUSTED_ROOT',
+  'REVOKED',
+  'EXPIRED',
+  'NOT_YET_VALID',
+  'VALIDITY_TOO_LONG',
+  'WEAK_SIGNATURE',
+  'WEAK_KEY',
+  'INVALID_CERTIFICATE',
+  'ROOT_INCLUDED',
+  'EXTRA_CERTIFICATES',
+  'EXPIRES_SOON',
 ]);
 
 /**
@@ -470,7 +699,12 @@ describe('checkBundle against a generated corpus', () => {
     expectWellFormed(report);
     expect(codes(report)).toEqual([...c.expect].sort());
     for (const [code, pattern] of Object.entries(c.says ?? {})) {
-      expect(report.findings.filter((f) => f.code === code).map((f) => f.message).join('\n')).toMatch(pattern!);
+      expect(
+        report.findings
+          .filter((f) => f.code === code)
+          .map((f) => f.message)
+          .join('\n'),
+      ).toMatch(pattern!);
     }
     if (c.chainLength !== undefined) expect(report.chain).toHaveLength(c.chainLength);
     for (const f of report.findings) expectCustomerReadable(f, report.leaf !== undefined);
@@ -486,7 +720,13 @@ describe('checkBundle against a generated corpus', () => {
     const report = await check(chainFiles(root, int, leaf), [root]);
     expect(report.fullchainPem).toBe(leaf.pem + int.pem);
     expect(report.chain.map((c) => c.sha256)).toEqual([leaf.sha256, int.sha256]);
-    expect(report.leaf).toMatchObject({ dnsNames: [DOMAIN], keyType: 'ec', keyBits: 256, sha256: leaf.sha256, notAfter: new Date(leaf.x509.validTo).toISOString() });
+    expect(report.leaf).toMatchObject({
+      dnsNames: [DOMAIN],
+      keyType: 'ec',
+      keyBits: 256,
+      sha256: leaf.sha256,
+      notAfter: new Date(leaf.x509.validTo).toISOString(),
+    });
   });
 
   it('validates at the current time when no time is given', async () => {

@@ -19,8 +19,7 @@ export function createCrl(issuer: TestCertificate, options: CrlOptions): string 
   const algorithm = signatureAlgorithm(issuer.key!);
   const entries = (options.revoked ?? []).map(({ cert, at }) => seq(tlv(0x02, parseCertificate(cert.der).serial), time(at)));
   const number = options.crlNumber ?? 'present';
-  const extensions =
-    number === 'absent' ? [] : [ctx(0, true, seq(seq(oid('2.5.29.20'), ...(number === 'critical' ? [bool(true)] : []), octets(int(7)))))];
+  const extensions = number === 'absent' ? [] : [ctx(0, true, seq(seq(oid('2.5.29.20'), ...(number === 'critical' ? [bool(true)] : []), octets(int(7)))))];
   const tbs = seq(
     int(1),
     algorithm.id,

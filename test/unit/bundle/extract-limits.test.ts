@@ -91,7 +91,10 @@ describe('limits on what one submission can make certdesk do', () => {
   });
 
   it('refuses a file larger than the cap without reading it', async () => {
-    const report = await check([file('huge.pem', Buffer.alloc(LIMITS.maxFileBytes + 1, 0x41)), file('ok.pem', pemBundle([chain.leaf, chain.intermediate]))], [chain.root]);
+    const report = await check(
+      [file('huge.pem', Buffer.alloc(LIMITS.maxFileBytes + 1, 0x41)), file('ok.pem', pemBundle([chain.leaf, chain.intermediate]))],
+      [chain.root],
+    );
     expect(codes(report)).toEqual(['UNREADABLE']);
     expect(report.chain).toHaveLength(2);
   });
@@ -111,7 +114,11 @@ describe('limits on what one submission can make certdesk do', () => {
 
   it('reports garbage in a file named like a certificate, and ignores unrelated files', async () => {
     const report = await check(
-      [file('my_example_com.crt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3])), file('invoice.pdf', Buffer.from('%PDF-1.7\n\x00\x01\x02binary')), file('bundle.pem', pemBundle([chain.leaf, chain.intermediate]))],
+      [
+        file('my_example_com.crt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3])),
+        file('invoice.pdf', Buffer.from('%PDF-1.7\n\x00\x01\x02binary')),
+        file('bundle.pem', pemBundle([chain.leaf, chain.intermediate])),
+      ],
       [chain.root],
     );
     expect(report.findings.map((f) => [f.code, f.file])).toEqual([['UNREADABLE', 'my_example_com.crt']]);

@@ -43,7 +43,11 @@ function mutate(input: Buffer, rnd: () => number): Buffer {
         break;
       }
       case 5:
-        out = Buffer.concat([out.subarray(0, at), Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 16) }, () => Math.floor(rnd() * 256))), out.subarray(at)]);
+        out = Buffer.concat([
+          out.subarray(0, at),
+          Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 16) }, () => Math.floor(rnd() * 256))),
+          out.subarray(at),
+        ]);
         break;
       case 6:
         out = Buffer.concat([out, out.subarray(0, Math.floor(rnd() * out.length))]);
@@ -68,7 +72,10 @@ describe('fuzzing checkBundle with mutated inputs', () => {
       der: { name: 'leaf.cer', data: leaf.der },
       richDer: { name: 'rich.cer', data: rich.der },
       pkcs7: { name: 'chain.p7b', data: toPkcs7([leaf, intermediate]) as Buffer },
-      zip: { name: 'certs.zip', data: toZip({ 'a/leaf.crt': leaf.pem, 'a/b/ca.p7b': toPkcs7([intermediate]) as Buffer, 'n/inner.zip': toZip({ 'x.cer': root.der }) }) },
+      zip: {
+        name: 'certs.zip',
+        data: toZip({ 'a/leaf.crt': leaf.pem, 'a/b/ca.p7b': toPkcs7([intermediate]) as Buffer, 'n/inner.zip': toZip({ 'x.cer': root.der }) }),
+      },
       eml: { name: 'mail.eml', data: Buffer.from(email({ text: leaf.pem, attachments: [{ name: 'ca.cer', content: intermediate.der }] })) },
     };
   });
@@ -82,7 +89,24 @@ describe('fuzzing checkBundle with mutated inputs', () => {
     try {
       writeFileSync(join(dir, 'leaf.pem'), chain.leaf.pem);
       writeFileSync(join(dir, 'leaf.key'), chain.leaf.key!.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'leaf.pem'), '-inkey', join(dir, 'leaf.key'), '-passout', 'pass:', '-nomac', '-out', join(dir, 'x.pfx'), ...extra], { stdio: 'pipe' });
+      execFileSync(
+        'openssl',
+        [
+          'pkcs12',
+          '-export',
+          '-in',
+          join(dir, 'leaf.pem'),
+          '-inkey',
+          join(dir, 'leaf.key'),
+          '-passout',
+          'pass:',
+          '-nomac',
+          '-out',
+          join(dir, 'x.pfx'),
+          ...extra,
+        ],
+        { stdio: 'pipe' },
+      );
       const seed = readFileSync(join(dir, 'x.pfx'));
       expect((await check([file('x.pfx', seed)], [chain.root])).chain.length).toBeGreaterThan(0);
       for (let i = 0; i < 150; i++) {

@@ -25,7 +25,20 @@ function pfx(name: string, password: string, extra: string[] = [], noKey = false
   const out = join(dir, name);
   execFileSync(
     'openssl',
-    ['pkcs12', '-export', '-in', join(dir, 'leaf.pem'), '-certfile', join(dir, 'int.pem'), ...(noKey ? ['-nokeys'] : ['-inkey', join(dir, 'leaf.key')]), '-passout', `pass:${password}`, '-out', out, ...extra],
+    [
+      'pkcs12',
+      '-export',
+      '-in',
+      join(dir, 'leaf.pem'),
+      '-certfile',
+      join(dir, 'int.pem'),
+      ...(noKey ? ['-nokeys'] : ['-inkey', join(dir, 'leaf.key')]),
+      '-passout',
+      `pass:${password}`,
+      '-out',
+      out,
+      ...extra,
+    ],
     { stdio: 'pipe' },
   );
   return readFileSync(out);
@@ -82,8 +95,16 @@ describe('PKCS#12 / PFX files', () => {
   });
 
   it.each([
-    ['no password given', [] as string[], /certificate\.pfx could not be read: it is a password-protected PKCS#12 \(\.pfx\/\.p12\) file\. Please send the certificates as PEM/],
-    ['only wrong passwords given', ['nope'], /no password in your reply opens it\. Please send the certificates as PEM instead, without the private key: .*openssl pkcs12 -in yourfile\.pfx -nokeys/],
+    [
+      'no password given',
+      [] as string[],
+      /certificate\.pfx could not be read: it is a password-protected PKCS#12 \(\.pfx\/\.p12\) file\. Please send the certificates as PEM/,
+    ],
+    [
+      'only wrong passwords given',
+      ['nope'],
+      /no password in your reply opens it\. Please send the certificates as PEM instead, without the private key: .*openssl pkcs12 -in yourfile\.pfx -nokeys/,
+    ],
   ])('refuses a password-protected file with %s, treats it as holding a key and says how to export PEM', async (_label, passwords, says) => {
     const report = await check([file('certificate.pfx', pfx('locked.pfx', 's3cret'))], [chain.root], { pkcs12Passwords: passwords });
     expectWellFormed(report);
@@ -121,7 +142,11 @@ describe('PKCS#12 / PFX files', () => {
     // may hold 32 files and 256 archive entries.
     const slow = pfx('slow.pfx', 'unknown', ['-iter', '100000', '-maciter']);
     const wrong = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8'];
-    const extraction = await extractCertificates([file('first.pfx', slow), file('second.pfx', slow)], { ...LIMITS, maxPkcs12Iterations: 300_000 }, { pkcs12Passwords: wrong });
+    const extraction = await extractCertificates(
+      [file('first.pfx', slow), file('second.pfx', slow)],
+      { ...LIMITS, maxPkcs12Iterations: 300_000 },
+      { pkcs12Passwords: wrong },
+    );
     expect(extraction.privateKeyFiles.sort()).toEqual(['first.pfx', 'second.pfx']);
     for (const name of ['first.pfx', 'second.pfx']) {
       const unreadable = extraction.findings.find((f) => f.code === 'UNREADABLE' && f.message.startsWith(`${name} `));

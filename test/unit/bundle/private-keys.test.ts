@@ -25,16 +25,66 @@ interface Keys {
 
 const fakeBlock = (label: string) => `${BEGIN(label)}\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n${END(label)}\n`;
 
-const cases: { name: string; files: (k: Keys, c: { leaf: TestCertificate; intermediate: TestCertificate }) => BundleFile[]; keyFiles: string[]; secret: (k: Keys) => string }[] = [
-  { name: 'a PKCS#8 key next to the certificate', files: (k, c) => [file('bundle.pem', pemBundle([c.leaf, c.intermediate])), file('server.key', k.pkcs8)], keyFiles: ['server.key'], secret: (k) => k.pkcs8 },
-  { name: 'an RSA key inside the bundle file', files: (k, c) => [file('everything.pem', c.leaf.pem + k.rsa + c.intermediate.pem)], keyFiles: ['everything.pem'], secret: (k) => k.rsa },
-  { name: 'an EC key pasted in a comment', files: (k, c) => [file('comment', `Here is all of it:\n${c.leaf.pem}${c.intermediate.pem}\nand the key:\n${k.ec}`)], keyFiles: ['comment'], secret: (k) => k.ec },
-  { name: 'an encrypted PKCS#8 key', files: (k, c) => [file('bundle.pem', pemBundle([c.leaf, c.intermediate])), file('key.pem', k.encrypted)], keyFiles: ['key.pem'], secret: (k) => k.encrypted },
-  { name: 'an OpenSSH key', files: (_k, c) => [file('bundle.pem', pemBundle([c.leaf, c.intermediate])), file('id_ed25519', fakeBlock('OPENSSH'))], keyFiles: ['id_ed25519'], secret: () => 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ' },
-  { name: 'a DER PKCS#8 key file', files: (k, c) => [file('bundle.pem', pemBundle([c.leaf, c.intermediate])), file('server.der', k.pkcs8Der)], keyFiles: ['server.der'], secret: (k) => k.pkcs8Der.toString('base64').slice(0, 40) },
-  { name: 'a key inside a ZIP folder', files: (k, c) => [file('cert.zip', toZip({ 'cert/leaf.crt': c.leaf.pem, 'cert/ca.crt': c.intermediate.pem, 'private/server.key': k.rsa }))], keyFiles: ['cert.zip'], secret: (k) => k.rsa },
-  { name: 'a key attached to an e-mail', files: (k, c) => [file('mail.eml', email({ text: c.leaf.pem + c.intermediate.pem, attachments: [{ name: 'server.key', content: k.ec }] }))], keyFiles: ['mail.eml'], secret: (k) => k.ec },
-  { name: 'a key in the body of an e-mail', files: (k, c) => [file('mail.eml', email({ text: `${c.leaf.pem}${c.intermediate.pem}${k.pkcs8}` }))], keyFiles: ['mail.eml'], secret: (k) => k.pkcs8 },
+const cases: {
+  name: string;
+  files: (k: Keys, c: { leaf: TestCertificate; intermediate: TestCertificate }) => BundleFile[];
+  keyFiles: string[];
+  secret: (k: Keys) => string;
+}[] = [
+  {
+    name: 'a PKCS#8 key next to the certificate',
+    files: (k, c) => [file('bundle.pem', pemBundle([c.leaf, c.intermediate])), file('server.key', k.pkcs8)],
+    keyFiles: ['server.key'],
+    secret: (k) => k.pkcs8,
+  },
+  {
+    name: 'an RSA key inside the bundle file',
+    files: (k, c) => [file('everything.pem', c.leaf.pem + k.rsa + c.intermediate.pem)],
+    keyFiles: ['everything.pem'],
+    secret: (k) => k.rsa,
+  },
+  {
+    name: 'an EC key pasted in a comment',
+    files: (k, c) => [file('comment', `Here is all of it:\n${c.leaf.pem}${c.intermediate.pem}\nand the key:\n${k.ec}`)],
+    keyFiles: ['comment'],
+    secret: (k) => k.ec,
+  },
+  {
+    name: 'an encrypted PKCS#8 key',
+    files: (k, c) => [file('bundle.pem', pemBundle([c.leaf, c.intermediate])), file('key.pem', k.encrypted)],
+    keyFiles: ['key.pem'],
+    secret: (k) => k.encrypted,
+  },
+  {
+    name: 'an OpenSSH key',
+    files: (_k, c) => [file('bundle.pem', pemBundle([c.leaf, c.intermediate])), file('id_ed25519', fakeBlock('OPENSSH'))],
+    keyFiles: ['id_ed25519'],
+    secret: () => 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
+  },
+  {
+    name: 'a DER PKCS#8 key file',
+    files: (k, c) => [file('bundle.pem', pemBundle([c.leaf, c.intermediate])), file('server.der', k.pkcs8Der)],
+    keyFiles: ['server.der'],
+    secret: (k) => k.pkcs8Der.toString('base64').slice(0, 40),
+  },
+  {
+    name: 'a key inside a ZIP folder',
+    files: (k, c) => [file('cert.zip', toZip({ 'cert/leaf.crt': c.leaf.pem, 'cert/ca.crt': c.intermediate.pem, 'private/server.key': k.rsa }))],
+    keyFiles: ['cert.zip'],
+    secret: (k) => k.rsa,
+  },
+  {
+    name: 'a key attached to an e-mail',
+    files: (k, c) => [file('mail.eml', email({ text: c.leaf.pem + c.intermediate.pem, attachments: [{ name: 'server.key', content: k.ec }] }))],
+    keyFiles: ['mail.eml'],
+    secret: (k) => k.ec,
+  },
+  {
+    name: 'a key in the body of an e-mail',
+    files: (k, c) => [file('mail.eml', email({ text: `${c.leaf.pem}${c.intermediate.pem}${k.pkcs8}` }))],
+    keyFiles: ['mail.eml'],
+    secret: (k) => k.pkcs8,
+  },
 ];
 
 describe('private keys in a submission', () => {
@@ -69,7 +119,11 @@ describe('private keys in a submission', () => {
     expect(report.findings[0]).toMatchObject({ code: 'PRIVATE_KEY_SENT', severity: 'warning', file: c.keyFiles[0] });
     // No line of the key body appears anywhere in the report.
     const json = JSON.stringify(report);
-    for (const line of c.secret(keys).split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))) expect(json).not.toContain(line);
+    for (const line of c
+      .secret(keys)
+      .split('\n')
+      .filter((l) => l.length > 20 && !l.startsWith('-----')))
+      expect(json).not.toContain(line);
     expect(report.ok).toBe(true);
   });
 

@@ -16,7 +16,9 @@ beforeAll(() => {
 
 describe('bundle size rules', () => {
   it(`refuses a certificate over ${LIMITS.maxCertificateBytes / 1024} KiB without parsing it, naming the file and the fix`, async () => {
-    const huge = createLeaf(chain.intermediate, [DOMAIN], { extraExtensions: [{ oid: '1.3.6.1.4.1.55738.1', value: Buffer.concat([Buffer.from([0x04, 0x83, 0x01, 0x24, 0x00]), Buffer.alloc(0x012400, 0x41)]) }] });
+    const huge = createLeaf(chain.intermediate, [DOMAIN], {
+      extraExtensions: [{ oid: '1.3.6.1.4.1.55738.1', value: Buffer.concat([Buffer.from([0x04, 0x83, 0x01, 0x24, 0x00]), Buffer.alloc(0x012400, 0x41)]) }],
+    });
     expect(huge.der.length).toBeGreaterThan(LIMITS.maxCertificateBytes);
     const report = await check([file('huge.pem', pemBundle([huge, chain.intermediate]))], [chain.root]);
     expectWellFormed(report);
@@ -33,7 +35,9 @@ describe('bundle size rules', () => {
     const leaf = createLeaf(chain.intermediate, names);
     const report = await check([file('many.pem', pemBundle([leaf, chain.intermediate]))], [chain.root]);
     expect(codes(report)).toEqual(['INVALID_CERTIFICATE']);
-    expect(report.findings[0]!.message).toContain(`its subjectAltName lists ${LIMITS.maxSanEntries + 1} names, more than the ${LIMITS.maxSanEntries} certdesk accepts`);
+    expect(report.findings[0]!.message).toContain(
+      `its subjectAltName lists ${LIMITS.maxSanEntries + 1} names, more than the ${LIMITS.maxSanEntries} certdesk accepts`,
+    );
   });
 
   it(`accepts a leaf with exactly ${LIMITS.maxSanEntries} entries`, async () => {
@@ -51,7 +55,9 @@ describe('finding lists', () => {
     const unreadable = report.findings.filter((f) => f.code === 'UNREADABLE');
     expect(unreadable).toHaveLength(LIMITS.maxFindingsPerCode + 1);
     expect(unreadable.slice(0, 5).map((f) => f.file)).toEqual(['broken-1.crt', 'broken-2.crt', 'broken-3.crt', 'broken-4.crt', 'broken-5.crt']);
-    expect(unreadable[5]!.message).toBe('…and 7 more like these 5, not listed one by one. Please fix those listed and send the files again: we check everything again.');
+    expect(unreadable[5]!.message).toBe(
+      '…and 7 more like these 5, not listed one by one. Please fix those listed and send the files again: we check everything again.',
+    );
     expect(unreadable[5]!.file).toBeUndefined();
   });
 });

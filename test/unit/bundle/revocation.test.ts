@@ -30,7 +30,11 @@ describe('revocation against CRLs given to checkBundle', () => {
     expect(codes(report)).toEqual(['REVOKED']);
     expect(report.ok).toBe(false);
     const message = report.findings[0]!.message;
-    expect(message).toMatch(new RegExp(`certificate for ${DOMAIN.replace(/\./g, '\\.')} .*has been revoked by its certificate authority \\(on 2025-12-30 00:00 UTC, according to a revocation list given to certdesk\\)`));
+    expect(message).toMatch(
+      new RegExp(
+        `certificate for ${DOMAIN.replace(/\./g, '\\.')} .*has been revoked by its certificate authority \\(on 2025-12-30 00:00 UTC, according to a revocation list given to certdesk\\)`,
+      ),
+    );
     expect(message).toMatch(/ask your certificate authority for a new certificate, issued for the CSR in this ticket/);
     expect(report.findings[0]!.file).toBe('bundle.pem');
     expect(report.revocation).toEqual({ checked: true, note: expect.stringMatching(/1 certificate\(s\) on the chain are revoked/) });
@@ -56,7 +60,10 @@ describe('revocation against CRLs given to checkBundle', () => {
     const crl = createCrl(impostor, { thisUpdate: before(1), revoked: [{ cert: chain.leaf, at: before(2) }] });
     const report = await check(files(), [chain.root], { crls: [crl] });
     expect(report.ok).toBe(true);
-    expect(report.revocation).toEqual({ checked: false, note: expect.stringMatching(/not checked for “my\.example\.com”: no revocation list signed by its issuer/) });
+    expect(report.revocation).toEqual({
+      checked: false,
+      note: expect.stringMatching(/not checked for “my\.example\.com”: no revocation list signed by its issuer/),
+    });
   });
 
   it.each([
@@ -72,7 +79,9 @@ describe('revocation against CRLs given to checkBundle', () => {
   });
 
   it('says revocation was not checked when offline and the leaf names a CRL, without affecting ok', async () => {
-    const leaf = createLeaf(chain.intermediate, [DOMAIN], { extraExtensions: [{ oid: '2.5.29.31', value: crlDistributionPoint('http://crl.example.net/int.crl') }] });
+    const leaf = createLeaf(chain.intermediate, [DOMAIN], {
+      extraExtensions: [{ oid: '2.5.29.31', value: crlDistributionPoint('http://crl.example.net/int.crl') }],
+    });
     const report = await check([file('bundle.pem', pemBundle([leaf, chain.intermediate]))], [chain.root]);
     expect(report.ok).toBe(true);
     expect(report.findings).toEqual([]);
@@ -83,7 +92,9 @@ describe('revocation against CRLs given to checkBundle', () => {
   });
 
   it('tells agents in the certificate note that revocation was not checked', async () => {
-    const leaf = createLeaf(chain.intermediate, [DOMAIN], { extraExtensions: [{ oid: '2.5.29.31', value: crlDistributionPoint('http://crl.example.net/int.crl') }] });
+    const leaf = createLeaf(chain.intermediate, [DOMAIN], {
+      extraExtensions: [{ oid: '2.5.29.31', value: crlDistributionPoint('http://crl.example.net/int.crl') }],
+    });
     const report = await check([file('bundle.pem', pemBundle([leaf, chain.intermediate]))], [chain.root]);
     const note = certificateSummaryNote({ site: DOMAIN, report }).body;
     expect(note).toContain('\nRevocation: Revocation was not checked for “my.example.com”: certdesk works offline here (AIA_FETCH=off)');

@@ -36,10 +36,12 @@ describe('who certdesk assigns a ticket it solves to', () => {
 
 describe('the note when Zendesk refuses a status', () => {
   it("reads Zendesk's 422 details as sentences", () => {
-    expect(refusalReasons({ assignee_id: [{ description: 'Assignee: is required when solving a ticket', error: 'BlankValue' }], custom_fields: [{ error: 'BlankValue' }] })).toEqual([
-      'Assignee: is required when solving a ticket',
-      'custom_fields is invalid',
-    ]);
+    expect(
+      refusalReasons({
+        assignee_id: [{ description: 'Assignee: is required when solving a ticket', error: 'BlankValue' }],
+        custom_fields: [{ error: 'BlankValue' }],
+      }),
+    ).toEqual(['Assignee: is required when solving a ticket', 'custom_fields is invalid']);
     expect(refusalReasons(undefined)).toEqual([]);
   });
 
@@ -47,6 +49,8 @@ describe('the note when Zendesk refuses a status', () => {
     const solved = statusRefusedNote({ status: 'solved', reasons: ['Assignee: is required when solving a ticket'], assigneeConfigured: false }).body;
     expect(solved).toMatch(/refused to set this ticket's status to solved/);
     expect(solved).toMatch(/Assign the ticket to an agent and solve it\. .*ZENDESK_ASSIGNEE_ID/);
-    expect(statusRefusedNote({ status: 'hold', reasons: [], assigneeConfigured: false }).body).toMatch(/activate it in Admin Center.*or map this state to another status with ZENDESK_STATUSES/s);
+    expect(statusRefusedNote({ status: 'hold', reasons: [], assigneeConfigured: false }).body).toMatch(
+      /activate it in Admin Center.*or map this state to another status with ZENDESK_STATUSES/s,
+    );
   });
 });

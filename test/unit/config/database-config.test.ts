@@ -5,8 +5,23 @@ import { configProblems } from '../../helpers/config-problems.js';
 describe('DATABASE_* (the store)', () => {
   it('defaults to SQLite, and reads PostgreSQL settings with their defaults', () => {
     expect(loadConfig({}, '/srv/certdesk').database).toEqual({ url: null, poolMax: 10, statementTimeoutMs: 15_000, ssl: 'off', sslCaFile: null });
-    const config = loadConfig({ DATABASE_URL: 'postgres://certdesk:s3cret@db.internal:5432/certdesk', DATABASE_POOL_MAX: '25', DATABASE_SSL: 'verify-full', DATABASE_SSL_CA_FILE: '/etc/ssl/db-ca.pem', DATABASE_STATEMENT_TIMEOUT_MS: '5000' }, '/srv/certdesk');
-    expect(config.database).toEqual({ url: 'postgres://certdesk:s3cret@db.internal:5432/certdesk', poolMax: 25, statementTimeoutMs: 5000, ssl: 'verify-full', sslCaFile: '/etc/ssl/db-ca.pem' });
+    const config = loadConfig(
+      {
+        DATABASE_URL: 'postgres://certdesk:s3cret@db.internal:5432/certdesk',
+        DATABASE_POOL_MAX: '25',
+        DATABASE_SSL: 'verify-full',
+        DATABASE_SSL_CA_FILE: '/etc/ssl/db-ca.pem',
+        DATABASE_STATEMENT_TIMEOUT_MS: '5000',
+      },
+      '/srv/certdesk',
+    );
+    expect(config.database).toEqual({
+      url: 'postgres://certdesk:s3cret@db.internal:5432/certdesk',
+      poolMax: 25,
+      statementTimeoutMs: 5000,
+      ssl: 'verify-full',
+      sslCaFile: '/etc/ssl/db-ca.pem',
+    });
     // The log line at start names the database without its password.
     expect(describeConfig(config).store).toBe('postgres postgres://***@db.internal:5432/…');
   });

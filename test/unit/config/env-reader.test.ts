@@ -27,7 +27,10 @@ describe('EnvReader, the parsing every configuration reader shares', () => {
     expect(env.wholeNumber('W', 600, { min: 60, unit: 'seconds', off: true })).toBeNull();
     expect(env.wholeNumber('D', 7, { min: 1, max: 9, unit: 'days' })).toBe(7);
     expect(env.wholeNumber('O', null, { min: 1, off: true })).toBeNull();
-    expect(env.problems).toEqual(['D must be a whole number of days between 1 and 9 (got "soon").', 'O must be a whole number, at least 1, or "off" (got "x").']);
+    expect(env.problems).toEqual([
+      'D must be a whole number of days between 1 and 9 (got "soon").',
+      'O must be a whole number, at least 1, or "off" (got "x").',
+    ]);
   });
 
   it('accepts "off" for a port only when the port is off by default', () => {
@@ -46,7 +49,12 @@ describe('EnvReader, the parsing every configuration reader shares', () => {
   });
 
   it('reads URLs without trailing slashes, refusing credentials except where allowed, and never echoing them', () => {
-    const env = reader({ PUBLIC: 'https://certdesk.example//', LEAK: 'https://user:hunter2@certdesk.example/x', SMTP: 'smtps://user:hunter2@mx.example:465', FTP: 'ftp://files.example' });
+    const env = reader({
+      PUBLIC: 'https://certdesk.example//',
+      LEAK: 'https://user:hunter2@certdesk.example/x',
+      SMTP: 'smtps://user:hunter2@mx.example:465',
+      FTP: 'ftp://files.example',
+    });
     expect(env.url('PUBLIC', ['https:'])).toBe('https://certdesk.example');
     expect(env.url('LEAK', ['https:'])).toBeNull();
     expect(env.url('SMTP', ['smtp:', 'smtps:'], { credentials: true })).toBe('smtps://user:hunter2@mx.example:465');

@@ -3,7 +3,6 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import { configProblems } from '../../helpers/config-problems.js';
 import { PRODUCTION_ENV as production } from '../../helpers/production-env.js';
 
-
 describe('loadConfig', () => {
   it('starts in sandbox mode with every default when nothing is set', () => {
     const c = loadConfig({}, '/srv/certdesk');
@@ -12,7 +11,13 @@ describe('loadConfig', () => {
       port: 3000,
       dataDir: '/srv/certdesk/data',
       logLevel: 'info',
-      zendesk: { url: null, apiUserEmail: 'certdesk@sandbox.invalid', webhookMaxAgeSeconds: 600, attachmentHosts: ['*.zdusercontent.com'], renewalPriority: 'low' },
+      zendesk: {
+        url: null,
+        apiUserEmail: 'certdesk@sandbox.invalid',
+        webhookMaxAgeSeconds: 600,
+        attachmentHosts: ['*.zdusercontent.com'],
+        renewalPriority: 'low',
+      },
       keys: { encryptionKey: null, algorithm: 'rsa-2048' },
       validation: { aiaFetch: false },
       install: { installer: 'tls-front', tlsFrontPort: 8443, nginxTestCmd: 'nginx -t' },
@@ -30,7 +35,11 @@ describe('loadConfig', () => {
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ['a key that is not 32 bytes', { KEY_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }, /KEY_ENCRYPTION_KEY must be base64 of exactly 32 random bytes \(it decodes to 16 bytes\)/],
+    [
+      'a key that is not 32 bytes',
+      { KEY_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') },
+      /KEY_ENCRYPTION_KEY must be base64 of exactly 32 random bytes \(it decodes to 16 bytes\)/,
+    ],
     ['a key that is not base64', { KEY_ENCRYPTION_KEY: 'not base64!!' }, /KEY_ENCRYPTION_KEY must be base64/],
     ['a port that is not a number', { PORT: 'eighty' }, /PORT must be a port number between 0 and 65535 \(got "eighty"\)/],
     ['a port out of range', { SANDBOX_PORT: '70000' }, /SANDBOX_PORT must be a port number/],
@@ -41,7 +50,7 @@ describe('loadConfig', () => {
     ['command without a command', { INSTALLER: 'command', INSTALL_VERIFY_ADDR: 'localhost:443' }, /INSTALLER=command needs INSTALL_COMMAND/],
     ['a verify address without a port', { INSTALL_VERIFY_ADDR: 'localhost' }, /INSTALL_VERIFY_ADDR must be host:port/],
     ['SMTP without a sender', { SMTP_URL: 'smtp://localhost:25' }, /MAIL_FROM is not/],
-    ['a non-SMTP mail URL', { SMTP_URL: 'http://mail' , MAIL_FROM: 'a@b.example' }, /SMTP_URL must be a smtp or smtps URL/],
+    ['a non-SMTP mail URL', { SMTP_URL: 'http://mail', MAIL_FROM: 'a@b.example' }, /SMTP_URL must be a smtp or smtps URL/],
     ['a short admin token', { ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16 characters/],
     ['an API token without its email', { ZENDESK_API_TOKEN: 'x' }, /ZENDESK_API_TOKEN is set but ZENDESK_EMAIL is not/],
     ['plain http to a remote Zendesk', { ...production, ZENDESK_URL: 'http://example.zendesk.com' }, /ZENDESK_URL must use https/],
@@ -68,7 +77,12 @@ describe('loadConfig', () => {
   });
 
   it('never repeats a secret in a problem', () => {
-    const found = configProblems({ ...production, KEY_ENCRYPTION_KEY: 'c2hvcnQ=', ZENDESK_WEBHOOK_SECRET: 'whsec-secret-value', SMTP_URL: 'http://user:hunter2@mail' });
+    const found = configProblems({
+      ...production,
+      KEY_ENCRYPTION_KEY: 'c2hvcnQ=',
+      ZENDESK_WEBHOOK_SECRET: 'whsec-secret-value',
+      SMTP_URL: 'http://user:hunter2@mail',
+    });
     const text = found.join('\n');
     expect(text).not.toContain('c2hvcnQ=');
     expect(text).not.toContain('hunter2');

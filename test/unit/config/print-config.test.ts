@@ -77,7 +77,7 @@ describe('certdesk --print-config', () => {
     expect(stdout).not.toContain('from-dot-env-0123456');
   });
 
-  it('lists the configuration\'s problems and exits 2, like start-up', async () => {
+  it("lists the configuration's problems and exits 2, like start-up", async () => {
     const { code, stdout, stderr } = await printConfig({ PORT: 'eighty', LOG_FORMAT: 'xml' });
     expect(code).toBe(2);
     expect(stdout).toBe('');

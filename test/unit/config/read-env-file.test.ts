@@ -21,7 +21,9 @@ function dir(files: Record<string, string> = {}): string {
 
 describe('the env file', () => {
   it('reads .env from the working directory when there is one, the process environment winning', () => {
-    const cwd = dir({ '.env': '# comment\nPORT=4000\nLOG_LEVEL="debug"\nADMIN_TOKEN=\'from-the-file-0123\'\nZENDESK_STATUSES=installing=pending # inline comment\n' });
+    const cwd = dir({
+      '.env': '# comment\nPORT=4000\nLOG_LEVEL="debug"\nADMIN_TOKEN=\'from-the-file-0123\'\nZENDESK_STATUSES=installing=pending # inline comment\n',
+    });
     const { env, file } = withEnvFile({ PORT: '5000', PATH: '/bin' }, cwd);
     expect(file).toBe(join(cwd, '.env'));
     expect(env).toMatchObject({ PORT: '5000', LOG_LEVEL: 'debug', ADMIN_TOKEN: 'from-the-file-0123', ZENDESK_STATUSES: 'installing=pending', PATH: '/bin' });
@@ -57,7 +59,7 @@ describe('the env file', () => {
     expect((caught as ConfigError).problems).toEqual(['ENV_FILE /nonexistent/certdesk.env cannot be read (ENOENT).']);
   });
 
-  it('does not change the environment it is given (the file\'s secrets are not handed to child commands)', () => {
+  it("does not change the environment it is given (the file's secrets are not handed to child commands)", () => {
     const cwd = dir({ '.env': 'KEY_ENCRYPTION_KEY=c2VjcmV0\n' });
     const env: NodeJS.ProcessEnv = { PORT: '1' };
     withEnvFile(env, cwd);

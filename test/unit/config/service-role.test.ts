@@ -20,18 +20,49 @@ describe('CERTDESK_ROLE', () => {
   });
 
   it('takes a worker with the TLS front installer when INSTALL_VERIFY_ADDR lists the fronts it installs into', () => {
-    const config = loadConfig({ ...production, ...POSTGRES, CERTDESK_ROLE: 'worker', INSTALLER: 'tls-front', INSTALL_VERIFY_ADDR: '10.0.0.5:443,10.0.0.6:443' }, '/srv/certdesk');
+    const config = loadConfig(
+      { ...production, ...POSTGRES, CERTDESK_ROLE: 'worker', INSTALLER: 'tls-front', INSTALL_VERIFY_ADDR: '10.0.0.5:443,10.0.0.6:443' },
+      '/srv/certdesk',
+    );
     expect(config.role).toBe('worker');
     expect(config.install.verifyAddrs).toEqual(['10.0.0.5:443', '10.0.0.6:443']);
   });
 
   it.each([
-    ['web with SQLite', { ...production, CERTDESK_ROLE: 'web' }, ['certdesk web: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.']],
-    ['worker with SQLite', { ...production, ...NGINX, CERTDESK_ROLE: 'worker' }, ['certdesk worker: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.']],
-    ['a worker in sandbox mode', { ...POSTGRES, ...NGINX, CERTDESK_ROLE: 'worker' }, ['certdesk worker: sandbox mode (no ZENDESK_URL) embeds the Zendesk sandbox in one process; run certdesk all, or set ZENDESK_URL.']],
-    ['a worker with the TLS front installer and no INSTALL_VERIFY_ADDR', { ...production, ...POSTGRES, CERTDESK_ROLE: 'worker' }, ["certdesk worker: INSTALLER=tls-front needs INSTALL_VERIFY_ADDR listing every web/all replica's TLS front (host:port each), where the worker checks its installs."]],
-    ['a worker with the TLS front installer and ACME (TLS-ALPN-01 needs the front)', { ...production, ...POSTGRES, CERTDESK_ROLE: 'worker', INSTALL_VERIFY_ADDR: '10.0.0.5:443', ACME_DIRECTORY_URL: 'https://acme.example/directory' }, ['certdesk worker: ACME with INSTALLER=tls-front answers TLS-ALPN-01 from the TLS front of the process that orders, and a worker runs none; run certdesk all, or INSTALLER=nginx (HTTP-01).']],
-    ['a worker with the TLS front installer on SQLite', { ...production, CERTDESK_ROLE: 'worker', INSTALLER: 'tls-front', INSTALL_VERIFY_ADDR: '10.0.0.5:443' }, ['certdesk worker: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.']],
+    [
+      'web with SQLite',
+      { ...production, CERTDESK_ROLE: 'web' },
+      ['certdesk web: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.'],
+    ],
+    [
+      'worker with SQLite',
+      { ...production, ...NGINX, CERTDESK_ROLE: 'worker' },
+      ['certdesk worker: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.'],
+    ],
+    [
+      'a worker in sandbox mode',
+      { ...POSTGRES, ...NGINX, CERTDESK_ROLE: 'worker' },
+      ['certdesk worker: sandbox mode (no ZENDESK_URL) embeds the Zendesk sandbox in one process; run certdesk all, or set ZENDESK_URL.'],
+    ],
+    [
+      'a worker with the TLS front installer and no INSTALL_VERIFY_ADDR',
+      { ...production, ...POSTGRES, CERTDESK_ROLE: 'worker' },
+      [
+        "certdesk worker: INSTALLER=tls-front needs INSTALL_VERIFY_ADDR listing every web/all replica's TLS front (host:port each), where the worker checks its installs.",
+      ],
+    ],
+    [
+      'a worker with the TLS front installer and ACME (TLS-ALPN-01 needs the front)',
+      { ...production, ...POSTGRES, CERTDESK_ROLE: 'worker', INSTALL_VERIFY_ADDR: '10.0.0.5:443', ACME_DIRECTORY_URL: 'https://acme.example/directory' },
+      [
+        'certdesk worker: ACME with INSTALLER=tls-front answers TLS-ALPN-01 from the TLS front of the process that orders, and a worker runs none; run certdesk all, or INSTALLER=nginx (HTTP-01).',
+      ],
+    ],
+    [
+      'a worker with the TLS front installer on SQLite',
+      { ...production, CERTDESK_ROLE: 'worker', INSTALLER: 'tls-front', INSTALL_VERIFY_ADDR: '10.0.0.5:443' },
+      ['certdesk worker: roles need DATABASE_URL (PostgreSQL); with the embedded SQLite store run certdesk all.'],
+    ],
     ['an unknown role', { ...production, ...POSTGRES, CERTDESK_ROLE: 'api' }, ['CERTDESK_ROLE must be one of all, web, worker (got "api").']],
   ])('refuses %s with one line', (_name, env, problems) => {
     expect(configProblems(env)).toEqual(problems);

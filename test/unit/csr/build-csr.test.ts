@@ -30,7 +30,11 @@ function opensslVerify(csrPem: string): string {
 /** The subject as openssl prints it, one `KEY=value` per RDN, in order. */
 function opensslSubject(csrPem: string): string[] {
   const { stdout } = openssl(csrPem, ['-noout', '-subject', '-nameopt', 'utf8,sep_multiline,sname']);
-  return stdout.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+  return stdout
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 function opensslText(csrPem: string): string {

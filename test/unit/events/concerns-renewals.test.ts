@@ -3,7 +3,13 @@ import { normalizeZendeskEvent } from '../../../src/core/events/normalize-zendes
 import { mayConcernRenewals } from '../../../src/core/events/concerns-renewals.js';
 
 const event = (detail: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-  const n = normalizeZendeskEvent({ type: 'zen:event-type:ticket.tags_changed', id: 'e1', subject: 'zen:ticket:7', detail: { id: '7', ...detail }, event: extra });
+  const n = normalizeZendeskEvent({
+    type: 'zen:event-type:ticket.tags_changed',
+    id: 'e1',
+    subject: 'zen:ticket:7',
+    detail: { id: '7', ...detail },
+    event: extra,
+  });
   if (n.kind !== 'ticket') throw new Error(n.kind);
   return n;
 };

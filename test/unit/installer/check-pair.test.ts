@@ -15,9 +15,17 @@ describe('checking a pair before installing it', () => {
 
   const refusals: [string, Partial<typeof request>, string][] = [
     ['no certificate', { fullchainPem: 'nothing here' }, 'the certificate chain to install holds no certificate'],
-    ['a damaged certificate', { fullchainPem: good.cert.pem + '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' }, 'certificate 2 of the chain to install cannot be read'],
+    [
+      'a damaged certificate',
+      { fullchainPem: good.cert.pem + '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' },
+      'certificate 2 of the chain to install cannot be read',
+    ],
     ['a key that is not a key', { privateKeyPem: 'not a key' }, 'the private key to install cannot be read (not an unencrypted PEM key)'],
-    ['the key of another certificate', { privateKeyPem: other.privateKeyPem }, `the private key does not belong to the certificate to install (sha256 ${good.leafSha256})`],
+    [
+      'the key of another certificate',
+      { privateKeyPem: other.privateKeyPem },
+      `the private key does not belong to the certificate to install (sha256 ${good.leafSha256})`,
+    ],
   ];
   for (const [what, change, error] of refusals) {
     it(`refuses ${what}`, () => {
@@ -30,7 +38,17 @@ describe('checking a pair before installing it', () => {
     expect(() => checkPair({ ...request, leafSha256: 'AB' })).toThrow(TypeError);
   });
 
-  const badSites = ['', '../etc', 'my.example.com/', 'My.Example.com', 'localhost', 'my..example.com', '-my.example.com', `my.${'a'.repeat(64)}.com`, 'my.example.com.'];
+  const badSites = [
+    '',
+    '../etc',
+    'my.example.com/',
+    'My.Example.com',
+    'localhost',
+    'my..example.com',
+    '-my.example.com',
+    `my.${'a'.repeat(64)}.com`,
+    'my.example.com.',
+  ];
   it.each(badSites)('refuses %j as a site name (it becomes a directory name)', (site) => {
     expect(() => assertSiteName(site)).toThrow(TypeError);
   });

@@ -24,19 +24,38 @@ const deps = { dataDir: dir.path, trustedCasPem: [], logger: silentLogger() };
 
 describe('choosing the installer from INSTALLER', () => {
   it('builds the nginx and command installers from their settings', () => {
-    expect(createInstaller(settings({ installer: 'nginx', nginxCertDir: join(dir.path, 'certs'), nginxReloadCmd: 'nginx -s reload', verifyAddr: '127.0.0.1:443' }), deps).kind).toBe('nginx');
-    expect(createInstaller(settings({ installer: 'command', installCommand: '/usr/local/bin/push-cert', verifyAddr: '127.0.0.1:443' }), deps).kind).toBe('command');
+    expect(
+      createInstaller(
+        settings({ installer: 'nginx', nginxCertDir: join(dir.path, 'certs'), nginxReloadCmd: 'nginx -s reload', verifyAddr: '127.0.0.1:443' }),
+        deps,
+      ).kind,
+    ).toBe('nginx');
+    expect(createInstaller(settings({ installer: 'command', installCommand: '/usr/local/bin/push-cert', verifyAddr: '127.0.0.1:443' }), deps).kind).toBe(
+      'command',
+    );
   });
 
   it('verifies on every INSTALL_VERIFY_ADDR address (a fleet), refusing an empty list', async () => {
     const ca = createPairIssuingCa('Create installer');
     const pair = ca.issue('my.fleet.test');
     const addresses = ['127.0.0.1:1', '127.0.0.1:2'];
-    const installer = createInstaller(settings({ installer: 'nginx', nginxCertDir: join(dir.path, 'fleet'), nginxTestCmd: 'true', nginxReloadCmd: 'true', verifyAddr: addresses[0]!, verifyAddrs: addresses }), deps);
+    const installer = createInstaller(
+      settings({
+        installer: 'nginx',
+        nginxCertDir: join(dir.path, 'fleet'),
+        nginxTestCmd: 'true',
+        nginxReloadCmd: 'true',
+        verifyAddr: addresses[0]!,
+        verifyAddrs: addresses,
+      }),
+      deps,
+    );
     const result = await installer.install(installRequest('my.fleet.test', pair));
     // Nothing listens on either port: both are named, so both were checked.
     for (const address of addresses) expect(result.log.join('\n')).toContain(`no certificate could be seen for my.fleet.test at ${address}`);
-    expect(() => createInstaller(settings({ installer: 'command', installCommand: 'true', verifyAddr: null, verifyAddrs: [] }), deps)).toThrow('INSTALL_VERIFY_ADDR is required');
+    expect(() => createInstaller(settings({ installer: 'command', installCommand: 'true', verifyAddr: null, verifyAddrs: [] }), deps)).toThrow(
+      'INSTALL_VERIFY_ADDR is required',
+    );
   });
 
   it('uses the TLS front the caller started, and insists on one', async () => {
@@ -50,6 +69,8 @@ describe('choosing the installer from INSTALLER', () => {
   });
 
   it('treats a missing required setting as a bug (loadConfig refuses it first)', () => {
-    expect(() => createInstaller(settings({ installer: 'nginx', nginxCertDir: dir.path, nginxReloadCmd: 'x' }), deps)).toThrow('INSTALL_VERIFY_ADDR is required');
+    expect(() => createInstaller(settings({ installer: 'nginx', nginxCertDir: dir.path, nginxReloadCmd: 'x' }), deps)).toThrow(
+      'INSTALL_VERIFY_ADDR is required',
+    );
   });
 });

@@ -94,7 +94,9 @@ describe('the pair store', () => {
     const { store, site } = setup();
     for (let i = 0; i < 4; i++) await store.put(SITE, pair());
     await store.prune(SITE);
-    const kept = readdirSync(join(site, 'generations')).map((g) => `generations/${g}`).sort();
+    const kept = readdirSync(join(site, 'generations'))
+      .map((g) => `generations/${g}`)
+      .sort();
     expect(kept).toEqual([readlinkSync(join(site, 'current')), readlinkSync(join(site, 'previous'))].sort());
   });
 

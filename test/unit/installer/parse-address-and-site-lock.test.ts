@@ -21,13 +21,15 @@ describe('one install per site at a time', () => {
   it('runs the operations on one site in call order, one after the other, even after a failure', async () => {
     const lock = new KeyedLock();
     const events: string[] = [];
-    const step = (name: string, fail = false) => async () => {
-      events.push(`${name} start`);
-      await new Promise((r) => setTimeout(r, 5));
-      events.push(`${name} end`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const step =
+      (name: string, fail = false) =>
+      async () => {
+        events.push(`${name} start`);
+        await new Promise((r) => setTimeout(r, 5));
+        events.push(`${name} end`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([lock.run('a', step('a1', true)), lock.run('a', step('a2')), lock.run('a', step('a3'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(events).toEqual(['a1 start', 'a1 end', 'a2 start', 'a2 end', 'a3 start', 'a3 end']);

@@ -28,7 +28,15 @@ describe('keeping key material out of command output', () => {
 describe('the environment of an operator command', () => {
   it('carries the install variables and none of certdesk’s secrets', () => {
     const env = commandEnvironment(
-      { PATH: '/usr/bin', AWS_PROFILE: 'cdn', KEY_ENCRYPTION_KEY: 'k', ZENDESK_API_TOKEN: 't', ZENDESK_WEBHOOK_SECRET: 's', ADMIN_TOKEN: 'a', SMTP_URL: 'smtp://u:p@h' },
+      {
+        PATH: '/usr/bin',
+        AWS_PROFILE: 'cdn',
+        KEY_ENCRYPTION_KEY: 'k',
+        ZENDESK_API_TOKEN: 't',
+        ZENDESK_WEBHOOK_SECRET: 's',
+        ADMIN_TOKEN: 'a',
+        SMTP_URL: 'smtp://u:p@h',
+      },
       { site: 'my.env.test', fullchainPath: '/x/fullchain.pem', privkeyPath: '/x/privkey.pem', ticketId: 9 },
     );
     expect(env).toEqual({

@@ -29,7 +29,13 @@ const event = (patch: Partial<TicketEvent> = {}): TicketEvent => ({
   tagsRemoved: [],
   ...patch,
 });
-const delivery = (patch: Partial<ZendeskDelivery> = {}): ZendeskDelivery => ({ event: event(), hint: null, timestamp: TS, raw: Buffer.from('{"ticket":42}'), ...patch });
+const delivery = (patch: Partial<ZendeskDelivery> = {}): ZendeskDelivery => ({
+  event: event(),
+  hint: null,
+  timestamp: TS,
+  raw: Buffer.from('{"ticket":42}'),
+  ...patch,
+});
 const intakeOver = (store: Store) => zendeskDeliveryIntake({ store, clock: systemClock, renewalPriority: 'low', coalesceMs: 150 });
 
 describe('the Zendesk delivery intake', () => {

@@ -41,7 +41,13 @@ describe('recording an arrival and queuing its job', () => {
     const store = await openStore();
     const first = await recordAndEnqueue(store, delivery(store, event('e1'), 1000), 1000);
     expect(first.outcome).toBe('accepted');
-    expect(await store.jobs.get(first.jobId!)).toMatchObject({ kind: TICKET_EVENT_JOB, serialKey: 'ticket:42', runAt: 1150, payload: event('e1'), state: 'queued' });
+    expect(await store.jobs.get(first.jobId!)).toMatchObject({
+      kind: TICKET_EVENT_JOB,
+      serialKey: 'ticket:42',
+      runAt: 1150,
+      payload: event('e1'),
+      state: 'queued',
+    });
 
     expect(await recordAndEnqueue(store, delivery(store, event('e1'), 1001), 1001)).toEqual({ outcome: 'duplicate', jobId: null });
     expect(await store.jobs.list({ kind: TICKET_EVENT_JOB })).toHaveLength(1);
@@ -97,7 +103,13 @@ describe('enqueueJob', () => {
   it('queues a job of a known kind with its payload, as store.jobs.enqueue does', async () => {
     const store = await openStore();
     const id = await enqueueJob(store, INSTALL_JOB, { ticketId: 3, transitionId: 9 }, 500, { serialKey: 'ticket:3', maxAttempts: 4 });
-    expect(await store.jobs.get(id)).toMatchObject({ kind: INSTALL_JOB, payload: { ticketId: 3, transitionId: 9 }, serialKey: 'ticket:3', maxAttempts: 4, runAt: 500 });
+    expect(await store.jobs.get(id)).toMatchObject({
+      kind: INSTALL_JOB,
+      payload: { ticketId: 3, transitionId: 9 },
+      serialKey: 'ticket:3',
+      maxAttempts: 4,
+      runAt: 500,
+    });
   });
 
   it('does not compile with a payload of another kind, or a kind that does not exist (checked by tsc in npm test)', () => {

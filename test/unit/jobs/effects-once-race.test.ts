@@ -18,8 +18,15 @@ describe('a transition effect performed by two workers at once', () => {
     try {
       const now = 1_000_000;
       await store.renewals.ensure(9, { state: 'awaiting_certificate' }, now);
-      await store.renewals.update(9, { site: 'www.example.com', fields: { country: 'NL', state: 'Noord-Holland', locality: 'Amsterdam', organization: 'Example BV' } }, now);
-      const id = await store.transitions.record({ ticketId: 9, from: 'new', to: 'awaiting_certificate', event: 'request_valid', effects: ['generate_key_and_csr'], context: {} }, now);
+      await store.renewals.update(
+        9,
+        { site: 'www.example.com', fields: { country: 'NL', state: 'Noord-Holland', locality: 'Amsterdam', organization: 'Example BV' } },
+        now,
+      );
+      const id = await store.transitions.record(
+        { ticketId: 9, from: 'new', to: 'awaiting_certificate', event: 'request_valid', effects: ['generate_key_and_csr'], context: {} },
+        now,
+      );
       const t = (await store.transitions.pending(9)).find((p) => p.id === id)!;
       const deps = {
         store: pauseAfterCheck(store, 'keys', 'insert'),
@@ -40,7 +47,10 @@ describe('a transition effect performed by two workers at once', () => {
     try {
       const now = 1_000_000;
       await store.renewals.ensure(11, { state: 'installing' }, now);
-      const id = await store.transitions.record({ ticketId: 11, from: 'awaiting_certificate', to: 'installing', event: 'bundle_valid', effects: ['enqueue_install'], context: {} }, now);
+      const id = await store.transitions.record(
+        { ticketId: 11, from: 'awaiting_certificate', to: 'installing', event: 'bundle_valid', effects: ['enqueue_install'], context: {} },
+        now,
+      );
       const t = (await store.transitions.pending(11)).find((p) => p.id === id)!;
       const deps = { store: pauseAfterCheck(store, 'jobs', 'enqueue'), clock: { now: () => new Date(now) }, notify: () => {} } as unknown as RenewalDeps;
       await Promise.all([performTransition(deps, t), performTransition(deps, t)]);

@@ -75,7 +75,13 @@ describe('the worker on the store port', () => {
     });
     const captured = captureLogger('info');
     const ran: number[] = [];
-    worker = new Worker({ queue, handlers: { work: (async ({ job }) => void ran.push(job.id)) as JobHandler<never> }, logger: captured.logger, clock: systemClock, pollMs: 20 });
+    worker = new Worker({
+      queue,
+      handlers: { work: (async ({ job }) => void ran.push(job.id)) as JobHandler<never> },
+      logger: captured.logger,
+      clock: systemClock,
+      pollMs: 20,
+    });
     const id = await s.jobs.enqueue('work', {}, Date.now());
     worker.start();
     await untilWorker(() => refusedClaims >= 3);

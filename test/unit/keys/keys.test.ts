@@ -116,7 +116,11 @@ describe('encryptPrivateKey / decryptPrivateKey', () => {
     ['a 16-byte key-encryption key', () => encryptPrivateKey('x', randomBytes(16), aad), /32 bytes/],
     ['something that is not a PKCS#8 PEM key', () => encryptPrivateKey('hello', kek, aad), /PKCS#8/],
     ['an empty AAD', async () => encryptPrivateKey(await pemPromise, kek, ''), /authenticated data/],
-    ['a 33-byte key-encryption key on decryption', () => decryptPrivateKey({ ciphertext: Buffer.alloc(1), iv: Buffer.alloc(12), tag: Buffer.alloc(16) }, randomBytes(33), aad), /32 bytes/],
+    [
+      'a 33-byte key-encryption key on decryption',
+      () => decryptPrivateKey({ ciphertext: Buffer.alloc(1), iv: Buffer.alloc(12), tag: Buffer.alloc(16) }, randomBytes(33), aad),
+      /32 bytes/,
+    ],
   ])('throws TypeError for %s', async (_name, call, message) => {
     await expect(Promise.resolve().then(call)).rejects.toThrow(message);
     await expect(Promise.resolve().then(call)).rejects.toBeInstanceOf(TypeError);

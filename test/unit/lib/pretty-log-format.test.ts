@@ -10,7 +10,13 @@ const at = new Date('2026-12-03T10:00:00.000Z');
 /** The pretty logger as main.ts makes it at a terminal (colours off), its lines kept in memory. */
 function prettyLogger(level = 'debug') {
   const lines: string[] = [];
-  const logger = createLogger({ level, format: 'pretty', colorize: false, clock: { now: () => at }, destination: { write: (l: string) => void lines.push(l) } });
+  const logger = createLogger({
+    level,
+    format: 'pretty',
+    colorize: false,
+    clock: { now: () => at },
+    destination: { write: (l: string) => void lines.push(l) },
+  });
   return { logger, text: () => lines.join('') };
 }
 
@@ -40,13 +46,34 @@ describe('the pretty log format (LOG_FORMAT=pretty)', () => {
   });
 
   it('redacts the secrets Config and ACME name (EAB HMAC key, OAuth client secret and refresh token, webhook secrets) in both formats', () => {
-    const secrets = { clientSecret: 'cs-0001', refreshToken: 'rt-0002', webhookSecret: 'wh-0003', webhookSecretPrevious: 'wh-0004', hmacKey: 'hmac-0005', accountKey: 'ak-0006', encryptionKey: 'ek-0007' };
+    const secrets = {
+      clientSecret: 'cs-0001',
+      refreshToken: 'rt-0002',
+      webhookSecret: 'wh-0003',
+      webhookSecretPrevious: 'wh-0004',
+      hmacKey: 'hmac-0005',
+      accountKey: 'ak-0006',
+      encryptionKey: 'ek-0007',
+    };
     const json: string[] = [];
     const jsonLogger = createLogger({ format: 'json', clock: { now: () => at }, destination: { write: (l: string) => void json.push(l) } });
     const { logger, text } = prettyLogger();
     for (const l of [jsonLogger, logger]) {
-      l.info({ eab: { kid: 'kid-1', hmacKey: secrets.hmacKey }, oauth: { clientId: 'certdesk', clientSecret: secrets.clientSecret, refreshToken: secrets.refreshToken } }, 'acme settings');
-      l.info({ webhook: { webhookSecret: secrets.webhookSecret, webhookSecretPrevious: secrets.webhookSecretPrevious }, acme: { accountKey: secrets.accountKey }, keys: { encryptionKey: secrets.encryptionKey } }, 'settings');
+      l.info(
+        {
+          eab: { kid: 'kid-1', hmacKey: secrets.hmacKey },
+          oauth: { clientId: 'certdesk', clientSecret: secrets.clientSecret, refreshToken: secrets.refreshToken },
+        },
+        'acme settings',
+      );
+      l.info(
+        {
+          webhook: { webhookSecret: secrets.webhookSecret, webhookSecretPrevious: secrets.webhookSecretPrevious },
+          acme: { accountKey: secrets.accountKey },
+          keys: { encryptionKey: secrets.encryptionKey },
+        },
+        'settings',
+      );
     }
     for (const out of [json.join(''), text()]) {
       for (const value of Object.values(secrets)) expect(out).not.toContain(value);

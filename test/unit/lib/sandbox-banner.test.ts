@@ -27,7 +27,13 @@ describe('the sandbox banner', () => {
     expect(text).not.toMatch(/[{"]msg"/);
     const command = /^curl [^\n]*\\\n[^\n]*$/m.exec(text)![0];
     const args = shellArguments(command);
-    expect(args.slice(0, 5)).toEqual(['-u', "pat.o'lee@northwind-traders.example/token:x", '-H', 'content-type: application/json', 'http://127.0.0.1:3001/api/v2/tickets']);
+    expect(args.slice(0, 5)).toEqual([
+      '-u',
+      "pat.o'lee@northwind-traders.example/token:x",
+      '-H',
+      'content-type: application/json',
+      'http://127.0.0.1:3001/api/v2/tickets',
+    ]);
     expect(args[5]).toBe('-d');
     const body = JSON.parse(args[6]!) as { ticket: { priority: string; comment: { body: string } } };
     expect(body.ticket.priority).toBe('low');

@@ -18,7 +18,10 @@ let keyPem: string;
 beforeAll(async () => {
   // A real key and CSR, made at run time; the key must never show up in any e-mail.
   const keys = await generateKeyPair('rsa-2048');
-  ({ csrPem, spkiSha256: spki } = await buildCsr({ site, country: 'GB', state: 'Greater London', locality: 'London', organization: 'Northwind Traders Ltd' }, keys));
+  ({ csrPem, spkiSha256: spki } = await buildCsr(
+    { site, country: 'GB', state: 'Greater London', locality: 'London', organization: 'Northwind Traders Ltd' },
+    keys,
+  ));
   keyPem = privateKeyToPkcs8Pem(keys.privateKey);
 });
 

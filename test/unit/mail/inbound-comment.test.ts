@@ -34,7 +34,14 @@ describe('the comment an inbound e-mail becomes', () => {
   it('lists the attachments it left out, other than keys', () => {
     const result = inboundCommentBody({
       text: 'see attached',
-      attachments: { files: [], skipped: [{ name: 'huge.zip', reason: 'it is larger than 20 MB' }, { name: 'k.key', reason: 'private key' }], keysRemoved: ['k.key'] },
+      attachments: {
+        files: [],
+        skipped: [
+          { name: 'huge.zip', reason: 'it is larger than 20 MB' },
+          { name: 'k.key', reason: 'private key' },
+        ],
+        keysRemoved: ['k.key'],
+      },
     });
     expect(result.body).toContain('Not added to the ticket: huge.zip (it is larger than 20 MB).');
     expect(result.body).not.toContain('k.key (private key)');
@@ -47,7 +54,11 @@ describe('the comment an inbound e-mail becomes', () => {
   });
 
   it('posts an HTML-only e-mail as its text, notes after it: no HTML reaches the ticket (issue 14)', () => {
-    const result = inboundCommentBody({ html: '<html><head><style>p{}</style></head><body><p>hi <b>there</b></p><script>alert(1)</script></body></html>', attachments: none, notes: ['a <note> & more'] });
+    const result = inboundCommentBody({
+      html: '<html><head><style>p{}</style></head><body><p>hi <b>there</b></p><script>alert(1)</script></body></html>',
+      attachments: none,
+      notes: ['a <note> & more'],
+    });
     expect(result).toEqual({ body: 'hi there\n\n[a <note> & more]' });
   });
 

@@ -29,7 +29,16 @@ const deps = () => ({ store, clock: systemClock, logger: silentLogger(), onEnque
 
 describe('mail settings from the configuration', () => {
   it('takes MAIL_FROM, OPS_EMAIL, the renewal priority and links to the Zendesk account', () => {
-    const config = loadConfig({ ...production, SMTP_URL: 'smtp://mx.example:25', MAIL_FROM: 'Certdesk <certdesk@acme.example>', OPS_EMAIL: 'ops@acme.example', RENEWAL_PRIORITY: 'normal' }, '/srv');
+    const config = loadConfig(
+      {
+        ...production,
+        SMTP_URL: 'smtp://mx.example:25',
+        MAIL_FROM: 'Certdesk <certdesk@acme.example>',
+        OPS_EMAIL: 'ops@acme.example',
+        RENEWAL_PRIORITY: 'normal',
+      },
+      '/srv',
+    );
     const settings = mailSettingsFromConfig(config, null);
     expect(settings).toMatchObject({ from: 'Certdesk <certdesk@acme.example>', opsEmail: 'ops@acme.example', newTicketPriority: 'normal' });
     expect(settings.links.customer(3)).toBe('https://acme.zendesk.com/hc/requests/3');

@@ -26,7 +26,12 @@ describe('the mail log', () => {
     expect(again).toEqual({ status: 'duplicate', dedupKey: 'mid:one@x.example', messageId: 'one@x.example' });
     const jobs = await store.jobs.list({ kind: INBOUND_EMAIL_JOB });
     expect(jobs.map((j) => j.payload)).toEqual([{ dedupKey: 'mid:one@x.example' }]);
-    expect(await store.mail.getInbound('mid:one@x.example')).toMatchObject({ source: 'http', sender: 'pat@x.example', state: 'queued', raw: raw('One@X.example') });
+    expect(await store.mail.getInbound('mid:one@x.example')).toMatchObject({
+      source: 'http',
+      sender: 'pat@x.example',
+      state: 'queued',
+      raw: raw('One@X.example'),
+    });
   });
 
   it('stores nothing for a message it refuses', async () => {

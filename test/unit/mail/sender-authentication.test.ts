@@ -47,11 +47,16 @@ describe('authenticationFromRelay', () => {
 });
 
 describe('senderTrust', () => {
-  const auth = (dmarc: SenderAuthentication['dmarc'], method: SenderAuthentication['method'] = 'dkim'): SenderAuthentication => ({ method, dmarc, fromDomain: 'a.example', summary: `dmarc=${dmarc}` });
+  const auth = (dmarc: SenderAuthentication['dmarc'], method: SenderAuthentication['method'] = 'dkim'): SenderAuthentication => ({
+    method,
+    dmarc,
+    fromDomain: 'a.example',
+    summary: `dmarc=${dmarc}`,
+  });
   it('trusts a DMARC pass, a domain with no policy, and sender authentication turned off', () => {
     for (const a of [auth('pass'), auth('none'), auth('fail', 'off')]) expect(senderTrust(a)).toEqual({ trusted: true });
   });
-  it('does not trust a verdict about another domain than the sender\'s (two From fields: the checker judged one, the parser kept the other)', () => {
+  it("does not trust a verdict about another domain than the sender's (two From fields: the checker judged one, the parser kept the other)", () => {
     expect(senderTrust(auth('pass'), 'someone@a.example')).toEqual({ trusted: true });
     expect(senderTrust(auth('pass'), 'Someone@A.Example')).toEqual({ trusted: true });
     // mailauth reports the organizational domain for a subdomain's sender.
@@ -79,7 +84,11 @@ describe('the SMTP client line', () => {
   it('round-trips, and keeps nothing that could break the header', () => {
     const line = smtpClientHeader({ ip: '::ffff:203.0.113.5', helo: 'mx.a.example\r\nX-Evil: 1', mailFrom: 'a@a.example>; ip=1.2.3.4' });
     expect(line).toBe('X-Certdesk-Smtp-Client: ip=::ffff:203.0.113.5; helo=mx.a.exampleX-Evil:1; mail-from=<a@a.exampleip=1.2.3.4>\r\n');
-    expect(readSmtpClientHeader(fields(`${line}From: a@a.example\r\n\r\n`))).toEqual({ ip: '::ffff:203.0.113.5', helo: 'mx.a.exampleX-Evil:1', mailFrom: 'a@a.exampleip=1.2.3.4' });
+    expect(readSmtpClientHeader(fields(`${line}From: a@a.example\r\n\r\n`))).toEqual({
+      ip: '::ffff:203.0.113.5',
+      helo: 'mx.a.exampleX-Evil:1',
+      mailFrom: 'a@a.exampleip=1.2.3.4',
+    });
   });
   it('is read only as the very first header field', () => {
     const line = smtpClientHeader({ ip: '127.0.0.1', helo: 'h', mailFrom: '' });
@@ -88,11 +97,21 @@ describe('the SMTP client line', () => {
 });
 
 describe('INBOUND_SENDER_AUTH and INBOUND_TRUSTED_RELAY', () => {
-  const production = { ZENDESK_URL: 'https://acme.zendesk.com', ZENDESK_EMAIL: 'c@acme.example', ZENDESK_API_TOKEN: 't', ZENDESK_WEBHOOK_SECRET: 'w', KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), DOMAINS_FILE: '/d.json' };
+  const production = {
+    ZENDESK_URL: 'https://acme.zendesk.com',
+    ZENDESK_EMAIL: 'c@acme.example',
+    ZENDESK_API_TOKEN: 't',
+    ZENDESK_WEBHOOK_SECRET: 'w',
+    KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    DOMAINS_FILE: '/d.json',
+  };
   it('checks DMARC by default with a real account, not in sandbox mode (its demo domains have no DNS)', () => {
     expect(loadConfig(production, '/srv').mail).toMatchObject({ senderAuth: 'dmarc', trustedRelay: null });
     expect(loadConfig({}, '/srv').mail).toMatchObject({ senderAuth: 'off', trustedRelay: null });
-    expect(loadConfig({ INBOUND_SENDER_AUTH: 'dmarc', INBOUND_TRUSTED_RELAY: 'MX.Acme.example' }, '/srv').mail).toMatchObject({ senderAuth: 'dmarc', trustedRelay: 'mx.acme.example' });
+    expect(loadConfig({ INBOUND_SENDER_AUTH: 'dmarc', INBOUND_TRUSTED_RELAY: 'MX.Acme.example' }, '/srv').mail).toMatchObject({
+      senderAuth: 'dmarc',
+      trustedRelay: 'mx.acme.example',
+    });
   });
   it.each([
     [{ INBOUND_SENDER_AUTH: 'spf' }, /INBOUND_SENDER_AUTH must be one of dmarc, off/],

@@ -65,7 +65,11 @@ describe('which ticket a message belongs to', () => {
 
   it.each([
     ['a reply to a message certdesk sent', { inReplyTo: '<SENT-1@certdesk.example>', subject: 'Re: hello' }, { ticketId: 10, via: 'thread' }],
-    ['a thread certdesk sent into, even with another number in the subject', { references: ['<x@y>', '<sent-1@certdesk.example>'], subject: '[#99] hi' }, { ticketId: 10, via: 'thread' }],
+    [
+      'a thread certdesk sent into, even with another number in the subject',
+      { references: ['<x@y>', '<sent-1@certdesk.example>'], subject: '[#99] hi' },
+      { ticketId: 10, via: 'thread' },
+    ],
     ['a ticket number in the subject', { inReplyTo: '<unknown@elsewhere>', subject: 'Re: [#99] hi' }, { ticketId: 99, via: 'subject' }],
     ['a new message', { subject: 'Please renew' }, null],
   ])('%s', (_name, mail, expected) => {

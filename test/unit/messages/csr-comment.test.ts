@@ -32,15 +32,24 @@ describe('csrComment', () => {
 
   it.each([
     ['exactly the site hostname', /for exactly my\.northwind-traders\.co\.uk\./],
-    ['that www/non-www is the CA\'s business', /"www\." form of the name automatically; that is fine/],
+    ["that www/non-www is the CA's business", /"www\." form of the name automatically; that is fine/],
     ['Apache or Nginx', /"Apache" or "Nginx"/],
     ['PEM', /choose PEM/],
     ['SHA-2', /SHA-2 \(SHA-256\)/],
     ['paying up front', /Pay the CA up front/],
-    ['to attach what the CA sends in a reply (files, ZIP or pasted text)', /reply to this ticket and attach what it sent you: the certificate files, the ZIP file as it came, or the certificate text pasted into your reply/],
-    ['never to send a private key, which we keep', /Never send us a private key\. We created the private key for this CSR ourselves; we keep it, and it never leaves our systems\./],
+    [
+      'to attach what the CA sends in a reply (files, ZIP or pasted text)',
+      /reply to this ticket and attach what it sent you: the certificate files, the ZIP file as it came, or the certificate text pasted into your reply/,
+    ],
+    [
+      'never to send a private key, which we keep',
+      /Never send us a private key\. We created the private key for this CSR ourselves; we keep it, and it never leaves our systems\./,
+    ],
     ['not to use a key or CSR the CA offers to create', /If the CA offers to create a key or a CSR for you, do not use that/],
-    ['that a "1 year" product is a subscription and each reissue a new renewal', /"1 year" product is therefore a subscription.*Each reissue is a new renewal/s],
+    [
+      'that a "1 year" product is a subscription and each reissue a new renewal',
+      /"1 year" product is therefore a subscription.*Each reissue is a new renewal/s,
+    ],
   ])('tells the customer %s', (_name, pattern) => {
     expect(body).toMatch(pattern);
   });
@@ -51,7 +60,9 @@ describe('csrComment', () => {
 
   it('explains the Organizational Unit was left out only when the customer gave one', () => {
     const withOu = csrComment({ ...BASE, organizationalUnitGiven: true }).body;
-    expect(withOu).toMatch(/Organizational Unit\. We have left it out of the CSR: the CA\/Browser Forum Baseline Requirements have not allowed an Organizational Unit in publicly-trusted certificates since 1 September 2022/);
+    expect(withOu).toMatch(
+      /Organizational Unit\. We have left it out of the CSR: the CA\/Browser Forum Baseline Requirements have not allowed an Organizational Unit in publicly-trusted certificates since 1 September 2022/,
+    );
     expect(body).not.toMatch(/Organizational Unit/);
   });
 

@@ -12,7 +12,9 @@ describe('what the customer is told about a private key they sent', () => {
 
   it('is added to the answer certdesk gives anyway, or stands alone', () => {
     expect(withKeyNotice('Hello,\n\nthe CSR.', undefined)).toBe('Hello,\n\nthe CSR.');
-    expect(withKeyNotice('Hello,\n\nthe CSR.', { places: ['a.key'], ofSentCertificate: false })).toMatch(/^Hello,\n\nthe CSR\.\n\nImportant: what you sent contained a private key \(in “a\.key”\)/);
+    expect(withKeyNotice('Hello,\n\nthe CSR.', { places: ['a.key'], ofSentCertificate: false })).toMatch(
+      /^Hello,\n\nthe CSR\.\n\nImportant: what you sent contained a private key \(in “a\.key”\)/,
+    );
     expect(keyExposedComment({ places: ['a.key'], ofSentCertificate: false }).body).toMatch(/^Hello,\n\nImportant: .*\n\nThere is nothing else you need to do/);
   });
 });
@@ -27,6 +29,8 @@ describe("the agents' note when certdesk cannot be sure or cannot redact", () =>
 
   it('says Zendesk refused the redaction and asks for it by hand', () => {
     const body = keyCheckNote({ commentId: 9, unsure: [], refused: 'HTTP 403: Forbidden', places: ['your message'] }).body;
-    expect(body).toMatch(/Comment 9 holds a private key \(in your message\), but Zendesk refused to redact it \(HTTP 403: Forbidden\)\. Please redact it by hand/);
+    expect(body).toMatch(
+      /Comment 9 holds a private key \(in your message\), but Zendesk refused to redact it \(HTTP 403: Forbidden\)\. Please redact it by hand/,
+    );
   });
 });

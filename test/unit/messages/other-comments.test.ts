@@ -56,10 +56,16 @@ describe('needsInfoComment', () => {
   });
 
   it('quoted back in an e-mail reply, gives no values but the prefilled ones', () => {
-    const quoted = `GB is our country.\n\nOn Wed, 4 Mar 2026 at 11:02, Support wrote:\n${body.split('\n').map((l) => `> ${l}`).join('\n')}`;
+    const quoted = `GB is our country.\n\nOn Wed, 4 Mar 2026 at 11:02, Support wrote:\n${body
+      .split('\n')
+      .map((l) => `> ${l}`)
+      .join('\n')}`;
     const reply = parseRenewalRequest({ text: quoted });
     expect(reply.fields).toEqual({
-      siteUrl: 'my.proseware.co.uk', state: 'West Yorkshire', locality: 'Leeds', organizationalUnit: 'IT',
+      siteUrl: 'my.proseware.co.uk',
+      state: 'West Yorkshire',
+      locality: 'Leeds',
+      organizationalUnit: 'IT',
     });
   });
 });
@@ -99,9 +105,17 @@ describe('needsReviewInternalNote', () => {
   };
 
   it.each<[string, Partial<NeedsReviewInput>, RegExp]>([
-    ['another organization', {}, /my\.example\.com belongs to "Example Ltd" \(organization 7\) in the domain registry, but this ticket's organization is "Other Corp" \(organization 9\)\./],
+    [
+      'another organization',
+      {},
+      /my\.example\.com belongs to "Example Ltd" \(organization 7\) in the domain registry, but this ticket's organization is "Other Corp" \(organization 9\)\./,
+    ],
     ['no organization on the ticket', { ticketOrg: null }, /but this ticket has no organization/],
-    ['an owner name that matches no Zendesk organization', { ownerOrg: { name: 'Example Ltd' } }, /names "Example Ltd" as the owner of my\.example\.com, but no Zendesk organization has that name/],
+    [
+      'an owner name that matches no Zendesk organization',
+      { ownerOrg: { name: 'Example Ltd' } },
+      /names "Example Ltd" as the owner of my\.example\.com, but no Zendesk organization has that name/,
+    ],
   ])('says exactly why for %s', (_name, change, why) => {
     const { body } = needsReviewInternalNote({ ...base, ...change });
     expect(body).toMatch(why);
@@ -142,6 +156,8 @@ describe('commandIgnoredNote', () => {
   });
 
   it('names the known commands for a tag it does not know', () => {
-    expect(commandIgnoredNote('cert_renewal_reinstall', 'installed').body).toMatch(/not a command certdesk knows\. The commands are cert_renewal_approve, cert_renewal_regenerate_csr, cert_renewal_retry_install/);
+    expect(commandIgnoredNote('cert_renewal_reinstall', 'installed').body).toMatch(
+      /not a command certdesk knows\. The commands are cert_renewal_approve, cert_renewal_regenerate_csr, cert_renewal_retry_install/,
+    );
   });
 });

@@ -11,7 +11,8 @@ function declaredMetrics(): Array<{ kind: string; name: string; file: string }> 
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.ts')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/\.(counter|gauge|histogram)\(\s*'([a-z_:][a-z0-9_:]*)'/g)) found.push({ kind: m[1]!, name: m[2]!, file: path });
+        for (const m of readFileSync(path, 'utf8').matchAll(/\.(counter|gauge|histogram)\(\s*'([a-z_:][a-z0-9_:]*)'/g))
+          found.push({ kind: m[1]!, name: m[2]!, file: path });
       }
     }
   };
@@ -22,7 +23,9 @@ function declaredMetrics(): Array<{ kind: string; name: string; file: string }> 
 describe('metric names follow the Prometheus conventions', () => {
   const declared = declaredMetrics();
   it('finds the metrics certdesk declares', () => {
-    expect(declared.map((d) => d.name)).toEqual(expect.arrayContaining(['certdesk_job_duration_seconds', 'certdesk_webhook_deliveries_total', 'zendesk_request_duration_seconds']));
+    expect(declared.map((d) => d.name)).toEqual(
+      expect.arrayContaining(['certdesk_job_duration_seconds', 'certdesk_webhook_deliveries_total', 'zendesk_request_duration_seconds']),
+    );
   });
   it.each(declared.filter((d) => d.kind === 'counter'))('counter $name ($file) ends in _total', ({ name }) => {
     expect(name).toMatch(/_total$/);
@@ -111,7 +114,7 @@ describe('MetricsRegistry on prom-client', () => {
     expect(text).not.toContain('private.key');
   });
 
-  it('fits a call that names other labels to the metric\'s first ones instead of throwing', async () => {
+  it("fits a call that names other labels to the metric's first ones instead of throwing", async () => {
     const metrics = new MetricsRegistry({ processMetrics: false });
     const c = metrics.counter('certdesk_things_total', 'Things.');
     c.inc({ outcome: 'ok' });
@@ -125,7 +128,14 @@ describe('MetricsRegistry on prom-client', () => {
 
   it('adds the process metrics, event-loop delay included, when asked', async () => {
     const text = await new MetricsRegistry().render();
-    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds']) {
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_gc_duration_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_eventloop_lag_max_seconds',
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);

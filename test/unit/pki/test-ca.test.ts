@@ -12,7 +12,12 @@ const SITE = 'my.test-ca.example';
 
 /** certdesk's own validator, trusting only the test CA's root file, at the real time. */
 async function problems(rootFile: string, pem: string): Promise<string[]> {
-  const report = await checkBundle({ domain: SITE, files: [{ name: 'bundle.pem', data: pem }], trustedRootsPem: [readFileSync(rootFile, 'utf8')], useSystemRoots: false });
+  const report = await checkBundle({
+    domain: SITE,
+    files: [{ name: 'bundle.pem', data: pem }],
+    trustedRootsPem: [readFileSync(rootFile, 'utf8')],
+    useSystemRoots: false,
+  });
   return report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
 }
 
@@ -40,7 +45,10 @@ describe('the test CA', () => {
       'CN=certdesk Test Issuing CA\nO=certdesk tests',
     ]);
     const installer = createPairIssuingCa('Verify');
-    expect([installer.root.x509.subject, installer.intermediate.x509.subject]).toEqual(['CN=Verify Root\nO=certdesk tests', 'CN=Verify Intermediate\nO=certdesk tests']);
+    expect([installer.root.x509.subject, installer.intermediate.x509.subject]).toEqual([
+      'CN=Verify Root\nO=certdesk tests',
+      'CN=Verify Intermediate\nO=certdesk tests',
+    ]);
   });
 
   it('gives the installer tests a key, a full chain or the leaf alone, valid for 30 days', async () => {

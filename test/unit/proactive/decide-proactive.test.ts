@@ -26,8 +26,14 @@ function simulate(lifetimeDays: number, options: { businessHours?: BusinessHours
   const events: { at: number; what: string; priority?: string }[] = [];
   for (let t = issued; t <= Date.parse(c.notAfter) + DAY; t += HOUR) {
     const input: ProactiveInput = {
-      site: 'my.example.com', optOut: options.optOut ?? false, leadTimeDays: { site: options.siteLead ?? null, global: null },
-      certificate: c, renewal, sent, now: new Date(t), businessHours: options.businessHours ?? null,
+      site: 'my.example.com',
+      optOut: options.optOut ?? false,
+      leadTimeDays: { site: options.siteLead ?? null, global: null },
+      certificate: c,
+      renewal,
+      sent,
+      now: new Date(t),
+      businessHours: options.businessHours ?? null,
     };
     for (const a of decideProactive(input).actions) {
       if (a.kind === 'open_ticket') {
@@ -45,7 +51,7 @@ function simulate(lifetimeDays: number, options: { businessHours?: BusinessHours
   return { events, expiresAt: Date.parse(c.notAfter) };
 }
 
-describe('proactive renewal decisions over a certificate\'s life', () => {
+describe("proactive renewal decisions over a certificate's life", () => {
   it.each([
     [200, 200 / 3],
     [100, 100 / 3],
@@ -93,8 +99,14 @@ describe('proactive renewal decisions over a certificate\'s life', () => {
   it('no reminders once a certificate was accepted', () => {
     const c = cert(100);
     const d = decideProactive({
-      site: 'my.example.com', optOut: false, leadTimeDays: { site: null, global: null }, certificate: c,
-      renewal: { ticketId: 3, state: 'installing', openedAt: issued }, sent: [], now: new Date(Date.parse(c.notAfter) - 2 * DAY), businessHours: null,
+      site: 'my.example.com',
+      optOut: false,
+      leadTimeDays: { site: null, global: null },
+      certificate: c,
+      renewal: { ticketId: 3, state: 'installing', openedAt: issued },
+      sent: [],
+      now: new Date(Date.parse(c.notAfter) - 2 * DAY),
+      businessHours: null,
     });
     expect(d.actions).toEqual([]);
     expect(d.reason).toBe('CERTIFICATE_ARRIVED');
@@ -103,14 +115,29 @@ describe('proactive renewal decisions over a certificate\'s life', () => {
   it('an open renewal is reused: no second ticket, its reminders go to it', () => {
     const c = cert(100);
     const d = decideProactive({
-      site: 'my.example.com', optOut: false, leadTimeDays: { site: null, global: null }, certificate: c,
-      renewal: { ticketId: 3, state: 'needs_info', openedAt: issued }, sent: [], now: new Date(Date.parse(c.notAfter) - 13 * DAY), businessHours: null,
+      site: 'my.example.com',
+      optOut: false,
+      leadTimeDays: { site: null, global: null },
+      certificate: c,
+      renewal: { ticketId: 3, state: 'needs_info', openedAt: issued },
+      sent: [],
+      now: new Date(Date.parse(c.notAfter) - 13 * DAY),
+      businessHours: null,
     });
     expect(d.actions).toEqual([{ kind: 'remind', reminder: 'reminder_14', priority: 'normal', ticketId: 3 }]);
   });
 
   it('without a known certificate nothing is decided', () => {
-    const d = decideProactive({ site: 'my.example.com', optOut: false, leadTimeDays: { site: null, global: null }, certificate: null, renewal: null, sent: [], now: new Date(issued), businessHours: null });
+    const d = decideProactive({
+      site: 'my.example.com',
+      optOut: false,
+      leadTimeDays: { site: null, global: null },
+      certificate: null,
+      renewal: null,
+      sent: [],
+      now: new Date(issued),
+      businessHours: null,
+    });
     expect(d).toMatchObject({ actions: [], reason: 'NO_CERTIFICATE', daysLeft: null });
   });
 });

@@ -7,7 +7,10 @@ const context = { at: new Date('2027-02-01T09:30:00Z'), links: zendeskTicketLink
 
 describe('expiry e-mails of proactive renewals', () => {
   it('a reminder on the open renewal asks for the certificate for the CSR on that ticket, not for a new request', () => {
-    const mail = composeNotification({ kind: 'expiry_reminder', ticketId: 42, site, to: ['pat.lee@northwind-traders.example'], notAfter: '2027-02-13T12:00:00Z', openRenewal: true }, context);
+    const mail = composeNotification(
+      { kind: 'expiry_reminder', ticketId: 42, site, to: ['pat.lee@northwind-traders.example'], notAfter: '2027-02-13T12:00:00Z', openRenewal: true },
+      context,
+    );
     expect(mail.to).toEqual(['pat.lee@northwind-traders.example']);
     expect(mail.subject).toBe(`[#42] The certificate for ${site} expires on 13 February 2027`);
     expect(mail.text).toContain(`The TLS certificate for ${site} expires on 13 February 2027, in 13 days.`);
@@ -17,8 +20,11 @@ describe('expiry e-mails of proactive renewals', () => {
     expect(mail.text).not.toContain('reply to this e-mail asking for a renewal');
   });
 
-  it('an escalation goes to OPS_EMAIL only, whatever the notification names, with the agent\'s link', () => {
-    const mail = composeNotification({ kind: 'expiry_reminder', ticketId: 42, site, to: ['someone@elsewhere.example'], notAfter: '2027-02-03T12:00:00Z', audience: 'operations' }, context);
+  it("an escalation goes to OPS_EMAIL only, whatever the notification names, with the agent's link", () => {
+    const mail = composeNotification(
+      { kind: 'expiry_reminder', ticketId: 42, site, to: ['someone@elsewhere.example'], notAfter: '2027-02-03T12:00:00Z', audience: 'operations' },
+      context,
+    );
     expect(mail.to).toEqual(['ops@certdesk.example']);
     expect(mail.subject).toBe(`[#42] Escalation: The certificate for ${site} expires on 3 February 2027`);
     expect(mail.text).toContain('No valid certificate has arrived to replace it (renewal ticket #42)');
@@ -26,7 +32,10 @@ describe('expiry e-mails of proactive renewals', () => {
   });
 
   it('an escalation without OPS_EMAIL has no recipient', () => {
-    const mail = composeNotification({ kind: 'expiry_reminder', ticketId: null, site, to: [], notAfter: '2027-01-31T12:00:00Z', audience: 'operations' }, { ...context, opsEmail: null });
+    const mail = composeNotification(
+      { kind: 'expiry_reminder', ticketId: null, site, to: [], notAfter: '2027-01-31T12:00:00Z', audience: 'operations' },
+      { ...context, opsEmail: null },
+    );
     expect(mail.to).toEqual([]);
     expect(mail.subject).toBe(`Escalation: The certificate for ${site} has expired`);
     expect(mail.text).toContain('no renewal ticket is open');

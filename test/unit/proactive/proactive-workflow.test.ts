@@ -25,7 +25,13 @@ describe('the comments of proactive renewals', () => {
   const fields = { organization: 'Northwind Traders Ltd', locality: 'London', state: 'Greater London', country: 'GB' };
 
   it('the opening comment states the expiry, the details used and the one step left, with the lifetime of the day', () => {
-    const body = proactiveOpeningComment({ site: 'my.northwind-traders.example', notAfter: '2029-04-20T12:00:00Z', now: new Date('2029-03-21T12:00:00Z'), fields, lastTicketId: 12 }).body;
+    const body = proactiveOpeningComment({
+      site: 'my.northwind-traders.example',
+      notAfter: '2029-04-20T12:00:00Z',
+      now: new Date('2029-03-21T12:00:00Z'),
+      fields,
+      lastTicketId: 12,
+    }).body;
     expect(body).toContain('The TLS certificate for my.northwind-traders.example expires on 20 April 2029, in 30 days.');
     expect(body).toContain('your last renewal (ticket #12)');
     expect(body).toContain('- Country: GB');
@@ -35,7 +41,13 @@ describe('the comments of proactive renewals', () => {
   });
 
   it('without earlier details it says the next comment asks for them', () => {
-    const body = proactiveOpeningComment({ site: 'my.example.com', notAfter: '2027-02-13T12:00:00Z', now: new Date('2027-01-14T12:00:00Z'), fields: null, lastTicketId: null }).body;
+    const body = proactiveOpeningComment({
+      site: 'my.example.com',
+      notAfter: '2027-02-13T12:00:00Z',
+      now: new Date('2027-01-14T12:00:00Z'),
+      fields: null,
+      lastTicketId: null,
+    }).body;
     expect(body).toContain('We do not have the details');
     expect(body).not.toContain('Reply only if something changed');
   });
@@ -50,7 +62,12 @@ describe('the comments of proactive renewals', () => {
   });
 
   it('the reminder asks for what is missing; the link names the renewal in progress', () => {
-    expect(expiryReminderComment({ site: 'my.example.com', notAfter: '2027-02-13T12:00:00Z', now: new Date('2027-02-06T12:00:00Z'), waitingFor: 'certificate' }).body).toContain('(my.example.com.csr)');
-    expect(linkedToRenewalComment({ site: 'my.example.com', ticketId: 7, link: 'https://example.zendesk.com/hc/requests/7' }).body).toContain('in progress in ticket #7: https://example.zendesk.com/hc/requests/7');
+    expect(
+      expiryReminderComment({ site: 'my.example.com', notAfter: '2027-02-13T12:00:00Z', now: new Date('2027-02-06T12:00:00Z'), waitingFor: 'certificate' })
+        .body,
+    ).toContain('(my.example.com.csr)');
+    expect(linkedToRenewalComment({ site: 'my.example.com', ticketId: 7, link: 'https://example.zendesk.com/hc/requests/7' }).body).toContain(
+      'in progress in ticket #7: https://example.zendesk.com/hc/requests/7',
+    );
   });
 });

@@ -4,7 +4,8 @@ import { createChain } from '../../helpers/pki/chain.js';
 import { keyOfSentCertificate } from '../../../src/core/redaction/key-of-sent-certificate.js';
 
 const chain = createChain();
-const pem = (k: { privateKey: import('node:crypto').KeyObject }, type: 'pkcs8' | 'pkcs1' | 'sec1' = 'pkcs8') => k.privateKey.export({ type, format: 'pem' } as never).toString();
+const pem = (k: { privateKey: import('node:crypto').KeyObject }, type: 'pkcs8' | 'pkcs1' | 'sec1' = 'pkcs8') =>
+  k.privateKey.export({ type, format: 'pem' } as never).toString();
 
 describe('is the key that of a certificate sent with it?', () => {
   it('yes, when one of the certificates has its public key (any PEM encoding, any of several texts)', () => {

@@ -9,7 +9,7 @@ const EE = ['-----END', 'EC PRIVATE KEY-----'].join(' ');
 /** What the customer would still see once Zendesk replaced every <redact> part. */
 const visible = (html: string) => html.replace(/<redact>[\s\S]*?<\/redact>/g, '▇');
 
-describe('redacting pasted private keys in a comment\'s HTML', () => {
+describe("redacting pasted private keys in a comment's HTML", () => {
   it.each([
     ['one paragraph with <br> lines', `<p>Here:<br>${B}<br>MIIEvQIBADAN<br>BgkqhkiG9w0B<br>${E}<br>thanks</p>`],
     ['a key split over paragraphs', `<div class="zd-comment"><p>key:</p><p>${B}</p><p>MIIEvQIBADAN</p><p>${E}</p><p>bye</p></div>`],

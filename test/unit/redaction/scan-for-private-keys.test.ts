@@ -26,7 +26,11 @@ describe('key markers in raw bytes', () => {
     ['a PKCS#1 DER', der('pkcs1'), 'RSA'],
     ['a SEC 1 DER', der('sec1', ec), 'EC'],
     ['an encrypted PKCS#8 DER', rsa.privateKey.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'x' }), 'encrypted PKCS#8'],
-    ['a PEM base64-encoded as an e-mail part', Buffer.from(`Content-Transfer-Encoding: base64\r\n\r\n${Buffer.from(`x${pem('pkcs8')}`).toString('base64')}`), 'PEM (base64-encoded)'],
+    [
+      'a PEM base64-encoded as an e-mail part',
+      Buffer.from(`Content-Transfer-Encoding: base64\r\n\r\n${Buffer.from(`x${pem('pkcs8')}`).toString('base64')}`),
+      'PEM (base64-encoded)',
+    ],
   ])('finds %s', (_what, bytes, kind) => {
     expect(findKeyMarkers(bytes)).toContain(kind);
   });
@@ -69,7 +73,17 @@ describe('scanForPrivateKeys', () => {
   it('finds a key in an e-mail attachment (base64 MIME part) and a ZIP attached to it', () => {
     const b64 = (b: Buffer) => b.toString('base64').replace(/.{76}/g, '$&\r\n');
     const zip = toZip({ 'key.pem': pem('pkcs1') }, 6);
-    const eml = ['From: a@example.com', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Transfer-Encoding: base64', '', b64(zip), '--b--', ''].join('\r\n');
+    const eml = [
+      'From: a@example.com',
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64(zip),
+      '--b--',
+      '',
+    ].join('\r\n');
     expect(scanForPrivateKeys(Buffer.from(eml), 'mail.eml').kinds).toContain('PEM');
   });
 

@@ -6,8 +6,12 @@ import { parseRenewalRequest } from '../../../src/core/request/parse-renewal-req
 import type { RenewalFields } from '../../../src/core/request/types.js';
 
 const COMPLETE: RenewalFields = {
-  siteUrl: 'my.example.com', country: 'GB', state: 'Greater London', locality: 'London',
-  organization: 'Example Ltd', email: 'it@example.com',
+  siteUrl: 'my.example.com',
+  country: 'GB',
+  state: 'Greater London',
+  locality: 'London',
+  organization: 'Example Ltd',
+  email: 'it@example.com',
 };
 
 describe('findProblems', () => {
@@ -54,8 +58,12 @@ describe('mergeRenewalFields', () => {
     const merged = mergeRenewalFields(first.fields, reply.fields);
     expect(findProblems(merged)).toEqual([]);
     expect(merged).toEqual({
-      siteUrl: 'my.proseware.co.uk', country: 'GB', state: 'West Yorkshire', locality: 'Leeds',
-      organization: 'Proseware Ltd', email: 'it@proseware.co.uk',
+      siteUrl: 'my.proseware.co.uk',
+      country: 'GB',
+      state: 'West Yorkshire',
+      locality: 'Leeds',
+      organization: 'Proseware Ltd',
+      email: 'it@proseware.co.uk',
     });
   });
 });

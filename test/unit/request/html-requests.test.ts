@@ -8,12 +8,16 @@ import { htmlToText } from '../../../src/core/request/html-to-text.js';
  */
 describe('HTML requests', () => {
   it('reads a label in an element whose attribute holds ">" (the regex converter cut the tag there)', () => {
-    const parsed = parseRenewalRequest({ subject: 'Certificate renewal', html: '<div data-x="a>b"><span title=">">Site URL: my.northwind-traders.example</span></div>' });
+    const parsed = parseRenewalRequest({
+      subject: 'Certificate renewal',
+      html: '<div data-x="a>b"><span title=">">Site URL: my.northwind-traders.example</span></div>',
+    });
     expect(parsed.fields.siteUrl).toBe('my.northwind-traders.example');
   });
 
   it('drops what a browser never shows: head, scripts, styles, templates, comments', () => {
-    const html = '<html><head><title>Site URL: my.evil.example</title></head><body><template>Site URL: my.evil.example</template><!-- Site URL: my.evil.example --><script>var s = "Site URL: my.evil.example"</script><p>Site URL: my.northwind-traders.example</p></body></html>';
+    const html =
+      '<html><head><title>Site URL: my.evil.example</title></head><body><template>Site URL: my.evil.example</template><!-- Site URL: my.evil.example --><script>var s = "Site URL: my.evil.example"</script><p>Site URL: my.northwind-traders.example</p></body></html>';
     expect(htmlToText(html)).toBe('Site URL: my.northwind-traders.example');
   });
 

@@ -41,12 +41,32 @@ describe('normalizeSiteUrl', () => {
 
 describe('normalizeCountry', () => {
   it.each([
-    ['GB', 'GB'], ['gb', 'GB'], ['UK', 'GB'], ['U.K.', 'GB'], ['GBR', 'GB'], ['United Kingdom', 'GB'],
-    ['England', 'GB'], ['Scotland', 'GB'], ['Great Britain', 'GB'], ['United Kingdom (GB)', 'GB'],
-    ['CH', 'CH'], ['Switzerland', 'CH'], ['Schweiz', 'CH'], ['Suisse', 'CH'],
-    ['the Netherlands', 'NL'], ['Holland', 'NL'], ['België', 'BE'], ['Deutschland', 'DE'],
-    ['USA', 'US'], ['U.S.A.', 'US'], ['United States of America', 'US'], ['Sverige', 'SE'],
-    ['Czechia', 'CZ'], ['Czech Republic', 'CZ'], ["Côte d'Ivoire", 'CI'], ['España', 'ES'],
+    ['GB', 'GB'],
+    ['gb', 'GB'],
+    ['UK', 'GB'],
+    ['U.K.', 'GB'],
+    ['GBR', 'GB'],
+    ['United Kingdom', 'GB'],
+    ['England', 'GB'],
+    ['Scotland', 'GB'],
+    ['Great Britain', 'GB'],
+    ['United Kingdom (GB)', 'GB'],
+    ['CH', 'CH'],
+    ['Switzerland', 'CH'],
+    ['Schweiz', 'CH'],
+    ['Suisse', 'CH'],
+    ['the Netherlands', 'NL'],
+    ['Holland', 'NL'],
+    ['België', 'BE'],
+    ['Deutschland', 'DE'],
+    ['USA', 'US'],
+    ['U.S.A.', 'US'],
+    ['United States of America', 'US'],
+    ['Sverige', 'SE'],
+    ['Czechia', 'CZ'],
+    ['Czech Republic', 'CZ'],
+    ["Côte d'Ivoire", 'CI'],
+    ['España', 'ES'],
   ])('maps %j to %j', (written, code) => {
     expect(normalizeCountry(written)).toEqual({ ok: true, value: code });
   });

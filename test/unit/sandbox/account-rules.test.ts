@@ -17,10 +17,14 @@ function refusal(fn: () => void): { status: number; body: any } | null {
 describe("the sandbox's status rules (a real account created today)", () => {
   const account = defaultAccountSettings();
 
-  it('refuses solving an unassigned ticket with Zendesk\'s 422 RecordInvalid naming assignee_id', () => {
+  it("refuses solving an unassigned ticket with Zendesk's 422 RecordInvalid naming assignee_id", () => {
     expect(refusal(() => checkStatusRules(account, { status: 'open' }, { status: 'solved', assignee_id: null }))).toEqual({
       status: 422,
-      body: { error: 'RecordInvalid', description: 'Record validation errors', details: { assignee_id: [{ description: 'Assignee: is required when solving a ticket', error: 'BlankValue' }] } },
+      body: {
+        error: 'RecordInvalid',
+        description: 'Record validation errors',
+        details: { assignee_id: [{ description: 'Assignee: is required when solving a ticket', error: 'BlankValue' }] },
+      },
     });
     expect(refusal(() => checkStatusRules(account, null, { status: 'solved', assignee_id: null }))?.status).toBe(422);
   });

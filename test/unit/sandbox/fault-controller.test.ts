@@ -7,7 +7,13 @@ describe('the sandbox fault controller', () => {
   it('draws the same faults from the same seed', () => {
     const a = new FaultController();
     const b = new FaultController();
-    const settings = { seed: 42, errors: [{ status: 429, rate: 0.2 }, { status: 500, rate: 0.2 }] };
+    const settings = {
+      seed: 42,
+      errors: [
+        { status: 429, rate: 0.2 },
+        { status: 500, rate: 0.2 },
+      ],
+    };
     a.set(settings);
     b.set(settings);
     const first = decisions(a, 200);
@@ -48,14 +54,12 @@ describe('the sandbox fault controller', () => {
     expect(f.decide('GET', '/api/v2/users/me')).toEqual({ latencyMs: 250 });
   });
 
-  it.each([
-    [{ errors: [{ status: 42 }] }],
-    [{ errors: [{ status: 500, rate: 1.5 }] }],
-    [{ webhooks: { duplicateRate: -1 } }],
-    [{ latencyMs: -5 }],
-  ])('refuses nonsense settings %j', (settings) => {
-    expect(() => new FaultController().set(settings as never)).toThrow(TypeError);
-  });
+  it.each([[{ errors: [{ status: 42 }] }], [{ errors: [{ status: 500, rate: 1.5 }] }], [{ webhooks: { duplicateRate: -1 } }], [{ latencyMs: -5 }]])(
+    'refuses nonsense settings %j',
+    (settings) => {
+      expect(() => new FaultController().set(settings as never)).toThrow(TypeError);
+    },
+  );
 
   it('resets to a faithful sandbox', () => {
     const f = new FaultController();

@@ -16,7 +16,10 @@ describe('the PostgreSQL connection settings', () => {
 
   it('sets the statement timeout and application name on every session, with defaults', () => {
     expect(connectionConfig({ url })).toMatchObject({ statement_timeout: 15_000, application_name: 'certdesk', ssl: false });
-    expect(connectionConfig({ url, statementTimeoutMs: 2_500, applicationName: 'certdesk worker' })).toMatchObject({ statement_timeout: 2_500, application_name: 'certdesk worker' });
+    expect(connectionConfig({ url, statementTimeoutMs: 2_500, applicationName: 'certdesk worker' })).toMatchObject({
+      statement_timeout: 2_500,
+      application_name: 'certdesk worker',
+    });
   });
 
   it('reads BIGINT as a number on its own connections only', () => {

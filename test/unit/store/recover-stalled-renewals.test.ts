@@ -9,7 +9,10 @@ describe('recovering renewals whose effects were left unfinished', () => {
     try {
       const t0 = 1_000_000;
       const record = (ticketId: number, at: number) =>
-        store.transitions.record({ ticketId, from: 'installing', to: 'installed', event: 'install_succeeded', effects: ['comment_installed'], context: {} }, at);
+        store.transitions.record(
+          { ticketId, from: 'installing', to: 'installed', event: 'install_succeeded', effects: ['comment_installed'], context: {} },
+          at,
+        );
       await record(1, t0); // stale, no job → recovered
       await record(2, t0); // stale, but a job is queued → left to it
       await store.jobs.enqueue('ticket-event', { ticketId: 2 }, t0, { serialKey: 'ticket:2' });
@@ -30,7 +33,10 @@ describe('recovering renewals whose effects were left unfinished', () => {
     const store = await openTestStore();
     try {
       const t0 = 1_000_000;
-      await store.transitions.record({ ticketId: 7, from: 'installing', to: 'installed', event: 'install_succeeded', effects: ['comment_installed'], context: {} }, t0);
+      await store.transitions.record(
+        { ticketId: 7, from: 'installing', to: 'installed', event: 'install_succeeded', effects: ['comment_installed'], context: {} },
+        t0,
+      );
       // Each pass waits after its check until the other has checked too: without a lock around the
       // check and the enqueue, both find no job and both queue one.
       const racing = pauseAfterCheck(store, 'jobs', 'hasPending');

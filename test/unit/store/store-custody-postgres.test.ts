@@ -27,7 +27,9 @@ describe('inbound messages at rest in PostgreSQL', () => {
         expect(rows[0]!.raw.includes(SECRET_LINE)).toBe(false);
         expect(rows[0]!.raw.length).toBe(message('p@x').length + 12 + 16);
         // Nor anywhere else in the database: every column of every row of every table.
-        expect(await scanPostgresDatabase({ needles: [{ what: 'a line of the message', bytes: Buffer.from(SECRET_LINE) }] }, database.env.DATABASE_URL!)).toEqual([]);
+        expect(
+          await scanPostgresDatabase({ needles: [{ what: 'a line of the message', bytes: Buffer.from(SECRET_LINE) }] }, database.env.DATABASE_URL!),
+        ).toEqual([]);
       } finally {
         await store.close();
       }

@@ -68,8 +68,13 @@ describe('inbound messages at rest in the SQLite file', () => {
     // The database as version 6 left it: a queued message in clear, and a handled one erased in place.
     const old = new Database(file);
     old.pragma('journal_mode = WAL');
-    migrate(old, MIGRATIONS.filter((m) => m.version < 7));
-    const insert = old.prepare(`INSERT INTO inbound_messages (dedup_key, message_id, source, sender, size, raw, state, received_at) VALUES (?, ?, 'http', 'pat@x.example', ?, ?, ?, 1)`);
+    migrate(
+      old,
+      MIGRATIONS.filter((m) => m.version < 7),
+    );
+    const insert = old.prepare(
+      `INSERT INTO inbound_messages (dedup_key, message_id, source, sender, size, raw, state, received_at) VALUES (?, ?, 'http', 'pat@x.example', ?, ?, ?, 1)`,
+    );
     insert.run('mid:queued@x', 'queued@x', message('queued@x').length, message('queued@x'), 'queued');
     insert.run('mid:done@x', 'done@x', message('done@x').length, message('done@x'), 'queued');
     old.prepare(`UPDATE inbound_messages SET raw = NULL, state = 'done' WHERE dedup_key = 'mid:done@x'`).run();

@@ -28,9 +28,25 @@ describe('the store port', () => {
     expect(await s.renewals.has(1)).toBe(false);
     expect(await s.renewals.get(1)).toBeNull();
     const created = await s.renewals.ensure(1, { state: 'received' as never, site: 'my.a.example', fields: { org: 'A' } }, 10);
-    expect(created).toMatchObject({ ticketId: 1, state: 'received', site: 'my.a.example', fields: { org: 'A' }, problems: [], version: 1, createdAt: 10, updatedAt: 10, lastCommentId: 0, installLog: null });
+    expect(created).toMatchObject({
+      ticketId: 1,
+      state: 'received',
+      site: 'my.a.example',
+      fields: { org: 'A' },
+      problems: [],
+      version: 1,
+      createdAt: 10,
+      updatedAt: 10,
+      lastCommentId: 0,
+      installLog: null,
+    });
     expect(await s.renewals.ensure(1, { state: 'csr_sent' as never }, 20)).toEqual(created);
-    const updated = await s.renewals.update(1, { state: 'csr_sent' as never, installLog: ['done'], problems: [{ field: 'f', code: 'c', message: 'm' }] }, 30, 1);
+    const updated = await s.renewals.update(
+      1,
+      { state: 'csr_sent' as never, installLog: ['done'], problems: [{ field: 'f', code: 'c', message: 'm' }] },
+      30,
+      1,
+    );
     expect(updated).toMatchObject({ state: 'csr_sent', installLog: ['done'], version: 2, updatedAt: 30, createdAt: 10 });
     await expect(s.renewals.update(1, { site: 'x' }, 40, 1)).rejects.toThrow(/changed while it was being updated/);
     await s.renewals.ensure(2, { state: 'received' as never, site: 'my.b.example' }, 10);
@@ -43,7 +59,16 @@ describe('the store port', () => {
     const s = await store();
     // Zendesk's ids (tickets, comments, users, organizations) pass 2^32; epoch ms pass 2^40.
     const big = { ticketId: 2 ** 33 + 7, comment: 38_000_000_001, user: 2 ** 35 + 1, org: 2 ** 34 + 3, at: Date.UTC(2026, 11, 3, 12, 0, 0, 123) };
-    const leaf = { subject: 'CN=my.a.example', issuer: 'CN=CA "quoted", O=Ünïcode ✓', serialNumber: '0a', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z', sha256: 'ab', dnsNames: ['my.a.example', '*.a.example'], keyType: 'ec' };
+    const leaf = {
+      subject: 'CN=my.a.example',
+      issuer: 'CN=CA "quoted", O=Ünïcode ✓',
+      serialNumber: '0a',
+      notBefore: '2026-01-01T00:00:00.000Z',
+      notAfter: '2027-01-01T00:00:00.000Z',
+      sha256: 'ab',
+      dnsNames: ['my.a.example', '*.a.example'],
+      keyType: 'ec',
+    };
     const full = {
       state: 'installing' as const,
       site: 'my.a.example',
@@ -67,13 +92,39 @@ describe('the store port', () => {
     // What update returns is what get reads afterwards; NULL back into every nullable column.
     const cleared = await s.renewals.update(
       big.ticketId,
-      { site: null, organizationId: null, requesterId: null, csrPem: null, csrSpkiSha256: null, findings: null, certificate: null, fullchainPem: null, approvedBy: null, installLog: null, problems: [], fields: {} },
+      {
+        site: null,
+        organizationId: null,
+        requesterId: null,
+        csrPem: null,
+        csrSpkiSha256: null,
+        findings: null,
+        certificate: null,
+        fullchainPem: null,
+        approvedBy: null,
+        installLog: null,
+        problems: [],
+        fields: {},
+      },
       big.at + 1,
       1,
     );
     expect(cleared).toEqual({
-      ...created, site: null, organizationId: null, requesterId: null, csrPem: null, csrSpkiSha256: null, findings: null, certificate: null,
-      fullchainPem: null, approvedBy: null, installLog: null, problems: [], fields: {}, version: 2, updatedAt: big.at + 1,
+      ...created,
+      site: null,
+      organizationId: null,
+      requesterId: null,
+      csrPem: null,
+      csrSpkiSha256: null,
+      findings: null,
+      certificate: null,
+      fullchainPem: null,
+      approvedBy: null,
+      installLog: null,
+      problems: [],
+      fields: {},
+      version: 2,
+      updatedAt: big.at + 1,
     });
     expect(await s.renewals.get(big.ticketId)).toEqual(cleared);
     expect(await s.renewals.list({ state: 'installing' })).toEqual([cleared]);
@@ -87,7 +138,17 @@ describe('the store port', () => {
     const at = Date.UTC(2026, 11, 3);
     const payload = { ticketId: 2 ** 33, nested: { list: [1, 'two', null, { three: true }], empty: {}, text: 'ü \u2028 "q" \\' } };
     const id = await s.jobs.enqueue('step', payload, at, { serialKey: 'ticket:8589934592', maxAttempts: 3 });
-    expect(await s.jobs.get(id)).toEqual({ id, kind: 'step', serialKey: 'ticket:8589934592', payload, state: 'queued', attempts: 0, maxAttempts: 3, runAt: at, lastError: null });
+    expect(await s.jobs.get(id)).toEqual({
+      id,
+      kind: 'step',
+      serialKey: 'ticket:8589934592',
+      payload,
+      state: 'queued',
+      attempts: 0,
+      maxAttempts: 3,
+      runAt: at,
+      lastError: null,
+    });
     expect(await s.jobs.nextDueAt()).toBe(at);
     expect(await s.jobs.claim('w', at, 60_000)).toMatchObject({ id, payload, attempts: 1 });
     expect(await s.jobs.nextDueAt()).toBe(at + 60_000);
@@ -125,11 +186,42 @@ describe('the store port', () => {
     const s = await store();
     const bytes = (n: number) => Buffer.alloc(n, 7);
     const a = await s.keys.reserveId();
-    await s.keys.insert({ id: a, ticketId: 5, algorithm: 'ec', spkiSha256: 'aa', ciphertext: bytes(40), iv: bytes(12), tag: bytes(16), createdAt: 1, transitionId: null });
+    await s.keys.insert({
+      id: a,
+      ticketId: 5,
+      algorithm: 'ec',
+      spkiSha256: 'aa',
+      ciphertext: bytes(40),
+      iv: bytes(12),
+      tag: bytes(16),
+      createdAt: 1,
+      transitionId: null,
+    });
     const b = await s.keys.reserveId();
     expect(b).not.toBe(a);
-    await s.keys.insert({ id: b, ticketId: 5, algorithm: 'ec', spkiSha256: 'bb', ciphertext: bytes(40), iv: bytes(12), tag: bytes(16), createdAt: 2, transitionId: 9 });
-    expect(await s.keys.get(b)).toEqual({ id: b, ticketId: 5, algorithm: 'ec', spkiSha256: 'bb', ciphertext: bytes(40), iv: bytes(12), tag: bytes(16), createdAt: 2, retiredAt: null, transitionId: 9 });
+    await s.keys.insert({
+      id: b,
+      ticketId: 5,
+      algorithm: 'ec',
+      spkiSha256: 'bb',
+      ciphertext: bytes(40),
+      iv: bytes(12),
+      tag: bytes(16),
+      createdAt: 2,
+      transitionId: 9,
+    });
+    expect(await s.keys.get(b)).toEqual({
+      id: b,
+      ticketId: 5,
+      algorithm: 'ec',
+      spkiSha256: 'bb',
+      ciphertext: bytes(40),
+      iv: bytes(12),
+      tag: bytes(16),
+      createdAt: 2,
+      retiredAt: null,
+      transitionId: 9,
+    });
     expect((await s.keys.findActive(5, 'ec'))!.id).toBe(Math.min(a, b));
     await s.keys.retire(Math.min(a, b), 3);
     expect((await s.keys.findActive(5, 'ec'))!.id).toBe(Math.max(a, b));
@@ -143,7 +235,18 @@ describe('the store port', () => {
     const bytes = (n: number) => Buffer.alloc(n, 7);
     const [a, b] = await Promise.all([s.keys.reserveId(), s.keys.reserveId()]);
     expect(b).not.toBe(a);
-    for (const id of [b, a]) await s.keys.insert({ id, ticketId: 6, algorithm: 'ec', spkiSha256: String(id), ciphertext: bytes(40), iv: bytes(12), tag: bytes(16), createdAt: 1, transitionId: null });
+    for (const id of [b, a])
+      await s.keys.insert({
+        id,
+        ticketId: 6,
+        algorithm: 'ec',
+        spkiSha256: String(id),
+        ciphertext: bytes(40),
+        iv: bytes(12),
+        tag: bytes(16),
+        createdAt: 1,
+        transitionId: null,
+      });
     expect(await s.keys.countForTicket(6)).toBe(2);
     expect(await s.keys.reserveId()).toBeGreaterThan(Math.max(a, b));
   });
@@ -174,21 +277,30 @@ describe('the store port', () => {
 
   it('transitions and audit: the outbox per ticket, stalled tickets, and one history of it all', async () => {
     const s = await store();
-    const id = await s.transitions.record({ ticketId: 4, from: 'received', to: 'csr_sent' as never, event: 'e', effects: ['post_csr' as never], context: { why: 'x' } }, 100);
+    const id = await s.transitions.record(
+      { ticketId: 4, from: 'received', to: 'csr_sent' as never, event: 'e', effects: ['post_csr' as never], context: { why: 'x' } },
+      100,
+    );
     await s.transitions.record({ ticketId: 6, from: 'received', to: 'csr_sent' as never, event: 'e', effects: [], context: {} }, 300);
-    expect(await s.transitions.pending(4)).toEqual([{ id, ticketId: 4, from: 'received', to: 'csr_sent', event: 'e', effects: ['post_csr'], context: { why: 'x' }, state: 'pending', createdAt: 100 }]);
+    expect(await s.transitions.pending(4)).toEqual([
+      { id, ticketId: 4, from: 'received', to: 'csr_sent', event: 'e', effects: ['post_csr'], context: { why: 'x' }, state: 'pending', createdAt: 100 },
+    ]);
     expect(await s.transitions.stalledTickets(200)).toEqual([4]);
     await s.transitions.complete(id, 150);
     expect(await s.transitions.pending(4)).toEqual([]);
     expect((await s.transitions.forTicket(4))[0]).toMatchObject({ id, state: 'done' });
     await s.audit.append({ ticketId: 4, actor: 'certdesk', action: 'noted', detail: { n: 1 } }, Date.UTC(2026, 0, 2));
     await s.audit.append({ ticketId: null, actor: 'certdesk', action: 'global' }, 0);
-    expect(await s.audit.forTicket(4)).toEqual([{ id: expect.any(Number), ticketId: 4, at: '2026-01-02T00:00:00.000Z', actor: 'certdesk', action: 'noted', detail: { n: 1 } }]);
+    expect(await s.audit.forTicket(4)).toEqual([
+      { id: expect.any(Number), ticketId: 4, at: '2026-01-02T00:00:00.000Z', actor: 'certdesk', action: 'noted', detail: { n: 1 } },
+    ]);
     await s.effects.claim(`t${id}:post_csr`, 4, 'post_csr', null, 120);
     const jobId = await s.jobs.enqueue('step', { ticketId: 4 }, 130);
     await s.jobs.enqueue('other', { ticketId: 44 }, 130, { serialKey: 'ticket:44' });
     const history = await s.history.forTicket(4);
-    expect(history.transitions).toEqual([{ id, from: 'received', to: 'csr_sent', event: 'e', effects: ['post_csr'], state: 'done', createdAt: 100, doneAt: 150 }]);
+    expect(history.transitions).toEqual([
+      { id, from: 'received', to: 'csr_sent', event: 'e', effects: ['post_csr'], state: 'done', createdAt: 100, doneAt: 150 },
+    ]);
     expect(history.effects).toEqual([{ key: `t${id}:post_csr`, kind: 'post_csr', state: 'claimed', createdAt: 120, doneAt: null }]);
     expect(history.audit.map((a) => a.action)).toEqual(['noted']);
     expect(history.jobs.map((j) => j.id)).toEqual([jobId]);
@@ -243,14 +355,23 @@ describe('the store port', () => {
     await s.proactive.replacePlan('my.a.example', 'bb', { n: 3 });
     await s.proactive.opened('my.a.example', 'bb', 77, 12);
     await s.proactive.replacePlan('my.a.example', 'bb', { n: 4 });
-    expect(await s.proactive.get('my.a.example', 'bb')).toEqual({ site: 'my.a.example', certSha256: 'bb', plan: { n: 3 }, ticketId: 77, createdAt: 10, openedAt: 12 });
+    expect(await s.proactive.get('my.a.example', 'bb')).toEqual({
+      site: 'my.a.example',
+      certSha256: 'bb',
+      plan: { n: 3 },
+      ticketId: 77,
+      createdAt: 10,
+      openedAt: 12,
+    });
     await s.proactive.savePlan('my.a.example', 'cc', {}, 20);
     expect((await s.proactive.listForSite('my.a.example')).map((p) => p.certSha256)).toEqual(['cc', 'bb']);
     expect(await s.proactive.claimReminder('my.a.example', 'bb', 'reminder_14', 77, 30)).toBe('new');
     expect(await s.proactive.claimReminder('my.a.example', 'bb', 'reminder_14', 77, 31)).toBe('unconfirmed');
     await s.proactive.reminderDone('my.a.example', 'bb', 'reminder_14', 32);
     expect(await s.proactive.claimReminder('my.a.example', 'bb', 'reminder_14', 77, 33)).toBe('done');
-    expect(await s.proactive.reminders('my.a.example', 'bb')).toEqual([{ site: 'my.a.example', certSha256: 'bb', kind: 'reminder_14', ticketId: 77, state: 'done', claimedAt: 30, doneAt: 32 }]);
+    expect(await s.proactive.reminders('my.a.example', 'bb')).toEqual([
+      { site: 'my.a.example', certSha256: 'bb', kind: 'reminder_14', ticketId: 77, state: 'done', claimedAt: 30, doneAt: 32 },
+    ]);
   });
 
   it('refresh tokens and served pairs: sealed, readable only with the same key, pairs roll back', async () => {
@@ -266,9 +387,18 @@ describe('the store port', () => {
       await s.pairs.put({ site: 'my.a.example', fullchainPem: 'ONE', privateKeyPem: 'KEY-ONE', leafSha256: '01', updatedAt: 1 });
       await s.pairs.put({ site: 'my.a.example', fullchainPem: 'TWO', privateKeyPem: 'KEY-TWO', leafSha256: '02', updatedAt: 2 });
       await s.pairs.put({ site: 'my.b.example', fullchainPem: 'B', privateKeyPem: 'KEY-B', leafSha256: '0b', updatedAt: 3 });
-      expect((await s.pairs.list()).map((p) => [p.site, p.privateKeyPem])).toEqual([['my.a.example', 'KEY-TWO'], ['my.b.example', 'KEY-B']]);
+      expect((await s.pairs.list()).map((p) => [p.site, p.privateKeyPem])).toEqual([
+        ['my.a.example', 'KEY-TWO'],
+        ['my.b.example', 'KEY-B'],
+      ]);
       await s.pairs.restorePrevious('my.a.example', 4);
-      expect(await s.pairs.get('my.a.example')).toEqual({ site: 'my.a.example', fullchainPem: 'ONE', privateKeyPem: 'KEY-ONE', leafSha256: '01', updatedAt: 4 });
+      expect(await s.pairs.get('my.a.example')).toEqual({
+        site: 'my.a.example',
+        fullchainPem: 'ONE',
+        privateKeyPem: 'KEY-ONE',
+        leafSha256: '01',
+        updatedAt: 4,
+      });
       await s.pairs.restorePrevious('my.b.example', 5);
       expect(await s.pairs.get('my.b.example')).toBeNull();
       await s.close();

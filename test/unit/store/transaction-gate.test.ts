@@ -84,10 +84,12 @@ describe('SQLite adapter: ambient transactions over one connection', () => {
       expect(heard).toEqual([]);
     });
     expect(heard).toEqual(['jobs']);
-    await store.transaction(async () => {
-      await store.jobs.enqueue('y', {}, now);
-      throw new Error('no');
-    }).catch(() => undefined);
+    await store
+      .transaction(async () => {
+        await store.jobs.enqueue('y', {}, now);
+        throw new Error('no');
+      })
+      .catch(() => undefined);
     expect(heard).toEqual(['jobs']);
   });
 });

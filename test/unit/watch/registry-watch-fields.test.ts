@@ -17,7 +17,11 @@ describe('the registry fields of proactive renewals', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['an address without port', { address: '10.0.0.5' }, 'entry 1 (my.example.com): "address" must be host:port (e.g. "10.0.0.5:443" or "[2001:db8::1]:443") or a non-empty list of them (got "10.0.0.5")'],
+    [
+      'an address without port',
+      { address: '10.0.0.5' },
+      'entry 1 (my.example.com): "address" must be host:port (e.g. "10.0.0.5:443" or "[2001:db8::1]:443") or a non-empty list of them (got "10.0.0.5")',
+    ],
     ['a port out of range', { address: ['a.internal:443', 'b.internal:70000'] }, '"address" must be host:port'],
     ['an empty list', { address: [] }, '"address" must be host:port'],
     ['a URL', { address: 'https://my.example.com/' }, '"address" must be host:port'],

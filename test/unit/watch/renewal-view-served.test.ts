@@ -21,7 +21,13 @@ const watched: WatchedSite = {
   site: 'my.drift.example',
   checkedAt: now.getTime() - 60_000,
   address: '10.0.0.5:443',
-  served: { sha256: 'ab'.repeat(32), subject: 'CN=my.drift.example', issuer: 'CN=Old CA', notBefore: '2026-08-01T00:00:00.000Z', notAfter: '2027-02-20T00:00:00.000Z' },
+  served: {
+    sha256: 'ab'.repeat(32),
+    subject: 'CN=my.drift.example',
+    issuer: 'CN=Old CA',
+    notBefore: '2026-08-01T00:00:00.000Z',
+    notAfter: '2027-02-20T00:00:00.000Z',
+  },
   error: null,
   installedByCertdesk: false,
   drift: 'different_certificate',
@@ -43,7 +49,12 @@ describe("the sidebar's view of what the site serves", () => {
 
   it('says why nothing was read, and is null before the watch has looked', () => {
     const failed = { ...watched, served: null, error: 'connection refused at 10.0.0.5:443', drift: 'handshake_failed' as const };
-    expect(buildRenewalView(renewal, [], now, failed).served).toMatchObject({ expiresAt: null, daysLeft: null, drift: 'handshake_failed', driftText: 'handshake failed: connection refused at 10.0.0.5:443' });
+    expect(buildRenewalView(renewal, [], now, failed).served).toMatchObject({
+      expiresAt: null,
+      daysLeft: null,
+      drift: 'handshake_failed',
+      driftText: 'handshake failed: connection refused at 10.0.0.5:443',
+    });
     expect(buildRenewalView(renewal, [], now).served).toBeNull();
   });
 });

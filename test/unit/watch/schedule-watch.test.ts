@@ -63,7 +63,15 @@ describe('scheduling the expiry watch', () => {
   it('waits for the interval after the last look, as recorded in the store (a restart keeps the rhythm)', async () => {
     const { a, close } = await twoProcesses();
     try {
-      await a.watch.record({ site: 'my.example.com', checkedAt: 10 * HOUR, address: 'x:443', served: null, error: 'refused', installedByCertdesk: false, drift: 'handshake_failed' });
+      await a.watch.record({
+        site: 'my.example.com',
+        checkedAt: 10 * HOUR,
+        address: 'x:443',
+        served: null,
+        error: 'refused',
+        installedByCertdesk: false,
+        drift: 'handshake_failed',
+      });
       expect(await scheduleWatchIfDue(a, 10 * HOUR + INTERVAL - 1, INTERVAL)).toBeNull();
       expect(await scheduleWatchIfDue(a, 10 * HOUR + INTERVAL - 1, INTERVAL, { force: true })).not.toBeNull();
       await a.jobs.complete((await a.jobs.claim('w', 10 * HOUR + INTERVAL, 1000))!.id, 'w', 10 * HOUR + INTERVAL);

@@ -10,7 +10,10 @@ describe('the expiry watch configuration', () => {
   });
 
   it('reads an interval, "off", and a global lead time', () => {
-    expect(loadConfig({ EXPIRY_WATCH_INTERVAL_SECONDS: '3600', RENEWAL_LEAD_TIME_DAYS: '45' }, '/tmp').watch).toEqual({ intervalSeconds: 3600, leadTimeDays: 45 });
+    expect(loadConfig({ EXPIRY_WATCH_INTERVAL_SECONDS: '3600', RENEWAL_LEAD_TIME_DAYS: '45' }, '/tmp').watch).toEqual({
+      intervalSeconds: 3600,
+      leadTimeDays: 45,
+    });
     expect(loadConfig({ EXPIRY_WATCH_INTERVAL_SECONDS: 'off' }, '/tmp').watch.intervalSeconds).toBeNull();
   });
 

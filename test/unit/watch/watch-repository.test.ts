@@ -7,12 +7,26 @@ const served: WatchedSite = {
   site: 'shop.example.com',
   checkedAt: 1_000,
   address: '127.0.0.1:8443',
-  served: { sha256: 'ab'.repeat(32), subject: 'CN=shop.example.com', issuer: 'CN=Test CA', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2026-07-20T00:00:00.000Z' },
+  served: {
+    sha256: 'ab'.repeat(32),
+    subject: 'CN=shop.example.com',
+    issuer: 'CN=Test CA',
+    notBefore: '2026-01-01T00:00:00.000Z',
+    notAfter: '2026-07-20T00:00:00.000Z',
+  },
   error: null,
   installedByCertdesk: true,
   drift: 'none',
 };
-const failed: WatchedSite = { site: 'blog.example.com', checkedAt: 2_000, address: '10.0.0.9:443', served: null, error: 'connection refused', installedByCertdesk: false, drift: 'handshake_failed' };
+const failed: WatchedSite = {
+  site: 'blog.example.com',
+  checkedAt: 2_000,
+  address: '10.0.0.9:443',
+  served: null,
+  error: 'connection refused',
+  installedByCertdesk: false,
+  drift: 'handshake_failed',
+};
 
 const opened: Store[] = [];
 afterEach(async () => {

@@ -13,7 +13,7 @@ function chunks(buf: Buffer, size: number): Buffer[] {
 }
 
 describe('the signature computed while the body streams in', () => {
-  it.each([1, 3, 7, 64, 10_000])('matches Zendesk\'s signature of timestamp + body whatever the chunk size (%i bytes)', (size) => {
+  it.each([1, 3, 7, 64, 10_000])("matches Zendesk's signature of timestamp + body whatever the chunk size (%i bytes)", (size) => {
     const hmac = new StreamingHmac(['secret-a'], TS);
     for (const c of chunks(BODY, size)) hmac.update(c);
     expect(hmac.matches(parseZendeskSignature(signZendeskPayload('secret-a', TS, BODY.toString('utf8')))!)).toBe(true);

@@ -31,14 +31,29 @@ describe("certdesk's OAuth client on the sandbox", () => {
   });
 
   it('takes ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET as given, and writes no file then', () => {
-    const config = loadConfig({ DATA_DIR: dataDir(), ZENDESK_OAUTH_CLIENT_ID: 'desk', ZENDESK_OAUTH_CLIENT_SECRET: 'the-secret', ZENDESK_OAUTH_SCOPES: 'read' });
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      ZENDESK_OAUTH_CLIENT_ID: 'desk',
+      ZENDESK_OAUTH_CLIENT_SECRET: 'the-secret',
+      ZENDESK_OAUTH_SCOPES: 'read',
+    });
     expect(sandboxOAuthClient(config)).toEqual({ credentials: { clientId: 'desk', clientSecret: 'the-secret', scopes: 'read' }, generated: null });
     expect(() => statSync(join(config.dataDir, 'oauth-client-secret'))).toThrow();
   });
 
   it('a CLI command reaches the sandbox of the certdesk running on this machine, or the account', () => {
     expect(cliZendeskUrl(loadConfig({ DATA_DIR: dataDir(), SANDBOX_PORT: '3999' }))).toBe('http://127.0.0.1:3999');
-    const account = loadConfig({ ZENDESK_URL: 'https://acme.zendesk.com', ZENDESK_EMAIL: 'certdesk@example.com', ZENDESK_API_TOKEN: 'tok', ZENDESK_WEBHOOK_SECRET: 'whsec', KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), DOMAINS_FILE: '/etc/certdesk/domains.json' }, '/srv');
+    const account = loadConfig(
+      {
+        ZENDESK_URL: 'https://acme.zendesk.com',
+        ZENDESK_EMAIL: 'certdesk@example.com',
+        ZENDESK_API_TOKEN: 'tok',
+        ZENDESK_WEBHOOK_SECRET: 'whsec',
+        KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+        DOMAINS_FILE: '/etc/certdesk/domains.json',
+      },
+      '/srv',
+    );
     expect(cliZendeskUrl(account)).toBe('https://acme.zendesk.com');
   });
 });

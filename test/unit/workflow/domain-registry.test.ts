@@ -8,7 +8,12 @@ describe('the domain registry', () => {
       { domain: 'my.other.example', organizationName: 'Other GmbH' },
     ]);
     expect(problems).toEqual([]);
-    expect(lookupSite(registry, 'my.example.com')).toEqual({ domain: 'my.example.com', organizationId: 123, organizationName: 'Example Ltd', contacts: ['it@example.com'] });
+    expect(lookupSite(registry, 'my.example.com')).toEqual({
+      domain: 'my.example.com',
+      organizationId: 123,
+      organizationName: 'Example Ltd',
+      contacts: ['it@example.com'],
+    });
     expect(lookupSite(registry, 'MY.OTHER.EXAMPLE')).toMatchObject({ organizationName: 'Other GmbH', contacts: [] });
     expect(lookupSite(registry, 'my.unknown.example')).toBeNull();
   });
@@ -17,9 +22,16 @@ describe('the domain registry', () => {
     ['not an array', { domain: 'my.x.example' }, /must be a JSON array/],
     ['a domain without my.', [{ domain: 'www.example.com', organizationId: 1 }], /must be a host name beginning with "my\."/],
     ['no owner', [{ domain: 'my.example.com' }], /give "organizationId" or "organizationName"/],
-    ['a bad id', [{ domain: 'my.example.com', organizationId: '12' , organizationName: 'X'}], /"organizationId" must be a positive whole number/],
+    ['a bad id', [{ domain: 'my.example.com', organizationId: '12', organizationName: 'X' }], /"organizationId" must be a positive whole number/],
     ['bad contacts', [{ domain: 'my.example.com', organizationId: 1, contacts: ['not-an-email'] }], /"contacts" must be a list of email addresses/],
-    ['a duplicate', [{ domain: 'my.example.com', organizationId: 1 }, { domain: 'my.example.com', organizationId: 2 }], /listed twice/],
+    [
+      'a duplicate',
+      [
+        { domain: 'my.example.com', organizationId: 1 },
+        { domain: 'my.example.com', organizationId: 2 },
+      ],
+      /listed twice/,
+    ],
   ])('explains %s', (_name, json, message) => {
     expect(parseDomainRegistry(json).problems.some((p) => message.test(p))).toBe(true);
   });
@@ -43,7 +55,7 @@ describe('ownership', () => {
 
   it('says why, naming both organizations', () => {
     const result = checkOwnership(byId, 456);
-    expect(result).toMatchObject({ verdict: 'not_owner', reason: 'my.example.com belongs to organization 123, but the ticket\'s organization is 456' });
+    expect(result).toMatchObject({ verdict: 'not_owner', reason: "my.example.com belongs to organization 123, but the ticket's organization is 456" });
   });
 
   it('rejects an unknown site', () => {

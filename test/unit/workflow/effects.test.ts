@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EFFECTS, commentBody, effectKey, type EffectDefinition, type EffectFacts, type EffectTable, type InternalNote, type PublicComment } from '../../../src/core/workflow/effects.js';
+import {
+  EFFECTS,
+  commentBody,
+  effectKey,
+  type EffectDefinition,
+  type EffectFacts,
+  type EffectTable,
+  type InternalNote,
+  type PublicComment,
+} from '../../../src/core/workflow/effects.js';
 import { TRANSITIONS, decide, type Effect } from '../../../src/core/workflow/transitions.js';
 import { ALL_STATE_TAGS, STATE_STATUS, STATE_TAGS } from '../../../src/core/workflow/renewal-states.js';
 import { LINKED_TAG } from '../../../src/core/proactive/proactive-tags.js';
@@ -75,18 +84,47 @@ describe('the effect table', () => {
     expect(s === undefined ? undefined : 'fixed' in s ? s.fixed : STATE_STATUS[s.ofState]).toBe(status);
     expect(definition.tags?.addTags.at(-1)).toBe(tag);
     // The state tag replaces every other: exactly one is on the ticket at a time.
-    if (tag) expect([...definition.tags!.addTags, ...definition.tags!.removeTags].filter((t) => (ALL_STATE_TAGS as readonly string[]).includes(t) || t === LINKED_TAG).sort()).toEqual([...new Set([...ALL_STATE_TAGS, tag])].sort());
+    if (tag)
+      expect(
+        [...definition.tags!.addTags, ...definition.tags!.removeTags]
+          .filter((t) => (ALL_STATE_TAGS as readonly string[]).includes(t) || t === LINKED_TAG)
+          .sort(),
+      ).toEqual([...new Set([...ALL_STATE_TAGS, tag])].sort());
   });
 
   it('tells the customer about a private key they sent in the answers to a request, and nowhere else', () => {
     const notice: KeyNotice = { places: ['your message'], ofSentCertificate: false };
     const paragraph = keyExposedParagraph(notice);
     const f = facts({
-      context: { keyNotice: notice, site: SITE, ticketOrg: null, ownerOrg: { name: 'Example BV' }, linkedTicketId: 3, tag: 'cert_renewal_approve', report: { ok: false, findings: [{ severity: 'error', message: 'The file is empty.' }], chain: [], privateKeyFiles: [], addedIntermediates: [] }, sha256: 'ab', notAfter: '2027-06-01T00:00:00Z', error: 'refused', log: [] },
+      context: {
+        keyNotice: notice,
+        site: SITE,
+        ticketOrg: null,
+        ownerOrg: { name: 'Example BV' },
+        linkedTicketId: 3,
+        tag: 'cert_renewal_approve',
+        report: { ok: false, findings: [{ severity: 'error', message: 'The file is empty.' }], chain: [], privateKeyFiles: [], addedIntermediates: [] },
+        sha256: 'ab',
+        notAfter: '2027-06-01T00:00:00Z',
+        error: 'refused',
+        log: [],
+      },
       renewal: { csrPem: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----', csrSpkiSha256: 'cd' },
     });
-    const carrying = (['comment_needs_info', 'comment_rejected', 'comment_needs_review', 'comment_csr', 'comment_linked', 'comment_bundle_invalid', 'comment_installed', 'note_needs_review', 'note_command_ignored', 'note_retrying_install'] as const)
-      .filter((effect) => commentBody(ticketUpdate(effect), f).endsWith(paragraph));
+    const carrying = (
+      [
+        'comment_needs_info',
+        'comment_rejected',
+        'comment_needs_review',
+        'comment_csr',
+        'comment_linked',
+        'comment_bundle_invalid',
+        'comment_installed',
+        'note_needs_review',
+        'note_command_ignored',
+        'note_retrying_install',
+      ] as const
+    ).filter((effect) => commentBody(ticketUpdate(effect), f).endsWith(paragraph));
     expect(carrying).toEqual(['comment_needs_info', 'comment_rejected', 'comment_needs_review', 'comment_csr', 'comment_linked']);
     expect(commentBody(ticketUpdate('comment_needs_info'), facts())).not.toContain('private key');
   });
@@ -102,7 +140,10 @@ describe('the effect table', () => {
   describe('comment_csr', () => {
     let csr: { csrPem: string; spkiSha256: string };
     beforeAll(async () => {
-      csr = await buildCsr({ site: SITE, country: 'NL', state: 'Noord-Holland', locality: 'Amsterdam', organization: 'Example BV' }, await generateKeyPair('rsa-2048'));
+      csr = await buildCsr(
+        { site: SITE, country: 'NL', state: 'Noord-Holland', locality: 'Amsterdam', organization: 'Example BV' },
+        await generateKeyPair('rsa-2048'),
+      );
     });
     const withCsr = () => facts({ to: 'awaiting_certificate', renewal: { csrPem: csr.csrPem, csrSpkiSha256: csr.spkiSha256 } });
 
@@ -113,7 +154,14 @@ describe('the effect table', () => {
       expect(body).toContain(csr.spkiSha256);
       expect(body).toContain('automatic'); // the registry offers this site an ACME certificate
       expect(definition.files!(withCsr())).toEqual([{ name: `${SITE}.csr`, contentType: 'application/pkcs10', text: csr.csrPem }]);
-      expect(definition.notification!(withCsr())).toEqual({ kind: 'csr_ready', ticketId: 7, site: SITE, to: ['anna@example.com', 'ops@example.com'], csrPem: csr.csrPem, spkiSha256: csr.spkiSha256 });
+      expect(definition.notification!(withCsr())).toEqual({
+        kind: 'csr_ready',
+        ticketId: 7,
+        site: SITE,
+        to: ['anna@example.com', 'ops@example.com'],
+        csrPem: csr.csrPem,
+        spkiSha256: csr.spkiSha256,
+      });
     });
 
     it('refuses, for good, when the renewal has no CSR yet', () => {

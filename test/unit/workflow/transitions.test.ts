@@ -67,11 +67,12 @@ describe('the renewal transition table', () => {
 
   it('has no two rows for the same state and event', () => {
     const seen = new Set<string>();
-    for (const row of TRANSITIONS) for (const f of row.from) {
-      const k = `${f}/${row.on}`;
-      expect(seen.has(k), k).toBe(false);
-      seen.add(k);
-    }
+    for (const row of TRANSITIONS)
+      for (const f of row.from) {
+        const k = `${f}/${row.on}`;
+        expect(seen.has(k), k).toBe(false);
+        seen.add(k);
+      }
   });
 });
 
@@ -86,8 +87,13 @@ describe('state tags and statuses', () => {
 
   it('maps each state to the ticket status of DESIGN §1', () => {
     expect(STATE_STATUS).toEqual({
-      needs_info: 'pending', needs_review: 'open', rejected: 'solved', awaiting_certificate: 'pending',
-      installing: 'hold', installed: 'solved', install_failed: 'open',
+      needs_info: 'pending',
+      needs_review: 'open',
+      rejected: 'solved',
+      awaiting_certificate: 'pending',
+      installing: 'hold',
+      installed: 'solved',
+      install_failed: 'open',
     });
   });
 });

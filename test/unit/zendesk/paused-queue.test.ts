@@ -15,7 +15,7 @@ function manualClock() {
 /** Waits until the worker has done what `done` looks for. */
 const untilWorker = (done: () => boolean | Promise<boolean>) => until(done, { tries: 500, failure: 'the worker did not get there' });
 
-describe('the queue pauses when Zendesk refuses certdesk\'s credentials', () => {
+describe("the queue pauses when Zendesk refuses certdesk's credentials", () => {
   let worker: Worker | null = null;
   let store: Store | null = null;
   afterEach(async () => {

@@ -43,7 +43,11 @@ describe('pacingMs: spacing calls as the rate-limit window runs out', () => {
 
 describe('rateLimitState: reading the headers', () => {
   it('prefers the ratelimit-* family and falls back to x-rate-limit*', () => {
-    expect(rateLimitState(headers({ 'ratelimit-limit': '700', 'ratelimit-remaining': '12', 'ratelimit-reset': '9', 'x-rate-limit': '400' }))).toEqual({ limit: 700, remaining: 12, resetSeconds: 9 });
+    expect(rateLimitState(headers({ 'ratelimit-limit': '700', 'ratelimit-remaining': '12', 'ratelimit-reset': '9', 'x-rate-limit': '400' }))).toEqual({
+      limit: 700,
+      remaining: 12,
+      resetSeconds: 9,
+    });
     expect(rateLimitState(headers({ 'x-rate-limit': '400', 'x-rate-limit-remaining': '3' }))).toEqual({ limit: 400, remaining: 3 });
     expect(rateLimitState(headers({ 'content-type': 'application/json' }))).toBeNull();
     expect(rateLimitState(headers({ 'ratelimit-limit': 'lots', 'ratelimit-remaining': '' }))).toBeNull();
@@ -64,10 +68,12 @@ describe('RateLimiter: one for the whole process', () => {
     t.limiter.pause(7000);
     expect(t.limiter.resumesAt).toBe(start + 7000);
     const released: number[] = [];
-    await Promise.all([1, 2, 3].map(async () => {
-      await t.limiter.acquire();
-      released.push(t.now());
-    }));
+    await Promise.all(
+      [1, 2, 3].map(async () => {
+        await t.limiter.acquire();
+        released.push(t.now());
+      }),
+    );
     expect(released).toHaveLength(3);
     for (const at of released) expect(at).toBeGreaterThanOrEqual(start + 7000);
     expect(t.limiter.resumesAt).toBe(0);
@@ -92,16 +98,18 @@ describe('RateLimiter: one for the whole process', () => {
     expect(t.now() - start).toBe(1500);
   });
 
-  it('never holds a caller past the reset of the window it paced for: the next window\'s budget is whole', async () => {
+  it("never holds a caller past the reset of the window it paced for: the next window's budget is whole", async () => {
     const t = limiterOnFakeClock();
     t.limiter.observe(headers({ 'ratelimit-limit': '700', 'ratelimit-remaining': '1', 'ratelimit-reset': '50' }));
     const start = t.now();
     const released: number[] = [];
     // A dozen jobs waiting at once; no response comes back meanwhile to refresh the headers.
-    await Promise.all(Array.from({ length: 12 }, async () => {
-      await t.limiter.acquire();
-      released.push(t.now() - start);
-    }));
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        await t.limiter.acquire();
+        released.push(t.now() - start);
+      }),
+    );
     // The first two share what is left of this window (one call left: a 50 s gap); the rest go at
     // the reset, not 50 s apart each from stale headers (which took until 550 s).
     expect(Math.max(...released)).toBe(50_000);
