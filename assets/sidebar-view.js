@@ -34,7 +34,11 @@ function day(iso) {
 }
 
 function definitionList(rows) {
-  return el('dl', {}, rows.filter(Boolean).flatMap(([term, value, note]) => [el('dt', {}, term), el('dd', {}, value, note ? el('small', { className: 'note' }, note) : null)]));
+  return el(
+    'dl',
+    {},
+    rows.filter(Boolean).flatMap(([term, value, note]) => [el('dt', {}, term), el('dd', {}, value, note ? el('small', { className: 'note' }, note) : null)]),
+  );
 }
 
 function certificateSummary(c) {
@@ -60,7 +64,18 @@ function renderActions(view, handlers) {
         el(
           'div',
           { className: 'action' },
-          el('button', { type: 'button', id: `action-${a.action}`, 'data-action': a.action, disabled: !a.available || handlers.busy, 'aria-describedby': `action-${a.action}-why`, onclick: () => handlers.onAction(a) }, a.label),
+          el(
+            'button',
+            {
+              type: 'button',
+              id: `action-${a.action}`,
+              'data-action': a.action,
+              disabled: !a.available || handlers.busy,
+              'aria-describedby': `action-${a.action}-why`,
+              onclick: () => handlers.onAction(a),
+            },
+            a.label,
+          ),
           el('small', { id: `action-${a.action}-why`, className: 'note' }, a.explanation),
         ),
       ),
@@ -71,14 +86,24 @@ function renderActions(view, handlers) {
 
 function renderCertificate(cert) {
   if (!cert) return null;
-  const days = cert.daysLeft === null ? '' : cert.daysLeft < 0 ? t('sidebar.expired_days_ago', { days: -cert.daysLeft }) : t('sidebar.days_left', { days: cert.daysLeft });
+  const days =
+    cert.daysLeft === null ? '' : cert.daysLeft < 0 ? t('sidebar.expired_days_ago', { days: -cert.daysLeft }) : t('sidebar.days_left', { days: cert.daysLeft });
   return section(
     'certificate',
     t('sidebar.certificate'),
     el('p', { className: `cert-status cert-status--${cert.status}` }, cert.statusText + days),
     certificateSummary(cert.leaf),
     cert.chain.length > 1
-      ? el('details', {}, el('summary', {}, t('sidebar.chain', { count: cert.chain.length })), el('ol', { className: 'chain' }, cert.chain.map((c) => el('li', {}, el('strong', {}, c.subject), el('br'), t('sidebar.issued_by_expires', { issuer: c.issuer }), day(c.notAfter)))))
+      ? el(
+          'details',
+          {},
+          el('summary', {}, t('sidebar.chain', { count: cert.chain.length })),
+          el(
+            'ol',
+            { className: 'chain' },
+            cert.chain.map((c) => el('li', {}, el('strong', {}, c.subject), el('br'), t('sidebar.issued_by_expires', { issuer: c.issuer }), day(c.notAfter))),
+          ),
+        )
       : null,
   );
 }
@@ -86,12 +111,23 @@ function renderCertificate(cert) {
 /** What the site serves now, as certdesk's expiry watch last saw it (certificates installed by hand included). */
 function renderServed(served) {
   if (!served) return null;
-  const days = served.daysLeft === null ? '' : served.daysLeft < 0 ? t('sidebar.expired_days_ago', { days: -served.daysLeft }) : t('sidebar.days_left', { days: served.daysLeft });
+  const days =
+    served.daysLeft === null
+      ? ''
+      : served.daysLeft < 0
+        ? t('sidebar.expired_days_ago', { days: -served.daysLeft })
+        : t('sidebar.days_left', { days: served.daysLeft });
   return section(
     'served',
     t('sidebar.served'),
-    el('p', { className: served.drift === 'none' ? 'ok' : 'bad', 'data-drift': served.drift }, served.drift === 'none' ? t('sidebar.installed_by', { who: served.installedBy }) + days : t('sidebar.drift', { text: served.driftText }) + days),
-    served.expiresAt ? el('p', {}, t('sidebar.expires_at'), day(served.expiresAt), served.issuer ? t('sidebar.comma_issued_by', { issuer: served.issuer }) : '') : null,
+    el(
+      'p',
+      { className: served.drift === 'none' ? 'ok' : 'bad', 'data-drift': served.drift },
+      served.drift === 'none' ? t('sidebar.installed_by', { who: served.installedBy }) + days : t('sidebar.drift', { text: served.driftText }) + days,
+    ),
+    served.expiresAt
+      ? el('p', {}, t('sidebar.expires_at'), day(served.expiresAt), served.issuer ? t('sidebar.comma_issued_by', { issuer: served.issuer }) : '')
+      : null,
     el('small', { className: 'note' }, t('sidebar.looked_at', { time: served.checkedAt.slice(0, 16).replace('T', ' ') })),
   );
 }
@@ -103,7 +139,20 @@ function renderValidation(validation) {
     t('sidebar.last_validation'),
     el('p', { className: validation.ok ? 'ok' : 'bad' }, validation.summary),
     validation.findings.length
-      ? el('ul', { className: 'findings' }, validation.findings.map((f) => el('li', { className: `finding finding--${f.severity}` }, el('span', { className: 'badge' }, f.severity === 'error' ? t('sidebar.problem') : t('sidebar.note')), ' ', f.message, f.file ? el('small', { className: 'note' }, t('sidebar.file_code', { file: f.file, code: f.code })) : el('small', { className: 'note' }, f.code))))
+      ? el(
+          'ul',
+          { className: 'findings' },
+          validation.findings.map((f) =>
+            el(
+              'li',
+              { className: `finding finding--${f.severity}` },
+              el('span', { className: 'badge' }, f.severity === 'error' ? t('sidebar.problem') : t('sidebar.note')),
+              ' ',
+              f.message,
+              f.file ? el('small', { className: 'note' }, t('sidebar.file_code', { file: f.file, code: f.code })) : el('small', { className: 'note' }, f.code),
+            ),
+          ),
+        )
       : null,
   );
 }
@@ -111,7 +160,11 @@ function renderValidation(validation) {
 function renderCsr(csr, onCopy) {
   if (!csr) return null;
   const text = el('textarea', { id: 'csr-pem', readonly: true, rows: 6, spellcheck: 'false', 'aria-label': t('sidebar.csr_pem') }, csr.pem);
-  const download = el('a', { className: 'button', id: 'csr-download', download: csr.fileName, href: URL.createObjectURL(new Blob([csr.pem], { type: 'application/pkcs10' })) }, t('sidebar.download'));
+  const download = el(
+    'a',
+    { className: 'button', id: 'csr-download', download: csr.fileName, href: URL.createObjectURL(new Blob([csr.pem], { type: 'application/pkcs10' })) },
+    t('sidebar.download'),
+  );
   return section(
     'csr',
     t('sidebar.csr'),
@@ -127,7 +180,13 @@ function renderRequest(view) {
     'request',
     t('sidebar.request'),
     view.fields.length ? definitionList(view.fields.map((f) => [f.label, f.value, f.note])) : null,
-    view.problems.length ? el('ul', { className: 'problems' }, view.problems.map((p) => el('li', {}, el('strong', {}, `${p.label}: `), p.message))) : null,
+    view.problems.length
+      ? el(
+          'ul',
+          { className: 'problems' },
+          view.problems.map((p) => el('li', {}, el('strong', {}, `${p.label}: `), p.message)),
+        )
+      : null,
   );
 }
 
@@ -136,28 +195,79 @@ const EFFECT_STATUS = { done: 'timeline.effect_done', claimed: 'timeline.effect_
 /** One timeline entry: a transition with the effects it owed, or an audit line (who asked, an error). */
 function timelineItem(e) {
   if (e.type !== 'transition') {
-    return el('li', { 'data-action': e.action }, when(e.at), el('span', { className: 'actor' }, e.actor), el('p', {}, e.description), e.error ? el('p', { className: 'error' }, e.error) : null);
+    return el(
+      'li',
+      { 'data-action': e.action },
+      when(e.at),
+      el('span', { className: 'actor' }, e.actor),
+      el('p', {}, e.description),
+      e.error ? el('p', { className: 'error' }, e.error) : null,
+    );
   }
-  const effects = e.effects.length ? el('ul', { className: 'effects' }, e.effects.map((f) => el('li', { 'data-status': f.status }, `${f.effect.replace(/_/g, ' ')}: ${EFFECT_STATUS[f.status] ? t(EFFECT_STATUS[f.status]) : f.status}`))) : null;
-  return el('li', { 'data-event': e.event }, when(e.at), el('span', { className: 'transition' }, `${e.from.replace(/_/g, ' ')} → ${e.to.replace(/_/g, ' ')}`), el('p', {}, e.description), effects);
+  const effects = e.effects.length
+    ? el(
+        'ul',
+        { className: 'effects' },
+        e.effects.map((f) =>
+          el('li', { 'data-status': f.status }, `${f.effect.replace(/_/g, ' ')}: ${EFFECT_STATUS[f.status] ? t(EFFECT_STATUS[f.status]) : f.status}`),
+        ),
+      )
+    : null;
+  return el(
+    'li',
+    { 'data-event': e.event },
+    when(e.at),
+    el('span', { className: 'transition' }, `${e.from.replace(/_/g, ' ')} → ${e.to.replace(/_/g, ' ')}`),
+    el('p', {}, e.description),
+    effects,
+  );
 }
 
 function jobList(jobs) {
   if (!jobs.length) return null;
-  const line = (j) => `${j.kind} #${j.id}: ${j.state}, ${t('timeline.attempts', { attempts: j.attempts, max: j.maxAttempts })}${j.lastError ? ` (${j.lastError})` : ''}`;
-  return el('details', { className: 'jobs' }, el('summary', {}, t('timeline.jobs', { count: jobs.length })), el('ol', {}, jobs.map((j) => el('li', { 'data-state': j.state }, when(j.queuedAt), ' ', line(j)))));
+  const line = (j) =>
+    `${j.kind} #${j.id}: ${j.state}, ${t('timeline.attempts', { attempts: j.attempts, max: j.maxAttempts })}${j.lastError ? ` (${j.lastError})` : ''}`;
+  return el(
+    'details',
+    { className: 'jobs' },
+    el('summary', {}, t('timeline.jobs', { count: jobs.length })),
+    el(
+      'ol',
+      {},
+      jobs.map((j) => el('li', { 'data-state': j.state }, when(j.queuedAt), ' ', line(j))),
+    ),
+  );
 }
 
 /** The renewal's timeline (newest first) when certdesk sends one, else its transitions alone. */
 function renderHistory(history, timeline) {
-  if (timeline && timeline.entries.length) {
-    return section('history', t('sidebar.history'), el('ol', { className: 'timeline', reversed: true }, [...timeline.entries].reverse().map(timelineItem)), jobList(timeline.jobs));
+  if (timeline?.entries.length) {
+    return section(
+      'history',
+      t('sidebar.history'),
+      el('ol', { className: 'timeline', reversed: true }, [...timeline.entries].reverse().map(timelineItem)),
+      jobList(timeline.jobs),
+    );
   }
   if (!history.length) return null;
   return section(
     'history',
     t('sidebar.history'),
-    el('ol', { className: 'timeline', reversed: true }, [...history].reverse().map((h) => el('li', { 'data-event': h.event }, when(h.at), el('span', { className: 'transition' }, `${h.from.replace(/_/g, ' ')} → ${h.to.replace(/_/g, ' ')}`), el('p', {}, h.description)))),
+    el(
+      'ol',
+      { className: 'timeline', reversed: true },
+      [...history]
+        .reverse()
+        .map((h) =>
+          el(
+            'li',
+            { 'data-event': h.event },
+            when(h.at),
+            el('span', { className: 'transition' }, `${h.from.replace(/_/g, ' ')} → ${h.to.replace(/_/g, ' ')}`),
+            el('p', {}, h.description),
+          ),
+        ),
+    ),
   );
 }
 
@@ -166,7 +276,15 @@ function renderInstallLog(lines) {
   return section(
     'install-log',
     t('sidebar.installer_log'),
-    lines.length ? el('pre', { className: 'log' }, lines.map((l) => `${l.at ? l.at.slice(0, 19).replace('T', ' ') + ' ' : ''}${l.level === 'info' ? '' : l.level.toUpperCase() + ' '}${l.message}`).join('\n')) : el('p', { className: 'muted' }, t('sidebar.no_output')),
+    lines.length
+      ? el(
+          'pre',
+          { className: 'log' },
+          lines
+            .map((l) => `${l.at ? l.at.slice(0, 19).replace('T', ' ') + ' ' : ''}${l.level === 'info' ? '' : l.level.toUpperCase() + ' '}${l.message}`)
+            .join('\n'),
+        )
+      : el('p', { className: 'muted' }, t('sidebar.no_output')),
   );
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZendeskApi, ZendeskComment } from '../../src/ports/zendesk.js';
 import { ZendeskApiError } from '../../src/ports/zendesk-api-error.js';
 import type { TestSandbox } from '../helpers/sandbox.js';
-import { OasValidator, contractFile, recordedSandbox, type RecordedResponse } from './oas-validator.js';
+import { type OasValidator, contractFile, recordedSandbox, type RecordedResponse } from './oas-validator.js';
 
 const oasFile = contractFile('ZENDESK_OAS_FILE');
 

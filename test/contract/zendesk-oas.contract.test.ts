@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createZendeskClient } from '../../src/adapters/zendesk/create-zendesk-client.js';
 import type { ZendeskApi } from '../../src/ports/zendesk.js';
 import type { TestSandbox } from '../helpers/sandbox.js';
-import { OasValidator, contractFile, recordedSandbox, type RecordedResponse } from './oas-validator.js';
+import { type OasValidator, contractFile, recordedSandbox, type RecordedResponse } from './oas-validator.js';
 
 const oasFile = contractFile('ZENDESK_OAS_FILE');
 

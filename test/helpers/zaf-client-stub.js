@@ -52,7 +52,7 @@
           var json = null;
           try {
             json = JSON.parse(text);
-          } catch (e) {
+          } catch {
             json = null;
           }
           if (res.ok) return options.dataType === 'text' || json === null ? text : json;
@@ -67,7 +67,7 @@
     init: function () {
       stub.initCount += 1;
       setTimeout(function () {
-        context.then(function (c) {
+        void context.then(function (c) {
           fire('app.registered', { metadata: { settings: c.settings }, context: { location: 'ticket_sidebar' } });
         });
       }, 0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/lib/errors.js';
+import type { ConfigError } from '../../../src/lib/errors.js';
 
 const REAL = {
   ZENDESK_URL: 'https://example.zendesk.com',

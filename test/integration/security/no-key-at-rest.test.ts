@@ -133,7 +133,7 @@ describe('no private key at rest outside the key vault', () => {
       ),
     );
     expect(statSync(h.svc.dataDir).mode & 0o777).toBe(0o700);
-    const wrong = modes.filter(({ p, mode, dir }) => mode !== (dir ? 0o700 : 0o600)).map(({ p, mode }) => `${p} ${mode.toString(8)}`);
+    const wrong = modes.filter(({ mode, dir }) => mode !== (dir ? 0o700 : 0o600)).map(({ p, mode }) => `${p} ${mode.toString(8)}`);
     expect(wrong).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_CODES, type FindingCode } from '../../../src/core/bundle/findings.js';
 import type { BundleFile, CheckBundleInput } from '../../../src/core/bundle/types.js';
-import { oid, octets, seq, tlv } from '../../helpers/pki/der.js';
+import { oid, seq, tlv } from '../../helpers/pki/der.js';
 import { generateKey } from '../../helpers/pki/keys.js';
 import type { TestCertificate } from '../../helpers/pki/certificate-options.js';
 import { issueCertificate, TEST_NOW } from '../../helpers/pki/certificate.js';
@@ -95,7 +95,7 @@ const cases: Case[] = [
   },
   {
     name: 'ignores the SHA-1 self-signature of a trusted root',
-    build: (w) => {
+    build: (_w) => {
       const sha1Root = createRoot('SHA-1 Root', { key: { kind: 'rsa', slot: 'sha1root' }, signatureHash: 'sha1' });
       const int = createIntermediate(sha1Root, 'Int under SHA-1 root');
       return { files: chainFiles(createLeaf(int), int), roots: [sha1Root] };
