@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../../ports/store.js';
 export type { AuditEntry };
 import type { Db } from './open-database.js';
-import { redactPrivateKeys } from '../../lib/redact.js';
+import { auditDetailText, auditFromRow, type AuditRow } from './rows/audit-row.js';
 
 /**
  * The append-only audit trail per ticket: what certdesk did and why. The table refuses UPDATE and
@@ -17,17 +17,10 @@ export class AuditLog {
   }
 
   append(entry: { ticketId: number | null; actor: string; action: string; detail?: Record<string, unknown> }, now: number): void {
-    this.insert.run(entry.ticketId, now, entry.actor, entry.action, redactPrivateKeys(JSON.stringify(entry.detail ?? {})));
+    this.insert.run(entry.ticketId, now, entry.actor, entry.action, auditDetailText(entry.detail));
   }
 
   forTicket(ticketId: number): AuditEntry[] {
-    return (this.byTicket.all(ticketId) as { id: number; ticket_id: number | null; at: number; actor: string; action: string; detail: string }[]).map((r) => ({
-      id: r.id,
-      ticketId: r.ticket_id,
-      at: new Date(r.at).toISOString(),
-      actor: r.actor,
-      action: r.action,
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-    }));
+    return (this.byTicket.all(ticketId) as AuditRow[]).map(auditFromRow);
   }
 }

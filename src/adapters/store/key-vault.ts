@@ -1,6 +1,7 @@
 import type { StoredKey } from '../../ports/store.js';
 export type { StoredKey };
 import { SqliteRepository } from './sqlite-repository.js';
+import { keyFromRow, type KeyRow } from './rows/key-row.js';
 
 /**
  * The private keys certdesk holds, encrypted. The key id is reserved first (`reserve`) so the
@@ -28,34 +29,8 @@ export class KeyVault extends SqliteRepository {
   }
 
   get(id: number): StoredKey | null {
-    const r = this.sql('SELECT * FROM private_keys WHERE id = ?').get(id) as
-      | {
-          id: number;
-          ticket_id: number;
-          algorithm: string;
-          spki_sha256: string;
-          ciphertext: Buffer;
-          iv: Buffer;
-          tag: Buffer;
-          created_at: number;
-          retired_at: number | null;
-          transition_id: number | null;
-        }
-      | undefined;
-    return r
-      ? {
-          id: r.id,
-          ticketId: r.ticket_id,
-          algorithm: r.algorithm,
-          spkiSha256: r.spki_sha256,
-          ciphertext: r.ciphertext,
-          iv: r.iv,
-          tag: r.tag,
-          createdAt: r.created_at,
-          retiredAt: r.retired_at,
-          transitionId: r.transition_id,
-        }
-      : null;
+    const row = this.sql('SELECT * FROM private_keys WHERE id = ?').get(id) as KeyRow | undefined;
+    return row ? keyFromRow(row) : null;
   }
 
   findActive(ticketId: number, algorithm: string): StoredKey | null {

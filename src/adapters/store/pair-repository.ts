@@ -1,18 +1,7 @@
 import type { ServedPair } from '../../ports/store.js';
 import type { Db } from './open-database.js';
 import { SqliteRepository } from './sqlite-repository.js';
-import { openSealedBytes, sealBytes } from './seal-bytes.js';
-
-/** Binds a sealed key to its site, so a row copied to another site does not open. */
-export const servedPairAad = (site: string) => `certdesk:served-pair:${site}`;
-
-interface Row {
-  site: string;
-  fullchain_pem: string;
-  sealed_key: Buffer;
-  leaf_sha256: string;
-  updated_at: number;
-}
+import { pairFromRow, sealPairKey, type PairRow as Row } from './rows/pair-row.js';
 
 /** The TLS front's pairs in the database (the port's PairRepository), keys sealed under `kek`. */
 export class SqlitePairRepository extends SqliteRepository {
@@ -25,12 +14,12 @@ export class SqlitePairRepository extends SqliteRepository {
 
   get(site: string): ServedPair | null {
     const row = this.sql('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs WHERE site = ?').get(site) as Row | undefined;
-    return row ? this.open(row) : null;
+    return row ? pairFromRow(row, this.kek) : null;
   }
 
   list(): ServedPair[] {
     return (this.sql('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs ORDER BY site').all() as Row[]).map((r) =>
-      this.open(r),
+      pairFromRow(r, this.kek),
     );
   }
 
@@ -45,7 +34,7 @@ export class SqlitePairRepository extends SqliteRepository {
     ).run({
       site: pair.site,
       fullchain: pair.fullchainPem,
-      sealed: sealBytes(Buffer.from(pair.privateKeyPem, 'utf8'), this.kek, servedPairAad(pair.site)),
+      sealed: sealPairKey(pair, this.kek),
       leaf: pair.leafSha256,
       now: pair.updatedAt,
     });
@@ -58,15 +47,5 @@ export class SqlitePairRepository extends SqliteRepository {
         WHERE site = @site AND prev_fullchain_pem IS NOT NULL`,
     ).run({ site, now }).changes;
     if (changed === 0) this.sql('DELETE FROM served_pairs WHERE site = ?').run(site);
-  }
-
-  private open(r: Row): ServedPair {
-    return {
-      site: r.site,
-      fullchainPem: r.fullchain_pem,
-      privateKeyPem: openSealedBytes(r.sealed_key, this.kek, servedPairAad(r.site)).toString('utf8'),
-      leafSha256: r.leaf_sha256,
-      updatedAt: r.updated_at,
-    };
   }
 }

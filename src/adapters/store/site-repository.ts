@@ -1,23 +1,13 @@
 import type { InstalledSite, InstalledSiteSummary } from '../../ports/store.js';
 export type { InstalledSite };
 import { SqliteRepository } from './sqlite-repository.js';
+import { siteFromRow, type SiteRow } from './rows/site-row.js';
 
 /** The certificate certdesk installed and verified per site (one row per site). */
 export class SiteRepository extends SqliteRepository {
   get(domain: string): InstalledSite | null {
-    const r = this.sql('SELECT * FROM sites WHERE domain = ?').get(domain) as
-      | { domain: string; cert_sha256: string; fullchain_pem: string; not_after: string; installed_at: number; ticket_id: number | null }
-      | undefined;
-    return r
-      ? {
-          domain: r.domain,
-          certSha256: r.cert_sha256,
-          fullchainPem: r.fullchain_pem,
-          notAfter: r.not_after,
-          installedAt: r.installed_at,
-          ticketId: r.ticket_id,
-        }
-      : null;
+    const row = this.sql('SELECT * FROM sites WHERE domain = ?').get(domain) as SiteRow | undefined;
+    return row ? siteFromRow(row) : null;
   }
 
   record(site: InstalledSite): void {
@@ -30,7 +20,7 @@ export class SiteRepository extends SqliteRepository {
   }
 
   list(): InstalledSite[] {
-    return (this.sql('SELECT domain FROM sites ORDER BY domain').pluck().all() as string[]).map((d) => this.get(d)!);
+    return (this.sql('SELECT * FROM sites ORDER BY domain').all() as SiteRow[]).map(siteFromRow);
   }
 
   listSummaries(): InstalledSiteSummary[] {

@@ -2,7 +2,7 @@ import type { AuditEntry, AuditLog, DeliveryLog, EffectClaim, EffectLog, Renewal
 import type { Effect } from '../../../core/workflow/transitions.js';
 import type { RenewalState } from '../../../core/workflow/renewal-states.js';
 import type { RenewalHistoryFacts } from '../../../core/agent-app/renewal-timeline.js';
-import { redactPrivateKeys } from '../../../lib/redact.js';
+import { auditDetailText, auditFromRow, type AuditRow } from '../rows/audit-row.js';
 import { transitionFromRow, type TransitionRow } from '../rows/transition-row.js';
 import { historyFacts, type HistoryRows } from '../rows/history-rows.js';
 import type { Sql } from './pg-transactions.js';
@@ -119,23 +119,13 @@ export class PgAuditLog implements AuditLog {
       now,
       entry.actor,
       entry.action,
-      redactPrivateKeys(JSON.stringify(entry.detail ?? {})),
+      auditDetailText(entry.detail),
     ]);
   }
 
   async forTicket(ticketId: number): Promise<AuditEntry[]> {
-    const { rows } = await this.sql.query<{ id: number; ticket_id: number | null; at: number; actor: string; action: string; detail: string }>(
-      'SELECT * FROM audit WHERE ticket_id = $1 ORDER BY id',
-      [ticketId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      ticketId: r.ticket_id,
-      at: new Date(r.at).toISOString(),
-      actor: r.actor,
-      action: r.action,
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-    }));
+    const { rows } = await this.sql.query<AuditRow>('SELECT * FROM audit WHERE ticket_id = $1 ORDER BY id', [ticketId]);
+    return rows.map(auditFromRow);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { KeyVault, RenewalPatch, RenewalRecord, RenewalRepository, StoredKey } from '../../../ports/store.js';
 import type { RenewalState } from '../../../core/workflow/renewal-states.js';
 import { renewalFromRow as fromRow, renewalPatchAssignments, type RenewalRow as Row } from '../rows/renewal-row.js';
+import { keyFromRow, type KeyRow } from '../rows/key-row.js';
 import type { Sql } from './pg-transactions.js';
 
 /** Renewals by ticket id on PostgreSQL (the semantics of ../renewal-repository.ts). */
@@ -61,32 +62,6 @@ export class PgRenewalRepository implements RenewalRepository {
     return rows;
   }
 }
-
-interface KeyRow {
-  id: number;
-  ticket_id: number;
-  algorithm: string;
-  spki_sha256: string;
-  ciphertext: Buffer;
-  iv: Buffer;
-  tag: Buffer;
-  created_at: number;
-  retired_at: number | null;
-  transition_id: number | null;
-}
-
-const keyFromRow = (r: KeyRow): StoredKey => ({
-  id: r.id,
-  ticketId: r.ticket_id,
-  algorithm: r.algorithm,
-  spkiSha256: r.spki_sha256,
-  ciphertext: r.ciphertext,
-  iv: r.iv,
-  tag: r.tag,
-  createdAt: r.created_at,
-  retiredAt: r.retired_at,
-  transitionId: r.transition_id,
-});
 
 /** The encrypted private keys on PostgreSQL (../key-vault.ts); ids come from the table's sequence. */
 export class PgKeyVault implements KeyVault {

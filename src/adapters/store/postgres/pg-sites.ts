@@ -12,9 +12,9 @@ import type {
 } from '../../../ports/store.js';
 import type { WatchedSite } from '../../../core/watch/watched-site.js';
 import type { ReminderKind } from '../../../core/proactive/decide-proactive.js';
-import { openSealedBytes, sealBytes } from '../seal-bytes.js';
-import { servedPairAad } from '../pair-repository.js';
-import { aad as refreshTokenAad, sha256 } from '../oauth-token-repository.js';
+import { refreshTokenFromRow, sealRefreshToken, seedSha256, type RefreshTokenRow } from '../rows/refresh-token-row.js';
+import { siteFromRow, type SiteRow } from '../rows/site-row.js';
+import { pairFromRow, sealPairKey, type PairRow } from '../rows/pair-row.js';
 import { watchFromRow, type WatchRow } from '../rows/watch-row.js';
 import { planFromRow, reminderFromRow, type PlanRow, type ReminderRow } from '../rows/proactive-rows.js';
 import type { Sql } from './pg-transactions.js';
@@ -30,27 +30,9 @@ import type { Sql } from './pg-transactions.js';
 export class PgSiteRepository implements SiteRepository {
   constructor(private readonly sql: Sql) {}
 
-  private static fromRow(r: {
-    domain: string;
-    cert_sha256: string;
-    fullchain_pem: string;
-    not_after: string;
-    installed_at: number;
-    ticket_id: number | null;
-  }): InstalledSite {
-    return {
-      domain: r.domain,
-      certSha256: r.cert_sha256,
-      fullchainPem: r.fullchain_pem,
-      notAfter: r.not_after,
-      installedAt: r.installed_at,
-      ticketId: r.ticket_id,
-    };
-  }
-
   async get(domain: string): Promise<InstalledSite | null> {
-    const { rows } = await this.sql.query<Parameters<typeof PgSiteRepository.fromRow>[0]>('SELECT * FROM sites WHERE domain = $1', [domain]);
-    return rows[0] ? PgSiteRepository.fromRow(rows[0]) : null;
+    const { rows } = await this.sql.query<SiteRow>('SELECT * FROM sites WHERE domain = $1', [domain]);
+    return rows[0] ? siteFromRow(rows[0]) : null;
   }
 
   async record(site: InstalledSite): Promise<void> {
@@ -63,8 +45,8 @@ export class PgSiteRepository implements SiteRepository {
   }
 
   async list(): Promise<InstalledSite[]> {
-    const { rows } = await this.sql.query<Parameters<typeof PgSiteRepository.fromRow>[0]>('SELECT * FROM sites ORDER BY domain COLLATE "C"');
-    return rows.map(PgSiteRepository.fromRow);
+    const { rows } = await this.sql.query<SiteRow>('SELECT * FROM sites ORDER BY domain COLLATE "C"');
+    return rows.map(siteFromRow);
   }
 
   async listSummaries(): Promise<InstalledSiteSummary[]> {
@@ -202,7 +184,7 @@ export class PgProactiveRepository implements ProactiveRepository {
   }
 }
 
-/** The rotated refresh token per OAuth client, sealed as ../oauth-token-repository.ts seals it. */
+/** The rotated refresh token per OAuth client, sealed as ../oauth-token-repository.ts seals it (rows/refresh-token-row.ts). */
 export class PgRefreshTokenRepository implements RefreshTokenRepository {
   constructor(
     private readonly sql: Sql,
@@ -211,34 +193,17 @@ export class PgRefreshTokenRepository implements RefreshTokenRepository {
   ) {}
 
   async load(clientId: string, seed: string): Promise<string | null> {
-    const { rows } = await this.sql.query<{ seed_sha256: string; sealed: Buffer }>(
-      'SELECT seed_sha256, sealed FROM oauth_refresh_tokens WHERE client_id = $1',
-      [clientId],
-    );
-    const row = rows[0];
-    if (!row || row.seed_sha256 !== sha256(seed)) return null;
-    try {
-      return openSealedBytes(row.sealed, this.kek, refreshTokenAad(clientId)).toString('utf8');
-    } catch {
-      return null;
-    }
+    const { rows } = await this.sql.query<RefreshTokenRow>('SELECT seed_sha256, sealed FROM oauth_refresh_tokens WHERE client_id = $1', [clientId]);
+    return refreshTokenFromRow(rows[0], clientId, seed, this.kek);
   }
 
   async save(clientId: string, seed: string, refreshToken: string): Promise<void> {
     await this.sql.query(
       `INSERT INTO oauth_refresh_tokens (client_id, seed_sha256, sealed, updated_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (client_id) DO UPDATE SET seed_sha256 = excluded.seed_sha256, sealed = excluded.sealed, updated_at = excluded.updated_at`,
-      [clientId, sha256(seed), sealBytes(Buffer.from(refreshToken, 'utf8'), this.kek, refreshTokenAad(clientId)), this.now()],
+      [clientId, seedSha256(seed), sealRefreshToken(clientId, refreshToken, this.kek), this.now()],
     );
   }
-}
-
-interface PairRow {
-  site: string;
-  fullchain_pem: string;
-  sealed_key: Buffer;
-  leaf_sha256: string;
-  updated_at: number;
 }
 
 /** The TLS fronts' shared pairs (../pair-repository.ts), keys sealed under `kek` and bound to the site. */
@@ -250,14 +215,14 @@ export class PgPairRepository implements PairRepository {
 
   async get(site: string): Promise<ServedPair | null> {
     const { rows } = await this.sql.query<PairRow>('SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs WHERE site = $1', [site]);
-    return rows[0] ? this.open(rows[0]) : null;
+    return rows[0] ? pairFromRow(rows[0], this.kek) : null;
   }
 
   async list(): Promise<ServedPair[]> {
     const { rows } = await this.sql.query<PairRow>(
       'SELECT site, fullchain_pem, sealed_key, leaf_sha256, updated_at FROM served_pairs ORDER BY site COLLATE "C"',
     );
-    return rows.map((r) => this.open(r));
+    return rows.map((r) => pairFromRow(r, this.kek));
   }
 
   async put(pair: ServedPair): Promise<void> {
@@ -268,7 +233,7 @@ export class PgPairRepository implements PairRepository {
          prev_leaf_sha256 = served_pairs.leaf_sha256, prev_updated_at = served_pairs.updated_at,
          fullchain_pem = excluded.fullchain_pem, sealed_key = excluded.sealed_key,
          leaf_sha256 = excluded.leaf_sha256, updated_at = excluded.updated_at`,
-      [pair.site, pair.fullchainPem, sealBytes(Buffer.from(pair.privateKeyPem, 'utf8'), this.kek, servedPairAad(pair.site)), pair.leafSha256, pair.updatedAt],
+      [pair.site, pair.fullchainPem, sealPairKey(pair, this.kek), pair.leafSha256, pair.updatedAt],
     );
   }
 
@@ -282,15 +247,5 @@ export class PgPairRepository implements PairRepository {
       );
       if (rowCount === 0) await this.sql.query('DELETE FROM served_pairs WHERE site = $1', [site]);
     });
-  }
-
-  private open(r: PairRow): ServedPair {
-    return {
-      site: r.site,
-      fullchainPem: r.fullchain_pem,
-      privateKeyPem: openSealedBytes(r.sealed_key, this.kek, servedPairAad(r.site)).toString('utf8'),
-      leafSha256: r.leaf_sha256,
-      updatedAt: r.updated_at,
-    };
   }
 }
