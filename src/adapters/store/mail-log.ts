@@ -1,9 +1,7 @@
 import type { InboundRecord, InboundSource } from '../../ports/store.js';
 export type { InboundRecord, InboundSource };
 import type { Db } from './open-database.js';
-import { sealBytes } from './seal-bytes.js';
-import { inboundAad, inboundFromRow, outboundFromRow, type InboundRow, type OutboundRow } from './rows/mail-rows.js';
-export { inboundAad };
+import { inboundFromRow, sealInboundRaw, outboundFromRow, type InboundRow, type OutboundRow } from './rows/mail-rows.js';
 
 /**
  * The mail side's memory: inbound messages accepted (dedup by Message-ID; the raw bytes until they
@@ -57,7 +55,7 @@ export class MailLog {
         source: input.source,
         sender: input.sender,
         size: input.raw.length,
-        raw: sealBytes(input.raw, this.sealKey, inboundAad(input.dedupKey)),
+        raw: sealInboundRaw(input.raw, input.dedupKey, this.sealKey),
         now,
       }).changes === 1
     );
@@ -75,7 +73,7 @@ export class MailLog {
       raw: Buffer;
     }[];
     const seal = this.db.prepare(`UPDATE inbound_messages SET raw = ?, sealed = 1 WHERE dedup_key = ? AND sealed = 0`);
-    for (const row of rows) seal.run(sealBytes(row.raw, this.sealKey, inboundAad(row.dedup_key)), row.dedup_key);
+    for (const row of rows) seal.run(sealInboundRaw(row.raw, row.dedup_key, this.sealKey), row.dedup_key);
     return rows.length;
   }
 

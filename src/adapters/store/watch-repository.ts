@@ -1,6 +1,6 @@
 import type { WatchedSite } from '../../core/watch/watched-site.js';
 import { SqliteRepository } from './sqlite-repository.js';
-import { watchFromRow as fromRow, type WatchRow as Row } from './rows/watch-row.js';
+import { watchFromRow as fromRow, watchToRow, type WatchRow as Row } from './rows/watch-row.js';
 
 /** What the expiry watch last saw per registry site (one row per site, replaced on every look). */
 export class WatchRepository extends SqliteRepository {
@@ -18,24 +18,13 @@ export class WatchRepository extends SqliteRepository {
     this.sql(
       `INSERT INTO watched_sites (site, checked_at, address, served_sha256, served_subject, served_issuer, served_not_before,
          served_not_after, error, installed_by_certdesk, drift)
-       VALUES (@site, @checkedAt, @address, @sha256, @subject, @issuer, @notBefore, @notAfter, @error, @installedByCertdesk, @drift)
+       VALUES (@site, @checked_at, @address, @served_sha256, @served_subject, @served_issuer, @served_not_before, @served_not_after, @error,
+               @installed_by_certdesk, @drift)
        ON CONFLICT (site) DO UPDATE SET checked_at = excluded.checked_at, address = excluded.address,
          served_sha256 = excluded.served_sha256, served_subject = excluded.served_subject, served_issuer = excluded.served_issuer,
          served_not_before = excluded.served_not_before, served_not_after = excluded.served_not_after, error = excluded.error,
          installed_by_certdesk = excluded.installed_by_certdesk, drift = excluded.drift`,
-    ).run({
-      site: w.site,
-      checkedAt: w.checkedAt,
-      address: w.address,
-      sha256: w.served?.sha256 ?? null,
-      subject: w.served?.subject ?? null,
-      issuer: w.served?.issuer ?? null,
-      notBefore: w.served?.notBefore ?? null,
-      notAfter: w.served?.notAfter ?? null,
-      error: w.error,
-      installedByCertdesk: w.installedByCertdesk ? 1 : 0,
-      drift: w.drift,
-    });
+    ).run(watchToRow(w));
   }
 
   /** When the watch last looked at any site (ms since the epoch), or null when it never has. */

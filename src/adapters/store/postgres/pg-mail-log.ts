@@ -1,6 +1,5 @@
 import type { InboundRecord, InboundSource, MailLog, OutboundRecord } from '../../../ports/store.js';
-import { sealBytes } from '../seal-bytes.js';
-import { inboundAad, inboundFromRow, outboundFromRow, type InboundRow, type OutboundRow } from '../rows/mail-rows.js';
+import { inboundFromRow, sealInboundRaw, outboundFromRow, type InboundRow, type OutboundRow } from '../rows/mail-rows.js';
 import type { Sql } from './pg-transactions.js';
 
 /**
@@ -21,7 +20,7 @@ export class PgMailLog implements MailLog {
     const { rowCount } = await this.sql.query(
       `INSERT INTO inbound_messages (dedup_key, message_id, source, sender, size, raw, sealed, state, received_at)
        VALUES ($1, $2, $3, $4, $5, $6, 1, 'queued', $7) ON CONFLICT (dedup_key) DO NOTHING`,
-      [input.dedupKey, input.messageId, input.source, input.sender, input.raw.length, sealBytes(input.raw, this.sealKey, inboundAad(input.dedupKey)), now],
+      [input.dedupKey, input.messageId, input.source, input.sender, input.raw.length, sealInboundRaw(input.raw, input.dedupKey, this.sealKey), now],
     );
     return rowCount === 1;
   }

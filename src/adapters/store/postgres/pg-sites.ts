@@ -15,7 +15,7 @@ import type { ReminderKind } from '../../../core/proactive/decide-proactive.js';
 import { refreshTokenFromRow, sealRefreshToken, seedSha256, type RefreshTokenRow } from '../rows/refresh-token-row.js';
 import { siteFromRow, type SiteRow } from '../rows/site-row.js';
 import { pairFromRow, sealPairKey, type PairRow } from '../rows/pair-row.js';
-import { watchFromRow, type WatchRow } from '../rows/watch-row.js';
+import { watchFromRow, watchToRow, type WatchRow } from '../rows/watch-row.js';
 import { planFromRow, reminderFromRow, type PlanRow, type ReminderRow } from '../rows/proactive-rows.js';
 import type { Sql } from './pg-transactions.js';
 
@@ -72,6 +72,7 @@ export class PgWatchRepository implements WatchRepository {
   }
 
   async record(w: WatchedSite): Promise<void> {
+    const r = watchToRow(w);
     await this.sql.query(
       `INSERT INTO watched_sites (site, checked_at, address, served_sha256, served_subject, served_issuer, served_not_before,
          served_not_after, error, installed_by_certdesk, drift)
@@ -81,17 +82,17 @@ export class PgWatchRepository implements WatchRepository {
          served_not_before = excluded.served_not_before, served_not_after = excluded.served_not_after, error = excluded.error,
          installed_by_certdesk = excluded.installed_by_certdesk, drift = excluded.drift`,
       [
-        w.site,
-        w.checkedAt,
-        w.address,
-        w.served?.sha256 ?? null,
-        w.served?.subject ?? null,
-        w.served?.issuer ?? null,
-        w.served?.notBefore ?? null,
-        w.served?.notAfter ?? null,
-        w.error,
-        w.installedByCertdesk ? 1 : 0,
-        w.drift,
+        r.site,
+        r.checked_at,
+        r.address,
+        r.served_sha256,
+        r.served_subject,
+        r.served_issuer,
+        r.served_not_before,
+        r.served_not_after,
+        r.error,
+        r.installed_by_certdesk,
+        r.drift,
       ],
     );
   }

@@ -1,5 +1,5 @@
 import type { InboundRecord, InboundSource, OutboundRecord } from '../../../ports/store.js';
-import { openSealedBytes } from '../seal-bytes.js';
+import { openSealedBytes, sealBytes } from '../seal-bytes.js';
 
 /** An `inbound_messages` row as both stores return it (raw is a Buffer, sealed 0/1 in both). */
 export interface InboundRow {
@@ -46,7 +46,12 @@ export function outboundFromRow(row: OutboundRow): OutboundRecord {
   return { messageId: row.message_id, ticketId: row.ticket_id, kind: row.kind, recipients: JSON.parse(row.recipients) as string[], state: row.state };
 }
 
+/** The `raw` column of an inbound message: its bytes sealed under `sealKey`, bound to its row (`sealed` = 1). */
+export function sealInboundRaw(raw: Buffer, dedupKey: string, sealKey: Buffer): Buffer {
+  return sealBytes(raw, sealKey, inboundAad(dedupKey));
+}
+
 /** Binds a sealed message to its row: a ciphertext copied to another row does not open. */
-export function inboundAad(dedupKey: string): string {
+function inboundAad(dedupKey: string): string {
   return `certdesk:inbound:${dedupKey}`;
 }

@@ -35,3 +35,20 @@ export function watchFromRow(r: WatchRow): WatchedSite {
     drift: r.drift,
   };
 }
+
+/** The row a watched site is stored as: the inverse of `watchFromRow` (no served leaf: its columns NULL). */
+export function watchToRow(w: WatchedSite): WatchRow {
+  return {
+    site: w.site,
+    checked_at: w.checkedAt,
+    address: w.address,
+    served_sha256: w.served?.sha256 ?? null,
+    served_subject: w.served?.subject ?? null,
+    served_issuer: w.served?.issuer ?? null,
+    served_not_before: w.served?.notBefore ?? null,
+    served_not_after: w.served?.notAfter ?? null,
+    error: w.error,
+    installed_by_certdesk: w.installedByCertdesk ? 1 : 0,
+    drift: w.drift,
+  };
+}
