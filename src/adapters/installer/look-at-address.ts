@@ -1,11 +1,13 @@
 import tls from 'node:tls';
 import { handshake } from './handshake.js';
 import { parseAddress } from './parse-address.js';
+import { describeServed } from './verify-live.js';
 import type { LookAtAddress } from '../../ports/served-certificate.js';
 
 /**
- * The watch's eyes (ports/served-certificate.ts): the installer's handshake helper, without trust
- * checks (the watch records what is served, valid or not).
+ * The watch's eyes (ports/served-certificate.ts): the installer's handshake and its description
+ * of the served leaf (verify-live.ts), without trust checks (the watch records what is served,
+ * valid or not), plus the leaf's notBefore.
  */
 export function lookAtAddress(options: { timeoutMs?: number } = {}): LookAtAddress {
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -14,15 +16,6 @@ export function lookAtAddress(options: { timeoutMs?: number } = {}): LookAtAddre
   return async (site, address, signal) => {
     const result = await handshake({ address: parseAddress(address), servername: site, secureContext, timeoutMs, ...(signal ? { signal } : {}) });
     if ('error' in result) return { address, error: result.error };
-    return {
-      address,
-      certificate: {
-        sha256: result.sha256,
-        subject: result.leaf.subject.replace(/\n/g, ', '),
-        issuer: result.leaf.issuer.replace(/\n/g, ', '),
-        notBefore: new Date(result.leaf.validFrom).toISOString(),
-        notAfter: new Date(result.leaf.validTo).toISOString(),
-      },
-    };
+    return { address, certificate: { ...describeServed(result), notBefore: new Date(result.leaf.validFrom).toISOString() } };
   };
 }

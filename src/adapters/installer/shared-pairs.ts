@@ -3,9 +3,10 @@ import type { Logger } from '../../lib/logger.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 import type { Installer, InstallRequest } from '../../ports/installer.js';
 import type { PairRepository, Store } from '../../ports/store.js';
+import { fleetInstaller } from './fleet-installer.js';
 import type { PairStore } from './pair-store.js';
-import { runInstallAttempt, type InstallSteps } from './run-install-attempt.js';
-import { currentOnFleet, type Fleet } from './verify-fleet.js';
+import type { InstallSteps } from './run-install-attempt.js';
+import type { Fleet } from './verify-fleet.js';
 
 /**
  * What a TLS front needs of the store to share its pairs with the other replicas' fronts
@@ -208,20 +209,5 @@ export interface SharedPairsInstallerOptions {
  */
 export function createSharedPairsInstaller(options: SharedPairsInstallerOptions): Installer {
   const { shared, fleet, follower } = options;
-  const lock = new KeyedLock();
-  return {
-    kind: 'tls-front',
-    install: (request) =>
-      lock.run(request.site, () =>
-        runInstallAttempt({
-          kind: 'tls-front',
-          request,
-          fleet,
-          verifyWaitMs: options.verifyWaitMs,
-          logger: options.logger,
-          steps: sharedInstallSteps(shared, follower, request),
-        }),
-      ),
-    current: (site) => currentOnFleet(fleet, site),
-  };
+  return fleetInstaller('tls-front', fleet, options, (request) => sharedInstallSteps(shared, follower, request));
 }

@@ -157,7 +157,8 @@ function describeChainError(served: Handshake): string {
   }
 }
 
-function describeServed(served: Handshake): ServedCertificate {
+/** The served leaf as certdesk reports it: its fingerprint, its names on one line each, its expiry in ISO 8601 (the watch adds notBefore). */
+export function describeServed(served: Handshake): ServedCertificate {
   return {
     sha256: served.sha256,
     subject: served.leaf.subject.replace(/\n/g, ', '),

@@ -114,30 +114,42 @@ function installed({ transition }: EffectFacts): { notAfter: string; sha256: str
 const installFailure = ({ transition }: EffectFacts) =>
   transition.context as { error: string; rolledBack: boolean; previousServed: boolean; attempts: number; log: string[] };
 
+/** A state's status and its one state tag, as a ticket update sets them. */
+type InState = Required<Pick<TicketUpdate, 'status' | 'tags'>>;
+type StateTagName = keyof typeof STATE_TAGS;
+
+/**
+ * The status and tags of an update that puts the renewal in `state`: the account's status for the
+ * state, and its tag as the one state tag on the ticket. `awaiting_certificate` has no tag of its
+ * own: its step's is given (`csr_sent`, `bundle_invalid`).
+ */
+function inState(state: StatusState & StateTagName): InState;
+function inState(state: StatusState, tag: StateTagName): InState;
+function inState(state: StatusState, tag = state as StateTagName): InState {
+  return { status: { ofState: state }, tags: tagChangeFor(STATE_TAGS[tag]) };
+}
+
 /** The effects, in the order of the `Effect` type. DESIGN §1 gives each state's comment, tag and status. */
 export const EFFECTS = {
   /** Lists each problem of the request by field, with the form to fill again. */
   comment_needs_info: {
     kind: 'public_comment',
     keyNotice: true,
-    status: { ofState: 'needs_info' },
-    tags: tagChangeFor(STATE_TAGS.needs_info),
+    ...inState('needs_info'),
     message: ({ renewal }) => needsInfoComment(renewal.problems as RenewalProblem[], renewal.fields),
   },
   /** Explains that new my.domains can no longer be requested. */
   comment_rejected: {
     kind: 'public_comment',
     keyNotice: true,
-    status: { ofState: 'rejected' },
-    tags: tagChangeFor(STATE_TAGS.rejected),
+    ...inState('rejected'),
     message: (facts) => rejectedComment(site(facts)),
   },
   /** Short: an agent is checking (who owns the site is for agents, in the note that follows). */
   comment_needs_review: {
     kind: 'public_comment',
     keyNotice: true,
-    status: { ofState: 'needs_review' },
-    tags: tagChangeFor(STATE_TAGS.needs_review),
+    ...inState('needs_review'),
     message: () => needsReviewPublicComment(),
   },
   /** Why the renewal waits for an agent: the ticket's organization and the site's owner. */
@@ -150,8 +162,7 @@ export const EFFECTS = {
   comment_csr: {
     kind: 'public_comment',
     keyNotice: true,
-    status: { ofState: 'awaiting_certificate' },
-    tags: tagChangeFor(STATE_TAGS.csr_sent),
+    ...inState('awaiting_certificate', 'csr_sent'),
     message: (facts) => {
       const { site, csrPem, spkiSha256 } = csrOf(facts);
       const issuance = lookupSite(facts.registry, site)?.issuance ?? 'customer';
@@ -188,8 +199,7 @@ export const EFFECTS = {
   comment_bundle_invalid: {
     kind: 'public_comment',
     keyNotice: false,
-    status: { ofState: 'awaiting_certificate' },
-    tags: tagChangeFor(STATE_TAGS.bundle_invalid),
+    ...inState('awaiting_certificate', 'bundle_invalid'),
     message: (facts) => {
       const { report, skipped } = submission(facts);
       return bundleInvalidComment({ site: site(facts), report, skipped });
@@ -199,8 +209,7 @@ export const EFFECTS = {
   comment_installing: {
     kind: 'public_comment',
     keyNotice: false,
-    status: { ofState: 'installing' },
-    tags: tagChangeFor(STATE_TAGS.installing),
+    ...inState('installing'),
     message: (facts) => {
       const { report, skipped } = submission(facts);
       return installingComment({ site: site(facts), leaf: report.leaf!, report, skipped });
@@ -214,8 +223,7 @@ export const EFFECTS = {
   /** That the installation is retried (an agent's command). */
   note_retrying_install: {
     kind: 'internal_note',
-    status: { ofState: 'installing' },
-    tags: tagChangeFor(STATE_TAGS.installing),
+    ...inState('installing'),
     message: (facts) => retryingInstallNote({ site: site(facts) }),
   },
   enqueue_install: { kind: 'enqueue_install' },
@@ -223,16 +231,14 @@ export const EFFECTS = {
   comment_installed: {
     kind: 'public_comment',
     keyNotice: false,
-    status: { ofState: 'installed' },
-    tags: tagChangeFor(STATE_TAGS.installed),
+    ...inState('installed'),
     message: (facts) => installedComment({ site: site(facts), ...installed(facts) }),
     notification: (facts) => ({ kind: 'installed', ticketId: facts.transition.ticketId, site: site(facts), to: contacts(facts), ...installed(facts) }),
   },
   /** The error and what was rolled back (the old certificate keeps serving); e-mailed to OPS_EMAIL. */
   note_install_failed: {
     kind: 'internal_note',
-    status: { ofState: 'install_failed' },
-    tags: tagChangeFor(STATE_TAGS.install_failed),
+    ...inState('install_failed'),
     message: (facts) => installFailedNote({ site: site(facts), ...installFailure(facts) }),
     notification: (facts) => ({ kind: 'install_failed', ticketId: facts.transition.ticketId, site: site(facts), error: installFailure(facts).error }),
   },
