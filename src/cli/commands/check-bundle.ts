@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createAiaFetcher } from '../../adapters/aia/create-aia-fetcher.js';
 import { checkBundle } from '../../core/bundle/check-bundle.js';
 import { csrPublicKey } from '../../core/bundle/csr-public-key.js';
 import { countAnchors } from '../../core/bundle/trust-anchors.js';
 import type { BundleReport, CertSummary, CheckBundleInput } from '../../core/bundle/types.js';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { parseCommandArgs } from './parse-command-args.js';
 
 const USAGE = `Usage: certdesk check-bundle --domain D [options] FILE...
 
@@ -45,29 +45,23 @@ async function readOrFail(io: CliIo, file: string, what: string): Promise<Buffer
 }
 
 async function parseOptions(argv: string[], io: CliIo): Promise<Options> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        domain: { type: 'string' },
-        csr: { type: 'string' },
-        'ca-file': { type: 'string', multiple: true },
-        'no-system-roots': { type: 'boolean' },
-        at: { type: 'string' },
-        aia: { type: 'boolean' },
-        crl: { type: 'string', multiple: true },
-        'pkcs12-password-file': { type: 'string' },
-        'max-chain-depth': { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      domain: { type: 'string' },
+      csr: { type: 'string' },
+      'ca-file': { type: 'string', multiple: true },
+      'no-system-roots': { type: 'boolean' },
+      at: { type: 'string' },
+      aia: { type: 'boolean' },
+      crl: { type: 'string', multiple: true },
+      'pkcs12-password-file': { type: 'string' },
+      'max-chain-depth': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
   if (!values.domain) throw new UsageError('--domain is required');
   if (positionals.length === 0) throw new UsageError('at least one FILE is required');
   let at: Date | undefined;

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { EXIT, type CliCommand, type CliIo } from '../command.js';
+import { parseCommandArgs } from './parse-command-args.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { Config } from '../../config/config.js';
 import { ConfigError } from '../../lib/errors.js';
@@ -130,12 +130,7 @@ export function formatDoctorReport(results: CheckResult[], json: boolean): strin
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: false });
   const report = await doctorReport(io.env, io.cwd);
   if ('configProblems' in report) {
     io.stderr(`certdesk doctor: fix the configuration first:\n${report.configProblems.map((p) => `  - ${p}`).join('\n')}\n`);

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { parseCommandArgs } from './parse-command-args.js';
 import { openCliStore, readCliConfig } from './read-cli-config.js';
 import type { Job, Store } from '../../ports/store.js';
 
@@ -38,13 +38,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'list' && sub !== 'retry')
     throw new UsageError(sub === undefined ? 'say what to do: list or retry' : `unknown jobs command "${sub}" (list or retry)`);
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({ args: rest, options: { dead: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: sub === 'retry' }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values, positionals } = parseCommandArgs({ args: rest, options: { dead: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: sub === 'retry' });
   if (sub === 'retry') {
     if (values.json) throw new UsageError('--json is for jobs list');
     if (Boolean(values.dead) === positionals.length > 0 || positionals.length > 1) throw new UsageError('give one job id, or --dead for every dead job');

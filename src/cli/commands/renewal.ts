@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { parseCommandArgs } from './parse-command-args.js';
 import type { Store } from '../../ports/store.js';
 import { buildRenewalTimeline } from '../../core/agent-app/renewal-timeline.js';
 import { describeState, STATES_IN_ORDER } from '../../core/agent-app/describe-state.js';
@@ -46,17 +46,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const known = ['show', 'list', ...Object.keys(COMMANDS)];
   if (sub === undefined || !known.includes(sub))
     throw new UsageError(sub === undefined ? `say what to do: ${known.join(', ')}` : `unknown renewal command "${sub}" (${known.join(', ')})`);
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: rest,
-      options: { json: { type: 'boolean' }, state: { type: 'string' }, as: { type: 'string' } },
-      allowPositionals: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values, positionals } = parseCommandArgs({
+    args: rest,
+    options: { json: { type: 'boolean' }, state: { type: 'string' }, as: { type: 'string' } },
+    allowPositionals: true,
+  });
   if (values.state !== undefined && sub !== 'list') throw new UsageError('--state is for renewal list');
   if (values.as !== undefined && !(sub in COMMANDS)) throw new UsageError('--as is for the commands (approve, regenerate-csr, retry-install)');
   if (values.json && sub in COMMANDS) throw new UsageError('--json is for show and list');

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliIo } from '../command.js';
+import { parseCommandArgs } from './parse-command-args.js';
 import type { Config } from '../../config/config.js';
 import { StoreCopyError } from '../../adapters/store/backup-store.js';
 import { readCliConfig } from './read-cli-config.js';
@@ -18,12 +18,7 @@ export async function runStoreCopy(
   missing: string,
   copy: (file: string, config: Config) => Promise<string>,
 ): Promise<number> {
-  let positionals;
-  try {
-    ({ positionals } = parseArgs({ args: argv, options: {}, allowPositionals: true }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { positionals } = parseCommandArgs({ args: argv, options: {}, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError(missing);
   const config = readCliConfig(io);
   if (config.database.url !== null) {
