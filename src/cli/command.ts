@@ -8,10 +8,9 @@ export interface CliIo {
   cwd: string;
 }
 
+/** A command; its one line for `certdesk --help` is in commands/index.ts, read without loading it. */
 export interface CliCommand {
   name: string;
-  /** One line for `certdesk --help`. */
-  summary: string;
   /** Full usage text for `certdesk <command> --help`. */
   usage: string;
   /** Returns the process exit code (see EXIT). */

@@ -28,7 +28,6 @@ function run(argv: string[], io: CliIo): Promise<number> {
 
 export const backupCommand: CliCommand = {
   name: 'backup',
-  summary: 'Copy the SQLite store to a file while certdesk runs (backup <file>)',
   usage: USAGE,
   run,
 };

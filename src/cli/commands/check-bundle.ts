@@ -149,7 +149,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 /** `certdesk check-bundle --domain D [--csr F] [--ca-file F] [--no-system-roots] [--at ISO] [--aia] [--crl F] [--pkcs12-password-file F] [--max-chain-depth N] [--json] FILE...` (DESIGN §3). */
 export const checkBundleCommand: CliCommand = {
   name: 'check-bundle',
-  summary: 'Check a certificate bundle (PEM, DER, PKCS#7, PKCS#12, ZIP, .eml) for a site; print the report',
   usage: USAGE,
   run,
 };

@@ -142,7 +142,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  summary: 'Check the connection to Zendesk, the webhook, the account rules, the registry and the store',
   usage: USAGE,
   run,
 };

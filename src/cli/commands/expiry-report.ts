@@ -69,7 +69,6 @@ function renderTable(rows: SiteExpiry[]): string {
 
 export const expiryReportCommand: CliCommand = {
   name: 'expiry-report',
-  summary: 'Every site: served expiry, days left, who installed it, drift, renewal ticket and state ([--json])',
   usage: USAGE,
   run,
 };

@@ -1,8 +1,8 @@
 import type { CliCommand } from '../command.js';
 
 /**
- * The CLI's commands, loaded lazily so `certdesk --help` and each command start fast.
- * Add one line per command.
+ * The CLI's commands, loaded lazily so `certdesk --help` and each command start fast: each one's
+ * `--help` line is here, not in the command. Add one entry per command.
  */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   'check-bundle': {

@@ -38,7 +38,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'list' && sub !== 'retry')
     throw new UsageError(sub === undefined ? 'say what to do: list or retry' : `unknown jobs command "${sub}" (list or retry)`);
-  const { values, positionals } = parseCommandArgs({ args: rest, options: { dead: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: sub === 'retry' });
+  const { values, positionals } = parseCommandArgs({
+    args: rest,
+    options: { dead: { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: sub === 'retry',
+  });
   if (sub === 'retry') {
     if (values.json) throw new UsageError('--json is for jobs list');
     if (Boolean(values.dead) === positionals.length > 0 || positionals.length > 1) throw new UsageError('give one job id, or --dead for every dead job');
@@ -90,7 +94,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
 export const jobsCommand: CliCommand = {
   name: 'jobs',
-  summary: 'List queued and dead jobs; replay dead ones (jobs list [--dead], jobs retry <id>|--dead)',
   usage: USAGE,
   run,
 };

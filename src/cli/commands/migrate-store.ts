@@ -50,7 +50,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
 export const migrateStoreCommand: CliCommand = {
   name: 'migrate-store',
-  summary: 'Copy a SQLite store into an empty PostgreSQL database (migrate-store --from sqlite:<file> --to postgres://…)',
   usage: USAGE,
   run,
 };

@@ -96,7 +96,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 /** `certdesk parse-request [--json] FILE` (DESIGN §3). */
 export const parseRequestCommand: CliCommand = {
   name: 'parse-request',
-  summary: 'Read a renewal request (text, HTML or .eml) and show its fields and problems',
   usage: USAGE,
   run,
 };

@@ -140,7 +140,6 @@ async function addCommandTag(config: Config, store: Store, ticketId: number, tag
 
 export const renewalCommand: CliCommand = {
   name: 'renewal',
-  summary: "A renewal's timeline; list renewals; approve, regenerate-csr, retry-install from the CLI",
   usage: USAGE,
   run,
 };

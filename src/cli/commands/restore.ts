@@ -28,7 +28,6 @@ function run(argv: string[], io: CliIo): Promise<number> {
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
-  summary: 'Put a backup in place as the store; refuses while certdesk runs (restore <file>)',
   usage: USAGE,
   run,
 };

@@ -190,7 +190,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
 export const setupZendeskCommand: CliCommand = {
   name: 'setup-zendesk',
-  summary: 'Connect a Zendesk account: create the webhook and print its signing secret once',
   usage: USAGE,
   run,
 };
