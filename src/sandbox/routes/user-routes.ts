@@ -12,12 +12,32 @@ function adminCaller(ctx: SandboxContext, res: Response): void {
   if (agentCaller(res).role !== 'admin' && ctx.account.adminOnlyEndpoints) throw forbidden();
 }
 
+/** The record a create request sends under `key` (`{ "user": { … } }`), or an empty one. */
+function bodyRecord(req: Request, key: string): Record<string, unknown> {
+  return ((req.body ?? {}) as Record<string, Record<string, unknown> | undefined>)[key] ?? {};
+}
+
 /** Users and organizations; every agent may create both, as an admin would (DESIGN §3). */
 export function userRoutes(ctx: SandboxContext): Router {
   const r = Router();
   const { store } = ctx;
   const self = (req: Request) => `${ctx.origin()}${req.baseUrl}${req.path}.json`;
   const origin = () => ctx.origin();
+
+  /** Records as Zendesk lists them: each as JSON under `key`, offset-paginated (`page` null: a search's one page). */
+  const listed = <T>(
+    key: string,
+    rows: T[],
+    toJson: (row: T, origin: string) => unknown,
+    page: Parameters<typeof offsetAnswer>[2] = null,
+    count = rows.length,
+  ) =>
+    offsetAnswer(
+      key,
+      rows.map((row) => toJson(row, origin())),
+      page,
+      count,
+    );
 
   /** A whole table, offset-paginated, for agents (`/users`, `/organizations`). */
   const listAll =
@@ -26,14 +46,7 @@ export function userRoutes(ctx: SandboxContext): Router {
       agentCaller(res);
       const { count } = list(0, 0);
       const p = offsetPage(req, self(req), count);
-      res.json(
-        offsetAnswer(
-          key,
-          list(p.offset, p.limit).rows.map((row) => toJson(row, origin())),
-          p,
-          count,
-        ),
-      );
+      res.json(listed(key, list(p.offset, p.limit).rows, toJson, p, count));
     };
 
   /** One record by its path id: 404 when there is none, 403 when the caller is an end user it does not concern. */
@@ -55,14 +68,7 @@ export function userRoutes(ctx: SandboxContext): Router {
     agentCaller(res);
     const query = queryString(req, 'query') ?? '';
     const users = query ? store.users.search(query) : [];
-    res.json(
-      offsetAnswer(
-        'users',
-        users.map((u) => userJson(u, origin())),
-        null,
-        users.length,
-      ),
-    );
+    res.json(listed('users', users, userJson));
   });
 
   r.get(
@@ -72,7 +78,7 @@ export function userRoutes(ctx: SandboxContext): Router {
 
   r.post('/users', (req, res) => {
     agentCaller(res);
-    const input = ((req.body ?? {}) as { user?: Record<string, unknown> }).user ?? {};
+    const input = bodyRecord(req, 'user');
     const role = input.role === undefined ? 'end-user' : input.role;
     if (!ROLES.includes(role as Role)) throw recordInvalid('role', `Role: ${String(role)} is not valid`);
     let organizationId: number | null = null;
@@ -105,14 +111,7 @@ export function userRoutes(ctx: SandboxContext): Router {
     const name = queryString(req, 'name');
     const externalId = queryString(req, 'external_id');
     const orgs = name !== undefined ? store.organizations.findByName(name) : externalId !== undefined ? store.organizations.findByExternalId(externalId) : [];
-    res.json(
-      offsetAnswer(
-        'organizations',
-        orgs.map((o) => organizationJson(o, origin())),
-        null,
-        orgs.length,
-      ),
-    );
+    res.json(listed('organizations', orgs, organizationJson));
   });
 
   // Agents: organizations whose name starts with `name` (at least 2 characters), offset-paginated.
@@ -122,14 +121,7 @@ export function userRoutes(ctx: SandboxContext): Router {
     if (name.length < 2) throw new SandboxApiError(400, { errors: [{ code: 'QueryError', title: 'Name must be at least 2 characters long' }] });
     const matches = store.organizations.findByNamePrefix(name, 1000);
     const p = offsetPage(req, self(req), matches.length);
-    res.json(
-      offsetAnswer(
-        'organizations',
-        matches.slice(p.offset, p.offset + p.limit).map((o) => organizationJson(o, origin())),
-        p,
-        matches.length,
-      ),
-    );
+    res.json(listed('organizations', matches.slice(p.offset, p.offset + p.limit), organizationJson, p, matches.length));
   });
 
   r.get(
@@ -139,7 +131,7 @@ export function userRoutes(ctx: SandboxContext): Router {
 
   r.post('/organizations', (req, res) => {
     agentCaller(res);
-    const input = ((req.body ?? {}) as { organization?: Record<string, unknown> }).organization ?? {};
+    const input = bodyRecord(req, 'organization');
     if (typeof input.name !== 'string') throw recordInvalid('name', 'Name: cannot be blank', 'BlankValue');
     const org = store.organizations.create({ name: input.name, external_id: typeof input.external_id === 'string' ? input.external_id : null });
     res.status(201).json({ organization: organizationJson(org, origin()) });
