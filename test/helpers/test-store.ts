@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { RetryPolicy, Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/adapters/store/open-store.js';
 
@@ -54,4 +55,20 @@ export async function openTestStore(options: { retry?: RetryPolicy; sealKey?: Bu
       await db.drop();
     },
   });
+}
+
+/**
+ * For a test file's top level: a function that opens a store like `openTestStore`, each closed (and its
+ * database dropped) after the test that opened it.
+ */
+export function storesClosedAfterEach(options: { retry?: RetryPolicy; sealKey?: Buffer } = {}): () => Promise<Store> {
+  const opened: Store[] = [];
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+  });
+  return async () => {
+    const store = await openTestStore(options);
+    opened.push(store);
+    return store;
+  };
 }

@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/ports/store.js';
 import { zendeskDeliveryIntake, type ZendeskDelivery } from '../../../src/intake/accept-zendesk-delivery.js';
 import { StoreUnavailableError } from '../../../src/intake/store-unavailable-error.js';
 import { TICKET_EVENT_JOB } from '../../../src/jobs/job-kinds.js';
 import type { TicketEvent } from '../../../src/core/events/normalize-zendesk-event.js';
 import { systemClock } from '../../../src/lib/clock.js';
-import { openTestStore } from '../../helpers/test-store.js';
+import { storesClosedAfterEach } from '../../helpers/test-store.js';
 
-const opened: Store[] = [];
-async function openStore(): Promise<Store> {
-  const store = await openTestStore();
-  opened.push(store);
-  return store;
-}
-afterEach(async () => {
-  for (const store of opened.splice(0)) await store.close().catch(() => {});
-});
+const openStore = storesClosedAfterEach();
 
 const TS = '2026-12-03T10:00:00Z';
 const event = (patch: Partial<TicketEvent> = {}): TicketEvent => ({

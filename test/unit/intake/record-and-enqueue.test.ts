@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/ports/store.js';
 import { recordAndEnqueue, type Arrival } from '../../../src/intake/record-and-enqueue.js';
 import { enqueueJob, INBOUND_EMAIL_JOB, INSTALL_JOB, PROACTIVE_JOB, TICKET_EVENT_JOB } from '../../../src/jobs/job-kinds.js';
 import { mergeTicketEvents, type TicketEvent } from '../../../src/core/events/normalize-zendesk-event.js';
-import { openTestStore } from '../../helpers/test-store.js';
+import { storesClosedAfterEach } from '../../helpers/test-store.js';
 
-const opened: Store[] = [];
-async function openStore(): Promise<Store> {
-  const store = await openTestStore();
-  opened.push(store);
-  return store;
-}
-afterEach(async () => {
-  for (const store of opened.splice(0)) await store.close();
-});
+const openStore = storesClosedAfterEach();
 
 const event = (eventId: string, patch: Partial<TicketEvent> = {}): TicketEvent => ({
   type: 'ticket.comment_added',

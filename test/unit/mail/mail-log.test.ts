@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../../src/ports/store.js';
+import { describe, expect, it } from 'vitest';
 import { acceptInboundMessage } from '../../../src/intake/accept-inbound-message.js';
 import { enqueueNotification } from '../../../src/jobs/mail/enqueue-notification.js';
-import { openTestStore } from '../../helpers/test-store.js';
+import { storesClosedAfterEach } from '../../helpers/test-store.js';
 import { INBOUND_EMAIL_JOB, SEND_MAIL_JOB } from '../../../src/jobs/job-kinds.js';
 
 const raw = (id: string) => Buffer.from(`From: Pat <pat@x.example>\r\nMessage-ID: <${id}>\r\nSubject: hi\r\n\r\nhello\r\n`);
 
-const opened: Store[] = [];
-async function openStore(): Promise<Store> {
-  const store = await openTestStore();
-  opened.push(store);
-  return store;
-}
-afterEach(async () => {
-  for (const store of opened.splice(0)) await store.close();
-});
+const openStore = storesClosedAfterEach();
 
 describe('the mail log', () => {
   it('accepts a message once: its Message-ID recorded and its job enqueued together', async () => {

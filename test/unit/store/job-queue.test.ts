@@ -1,20 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backoffMs } from '../../../src/adapters/store/job-queue.js';
 import type { SqliteStore } from '../../../src/adapters/store/open-store.js';
 import type { PostgresStore } from '../../../src/adapters/store/postgres/open-postgres-store.js';
 import type { Store } from '../../../src/ports/store.js';
-import { openTestStore } from '../../helpers/test-store.js';
+import { storesClosedAfterEach } from '../../helpers/test-store.js';
 
 const fixedJitter = { baseMs: 1000, capMs: 60_000, random: () => 0.5 };
-const opened: Store[] = [];
-async function queue() {
-  const store = await openTestStore({ retry: fixedJitter });
-  opened.push(store);
-  return store.jobs;
-}
-afterEach(async () => {
-  for (const store of opened.splice(0)) await store.close();
-});
+const openStore = storesClosedAfterEach({ retry: fixedJitter });
+const queue = async () => (await openStore()).jobs;
+const openPlainStore = storesClosedAfterEach();
 
 /** A statement straight to the database, past the repositories (to prove the schema itself refuses it). */
 async function rawStatement(store: Store, text: string): Promise<void> {
@@ -145,8 +139,7 @@ describe('backoff', () => {
 
 describe('the audit trail', () => {
   it('refuses updates and deletes', async () => {
-    const store = await openTestStore();
-    opened.push(store);
+    const store = await openPlainStore();
     await store.audit.append({ ticketId: 1, actor: 'certdesk', action: 'x' }, 0);
     await expect(rawStatement(store, `UPDATE audit SET action = 'y'`)).rejects.toThrow(/append-only/);
     await expect(rawStatement(store, 'DELETE FROM audit')).rejects.toThrow(/append-only/);
@@ -154,8 +147,7 @@ describe('the audit trail', () => {
   });
 
   it('scrubs private keys from what it records', async () => {
-    const store = await openTestStore();
-    opened.push(store);
+    const store = await openPlainStore();
     const marker = ['-----BEGIN', 'PRIVATE KEY-----'].join(' ');
     await store.audit.append({ ticketId: 2, actor: 'c', action: 'x', detail: { pasted: `${marker}\nMIIEv\n-----END PRIVATE KEY-----` } }, 0);
     expect(JSON.stringify(await store.audit.forTicket(2))).not.toContain('MIIEv');

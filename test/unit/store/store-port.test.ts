@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../../src/ports/store.js';
-import { createTestDatabase, openTestStore } from '../../helpers/test-store.js';
+import { createTestDatabase, storesClosedAfterEach } from '../../helpers/test-store.js';
 import { until } from '../../helpers/until.js';
 
 /**
@@ -9,15 +9,7 @@ import { until } from '../../helpers/until.js';
  * on SQLite and on PostgreSQL (vitest's two projects), so both adapters keep one behaviour.
  * The job queue, mail log and watch repository have their own files beside this one.
  */
-const opened: Store[] = [];
-async function store(): Promise<Store> {
-  const s = await openTestStore({ retry: { baseMs: 1000, capMs: 60_000, random: () => 0.5 } });
-  opened.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const s of opened.splice(0)) await s.close();
-});
+const store = storesClosedAfterEach({ retry: { baseMs: 1000, capMs: 60_000, random: () => 0.5 } });
 
 /** PostgreSQL delivers signals over its LISTEN connection: wait until it is in place. */
 const listening = (s: Store) => (s as Partial<{ listening: () => Promise<void> }>).listening?.();
