@@ -47,7 +47,10 @@ describe('how the client classifies Zendesk failures (retries belong to the job 
   });
 
   it('turns a timeout into a RetryableError (every request has one)', async () => {
-    const slowClient = zd.clientFor(zd.sandbox.apiUser.email, { timeoutMs: 50 });
+    // With an access token already in hand: an OAuth client would first fetch one under the same
+    // 50 ms, which a loaded machine can miss before the slow request is even sent.
+    const oauthToken = (await apiUserAuthorization(zd.sandbox)).replace(/^Bearer /, '');
+    const slowClient = zd.clientFor(zd.sandbox.apiUser.email, { timeoutMs: 50, auth: { oauthToken } });
     zd.faults.set({ latencyMs: 2000 });
     const error = await slowClient.me().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableError);
