@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkBundle } from '../../../src/core/bundle/check-bundle.js';
@@ -57,7 +58,9 @@ describe('the test CA', () => {
     expect(pair.fullchainPem).toBe(pair.cert.pem + ca.intermediate.pem);
     expect(await problems(ca.rootFile, pair.fullchainPem)).toEqual([]);
     expect(ca.issue(SITE, { chain: 'leaf-only' }).fullchainPem).toMatch(/^-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n$/);
-    expect(pair.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    // The key is a private key, and the one the certificate was issued for.
+    const spki = (key: ReturnType<typeof createPublicKey>) => key.export({ type: 'spki', format: 'der' });
+    expect(spki(createPublicKey(createPrivateKey(pair.privateKeyPem)))).toEqual(spki(new X509Certificate(pair.cert.pem).publicKey));
     expect(Date.parse(pair.cert.x509.validTo) - Date.parse(pair.cert.x509.validFrom)).toBe(30 * DAY - 1000);
   });
 });
